@@ -1,0 +1,141 @@
+//! Doc text from the document, cleaned for rustdoc: no accidental intra-doc links
+//! (`[x]`), no HTML-looking tags (`<id>`), bare URLs wrapped, no indented code blocks that
+//! would become doctests, fenced code marked `text`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Cleans one block of spec text into rustdoc lines.
+pub fn clean(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                lines.push("```".to_owned());
+            } else {
+                lines.push("```text".to_owned());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            lines.push(line.to_owned());
+        } else {
+            // Leading indentation would make an indented code block (a doctest).
+            lines.push(escape_line(trimmed));
+        }
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    while lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    lines
+}
+
+/// Escapes markdown that rustdoc would misread, and wraps bare URLs.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            let end = rest
+                .find(|ch: char| {
+                    ch.is_whitespace() || matches!(ch, '<' | '>' | '"' | '`' | ')' | ']')
+                })
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if !in_code {
+            match c {
+                '[' | ']' | '*' | '_' | '#' | '|' => {
+                    // `#` only matters at line start (headings) and `|` for tables; escaping
+                    // them everywhere is harmless in rendered output.
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if in_code {
+        // An unbalanced backtick would swallow the rest of the doc comment.
+        out = out.replace('`', "\\`");
+    }
+    out
+}
+
+/// `#[doc = "..."]` attributes for the given lines.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Doc attributes for an optional description.
+pub fn attrs_opt(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => attrs(&clean(t)),
+        None => TokenStream::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_links_html_and_urls() {
+        assert_eq!(
+            clean("See [docs] at https://x.io/a. Use <id> here."),
+            ["See \\[docs\\] at <https://x.io/a>. Use &lt;id&gt; here."]
+        );
+    }
+
+    #[test]
+    fn indented_lines_do_not_become_doctests() {
+        assert_eq!(
+            clean("Example:\n    let x = 1;"),
+            ["Example:", "let x = 1;"]
+        );
+    }
+
+    #[test]
+    fn fences_are_marked_text_and_closed() {
+        assert_eq!(clean("```\n{\"a\": 1}"), ["```text", "{\"a\": 1}", "```"]);
+    }
+
+    #[test]
+    fn code_spans_are_left_alone() {
+        assert_eq!(clean("the `_id` and `[x]`"), ["the `_id` and `[x]`"]);
+        assert_eq!(clean("odd ` tick"), ["odd \\` tick"]);
+    }
+
+    #[test]
+    fn underscores_in_words_are_escaped() {
+        assert_eq!(clean("max_results"), ["max\\_results"]);
+    }
+}

@@ -1,0 +1,192 @@
+//! Emits `src/models.rs`: one Rust type per IR type. Structs tolerate unknown fields
+//! (never `deny_unknown_fields`), skip absent optionals when serializing, and never send
+//! read-only fields. String enums keep values added by the vendor later in `Unknown`.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::ident::unraw;
+use crate::ir::{Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+
+/// An identifier token, raw when needed (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Tokens for a type; named types are written `#prefix Name` (`crate::models::` outside
+/// the models module).
+pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote! { #prefix #n }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::F32 => quote! { f32 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, prefix);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, prefix);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::Json => quote! { serde_json::Value },
+    }
+}
+
+/// The whole `models` module.
+pub fn emit(api: &Api) -> TokenStream {
+    let items = api.types.values().map(emit_type);
+    quote! {
+        //! Data types of the API: one per schema of the document, plus the inline objects
+        //! and enums it declares in place, named after where they sit.
+        #( #items )*
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let mut doc_lines = def.docs.as_deref().map(docs::clean).unwrap_or_default();
+    if !doc_lines.is_empty() {
+        doc_lines.push(String::new());
+    }
+    doc_lines.push(format!("Schema `{}`.", def.origin.replace('`', "'")));
+    let doc = docs::attrs(&doc_lines);
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let body = match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&def.name, s),
+        TypeKind::StringEnum(e) => emit_enum(&def.name, e),
+        TypeKind::Alias(ty) => {
+            let name = ident(&def.name);
+            let ty = type_tokens(ty, &TokenStream::new());
+            quote! { pub type #name = #ty; }
+        }
+    };
+    quote! { #doc #deprecated #body }
+}
+
+fn emit_struct(name: &str, s: &Struct) -> TokenStream {
+    let name = ident(name);
+    let all_optional = s.fields.iter().all(Field::is_option);
+    let default = all_optional.then(|| quote! { Default, });
+    let fields = s.fields.iter().map(emit_field);
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn emit_field(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let inner = type_tokens(&f.ty, &TokenStream::new());
+    let ty = if f.is_option() {
+        quote! { Option<#inner> }
+    } else {
+        inner
+    };
+    let mut serde_args = Vec::new();
+    if unraw(&f.rust_name) != f.wire_name {
+        let wire = &f.wire_name;
+        serde_args.push(quote! { rename = #wire });
+    }
+    if f.read_only {
+        serde_args.push(quote! { default });
+        serde_args.push(quote! { skip_serializing });
+    } else if !f.required {
+        serde_args.push(quote! { default });
+        serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+    }
+    let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde( #(#serde_args),* )] });
+    let mut doc_lines = f.docs.as_deref().map(docs::clean).unwrap_or_default();
+    if f.read_only {
+        if !doc_lines.is_empty() {
+            doc_lines.push(String::new());
+        }
+        doc_lines.push("Read-only: set by the server and never sent in requests.".to_owned());
+    }
+    let doc = docs::attrs(&doc_lines);
+    let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #doc
+        #deprecated
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
+    let name = ident(name);
+    let variants: Vec<Ident> = e
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_name))
+        .collect();
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let catch_all = format_ident!("{}", e.catch_all);
+    let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the client does not know; kept verbatim so it
+            /// round-trips.
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::#catch_all(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#variants, )*
+                    other => Self::#catch_all(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Emits one module per tag: for each operation, a `Client` method taking the required
+//! parameters (so forgetting one is a compile error) and returning a builder with a setter
+//! per optional parameter, per-call overrides, and `send()` (plus `pages()`/`items()` for
+//! list operations). All request logic is in the runtime; this only wires names.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::models::{ident, type_tokens};
+use crate::ir::{Api, Operation, Param, ParamLocation, Success, TypeRef};
+
+fn models() -> TokenStream {
+    quote! { crate::models:: }
+}
+
+/// The error envelope type tokens.
+pub fn envelope_type(api: &Api) -> TokenStream {
+    match &api.error_envelope {
+        Some(name) => {
+            let name = ident(name);
+            quote! { crate::models::#name }
+        }
+        None => quote! { serde_json::Value },
+    }
+}
+
+/// One tag module.
+pub fn emit_module(api: &Api, module: &str, ops: &[&Operation]) -> TokenStream {
+    let items = ops.iter().map(|op| emit_operation(api, op));
+    let doc = format!(" Operations tagged `{module}`.");
+    quote! {
+        #![doc = #doc]
+        use cloudgen_runtime::codegen as rt;
+        #( #items )*
+    }
+}
+
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    let inner = type_tokens(ty, &models());
+    quote! { impl Into<#inner> }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let method_name = ident(&op.rust_name);
+    let builder = format_ident!("{}", op.builder_name);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+
+    // Client method.
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &required {
+        let name = ident(&p.rust_name);
+        let ty = arg_type(&p.ty);
+        args.push(quote! { #name: #ty });
+        inits.push(quote! { #name: #name.into() });
+    }
+    for p in &optional {
+        let name = ident(&p.rust_name);
+        inits.push(quote! { #name: None });
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty, &models());
+        if body.required {
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    let if_match_field = op.if_match.map(|_| quote! { if_match: Option<String>, });
+    let if_match_init = op.if_match.map(|_| quote! { if_match: None, });
+    let too_many = (args.len() > 7).then(|| {
+        quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
+    });
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let method_doc = docs::attrs(&method_doc_lines(op, &required, body_required));
+
+    // Builder fields and setters.
+    let mut fields = Vec::new();
+    for p in &required {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(&p.ty, &models());
+        fields.push(quote! { #name: #ty, });
+    }
+    let mut setters = Vec::new();
+    for p in &optional {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(&p.ty, &models());
+        fields.push(quote! { #name: Option<#ty>, });
+        let mut lines = p.docs.as_deref().map(docs::clean).unwrap_or_default();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "Sets the {} parameter `{}`.",
+            location_word(p.location),
+            p.wire_name
+        ));
+        let doc = docs::attrs(&lines);
+        let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
+        setters.push(quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty, &models());
+        if body.required {
+            fields.push(quote! { body: #ty, });
+        } else {
+            fields.push(quote! { body: Option<#ty>, });
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(required) = op.if_match {
+        let header = api.if_match_header.as_deref().unwrap_or("If-Match");
+        let when = if required {
+            "The document requires it; when not set, the ETag remembered from the last response \
+             for this resource is sent, and the call fails before sending if there is none."
+        } else {
+            "Optional; when not set, the ETag remembered from the last response for this \
+             resource is sent, if any."
+        };
+        let line1 =
+            format!(" Sets the `{header}` precondition to `etag` (the resource's current ETag).");
+        let line2 = format!(" {when}");
+        setters.push(quote! {
+            #[doc = #line1]
+            #[doc = ""]
+            #[doc = #line2]
+            pub fn if_match(mut self, etag: impl Into<String>) -> Self {
+                self.if_match = Some(etag.into());
+                self
+            }
+        });
+    }
+
+    // Request construction.
+    let method = format_ident!("{}", op.method);
+    let path = &op.path;
+    let mut steps = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let step = match (p.location, p.required) {
+            (ParamLocation::Path, _) => quote! { .path_param(#wire, &self.#name) },
+            (ParamLocation::Query, true) => quote! { .query(#wire, &self.#name) },
+            (ParamLocation::Query, false) => quote! { .query_opt(#wire, self.#name.as_ref()) },
+            (ParamLocation::Header, true) => quote! { .header(#wire, &self.#name) },
+            (ParamLocation::Header, false) => quote! { .header_opt(#wire, self.#name.as_ref()) },
+        };
+        steps.push(step);
+    }
+    if let Some(required) = op.if_match {
+        let policy = if required {
+            quote! { rt::IfMatch::Required }
+        } else {
+            quote! { rt::IfMatch::Optional }
+        };
+        steps.push(quote! { .if_match(self.if_match, #policy) });
+    }
+    let optional_body = match &op.body {
+        Some(b) if b.required => {
+            steps.push(quote! { .json_body(&self.body) });
+            None
+        }
+        Some(_) => Some(quote! {
+            let request = match &self.body {
+                Some(body) => request.json_body(body),
+                None => request,
+            };
+        }),
+        None => None,
+    };
+
+    let envelope = envelope_type(api);
+    let (output, call) = match &op.success {
+        Success::Empty => (quote! { () }, quote! { send_empty::<#envelope> }),
+        Success::Json(ty) => {
+            let ty = type_tokens(ty, &models());
+            (ty.clone(), quote! { send_json::<#ty, #envelope> })
+        }
+        Success::Bytes => (quote! { rt::Bytes }, quote! { send_bytes::<#envelope> }),
+    };
+    let streams = op.pagination.as_ref().map(|pg| {
+        let page = ident(&pg.page_type);
+        quote! {
+            /// Every page, following the next-page links, as a stream. Each page is
+            /// requested when the previous one has been consumed.
+            pub fn pages(self) -> rt::Pages<crate::models::#page, #envelope> {
+                let client = self.client.clone();
+                client.core().pages(self.into_request())
+            }
+
+            /// Every item of every page, as a stream; at most one page is held in memory.
+            /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+            pub fn items(self) -> rt::Items<crate::models::#page, #envelope> {
+                let client = self.client.clone();
+                client.core().items(self.into_request(), None)
+            }
+
+            /// Like [`Self::items`], stopping after `max_items` items without requesting
+            /// further pages.
+            pub fn items_max(self, max_items: u64) -> rt::Items<crate::models::#page, #envelope> {
+                let client = self.client.clone();
+                client.core().items(self.into_request(), Some(max_items))
+            }
+        }
+    });
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.",
+        crate::ident::unraw(&op.rust_name),
+        crate::ident::unraw(&op.rust_name),
+        op.method,
+        op.path
+    );
+    let must_use = "a request builder does nothing until `.send()` is awaited";
+
+    quote! {
+        impl crate::Client {
+            #method_doc
+            #deprecated
+            #too_many
+            pub fn #method_name(&self, #( #args ),*) -> #builder {
+                #builder {
+                    client: self.clone(),
+                    #( #inits, )*
+                    #if_match_init
+                    timeout: None,
+                }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = #must_use]
+        pub struct #builder {
+            client: crate::Client,
+            #( #fields )*
+            #if_match_field
+            timeout: Option<std::time::Duration>,
+        }
+
+        impl #builder {
+            #( #setters )*
+
+            /// Overrides the client's timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            fn into_request(self) -> rt::Request {
+                let request = rt::Request::new(rt::Method::#method, #path)
+                    #( #steps )*;
+                #optional_body
+                match self.timeout {
+                    Some(timeout) => request.timeout(timeout),
+                    None => request,
+                }
+            }
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<rt::Response<#output>, crate::Error> {
+                let client = self.client.clone();
+                client.core().#call(self.into_request()).await
+            }
+
+            #streams
+        }
+    }
+}
+
+fn location_word(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = &op.summary {
+        lines.extend(docs::clean(summary));
+    }
+    if let Some(description) = &op.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(docs::clean(description));
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("Sends `{} {}`.", op.method, op.path));
+    if !required.is_empty() || body_required {
+        lines.push(String::new());
+        lines.push("Arguments:".to_owned());
+        for p in required {
+            let what = p
+                .docs
+                .as_deref()
+                .map(|d| docs::clean(d).join(" "))
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| format!("the {} parameter", location_word(p.location)));
+            lines.push(format!(
+                "- `{}` (`{}`): {what}",
+                crate::ident::unraw(&p.rust_name),
+                p.wire_name
+            ));
+        }
+        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+            let what = body
+                .docs
+                .as_deref()
+                .map(|d| docs::clean(d).join(" "))
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| "the request body".to_owned());
+            lines.push(format!("- `body`: {what}"));
+        }
+    }
+    if op.deprecated {
+        lines.push(String::new());
+        lines.push("Deprecated by the vendor.".to_owned());
+    }
+    lines
+}

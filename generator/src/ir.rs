@@ -1,0 +1,251 @@
+//! The generator's own intermediate representation: what the emitter needs to know about
+//! types and operations, with Rust names already chosen and wire names kept beside them.
+//! Built by `lower`; the emitter never sees `openapiv3` types. Collections are ordered
+//! (Vec / BTreeMap), so output is deterministic by construction.
+
+use std::collections::BTreeMap;
+
+/// The whole API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`, as written (not necessarily semver).
+    pub version: String,
+    /// Default base URL.
+    pub base_url: String,
+    /// Authentication the client sends.
+    pub auth: Auth,
+    /// Named types by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Operations, sorted by Rust name.
+    pub operations: Vec<Operation>,
+    /// Rust name of the vendor error envelope type, if any.
+    pub error_envelope: Option<String>,
+    /// Name of the precondition header when the vendor uses ETags.
+    pub if_match_header: Option<String>,
+}
+
+/// Authentication scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// None.
+    None,
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// API key in a header.
+    ApiKey {
+        /// Header name.
+        header: String,
+    },
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where it comes from (JSON pointer in the document).
+    pub origin: String,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// Deprecated in the document.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// Shapes of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum (with a catch-all for values added later).
+    StringEnum(StringEnum),
+    /// A named alias for another type (`type KubeclusterId = String;`).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in document order.
+    pub fields: Vec<Field>,
+}
+
+/// One property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust field name (possibly raw, `r#type`).
+    pub rust_name: String,
+    /// JSON property name.
+    pub wire_name: String,
+    /// The value type (without the `Option` that optionality adds).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`: sent by the server only, never serialized in requests.
+    pub read_only: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable || self.read_only
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    /// Known values.
+    pub variants: Vec<Variant>,
+    /// Name of the variant holding values this version does not know (`Unknown`, or
+    /// `Other` when a known value is itself called "unknown").
+    pub catch_all: String,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Value on the wire.
+    pub wire_value: String,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A named type in `models`.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// A free-form JSON object: `serde_json::Map<String, Value>`.
+    JsonObject,
+    /// Any JSON value.
+    Json,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// Path segment.
+    Path,
+    /// Query string.
+    Query,
+    /// Header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name (unique within the operation's builder).
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Required by the document.
+    pub required: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// The body of a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// JSON body type.
+    pub ty: TypeRef,
+    /// Required by the document.
+    pub required: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No body (or one the client ignores).
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A non-JSON body, as bytes.
+    Bytes,
+}
+
+/// Pagination facts for a list operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page (response) type, a named struct.
+    pub page_type: String,
+    /// The item type.
+    pub item_type: TypeRef,
+    /// The items field of the page struct, and whether it is an `Option`.
+    pub items_field: (String, bool),
+    /// How to reach the next-page link from a page: field steps (name, is_option).
+    pub next_link: Vec<(String, bool)>,
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust method name (snake case).
+    pub rust_name: String,
+    /// Builder type name (upper camel case).
+    pub builder_name: String,
+    /// The (normalized) operationId.
+    pub operation_id: String,
+    /// Where in the document (`/paths/~1v1~1things/get`).
+    pub origin: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template as in the document.
+    pub path: String,
+    /// Module (from the first tag).
+    pub module: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Parameters in document order (path, query, header).
+    pub params: Vec<Param>,
+    /// The If-Match header parameter, when the vendor's ETag policy covers it:
+    /// `Some(required)`.
+    pub if_match: Option<bool>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Success response.
+    pub success: Success,
+    /// Pagination, for list operations.
+    pub pagination: Option<Pagination>,
+}

@@ -1,0 +1,180 @@
+//! Stage 4, lower: parse the normalized document with `openapiv3` (parse errors located by
+//! JSON pointer) and build the project's IR. Names are chosen here, once.
+
+mod operations;
+mod types;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+use crate::ident::Namespace;
+use crate::ir::{Api, Auth, TypeDef};
+use crate::report::{Report, Stage};
+use crate::settings::{AuthSettings, Settings};
+
+/// Lowering state: the parsed document, the names handed out so far, and the types built.
+pub(crate) struct Lowerer<'a> {
+    file: &'a str,
+    spec: &'a OpenAPI,
+    settings: &'a Settings,
+    report: &'a mut Report,
+    /// Component schema name → Rust type name.
+    schema_names: BTreeMap<String, String>,
+    /// Type names in the `models` module.
+    type_names: Namespace,
+    /// Types built so far.
+    types: BTreeMap<String, TypeDef>,
+}
+
+/// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
+pub fn parse(doc: Value, file: &str) -> Result<OpenAPI> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let pointer = path_to_pointer(&e.path().to_string());
+        Error::Parse {
+            location: Location::new(file, pointer),
+            message: format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        }
+    })
+}
+
+/// `paths./v1/x.get.responses` (serde_path_to_error's notation) → a JSON pointer.
+fn path_to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    // serde_path_to_error joins segments with '.', and map keys containing '.' are
+    // ambiguous; this is for humans, so a best effort is fine.
+    path.split('.')
+        .map(|seg| {
+            let seg = seg.trim_start_matches('[').trim_end_matches(']');
+            format!("/{}", seg.replace('~', "~0").replace('/', "~1"))
+        })
+        .collect()
+}
+
+/// Lowers a parsed document into the IR.
+pub fn lower(spec: &OpenAPI, settings: &Settings, file: &str, report: &mut Report) -> Result<Api> {
+    let mut lowerer = Lowerer {
+        file,
+        spec,
+        settings,
+        report,
+        schema_names: BTreeMap::new(),
+        // Names the generated `models` module must not define.
+        type_names: Namespace::with_reserved(["Client", "Error", "Result"]),
+        types: BTreeMap::new(),
+    };
+    lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
+    lowerer.name_component_schemas();
+    lowerer.lower_component_schemas()?;
+    let operations = lowerer.lower_operations()?;
+    let error_envelope = match &settings.errors.envelope {
+        Some(name) => {
+            Some(
+                lowerer
+                    .schema_names
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| Error::Settings {
+                        location: Location::new("settings", "/errors/envelope"),
+                        message: format!("no schema `{name}` in the document's components/schemas"),
+                    })?,
+            )
+        }
+        None => None,
+    };
+    let auth = lowerer.auth();
+    let base_url = lowerer.base_url();
+    let report = lowerer.report;
+    report.types_emitted = lowerer.types.len();
+    Ok(Api {
+        title: spec.info.title.clone(),
+        description: spec.info.description.clone(),
+        version: spec.info.version.clone(),
+        base_url,
+        auth,
+        types: lowerer.types,
+        operations,
+        error_envelope,
+        if_match_header: settings.etag.as_ref().map(|e| e.if_match_header.clone()),
+    })
+}
+
+impl Lowerer<'_> {
+    /// The settings' auth, else the document's: the first scheme of the global security
+    /// requirement, else the first declared scheme.
+    fn auth(&mut self) -> Auth {
+        if let Some(auth) = &self.settings.client.auth {
+            return match auth {
+                AuthSettings::None => Auth::None,
+                AuthSettings::Bearer => Auth::Bearer,
+                AuthSettings::ApiKey { header } => Auth::ApiKey {
+                    header: header.clone(),
+                },
+            };
+        }
+        let Some(components) = &self.spec.components else {
+            return Auth::None;
+        };
+        let preferred = self
+            .spec
+            .security
+            .iter()
+            .flatten()
+            .flat_map(|req| req.keys())
+            .next()
+            .cloned();
+        let chosen = preferred
+            .and_then(|name| components.security_schemes.get(&name).map(|s| (name, s)))
+            .or_else(|| {
+                components
+                    .security_schemes
+                    .iter()
+                    .next()
+                    .map(|(n, s)| (n.clone(), s))
+            });
+        let Some((name, ReferenceOr::Item(scheme))) = chosen else {
+            return Auth::None;
+        };
+        match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                Auth::Bearer
+            }
+            SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name: header,
+                ..
+            } => Auth::ApiKey {
+                header: header.clone(),
+            },
+            _ => {
+                self.report.note(
+                    Stage::Lower,
+                    format!(
+                        "security scheme `{name}` is not supported yet (bearer and header API keys \
+                         are); the client sends no credentials unless the settings say otherwise"
+                    ),
+                );
+                Auth::None
+            }
+        }
+    }
+
+    /// The settings' base URL, else the first server with its variables' defaults.
+    fn base_url(&self) -> String {
+        if let Some(url) = &self.settings.client.base_url {
+            return url.clone();
+        }
+        let Some(server) = self.spec.servers.first() else {
+            return String::new();
+        };
+        let mut url = server.url.clone();
+        for (name, var) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+        url.trim_end_matches('/').to_owned()
+    }
+}

@@ -1,0 +1,514 @@
+//! Operations → IR: parameters (path-level merged with operation-level), JSON request
+//! bodies, the success response, the ETag precondition header and pagination. An
+//! operation using something this version cannot express is skipped with its reason in
+//! the report (never silently); a document that is broken (a `$ref` to nothing) is an error.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
+    StatusCode,
+};
+
+use super::Lowerer;
+use super::types::{SchemaAt, resolve_field_path};
+use crate::error::{Error, Result, pointer_push};
+use crate::ident::{Namespace, camel, snake};
+use crate::ir::{
+    Body, Operation, Pagination, Param, ParamLocation, Success, TypeDef, TypeKind, TypeRef,
+};
+use crate::report::{Skipped, Stage};
+
+/// Names the generated `Client` already uses for its own methods.
+const CLIENT_RESERVED: &[&str] = &["builder", "core", "from", "clone", "fmt", "into"];
+/// Names every builder already uses for its own methods.
+const BUILDER_RESERVED: &[&str] = &[
+    "send",
+    "pages",
+    "items",
+    "if_match",
+    "timeout",
+    "client",
+    "body",
+    "into_request",
+];
+/// Module names the generated crate already uses.
+const MODULE_RESERVED: &[&str] = &["models", "client", "runtime", "lib", "error"];
+
+/// Why an operation was skipped.
+struct Skip(String);
+
+type OpResult<T> = std::result::Result<T, OpError>;
+
+/// Either the operation is skipped (with a reason), or the whole document is broken.
+enum OpError {
+    Skip(Skip),
+    Fatal(Error),
+}
+
+impl From<Error> for OpError {
+    fn from(e: Error) -> Self {
+        Self::Fatal(e)
+    }
+}
+
+fn skip<T>(reason: impl Into<String>) -> OpResult<T> {
+    Err(OpError::Skip(Skip(reason.into())))
+}
+
+/// A component reference `#/components/<kind>/<name>` → the name.
+fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
+    reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(kind)?
+        .strip_prefix('/')
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+struct Namers {
+    methods: Namespace,
+    builders: Namespace,
+    modules: Namespace,
+    tag_modules: BTreeMap<String, String>,
+}
+
+impl Lowerer<'_> {
+    /// Lowers every operation; sorted by Rust name.
+    pub(crate) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
+        let mut namers = Namers {
+            methods: Namespace::with_reserved(CLIENT_RESERVED.iter().copied()),
+            builders: Namespace::with_reserved(["Client"]),
+            modules: Namespace::with_reserved(MODULE_RESERVED.iter().copied()),
+            tag_modules: BTreeMap::new(),
+        };
+        let mut operations = Vec::new();
+        let spec = self.spec;
+        for (path, item) in &spec.paths.paths {
+            let path_pointer = pointer_push("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    return Err(Error::invalid(
+                        self.file,
+                        &path_pointer,
+                        format!("path item `$ref: {reference}` is not supported yet"),
+                    ));
+                }
+            };
+            for (method, op) in methods(item) {
+                self.report.operations_total += 1;
+                let pointer = pointer_push(&path_pointer, method);
+                match self.lower_operation(&mut namers, path, method, item, op, &pointer) {
+                    Ok(lowered) => {
+                        self.report.operations_emitted += 1;
+                        operations.push(lowered);
+                    }
+                    Err(OpError::Skip(Skip(reason))) => self
+                        .report
+                        .operations_skipped
+                        .push(Skipped { pointer, reason }),
+                    Err(OpError::Fatal(e)) => return Err(e),
+                }
+            }
+        }
+        operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        Ok(operations)
+    }
+
+    fn lower_operation(
+        &mut self,
+        namers: &mut Namers,
+        path: &str,
+        method: &str,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        pointer: &str,
+    ) -> OpResult<Operation> {
+        let operation_id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method}{path}"));
+        let op_camel = camel(&operation_id);
+        let mut params = Vec::new();
+        let mut if_match = None;
+        let mut param_names = Namespace::with_reserved(BUILDER_RESERVED.iter().copied());
+        for (param, param_pointer) in self.merged_parameters(item, op, pointer)? {
+            let data = match param {
+                Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+                Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
+                Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+                Parameter::Cookie { parameter_data, .. } => {
+                    return skip(format!(
+                        "cookie parameter `{}` is not supported yet",
+                        parameter_data.name
+                    ));
+                }
+            };
+            let (location, data) = data;
+            if location == ParamLocation::Header
+                && self
+                    .settings
+                    .etag
+                    .as_ref()
+                    .is_some_and(|e| e.if_match_header.eq_ignore_ascii_case(&data.name))
+            {
+                if_match = Some(data.required);
+                continue;
+            }
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => s,
+                ParameterSchemaOrContent::Content(_) => {
+                    return skip(format!(
+                        "parameter `{}` is described by `content`, which is not supported yet",
+                        data.name
+                    ));
+                }
+            };
+            let hint = format!("{op_camel}{}", camel(&data.name));
+            let ty = self.lower_type(
+                SchemaAt::from(schema),
+                &pointer_push(&param_pointer, "schema"),
+                &hint,
+            )?;
+            if !self.is_scalar(&ty) {
+                return skip(format!(
+                    "parameter `{}` has a non-scalar type; arrays and objects in parameters are \
+                     not supported yet",
+                    data.name
+                ));
+            }
+            params.push(Param {
+                rust_name: param_names.claim(&snake(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                docs: data.description.clone().filter(|d| !d.trim().is_empty()),
+                deprecated: data.deprecated.unwrap_or(false),
+            });
+        }
+        let body = match &op.request_body {
+            Some(body) => {
+                Some(self.lower_body(body, &pointer_push(pointer, "requestBody"), &op_camel)?)
+            }
+            None => None,
+        };
+        let success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
+        let pagination = self.pagination(method, &params, &success, pointer);
+        let tag = op.tags.first().map(String::as_str).unwrap_or("other");
+        let module = match namers.tag_modules.get(tag) {
+            Some(m) => m.clone(),
+            None => {
+                let m = namers.modules.claim(&snake(tag));
+                namers.tag_modules.insert(tag.to_owned(), m.clone());
+                m
+            }
+        };
+        Ok(Operation {
+            rust_name: namers.methods.claim(&snake(&operation_id)),
+            builder_name: namers.builders.claim(&op_camel),
+            operation_id,
+            origin: pointer.to_owned(),
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            module,
+            summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+            description: op.description.clone().filter(|s| !s.trim().is_empty()),
+            deprecated: op.deprecated,
+            params,
+            if_match,
+            body,
+            success,
+            pagination,
+        })
+    }
+
+    /// Path-item parameters overridden by operation parameters of the same name and
+    /// location; references resolved. Returns each with its document pointer.
+    fn merged_parameters<'s>(
+        &self,
+        item: &'s PathItem,
+        op: &'s openapiv3::Operation,
+        pointer: &str,
+    ) -> Result<Vec<(&'s Parameter, String)>>
+    where
+        Self: 's,
+    {
+        let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        let mut merged: IndexMap<(String, &'static str), (&'s Parameter, String)> = IndexMap::new();
+        let level = [
+            (&item.parameters, pointer_push(path_pointer, "parameters")),
+            (&op.parameters, pointer_push(pointer, "parameters")),
+        ];
+        for (list, list_pointer) in level {
+            for (i, p) in list.iter().enumerate() {
+                let at = pointer_push(&list_pointer, &i.to_string());
+                let param = self.resolve_parameter(p, &at)?;
+                let key = (param.parameter_data_ref().name.clone(), location_key(param));
+                merged.insert(key, (param, at));
+            }
+        }
+        Ok(merged.into_values().collect())
+    }
+
+    fn resolve_parameter<'s>(
+        &self,
+        p: &'s ReferenceOr<Parameter>,
+        at: &str,
+    ) -> Result<&'s Parameter>
+    where
+        Self: 's,
+    {
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                let found = component_name(reference, "parameters")
+                    .and_then(|name| self.spec.components.as_ref()?.parameters.get(name));
+                match found {
+                    Some(ReferenceOr::Item(p)) => Ok(p),
+                    _ => Err(Error::invalid(
+                        self.file,
+                        at,
+                        format!("`$ref: {reference}` does not resolve to a parameter"),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        pointer: &str,
+        op_camel: &str,
+    ) -> OpResult<Body> {
+        let body = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let found = component_name(reference, "requestBodies")
+                    .and_then(|name| self.spec.components.as_ref()?.request_bodies.get(name));
+                match found {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => {
+                        return Err(OpError::Fatal(Error::invalid(
+                            self.file,
+                            pointer,
+                            format!("`$ref: {reference}` does not resolve to a request body"),
+                        )));
+                    }
+                }
+            }
+        };
+        let Some((_, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return skip(format!(
+                "request body media type(s) {} not supported yet (JSON is)",
+                types.join(", ")
+            ));
+        };
+        let ty = self.media_type(media, pointer, &format!("{op_camel}Body"))?;
+        Ok(Body {
+            ty,
+            required: body.required,
+            docs: body.description.clone().filter(|d| !d.trim().is_empty()),
+        })
+    }
+
+    fn media_type(&mut self, media: &MediaType, pointer: &str, hint: &str) -> Result<TypeRef> {
+        match &media.schema {
+            Some(schema) => self.lower_type(
+                SchemaAt::from(schema),
+                &pointer_push(pointer, "schema"),
+                hint,
+            ),
+            None => Ok(TypeRef::Json),
+        }
+    }
+
+    fn resolve_response<'s>(&self, r: &'s ReferenceOr<Response>, at: &str) -> Result<&'s Response>
+    where
+        Self: 's,
+    {
+        match r {
+            ReferenceOr::Item(r) => Ok(r),
+            ReferenceOr::Reference { reference } => {
+                let found = component_name(reference, "responses")
+                    .and_then(|name| self.spec.components.as_ref()?.responses.get(name));
+                match found {
+                    Some(ReferenceOr::Item(r)) => Ok(r),
+                    _ => Err(Error::invalid(
+                        self.file,
+                        at,
+                        format!("`$ref: {reference}` does not resolve to a response"),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The 2xx responses collapse to one success shape.
+    fn lower_success(
+        &mut self,
+        responses: &IndexMap<StatusCode, ReferenceOr<Response>>,
+        pointer: &str,
+        op_camel: &str,
+    ) -> OpResult<Success> {
+        let mut shapes: Vec<(String, Success)> = Vec::new();
+        for (code, response) in responses {
+            let text = code.to_string();
+            let is_success = match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            };
+            if !is_success {
+                continue;
+            }
+            let at = pointer_push(&pointer_push(pointer, "responses"), &text);
+            let response = self.resolve_response(response, &at)?;
+            let shape = if response.content.is_empty() {
+                Success::Empty
+            } else if let Some((media_name, media)) =
+                response.content.iter().find(|(m, _)| is_json(m))
+            {
+                let media_at = pointer_push(&pointer_push(&at, "content"), media_name);
+                Success::Json(self.media_type(media, &media_at, &format!("{op_camel}Response"))?)
+            } else {
+                Success::Bytes
+            };
+            shapes.push((text, shape));
+        }
+        let mut bodies = shapes.iter().filter(|(_, s)| *s != Success::Empty);
+        let Some((_, first)) = bodies.next() else {
+            return Ok(Success::Empty);
+        };
+        if let Some((code, _)) = bodies.find(|(_, s)| s != first) {
+            return skip(format!(
+                "success responses with different bodies (e.g. {code}) are not supported yet"
+            ));
+        }
+        Ok(first.clone())
+    }
+
+    /// Whether a type can be written as a single path/query/header value.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64 => true,
+            TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(_)) => true,
+                Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Pagination facts when the vendor settings describe its lists and this operation
+    /// is one (a GET with the marker query parameter and an items array in its response).
+    fn pagination(
+        &mut self,
+        method: &str,
+        params: &[Param],
+        success: &Success,
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let settings = self.settings.pagination.as_ref()?;
+        if method != "get"
+            || !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Query && p.wire_name == settings.marker_param)
+        {
+            return None;
+        }
+        let why_not = |reason: String| format!("{pointer}: not paginated: {reason}");
+        let Success::Json(TypeRef::Named(page_type)) = success else {
+            self.report.note(
+                Stage::Lower,
+                why_not("the response is not a named object".into()),
+            );
+            return None;
+        };
+        let Some(TypeDef {
+            kind: TypeKind::Struct(page),
+            ..
+        }) = self.types.get(page_type)
+        else {
+            self.report.note(
+                Stage::Lower,
+                why_not(format!("`{page_type}` is not an object")),
+            );
+            return None;
+        };
+        let Some(items) = page.fields.iter().find(|f| f.wire_name == settings.items) else {
+            self.report.note(
+                Stage::Lower,
+                why_not(format!("`{page_type}` has no `{}`", settings.items)),
+            );
+            return None;
+        };
+        let TypeRef::Vec(item_type) = &items.ty else {
+            self.report.note(
+                Stage::Lower,
+                why_not(format!("`{}` is not an array", settings.items)),
+            );
+            return None;
+        };
+        let next_pointer = settings.next_link.as_deref().unwrap_or_default();
+        match resolve_field_path(&self.types, page_type, next_pointer) {
+            Ok(next_link) => Some(Pagination {
+                page_type: page_type.clone(),
+                item_type: (**item_type).clone(),
+                items_field: (items.rust_name.clone(), items.is_option()),
+                next_link,
+            }),
+            Err(reason) => {
+                self.report.note(
+                    Stage::Lower,
+                    why_not(format!(
+                        "next link `{next_pointer}` in `{page_type}`: {reason}"
+                    )),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn location_key(p: &Parameter) -> &'static str {
+    match p {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// The operations of a path item, in a fixed method order.
+fn methods(item: &PathItem) -> impl Iterator<Item = (&'static str, &openapiv3::Operation)> {
+    [
+        ("get", &item.get),
+        ("put", &item.put),
+        ("post", &item.post),
+        ("delete", &item.delete),
+        ("options", &item.options),
+        ("head", &item.head),
+        ("patch", &item.patch),
+        ("trace", &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+}

@@ -1,0 +1,64 @@
+//! Stage 3, normalize: the vendor's declared fixes (overlays, then named fixups), then the
+//! automatic repairs every document may need (missing or duplicate operationIds). Works on
+//! `serde_json::Value`, before typed parsing; every change is reported.
+
+pub mod fixups;
+pub mod operation_ids;
+pub mod overlay;
+
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+use crate::report::{Report, Stage};
+use crate::settings::Settings;
+
+/// An overlay document already read from disk, with the name to use in messages.
+#[derive(Debug, Clone)]
+pub struct OverlayInput {
+    /// How the overlay file is named in messages (`specs/cloudcasa/overlay.yaml`).
+    pub name: String,
+    /// Its parsed content.
+    pub document: Value,
+}
+
+/// Applies declared fixes and automatic repairs to `doc`.
+pub fn normalize(
+    doc: &mut Value,
+    settings: &Settings,
+    settings_file: &str,
+    overlays: &[OverlayInput],
+    report: &mut Report,
+) -> Result<()> {
+    for overlay in overlays {
+        let applied =
+            overlay::apply_overlay(doc, &overlay.document, &overlay.name).map_err(|e| {
+                Error::FixNotApplied {
+                    fix: overlay.name.clone(),
+                    location: Location::new(&overlay.name, ""),
+                    message: e.to_string(),
+                }
+            })?;
+        for action in applied {
+            report.note(
+                Stage::Fix,
+                format!(
+                    "{}#/actions/{}: {} ({} node(s) at `{}`)",
+                    overlay.name,
+                    action.index,
+                    action.description.as_deref().unwrap_or("no description"),
+                    action.matched,
+                    action.target
+                ),
+            );
+        }
+    }
+    for name in &settings.fixes.fixups {
+        for line in fixups::apply(name, doc, settings_file)? {
+            report.note(Stage::Fix, format!("fixup {name}: {line}"));
+        }
+    }
+    for line in operation_ids::ensure_unique(doc) {
+        report.note(Stage::Normalize, line);
+    }
+    Ok(())
+}

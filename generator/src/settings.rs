@@ -1,0 +1,210 @@
+//! Vendor settings: what a `specs/<vendor>/settings.toml` declares about a vendor beyond
+//! its document (crate name, base URL, auth, pagination, error envelope, ETag policy,
+//! fixes). Every field has a default so any document generates with no settings at all.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result};
+
+/// All settings for one generated crate.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The generated crate.
+    #[serde(rename = "crate")]
+    pub krate: CrateSettings,
+    /// Where the vendor's document comes from (used by xtask, not by the library).
+    pub document: Option<DocumentSource>,
+    /// Client defaults.
+    pub client: ClientSettings,
+    /// List operations and how to page through them.
+    pub pagination: Option<PaginationSettings>,
+    /// The vendor's error body.
+    pub errors: ErrorSettings,
+    /// Optimistic concurrency.
+    pub etag: Option<EtagSettings>,
+    /// Declared fixes for the document's defects.
+    pub fixes: FixSettings,
+}
+
+/// Name and metadata of the generated crate.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrateSettings {
+    /// Cargo package name, e.g. `cloudcasa-api`.
+    pub name: String,
+    /// Cargo package version (the document's `info.version` is often not semver).
+    pub version: String,
+    /// One-line description; defaults to the document's title.
+    pub description: Option<String>,
+    /// Human name of the vendor, for docs (`CloudCasa`); defaults to the document title.
+    pub vendor: Option<String>,
+}
+
+impl Default for CrateSettings {
+    fn default() -> Self {
+        Self {
+            name: "api-client".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: None,
+            vendor: None,
+        }
+    }
+}
+
+/// Where to find the vendor's document: a local path (relative to the workspace root)
+/// and/or a public URL pinned by sha256.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSource {
+    /// Local path, relative to the workspace root.
+    pub path: Option<String>,
+    /// Public URL of the same bytes.
+    pub url: Option<String>,
+    /// Expected sha256 of the document's bytes (lower-case hex).
+    pub sha256: Option<String>,
+}
+
+/// Client defaults baked into the generated crate.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClientSettings {
+    /// Default base URL; defaults to the document's first server.
+    pub base_url: Option<String>,
+    /// Authentication; defaults to what the document's security schemes say.
+    pub auth: Option<AuthSettings>,
+}
+
+/// How the vendor authenticates.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum AuthSettings {
+    /// No credentials.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// An API key sent in a header with this name.
+    ApiKey {
+        /// Header name, e.g. `ApiKey`, `MC-Api-Key`.
+        header: String,
+    },
+}
+
+/// Pagination strategy for list operations.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSettings {
+    /// The strategy.
+    pub style: PaginationStyle,
+    /// Property of the list response holding the array of items (`_items`).
+    pub items: String,
+    /// For `next-link`: JSON pointer into the list response to the next page's href
+    /// (`/_links/next/href`).
+    pub next_link: Option<String>,
+    /// Query parameter whose presence marks a GET operation as a paged list (`page`).
+    pub marker_param: String,
+}
+
+/// Pagination strategies the runtime knows.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaginationStyle {
+    /// Follow a next-page link found in the response body (Eve's `_links.next`).
+    NextLink,
+}
+
+/// The vendor's error envelope.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ErrorSettings {
+    /// Name of the schema (in `components/schemas`) that every error body follows.
+    pub envelope: Option<String>,
+}
+
+/// ETag / `If-Match` policy.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EtagSettings {
+    /// Name of the precondition header (`If-Match`).
+    pub if_match_header: String,
+}
+
+/// Declared fixes.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FixSettings {
+    /// Overlay 1.0 documents, relative to the settings file, applied in order.
+    pub overlays: Vec<String>,
+    /// Named fixups built into the generator, applied in order after the overlays.
+    pub fixups: Vec<String>,
+}
+
+impl Settings {
+    /// Parses settings from TOML text; `file` names the file in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|e| {
+            let pointer = e
+                .span()
+                .map(|span| {
+                    let line = text[..span.start.min(text.len())].lines().count().max(1);
+                    format!("line {line}")
+                })
+                .unwrap_or_default();
+            Error::Settings {
+                location: Location::new(file, pointer),
+                message: e.message().to_owned(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_full_settings() {
+        let text = r#"
+            [crate]
+            name = "x-api"
+            version = "0.2.0"
+            [client]
+            base_url = "https://x/api"
+            auth = { kind = "api-key", header = "MC-Api-Key" }
+            [pagination]
+            style = "next-link"
+            items = "_items"
+            next_link = "/_links/next/href"
+            marker_param = "page"
+            [errors]
+            envelope = "Error"
+            [etag]
+            if_match_header = "If-Match"
+            [fixes]
+            overlays = ["overlay.yaml"]
+            fixups = ["eve-operation-ids"]
+        "#;
+        let s = Settings::from_toml(text, "s.toml").expect("valid");
+        assert_eq!(s.krate.name, "x-api");
+        assert_eq!(
+            s.client.auth,
+            Some(AuthSettings::ApiKey {
+                header: "MC-Api-Key".into()
+            })
+        );
+        assert_eq!(
+            s.pagination.map(|p| p.style),
+            Some(PaginationStyle::NextLink)
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_a_located_error() {
+        let err = Settings::from_toml("[crate]\nname = \"a\"\nnmae = 1\n", "s.toml")
+            .expect_err("unknown key");
+        let text = err.to_string();
+        assert!(text.contains("s.toml"), "{text}");
+        assert!(text.contains("line 3"), "{text}");
+        assert!(text.contains("nmae"), "{text}");
+    }
+}

@@ -1,0 +1,20 @@
+//! The façade that generated client crates import as `cloudgen_runtime::codegen as rt`.
+//!
+//! It re-exports exactly what generated code uses, so that the contract between the
+//! generator and this runtime is this one module. Hand-written code should prefer the
+//! crate-root re-exports.
+
+pub use crate::auth::AuthScheme;
+pub use crate::builder::{BuildError, ClientBuilder};
+pub use crate::client::ClientCore;
+pub use crate::error::{ApiError, Error};
+pub use crate::pagination::{Items, NextPage, Page, Pages};
+pub use crate::profile::{EtagPolicy, VendorProfile};
+pub use crate::request::{IfMatch, Request};
+pub use crate::response::Response;
+
+pub use bytes::Bytes;
+pub use futures_util::Stream;
+pub use http::Method;
+pub use serde;
+pub use serde_json;

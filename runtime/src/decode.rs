@@ -1,0 +1,114 @@
+//! Turning response bodies into values: 2xx bodies into the expected type (with the
+//! JSON path of any mismatch), non-2xx responses into the right [`Error`] variant.
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error};
+
+/// Decodes a 2xx JSON body as `T`; a mismatch is [`Error::Decode`] with the JSON path.
+pub(crate) fn decode_json<T: DeserializeOwned, E>(
+    status: StatusCode,
+    body: Bytes,
+) -> Result<T, Error<E>> {
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let result = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|value| de.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
+    result.map_err(|(path, source)| Error::Decode {
+        status,
+        path,
+        source,
+        body,
+    })
+}
+
+/// Classifies a non-2xx response, decoding the vendor's envelope when the body is one.
+pub(crate) fn status_error<E: DeserializeOwned>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Error<E> {
+    // The raw body is always kept, so a body that is not an envelope loses nothing.
+    let envelope = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
+    let api = Box::new(ApiError {
+        status,
+        headers,
+        body,
+        envelope,
+    });
+    match status {
+        StatusCode::PRECONDITION_FAILED => Error::PreconditionFailed(api),
+        StatusCode::PRECONDITION_REQUIRED => Error::PreconditionRequired(api),
+        _ => Error::Api(api),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        #[allow(dead_code)]
+        state: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct List {
+        #[serde(rename = "_items")]
+        #[allow(dead_code)]
+        items: Vec<Item>,
+    }
+
+    #[test]
+    fn decode_reports_json_path_and_keeps_body() {
+        let body = Bytes::from_static(br#"{"_items":[{"state":1},{"state":"x"}]}"#);
+        match decode_json::<List, ()>(StatusCode::OK, body.clone()) {
+            Err(Error::Decode {
+                path,
+                body: kept,
+                status,
+                ..
+            }) => {
+                assert_eq!(path, "_items[1].state");
+                assert_eq!(kept, body);
+                assert_eq!(status, StatusCode::OK);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_decode_error() {
+        let r = decode_json::<Vec<u8>, ()>(StatusCode::OK, Bytes::from_static(b"[1] x"));
+        assert!(matches!(r, Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn status_errors_are_classified() {
+        let e = status_error::<serde_json::Value>(
+            StatusCode::PRECONDITION_FAILED,
+            HeaderMap::new(),
+            Bytes::new(),
+        );
+        assert!(matches!(e, Error::PreconditionFailed(_)));
+        let e = status_error::<serde_json::Value>(
+            StatusCode::PRECONDITION_REQUIRED,
+            HeaderMap::new(),
+            Bytes::new(),
+        );
+        assert!(matches!(e, Error::PreconditionRequired(_)));
+        let e = status_error::<serde_json::Value>(
+            StatusCode::MOVED_PERMANENTLY,
+            HeaderMap::new(),
+            Bytes::from_static(b"{\"a\":1}"),
+        );
+        assert_eq!(e.envelope(), Some(&serde_json::json!({"a": 1})));
+    }
+}

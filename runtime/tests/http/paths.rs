@@ -1,0 +1,103 @@
+//! Path parameters arrive as exactly one segment; query parameters are form-encoded.
+
+use cloudgen_runtime::{Error, Request};
+use http::Method;
+use percent_encoding::percent_decode_str;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::client;
+
+#[tokio::test]
+async fn path_parameters_reach_the_server_as_one_segment() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let values = [
+        "a/b?c#d",
+        "...",
+        "with space",
+        "naïve-日本",
+        "100%",
+        "%2E%2E",
+        "a+b&c=d",
+        "{id}",
+    ];
+    for value in values {
+        let req = Request::new(Method::GET, "/v1/clusters/{id}/status").path_param("id", value);
+        client.send_empty::<serde_json::Value>(req).await.unwrap();
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), values.len());
+    for (request, value) in received.iter().zip(values) {
+        let segments: Vec<&str> = request.url.path_segments().unwrap().collect();
+        assert_eq!(segments.len(), 5, "{value}: {}", request.url.path());
+        assert_eq!(&segments[..3], ["api", "v1", "clusters"]);
+        assert_eq!(segments[4], "status");
+        assert_eq!(
+            percent_decode_str(segments[3]).decode_utf8().unwrap(),
+            value
+        );
+        assert!(request.url.query().is_none());
+    }
+}
+
+#[tokio::test]
+async fn unsendable_path_parameters_are_errors_before_sending() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let cases = [
+        Request::new(Method::GET, "/v1/x/{id}").path_param("id", ""),
+        Request::new(Method::GET, "/v1/x/{id}").path_param("id", "."),
+        Request::new(Method::GET, "/v1/x/{id}").path_param("id", ".."),
+        Request::new(Method::GET, "/v1/x/{id}"),
+        Request::new(Method::GET, "/v1/x").path_param("id", "1"),
+    ];
+    for req in cases {
+        let err = client
+            .send_empty::<serde_json::Value>(req)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+        assert!(!err.was_sent());
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn query_parameters_are_form_encoded_and_optional_ones_omitted() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+        .mount(&server)
+        .await;
+    // A base URL with a trailing slash joins the same way.
+    let client: cloudgen_runtime::ClientCore =
+        cloudgen_runtime::ClientBuilder::new(&crate::common::BEARER)
+            .base_url(format!("{}/api/", server.uri()))
+            .build()
+            .unwrap();
+    let req = Request::new(Method::GET, "/v1/kubeclusters")
+        .query("where", r#"{"name":"a b&c"}"#)
+        .query_opt("sort", None::<&str>)
+        .query_opt("max_results", Some(25))
+        .query("q", "é=1+2");
+    client
+        .send_json::<Vec<u8>, serde_json::Value>(req)
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    let url = &received[0].url;
+    assert_eq!(url.path(), "/api/v1/kubeclusters");
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert_eq!(
+        pairs,
+        [
+            ("where".to_owned(), r#"{"name":"a b&c"}"#.to_owned()),
+            ("max_results".to_owned(), "25".to_owned()),
+            ("q".to_owned(), "é=1+2".to_owned()),
+        ]
+    );
+}

@@ -1,0 +1,75 @@
+//! Command-line parsing for `cargo xtask`. Wrong arguments get a message saying what was
+//! expected, never a panic.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::codegen::{self, CodegenOptions, GenerateOptions};
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [VENDOR] [--check] [--explain]
+      regenerate generated/<vendor>/ from specs/<vendor>/ (all vendors by default);
+      --check fails listing each stale file instead of writing
+  cargo xtask generate --spec PATH --out DIR [--settings FILE] [--explain]
+      generate a client crate from any OpenAPI document into DIR";
+
+/// Runs the command given by `args` (without the program name).
+pub fn run(args: Vec<OsString>) -> Result<(), String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let command = match parser.next().map_err(|e| format!("{e}\n{USAGE}"))? {
+        Some(Value(v)) => v.string().map_err(|e| format!("{e}\n{USAGE}"))?,
+        Some(Long("help") | Short('h')) | None => {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        Some(other) => return Err(format!("{}\n{USAGE}", other.unexpected())),
+    };
+    match command.as_str() {
+        "codegen" => {
+            let mut opts = CodegenOptions::default();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("check") => opts.check = true,
+                    Long("explain") => opts.explain = true,
+                    Value(v) if opts.vendor.is_none() => {
+                        opts.vendor = Some(v.string().map_err(|e| e.to_string())?)
+                    }
+                    other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+                }
+            }
+            codegen::codegen(&opts)
+        }
+        "generate" => {
+            let mut spec = None;
+            let mut out = None;
+            let mut settings = None;
+            let mut explain = false;
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("spec") => {
+                        spec = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    Long("out") => {
+                        out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    Long("settings") => {
+                        settings = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    Long("explain") => explain = true,
+                    other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+                }
+            }
+            let (Some(spec), Some(out)) = (spec, out) else {
+                return Err(format!("generate needs --spec PATH and --out DIR\n{USAGE}"));
+            };
+            codegen::generate(&GenerateOptions {
+                spec,
+                out,
+                settings,
+                explain,
+            })
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
