@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsaccount or list of Awsaccount documents
-    pub fn create_awsaccounts(&self, body: crate::models::Awsaccount) -> CreateAwsaccounts {
+    pub fn create_awsaccounts(
+        &self,
+        body: crate::models::Awsaccount,
+    ) -> CreateAwsaccounts {
         CreateAwsaccounts {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateAwsaccounts {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsaccounts").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsaccounts")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
-    pub fn delete_awsaccount(&self, awsaccount_id: impl Into<String>) -> DeleteAwsaccount {
+    pub fn delete_awsaccount(
+        &self,
+        awsaccount_id: impl Into<String>,
+    ) -> DeleteAwsaccount {
         DeleteAwsaccount {
             client: self.clone(),
             awsaccount_id: awsaccount_id.into(),
@@ -87,7 +99,10 @@ impl DeleteAwsaccount {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsaccounts/{awsaccountId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsaccounts/{awsaccountId}",
+            )
             .path_param("awsaccountId", &self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteAwsaccount {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -142,11 +154,16 @@ impl GetAwsaccount {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsaccount>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsaccount>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsaccount, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsaccount,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,20 +255,25 @@ impl ListAwsaccounts {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsaccountsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsaccountsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListAwsaccountsResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListAwsaccountsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -260,7 +282,7 @@ impl ListAwsaccounts {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -321,11 +343,16 @@ impl ReplaceAwsaccount {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -375,7 +402,10 @@ impl UpdateAwsaccount {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsaccounts/{awsaccountId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsaccounts/{awsaccountId}",
+            )
             .path_param("awsaccountId", &self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -385,11 +415,16 @@ impl UpdateAwsaccount {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsebsvolume or list of Awsebsvolume documents
-    pub fn create_awsebsvolumes(&self, body: crate::models::Awsebsvolume) -> CreateAwsebsvolumes {
+    pub fn create_awsebsvolumes(
+        &self,
+        body: crate::models::Awsebsvolume,
+    ) -> CreateAwsebsvolumes {
         CreateAwsebsvolumes {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateAwsebsvolumes {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsebsvolumes").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsebsvolumes")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    pub fn delete_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> DeleteAwsebsvolume {
+    pub fn delete_awsebsvolume(
+        &self,
+        awsebsvolume_id: impl Into<String>,
+    ) -> DeleteAwsebsvolume {
         DeleteAwsebsvolume {
             client: self.clone(),
             awsebsvolume_id: awsebsvolume_id.into(),
@@ -87,7 +99,10 @@ impl DeleteAwsebsvolume {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsebsvolumes/{awsebsvolumeId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsebsvolumes/{awsebsvolumeId}",
+            )
             .path_param("awsebsvolumeId", &self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteAwsebsvolume {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -111,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    pub fn get_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> GetAwsebsvolume {
+    pub fn get_awsebsvolume(
+        &self,
+        awsebsvolume_id: impl Into<String>,
+    ) -> GetAwsebsvolume {
         GetAwsebsvolume {
             client: self.clone(),
             awsebsvolume_id: awsebsvolume_id.into(),
@@ -134,7 +149,10 @@ impl GetAwsebsvolume {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsebsvolumes/{awsebsvolumeId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsebsvolumes/{awsebsvolumeId}",
+            )
             .path_param("awsebsvolumeId", &self.awsebsvolume_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +160,16 @@ impl GetAwsebsvolume {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsebsvolume>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsebsvolume>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsebsvolume, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsebsvolume,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +261,17 @@ impl ListAwsebsvolumes {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsebsvolumesResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsebsvolumesResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsebsvolumesResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsebsvolumesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +279,7 @@ impl ListAwsebsvolumes {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsebsvolumesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsebsvolumesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +288,7 @@ impl ListAwsebsvolumes {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsebsvolumesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsebsvolumesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +339,10 @@ impl ReplaceAwsebsvolume {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awsebsvolumes/{awsebsvolumeId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awsebsvolumes/{awsebsvolumeId}",
+            )
             .path_param("awsebsvolumeId", &self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +352,16 @@ impl ReplaceAwsebsvolume {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +411,10 @@ impl UpdateAwsebsvolume {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsebsvolumes/{awsebsvolumeId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsebsvolumes/{awsebsvolumeId}",
+            )
             .path_param("awsebsvolumeId", &self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +424,16 @@ impl UpdateAwsebsvolume {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

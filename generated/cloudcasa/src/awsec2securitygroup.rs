@@ -36,19 +36,24 @@ impl CreateAwsec2securitygroups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awsec2securitygroups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsec2securitygroups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteAwsec2securitygroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/awsec2securitygroups/{awsec2securitygroupId}",
-        )
-        .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/awsec2securitygroups/{awsec2securitygroupId}",
+            )
+            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteAwsec2securitygroup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -148,10 +150,10 @@ impl GetAwsec2securitygroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/awsec2securitygroups/{awsec2securitygroupId}",
-        )
-        .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id);
+                rt::Method::GET,
+                "/v1/awsec2securitygroups/{awsec2securitygroupId}",
+            )
+            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -164,9 +166,10 @@ impl GetAwsec2securitygroup {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsec2securitygroup, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::Awsec2securitygroup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -254,20 +257,27 @@ impl ListAwsec2securitygroups {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListAwsec2securitygroupsResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListAwsec2securitygroupsResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsec2securitygroupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsec2securitygroupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsec2securitygroupsResponse, crate::models::Error2> {
+    ) -> rt::Pages<
+        crate::models::ListAwsec2securitygroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -275,7 +285,10 @@ impl ListAwsec2securitygroups {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsec2securitygroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<
+        crate::models::ListAwsec2securitygroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -284,7 +297,10 @@ impl ListAwsec2securitygroups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsec2securitygroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<
+        crate::models::ListAwsec2securitygroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -336,23 +352,28 @@ impl ReplaceAwsec2securitygroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/awsec2securitygroups/{awsec2securitygroupId}",
-        )
-        .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PUT,
+                "/v1/awsec2securitygroups/{awsec2securitygroupId}",
+            )
+            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -403,23 +424,28 @@ impl UpdateAwsec2securitygroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/awsec2securitygroups/{awsec2securitygroupId}",
-        )
-        .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PATCH,
+                "/v1/awsec2securitygroups/{awsec2securitygroupId}",
+            )
+            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

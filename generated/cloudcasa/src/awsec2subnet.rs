@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsec2subnet or list of Awsec2subnet documents
-    pub fn create_awsec2subnets(&self, body: crate::models::Awsec2subnet) -> CreateAwsec2subnets {
+    pub fn create_awsec2subnets(
+        &self,
+        body: crate::models::Awsec2subnet,
+    ) -> CreateAwsec2subnets {
         CreateAwsec2subnets {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateAwsec2subnets {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsec2subnets").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsec2subnets")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    pub fn delete_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> DeleteAwsec2subnet {
+    pub fn delete_awsec2subnet(
+        &self,
+        awsec2subnet_id: impl Into<String>,
+    ) -> DeleteAwsec2subnet {
         DeleteAwsec2subnet {
             client: self.clone(),
             awsec2subnet_id: awsec2subnet_id.into(),
@@ -87,7 +99,10 @@ impl DeleteAwsec2subnet {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsec2subnets/{awsec2subnetId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsec2subnets/{awsec2subnetId}",
+            )
             .path_param("awsec2subnetId", &self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteAwsec2subnet {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -111,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    pub fn get_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> GetAwsec2subnet {
+    pub fn get_awsec2subnet(
+        &self,
+        awsec2subnet_id: impl Into<String>,
+    ) -> GetAwsec2subnet {
         GetAwsec2subnet {
             client: self.clone(),
             awsec2subnet_id: awsec2subnet_id.into(),
@@ -134,7 +149,10 @@ impl GetAwsec2subnet {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsec2subnets/{awsec2subnetId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsec2subnets/{awsec2subnetId}",
+            )
             .path_param("awsec2subnetId", &self.awsec2subnet_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +160,16 @@ impl GetAwsec2subnet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsec2subnet>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsec2subnet>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsec2subnet, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsec2subnet,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +261,17 @@ impl ListAwsec2subnets {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsec2subnetsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsec2subnetsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsec2subnetsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsec2subnetsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +279,7 @@ impl ListAwsec2subnets {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsec2subnetsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsec2subnetsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +288,7 @@ impl ListAwsec2subnets {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsec2subnetsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsec2subnetsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +339,10 @@ impl ReplaceAwsec2subnet {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awsec2subnets/{awsec2subnetId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awsec2subnets/{awsec2subnetId}",
+            )
             .path_param("awsec2subnetId", &self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +352,16 @@ impl ReplaceAwsec2subnet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +411,10 @@ impl UpdateAwsec2subnet {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsec2subnets/{awsec2subnetId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsec2subnets/{awsec2subnetId}",
+            )
             .path_param("awsec2subnetId", &self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +424,16 @@ impl UpdateAwsec2subnet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateAwseksclusters {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awseksclusters").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awseksclusters")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -59,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    pub fn delete_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> DeleteAwsekscluster {
+    pub fn delete_awsekscluster(
+        &self,
+        awsekscluster_id: impl Into<String>,
+    ) -> DeleteAwsekscluster {
         DeleteAwsekscluster {
             client: self.clone(),
             awsekscluster_id: awsekscluster_id.into(),
@@ -91,7 +99,10 @@ impl DeleteAwsekscluster {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awseksclusters/{awseksclusterId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awseksclusters/{awseksclusterId}",
+            )
             .path_param("awseksclusterId", &self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -102,10 +113,7 @@ impl DeleteAwsekscluster {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -115,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    pub fn get_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> GetAwsekscluster {
+    pub fn get_awsekscluster(
+        &self,
+        awsekscluster_id: impl Into<String>,
+    ) -> GetAwsekscluster {
         GetAwsekscluster {
             client: self.clone(),
             awsekscluster_id: awsekscluster_id.into(),
@@ -138,7 +149,10 @@ impl GetAwsekscluster {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awseksclusters/{awseksclusterId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awseksclusters/{awseksclusterId}",
+            )
             .path_param("awseksclusterId", &self.awsekscluster_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -146,11 +160,16 @@ impl GetAwsekscluster {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsekscluster>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsekscluster>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsekscluster, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsekscluster,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -242,16 +261,17 @@ impl ListAwseksclusters {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwseksclustersResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwseksclustersResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwseksclustersResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwseksclustersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -259,7 +279,7 @@ impl ListAwseksclusters {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwseksclustersResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwseksclustersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -268,7 +288,7 @@ impl ListAwseksclusters {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwseksclustersResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwseksclustersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -319,7 +339,10 @@ impl ReplaceAwsekscluster {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awseksclusters/{awseksclusterId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awseksclusters/{awseksclusterId}",
+            )
             .path_param("awseksclusterId", &self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -329,11 +352,16 @@ impl ReplaceAwsekscluster {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -383,7 +411,10 @@ impl UpdateAwsekscluster {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awseksclusters/{awseksclusterId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awseksclusters/{awseksclusterId}",
+            )
             .path_param("awseksclusterId", &self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -393,11 +424,16 @@ impl UpdateAwsekscluster {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

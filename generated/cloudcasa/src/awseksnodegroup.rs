@@ -36,19 +36,24 @@ impl CreateAwseksnodegroups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awseksnodegroups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awseksnodegroups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteAwseksnodegroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/awseksnodegroups/{awseksnodegroupId}",
-        )
-        .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/awseksnodegroups/{awseksnodegroupId}",
+            )
+            .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteAwseksnodegroup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -121,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
-    pub fn get_awseksnodegroup(&self, awseksnodegroup_id: impl Into<String>) -> GetAwseksnodegroup {
+    pub fn get_awseksnodegroup(
+        &self,
+        awseksnodegroup_id: impl Into<String>,
+    ) -> GetAwseksnodegroup {
         GetAwseksnodegroup {
             client: self.clone(),
             awseksnodegroup_id: awseksnodegroup_id.into(),
@@ -144,7 +149,10 @@ impl GetAwseksnodegroup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awseksnodegroups/{awseksnodegroupId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awseksnodegroups/{awseksnodegroupId}",
+            )
             .path_param("awseksnodegroupId", &self.awseksnodegroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -152,11 +160,16 @@ impl GetAwseksnodegroup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awseksnodegroup>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awseksnodegroup>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awseksnodegroup, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awseksnodegroup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -244,20 +257,24 @@ impl ListAwseksnodegroups {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListAwseksnodegroupsResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListAwseksnodegroupsResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwseksnodegroupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwseksnodegroupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwseksnodegroupsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwseksnodegroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -265,7 +282,7 @@ impl ListAwseksnodegroups {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwseksnodegroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwseksnodegroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -274,7 +291,7 @@ impl ListAwseksnodegroups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwseksnodegroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwseksnodegroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -325,7 +342,10 @@ impl ReplaceAwseksnodegroup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awseksnodegroups/{awseksnodegroupId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awseksnodegroups/{awseksnodegroupId}",
+            )
             .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -335,11 +355,16 @@ impl ReplaceAwseksnodegroup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -390,23 +415,28 @@ impl UpdateAwseksnodegroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/awseksnodegroups/{awseksnodegroupId}",
-        )
-        .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PATCH,
+                "/v1/awseksnodegroups/{awseksnodegroupId}",
+            )
+            .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

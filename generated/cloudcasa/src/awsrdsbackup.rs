@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents
-    pub fn create_awsrdsbackups(&self, body: crate::models::Awsrdsbackup) -> CreateAwsrdsbackups {
+    pub fn create_awsrdsbackups(
+        &self,
+        body: crate::models::Awsrdsbackup,
+    ) -> CreateAwsrdsbackups {
         CreateAwsrdsbackups {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateAwsrdsbackups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsbackups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsbackups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    pub fn delete_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> DeleteAwsrdsbackup {
+    pub fn delete_awsrdsbackup(
+        &self,
+        awsrdsbackup_id: impl Into<String>,
+    ) -> DeleteAwsrdsbackup {
         DeleteAwsrdsbackup {
             client: self.clone(),
             awsrdsbackup_id: awsrdsbackup_id.into(),
@@ -87,7 +99,10 @@ impl DeleteAwsrdsbackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdsbackups/{awsrdsbackupId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsrdsbackups/{awsrdsbackupId}",
+            )
             .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteAwsrdsbackup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -111,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    pub fn get_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> GetAwsrdsbackup {
+    pub fn get_awsrdsbackup(
+        &self,
+        awsrdsbackup_id: impl Into<String>,
+    ) -> GetAwsrdsbackup {
         GetAwsrdsbackup {
             client: self.clone(),
             awsrdsbackup_id: awsrdsbackup_id.into(),
@@ -134,7 +149,10 @@ impl GetAwsrdsbackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsrdsbackups/{awsrdsbackupId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsrdsbackups/{awsrdsbackupId}",
+            )
             .path_param("awsrdsbackupId", &self.awsrdsbackup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +160,16 @@ impl GetAwsrdsbackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsrdsbackup>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsrdsbackup>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsrdsbackup, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsrdsbackup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +261,17 @@ impl ListAwsrdsbackups {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsrdsbackupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsrdsbackupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsrdsbackupsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsrdsbackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +279,7 @@ impl ListAwsrdsbackups {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsrdsbackupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsbackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +288,7 @@ impl ListAwsrdsbackups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsrdsbackupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsbackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +339,10 @@ impl ReplaceAwsrdsbackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsbackups/{awsrdsbackupId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awsrdsbackups/{awsrdsbackupId}",
+            )
             .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +352,16 @@ impl ReplaceAwsrdsbackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +411,10 @@ impl UpdateAwsrdsbackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsbackups/{awsrdsbackupId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsrdsbackups/{awsrdsbackupId}",
+            )
             .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +424,16 @@ impl UpdateAwsrdsbackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateAwsrdsdatabases {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awsrdsdatabases").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsdatabases")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -94,10 +99,12 @@ impl DeleteAwsrdsdatabase {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::DELETE, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
-                .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
-                .if_match(self.if_match, rt::IfMatch::Optional);
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
+            )
+            .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -106,10 +113,7 @@ impl DeleteAwsrdsdatabase {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -119,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
-    pub fn get_awsrdsdatabase(&self, awsrdsdatabase_id: impl Into<String>) -> GetAwsrdsdatabase {
+    pub fn get_awsrdsdatabase(
+        &self,
+        awsrdsdatabase_id: impl Into<String>,
+    ) -> GetAwsrdsdatabase {
         GetAwsrdsdatabase {
             client: self.clone(),
             awsrdsdatabase_id: awsrdsdatabase_id.into(),
@@ -142,7 +149,10 @@ impl GetAwsrdsdatabase {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
+            )
             .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,11 +160,16 @@ impl GetAwsrdsdatabase {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsrdsdatabase>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsrdsdatabase>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsrdsdatabase, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsrdsdatabase,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -246,16 +261,17 @@ impl ListAwsrdsdatabases {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsrdsdatabasesResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -263,7 +279,7 @@ impl ListAwsrdsdatabases {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -272,7 +288,7 @@ impl ListAwsrdsdatabases {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -323,7 +339,10 @@ impl ReplaceAwsrdsdatabase {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
+            )
             .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -333,11 +352,16 @@ impl ReplaceAwsrdsdatabase {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -387,7 +411,10 @@ impl UpdateAwsrdsdatabase {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
+            )
             .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -397,11 +424,16 @@ impl UpdateAwsrdsdatabase {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateAwsrdsoptiongroups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awsrdsoptiongroups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsoptiongroups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteAwsrdsoptiongroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-        )
-        .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+            )
+            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteAwsrdsoptiongroup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -148,10 +150,10 @@ impl GetAwsrdsoptiongroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-        )
-        .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id);
+                rt::Method::GET,
+                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+            )
+            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -164,9 +166,10 @@ impl GetAwsrdsoptiongroup {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsrdsoptiongroup, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::Awsrdsoptiongroup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -254,20 +257,24 @@ impl ListAwsrdsoptiongroups {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListAwsrdsoptiongroupsResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListAwsrdsoptiongroupsResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsrdsoptiongroupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -275,7 +282,7 @@ impl ListAwsrdsoptiongroups {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -284,7 +291,7 @@ impl ListAwsrdsoptiongroups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -336,23 +343,28 @@ impl ReplaceAwsrdsoptiongroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-        )
-        .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PUT,
+                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+            )
+            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -403,23 +415,28 @@ impl UpdateAwsrdsoptiongroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-        )
-        .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PATCH,
+                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+            )
+            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

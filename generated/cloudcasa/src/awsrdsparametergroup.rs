@@ -36,19 +36,24 @@ impl CreateAwsrdsparametergroups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awsrdsparametergroups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsparametergroups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteAwsrdsparametergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
-        )
-        .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
+            )
+            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteAwsrdsparametergroup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -148,10 +150,10 @@ impl GetAwsrdsparametergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
-        )
-        .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id);
+                rt::Method::GET,
+                "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
+            )
+            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -164,9 +166,10 @@ impl GetAwsrdsparametergroup {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsrdsparametergroup, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::Awsrdsparametergroup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -254,20 +257,27 @@ impl ListAwsrdsparametergroups {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListAwsrdsparametergroupsResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListAwsrdsparametergroupsResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsrdsparametergroupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsrdsparametergroupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsrdsparametergroupsResponse, crate::models::Error2> {
+    ) -> rt::Pages<
+        crate::models::ListAwsrdsparametergroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -275,7 +285,10 @@ impl ListAwsrdsparametergroups {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsrdsparametergroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<
+        crate::models::ListAwsrdsparametergroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -284,7 +297,10 @@ impl ListAwsrdsparametergroups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsrdsparametergroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<
+        crate::models::ListAwsrdsparametergroupsResponse,
+        crate::models::Error,
+    > {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -336,23 +352,28 @@ impl ReplaceAwsrdsparametergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
-        )
-        .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PUT,
+                "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
+            )
+            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -403,23 +424,28 @@ impl UpdateAwsrdsparametergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
-        )
-        .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PATCH,
+                "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
+            )
+            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

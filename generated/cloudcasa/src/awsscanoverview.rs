@@ -46,11 +46,11 @@ impl DeleteAwsscanoverview {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/awsscanoverview/{awsscanoverviewId}",
-        )
-        .path_param("awsscanoverviewId", &self.awsscanoverview_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/awsscanoverview/{awsscanoverviewId}",
+            )
+            .path_param("awsscanoverviewId", &self.awsscanoverview_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -59,10 +59,7 @@ impl DeleteAwsscanoverview {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -72,7 +69,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanoverview_id` (`awsscanoverviewId`): the path parameter
-    pub fn get_awsscanoverview(&self, awsscanoverview_id: impl Into<String>) -> GetAwsscanoverview {
+    pub fn get_awsscanoverview(
+        &self,
+        awsscanoverview_id: impl Into<String>,
+    ) -> GetAwsscanoverview {
         GetAwsscanoverview {
             client: self.clone(),
             awsscanoverview_id: awsscanoverview_id.into(),
@@ -95,7 +95,10 @@ impl GetAwsscanoverview {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsscanoverview/{awsscanoverviewId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsscanoverview/{awsscanoverviewId}",
+            )
             .path_param("awsscanoverviewId", &self.awsscanoverview_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -103,11 +106,16 @@ impl GetAwsscanoverview {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsscanoverview>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsscanoverview>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsscanoverview, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsscanoverview,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -199,16 +207,17 @@ impl ListAwsscanoverview {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsscanoverviewResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsscanoverviewResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsscanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsscanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -216,7 +225,7 @@ impl ListAwsscanoverview {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsscanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsscanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -225,7 +234,7 @@ impl ListAwsscanoverview {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsscanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsscanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }

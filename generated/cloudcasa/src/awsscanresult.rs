@@ -36,19 +36,24 @@ impl CreateAwsscanresults {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/awsscanresults").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsscanresults")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -59,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    pub fn delete_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> DeleteAwsscanresult {
+    pub fn delete_awsscanresult(
+        &self,
+        awsscanresult_id: impl Into<String>,
+    ) -> DeleteAwsscanresult {
         DeleteAwsscanresult {
             client: self.clone(),
             awsscanresult_id: awsscanresult_id.into(),
@@ -91,7 +99,10 @@ impl DeleteAwsscanresult {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsscanresults/{awsscanresultId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/awsscanresults/{awsscanresultId}",
+            )
             .path_param("awsscanresultId", &self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -102,10 +113,7 @@ impl DeleteAwsscanresult {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -115,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    pub fn get_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> GetAwsscanresult {
+    pub fn get_awsscanresult(
+        &self,
+        awsscanresult_id: impl Into<String>,
+    ) -> GetAwsscanresult {
         GetAwsscanresult {
             client: self.clone(),
             awsscanresult_id: awsscanresult_id.into(),
@@ -138,7 +149,10 @@ impl GetAwsscanresult {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsscanresults/{awsscanresultId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/awsscanresults/{awsscanresultId}",
+            )
             .path_param("awsscanresultId", &self.awsscanresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -146,11 +160,16 @@ impl GetAwsscanresult {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Awsscanresult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Awsscanresult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Awsscanresult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Awsscanresult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -242,16 +261,17 @@ impl ListAwsscanresults {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListAwsscanresultsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListAwsscanresultsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListAwsscanresultsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListAwsscanresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -259,7 +279,7 @@ impl ListAwsscanresults {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListAwsscanresultsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsscanresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -268,7 +288,7 @@ impl ListAwsscanresults {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListAwsscanresultsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListAwsscanresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -319,7 +339,10 @@ impl ReplaceAwsscanresult {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/awsscanresults/{awsscanresultId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/awsscanresults/{awsscanresultId}",
+            )
             .path_param("awsscanresultId", &self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -329,11 +352,16 @@ impl ReplaceAwsscanresult {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -383,7 +411,10 @@ impl UpdateAwsscanresult {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsscanresults/{awsscanresultId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/awsscanresults/{awsscanresultId}",
+            )
             .path_param("awsscanresultId", &self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -393,11 +424,16 @@ impl UpdateAwsscanresult {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

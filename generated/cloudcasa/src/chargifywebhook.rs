@@ -36,19 +36,24 @@ impl CreateChargifywebhooks {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteChargifywebhook {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/chargifywebhooks/{chargifywebhookId}",
-        )
-        .path_param("chargifywebhookId", &self.chargifywebhook_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/chargifywebhooks/{chargifywebhookId}",
+            )
+            .path_param("chargifywebhookId", &self.chargifywebhook_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteChargifywebhook {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -121,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargifywebhook_id` (`chargifywebhookId`): the path parameter
-    pub fn get_chargifywebhook(&self, chargifywebhook_id: impl Into<String>) -> GetChargifywebhook {
+    pub fn get_chargifywebhook(
+        &self,
+        chargifywebhook_id: impl Into<String>,
+    ) -> GetChargifywebhook {
         GetChargifywebhook {
             client: self.clone(),
             chargifywebhook_id: chargifywebhook_id.into(),
@@ -144,7 +149,10 @@ impl GetChargifywebhook {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/chargifywebhooks/{chargifywebhookId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/chargifywebhooks/{chargifywebhookId}",
+            )
             .path_param("chargifywebhookId", &self.chargifywebhook_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -152,11 +160,16 @@ impl GetChargifywebhook {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Chargifywebhook>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Chargifywebhook>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Chargifywebhook, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Chargifywebhook,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -244,20 +257,24 @@ impl ListChargifywebhooks {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListChargifywebhooksResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListChargifywebhooksResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListChargifywebhooksResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListChargifywebhooksResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListChargifywebhooksResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListChargifywebhooksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -265,7 +282,7 @@ impl ListChargifywebhooks {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListChargifywebhooksResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListChargifywebhooksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -274,7 +291,7 @@ impl ListChargifywebhooks {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListChargifywebhooksResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListChargifywebhooksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }

@@ -14,7 +14,7 @@ pub static PROFILE: rt::VendorProfile = rt::VendorProfile {
     }),
 };
 /// The error of every call: transport, timeout, HTTP status (with the CloudCasa error body decoded when it has the documented shape), or a response that does not decode.
-pub type Error = rt::Error<crate::models::Error2>;
+pub type Error = rt::Error<crate::models::Error>;
 /// A client for the CloudCasa API: a cheap `Clone` over one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {

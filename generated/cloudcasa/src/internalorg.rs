@@ -33,7 +33,10 @@ impl GetInternalorg {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/internalorgs/{internalorgId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/internalorgs/{internalorgId}",
+            )
             .path_param("internalorgId", &self.internalorg_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -41,11 +44,16 @@ impl GetInternalorg {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Internalorg>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Internalorg>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Internalorg, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Internalorg,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -137,16 +145,17 @@ impl ListInternalorgs {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListInternalorgsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListInternalorgsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListInternalorgsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListInternalorgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -154,7 +163,7 @@ impl ListInternalorgs {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -163,7 +172,7 @@ impl ListInternalorgs {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -214,7 +223,10 @@ impl ReplaceInternalorg {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/internalorgs/{internalorgId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/internalorgs/{internalorgId}",
+            )
             .path_param("internalorgId", &self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -224,11 +236,16 @@ impl ReplaceInternalorg {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -278,7 +295,10 @@ impl UpdateInternalorg {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalorgs/{internalorgId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/internalorgs/{internalorgId}",
+            )
             .path_param("internalorgId", &self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -288,11 +308,16 @@ impl UpdateInternalorg {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

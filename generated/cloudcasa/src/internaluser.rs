@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
-    pub fn get_internaluser(&self, internaluser_id: impl Into<String>) -> GetInternaluser {
+    pub fn get_internaluser(
+        &self,
+        internaluser_id: impl Into<String>,
+    ) -> GetInternaluser {
         GetInternaluser {
             client: self.clone(),
             internaluser_id: internaluser_id.into(),
@@ -33,7 +36,10 @@ impl GetInternaluser {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/internalusers/{internaluserId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/internalusers/{internaluserId}",
+            )
             .path_param("internaluserId", &self.internaluser_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -41,11 +47,16 @@ impl GetInternaluser {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Internaluser>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Internaluser>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Internaluser, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Internaluser,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -137,16 +148,17 @@ impl ListInternalusers {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListInternalusersResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListInternalusersResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListInternalusersResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListInternalusersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -154,7 +166,7 @@ impl ListInternalusers {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListInternalusersResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListInternalusersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -163,7 +175,7 @@ impl ListInternalusers {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListInternalusersResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListInternalusersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -214,7 +226,10 @@ impl ReplaceInternaluser {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/internalusers/{internaluserId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/internalusers/{internaluserId}",
+            )
             .path_param("internaluserId", &self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -224,11 +239,16 @@ impl ReplaceInternaluser {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -278,7 +298,10 @@ impl UpdateInternaluser {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalusers/{internaluserId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/internalusers/{internaluserId}",
+            )
             .path_param("internaluserId", &self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -288,11 +311,16 @@ impl UpdateInternaluser {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

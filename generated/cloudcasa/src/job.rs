@@ -33,18 +33,24 @@ impl CreateJobs {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/jobs").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/jobs")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -98,10 +104,7 @@ impl DeleteJob {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -134,8 +137,8 @@ impl GetJob {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::GET, "/v1/jobs/{jobId}").path_param("jobId", &self.job_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/jobs/{jobId}")
+            .path_param("jobId", &self.job_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -146,7 +149,7 @@ impl GetJob {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Job, crate::models::Error2>(self.into_request())
+            .send_json::<crate::models::Job, crate::models::Error>(self.into_request())
             .await
     }
 }
@@ -232,24 +235,31 @@ impl ListJobs {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::ListJobsResponse>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::ListJobsResponse>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListJobsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListJobsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListJobsResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListJobsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -258,7 +268,7 @@ impl ListJobs {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -271,7 +281,11 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents
-    pub fn replace_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> ReplaceJob {
+    pub fn replace_job(
+        &self,
+        job_id: impl Into<String>,
+        body: crate::models::Job,
+    ) -> ReplaceJob {
         ReplaceJob {
             client: self.clone(),
             job_id: job_id.into(),
@@ -315,11 +329,16 @@ impl ReplaceJob {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -331,7 +350,11 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents
-    pub fn update_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> UpdateJob {
+    pub fn update_job(
+        &self,
+        job_id: impl Into<String>,
+        body: crate::models::Job,
+    ) -> UpdateJob {
         UpdateJob {
             client: self.clone(),
             job_id: job_id.into(),
@@ -375,11 +398,16 @@ impl UpdateJob {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

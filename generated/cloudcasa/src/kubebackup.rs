@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubebackup or list of Kubebackup documents
-    pub fn create_kubebackups(&self, body: crate::models::Kubebackup) -> CreateKubebackups {
+    pub fn create_kubebackups(
+        &self,
+        body: crate::models::Kubebackup,
+    ) -> CreateKubebackups {
         CreateKubebackups {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateKubebackups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubebackups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubebackups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
-    pub fn delete_kubebackup(&self, kubebackup_id: impl Into<String>) -> DeleteKubebackup {
+    pub fn delete_kubebackup(
+        &self,
+        kubebackup_id: impl Into<String>,
+    ) -> DeleteKubebackup {
         DeleteKubebackup {
             client: self.clone(),
             kubebackup_id: kubebackup_id.into(),
@@ -87,7 +99,10 @@ impl DeleteKubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubebackups/{kubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/kubebackups/{kubebackupId}",
+            )
             .path_param("kubebackupId", &self.kubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteKubebackup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -142,11 +154,16 @@ impl GetKubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubebackup>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubebackup>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubebackup, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Kubebackup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,20 +255,25 @@ impl ListKubebackups {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubebackupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubebackupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListKubebackupsResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListKubebackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -260,7 +282,7 @@ impl ListKubebackups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -321,11 +343,16 @@ impl ReplaceKubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -375,7 +402,10 @@ impl UpdateKubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubebackups/{kubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/kubebackups/{kubebackupId}",
+            )
             .path_param("kubebackupId", &self.kubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -385,11 +415,16 @@ impl UpdateKubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateKubehunterresults {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/kubehunterresults").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubehunterresults")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteKubehunterresult {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/kubehunterresults/{kubehunterresultId}",
-        )
-        .path_param("kubehunterresultId", &self.kubehunterresult_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/kubehunterresults/{kubehunterresultId}",
+            )
+            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteKubehunterresult {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -148,23 +150,26 @@ impl GetKubehunterresult {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/kubehunterresults/{kubehunterresultId}",
-        )
-        .path_param("kubehunterresultId", &self.kubehunterresult_id);
+                rt::Method::GET,
+                "/v1/kubehunterresults/{kubehunterresultId}",
+            )
+            .path_param("kubehunterresultId", &self.kubehunterresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubehunterresult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubehunterresult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubehunterresult, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::Kubehunterresult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -252,20 +257,24 @@ impl ListKubehunterresults {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListKubehunterresultsResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListKubehunterresultsResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubehunterresultsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubehunterresultsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKubehunterresultsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKubehunterresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -273,7 +282,7 @@ impl ListKubehunterresults {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKubehunterresultsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubehunterresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -282,7 +291,7 @@ impl ListKubehunterresults {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubehunterresultsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubehunterresultsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -334,23 +343,28 @@ impl ReplaceKubehunterresult {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/kubehunterresults/{kubehunterresultId}",
-        )
-        .path_param("kubehunterresultId", &self.kubehunterresult_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PUT,
+                "/v1/kubehunterresults/{kubehunterresultId}",
+            )
+            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -401,23 +415,28 @@ impl UpdateKubehunterresult {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/kubehunterresults/{kubehunterresultId}",
-        )
-        .path_param("kubehunterresultId", &self.kubehunterresult_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::PATCH,
+                "/v1/kubehunterresults/{kubehunterresultId}",
+            )
+            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateKubenamespaces {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/kubenamespaces").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubenamespaces")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -59,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    pub fn delete_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> DeleteKubenamespace {
+    pub fn delete_kubenamespace(
+        &self,
+        kubenamespace_id: impl Into<String>,
+    ) -> DeleteKubenamespace {
         DeleteKubenamespace {
             client: self.clone(),
             kubenamespace_id: kubenamespace_id.into(),
@@ -91,7 +99,10 @@ impl DeleteKubenamespace {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubenamespaces/{kubenamespaceId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/kubenamespaces/{kubenamespaceId}",
+            )
             .path_param("kubenamespaceId", &self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -102,10 +113,7 @@ impl DeleteKubenamespace {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -115,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    pub fn get_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> GetKubenamespace {
+    pub fn get_kubenamespace(
+        &self,
+        kubenamespace_id: impl Into<String>,
+    ) -> GetKubenamespace {
         GetKubenamespace {
             client: self.clone(),
             kubenamespace_id: kubenamespace_id.into(),
@@ -138,7 +149,10 @@ impl GetKubenamespace {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kubenamespaces/{kubenamespaceId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/kubenamespaces/{kubenamespaceId}",
+            )
             .path_param("kubenamespaceId", &self.kubenamespace_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -146,11 +160,16 @@ impl GetKubenamespace {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubenamespace>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubenamespace>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubenamespace, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Kubenamespace,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -242,16 +261,17 @@ impl ListKubenamespaces {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubenamespacesResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubenamespacesResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKubenamespacesResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKubenamespacesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -259,7 +279,7 @@ impl ListKubenamespaces {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKubenamespacesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubenamespacesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -268,7 +288,7 @@ impl ListKubenamespaces {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubenamespacesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubenamespacesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -319,7 +339,10 @@ impl ReplaceKubenamespace {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/kubenamespaces/{kubenamespaceId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/kubenamespaces/{kubenamespaceId}",
+            )
             .path_param("kubenamespaceId", &self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -329,11 +352,16 @@ impl ReplaceKubenamespace {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -383,7 +411,10 @@ impl UpdateKubenamespace {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubenamespaces/{kubenamespaceId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/kubenamespaces/{kubenamespaceId}",
+            )
             .path_param("kubenamespaceId", &self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -393,11 +424,16 @@ impl UpdateKubenamespace {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubeoffload or list of Kubeoffload documents
-    pub fn create_kubeoffloads(&self, body: crate::models::Kubeoffload) -> CreateKubeoffloads {
+    pub fn create_kubeoffloads(
+        &self,
+        body: crate::models::Kubeoffload,
+    ) -> CreateKubeoffloads {
         CreateKubeoffloads {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateKubeoffloads {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubeoffloads").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubeoffloads")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
-    pub fn delete_kubeoffload(&self, kubeoffload_id: impl Into<String>) -> DeleteKubeoffload {
+    pub fn delete_kubeoffload(
+        &self,
+        kubeoffload_id: impl Into<String>,
+    ) -> DeleteKubeoffload {
         DeleteKubeoffload {
             client: self.clone(),
             kubeoffload_id: kubeoffload_id.into(),
@@ -87,7 +99,10 @@ impl DeleteKubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubeoffloads/{kubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/kubeoffloads/{kubeoffloadId}",
+            )
             .path_param("kubeoffloadId", &self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteKubeoffload {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -134,7 +146,10 @@ impl GetKubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kubeoffloads/{kubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/kubeoffloads/{kubeoffloadId}",
+            )
             .path_param("kubeoffloadId", &self.kubeoffload_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +157,16 @@ impl GetKubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubeoffload>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubeoffload>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubeoffload, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Kubeoffload,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +258,17 @@ impl ListKubeoffloads {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubeoffloadsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubeoffloadsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKubeoffloadsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +276,7 @@ impl ListKubeoffloads {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +285,7 @@ impl ListKubeoffloads {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +336,10 @@ impl ReplaceKubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/kubeoffloads/{kubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/kubeoffloads/{kubeoffloadId}",
+            )
             .path_param("kubeoffloadId", &self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +349,16 @@ impl ReplaceKubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +408,10 @@ impl UpdateKubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubeoffloads/{kubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/kubeoffloads/{kubeoffloadId}",
+            )
             .path_param("kubeoffloadId", &self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +421,16 @@ impl UpdateKubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

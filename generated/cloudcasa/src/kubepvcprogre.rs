@@ -36,19 +36,24 @@ impl CreateKubepvcprogress {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/kubepvcprogress").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubepvcprogress")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -59,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    pub fn delete_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> DeleteKubepvcprogre {
+    pub fn delete_kubepvcprogre(
+        &self,
+        kubepvcprogre_id: impl Into<String>,
+    ) -> DeleteKubepvcprogre {
         DeleteKubepvcprogre {
             client: self.clone(),
             kubepvcprogre_id: kubepvcprogre_id.into(),
@@ -91,7 +99,10 @@ impl DeleteKubepvcprogre {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubepvcprogress/{kubepvcprogreId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/kubepvcprogress/{kubepvcprogreId}",
+            )
             .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -102,10 +113,7 @@ impl DeleteKubepvcprogre {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -115,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    pub fn get_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> GetKubepvcprogre {
+    pub fn get_kubepvcprogre(
+        &self,
+        kubepvcprogre_id: impl Into<String>,
+    ) -> GetKubepvcprogre {
         GetKubepvcprogre {
             client: self.clone(),
             kubepvcprogre_id: kubepvcprogre_id.into(),
@@ -138,7 +149,10 @@ impl GetKubepvcprogre {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kubepvcprogress/{kubepvcprogreId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/kubepvcprogress/{kubepvcprogreId}",
+            )
             .path_param("kubepvcprogreId", &self.kubepvcprogre_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -146,11 +160,16 @@ impl GetKubepvcprogre {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubepvcprogre>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubepvcprogre>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubepvcprogre, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Kubepvcprogre,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -242,16 +261,17 @@ impl ListKubepvcprogress {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubepvcprogressResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubepvcprogressResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKubepvcprogressResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKubepvcprogressResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -259,7 +279,7 @@ impl ListKubepvcprogress {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKubepvcprogressResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubepvcprogressResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -268,7 +288,7 @@ impl ListKubepvcprogress {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubepvcprogressResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubepvcprogressResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -319,7 +339,10 @@ impl ReplaceKubepvcprogre {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/kubepvcprogress/{kubepvcprogreId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/kubepvcprogress/{kubepvcprogreId}",
+            )
             .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -329,11 +352,16 @@ impl ReplaceKubepvcprogre {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -383,7 +411,10 @@ impl UpdateKubepvcprogre {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubepvcprogress/{kubepvcprogreId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/kubepvcprogress/{kubepvcprogreId}",
+            )
             .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -393,11 +424,16 @@ impl UpdateKubepvcprogre {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

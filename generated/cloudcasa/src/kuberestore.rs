@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kuberestore or list of Kuberestore documents
-    pub fn create_kuberestores(&self, body: crate::models::Kuberestore) -> CreateKuberestores {
+    pub fn create_kuberestores(
+        &self,
+        body: crate::models::Kuberestore,
+    ) -> CreateKuberestores {
         CreateKuberestores {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateKuberestores {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kuberestores").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kuberestores")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
-    pub fn delete_kuberestore(&self, kuberestore_id: impl Into<String>) -> DeleteKuberestore {
+    pub fn delete_kuberestore(
+        &self,
+        kuberestore_id: impl Into<String>,
+    ) -> DeleteKuberestore {
         DeleteKuberestore {
             client: self.clone(),
             kuberestore_id: kuberestore_id.into(),
@@ -87,7 +99,10 @@ impl DeleteKuberestore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/kuberestores/{kuberestoreId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/kuberestores/{kuberestoreId}",
+            )
             .path_param("kuberestoreId", &self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteKuberestore {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -134,7 +146,10 @@ impl GetKuberestore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kuberestores/{kuberestoreId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/kuberestores/{kuberestoreId}",
+            )
             .path_param("kuberestoreId", &self.kuberestore_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +157,16 @@ impl GetKuberestore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kuberestore>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kuberestore>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kuberestore, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Kuberestore,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +258,17 @@ impl ListKuberestores {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKuberestoresResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKuberestoresResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKuberestoresResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKuberestoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +276,7 @@ impl ListKuberestores {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKuberestoresResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKuberestoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +285,7 @@ impl ListKuberestores {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKuberestoresResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKuberestoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +336,10 @@ impl ReplaceKuberestore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/kuberestores/{kuberestoreId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/kuberestores/{kuberestoreId}",
+            )
             .path_param("kuberestoreId", &self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +349,16 @@ impl ReplaceKuberestore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +408,10 @@ impl UpdateKuberestore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/kuberestores/{kuberestoreId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/kuberestores/{kuberestoreId}",
+            )
             .path_param("kuberestoreId", &self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +421,16 @@ impl UpdateKuberestore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -46,11 +46,11 @@ impl DeleteKubescanoverview {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/kubescanoverview/{kubescanoverviewId}",
-        )
-        .path_param("kubescanoverviewId", &self.kubescanoverview_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/kubescanoverview/{kubescanoverviewId}",
+            )
+            .path_param("kubescanoverviewId", &self.kubescanoverview_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -59,10 +59,7 @@ impl DeleteKubescanoverview {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -98,22 +95,27 @@ impl GetKubescanoverview {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::GET, "/v1/kubescanoverview/{kubescanoverviewId}")
-                .path_param("kubescanoverviewId", &self.kubescanoverview_id);
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/kubescanoverview/{kubescanoverviewId}",
+            )
+            .path_param("kubescanoverviewId", &self.kubescanoverview_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Kubescanoverview>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubescanoverview>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Kubescanoverview, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::Kubescanoverview,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -201,20 +203,24 @@ impl ListKubescanoverview {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListKubescanoverviewResponse>, crate::Error> {
+    ) -> Result<
+        rt::Response<crate::models::ListKubescanoverviewResponse>,
+        crate::Error,
+    > {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListKubescanoverviewResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListKubescanoverviewResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListKubescanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListKubescanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -222,7 +228,7 @@ impl ListKubescanoverview {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListKubescanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubescanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -231,7 +237,7 @@ impl ListKubescanoverview {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListKubescanoverviewResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListKubescanoverviewResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }

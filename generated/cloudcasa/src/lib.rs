@@ -9,80 +9,155 @@
 //!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
 #![forbid(unsafe_code)]
-pub mod alert;
-pub mod apikey;
-pub mod awsaccount;
-pub mod awsebsvolume;
-pub mod awsec2securitygroup;
-pub mod awsec2subnet;
-pub mod awsekscluster;
-pub mod awseksnodegroup;
-pub mod awsiamrole;
-pub mod awsmarketplace;
-pub mod awsrdsbackup;
-pub mod awsrdscopie;
-pub mod awsrdsdatabase;
-pub mod awsrdsoptiongroup;
-pub mod awsrdsparametergroup;
-pub mod awsrdsrestore;
-pub mod awsrdssnapshot;
-pub mod awsrdssubnetgroup;
-pub mod awsscanoverview;
-pub mod awsscanresult;
-pub mod awstag;
-pub mod awsuser;
-pub mod azureakscluster;
-pub mod azureresourcegroup;
-pub mod backupinstance;
-pub mod chargify;
-pub mod chargifywebhook;
+#[rustfmt::skip]
 mod client;
-pub mod cloudaccount;
-pub mod cloudtask;
-pub mod contactu;
-pub mod expiredloginsession;
-pub mod internalacl;
-pub mod internalapikey;
-pub mod internalorg;
-pub mod internaluser;
-pub mod job;
-pub mod kubebackup;
-pub mod kubebenchresult;
-pub mod kubecluster;
-pub mod kubeconfigauditresult;
-pub mod kubehook;
-pub mod kubehunterresult;
-pub mod kubenamespace;
-pub mod kubeoffload;
-pub mod kubepvclaim;
-pub mod kubepvcprogre;
-pub mod kuberestore;
-pub mod kubescanoverview;
-pub mod kubescantoolprogre;
-pub mod kubestorageclasse;
-pub mod kubevulnerabilityresult;
+#[rustfmt::skip]
 pub mod models;
-pub mod objectstore;
-pub mod org;
-pub mod orginvite;
+#[rustfmt::skip]
 mod pagination;
+#[rustfmt::skip]
+pub mod alert;
+#[rustfmt::skip]
+pub mod apikey;
+#[rustfmt::skip]
+pub mod awsaccount;
+#[rustfmt::skip]
+pub mod awsebsvolume;
+#[rustfmt::skip]
+pub mod awsec2securitygroup;
+#[rustfmt::skip]
+pub mod awsec2subnet;
+#[rustfmt::skip]
+pub mod awsekscluster;
+#[rustfmt::skip]
+pub mod awseksnodegroup;
+#[rustfmt::skip]
+pub mod awsiamrole;
+#[rustfmt::skip]
+pub mod awsmarketplace;
+#[rustfmt::skip]
+pub mod awsrdsbackup;
+#[rustfmt::skip]
+pub mod awsrdscopie;
+#[rustfmt::skip]
+pub mod awsrdsdatabase;
+#[rustfmt::skip]
+pub mod awsrdsoptiongroup;
+#[rustfmt::skip]
+pub mod awsrdsparametergroup;
+#[rustfmt::skip]
+pub mod awsrdsrestore;
+#[rustfmt::skip]
+pub mod awsrdssnapshot;
+#[rustfmt::skip]
+pub mod awsrdssubnetgroup;
+#[rustfmt::skip]
+pub mod awsscanoverview;
+#[rustfmt::skip]
+pub mod awsscanresult;
+#[rustfmt::skip]
+pub mod awstag;
+#[rustfmt::skip]
+pub mod awsuser;
+#[rustfmt::skip]
+pub mod azureakscluster;
+#[rustfmt::skip]
+pub mod azureresourcegroup;
+#[rustfmt::skip]
+pub mod backupinstance;
+#[rustfmt::skip]
+pub mod chargify;
+#[rustfmt::skip]
+pub mod chargifywebhook;
+#[rustfmt::skip]
+pub mod cloudaccount;
+#[rustfmt::skip]
+pub mod cloudtask;
+#[rustfmt::skip]
+pub mod contactu;
+#[rustfmt::skip]
+pub mod expiredloginsession;
+#[rustfmt::skip]
+pub mod internalacl;
+#[rustfmt::skip]
+pub mod internalapikey;
+#[rustfmt::skip]
+pub mod internalorg;
+#[rustfmt::skip]
+pub mod internaluser;
+#[rustfmt::skip]
+pub mod job;
+#[rustfmt::skip]
+pub mod kubebackup;
+#[rustfmt::skip]
+pub mod kubebenchresult;
+#[rustfmt::skip]
+pub mod kubecluster;
+#[rustfmt::skip]
+pub mod kubeconfigauditresult;
+#[rustfmt::skip]
+pub mod kubehook;
+#[rustfmt::skip]
+pub mod kubehunterresult;
+#[rustfmt::skip]
+pub mod kubenamespace;
+#[rustfmt::skip]
+pub mod kubeoffload;
+#[rustfmt::skip]
+pub mod kubepvclaim;
+#[rustfmt::skip]
+pub mod kubepvcprogre;
+#[rustfmt::skip]
+pub mod kuberestore;
+#[rustfmt::skip]
+pub mod kubescanoverview;
+#[rustfmt::skip]
+pub mod kubescantoolprogre;
+#[rustfmt::skip]
+pub mod kubestorageclasse;
+#[rustfmt::skip]
+pub mod kubevulnerabilityresult;
+#[rustfmt::skip]
+pub mod objectstore;
+#[rustfmt::skip]
+pub mod org;
+#[rustfmt::skip]
+pub mod orginvite;
+#[rustfmt::skip]
 pub mod permission;
+#[rustfmt::skip]
 pub mod policy;
+#[rustfmt::skip]
 pub mod role;
+#[rustfmt::skip]
 pub mod runawsrdsbackup;
+#[rustfmt::skip]
 pub mod runawsrdscopy;
+#[rustfmt::skip]
 pub mod runkubebackup;
+#[rustfmt::skip]
 pub mod runkubeoffload;
+#[rustfmt::skip]
 pub mod runsecurityscan;
+#[rustfmt::skip]
 pub mod securityscan;
+#[rustfmt::skip]
 pub mod securityscaninstance;
+#[rustfmt::skip]
 pub mod systemalert;
+#[rustfmt::skip]
 pub mod tawkio;
+#[rustfmt::skip]
 pub mod threedauth;
+#[rustfmt::skip]
 pub mod updatechargifyusage;
+#[rustfmt::skip]
 pub mod user;
+#[rustfmt::skip]
 pub mod usergroup;
+#[rustfmt::skip]
 pub mod userorg;
+#[rustfmt::skip]
 pub mod userstate;
 pub use client::{Client, Error, PROFILE};
 /// The runtime this crate is built on: `Response`, streams, and error details.

@@ -26,18 +26,15 @@ pub struct AcLs {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/ACL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Acl {
     pub resource: String,
-    #[serde(
-        rename = "resourceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
@@ -73,7 +70,8 @@ pub struct Alert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Alert/properties/type`.
@@ -195,9 +193,13 @@ impl serde::Serialize for AlertType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -234,7 +236,8 @@ pub struct Apikey {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Apikey__id`.
@@ -286,9 +289,13 @@ impl serde::Serialize for ApikeyOrgRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -323,7 +330,8 @@ pub struct Awsaccount {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsaccount__id`.
@@ -379,9 +387,13 @@ impl serde::Serialize for AwsaccountOptOutItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -398,18 +410,10 @@ pub struct AwsaccountStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub pending_state_timestamp: Option<i64>,
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     pub region: AwsaccountStatusRegion,
-    #[serde(
-        rename = "cfLaunchURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cfLaunchURL", default, skip_serializing_if = "Option::is_none")]
     pub cf_launch_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -421,29 +425,13 @@ pub struct AwsaccountStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub cf_template_version: Option<String>,
-    #[serde(
-        rename = "awsAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsAccountId", default, skip_serializing_if = "Option::is_none")]
     pub aws_account_id: Option<String>,
-    #[serde(
-        rename = "awsAccountRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsAccountRole", default, skip_serializing_if = "Option::is_none")]
     pub aws_account_role: Option<String>,
-    #[serde(
-        rename = "awsCFStackName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsCFStackName", default, skip_serializing_if = "Option::is_none")]
     pub aws_cf_stack_name: Option<String>,
-    #[serde(
-        rename = "awsRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
 }
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory`.
@@ -507,9 +495,13 @@ impl serde::Serialize for AwsaccountStatusInventoryState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -616,9 +608,13 @@ impl serde::Serialize for AwsaccountStatusRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -669,9 +665,13 @@ impl serde::Serialize for AwsaccountStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -720,7 +720,8 @@ pub struct Awsebsvolume {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsec2securitygroup`.
@@ -758,7 +759,8 @@ pub struct Awsec2securitygroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsec2subnet`.
@@ -804,7 +806,8 @@ pub struct Awsec2subnet {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsekscluster`.
@@ -865,7 +868,8 @@ pub struct Awsekscluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsekscluster/properties/encryption_config/items`.
@@ -988,7 +992,8 @@ pub struct Awseksnodegroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awseksnodegroup/properties/health/items`.
@@ -1005,8 +1010,9 @@ pub struct AwseksnodegroupHealthItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block_device_mappings:
-        Option<Vec<AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem>>,
+    pub block_device_mappings: Option<
+        Vec<AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_reservation_preference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1092,7 +1098,8 @@ pub struct Awsiamrole {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsmarketplace`.
@@ -1120,7 +1127,8 @@ pub struct Awsmarketplace {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsbackup`.
@@ -1162,7 +1170,8 @@ pub struct Awsrdsbackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsbackup__id`.
@@ -1231,9 +1240,13 @@ impl serde::Serialize for AwsrdsbackupTriggerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1281,7 +1294,8 @@ pub struct Awsrdscopie {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdscopie__id`.
@@ -1350,9 +1364,13 @@ impl serde::Serialize for AwsrdscopieTriggerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1450,7 +1468,8 @@ pub struct Awsrdsdatabase {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsdatabase/properties/automated_backups/items`.
@@ -1520,7 +1539,8 @@ pub struct Awsrdsoptiongroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsparametergroup`.
@@ -1556,7 +1576,8 @@ pub struct Awsrdsparametergroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsrestore`.
@@ -1614,7 +1635,8 @@ pub struct Awsrdsrestore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdsrestore__id`.
@@ -1692,9 +1714,13 @@ impl serde::Serialize for AwsrdsrestoreStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1750,7 +1776,8 @@ pub struct Awsrdssnapshot {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdssnapshot__id`.
@@ -1788,7 +1815,8 @@ pub struct Awsrdssubnetgroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsrdssubnetgroup/properties/security_groups/items`.
@@ -1829,7 +1857,8 @@ pub struct Awsscanoverview {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsscanoverview/properties/overview`.
@@ -1920,7 +1949,8 @@ pub struct Awsscanresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awstag`.
@@ -1948,7 +1978,8 @@ pub struct Awstag {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsuser`.
@@ -1981,7 +2012,8 @@ pub struct Awsuser {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Awsuser__id`.
@@ -2030,7 +2062,8 @@ pub struct Azureakscluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/extended_location`.
@@ -2108,11 +2141,15 @@ pub struct AzureaksclusterProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_profile: Option<AzureaksclusterPropertiesNetworkProfile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_server_access_profile: Option<AzureaksclusterPropertiesApiServerAccessProfile>,
+    pub api_server_access_profile: Option<
+        AzureaksclusterPropertiesApiServerAccessProfile,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_profile: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_link_resource: Option<Vec<AzureaksclusterPropertiesPrivateLinkResourceItem>>,
+    pub private_link_resource: Option<
+        Vec<AzureaksclusterPropertiesPrivateLinkResourceItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_proxy_config: Option<AzureaksclusterPropertiesHttpProxyConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2141,8 +2178,9 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fips: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zones:
-        Option<Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>>,
+    pub availability_zones: Option<
+        Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
+    >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items/properties/availability_zones/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2178,28 +2216,34 @@ impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZo
         }
     }
 }
-impl std::str::FromStr for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl std::str::FromStr
+for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl std::fmt::Display
+for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl serde::Serialize
+for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
-    for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2319,9 +2363,13 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loadbalancer_profile: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile>,
+    pub loadbalancer_profile: Option<
+        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nat_gateway_profile: Option<AzureaksclusterPropertiesNetworkProfileNatGatewayProfile>,
+    pub nat_gateway_profile: Option<
+        AzureaksclusterPropertiesNetworkProfileNatGatewayProfile,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_families: Option<Vec<String>>,
 }
@@ -2335,16 +2383,22 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_outbound_ports: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub managed_outbound_ips:
-        Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps>,
+    pub managed_outbound_ips: Option<
+        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_ips: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps>,
+    pub outbound_ips: Option<
+        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_ip_prefixes:
-        Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes>,
+    pub outbound_ip_prefixes: Option<
+        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_outbound_ips: Option<
-        Vec<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem>,
+        Vec<
+            AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem,
+        >,
     >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/effective_outbound_ips/items`.
@@ -2373,8 +2427,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes/properties/public_ip_prefixes/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem
-{
+pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -2383,7 +2436,9 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ips: Option<
-        Vec<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem>,
+        Vec<
+            AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem,
+        >,
     >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips/properties/public_ips/items`.
@@ -2399,11 +2454,14 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     pub idle_timeout_in_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_outbound_ips: Option<
-        Vec<AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem>,
+        Vec<
+            AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem,
+        >,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub managed_outbound_ip_profile:
-        Option<AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile>,
+    pub managed_outbound_ip_profile: Option<
+        AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
+    >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/effective_outbound_ips/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2425,11 +2483,15 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_network_plugin_kubenet: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_assigned_identities:
-        Option<Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem>>,
+    pub user_assigned_identities: Option<
+        Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_assigned_identity_exceptions:
-        Option<Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem>>,
+    pub user_assigned_identity_exceptions: Option<
+        Vec<
+            AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem,
+        >,
+    >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2441,8 +2503,9 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_selector: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity:
-        Option<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity>,
+    pub identity: Option<
+        AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
+    >,
 }
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items/properties/identity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2569,9 +2632,13 @@ impl serde::Serialize for AzureaksclusterSkuName {
     }
 }
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2622,9 +2689,13 @@ impl serde::Serialize for AzureaksclusterSkuTier {
     }
 }
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2662,7 +2733,8 @@ pub struct Azureresourcegroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Azureresourcegroup__id`.
@@ -2761,7 +2833,8 @@ pub struct Backupinstance {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Backupinstance/properties/awseks`.
@@ -2847,9 +2920,13 @@ impl serde::Serialize for BackupinstanceAwsrdsSnapshotType {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2964,9 +3041,13 @@ impl serde::Serialize for BackupinstanceSourceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupinstanceSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3021,9 +3102,13 @@ impl serde::Serialize for BackupinstanceState {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupinstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3086,9 +3171,13 @@ impl serde::Serialize for BackupinstanceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackupinstanceType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3117,7 +3206,8 @@ pub struct Chargify {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Chargifywebhook`.
@@ -3149,7 +3239,8 @@ pub struct Chargifywebhook {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Cloudaccount`.
@@ -3186,7 +3277,8 @@ pub struct Cloudaccount {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Cloudaccount/properties/aws`.
@@ -3244,9 +3336,13 @@ impl serde::Serialize for CloudaccountProviderType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3347,9 +3443,13 @@ impl serde::Serialize for CloudaccountStatusInventoryState {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3400,9 +3500,13 @@ impl serde::Serialize for CloudaccountStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3441,7 +3545,8 @@ pub struct Cloudtask {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Cloudtask/properties/provider_type`.
@@ -3495,9 +3600,13 @@ impl serde::Serialize for CloudtaskProviderType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudtaskProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3560,9 +3669,13 @@ impl serde::Serialize for CloudtaskState {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudtaskState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3613,9 +3726,13 @@ impl serde::Serialize for CloudtaskType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudtaskType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3650,7 +3767,8 @@ pub struct Contactu {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Contactu/properties/context`.
@@ -3700,17 +3818,21 @@ impl serde::Serialize for ContactuContext {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactuContext {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 /// Schema `/components/schemas/Error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Error2 {
+pub struct Error {
     #[serde(rename = "_error")]
-    pub error: Error2Error,
+    pub error: ErrorError,
     /// `ERR` for errors.
     #[serde(rename = "_status")]
     pub status: String,
@@ -3720,13 +3842,13 @@ pub struct Error2 {
 }
 /// Schema `/components/schemas/Error/properties/_error`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Error2Error {
+pub struct ErrorError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-/// Links of one document.
+/// Links of one document (read-only).
 ///
 /// Schema `/components/schemas/EveItemLinks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3772,7 +3894,8 @@ pub struct EveWriteResult {
     /// `OK` on success.
     #[serde(rename = "_status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Expiredloginsession`.
@@ -3801,7 +3924,8 @@ pub struct Expiredloginsession {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Internalacl`.
@@ -3831,7 +3955,8 @@ pub struct Internalacl {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Internalapikey`.
@@ -3858,7 +3983,8 @@ pub struct Internalapikey {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Internalorg`.
@@ -3930,7 +4056,8 @@ pub struct Internalorg {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Internalorg/properties/backup_repositories/items`.
@@ -4004,9 +4131,13 @@ impl serde::Serialize for InternalorgLocksItemType {
     }
 }
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4047,7 +4178,8 @@ pub struct Internaluser {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Job`.
@@ -4157,7 +4289,8 @@ pub struct Job {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Job/properties/awsebs`.
@@ -4303,20 +4436,20 @@ impl serde::Serialize for JobPhase {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 /// Schema `/components/schemas/Job/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobRetention {
-    #[serde(
-        rename = "retainDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
     #[serde(
         rename = "numAlwaysRetain",
@@ -4404,9 +4537,13 @@ impl serde::Serialize for JobState {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4505,9 +4642,13 @@ impl serde::Serialize for JobType {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4554,7 +4695,8 @@ pub struct Kubebackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubebackup__id`.
@@ -4659,9 +4801,13 @@ impl serde::Serialize for KubebackupTriggerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4707,7 +4853,8 @@ pub struct Kubebenchresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubecluster`.
@@ -4743,7 +4890,8 @@ pub struct Kubecluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubecluster/properties/backup_provider`.
@@ -4771,11 +4919,7 @@ pub struct KubeclusterStatus {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(
-        rename = "agentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "agentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<i64>,
     #[serde(
         rename = "kubeAgentVersion",
@@ -4795,11 +4939,7 @@ pub struct KubeclusterStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub pending_state_timestamp: Option<i64>,
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dormant: Option<bool>,
@@ -4875,9 +5015,13 @@ impl serde::Serialize for KubeclusterStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4926,7 +5070,8 @@ pub struct Kubeconfigauditresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubeconfigauditresult/properties/workload`.
@@ -4971,7 +5116,8 @@ pub struct Kubehook {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubehook/properties/hook/items`.
@@ -5044,9 +5190,13 @@ impl serde::Serialize for KubehookHookType {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubehookHookType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5093,7 +5243,8 @@ pub struct Kubehunterresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubenamespace`.
@@ -5126,7 +5277,8 @@ pub struct Kubenamespace {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubeoffload`.
@@ -5176,7 +5328,8 @@ pub struct Kubeoffload {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubeoffload__id`.
@@ -5270,9 +5423,13 @@ impl serde::Serialize for KubeoffloadStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5323,9 +5480,13 @@ impl serde::Serialize for KubeoffloadTriggerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5390,7 +5551,8 @@ pub struct Kubepvclaim {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubepvcprogre`.
@@ -5434,7 +5596,8 @@ pub struct Kubepvcprogre {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubepvcprogre/properties/op_type`.
@@ -5484,9 +5647,13 @@ impl serde::Serialize for KubepvcprogreOpType {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubepvcprogreOpType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5549,9 +5716,13 @@ impl serde::Serialize for KubepvcprogreState {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5624,7 +5795,8 @@ pub struct Kuberestore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kuberestore/properties/awseks`.
@@ -5787,9 +5959,13 @@ impl serde::Serialize for KuberestoreStatusState {
     }
 }
 impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5825,7 +6001,8 @@ pub struct Kubescanoverview {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan`.
@@ -6090,7 +6267,8 @@ pub struct Kubescantoolprogre {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_errors/items`.
@@ -6158,9 +6336,13 @@ impl serde::Serialize for KubescantoolprogreScanToolName {
     }
 }
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -6210,7 +6392,8 @@ pub struct Kubestorageclasse {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubevulnerabilityresult`.
@@ -6260,7 +6443,8 @@ pub struct Kubevulnerabilityresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Kubevulnerabilityresult/properties/workload`.
@@ -7046,7 +7230,8 @@ pub struct Objectstore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Objectstore__id`.
@@ -7098,9 +7283,13 @@ impl serde::Serialize for ObjectstoreProviderType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectstoreProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7155,9 +7344,13 @@ impl serde::Serialize for ObjectstoreValidateState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7209,7 +7402,8 @@ pub struct Org {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Org/properties/aws`.
@@ -7274,18 +7468,15 @@ pub struct Orginvite {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Orginvite/properties/acls/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrginviteAclsItem {
     pub resource: String,
-    #[serde(
-        rename = "resourceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
@@ -7357,9 +7548,13 @@ impl serde::Serialize for OrginviteState {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrginviteState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7390,7 +7585,8 @@ pub struct Permission {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/policy`.
@@ -7423,7 +7619,8 @@ pub struct Policy {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/policy__id`.
@@ -7450,11 +7647,7 @@ pub struct PolicySchedulesItemSchedule {
     pub minute: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<String>,
-    #[serde(
-        rename = "dayOfMonth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dayOfMonth", default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
@@ -7540,7 +7733,8 @@ pub struct Role {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Role/properties/type`.
@@ -7590,9 +7784,13 @@ impl serde::Serialize for RoleType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoleType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7623,7 +7821,8 @@ pub struct Runawsrdsbackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Runawsrdsbackup/properties/retention`.
@@ -7673,7 +7872,8 @@ pub struct Runawsrdscopy {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Runawsrdscopy/properties/retention`.
@@ -7715,7 +7915,8 @@ pub struct Runkubebackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Runkubebackup/properties/retention`.
@@ -7759,7 +7960,8 @@ pub struct Runkubeoffload {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Runkubeoffload/properties/retention`.
@@ -7801,7 +8003,8 @@ pub struct Runsecurityscan {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Runsecurityscan/properties/retention`.
@@ -7857,7 +8060,8 @@ pub struct Securityscan {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Securityscan/properties/aws`.
@@ -7939,9 +8143,13 @@ impl serde::Serialize for SecurityscanKubernetesScanToolsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8021,9 +8229,13 @@ impl serde::Serialize for SecurityscanTriggerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8076,7 +8288,8 @@ pub struct Securityscaninstance {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items`.
@@ -8155,9 +8368,13 @@ impl serde::Serialize for SecurityscaninstanceAwsItemState {
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8255,9 +8472,13 @@ impl serde::Serialize for SecurityscaninstanceKubernetesItemState {
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8328,9 +8549,13 @@ impl serde::Serialize for SecurityscaninstanceState {
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8371,7 +8596,8 @@ pub struct Systemalert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Systemalert/properties/type`.
@@ -8417,9 +8643,13 @@ impl serde::Serialize for SystemalertType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemalertType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8448,7 +8678,8 @@ pub struct Tawkio {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Threedauth`.
@@ -8500,7 +8731,8 @@ pub struct Threedauth {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Threedauth/properties/new_annual_product`.
@@ -8586,9 +8818,13 @@ impl serde::Serialize for ThreedauthStage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreedauthStage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8659,9 +8895,13 @@ impl serde::Serialize for ThreedauthStep {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreedauthStep {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8693,7 +8933,8 @@ pub struct Updatechargifyusage {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/User`.
@@ -8734,18 +8975,15 @@ pub struct User {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/UserGroupACL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserGroupAcl {
     pub resource: String,
-    #[serde(
-        rename = "resourceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
@@ -8801,7 +9039,8 @@ pub struct Usergroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Userorg`.
@@ -8837,7 +9076,8 @@ pub struct Userorg {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
 /// Schema `/components/schemas/Userstate`.
@@ -8871,6 +9111,7 @@ pub struct Userstate {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_updated", default, skip_serializing)]
     pub updated: Option<String>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }

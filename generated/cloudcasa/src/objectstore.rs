@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Objectstore or list of Objectstore documents
-    pub fn create_objectstores(&self, body: crate::models::Objectstore) -> CreateObjectstores {
+    pub fn create_objectstores(
+        &self,
+        body: crate::models::Objectstore,
+    ) -> CreateObjectstores {
         CreateObjectstores {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateObjectstores {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/objectstores").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/objectstores")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
-    pub fn delete_objectstore(&self, objectstore_id: impl Into<String>) -> DeleteObjectstore {
+    pub fn delete_objectstore(
+        &self,
+        objectstore_id: impl Into<String>,
+    ) -> DeleteObjectstore {
         DeleteObjectstore {
             client: self.clone(),
             objectstore_id: objectstore_id.into(),
@@ -87,7 +99,10 @@ impl DeleteObjectstore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/objectstores/{objectstoreId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/objectstores/{objectstoreId}",
+            )
             .path_param("objectstoreId", &self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteObjectstore {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -134,7 +146,10 @@ impl GetObjectstore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/objectstores/{objectstoreId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/objectstores/{objectstoreId}",
+            )
             .path_param("objectstoreId", &self.objectstore_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +157,16 @@ impl GetObjectstore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Objectstore>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Objectstore>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Objectstore, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Objectstore,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +258,17 @@ impl ListObjectstores {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListObjectstoresResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListObjectstoresResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListObjectstoresResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListObjectstoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +276,7 @@ impl ListObjectstores {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListObjectstoresResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListObjectstoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +285,7 @@ impl ListObjectstores {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListObjectstoresResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListObjectstoresResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +336,10 @@ impl ReplaceObjectstore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/objectstores/{objectstoreId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/objectstores/{objectstoreId}",
+            )
             .path_param("objectstoreId", &self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +349,16 @@ impl ReplaceObjectstore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +408,10 @@ impl UpdateObjectstore {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/objectstores/{objectstoreId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/objectstores/{objectstoreId}",
+            )
             .path_param("objectstoreId", &self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +421,16 @@ impl UpdateObjectstore {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -33,8 +33,8 @@ impl GetOrg {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}").path_param("orgId", &self.org_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}")
+            .path_param("orgId", &self.org_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -45,7 +45,7 @@ impl GetOrg {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Org, crate::models::Error2>(self.into_request())
+            .send_json::<crate::models::Org, crate::models::Error>(self.into_request())
             .await
     }
 }
@@ -131,24 +131,31 @@ impl ListOrgs {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListOrgsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListOrgsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListOrgsResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListOrgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -157,7 +164,7 @@ impl ListOrgs {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -170,7 +177,11 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents
-    pub fn replace_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> ReplaceOrg {
+    pub fn replace_org(
+        &self,
+        org_id: impl Into<String>,
+        body: crate::models::Org,
+    ) -> ReplaceOrg {
         ReplaceOrg {
             client: self.clone(),
             org_id: org_id.into(),
@@ -214,11 +225,16 @@ impl ReplaceOrg {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -230,7 +246,11 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents
-    pub fn update_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> UpdateOrg {
+    pub fn update_org(
+        &self,
+        org_id: impl Into<String>,
+        body: crate::models::Org,
+    ) -> UpdateOrg {
         UpdateOrg {
             client: self.clone(),
             org_id: org_id.into(),
@@ -274,11 +294,16 @@ impl UpdateOrg {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -259,7 +259,9 @@ impl rt::Page for crate::models::ListAwsrdsoptiongroupsResponse {
 impl rt::Page for crate::models::ListAwsrdsparametergroupsResponse {
     type Item = crate::models::Awsrdsparametergroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdsparametergroupsResponse) -> Option<&str> {
+        fn link(
+            page: &crate::models::ListAwsrdsparametergroupsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match link(self) {
@@ -709,7 +711,9 @@ impl rt::Page for crate::models::ListKubeclustersResponse {
 impl rt::Page for crate::models::ListKubeconfigauditresultsResponse {
     type Item = crate::models::Kubeconfigauditresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubeconfigauditresultsResponse) -> Option<&str> {
+        fn link(
+            page: &crate::models::ListKubeconfigauditresultsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match link(self) {
@@ -907,7 +911,9 @@ impl rt::Page for crate::models::ListKubestorageclassesResponse {
 impl rt::Page for crate::models::ListKubevulnerabilityresultsResponse {
     type Item = crate::models::Kubevulnerabilityresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubevulnerabilityresultsResponse) -> Option<&str> {
+        fn link(
+            page: &crate::models::ListKubevulnerabilityresultsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match link(self) {
@@ -1123,7 +1129,9 @@ impl rt::Page for crate::models::ListRunsecurityscanResponse {
 impl rt::Page for crate::models::ListSecurityscaninstancesResponse {
     type Item = crate::models::Securityscaninstance;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListSecurityscaninstancesResponse) -> Option<&str> {
+        fn link(
+            page: &crate::models::ListSecurityscaninstancesResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match link(self) {

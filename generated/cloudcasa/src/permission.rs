@@ -36,19 +36,24 @@ impl CreateRbacPermissions {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/rbac/permissions").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/rbac/permissions")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -59,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
-    pub fn delete_permission(&self, permission_id: impl Into<String>) -> DeletePermission {
+    pub fn delete_permission(
+        &self,
+        permission_id: impl Into<String>,
+    ) -> DeletePermission {
         DeletePermission {
             client: self.clone(),
             permission_id: permission_id.into(),
@@ -91,7 +99,10 @@ impl DeletePermission {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/rbac/permissions/{permissionId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/rbac/permissions/{permissionId}",
+            )
             .path_param("permissionId", &self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -102,10 +113,7 @@ impl DeletePermission {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -138,7 +146,10 @@ impl GetPermission {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/rbac/permissions/{permissionId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/rbac/permissions/{permissionId}",
+            )
             .path_param("permissionId", &self.permission_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -146,11 +157,16 @@ impl GetPermission {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Permission>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Permission>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Permission, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Permission,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -242,16 +258,17 @@ impl ListRbacPermissions {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListRbacPermissionsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListRbacPermissionsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListRbacPermissionsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListRbacPermissionsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -259,7 +276,7 @@ impl ListRbacPermissions {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListRbacPermissionsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRbacPermissionsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -268,7 +285,7 @@ impl ListRbacPermissions {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListRbacPermissionsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRbacPermissionsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -319,7 +336,10 @@ impl ReplacePermission {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/rbac/permissions/{permissionId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/rbac/permissions/{permissionId}",
+            )
             .path_param("permissionId", &self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -329,11 +349,16 @@ impl ReplacePermission {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -383,7 +408,10 @@ impl UpdatePermission {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/rbac/permissions/{permissionId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/rbac/permissions/{permissionId}",
+            )
             .path_param("permissionId", &self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -393,11 +421,16 @@ impl UpdatePermission {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

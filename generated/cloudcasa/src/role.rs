@@ -33,18 +33,24 @@ impl CreateRoles {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/roles").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/roles")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -98,10 +104,7 @@ impl DeleteRole {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -146,7 +149,7 @@ impl GetRole {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Role, crate::models::Error2>(self.into_request())
+            .send_json::<crate::models::Role, crate::models::Error>(self.into_request())
             .await
     }
 }
@@ -238,20 +241,25 @@ impl ListRoles {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListRolesResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListRolesResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListRolesResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListRolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -260,7 +268,7 @@ impl ListRoles {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -321,11 +329,16 @@ impl ReplaceRole {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -337,7 +350,11 @@ impl crate::Client {
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
     /// - `body`: A Role or list of Role documents
-    pub fn update_role(&self, role_id: impl Into<String>, body: crate::models::Role) -> UpdateRole {
+    pub fn update_role(
+        &self,
+        role_id: impl Into<String>,
+        body: crate::models::Role,
+    ) -> UpdateRole {
         UpdateRole {
             client: self.clone(),
             role_id: role_id.into(),
@@ -381,11 +398,16 @@ impl UpdateRole {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

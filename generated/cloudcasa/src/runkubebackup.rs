@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runkubebackup or list of Runkubebackup documents
-    pub fn create_runkubebackup(&self, body: crate::models::Runkubebackup) -> CreateRunkubebackup {
+    pub fn create_runkubebackup(
+        &self,
+        body: crate::models::Runkubebackup,
+    ) -> CreateRunkubebackup {
         CreateRunkubebackup {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateRunkubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runkubebackup").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runkubebackup")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    pub fn delete_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> DeleteRunkubebackup {
+    pub fn delete_runkubebackup(
+        &self,
+        runkubebackup_id: impl Into<String>,
+    ) -> DeleteRunkubebackup {
         DeleteRunkubebackup {
             client: self.clone(),
             runkubebackup_id: runkubebackup_id.into(),
@@ -87,7 +99,10 @@ impl DeleteRunkubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/runkubebackup/{runkubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/runkubebackup/{runkubebackupId}",
+            )
             .path_param("runkubebackupId", &self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteRunkubebackup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -111,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    pub fn get_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> GetRunkubebackup {
+    pub fn get_runkubebackup(
+        &self,
+        runkubebackup_id: impl Into<String>,
+    ) -> GetRunkubebackup {
         GetRunkubebackup {
             client: self.clone(),
             runkubebackup_id: runkubebackup_id.into(),
@@ -134,7 +149,10 @@ impl GetRunkubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/runkubebackup/{runkubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/runkubebackup/{runkubebackupId}",
+            )
             .path_param("runkubebackupId", &self.runkubebackup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +160,16 @@ impl GetRunkubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Runkubebackup>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Runkubebackup>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Runkubebackup, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Runkubebackup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +261,17 @@ impl ListRunkubebackup {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListRunkubebackupResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListRunkubebackupResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListRunkubebackupResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListRunkubebackupResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +279,7 @@ impl ListRunkubebackup {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListRunkubebackupResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunkubebackupResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +288,7 @@ impl ListRunkubebackup {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListRunkubebackupResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunkubebackupResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +339,10 @@ impl ReplaceRunkubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/runkubebackup/{runkubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/runkubebackup/{runkubebackupId}",
+            )
             .path_param("runkubebackupId", &self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +352,16 @@ impl ReplaceRunkubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +411,10 @@ impl UpdateRunkubebackup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/runkubebackup/{runkubebackupId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/runkubebackup/{runkubebackupId}",
+            )
             .path_param("runkubebackupId", &self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +424,16 @@ impl UpdateRunkubebackup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -36,19 +36,24 @@ impl CreateRunkubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/runkubeoffload").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runkubeoffload")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -94,7 +99,10 @@ impl DeleteRunkubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/runkubeoffload/{runkubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/runkubeoffload/{runkubeoffloadId}",
+            )
             .path_param("runkubeoffloadId", &self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -105,10 +113,7 @@ impl DeleteRunkubeoffload {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -118,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
-    pub fn get_runkubeoffload(&self, runkubeoffload_id: impl Into<String>) -> GetRunkubeoffload {
+    pub fn get_runkubeoffload(
+        &self,
+        runkubeoffload_id: impl Into<String>,
+    ) -> GetRunkubeoffload {
         GetRunkubeoffload {
             client: self.clone(),
             runkubeoffload_id: runkubeoffload_id.into(),
@@ -141,7 +149,10 @@ impl GetRunkubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/runkubeoffload/{runkubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/runkubeoffload/{runkubeoffloadId}",
+            )
             .path_param("runkubeoffloadId", &self.runkubeoffload_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -149,11 +160,16 @@ impl GetRunkubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Runkubeoffload>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Runkubeoffload>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Runkubeoffload, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Runkubeoffload,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -245,16 +261,17 @@ impl ListRunkubeoffload {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListRunkubeoffloadResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListRunkubeoffloadResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListRunkubeoffloadResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListRunkubeoffloadResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -262,7 +279,7 @@ impl ListRunkubeoffload {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListRunkubeoffloadResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunkubeoffloadResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -271,7 +288,7 @@ impl ListRunkubeoffload {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListRunkubeoffloadResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunkubeoffloadResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -322,7 +339,10 @@ impl ReplaceRunkubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/runkubeoffload/{runkubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/runkubeoffload/{runkubeoffloadId}",
+            )
             .path_param("runkubeoffloadId", &self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -332,11 +352,16 @@ impl ReplaceRunkubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -386,7 +411,10 @@ impl UpdateRunkubeoffload {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/runkubeoffload/{runkubeoffloadId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/runkubeoffload/{runkubeoffloadId}",
+            )
             .path_param("runkubeoffloadId", &self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -396,11 +424,16 @@ impl UpdateRunkubeoffload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

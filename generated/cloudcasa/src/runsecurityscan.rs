@@ -36,19 +36,24 @@ impl CreateRunsecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::POST, "/v1/runsecurityscan").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runsecurityscan")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -95,11 +100,11 @@ impl DeleteRunsecurityscan {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::DELETE,
-            "/v1/runsecurityscan/{runsecurityscanId}",
-        )
-        .path_param("runsecurityscanId", &self.runsecurityscan_id)
-        .if_match(self.if_match, rt::IfMatch::Optional);
+                rt::Method::DELETE,
+                "/v1/runsecurityscan/{runsecurityscanId}",
+            )
+            .path_param("runsecurityscanId", &self.runsecurityscan_id)
+            .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -108,10 +113,7 @@ impl DeleteRunsecurityscan {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -121,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
-    pub fn get_runsecurityscan(&self, runsecurityscan_id: impl Into<String>) -> GetRunsecurityscan {
+    pub fn get_runsecurityscan(
+        &self,
+        runsecurityscan_id: impl Into<String>,
+    ) -> GetRunsecurityscan {
         GetRunsecurityscan {
             client: self.clone(),
             runsecurityscan_id: runsecurityscan_id.into(),
@@ -144,7 +149,10 @@ impl GetRunsecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/runsecurityscan/{runsecurityscanId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/runsecurityscan/{runsecurityscanId}",
+            )
             .path_param("runsecurityscanId", &self.runsecurityscan_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -152,11 +160,16 @@ impl GetRunsecurityscan {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Runsecurityscan>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Runsecurityscan>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Runsecurityscan, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Runsecurityscan,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -248,16 +261,17 @@ impl ListRunsecurityscan {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListRunsecurityscanResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListRunsecurityscanResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListRunsecurityscanResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListRunsecurityscanResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -265,7 +279,7 @@ impl ListRunsecurityscan {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListRunsecurityscanResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunsecurityscanResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -274,7 +288,7 @@ impl ListRunsecurityscan {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListRunsecurityscanResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListRunsecurityscanResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -325,7 +339,10 @@ impl ReplaceRunsecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/runsecurityscan/{runsecurityscanId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/runsecurityscan/{runsecurityscanId}",
+            )
             .path_param("runsecurityscanId", &self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -335,11 +352,16 @@ impl ReplaceRunsecurityscan {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -389,22 +411,29 @@ impl UpdateRunsecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request =
-            rt::Request::new(rt::Method::PATCH, "/v1/runsecurityscan/{runsecurityscanId}")
-                .path_param("runsecurityscanId", &self.runsecurityscan_id)
-                .if_match(self.if_match, rt::IfMatch::Required)
-                .json_body(&self.body);
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/runsecurityscan/{runsecurityscanId}",
+            )
+            .path_param("runsecurityscanId", &self.runsecurityscan_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Securityscan or list of Securityscan documents
-    pub fn create_securityscans(&self, body: crate::models::Securityscan) -> CreateSecurityscans {
+    pub fn create_securityscans(
+        &self,
+        body: crate::models::Securityscan,
+    ) -> CreateSecurityscans {
         CreateSecurityscans {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateSecurityscans {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/securityscans").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/securityscans")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    pub fn delete_securityscan(&self, securityscan_id: impl Into<String>) -> DeleteSecurityscan {
+    pub fn delete_securityscan(
+        &self,
+        securityscan_id: impl Into<String>,
+    ) -> DeleteSecurityscan {
         DeleteSecurityscan {
             client: self.clone(),
             securityscan_id: securityscan_id.into(),
@@ -87,7 +99,10 @@ impl DeleteSecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/securityscans/{securityscanId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/securityscans/{securityscanId}",
+            )
             .path_param("securityscanId", &self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteSecurityscan {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -111,7 +123,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    pub fn get_securityscan(&self, securityscan_id: impl Into<String>) -> GetSecurityscan {
+    pub fn get_securityscan(
+        &self,
+        securityscan_id: impl Into<String>,
+    ) -> GetSecurityscan {
         GetSecurityscan {
             client: self.clone(),
             securityscan_id: securityscan_id.into(),
@@ -134,7 +149,10 @@ impl GetSecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/securityscans/{securityscanId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/securityscans/{securityscanId}",
+            )
             .path_param("securityscanId", &self.securityscan_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +160,16 @@ impl GetSecurityscan {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Securityscan>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Securityscan>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Securityscan, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Securityscan,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +261,17 @@ impl ListSecurityscans {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListSecurityscansResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListSecurityscansResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListSecurityscansResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListSecurityscansResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +279,7 @@ impl ListSecurityscans {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListSecurityscansResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListSecurityscansResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +288,7 @@ impl ListSecurityscans {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListSecurityscansResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListSecurityscansResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +339,10 @@ impl ReplaceSecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/securityscans/{securityscanId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/securityscans/{securityscanId}",
+            )
             .path_param("securityscanId", &self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +352,16 @@ impl ReplaceSecurityscan {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +411,10 @@ impl UpdateSecurityscan {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/securityscans/{securityscanId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/securityscans/{securityscanId}",
+            )
             .path_param("securityscanId", &self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +424,16 @@ impl UpdateSecurityscan {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Systemalert or list of Systemalert documents
-    pub fn create_systemalerts(&self, body: crate::models::Systemalert) -> CreateSystemalerts {
+    pub fn create_systemalerts(
+        &self,
+        body: crate::models::Systemalert,
+    ) -> CreateSystemalerts {
         CreateSystemalerts {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateSystemalerts {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/systemalerts").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/systemalerts")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
-    pub fn delete_systemalert(&self, systemalert_id: impl Into<String>) -> DeleteSystemalert {
+    pub fn delete_systemalert(
+        &self,
+        systemalert_id: impl Into<String>,
+    ) -> DeleteSystemalert {
         DeleteSystemalert {
             client: self.clone(),
             systemalert_id: systemalert_id.into(),
@@ -87,7 +99,10 @@ impl DeleteSystemalert {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/systemalerts/{systemalertId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/systemalerts/{systemalertId}",
+            )
             .path_param("systemalertId", &self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteSystemalert {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -134,7 +146,10 @@ impl GetSystemalert {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/systemalerts/{systemalertId}")
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/systemalerts/{systemalertId}",
+            )
             .path_param("systemalertId", &self.systemalert_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -142,11 +157,16 @@ impl GetSystemalert {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Systemalert>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Systemalert>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Systemalert, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Systemalert,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,16 +258,17 @@ impl ListSystemalerts {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListSystemalertsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListSystemalertsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<crate::models::ListSystemalertsResponse, crate::models::Error2> {
+    ) -> rt::Pages<crate::models::ListSystemalertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -255,7 +276,7 @@ impl ListSystemalerts {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -264,7 +285,7 @@ impl ListSystemalerts {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -315,7 +336,10 @@ impl ReplaceSystemalert {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/systemalerts/{systemalertId}")
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/systemalerts/{systemalertId}",
+            )
             .path_param("systemalertId", &self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -325,11 +349,16 @@ impl ReplaceSystemalert {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -379,7 +408,10 @@ impl UpdateSystemalert {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/systemalerts/{systemalertId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/systemalerts/{systemalertId}",
+            )
             .path_param("systemalertId", &self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -389,11 +421,16 @@ impl UpdateSystemalert {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

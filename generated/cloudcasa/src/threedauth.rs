@@ -10,7 +10,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Threedauth or list of Threedauth documents
-    pub fn create_threedauth(&self, body: crate::models::Threedauth) -> CreateThreedauth {
+    pub fn create_threedauth(
+        &self,
+        body: crate::models::Threedauth,
+    ) -> CreateThreedauth {
         CreateThreedauth {
             client: self.clone(),
             body,
@@ -33,18 +36,24 @@ impl CreateThreedauth {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/threedauth").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/threedauth")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -55,7 +64,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
-    pub fn delete_threedauth(&self, threedauth_id: impl Into<String>) -> DeleteThreedauth {
+    pub fn delete_threedauth(
+        &self,
+        threedauth_id: impl Into<String>,
+    ) -> DeleteThreedauth {
         DeleteThreedauth {
             client: self.clone(),
             threedauth_id: threedauth_id.into(),
@@ -87,7 +99,10 @@ impl DeleteThreedauth {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/threedauth/{threedauthId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/threedauth/{threedauthId}",
+            )
             .path_param("threedauthId", &self.threedauth_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +113,7 @@ impl DeleteThreedauth {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -142,11 +154,16 @@ impl GetThreedauth {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Threedauth>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Threedauth>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Threedauth, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Threedauth,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,20 +255,25 @@ impl ListThreedauth {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListThreedauthResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListThreedauthResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListThreedauthResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListThreedauthResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListThreedauthResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListThreedauthResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -260,7 +282,7 @@ impl ListThreedauth {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListThreedauthResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListThreedauthResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -321,11 +343,16 @@ impl ReplaceThreedauth {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -375,7 +402,10 @@ impl UpdateThreedauth {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/threedauth/{threedauthId}")
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "/v1/threedauth/{threedauthId}",
+            )
             .path_param("threedauthId", &self.threedauth_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -385,11 +415,16 @@ impl UpdateThreedauth {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -45,7 +45,7 @@ impl GetUser {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::User, crate::models::Error2>(self.into_request())
+            .send_json::<crate::models::User, crate::models::Error>(self.into_request())
             .await
     }
 }
@@ -137,20 +137,25 @@ impl ListUsers {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListUsersResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListUsersResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListUsersResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListUsersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -159,7 +164,7 @@ impl ListUsers {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -220,11 +225,16 @@ impl ReplaceUser {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -236,7 +246,11 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
     /// - `body`: A User or list of User documents
-    pub fn update_user(&self, user_id: impl Into<String>, body: crate::models::User) -> UpdateUser {
+    pub fn update_user(
+        &self,
+        user_id: impl Into<String>,
+        body: crate::models::User,
+    ) -> UpdateUser {
         UpdateUser {
             client: self.clone(),
             user_id: user_id.into(),
@@ -280,11 +294,16 @@ impl UpdateUser {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

@@ -33,18 +33,24 @@ impl CreateUsergroups {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/usergroups").json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/usergroups")
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -87,7 +93,10 @@ impl DeleteUsergroup {
         self
     }
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/usergroups/{usergroupId}")
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "/v1/usergroups/{usergroupId}",
+            )
             .path_param("usergroupId", &self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
@@ -98,10 +107,7 @@ impl DeleteUsergroup {
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_empty::<crate::models::Error2>(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -142,11 +148,16 @@ impl GetUsergroup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Usergroup>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Usergroup>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::Usergroup, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::Usergroup,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -238,20 +249,25 @@ impl ListUsergroups {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::ListUsergroupsResponse, crate::models::Error2>(
-                self.into_request(),
-            )
+            .send_json::<
+                crate::models::ListUsergroupsResponse,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(self) -> rt::Pages<crate::models::ListUsergroupsResponse, crate::models::Error2> {
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::ListUsergroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(self) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error2> {
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -260,7 +276,7 @@ impl ListUsergroups {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error2> {
+    ) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -321,11 +337,16 @@ impl ReplaceUsergroup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }
@@ -376,12 +397,12 @@ impl UpdateUserGroupAcl {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/usergroups/{usergroupId}/action/update-acls",
-        )
-        .path_param("usergroupId", &self.usergroup_id)
-        .if_match(self.if_match, rt::IfMatch::Required)
-        .json_body(&self.body);
+                rt::Method::POST,
+                "/v1/usergroups/{usergroupId}/action/update-acls",
+            )
+            .path_param("usergroupId", &self.usergroup_id)
+            .if_match(self.if_match, rt::IfMatch::Required)
+            .json_body(&self.body);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -392,7 +413,7 @@ impl UpdateUserGroupAcl {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::AcLs, crate::models::Error2>(self.into_request())
+            .send_json::<crate::models::AcLs, crate::models::Error>(self.into_request())
             .await
     }
 }
@@ -452,11 +473,16 @@ impl UpdateUsergroup {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<crate::models::EveWriteResult, crate::models::Error2>(self.into_request())
+            .send_json::<
+                crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
             .await
     }
 }

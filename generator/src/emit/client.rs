@@ -50,15 +50,19 @@ pub fn emit_lib<'a>(
     let modules: Vec<TokenStream> = modules
         .map(|m| {
             let m = ident(m);
-            quote! { pub mod #m; }
+            quote! { #[rustfmt::skip] pub mod #m; }
         })
         .collect();
     quote! {
         #( #![doc = #doc] )*
         #![forbid(unsafe_code)]
 
+        // Generated files are formatted by prettyplease; rustfmt would only reformat them.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
         mod pagination;
         #( #modules )*
 

@@ -64,7 +64,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, file: &str, report: &mut Repor
         report,
         schema_names: BTreeMap::new(),
         // Names the generated `models` module must not define.
-        type_names: Namespace::with_reserved(["Client", "Error", "Result"]),
+        type_names: Namespace::with_reserved(["Result"]),
         types: BTreeMap::new(),
     };
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());

@@ -105,6 +105,18 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The inline component schema a `#/components/schemas/X` reference names, if any.
+    fn component_schema(&self, reference: &str) -> Option<&Schema> {
+        let name = reference
+            .strip_prefix(SCHEMA_PREFIX)?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        match self.spec.components.as_ref()?.schemas.get(&name)? {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
     /// Builds a named type from an inline schema (component or hoisted).
     fn lower_named(&mut self, rust: &str, schema: &Schema, pointer: &str) -> Result<TypeDef> {
         let kind = if let Some(values) = string_enum_values(schema) {
@@ -159,7 +171,17 @@ impl Lowerer<'_> {
                     s.schema_data.read_only,
                     s.schema_data.deprecated,
                 ),
-                SchemaAt::Ref(_) => (None, false, false, false),
+                // A referenced schema's own readOnly/deprecated apply to the field too
+                // (3.0 ignores keywords beside `$ref`, so that is where they can be said).
+                SchemaAt::Ref(r) => match self.component_schema(r) {
+                    Some(target) => (
+                        None,
+                        false,
+                        target.schema_data.read_only,
+                        target.schema_data.deprecated,
+                    ),
+                    None => (None, false, false, false),
+                },
             };
             fields.push(Field {
                 rust_name: names.claim(&snake(wire)),
