@@ -142,14 +142,14 @@ impl Namespace {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
-            .find(|candidate| !self.taken.contains(candidate))
-            .map(|candidate| {
-                self.taken.insert(candidate.clone());
-                candidate
-            })
-            .unwrap_or_else(|| base.to_owned())
+        let mut n = 2;
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
     }
 
     /// Whether `name` is taken.

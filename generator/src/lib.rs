@@ -75,6 +75,7 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
     for line in upgrade::upgrade(&mut doc, name)? {
         report.note(report::Stage::Upgrade, line);
     }
+    report.operations_published = normalize::count_operations(&doc);
     normalize::normalize(
         &mut doc,
         input.settings,

@@ -50,7 +50,9 @@ pub struct Skipped {
 pub struct Report {
     /// Notes in pipeline order.
     pub notes: Vec<Note>,
-    /// Operations in the document after fixes.
+    /// Operations in the document as published, before fixes.
+    pub operations_published: usize,
+    /// Operations in the document after fixes (declared fixes may remove some).
     pub operations_total: usize,
     /// Operations emitted as client methods.
     pub operations_emitted: usize,
@@ -77,9 +79,20 @@ impl Report {
 
     /// One-line summary with the counts.
     pub fn summary(&self) -> String {
+        let removed = self
+            .operations_published
+            .saturating_sub(self.operations_total);
+        let removed = if removed > 0 {
+            format!(
+                " ({removed} of {} removed by declared fixes)",
+                self.operations_published
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "operations: {} emitted, {} skipped of {}; schemas: {} emitted, {} skipped of {}; \
-             {} Rust types in all",
+            "operations: {} emitted, {} skipped of {}{removed}; schemas: {} emitted, {} skipped \
+             of {}; {} Rust types in all",
             self.operations_emitted,
             self.operations_skipped.len(),
             self.operations_total,

@@ -62,3 +62,20 @@ pub fn normalize(
     }
     Ok(())
 }
+
+/// Number of operations in a document (methods under `paths`).
+pub fn count_operations(doc: &Value) -> usize {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .map_or(0, |paths| {
+            paths
+                .values()
+                .filter_map(Value::as_object)
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| fixups::METHODS.contains(&k.as_str()))
+                        .count()
+                })
+                .sum()
+        })
+}
