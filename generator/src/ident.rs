@@ -137,7 +137,9 @@ impl Namespace {
         if self.taken.insert(base.to_owned()) {
             return wanted.to_owned();
         }
-        let sep = if base.contains('_') || base.chars().all(|c| !c.is_uppercase()) {
+        let sep = if base.ends_with('_') {
+            ""
+        } else if base.contains('_') || base.chars().all(|c| !c.is_uppercase()) {
             "_"
         } else {
             ""
@@ -218,6 +220,8 @@ mod tests {
         assert_eq!(ns.claim("status"), "status_2");
         assert_eq!(ns.claim("r#type"), "r#type");
         assert_eq!(ns.claim("r#type"), "type_2");
+        assert_eq!(ns.claim("self_"), "self_");
+        assert_eq!(ns.claim("self_"), "self_2");
     }
 
     #[test]

@@ -84,7 +84,13 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
         &mut report,
     )?;
     let spec = lower::parse(doc, name)?;
-    let api = lower::lower(&spec, input.settings, name, &mut report)?;
+    let api = lower::lower(
+        &spec,
+        input.settings,
+        input.settings_name,
+        name,
+        &mut report,
+    )?;
     let opts = EmitOptions {
         command: input.command.to_owned(),
         document_name: display_name(name),

@@ -146,7 +146,8 @@ impl Settings {
             let pointer = e
                 .span()
                 .map(|span| {
-                    let line = text[..span.start.min(text.len())].lines().count().max(1);
+                    let before = text.get(..span.start).unwrap_or(text);
+                    let line = before.matches('\n').count() + 1;
                     format!("line {line}")
                 })
                 .unwrap_or_default();

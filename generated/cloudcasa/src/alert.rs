@@ -94,7 +94,7 @@ impl DeleteAlert {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/alerts/{alertId}")
-            .path_param("alertId", &self.alert_id)
+            .path_param("alertId", self.alert_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetAlert {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/alerts/{alertId}")
-            .path_param("alertId", &self.alert_id);
+            .path_param("alertId", self.alert_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -94,7 +94,7 @@ impl DeleteApikey {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/apikeys/{apikeyId}")
-            .path_param("apikeyId", &self.apikey_id)
+            .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetApikey {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/apikeys/{apikeyId}")
-            .path_param("apikeyId", &self.apikey_id);
+            .path_param("apikeyId", self.apikey_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplaceApikey {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/apikeys/{apikeyId}")
-            .path_param("apikeyId", &self.apikey_id)
+            .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdateApikey {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/apikeys/{apikeyId}")
-            .path_param("apikeyId", &self.apikey_id)
+            .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwsaccount {
                 rt::Method::DELETE,
                 "/v1/awsaccounts/{awsaccountId}",
             )
-            .path_param("awsaccountId", &self.awsaccount_id)
+            .path_param("awsaccountId", self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -147,7 +147,7 @@ impl GetAwsaccount {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsaccounts/{awsaccountId}")
-            .path_param("awsaccountId", &self.awsaccount_id);
+            .path_param("awsaccountId", self.awsaccount_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -334,7 +334,7 @@ impl ReplaceAwsaccount {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awsaccounts/{awsaccountId}")
-            .path_param("awsaccountId", &self.awsaccount_id)
+            .path_param("awsaccountId", self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -406,7 +406,7 @@ impl UpdateAwsaccount {
                 rt::Method::PATCH,
                 "/v1/awsaccounts/{awsaccountId}",
             )
-            .path_param("awsaccountId", &self.awsaccount_id)
+            .path_param("awsaccountId", self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwsebsvolume {
                 rt::Method::DELETE,
                 "/v1/awsebsvolumes/{awsebsvolumeId}",
             )
-            .path_param("awsebsvolumeId", &self.awsebsvolume_id)
+            .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsebsvolume {
                 rt::Method::GET,
                 "/v1/awsebsvolumes/{awsebsvolumeId}",
             )
-            .path_param("awsebsvolumeId", &self.awsebsvolume_id);
+            .path_param("awsebsvolumeId", self.awsebsvolume_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsebsvolume {
                 rt::Method::PUT,
                 "/v1/awsebsvolumes/{awsebsvolumeId}",
             )
-            .path_param("awsebsvolumeId", &self.awsebsvolume_id)
+            .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsebsvolume {
                 rt::Method::PATCH,
                 "/v1/awsebsvolumes/{awsebsvolumeId}",
             )
-            .path_param("awsebsvolumeId", &self.awsebsvolume_id)
+            .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

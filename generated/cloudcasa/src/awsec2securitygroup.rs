@@ -103,7 +103,7 @@ impl DeleteAwsec2securitygroup {
                 rt::Method::DELETE,
                 "/v1/awsec2securitygroups/{awsec2securitygroupId}",
             )
-            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .path_param("awsec2securitygroupId", self.awsec2securitygroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsec2securitygroup {
                 rt::Method::GET,
                 "/v1/awsec2securitygroups/{awsec2securitygroupId}",
             )
-            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id);
+            .path_param("awsec2securitygroupId", self.awsec2securitygroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceAwsec2securitygroup {
                 rt::Method::PUT,
                 "/v1/awsec2securitygroups/{awsec2securitygroupId}",
             )
-            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .path_param("awsec2securitygroupId", self.awsec2securitygroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateAwsec2securitygroup {
                 rt::Method::PATCH,
                 "/v1/awsec2securitygroups/{awsec2securitygroupId}",
             )
-            .path_param("awsec2securitygroupId", &self.awsec2securitygroup_id)
+            .path_param("awsec2securitygroupId", self.awsec2securitygroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

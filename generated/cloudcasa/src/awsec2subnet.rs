@@ -103,7 +103,7 @@ impl DeleteAwsec2subnet {
                 rt::Method::DELETE,
                 "/v1/awsec2subnets/{awsec2subnetId}",
             )
-            .path_param("awsec2subnetId", &self.awsec2subnet_id)
+            .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsec2subnet {
                 rt::Method::GET,
                 "/v1/awsec2subnets/{awsec2subnetId}",
             )
-            .path_param("awsec2subnetId", &self.awsec2subnet_id);
+            .path_param("awsec2subnetId", self.awsec2subnet_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsec2subnet {
                 rt::Method::PUT,
                 "/v1/awsec2subnets/{awsec2subnetId}",
             )
-            .path_param("awsec2subnetId", &self.awsec2subnet_id)
+            .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsec2subnet {
                 rt::Method::PATCH,
                 "/v1/awsec2subnets/{awsec2subnetId}",
             )
-            .path_param("awsec2subnetId", &self.awsec2subnet_id)
+            .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwsekscluster {
                 rt::Method::DELETE,
                 "/v1/awseksclusters/{awseksclusterId}",
             )
-            .path_param("awseksclusterId", &self.awsekscluster_id)
+            .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsekscluster {
                 rt::Method::GET,
                 "/v1/awseksclusters/{awseksclusterId}",
             )
-            .path_param("awseksclusterId", &self.awsekscluster_id);
+            .path_param("awseksclusterId", self.awsekscluster_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsekscluster {
                 rt::Method::PUT,
                 "/v1/awseksclusters/{awseksclusterId}",
             )
-            .path_param("awseksclusterId", &self.awsekscluster_id)
+            .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsekscluster {
                 rt::Method::PATCH,
                 "/v1/awseksclusters/{awseksclusterId}",
             )
-            .path_param("awseksclusterId", &self.awsekscluster_id)
+            .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwseksnodegroup {
                 rt::Method::DELETE,
                 "/v1/awseksnodegroups/{awseksnodegroupId}",
             )
-            .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
+            .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwseksnodegroup {
                 rt::Method::GET,
                 "/v1/awseksnodegroups/{awseksnodegroupId}",
             )
-            .path_param("awseksnodegroupId", &self.awseksnodegroup_id);
+            .path_param("awseksnodegroupId", self.awseksnodegroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceAwseksnodegroup {
                 rt::Method::PUT,
                 "/v1/awseksnodegroups/{awseksnodegroupId}",
             )
-            .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
+            .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateAwseksnodegroup {
                 rt::Method::PATCH,
                 "/v1/awseksnodegroups/{awseksnodegroupId}",
             )
-            .path_param("awseksnodegroupId", &self.awseksnodegroup_id)
+            .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

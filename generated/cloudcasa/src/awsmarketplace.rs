@@ -103,7 +103,7 @@ impl DeleteAwsmarketplace {
                 rt::Method::DELETE,
                 "/v1/awsmarketplace/{awsmarketplaceId}",
             )
-            .path_param("awsmarketplaceId", &self.awsmarketplace_id)
+            .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsmarketplace {
                 rt::Method::GET,
                 "/v1/awsmarketplace/{awsmarketplaceId}",
             )
-            .path_param("awsmarketplaceId", &self.awsmarketplace_id);
+            .path_param("awsmarketplaceId", self.awsmarketplace_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsmarketplace {
                 rt::Method::PUT,
                 "/v1/awsmarketplace/{awsmarketplaceId}",
             )
-            .path_param("awsmarketplaceId", &self.awsmarketplace_id)
+            .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsmarketplace {
                 rt::Method::PATCH,
                 "/v1/awsmarketplace/{awsmarketplaceId}",
             )
-            .path_param("awsmarketplaceId", &self.awsmarketplace_id)
+            .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

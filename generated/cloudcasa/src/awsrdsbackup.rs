@@ -103,7 +103,7 @@ impl DeleteAwsrdsbackup {
                 rt::Method::DELETE,
                 "/v1/awsrdsbackups/{awsrdsbackupId}",
             )
-            .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
+            .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdsbackup {
                 rt::Method::GET,
                 "/v1/awsrdsbackups/{awsrdsbackupId}",
             )
-            .path_param("awsrdsbackupId", &self.awsrdsbackup_id);
+            .path_param("awsrdsbackupId", self.awsrdsbackup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsrdsbackup {
                 rt::Method::PUT,
                 "/v1/awsrdsbackups/{awsrdsbackupId}",
             )
-            .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
+            .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsrdsbackup {
                 rt::Method::PATCH,
                 "/v1/awsrdsbackups/{awsrdsbackupId}",
             )
-            .path_param("awsrdsbackupId", &self.awsrdsbackup_id)
+            .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

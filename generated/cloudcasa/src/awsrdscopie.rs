@@ -103,7 +103,7 @@ impl DeleteAwsrdscopie {
                 rt::Method::DELETE,
                 "/v1/awsrdscopies/{awsrdscopieId}",
             )
-            .path_param("awsrdscopieId", &self.awsrdscopie_id)
+            .path_param("awsrdscopieId", self.awsrdscopie_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetAwsrdscopie {
                 rt::Method::GET,
                 "/v1/awsrdscopies/{awsrdscopieId}",
             )
-            .path_param("awsrdscopieId", &self.awsrdscopie_id);
+            .path_param("awsrdscopieId", self.awsrdscopie_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceAwsrdscopie {
                 rt::Method::PUT,
                 "/v1/awsrdscopies/{awsrdscopieId}",
             )
-            .path_param("awsrdscopieId", &self.awsrdscopie_id)
+            .path_param("awsrdscopieId", self.awsrdscopie_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateAwsrdscopie {
                 rt::Method::PATCH,
                 "/v1/awsrdscopies/{awsrdscopieId}",
             )
-            .path_param("awsrdscopieId", &self.awsrdscopie_id)
+            .path_param("awsrdscopieId", self.awsrdscopie_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

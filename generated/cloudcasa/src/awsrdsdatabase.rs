@@ -103,7 +103,7 @@ impl DeleteAwsrdsdatabase {
                 rt::Method::DELETE,
                 "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
             )
-            .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
+            .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdsdatabase {
                 rt::Method::GET,
                 "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
             )
-            .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id);
+            .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsrdsdatabase {
                 rt::Method::PUT,
                 "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
             )
-            .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
+            .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsrdsdatabase {
                 rt::Method::PATCH,
                 "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
             )
-            .path_param("awsrdsdatabaseId", &self.awsrdsdatabase_id)
+            .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

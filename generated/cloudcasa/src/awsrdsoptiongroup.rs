@@ -103,7 +103,7 @@ impl DeleteAwsrdsoptiongroup {
                 rt::Method::DELETE,
                 "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
             )
-            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdsoptiongroup {
                 rt::Method::GET,
                 "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
             )
-            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id);
+            .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceAwsrdsoptiongroup {
                 rt::Method::PUT,
                 "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
             )
-            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateAwsrdsoptiongroup {
                 rt::Method::PATCH,
                 "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
             )
-            .path_param("awsrdsoptiongroupId", &self.awsrdsoptiongroup_id)
+            .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

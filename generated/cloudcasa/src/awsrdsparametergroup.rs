@@ -103,7 +103,7 @@ impl DeleteAwsrdsparametergroup {
                 rt::Method::DELETE,
                 "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
             )
-            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .path_param("awsrdsparametergroupId", self.awsrdsparametergroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdsparametergroup {
                 rt::Method::GET,
                 "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
             )
-            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id);
+            .path_param("awsrdsparametergroupId", self.awsrdsparametergroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceAwsrdsparametergroup {
                 rt::Method::PUT,
                 "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
             )
-            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .path_param("awsrdsparametergroupId", self.awsrdsparametergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateAwsrdsparametergroup {
                 rt::Method::PATCH,
                 "/v1/awsrdsparametergroups/{awsrdsparametergroupId}",
             )
-            .path_param("awsrdsparametergroupId", &self.awsrdsparametergroup_id)
+            .path_param("awsrdsparametergroupId", self.awsrdsparametergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

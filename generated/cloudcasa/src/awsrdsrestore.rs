@@ -103,7 +103,7 @@ impl DeleteAwsrdsrestore {
                 rt::Method::DELETE,
                 "/v1/awsrdsrestores/{awsrdsrestoreId}",
             )
-            .path_param("awsrdsrestoreId", &self.awsrdsrestore_id)
+            .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdsrestore {
                 rt::Method::GET,
                 "/v1/awsrdsrestores/{awsrdsrestoreId}",
             )
-            .path_param("awsrdsrestoreId", &self.awsrdsrestore_id);
+            .path_param("awsrdsrestoreId", self.awsrdsrestore_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsrdsrestore {
                 rt::Method::PUT,
                 "/v1/awsrdsrestores/{awsrdsrestoreId}",
             )
-            .path_param("awsrdsrestoreId", &self.awsrdsrestore_id)
+            .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsrdsrestore {
                 rt::Method::PATCH,
                 "/v1/awsrdsrestores/{awsrdsrestoreId}",
             )
-            .path_param("awsrdsrestoreId", &self.awsrdsrestore_id)
+            .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwsrdssnapshot {
                 rt::Method::DELETE,
                 "/v1/awsrdssnapshots/{awsrdssnapshotId}",
             )
-            .path_param("awsrdssnapshotId", &self.awsrdssnapshot_id)
+            .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdssnapshot {
                 rt::Method::GET,
                 "/v1/awsrdssnapshots/{awsrdssnapshotId}",
             )
-            .path_param("awsrdssnapshotId", &self.awsrdssnapshot_id);
+            .path_param("awsrdssnapshotId", self.awsrdssnapshot_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsrdssnapshot {
                 rt::Method::PUT,
                 "/v1/awsrdssnapshots/{awsrdssnapshotId}",
             )
-            .path_param("awsrdssnapshotId", &self.awsrdssnapshot_id)
+            .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsrdssnapshot {
                 rt::Method::PATCH,
                 "/v1/awsrdssnapshots/{awsrdssnapshotId}",
             )
-            .path_param("awsrdssnapshotId", &self.awsrdssnapshot_id)
+            .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAwsrdssubnetgroup {
                 rt::Method::DELETE,
                 "/v1/awsrdssubnetgroups/{awsrdssubnetgroupId}",
             )
-            .path_param("awsrdssubnetgroupId", &self.awsrdssubnetgroup_id)
+            .path_param("awsrdssubnetgroupId", self.awsrdssubnetgroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsrdssubnetgroup {
                 rt::Method::GET,
                 "/v1/awsrdssubnetgroups/{awsrdssubnetgroupId}",
             )
-            .path_param("awsrdssubnetgroupId", &self.awsrdssubnetgroup_id);
+            .path_param("awsrdssubnetgroupId", self.awsrdssubnetgroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceAwsrdssubnetgroup {
                 rt::Method::PUT,
                 "/v1/awsrdssubnetgroups/{awsrdssubnetgroupId}",
             )
-            .path_param("awsrdssubnetgroupId", &self.awsrdssubnetgroup_id)
+            .path_param("awsrdssubnetgroupId", self.awsrdssubnetgroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateAwsrdssubnetgroup {
                 rt::Method::PATCH,
                 "/v1/awsrdssubnetgroups/{awsrdssubnetgroupId}",
             )
-            .path_param("awsrdssubnetgroupId", &self.awsrdssubnetgroup_id)
+            .path_param("awsrdssubnetgroupId", self.awsrdssubnetgroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -49,7 +49,7 @@ impl DeleteAwsscanoverview {
                 rt::Method::DELETE,
                 "/v1/awsscanoverview/{awsscanoverviewId}",
             )
-            .path_param("awsscanoverviewId", &self.awsscanoverview_id)
+            .path_param("awsscanoverviewId", self.awsscanoverview_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -99,7 +99,7 @@ impl GetAwsscanoverview {
                 rt::Method::GET,
                 "/v1/awsscanoverview/{awsscanoverviewId}",
             )
-            .path_param("awsscanoverviewId", &self.awsscanoverview_id);
+            .path_param("awsscanoverviewId", self.awsscanoverview_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -103,7 +103,7 @@ impl DeleteAwsscanresult {
                 rt::Method::DELETE,
                 "/v1/awsscanresults/{awsscanresultId}",
             )
-            .path_param("awsscanresultId", &self.awsscanresult_id)
+            .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAwsscanresult {
                 rt::Method::GET,
                 "/v1/awsscanresults/{awsscanresultId}",
             )
-            .path_param("awsscanresultId", &self.awsscanresult_id);
+            .path_param("awsscanresultId", self.awsscanresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceAwsscanresult {
                 rt::Method::PUT,
                 "/v1/awsscanresults/{awsscanresultId}",
             )
-            .path_param("awsscanresultId", &self.awsscanresult_id)
+            .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateAwsscanresult {
                 rt::Method::PATCH,
                 "/v1/awsscanresults/{awsscanresultId}",
             )
-            .path_param("awsscanresultId", &self.awsscanresult_id)
+            .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -94,7 +94,7 @@ impl DeleteAwsuser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/awsusers/{awsuserId}")
-            .path_param("awsuserId", &self.awsuser_id)
+            .path_param("awsuserId", self.awsuser_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetAwsuser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsusers/{awsuserId}")
-            .path_param("awsuserId", &self.awsuser_id);
+            .path_param("awsuserId", self.awsuser_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplaceAwsuser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awsusers/{awsuserId}")
-            .path_param("awsuserId", &self.awsuser_id)
+            .path_param("awsuserId", self.awsuser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdateAwsuser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/awsusers/{awsuserId}")
-            .path_param("awsuserId", &self.awsuser_id)
+            .path_param("awsuserId", self.awsuser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteAzureakscluster {
                 rt::Method::DELETE,
                 "/v1/azureaksclusters/{azureaksclusterId}",
             )
-            .path_param("azureaksclusterId", &self.azureakscluster_id)
+            .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAzureakscluster {
                 rt::Method::GET,
                 "/v1/azureaksclusters/{azureaksclusterId}",
             )
-            .path_param("azureaksclusterId", &self.azureakscluster_id);
+            .path_param("azureaksclusterId", self.azureakscluster_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceAzureakscluster {
                 rt::Method::PUT,
                 "/v1/azureaksclusters/{azureaksclusterId}",
             )
-            .path_param("azureaksclusterId", &self.azureakscluster_id)
+            .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateAzureakscluster {
                 rt::Method::PATCH,
                 "/v1/azureaksclusters/{azureaksclusterId}",
             )
-            .path_param("azureaksclusterId", &self.azureakscluster_id)
+            .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

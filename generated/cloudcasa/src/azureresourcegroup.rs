@@ -103,7 +103,7 @@ impl DeleteAzureresourcegroup {
                 rt::Method::DELETE,
                 "/v1/azureresourcegroups/{azureresourcegroupId}",
             )
-            .path_param("azureresourcegroupId", &self.azureresourcegroup_id)
+            .path_param("azureresourcegroupId", self.azureresourcegroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetAzureresourcegroup {
                 rt::Method::GET,
                 "/v1/azureresourcegroups/{azureresourcegroupId}",
             )
-            .path_param("azureresourcegroupId", &self.azureresourcegroup_id);
+            .path_param("azureresourcegroupId", self.azureresourcegroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceAzureresourcegroup {
                 rt::Method::PUT,
                 "/v1/azureresourcegroups/{azureresourcegroupId}",
             )
-            .path_param("azureresourcegroupId", &self.azureresourcegroup_id)
+            .path_param("azureresourcegroupId", self.azureresourcegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateAzureresourcegroup {
                 rt::Method::PATCH,
                 "/v1/azureresourcegroups/{azureresourcegroupId}",
             )
-            .path_param("azureresourcegroupId", &self.azureresourcegroup_id)
+            .path_param("azureresourcegroupId", self.azureresourcegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

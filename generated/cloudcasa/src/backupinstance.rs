@@ -103,7 +103,7 @@ impl DeleteBackupinstance {
                 rt::Method::DELETE,
                 "/v1/backupinstances/{backupinstanceId}",
             )
-            .path_param("backupinstanceId", &self.backupinstance_id)
+            .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetBackupinstance {
                 rt::Method::GET,
                 "/v1/backupinstances/{backupinstanceId}",
             )
-            .path_param("backupinstanceId", &self.backupinstance_id);
+            .path_param("backupinstanceId", self.backupinstance_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceBackupinstance {
                 rt::Method::PUT,
                 "/v1/backupinstances/{backupinstanceId}",
             )
-            .path_param("backupinstanceId", &self.backupinstance_id)
+            .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateBackupinstance {
                 rt::Method::PATCH,
                 "/v1/backupinstances/{backupinstanceId}",
             )
-            .path_param("backupinstanceId", &self.backupinstance_id)
+            .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -94,7 +94,7 @@ impl DeleteChargify {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/chargify/{chargifyId}")
-            .path_param("chargifyId", &self.chargify_id)
+            .path_param("chargifyId", self.chargify_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetChargify {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/chargify/{chargifyId}")
-            .path_param("chargifyId", &self.chargify_id);
+            .path_param("chargifyId", self.chargify_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplaceChargify {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/chargify/{chargifyId}")
-            .path_param("chargifyId", &self.chargify_id)
+            .path_param("chargifyId", self.chargify_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdateChargify {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/chargify/{chargifyId}")
-            .path_param("chargifyId", &self.chargify_id)
+            .path_param("chargifyId", self.chargify_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

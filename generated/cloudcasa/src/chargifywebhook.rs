@@ -103,7 +103,7 @@ impl DeleteChargifywebhook {
                 rt::Method::DELETE,
                 "/v1/chargifywebhooks/{chargifywebhookId}",
             )
-            .path_param("chargifywebhookId", &self.chargifywebhook_id)
+            .path_param("chargifywebhookId", self.chargifywebhook_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetChargifywebhook {
                 rt::Method::GET,
                 "/v1/chargifywebhooks/{chargifywebhookId}",
             )
-            .path_param("chargifywebhookId", &self.chargifywebhook_id);
+            .path_param("chargifywebhookId", self.chargifywebhook_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

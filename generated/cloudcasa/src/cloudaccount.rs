@@ -103,7 +103,7 @@ impl DeleteCloudaccount {
                 rt::Method::DELETE,
                 "/v1/cloudaccounts/{cloudaccountId}",
             )
-            .path_param("cloudaccountId", &self.cloudaccount_id)
+            .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetCloudaccount {
                 rt::Method::GET,
                 "/v1/cloudaccounts/{cloudaccountId}",
             )
-            .path_param("cloudaccountId", &self.cloudaccount_id);
+            .path_param("cloudaccountId", self.cloudaccount_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceCloudaccount {
                 rt::Method::PUT,
                 "/v1/cloudaccounts/{cloudaccountId}",
             )
-            .path_param("cloudaccountId", &self.cloudaccount_id)
+            .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateCloudaccount {
                 rt::Method::PATCH,
                 "/v1/cloudaccounts/{cloudaccountId}",
             )
-            .path_param("cloudaccountId", &self.cloudaccount_id)
+            .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

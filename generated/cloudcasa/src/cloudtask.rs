@@ -97,7 +97,7 @@ impl DeleteCloudtask {
                 rt::Method::DELETE,
                 "/v1/cloudtasks/{cloudtaskId}",
             )
-            .path_param("cloudtaskId", &self.cloudtask_id)
+            .path_param("cloudtaskId", self.cloudtask_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -141,7 +141,7 @@ impl GetCloudtask {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudtasks/{cloudtaskId}")
-            .path_param("cloudtaskId", &self.cloudtask_id);
+            .path_param("cloudtaskId", self.cloudtask_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -328,7 +328,7 @@ impl ReplaceCloudtask {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudtasks/{cloudtaskId}")
-            .path_param("cloudtaskId", &self.cloudtask_id)
+            .path_param("cloudtaskId", self.cloudtask_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -397,7 +397,7 @@ impl UpdateCloudtask {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/cloudtasks/{cloudtaskId}")
-            .path_param("cloudtaskId", &self.cloudtask_id)
+            .path_param("cloudtaskId", self.cloudtask_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

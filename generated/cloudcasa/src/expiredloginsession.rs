@@ -103,7 +103,7 @@ impl DeleteExpiredloginsession {
                 rt::Method::DELETE,
                 "/v1/expiredloginsessions/{expiredloginsessionId}",
             )
-            .path_param("expiredloginsessionId", &self.expiredloginsession_id)
+            .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetExpiredloginsession {
                 rt::Method::GET,
                 "/v1/expiredloginsessions/{expiredloginsessionId}",
             )
-            .path_param("expiredloginsessionId", &self.expiredloginsession_id);
+            .path_param("expiredloginsessionId", self.expiredloginsession_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceExpiredloginsession {
                 rt::Method::PUT,
                 "/v1/expiredloginsessions/{expiredloginsessionId}",
             )
-            .path_param("expiredloginsessionId", &self.expiredloginsession_id)
+            .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateExpiredloginsession {
                 rt::Method::PATCH,
                 "/v1/expiredloginsessions/{expiredloginsessionId}",
             )
-            .path_param("expiredloginsessionId", &self.expiredloginsession_id)
+            .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteInternalacl {
                 rt::Method::DELETE,
                 "/v1/internalacls/{internalaclId}",
             )
-            .path_param("internalaclId", &self.internalacl_id)
+            .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetInternalacl {
                 rt::Method::GET,
                 "/v1/internalacls/{internalaclId}",
             )
-            .path_param("internalaclId", &self.internalacl_id);
+            .path_param("internalaclId", self.internalacl_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceInternalacl {
                 rt::Method::PUT,
                 "/v1/internalacls/{internalaclId}",
             )
-            .path_param("internalaclId", &self.internalacl_id)
+            .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateInternalacl {
                 rt::Method::PATCH,
                 "/v1/internalacls/{internalaclId}",
             )
-            .path_param("internalaclId", &self.internalacl_id)
+            .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteInternalapikey {
                 rt::Method::DELETE,
                 "/v1/internalapikeys/{internalapikeyId}",
             )
-            .path_param("internalapikeyId", &self.internalapikey_id)
+            .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetInternalapikey {
                 rt::Method::GET,
                 "/v1/internalapikeys/{internalapikeyId}",
             )
-            .path_param("internalapikeyId", &self.internalapikey_id);
+            .path_param("internalapikeyId", self.internalapikey_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceInternalapikey {
                 rt::Method::PUT,
                 "/v1/internalapikeys/{internalapikeyId}",
             )
-            .path_param("internalapikeyId", &self.internalapikey_id)
+            .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateInternalapikey {
                 rt::Method::PATCH,
                 "/v1/internalapikeys/{internalapikeyId}",
             )
-            .path_param("internalapikeyId", &self.internalapikey_id)
+            .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

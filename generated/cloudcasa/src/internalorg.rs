@@ -37,7 +37,7 @@ impl GetInternalorg {
                 rt::Method::GET,
                 "/v1/internalorgs/{internalorgId}",
             )
-            .path_param("internalorgId", &self.internalorg_id);
+            .path_param("internalorgId", self.internalorg_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -227,7 +227,7 @@ impl ReplaceInternalorg {
                 rt::Method::PUT,
                 "/v1/internalorgs/{internalorgId}",
             )
-            .path_param("internalorgId", &self.internalorg_id)
+            .path_param("internalorgId", self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -299,7 +299,7 @@ impl UpdateInternalorg {
                 rt::Method::PATCH,
                 "/v1/internalorgs/{internalorgId}",
             )
-            .path_param("internalorgId", &self.internalorg_id)
+            .path_param("internalorgId", self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -40,7 +40,7 @@ impl GetInternaluser {
                 rt::Method::GET,
                 "/v1/internalusers/{internaluserId}",
             )
-            .path_param("internaluserId", &self.internaluser_id);
+            .path_param("internaluserId", self.internaluser_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -230,7 +230,7 @@ impl ReplaceInternaluser {
                 rt::Method::PUT,
                 "/v1/internalusers/{internaluserId}",
             )
-            .path_param("internaluserId", &self.internaluser_id)
+            .path_param("internaluserId", self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -302,7 +302,7 @@ impl UpdateInternaluser {
                 rt::Method::PATCH,
                 "/v1/internalusers/{internaluserId}",
             )
-            .path_param("internaluserId", &self.internaluser_id)
+            .path_param("internaluserId", self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -94,7 +94,7 @@ impl DeleteJob {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/jobs/{jobId}")
-            .path_param("jobId", &self.job_id)
+            .path_param("jobId", self.job_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetJob {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/jobs/{jobId}")
-            .path_param("jobId", &self.job_id);
+            .path_param("jobId", self.job_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -320,7 +320,7 @@ impl ReplaceJob {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/jobs/{jobId}")
-            .path_param("jobId", &self.job_id)
+            .path_param("jobId", self.job_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -389,7 +389,7 @@ impl UpdateJob {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/jobs/{jobId}")
-            .path_param("jobId", &self.job_id)
+            .path_param("jobId", self.job_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

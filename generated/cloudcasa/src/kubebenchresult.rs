@@ -103,7 +103,7 @@ impl DeleteKubebenchresult {
                 rt::Method::DELETE,
                 "/v1/kubebenchresults/{kubebenchresultId}",
             )
-            .path_param("kubebenchresultId", &self.kubebenchresult_id)
+            .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubebenchresult {
                 rt::Method::GET,
                 "/v1/kubebenchresults/{kubebenchresultId}",
             )
-            .path_param("kubebenchresultId", &self.kubebenchresult_id);
+            .path_param("kubebenchresultId", self.kubebenchresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceKubebenchresult {
                 rt::Method::PUT,
                 "/v1/kubebenchresults/{kubebenchresultId}",
             )
-            .path_param("kubebenchresultId", &self.kubebenchresult_id)
+            .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateKubebenchresult {
                 rt::Method::PATCH,
                 "/v1/kubebenchresults/{kubebenchresultId}",
             )
-            .path_param("kubebenchresultId", &self.kubebenchresult_id)
+            .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

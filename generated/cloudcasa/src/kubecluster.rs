@@ -103,7 +103,7 @@ impl DeleteKubecluster {
                 rt::Method::DELETE,
                 "/v1/kubeclusters/{kubeclusterId}",
             )
-            .path_param("kubeclusterId", &self.kubecluster_id)
+            .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetKubecluster {
                 rt::Method::GET,
                 "/v1/kubeclusters/{kubeclusterId}",
             )
-            .path_param("kubeclusterId", &self.kubecluster_id);
+            .path_param("kubeclusterId", self.kubecluster_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceKubecluster {
                 rt::Method::PUT,
                 "/v1/kubeclusters/{kubeclusterId}",
             )
-            .path_param("kubeclusterId", &self.kubecluster_id)
+            .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateKubecluster {
                 rt::Method::PATCH,
                 "/v1/kubeclusters/{kubeclusterId}",
             )
-            .path_param("kubeclusterId", &self.kubecluster_id)
+            .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteKubeconfigauditresult {
                 rt::Method::DELETE,
                 "/v1/kubeconfigauditresults/{kubeconfigauditresultId}",
             )
-            .path_param("kubeconfigauditresultId", &self.kubeconfigauditresult_id)
+            .path_param("kubeconfigauditresultId", self.kubeconfigauditresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubeconfigauditresult {
                 rt::Method::GET,
                 "/v1/kubeconfigauditresults/{kubeconfigauditresultId}",
             )
-            .path_param("kubeconfigauditresultId", &self.kubeconfigauditresult_id);
+            .path_param("kubeconfigauditresultId", self.kubeconfigauditresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceKubeconfigauditresult {
                 rt::Method::PUT,
                 "/v1/kubeconfigauditresults/{kubeconfigauditresultId}",
             )
-            .path_param("kubeconfigauditresultId", &self.kubeconfigauditresult_id)
+            .path_param("kubeconfigauditresultId", self.kubeconfigauditresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateKubeconfigauditresult {
                 rt::Method::PATCH,
                 "/v1/kubeconfigauditresults/{kubeconfigauditresultId}",
             )
-            .path_param("kubeconfigauditresultId", &self.kubeconfigauditresult_id)
+            .path_param("kubeconfigauditresultId", self.kubeconfigauditresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

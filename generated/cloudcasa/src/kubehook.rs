@@ -94,7 +94,7 @@ impl DeleteKubehook {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/kubehooks/{kubehookId}")
-            .path_param("kubehookId", &self.kubehook_id)
+            .path_param("kubehookId", self.kubehook_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetKubehook {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubehooks/{kubehookId}")
-            .path_param("kubehookId", &self.kubehook_id);
+            .path_param("kubehookId", self.kubehook_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplaceKubehook {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/kubehooks/{kubehookId}")
-            .path_param("kubehookId", &self.kubehook_id)
+            .path_param("kubehookId", self.kubehook_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdateKubehook {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/kubehooks/{kubehookId}")
-            .path_param("kubehookId", &self.kubehook_id)
+            .path_param("kubehookId", self.kubehook_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteKubehunterresult {
                 rt::Method::DELETE,
                 "/v1/kubehunterresults/{kubehunterresultId}",
             )
-            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubehunterresult {
                 rt::Method::GET,
                 "/v1/kubehunterresults/{kubehunterresultId}",
             )
-            .path_param("kubehunterresultId", &self.kubehunterresult_id);
+            .path_param("kubehunterresultId", self.kubehunterresult_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceKubehunterresult {
                 rt::Method::PUT,
                 "/v1/kubehunterresults/{kubehunterresultId}",
             )
-            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateKubehunterresult {
                 rt::Method::PATCH,
                 "/v1/kubehunterresults/{kubehunterresultId}",
             )
-            .path_param("kubehunterresultId", &self.kubehunterresult_id)
+            .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

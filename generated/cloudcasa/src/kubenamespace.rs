@@ -103,7 +103,7 @@ impl DeleteKubenamespace {
                 rt::Method::DELETE,
                 "/v1/kubenamespaces/{kubenamespaceId}",
             )
-            .path_param("kubenamespaceId", &self.kubenamespace_id)
+            .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubenamespace {
                 rt::Method::GET,
                 "/v1/kubenamespaces/{kubenamespaceId}",
             )
-            .path_param("kubenamespaceId", &self.kubenamespace_id);
+            .path_param("kubenamespaceId", self.kubenamespace_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceKubenamespace {
                 rt::Method::PUT,
                 "/v1/kubenamespaces/{kubenamespaceId}",
             )
-            .path_param("kubenamespaceId", &self.kubenamespace_id)
+            .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateKubenamespace {
                 rt::Method::PATCH,
                 "/v1/kubenamespaces/{kubenamespaceId}",
             )
-            .path_param("kubenamespaceId", &self.kubenamespace_id)
+            .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteKubeoffload {
                 rt::Method::DELETE,
                 "/v1/kubeoffloads/{kubeoffloadId}",
             )
-            .path_param("kubeoffloadId", &self.kubeoffload_id)
+            .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetKubeoffload {
                 rt::Method::GET,
                 "/v1/kubeoffloads/{kubeoffloadId}",
             )
-            .path_param("kubeoffloadId", &self.kubeoffload_id);
+            .path_param("kubeoffloadId", self.kubeoffload_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceKubeoffload {
                 rt::Method::PUT,
                 "/v1/kubeoffloads/{kubeoffloadId}",
             )
-            .path_param("kubeoffloadId", &self.kubeoffload_id)
+            .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateKubeoffload {
                 rt::Method::PATCH,
                 "/v1/kubeoffloads/{kubeoffloadId}",
             )
-            .path_param("kubeoffloadId", &self.kubeoffload_id)
+            .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

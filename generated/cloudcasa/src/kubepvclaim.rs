@@ -103,7 +103,7 @@ impl DeleteKubepvclaim {
                 rt::Method::DELETE,
                 "/v1/kubepvclaims/{kubepvclaimId}",
             )
-            .path_param("kubepvclaimId", &self.kubepvclaim_id)
+            .path_param("kubepvclaimId", self.kubepvclaim_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetKubepvclaim {
                 rt::Method::GET,
                 "/v1/kubepvclaims/{kubepvclaimId}",
             )
-            .path_param("kubepvclaimId", &self.kubepvclaim_id);
+            .path_param("kubepvclaimId", self.kubepvclaim_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceKubepvclaim {
                 rt::Method::PUT,
                 "/v1/kubepvclaims/{kubepvclaimId}",
             )
-            .path_param("kubepvclaimId", &self.kubepvclaim_id)
+            .path_param("kubepvclaimId", self.kubepvclaim_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateKubepvclaim {
                 rt::Method::PATCH,
                 "/v1/kubepvclaims/{kubepvclaimId}",
             )
-            .path_param("kubepvclaimId", &self.kubepvclaim_id)
+            .path_param("kubepvclaimId", self.kubepvclaim_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

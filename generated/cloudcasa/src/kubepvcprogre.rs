@@ -103,7 +103,7 @@ impl DeleteKubepvcprogre {
                 rt::Method::DELETE,
                 "/v1/kubepvcprogress/{kubepvcprogreId}",
             )
-            .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
+            .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubepvcprogre {
                 rt::Method::GET,
                 "/v1/kubepvcprogress/{kubepvcprogreId}",
             )
-            .path_param("kubepvcprogreId", &self.kubepvcprogre_id);
+            .path_param("kubepvcprogreId", self.kubepvcprogre_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceKubepvcprogre {
                 rt::Method::PUT,
                 "/v1/kubepvcprogress/{kubepvcprogreId}",
             )
-            .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
+            .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateKubepvcprogre {
                 rt::Method::PATCH,
                 "/v1/kubepvcprogress/{kubepvcprogreId}",
             )
-            .path_param("kubepvcprogreId", &self.kubepvcprogre_id)
+            .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteKuberestore {
                 rt::Method::DELETE,
                 "/v1/kuberestores/{kuberestoreId}",
             )
-            .path_param("kuberestoreId", &self.kuberestore_id)
+            .path_param("kuberestoreId", self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetKuberestore {
                 rt::Method::GET,
                 "/v1/kuberestores/{kuberestoreId}",
             )
-            .path_param("kuberestoreId", &self.kuberestore_id);
+            .path_param("kuberestoreId", self.kuberestore_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceKuberestore {
                 rt::Method::PUT,
                 "/v1/kuberestores/{kuberestoreId}",
             )
-            .path_param("kuberestoreId", &self.kuberestore_id)
+            .path_param("kuberestoreId", self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateKuberestore {
                 rt::Method::PATCH,
                 "/v1/kuberestores/{kuberestoreId}",
             )
-            .path_param("kuberestoreId", &self.kuberestore_id)
+            .path_param("kuberestoreId", self.kuberestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -49,7 +49,7 @@ impl DeleteKubescanoverview {
                 rt::Method::DELETE,
                 "/v1/kubescanoverview/{kubescanoverviewId}",
             )
-            .path_param("kubescanoverviewId", &self.kubescanoverview_id)
+            .path_param("kubescanoverviewId", self.kubescanoverview_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -99,7 +99,7 @@ impl GetKubescanoverview {
                 rt::Method::GET,
                 "/v1/kubescanoverview/{kubescanoverviewId}",
             )
-            .path_param("kubescanoverviewId", &self.kubescanoverview_id);
+            .path_param("kubescanoverviewId", self.kubescanoverview_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -103,7 +103,7 @@ impl DeleteKubescantoolprogre {
                 rt::Method::DELETE,
                 "/v1/kubescantoolprogress/{kubescantoolprogreId}",
             )
-            .path_param("kubescantoolprogreId", &self.kubescantoolprogre_id)
+            .path_param("kubescantoolprogreId", self.kubescantoolprogre_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubescantoolprogre {
                 rt::Method::GET,
                 "/v1/kubescantoolprogress/{kubescantoolprogreId}",
             )
-            .path_param("kubescantoolprogreId", &self.kubescantoolprogre_id);
+            .path_param("kubescantoolprogreId", self.kubescantoolprogre_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceKubescantoolprogre {
                 rt::Method::PUT,
                 "/v1/kubescantoolprogress/{kubescantoolprogreId}",
             )
-            .path_param("kubescantoolprogreId", &self.kubescantoolprogre_id)
+            .path_param("kubescantoolprogreId", self.kubescantoolprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateKubescantoolprogre {
                 rt::Method::PATCH,
                 "/v1/kubescantoolprogress/{kubescantoolprogreId}",
             )
-            .path_param("kubescantoolprogreId", &self.kubescantoolprogre_id)
+            .path_param("kubescantoolprogreId", self.kubescantoolprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

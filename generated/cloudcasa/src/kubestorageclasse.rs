@@ -103,7 +103,7 @@ impl DeleteKubestorageclasse {
                 rt::Method::DELETE,
                 "/v1/kubestorageclasses/{kubestorageclasseId}",
             )
-            .path_param("kubestorageclasseId", &self.kubestorageclasse_id)
+            .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetKubestorageclasse {
                 rt::Method::GET,
                 "/v1/kubestorageclasses/{kubestorageclasseId}",
             )
-            .path_param("kubestorageclasseId", &self.kubestorageclasse_id);
+            .path_param("kubestorageclasseId", self.kubestorageclasse_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -346,7 +346,7 @@ impl ReplaceKubestorageclasse {
                 rt::Method::PUT,
                 "/v1/kubestorageclasses/{kubestorageclasseId}",
             )
-            .path_param("kubestorageclasseId", &self.kubestorageclasse_id)
+            .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -418,7 +418,7 @@ impl UpdateKubestorageclasse {
                 rt::Method::PATCH,
                 "/v1/kubestorageclasses/{kubestorageclasseId}",
             )
-            .path_param("kubestorageclasseId", &self.kubestorageclasse_id)
+            .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

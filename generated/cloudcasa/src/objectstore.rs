@@ -103,7 +103,7 @@ impl DeleteObjectstore {
                 rt::Method::DELETE,
                 "/v1/objectstores/{objectstoreId}",
             )
-            .path_param("objectstoreId", &self.objectstore_id)
+            .path_param("objectstoreId", self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetObjectstore {
                 rt::Method::GET,
                 "/v1/objectstores/{objectstoreId}",
             )
-            .path_param("objectstoreId", &self.objectstore_id);
+            .path_param("objectstoreId", self.objectstore_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceObjectstore {
                 rt::Method::PUT,
                 "/v1/objectstores/{objectstoreId}",
             )
-            .path_param("objectstoreId", &self.objectstore_id)
+            .path_param("objectstoreId", self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateObjectstore {
                 rt::Method::PATCH,
                 "/v1/objectstores/{objectstoreId}",
             )
-            .path_param("objectstoreId", &self.objectstore_id)
+            .path_param("objectstoreId", self.objectstore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

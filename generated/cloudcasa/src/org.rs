@@ -34,7 +34,7 @@ impl GetOrg {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}")
-            .path_param("orgId", &self.org_id);
+            .path_param("orgId", self.org_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -216,7 +216,7 @@ impl ReplaceOrg {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/orgs/{orgId}")
-            .path_param("orgId", &self.org_id)
+            .path_param("orgId", self.org_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -285,7 +285,7 @@ impl UpdateOrg {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/orgs/{orgId}")
-            .path_param("orgId", &self.org_id)
+            .path_param("orgId", self.org_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeletePermission {
                 rt::Method::DELETE,
                 "/v1/rbac/permissions/{permissionId}",
             )
-            .path_param("permissionId", &self.permission_id)
+            .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetPermission {
                 rt::Method::GET,
                 "/v1/rbac/permissions/{permissionId}",
             )
-            .path_param("permissionId", &self.permission_id);
+            .path_param("permissionId", self.permission_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplacePermission {
                 rt::Method::PUT,
                 "/v1/rbac/permissions/{permissionId}",
             )
-            .path_param("permissionId", &self.permission_id)
+            .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdatePermission {
                 rt::Method::PATCH,
                 "/v1/rbac/permissions/{permissionId}",
             )
-            .path_param("permissionId", &self.permission_id)
+            .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

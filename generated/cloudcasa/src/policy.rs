@@ -94,7 +94,7 @@ impl DeletePolicy {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/policies/{policyId}")
-            .path_param("policyId", &self.policy_id)
+            .path_param("policyId", self.policy_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetPolicy {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/policies/{policyId}")
-            .path_param("policyId", &self.policy_id);
+            .path_param("policyId", self.policy_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplacePolicy {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/policies/{policyId}")
-            .path_param("policyId", &self.policy_id)
+            .path_param("policyId", self.policy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdatePolicy {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/policies/{policyId}")
-            .path_param("policyId", &self.policy_id)
+            .path_param("policyId", self.policy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -94,7 +94,7 @@ impl DeleteRole {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/roles/{roleId}")
-            .path_param("roleId", &self.role_id)
+            .path_param("roleId", self.role_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetRole {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/roles/{roleId}")
-            .path_param("roleId", &self.role_id);
+            .path_param("roleId", self.role_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -320,7 +320,7 @@ impl ReplaceRole {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/roles/{roleId}")
-            .path_param("roleId", &self.role_id)
+            .path_param("roleId", self.role_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -389,7 +389,7 @@ impl UpdateRole {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/roles/{roleId}")
-            .path_param("roleId", &self.role_id)
+            .path_param("roleId", self.role_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteRunawsrdsbackup {
                 rt::Method::DELETE,
                 "/v1/runawsrdsbackup/{runawsrdsbackupId}",
             )
-            .path_param("runawsrdsbackupId", &self.runawsrdsbackup_id)
+            .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetRunawsrdsbackup {
                 rt::Method::GET,
                 "/v1/runawsrdsbackup/{runawsrdsbackupId}",
             )
-            .path_param("runawsrdsbackupId", &self.runawsrdsbackup_id);
+            .path_param("runawsrdsbackupId", self.runawsrdsbackup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceRunawsrdsbackup {
                 rt::Method::PUT,
                 "/v1/runawsrdsbackup/{runawsrdsbackupId}",
             )
-            .path_param("runawsrdsbackupId", &self.runawsrdsbackup_id)
+            .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateRunawsrdsbackup {
                 rt::Method::PATCH,
                 "/v1/runawsrdsbackup/{runawsrdsbackupId}",
             )
-            .path_param("runawsrdsbackupId", &self.runawsrdsbackup_id)
+            .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteRunawsrdscopy {
                 rt::Method::DELETE,
                 "/v1/runawsrdscopy/{runawsrdscopyId}",
             )
-            .path_param("runawsrdscopyId", &self.runawsrdscopy_id)
+            .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetRunawsrdscopy {
                 rt::Method::GET,
                 "/v1/runawsrdscopy/{runawsrdscopyId}",
             )
-            .path_param("runawsrdscopyId", &self.runawsrdscopy_id);
+            .path_param("runawsrdscopyId", self.runawsrdscopy_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceRunawsrdscopy {
                 rt::Method::PUT,
                 "/v1/runawsrdscopy/{runawsrdscopyId}",
             )
-            .path_param("runawsrdscopyId", &self.runawsrdscopy_id)
+            .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateRunawsrdscopy {
                 rt::Method::PATCH,
                 "/v1/runawsrdscopy/{runawsrdscopyId}",
             )
-            .path_param("runawsrdscopyId", &self.runawsrdscopy_id)
+            .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

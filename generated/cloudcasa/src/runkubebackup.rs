@@ -103,7 +103,7 @@ impl DeleteRunkubebackup {
                 rt::Method::DELETE,
                 "/v1/runkubebackup/{runkubebackupId}",
             )
-            .path_param("runkubebackupId", &self.runkubebackup_id)
+            .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetRunkubebackup {
                 rt::Method::GET,
                 "/v1/runkubebackup/{runkubebackupId}",
             )
-            .path_param("runkubebackupId", &self.runkubebackup_id);
+            .path_param("runkubebackupId", self.runkubebackup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceRunkubebackup {
                 rt::Method::PUT,
                 "/v1/runkubebackup/{runkubebackupId}",
             )
-            .path_param("runkubebackupId", &self.runkubebackup_id)
+            .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateRunkubebackup {
                 rt::Method::PATCH,
                 "/v1/runkubebackup/{runkubebackupId}",
             )
-            .path_param("runkubebackupId", &self.runkubebackup_id)
+            .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteRunkubeoffload {
                 rt::Method::DELETE,
                 "/v1/runkubeoffload/{runkubeoffloadId}",
             )
-            .path_param("runkubeoffloadId", &self.runkubeoffload_id)
+            .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetRunkubeoffload {
                 rt::Method::GET,
                 "/v1/runkubeoffload/{runkubeoffloadId}",
             )
-            .path_param("runkubeoffloadId", &self.runkubeoffload_id);
+            .path_param("runkubeoffloadId", self.runkubeoffload_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceRunkubeoffload {
                 rt::Method::PUT,
                 "/v1/runkubeoffload/{runkubeoffloadId}",
             )
-            .path_param("runkubeoffloadId", &self.runkubeoffload_id)
+            .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateRunkubeoffload {
                 rt::Method::PATCH,
                 "/v1/runkubeoffload/{runkubeoffloadId}",
             )
-            .path_param("runkubeoffloadId", &self.runkubeoffload_id)
+            .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteRunsecurityscan {
                 rt::Method::DELETE,
                 "/v1/runsecurityscan/{runsecurityscanId}",
             )
-            .path_param("runsecurityscanId", &self.runsecurityscan_id)
+            .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetRunsecurityscan {
                 rt::Method::GET,
                 "/v1/runsecurityscan/{runsecurityscanId}",
             )
-            .path_param("runsecurityscanId", &self.runsecurityscan_id);
+            .path_param("runsecurityscanId", self.runsecurityscan_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceRunsecurityscan {
                 rt::Method::PUT,
                 "/v1/runsecurityscan/{runsecurityscanId}",
             )
-            .path_param("runsecurityscanId", &self.runsecurityscan_id)
+            .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateRunsecurityscan {
                 rt::Method::PATCH,
                 "/v1/runsecurityscan/{runsecurityscanId}",
             )
-            .path_param("runsecurityscanId", &self.runsecurityscan_id)
+            .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

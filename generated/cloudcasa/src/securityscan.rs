@@ -103,7 +103,7 @@ impl DeleteSecurityscan {
                 rt::Method::DELETE,
                 "/v1/securityscans/{securityscanId}",
             )
-            .path_param("securityscanId", &self.securityscan_id)
+            .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetSecurityscan {
                 rt::Method::GET,
                 "/v1/securityscans/{securityscanId}",
             )
-            .path_param("securityscanId", &self.securityscan_id);
+            .path_param("securityscanId", self.securityscan_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -343,7 +343,7 @@ impl ReplaceSecurityscan {
                 rt::Method::PUT,
                 "/v1/securityscans/{securityscanId}",
             )
-            .path_param("securityscanId", &self.securityscan_id)
+            .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -415,7 +415,7 @@ impl UpdateSecurityscan {
                 rt::Method::PATCH,
                 "/v1/securityscans/{securityscanId}",
             )
-            .path_param("securityscanId", &self.securityscan_id)
+            .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteSecurityscaninstance {
                 rt::Method::DELETE,
                 "/v1/securityscaninstances/{securityscaninstanceId}",
             )
-            .path_param("securityscaninstanceId", &self.securityscaninstance_id)
+            .path_param("securityscaninstanceId", self.securityscaninstance_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetSecurityscaninstance {
                 rt::Method::GET,
                 "/v1/securityscaninstances/{securityscaninstanceId}",
             )
-            .path_param("securityscaninstanceId", &self.securityscaninstance_id);
+            .path_param("securityscaninstanceId", self.securityscaninstance_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceSecurityscaninstance {
                 rt::Method::PUT,
                 "/v1/securityscaninstances/{securityscaninstanceId}",
             )
-            .path_param("securityscaninstanceId", &self.securityscaninstance_id)
+            .path_param("securityscaninstanceId", self.securityscaninstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateSecurityscaninstance {
                 rt::Method::PATCH,
                 "/v1/securityscaninstances/{securityscaninstanceId}",
             )
-            .path_param("securityscaninstanceId", &self.securityscaninstance_id)
+            .path_param("securityscaninstanceId", self.securityscaninstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteSystemalert {
                 rt::Method::DELETE,
                 "/v1/systemalerts/{systemalertId}",
             )
-            .path_param("systemalertId", &self.systemalert_id)
+            .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -150,7 +150,7 @@ impl GetSystemalert {
                 rt::Method::GET,
                 "/v1/systemalerts/{systemalertId}",
             )
-            .path_param("systemalertId", &self.systemalert_id);
+            .path_param("systemalertId", self.systemalert_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -340,7 +340,7 @@ impl ReplaceSystemalert {
                 rt::Method::PUT,
                 "/v1/systemalerts/{systemalertId}",
             )
-            .path_param("systemalertId", &self.systemalert_id)
+            .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -412,7 +412,7 @@ impl UpdateSystemalert {
                 rt::Method::PATCH,
                 "/v1/systemalerts/{systemalertId}",
             )
-            .path_param("systemalertId", &self.systemalert_id)
+            .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

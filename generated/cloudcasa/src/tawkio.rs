@@ -94,7 +94,7 @@ impl DeleteTawkio {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/tawkio/{tawkioId}")
-            .path_param("tawkioId", &self.tawkio_id)
+            .path_param("tawkioId", self.tawkio_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -138,7 +138,7 @@ impl GetTawkio {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tawkio/{tawkioId}")
-            .path_param("tawkioId", &self.tawkio_id);
+            .path_param("tawkioId", self.tawkio_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -325,7 +325,7 @@ impl ReplaceTawkio {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/tawkio/{tawkioId}")
-            .path_param("tawkioId", &self.tawkio_id)
+            .path_param("tawkioId", self.tawkio_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -394,7 +394,7 @@ impl UpdateTawkio {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/tawkio/{tawkioId}")
-            .path_param("tawkioId", &self.tawkio_id)
+            .path_param("tawkioId", self.tawkio_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

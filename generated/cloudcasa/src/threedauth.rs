@@ -103,7 +103,7 @@ impl DeleteThreedauth {
                 rt::Method::DELETE,
                 "/v1/threedauth/{threedauthId}",
             )
-            .path_param("threedauthId", &self.threedauth_id)
+            .path_param("threedauthId", self.threedauth_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -147,7 +147,7 @@ impl GetThreedauth {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/threedauth/{threedauthId}")
-            .path_param("threedauthId", &self.threedauth_id);
+            .path_param("threedauthId", self.threedauth_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -334,7 +334,7 @@ impl ReplaceThreedauth {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/threedauth/{threedauthId}")
-            .path_param("threedauthId", &self.threedauth_id)
+            .path_param("threedauthId", self.threedauth_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -406,7 +406,7 @@ impl UpdateThreedauth {
                 rt::Method::PATCH,
                 "/v1/threedauth/{threedauthId}",
             )
-            .path_param("threedauthId", &self.threedauth_id)
+            .path_param("threedauthId", self.threedauth_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -103,7 +103,7 @@ impl DeleteUpdatechargifyusage {
                 rt::Method::DELETE,
                 "/v1/updatechargifyusage/{updatechargifyusageId}",
             )
-            .path_param("updatechargifyusageId", &self.updatechargifyusage_id)
+            .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -153,7 +153,7 @@ impl GetUpdatechargifyusage {
                 rt::Method::GET,
                 "/v1/updatechargifyusage/{updatechargifyusageId}",
             )
-            .path_param("updatechargifyusageId", &self.updatechargifyusage_id);
+            .path_param("updatechargifyusageId", self.updatechargifyusage_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -355,7 +355,7 @@ impl ReplaceUpdatechargifyusage {
                 rt::Method::PUT,
                 "/v1/updatechargifyusage/{updatechargifyusageId}",
             )
-            .path_param("updatechargifyusageId", &self.updatechargifyusage_id)
+            .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -427,7 +427,7 @@ impl UpdateUpdatechargifyusage {
                 rt::Method::PATCH,
                 "/v1/updatechargifyusage/{updatechargifyusageId}",
             )
-            .path_param("updatechargifyusageId", &self.updatechargifyusage_id)
+            .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

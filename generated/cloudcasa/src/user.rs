@@ -34,7 +34,7 @@ impl GetUser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{userId}")
-            .path_param("userId", &self.user_id);
+            .path_param("userId", self.user_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -216,7 +216,7 @@ impl ReplaceUser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/{userId}")
-            .path_param("userId", &self.user_id)
+            .path_param("userId", self.user_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -285,7 +285,7 @@ impl UpdateUser {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/{userId}")
-            .path_param("userId", &self.user_id)
+            .path_param("userId", self.user_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

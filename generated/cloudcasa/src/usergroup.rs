@@ -97,7 +97,7 @@ impl DeleteUsergroup {
                 rt::Method::DELETE,
                 "/v1/usergroups/{usergroupId}",
             )
-            .path_param("usergroupId", &self.usergroup_id)
+            .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -141,7 +141,7 @@ impl GetUsergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/usergroups/{usergroupId}")
-            .path_param("usergroupId", &self.usergroup_id);
+            .path_param("usergroupId", self.usergroup_id);
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -328,7 +328,7 @@ impl ReplaceUsergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/usergroups/{usergroupId}")
-            .path_param("usergroupId", &self.usergroup_id)
+            .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -400,7 +400,7 @@ impl UpdateUserGroupAcl {
                 rt::Method::POST,
                 "/v1/usergroups/{usergroupId}/action/update-acls",
             )
-            .path_param("usergroupId", &self.usergroup_id)
+            .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {
@@ -464,7 +464,7 @@ impl UpdateUsergroup {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/usergroups/{usergroupId}")
-            .path_param("usergroupId", &self.usergroup_id)
+            .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
         match self.timeout {

@@ -156,10 +156,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
         let step = match (p.location, p.required) {
-            (ParamLocation::Path, _) => quote! { .path_param(#wire, &self.#name) },
-            (ParamLocation::Query, true) => quote! { .query(#wire, &self.#name) },
+            (ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },
+            (ParamLocation::Query, true) => quote! { .query(#wire, self.#name) },
             (ParamLocation::Query, false) => quote! { .query_opt(#wire, self.#name.as_ref()) },
-            (ParamLocation::Header, true) => quote! { .header(#wire, &self.#name) },
+            (ParamLocation::Header, true) => quote! { .header(#wire, self.#name) },
             (ParamLocation::Header, false) => quote! { .header_opt(#wire, self.#name.as_ref()) },
         };
         steps.push(step);

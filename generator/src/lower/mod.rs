@@ -27,6 +27,9 @@ pub(crate) struct Lowerer<'a> {
     type_names: Namespace,
     /// Types built so far.
     types: BTreeMap<String, TypeDef>,
+    /// Names of hoisted types in creation order, so the types an operation created can be
+    /// dropped again when the operation is skipped.
+    hoisted: Vec<String>,
 }
 
 /// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
@@ -56,7 +59,14 @@ fn path_to_pointer(path: &str) -> String {
 }
 
 /// Lowers a parsed document into the IR.
-pub fn lower(spec: &OpenAPI, settings: &Settings, file: &str, report: &mut Report) -> Result<Api> {
+/// `file` names the document and `settings_name` the settings file, in errors.
+pub fn lower(
+    spec: &OpenAPI,
+    settings: &Settings,
+    settings_name: &str,
+    file: &str,
+    report: &mut Report,
+) -> Result<Api> {
     let mut lowerer = Lowerer {
         file,
         spec,
@@ -66,6 +76,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, file: &str, report: &mut Repor
         // Names the generated `models` module must not define.
         type_names: Namespace::with_reserved(["Result"]),
         types: BTreeMap::new(),
+        hoisted: Vec::new(),
     };
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     lowerer.name_component_schemas();
@@ -79,7 +90,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, file: &str, report: &mut Repor
                     .get(name)
                     .cloned()
                     .ok_or_else(|| Error::Settings {
-                        location: Location::new("settings", "/errors/envelope"),
+                        location: Location::new(settings_name, "/errors/envelope"),
                         message: format!("no schema `{name}` in the document's components/schemas"),
                     })?,
             )

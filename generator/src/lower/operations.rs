@@ -108,15 +108,21 @@ impl Lowerer<'_> {
             for (method, op) in methods(item) {
                 self.report.operations_total += 1;
                 let pointer = pointer_push(&path_pointer, method);
+                let hoisted_before = self.hoisted.len();
                 match self.lower_operation(&mut namers, path, method, item, op, &pointer) {
                     Ok(lowered) => {
                         self.report.operations_emitted += 1;
                         operations.push(lowered);
                     }
-                    Err(OpError::Skip(Skip(reason))) => self
-                        .report
-                        .operations_skipped
-                        .push(Skipped { pointer, reason }),
+                    Err(OpError::Skip(Skip(reason))) => {
+                        // Types hoisted for the skipped operation go with it.
+                        for name in self.hoisted.drain(hoisted_before..) {
+                            self.types.remove(&name);
+                        }
+                        self.report
+                            .operations_skipped
+                            .push(Skipped { pointer, reason })
+                    }
                     Err(OpError::Fatal(e)) => return Err(e),
                 }
             }

@@ -143,6 +143,7 @@ impl Lowerer<'_> {
     fn hoist(&mut self, hint: &str, schema: &Schema, pointer: &str) -> Result<TypeRef> {
         let rust = self.type_names.claim(&camel(hint));
         // The name is claimed before recursing, so nested types get distinct names.
+        self.hoisted.push(rust.clone());
         let def = self.lower_named(&rust, schema, pointer)?;
         self.types.insert(rust.clone(), def);
         Ok(TypeRef::Named(rust))
