@@ -66,6 +66,15 @@ pub enum TypeKind {
     StringEnum(StringEnum),
     /// A named alias for another type (`type KubeclusterId = String;`).
     Alias(TypeRef),
+    /// A value of one of several types (`oneOf` / `anyOf`), tried in order.
+    Union(Union),
+}
+
+/// `oneOf` / `anyOf`: an untagged enum whose variants are tried in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// (Rust variant name, type) in document order.
+    pub variants: Vec<(String, TypeRef)>,
 }
 
 /// An object type.
@@ -210,8 +219,23 @@ pub struct Pagination {
     pub item_type: TypeRef,
     /// The items field of the page struct, and whether it is an `Option`.
     pub items_field: (String, bool),
-    /// How to reach the next-page link from a page: field steps (name, is_option).
-    pub next_link: Vec<(String, bool)>,
+    /// How to reach the cursor (next link or token) from a page: field steps
+    /// (name, is_option); the last one is a string.
+    pub cursor: Vec<(String, bool)>,
+    /// What the cursor is.
+    pub strategy: PageStrategy,
+}
+
+/// What a page's cursor means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStrategy {
+    /// A link to the next page.
+    NextLink,
+    /// A token to send back in this query parameter.
+    Token {
+        /// Query parameter name.
+        param: String,
+    },
 }
 
 /// One API operation.

@@ -25,6 +25,32 @@ pub struct Settings {
     pub etag: Option<EtagSettings>,
     /// Declared fixes for the document's defects.
     pub fixes: FixSettings,
+    /// How operations are named and grouped into modules and cargo features.
+    pub operations: OperationSettings,
+}
+
+/// Naming and grouping of operations.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OperationSettings {
+    /// What makes an operation group (a module and a cargo feature).
+    pub group_by: GroupBy,
+    /// A prefix removed from every operationId before it becomes a method name
+    /// (Palette's `v1`: `v1SpectroClustersGet` → `spectro_clusters_get`).
+    pub strip_operation_id_prefix: Option<String>,
+}
+
+/// What makes an operation group.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    /// The operation's first tag (untagged operations go to `other`).
+    #[default]
+    Tag,
+    /// The first path segment that is neither a version (`v1`) nor a parameter:
+    /// `/v1/spectroclusters/{uid}` → `spectroclusters`. For documents whose tags are too
+    /// coarse to choose what to compile.
+    Path,
 }
 
 /// Name and metadata of the generated crate.
@@ -96,13 +122,19 @@ pub enum AuthSettings {
 pub struct PaginationSettings {
     /// The strategy.
     pub style: PaginationStyle,
-    /// Property of the list response holding the array of items (`_items`).
+    /// Property of the list response holding the array of items (`_items`, `items`).
     pub items: String,
-    /// For `next-link`: JSON pointer into the list response to the next page's href
-    /// (`/_links/next/href`).
-    pub next_link: Option<String>,
-    /// Query parameter whose presence marks a GET operation as a paged list (`page`).
+    /// JSON pointer into the list response to the cursor: the next page's href for
+    /// `next-link` (`/_links/next/href`), the continue token for `token`
+    /// (`/listmeta/continue`).
+    #[serde(alias = "next_link")]
+    pub next: String,
+    /// Query parameter whose presence marks a GET operation as a paged list (`page`,
+    /// `continue`).
     pub marker_param: String,
+    /// For `token`: the query parameter that carries the cursor (defaults to
+    /// `marker_param`).
+    pub token_param: Option<String>,
 }
 
 /// Pagination strategies the runtime knows.
@@ -111,6 +143,9 @@ pub struct PaginationSettings {
 pub enum PaginationStyle {
     /// Follow a next-page link found in the response body (Eve's `_links.next`).
     NextLink,
+    /// Send back a cursor found in the response body as a query parameter; an empty or
+    /// missing cursor ends the listing (Palette's `continue` / `listmeta.continue`).
+    Token,
 }
 
 /// The vendor's error envelope.

@@ -164,6 +164,7 @@ fixture_tests! {
     json_input => "json_input.json",
     field_names_colliding_after_escaping => "field_names_colliding_after_escaping.yaml",
     required_scalar_params => "required_scalar_params.yaml",
+    all_of_merge_and_single_ref => "all_of_merge_and_single_ref.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

@@ -3,14 +3,20 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::auth::{AuthScheme, Credentials, CredentialsError, Secret};
-use crate::client::{ClientCore, Inner};
-use crate::etag::EtagStore;
+use crate::auth::{AuthScheme, Credentials, CredentialsError, Secret, TokenCache, TokenProvider};
+use crate::client::{ClientCore, Inner, ScopeState};
+use crate::policy::VendorPolicies;
 use crate::profile::VendorProfile;
+use crate::rate_limit::{RateLimitTable, RateLimiter};
+use crate::retry::{BudgetState, RetryPolicy};
+use crate::scope::Scope;
+use crate::task::PollPolicy;
+use crate::time::{Clock, RandomSource, SeededRandom, SystemClock};
 
 /// Default connect timeout.
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,6 +58,7 @@ pub enum BuildError {
 enum PendingAuth {
     Bearer(Secret),
     ApiKey(Secret),
+    Provider(Arc<dyn TokenProvider>),
 }
 
 /// Builds a client `C` (a generated client wrapping a [`ClientCore`]) for one vendor.
@@ -73,6 +80,11 @@ pub struct ClientBuilder<C = ClientCore> {
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
     reqwest_client: Option<reqwest::Client>,
+    policies: VendorPolicies,
+    operation_timeout: Option<Duration>,
+    scope: Scope,
+    clock: Option<Arc<dyn Clock>>,
+    random: Option<Arc<dyn RandomSource>>,
     _client: PhantomData<fn() -> C>,
 }
 
@@ -82,6 +94,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             None => "none",
             Some(PendingAuth::Bearer(_)) => "bearer(***)",
             Some(PendingAuth::ApiKey(_)) => "api_key(***)",
+            Some(PendingAuth::Provider(_)) => "token_provider(***)",
         };
         let header_names: Vec<&str> = self
             .default_headers
@@ -102,6 +115,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("default_headers", &header_names)
             .field("custom_reqwest_client", &self.reqwest_client.is_some())
+            .field("operation_timeout", &self.operation_timeout)
+            .field("policies", &self.policies)
+            .field("scope", &self.scope)
             .finish()
     }
 }
@@ -118,8 +134,93 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             user_agent: None,
             default_headers: Vec::new(),
             reqwest_client: None,
+            policies: VendorPolicies::new(),
+            operation_timeout: None,
+            scope: Scope::new(),
+            clock: None,
+            random: None,
             _client: PhantomData,
         }
+    }
+
+    /// Applies a vendor's policies (retries, rate limits, envelope, token margin, task
+    /// polling). Later calls of the individual setters override them.
+    pub fn policies(mut self, policies: &'static VendorPolicies) -> Self {
+        self.policies = *policies;
+        self
+    }
+
+    /// The retry policy ([`RetryPolicy::STANDARD`] by default; [`RetryPolicy::NONE`]
+    /// switches retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policies.retry = policy;
+        self
+    }
+
+    /// Client-side rate limits (none by default).
+    pub fn rate_limits(mut self, table: RateLimitTable) -> Self {
+        self.policies.rate_limits = Some(table);
+        self
+    }
+
+    /// Unwrap `{"data": ...}` success bodies by default ([`crate::Request::unwrap_data`]
+    /// overrides it per call).
+    pub fn unwrap_data(mut self, unwrap: bool) -> Self {
+        self.policies.unwrap_data = unwrap;
+        self
+    }
+
+    /// How async tasks are polled by [`ClientCore::poll_task`].
+    pub fn task_poll(mut self, policy: PollPolicy) -> Self {
+        self.policies.task_poll = policy;
+        self
+    }
+
+    /// Timeout of a whole call: all attempts, retry waits and rate-limit waits
+    /// (none by default). Exceeding it is [`crate::Error::OperationTimeout`].
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Default headers and query parameters saying where the client acts (see
+    /// [`Scope`]). Validated by `build`.
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Authenticates with login tokens from `provider` (e.g.
+    /// [`crate::LoginProvider::palette`]). Replaces a bearer token or API key.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.auth = Some(PendingAuth::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Refresh login tokens this long before they expire (default 60 s, at most half
+    /// the token's lifetime).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.policies.token_refresh_margin = margin;
+        self
+    }
+
+    /// The clock for waits, deadlines, token expiry and `Retry-After` dates
+    /// ([`SystemClock`] by default; tests use [`crate::ManualClock`]).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Seeds the backoff jitter, for reproducible runs.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.random = Some(Arc::new(SeededRandom::new(seed)));
+        self
+    }
+
+    /// The random source of the backoff jitter.
+    pub fn random_source(mut self, random: impl RandomSource) -> Self {
+        self.random = Some(Arc::new(random));
+        self
     }
 
     /// Overrides the vendor's default base URL, e.g. `http://127.0.0.1:8080/api`.
@@ -148,8 +249,9 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
         self
     }
 
-    /// Timeout for each request, from sending to the end of the body (default 60 s).
-    /// [`crate::Request::timeout`] overrides it per call.
+    /// Timeout for each attempt, from sending to the end of the body (default 60 s).
+    /// [`crate::Request::timeout`] overrides it per call. See also
+    /// [`Self::operation_timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -195,21 +297,40 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let scope = ScopeState::new(self.scope.clone())?;
+        let token = match &self.auth {
+            Some(PendingAuth::Provider(provider)) => Some(TokenCache::new(
+                provider.clone(),
+                self.policies.token_refresh_margin,
+            )),
+            _ => None,
+        };
+        let policies = self.policies;
         let inner = Inner {
             http,
             profile: self.profile,
             base_url,
             credentials,
+            token,
             default_headers,
             timeout: self.timeout,
-            etags: EtagStore::default(),
+            operation_timeout: self.operation_timeout,
+            retry: policies.retry,
+            budget: BudgetState::new(policies.retry.budget_config()),
+            rate_limiter: policies.rate_limits.map(RateLimiter::new),
+            unwrap_data: policies.unwrap_data,
+            task_poll: policies.task_poll,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock::new())),
+            random: self
+                .random
+                .unwrap_or_else(|| Arc::new(SeededRandom::from_entropy())),
         };
-        Ok(C::from(ClientCore::from_inner(inner)))
+        Ok(C::from(ClientCore::from_parts(inner, scope)))
     }
 
     fn credentials(&self) -> Result<Option<Credentials>, BuildError> {
         let result = match (&self.auth, self.profile.auth) {
-            (None, _) => return Ok(None),
+            (None, _) | (Some(PendingAuth::Provider(_)), _) => return Ok(None),
             (Some(PendingAuth::Bearer(token)), _) => Credentials::bearer(token),
             (Some(PendingAuth::ApiKey(key)), AuthScheme::ApiKey { header }) => {
                 Credentials::api_key(header, key)

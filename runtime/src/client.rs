@@ -1,9 +1,11 @@
 //! [`ClientCore`]: the cheap-to-clone handle that generated clients wrap. It resolves a
-//! [`Request`] against the base URL, adds credentials and default headers, sends it in
-//! a tracing span, classifies the outcome and keeps the ETag store up to date.
+//! [`Request`] against the base URL and scope, adds credentials, waits for the rate
+//! limiter, sends it in a tracing span, retries by policy, classifies the outcome and
+//! keeps the ETag store up to date.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,35 +16,76 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::Credentials;
-use crate::decode::{decode_json, status_error};
+use crate::auth::{Credentials, TokenCache};
+use crate::body::{Body, ByteStream, Prepared};
+use crate::builder::BuildError;
+use crate::decode::{decode_json, decode_json_data, decode_text, status_error};
 use crate::error::Error;
 use crate::etag::EtagStore;
 use crate::pagination::{Items, Page, Pages};
 use crate::profile::VendorProfile;
+use crate::rate_limit::RateLimiter;
 use crate::request::{IfMatch, Parts, Request};
 use crate::response::Response;
+use crate::retry::{
+    BudgetState, NoRetryReason, Outcome, RetryDecision, RetryPolicy, idempotent_method,
+};
+use crate::scope::Scope;
+use crate::task::{PollPolicy, TaskState, poll_task};
+use crate::time::{Clock, RandomSource};
 
 /// Header used for `If-Match` when the profile declares no ETag policy.
 const DEFAULT_IF_MATCH_HEADER: &str = "If-Match";
 
-/// Shared client state, built by [`crate::ClientBuilder`].
+/// Client state shared by a client and its scoped copies, built by
+/// [`crate::ClientBuilder`].
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) profile: &'static VendorProfile,
     pub(crate) base_url: Url,
     pub(crate) credentials: Option<Credentials>,
+    pub(crate) token: Option<TokenCache>,
     /// `Accept`, `User-Agent` and the user's default headers.
     pub(crate) default_headers: HeaderMap,
+    /// Per attempt.
     pub(crate) timeout: Duration,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: BudgetState,
+    pub(crate) rate_limiter: Option<RateLimiter>,
+    pub(crate) unwrap_data: bool,
+    pub(crate) task_poll: PollPolicy,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn RandomSource>,
+}
+
+/// What differs between a client and its [`ClientCore::with_scope`] copies.
+pub(crate) struct ScopeState {
+    pub(crate) scope: Scope,
+    pub(crate) headers: HeaderMap,
+    pub(crate) query: Vec<(String, String)>,
+    /// Per scope: the same path may name another resource in another project.
     pub(crate) etags: EtagStore,
 }
 
-/// The runtime half of every generated client: cheap to clone (one `Arc`), safe to
+impl ScopeState {
+    pub(crate) fn new(scope: Scope) -> Result<Self, BuildError> {
+        let (headers, query) = scope.resolve()?;
+        Ok(Self {
+            scope,
+            headers,
+            query,
+            etags: EtagStore::default(),
+        })
+    }
+}
+
+/// The runtime half of every generated client: cheap to clone (two `Arc`s), safe to
 /// share between tasks.
 #[derive(Clone)]
 pub struct ClientCore {
     inner: Arc<Inner>,
+    scope: Arc<ScopeState>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -50,6 +93,7 @@ impl fmt::Debug for ClientCore {
         f.debug_struct("ClientCore")
             .field("vendor", &self.inner.profile.name)
             .field("base_url", &self.inner.base_url.as_str())
+            .field("scope", &self.scope.scope)
             .finish_non_exhaustive()
     }
 }
@@ -59,12 +103,45 @@ struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The unread response, for [`ClientCore::send_stream`] on success.
+    stream: Option<reqwest::Response>,
+}
+
+/// How one attempt failed.
+enum Failure {
+    Status(Box<RawResponse>),
+    Transport(reqwest::Error),
+}
+
+impl Failure {
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            Self::Status(raw) => Outcome::Status {
+                status: raw.status,
+                headers: &raw.headers,
+            },
+            Self::Transport(e) if e.is_connect() => Outcome::ConnectError,
+            Self::Transport(e) if e.is_timeout() => Outcome::Timeout,
+            Self::Transport(_) => Outcome::TransportError,
+        }
+    }
+
+    fn into_error<E: DeserializeOwned>(self) -> Error<E> {
+        match self {
+            Self::Status(raw) => {
+                let raw = *raw;
+                status_error(raw.status, raw.headers, raw.body)
+            }
+            Self::Transport(e) => Error::from_reqwest(e),
+        }
+    }
 }
 
 impl ClientCore {
-    pub(crate) fn from_inner(inner: Inner) -> Self {
+    pub(crate) fn from_parts(inner: Inner, scope: ScopeState) -> Self {
         Self {
             inner: Arc::new(inner),
+            scope: Arc::new(scope),
         }
     }
 
@@ -78,19 +155,45 @@ impl ClientCore {
         self.inner.profile
     }
 
+    /// The client's scope.
+    pub fn scope(&self) -> &Scope {
+        &self.scope.scope
+    }
+
+    /// The client's clock.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.inner.clock
+    }
+
+    /// A client acting in another scope (Palette project, CloudMC sub-organization),
+    /// replacing this client's scope. It shares the connection pool, token cache, rate
+    /// limiters and retry budget; it has its own ETag memory.
+    pub fn with_scope(&self, scope: Scope) -> Result<Self, BuildError> {
+        Ok(Self {
+            inner: self.inner.clone(),
+            scope: Arc::new(ScopeState::new(scope)?),
+        })
+    }
+
     /// The last ETag seen for the resolved request `path` (as in
     /// [`Request::path`], without base URL or query), if the vendor uses ETags.
     pub fn etag_for(&self, path: &str) -> Option<String> {
-        self.inner.etags.get(path)
+        self.scope.etags.get(path)
     }
 
-    /// Sends `req` and decodes a 2xx JSON body as `T`.
+    /// Sends `req` and decodes a 2xx JSON body as `T` (unwrapping `{"data": T}` when the
+    /// request or the client's policy says so).
     pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
         req: Request,
     ) -> Result<Response<T>, Error<E>> {
-        let raw = self.execute(req).await?;
-        let body = decode_json(raw.status, raw.body)?;
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        let body = if unwrap {
+            decode_json_data(raw.status, raw.body)?
+        } else {
+            decode_json(raw.status, raw.body)?
+        };
         Ok(Response::new(raw.status, raw.headers, body))
     }
 
@@ -99,7 +202,7 @@ impl ClientCore {
         &self,
         req: Request,
     ) -> Result<Response<()>, Error<E>> {
-        let raw = self.execute(req).await?;
+        let raw = self.execute(req, false).await?;
         Ok(Response::new(raw.status, raw.headers, ()))
     }
 
@@ -108,8 +211,33 @@ impl ClientCore {
         &self,
         req: Request,
     ) -> Result<Response<Bytes>, Error<E>> {
-        let raw = self.execute(req).await?;
+        let raw = self.execute(req, false).await?;
         Ok(Response::new(raw.status, raw.headers, raw.body))
+    }
+
+    /// Sends `req` and returns a 2xx body as UTF-8 text (`text/plain` responses).
+    pub async fn send_text<E: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<Response<String>, Error<E>> {
+        let raw = self.execute(req, false).await?;
+        let text = decode_text(raw.status, raw.body)?;
+        Ok(Response::new(raw.status, raw.headers, text))
+    }
+
+    /// Sends `req` and returns a 2xx body as an unbuffered stream of chunks (binary
+    /// downloads). The call is retried like any other until the response status
+    /// arrives; a failure while the body streams ends the stream with an error.
+    pub async fn send_stream<E: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+    ) -> Result<Response<ByteStream<E>>, Error<E>> {
+        let raw = self.execute(req, true).await?;
+        let stream = match raw.stream {
+            Some(response) => ByteStream::new(response),
+            None => ByteStream::from_bytes(raw.body),
+        };
+        Ok(Response::new(raw.status, raw.headers, stream))
     }
 
     /// A stream of pages, starting with `req` and following [`Page::next_page`].
@@ -129,8 +257,35 @@ impl ClientCore {
         Items::new(self.pages(req), max_items)
     }
 
-    /// Checks, resolves and sends `req`; a non-2xx status is an error.
-    async fn execute<E: DeserializeOwned>(&self, req: Request) -> Result<RawResponse, Error<E>> {
+    /// Polls an async task with `poll` until it is terminal, with the client's poll
+    /// policy (see [`crate::task`] for the outcomes).
+    pub async fn poll_task<T, E, F, Fut>(&self, poll: F) -> Result<T, Error<E>>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<TaskState<T>, Error<E>>>,
+    {
+        poll_task(&*self.inner.clock, self.inner.task_poll, poll).await
+    }
+
+    /// Like [`ClientCore::poll_task`] with another policy.
+    pub async fn poll_task_with<T, E, F, Fut>(
+        &self,
+        policy: PollPolicy,
+        poll: F,
+    ) -> Result<T, Error<E>>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<TaskState<T>, Error<E>>>,
+    {
+        poll_task(&*self.inner.clock, policy, poll).await
+    }
+
+    /// Checks, resolves and sends `req` with retries; a non-2xx status is an error.
+    async fn execute<E: DeserializeOwned>(
+        &self,
+        req: Request,
+        stream: bool,
+    ) -> Result<RawResponse, Error<E>> {
         let parts = req.into_parts()?;
         let span = tracing::debug_span!(
             "http_request",
@@ -138,48 +293,223 @@ impl ClientCore {
             method = %parts.method,
             path_template = parts.path_template,
             status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
         );
-        self.execute_parts(parts, span.clone())
-            .instrument(span)
-            .await
+        let started = self.inner.clock.monotonic();
+        let result = self
+            .execute_parts(parts, stream, &span)
+            .instrument(span.clone())
+            .await;
+        let elapsed = self.inner.clock.monotonic().saturating_sub(started);
+        span.record("duration_ms", elapsed.as_millis() as u64);
+        result
     }
 
     async fn execute_parts<E: DeserializeOwned>(
         &self,
-        parts: Parts,
-        span: tracing::Span,
+        mut parts: Parts,
+        stream: bool,
+        span: &tracing::Span,
     ) -> Result<RawResponse, Error<E>> {
+        let inner = &*self.inner;
+        let clock = &*inner.clock;
+        let started = clock.monotonic();
+        let deadline = inner.operation_timeout.map(|t| started + t);
         let url = self.url_for(&parts.path, &parts.query)?;
         let headers = self.headers_for(&parts)?;
-        let timeout = parts.timeout.unwrap_or(self.inner.timeout);
+        let body = parts.body.take();
+        let replayable = body.as_ref().is_none_or(Body::replayable);
+        let idempotent = parts
+            .flags
+            .idempotent
+            .unwrap_or_else(|| idempotent_method(&parts.method));
+        let timeout = parts.timeout.unwrap_or(inner.timeout);
+        let mut attempt = 0u32;
+        let mut policy_attempt = 0u32;
+        let mut auth_retried = false;
+        loop {
+            attempt += 1;
+            policy_attempt += 1;
+            span.record("attempt", attempt);
+            if let Some(limiter) = &inner.rate_limiter {
+                limiter
+                    .acquire(clock, parts.path_template, &parts.path)
+                    .await;
+            }
+            let mut attempt_headers = headers.clone();
+            let token_generation = self.apply_token(&parts, &mut attempt_headers).await?;
+            let attempt_timeout = match deadline {
+                Some(deadline) => {
+                    let remaining = deadline.saturating_sub(clock.monotonic());
+                    if remaining.is_zero() {
+                        return Err(Error::OperationTimeout {
+                            elapsed: clock.monotonic().saturating_sub(started),
+                            attempts: attempt - 1,
+                        });
+                    }
+                    timeout.min(remaining)
+                }
+                None => timeout,
+            };
+            let prepared = match &body {
+                Some(body) => Some(body.prepare().await?),
+                None => None,
+            };
+            let failure = match self
+                .send_once(
+                    &parts.method,
+                    url.clone(),
+                    attempt_headers,
+                    prepared,
+                    attempt_timeout,
+                    stream,
+                )
+                .await
+            {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    if raw.status.is_success() {
+                        inner.budget.deposit();
+                        self.track_etag(&parts.method, &parts.path, &raw.headers);
+                        return Ok(raw);
+                    }
+                    Failure::Status(Box::new(raw))
+                }
+                Err(e) => Failure::Transport(e),
+            };
+            if let (Failure::Status(raw), Some(generation)) = (&failure, token_generation) {
+                if raw.status == StatusCode::UNAUTHORIZED && !auth_retried && replayable {
+                    // The token was refused: fetch a new one and repeat once. A 401 had
+                    // no effect, so this is safe for any method.
+                    tracing::debug!(attempt, "401 with a login token: refreshing it");
+                    if let Some(cache) = &inner.token {
+                        cache.invalidate(generation).await;
+                    }
+                    auth_retried = true;
+                    policy_attempt -= 1;
+                    continue;
+                }
+            }
+            let decision = if parts.flags.no_retry {
+                RetryDecision::DoNotRetry(NoRetryReason::Disabled)
+            } else if !replayable {
+                RetryDecision::DoNotRetry(NoRetryReason::BodyNotReplayable)
+            } else {
+                inner.retry.decide(
+                    failure.outcome(),
+                    idempotent,
+                    policy_attempt,
+                    clock.now(),
+                    inner.random.next_f64(),
+                )
+            };
+            let decision = match decision {
+                RetryDecision::Retry { delay, .. }
+                    if deadline.is_some_and(|d| clock.monotonic() + delay >= d) =>
+                {
+                    RetryDecision::DoNotRetry(NoRetryReason::DeadlineExceeded)
+                }
+                RetryDecision::Retry { .. } if !inner.budget.withdraw() => {
+                    RetryDecision::DoNotRetry(NoRetryReason::BudgetExhausted)
+                }
+                decision => decision,
+            };
+            match decision {
+                RetryDecision::Retry { delay, reason } => {
+                    tracing::debug!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        reason = ?reason,
+                        "retrying"
+                    );
+                    clock.sleep(delay).await;
+                }
+                RetryDecision::DoNotRetry(why) => {
+                    tracing::debug!(attempt, reason = ?why, "request failed");
+                    let timed_out = matches!(failure.outcome(), Outcome::Timeout);
+                    if timed_out && deadline.is_some_and(|d| clock.monotonic() >= d) {
+                        return Err(Error::OperationTimeout {
+                            elapsed: clock.monotonic().saturating_sub(started),
+                            attempts: attempt,
+                        });
+                    }
+                    return Err(failure.into_error());
+                }
+            }
+        }
+    }
+
+    /// Puts the login token on the request, if the client has a token provider.
+    /// Returns the token's generation.
+    async fn apply_token<E>(
+        &self,
+        parts: &Parts,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<u64>, Error<E>> {
+        let Some(cache) = &self.inner.token else {
+            return Ok(None);
+        };
+        if parts.flags.without_auth {
+            return Ok(None);
+        }
+        match cache.get(self, &*self.inner.clock).await {
+            Ok((credentials, generation)) => {
+                credentials.apply(headers);
+                Ok(Some(generation))
+            }
+            Err(Error::Auth { message, source }) => Err(Error::Auth { message, source }),
+            Err(other) => Err(Error::Auth {
+                message: "could not obtain a login token".to_owned(),
+                source: Some(Box::new(other)),
+            }),
+        }
+    }
+
+    /// One attempt. `Ok` for any status; the body is read unless `stream` and 2xx.
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: Url,
+        headers: HeaderMap,
+        body: Option<Prepared>,
+        timeout: Duration,
+        stream: bool,
+    ) -> Result<RawResponse, reqwest::Error> {
         let mut builder = self
             .inner
             .http
-            .request(parts.method.clone(), url)
+            .request(method.clone(), url)
             .headers(headers)
             .timeout(timeout);
-        if let Some(body) = parts.body {
-            builder = builder.body(body);
+        match body {
+            Some(Prepared::Body(body)) => builder = builder.body(body),
+            Some(Prepared::Form(form)) => builder = builder.multipart(form),
+            None => {}
         }
-        let mut response = builder.send().await.map_err(Error::from_reqwest)?;
+        let mut response = builder.send().await?;
         let status = response.status();
-        span.record("status", status.as_u16());
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        if !status.is_success() {
-            tracing::debug!(status = status.as_u16(), "request failed");
-            return Err(status_error(status, headers, body));
+        if stream && status.is_success() {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Bytes::new(),
+                stream: Some(response),
+            });
         }
-        self.track_etag(&parts.method, &parts.path, &headers);
+        let body = response.bytes().await?;
         Ok(RawResponse {
             status,
             headers,
             body,
+            stream: None,
         })
     }
 
-    /// Base URL path + request path, then the query; refuses a path the URL parser
-    /// would change.
+    /// Base URL path + request path, then the query (the scope's parameters that the
+    /// request does not set itself come last); refuses a path the URL parser would
+    /// change.
     fn url_for<E>(
         &self,
         path: &str,
@@ -197,20 +527,40 @@ impl ClientCore {
                 ),
             });
         }
-        if !query.is_empty() {
+        let scope_query = self
+            .scope
+            .query
+            .iter()
+            .filter(|(name, _)| !query.iter().any(|(n, _)| n == name));
+        let mut any = false;
+        {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in query {
                 pairs.append_pair(name, value);
+                any = true;
             }
+            for (name, value) in scope_query {
+                pairs.append_pair(name, value);
+                any = true;
+            }
+        }
+        if !any {
+            url.set_query(None);
         }
         Ok(url)
     }
 
-    /// Defaults, then credentials, then the request's own headers, then `If-Match`.
+    /// Defaults, then scope, then credentials, then the request's own headers, then
+    /// `If-Match`. (A login token is added per attempt.)
     fn headers_for<E>(&self, parts: &Parts) -> Result<HeaderMap, Error<E>> {
         let mut headers = self.inner.default_headers.clone();
+        for (name, value) in &self.scope.headers {
+            headers.insert(name.clone(), value.clone());
+        }
         if let Some(credentials) = &self.inner.credentials {
-            credentials.apply(&mut headers);
+            if !parts.flags.without_auth {
+                credentials.apply(&mut headers);
+            }
         }
         for (name, value) in &parts.headers {
             headers.insert(name.clone(), value.clone());
@@ -227,7 +577,7 @@ impl ClientCore {
             match spec
                 .explicit
                 .clone()
-                .or_else(|| self.inner.etags.get(&parts.path))
+                .or_else(|| self.scope.etags.get(&parts.path))
             {
                 Some(etag) => {
                     let value = HeaderValue::from_str(&etag).map_err(|_| {
@@ -257,9 +607,9 @@ impl ClientCore {
         let etag = headers.get(ETAG).and_then(|v| v.to_str().ok());
         match (method, etag) {
             (&Method::GET | &Method::PUT | &Method::PATCH, Some(etag)) => {
-                self.inner.etags.remember(path, etag);
+                self.scope.etags.remember(path, etag);
             }
-            (&Method::PUT | &Method::PATCH | &Method::DELETE, _) => self.inner.etags.forget(path),
+            (&Method::PUT | &Method::PATCH | &Method::DELETE, _) => self.scope.etags.forget(path),
             _ => {}
         }
     }

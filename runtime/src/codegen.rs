@@ -4,17 +4,24 @@
 //! generator and this runtime is this one module. Hand-written code should prefer the
 //! crate-root re-exports.
 
-pub use crate::auth::AuthScheme;
+pub use crate::auth::{AuthScheme, LoginProvider, TokenHeader};
+pub use crate::body::{ByteStream, Multipart};
 pub use crate::builder::{BuildError, ClientBuilder};
 pub use crate::client::ClientCore;
+pub use crate::concurrency::{strip_fields, update_with};
 pub use crate::error::{ApiError, Error};
 pub use crate::pagination::{Items, NextPage, Page, Pages};
+pub use crate::policy::VendorPolicies;
 pub use crate::profile::{EtagPolicy, VendorProfile};
+pub use crate::rate_limit::{BucketKey, RateLimit, RateLimitTable};
 pub use crate::request::{IfMatch, Request};
 pub use crate::response::Response;
+pub use crate::retry::{RetryBudget, RetryPolicy};
+pub use crate::scope::Scope;
+pub use crate::task::{PollPolicy, TaskState};
 
 pub use bytes::Bytes;
 pub use futures_util::Stream;
-pub use http::Method;
+pub use http::{HeaderMap, Method};
 pub use serde;
 pub use serde_json;

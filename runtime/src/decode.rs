@@ -24,6 +24,36 @@ pub(crate) fn decode_json<T: DeserializeOwned, E>(
     })
 }
 
+/// `{"data": T}`, as CloudMC wraps its success bodies.
+#[derive(serde::Deserialize)]
+struct DataEnvelope<T> {
+    data: T,
+}
+
+/// Decodes a 2xx JSON body `{"data": T}` as `T`; the JSON path of a mismatch starts
+/// with `data`.
+pub(crate) fn decode_json_data<T: DeserializeOwned, E>(
+    status: StatusCode,
+    body: Bytes,
+) -> Result<T, Error<E>> {
+    decode_json::<DataEnvelope<T>, E>(status, body).map(|envelope| envelope.data)
+}
+
+/// A 2xx body as UTF-8 text; invalid UTF-8 is [`Error::Decode`].
+pub(crate) fn decode_text<E>(status: StatusCode, body: Bytes) -> Result<String, Error<E>> {
+    match String::from_utf8(body.to_vec()) {
+        Ok(text) => Ok(text),
+        Err(e) => Err(Error::Decode {
+            status,
+            path: ".".to_owned(),
+            source: <serde_json::Error as serde::de::Error>::custom(format!(
+                "the body is not UTF-8 text: {e}"
+            )),
+            body,
+        }),
+    }
+}
+
 /// Classifies a non-2xx response, decoding the vendor's envelope when the body is one.
 pub(crate) fn status_error<E: DeserializeOwned>(
     status: StatusCode,
@@ -82,6 +112,24 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn data_envelope_and_text() {
+        let body = Bytes::from_static(br#"{"data":{"state":"x"}}"#);
+        match decode_json_data::<Item, ()>(StatusCode::OK, body) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "data.state"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let v: Vec<u8> =
+            decode_json_data::<_, ()>(StatusCode::OK, Bytes::from_static(br#"{"data":[1]}"#))
+                .unwrap();
+        assert_eq!(v, vec![1]);
+        assert_eq!(
+            decode_text::<()>(StatusCode::OK, Bytes::from_static(b"hi")).unwrap(),
+            "hi"
+        );
+        assert!(decode_text::<()>(StatusCode::OK, Bytes::from_static(b"\xff")).is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! response with its raw body and, when it decodes, the vendor's error envelope.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -74,24 +75,76 @@ pub enum Error<E = serde_json::Value> {
         /// The raw body.
         body: Bytes,
     },
+    /// The whole operation, retries and waits included, took longer than the client's
+    /// operation timeout ([`crate::ClientBuilder::operation_timeout`]).
+    #[error("the operation timed out after {elapsed:?} and {attempts} attempt(s)")]
+    OperationTimeout {
+        /// Time spent.
+        elapsed: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A login token could not be obtained. The request was not sent.
+    #[error("authentication failed: {message}")]
+    Auth {
+        /// What went wrong (never the credentials).
+        message: String,
+        /// The error of the login request, if there was one.
+        source: Option<Box<Error>>,
+    },
+    /// A request body could not be read (a file to upload). Not sent.
+    #[error("could not read the request body: {message}")]
+    Body {
+        /// What was being read.
+        message: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// An async task finished with a failure.
+    #[error("the task failed: {message}")]
+    TaskFailed {
+        /// The vendor's message.
+        message: String,
+    },
+    /// An async task was still pending when the polling deadline passed. It may still
+    /// finish on the server.
+    #[error("the task was still pending after {elapsed:?} ({polls} polls)")]
+    TaskDeadlineExceeded {
+        /// Time spent polling.
+        elapsed: Duration,
+        /// Polls made.
+        polls: u32,
+    },
+    /// Polling a task answered 404: the task is unknown or has expired (CloudMC keeps
+    /// tasks about 30 minutes).
+    #[error("the task is gone (expired or unknown): {0}")]
+    TaskExpired(Box<ApiError<E>>),
 }
 
 impl<E> Error<E> {
     /// The HTTP status, if a response was received.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api(e) | Self::PreconditionFailed(e) | Self::PreconditionRequired(e) => {
-                Some(e.status)
-            }
+            Self::Api(e)
+            | Self::PreconditionFailed(e)
+            | Self::PreconditionRequired(e)
+            | Self::TaskExpired(e) => Some(e.status),
             Self::Decode { status, .. } => Some(*status),
             Self::Transport { source } | Self::Timeout { source } => source.status(),
-            Self::InvalidRequest { .. } | Self::Serialize(_) | Self::MissingEtag { .. } => None,
+            Self::InvalidRequest { .. }
+            | Self::Serialize(_)
+            | Self::MissingEtag { .. }
+            | Self::OperationTimeout { .. }
+            | Self::Auth { .. }
+            | Self::Body { .. }
+            | Self::TaskFailed { .. }
+            | Self::TaskDeadlineExceeded { .. } => None,
         }
     }
 
     /// Whether this is a timeout.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout { .. })
+        matches!(self, Self::Timeout { .. } | Self::OperationTimeout { .. })
     }
 
     /// Whether the server answered 404.
@@ -103,19 +156,30 @@ impl<E> Error<E> {
     /// duplicate an effect); `true` when the server may have received it.
     pub fn was_sent(&self) -> bool {
         match self {
-            Self::InvalidRequest { .. } | Self::Serialize(_) | Self::MissingEtag { .. } => false,
+            Self::InvalidRequest { .. }
+            | Self::Serialize(_)
+            | Self::MissingEtag { .. }
+            | Self::Auth { .. }
+            | Self::Body { .. } => false,
             Self::Transport { source } | Self::Timeout { source } => !source.is_connect(),
             Self::Api(_)
             | Self::PreconditionFailed(_)
             | Self::PreconditionRequired(_)
-            | Self::Decode { .. } => true,
+            | Self::Decode { .. }
+            | Self::OperationTimeout { .. }
+            | Self::TaskFailed { .. }
+            | Self::TaskDeadlineExceeded { .. }
+            | Self::TaskExpired(_) => true,
         }
     }
 
     /// The non-2xx response, for `Api`, `PreconditionFailed` and `PreconditionRequired`.
     pub fn api_error(&self) -> Option<&ApiError<E>> {
         match self {
-            Self::Api(e) | Self::PreconditionFailed(e) | Self::PreconditionRequired(e) => Some(e),
+            Self::Api(e)
+            | Self::PreconditionFailed(e)
+            | Self::PreconditionRequired(e)
+            | Self::TaskExpired(e) => Some(e),
             _ => None,
         }
     }

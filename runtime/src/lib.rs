@@ -4,16 +4,21 @@
 //! that is not specific to one operation lives here, in small layers that can each be
 //! used (and tested) on their own:
 //!
-//! - [`ClientBuilder`] / [`VendorProfile`]: transport configuration (`reqwest` with
-//!   rustls, connect and per-request timeouts, user agent, default headers) and
-//!   credentials ([`Secret`], never printed).
+//! - [`ClientBuilder`] / [`VendorProfile`] / [`VendorPolicies`]: transport
+//!   configuration (`reqwest` with rustls, connect, per-attempt and whole-operation
+//!   timeouts, user agent, default headers), credentials ([`Secret`], never printed;
+//!   login tokens via [`TokenProvider`]), [`Scope`], retries ([`RetryPolicy`]) and
+//!   client-side rate limits ([`RateLimitTable`]).
 //! - [`Request`]: an operation call as data: path template with percent-encoded
-//!   parameters, query, headers, JSON body, `If-Match` policy, timeout.
-//! - [`ClientCore`]: sends a [`Request`], classifies the outcome into a
-//!   [`Response`] or an [`Error`], remembers `ETag`s (see [`ClientCore::etag_for`]),
-//!   and drives pagination ([`Pages`], [`Items`]) over the [`Page`] trait.
+//!   parameters, query, headers, body (JSON, form, multipart, bytes, text, streamed
+//!   file), `If-Match` policy, timeout, retry switches.
+//! - [`ClientCore`]: sends a [`Request`], retries it by policy, classifies the outcome
+//!   into a [`Response`] or an [`Error`], remembers `ETag`s (see
+//!   [`ClientCore::etag_for`]), drives pagination ([`Pages`], [`Items`]) over the
+//!   [`Page`] trait, and polls async tasks ([`task`]).
 //! - [`Error`] / [`ApiError`]: one error taxonomy that says whether the request may
 //!   have been sent and keeps the raw body of every failed response.
+//! - [`Clock`] / [`RandomSource`]: injected time and randomness.
 //!
 //! Generated code reaches all of this through one façade, [`codegen`]; nothing else
 //! in this crate is part of the contract with the generator.
@@ -27,23 +32,39 @@
 )]
 
 mod auth;
+mod body;
 mod builder;
 mod client;
 pub mod codegen;
+pub mod concurrency;
 mod decode;
 mod error;
 mod etag;
 mod pagination;
 mod path;
+mod policy;
 mod profile;
+pub mod rate_limit;
 mod request;
 mod response;
+pub mod retry;
+mod scope;
+pub mod task;
+mod time;
 
-pub use auth::{AuthScheme, Secret};
+pub use auth::{AuthScheme, LoginProvider, Secret, Token, TokenHeader, TokenProvider};
+pub use body::{ByteStream, Multipart};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::ClientCore;
+pub use concurrency::{strip_fields, update_with};
 pub use error::{ApiError, Error};
-pub use pagination::{Items, NextPage, Page, Pages};
+pub use pagination::{Items, NextPage, Page, Pages, next_link};
+pub use policy::VendorPolicies;
 pub use profile::{EtagPolicy, VendorProfile};
-pub use request::{IfMatch, Request};
+pub use rate_limit::{BucketKey, RateLimit, RateLimitTable};
+pub use request::{IDEMPOTENCY_KEY_HEADER, IfMatch, Request};
 pub use response::Response;
+pub use retry::{RetryBudget, RetryDecision, RetryPolicy};
+pub use scope::Scope;
+pub use task::{PollPolicy, TaskState};
+pub use time::{BoxFuture, Clock, ManualClock, RandomSource, SeededRandom, SystemClock};

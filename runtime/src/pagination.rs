@@ -1,9 +1,14 @@
 //! Pagination: the [`Page`] trait that generated list responses implement, and the
 //! [`Pages`] and [`Items`] streams that follow [`NextPage`] from page to page.
 //!
+//! Strategies ([`NextPage`]): a next link in the body (Eve `_links.next.href`), a
+//! continue token (Palette `continue` + `listmeta.continue`; an empty token ends the
+//! list), a page number, skip/limit offsets (Spheron), and the RFC 8288 `Link`
+//! response header (`rel="next"`).
+//!
 //! A stream ends when the page says [`NextPage::Done`], when a page is known to have no
 //! items, when the next request's query would repeat one already sent (a cursor loop),
-//! or after yielding an error.
+//! or after yielding an error. Memory is bounded by one page.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -12,6 +17,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
+use http::HeaderMap;
+use http::header::LINK;
 use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
@@ -25,6 +32,14 @@ pub trait Page: DeserializeOwned + Send + 'static {
 
     /// Where the next page is.
     fn next_page(&self) -> NextPage;
+
+    /// Where the next page is, when the response headers matter. The default calls
+    /// [`Page::next_page`]; returning [`NextPage::LinkHeader`] from either reads the
+    /// RFC 8288 `Link` header.
+    fn next_page_with_headers(&self, headers: &HeaderMap) -> NextPage {
+        let _ = headers;
+        self.next_page()
+    }
 
     /// The items of this page.
     fn into_items(self) -> Vec<Self::Item>;
@@ -48,7 +63,8 @@ pub enum NextPage {
     /// path stays the current request's (vendors' links are often relative to another
     /// root than the client's base URL).
     Link(String),
-    /// Set query parameter `param` to the cursor `value`.
+    /// Set query parameter `param` to the cursor `value`. An empty `value` ends the
+    /// list (Palette sends `continue: ""` on the last page).
     Token {
         /// Query parameter name, e.g. `continue`.
         param: &'static str,
@@ -62,6 +78,70 @@ pub enum NextPage {
         /// The page number.
         value: u64,
     },
+    /// Skip/limit paging: add `increment` (the number of items on this page) to query
+    /// parameter `param` (0 when absent). An increment of zero ends the list, and so
+    /// does one smaller than the request's `limit_param` value (a short page).
+    Offset {
+        /// Query parameter holding the offset, e.g. `skip`.
+        param: &'static str,
+        /// Items on this page.
+        increment: u64,
+        /// Query parameter holding the page size, e.g. `limit`, if any.
+        limit_param: Option<&'static str>,
+    },
+    /// Follow the `rel="next"` link of the response's RFC 8288 `Link` header (only its
+    /// query is used, as with [`NextPage::Link`]); no such link ends the list.
+    LinkHeader,
+}
+
+/// The target of the `rel="next"` link of RFC 8288 `Link` headers, if any.
+pub fn next_link(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(split_links)
+        .find_map(|(target, params)| {
+            params
+                .split(';')
+                .filter_map(|p| p.split_once('='))
+                .any(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("rel")
+                        && v.trim()
+                            .trim_matches('"')
+                            .split_ascii_whitespace()
+                            .any(|rel| rel.eq_ignore_ascii_case("next"))
+                })
+                .then(|| target.to_owned())
+        })
+}
+
+/// Splits a `Link` header value into (target, parameters) pairs; commas inside `<...>`
+/// or quotes do not split.
+fn split_links(value: &str) -> Vec<(&str, &str)> {
+    let mut links = Vec::new();
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else { break };
+        let target = &after[..close];
+        let tail = &after[close + 1..];
+        let mut in_quotes = false;
+        let mut end = tail.len();
+        for (i, c) in tail.char_indices() {
+            match c {
+                '"' => in_quotes = !in_quotes,
+                ',' if !in_quotes => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        links.push((target, &tail[..end]));
+        rest = &tail[end..];
+    }
+    links
 }
 
 /// The query string of a link, absolute or relative, as name/value pairs.
@@ -76,13 +156,37 @@ fn link_query(href: &str) -> Vec<(String, String)> {
 }
 
 /// The request for the page after the one `current` fetched, or `None` to stop.
-fn next_request(current: &Request, next: NextPage, seen: &mut HashSet<String>) -> Option<Request> {
+fn next_request(
+    current: &Request,
+    next: NextPage,
+    headers: &HeaderMap,
+    seen: &mut HashSet<String>,
+) -> Option<Request> {
     let mut request = current.clone();
     match next {
         NextPage::Done => return None,
         NextPage::Link(href) => request.replace_query(link_query(&href)),
+        NextPage::LinkHeader => request.replace_query(link_query(&next_link(headers)?)),
+        NextPage::Token { value, .. } if value.is_empty() => return None,
         NextPage::Token { param, value } => request.set_query(param, value),
         NextPage::PageNumber { param, value } => request.set_query(param, value.to_string()),
+        NextPage::Offset {
+            param,
+            increment,
+            limit_param,
+        } => {
+            let limit = limit_param
+                .and_then(|p| current.query_value(p))
+                .and_then(|v| v.parse::<u64>().ok());
+            if increment == 0 || limit.is_some_and(|limit| increment < limit) {
+                return None;
+            }
+            let offset = current
+                .query_value(param)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            request.set_query(param, offset.saturating_add(increment).to_string());
+        }
     }
     if seen.insert(request.query_key()) {
         Some(request)
@@ -124,9 +228,10 @@ impl<P: Page, E: DeserializeOwned + Send + 'static> Pages<P, E> {
             let request = state.next.take()?;
             match state.client.send_json::<P, E>(request.clone()).await {
                 Ok(response) => {
-                    let page = response.into_inner();
+                    let (page, _, headers) = response.into_parts();
                     if page.item_count() != Some(0) {
-                        state.next = next_request(&request, page.next_page(), &mut state.seen);
+                        let next = page.next_page_with_headers(&headers);
+                        state.next = next_request(&request, next, &headers, &mut state.seen);
                     }
                     Some((Ok(page), state))
                 }
@@ -250,31 +355,77 @@ mod tests {
             .query("page", 1)
             .query("sort", "name");
         let mut seen = HashSet::from([first.query_key()]);
+        let h = HeaderMap::new();
         let second = next_request(
             &first,
             NextPage::PageNumber {
                 param: "page",
                 value: 2,
             },
+            &h,
             &mut seen,
         )
         .unwrap();
         assert_eq!(second.query_key(), "sort=name&page=2");
-        let third = next_request(&second, NextPage::Link("x?page=3".into()), &mut seen).unwrap();
+        let third =
+            next_request(&second, NextPage::Link("x?page=3".into()), &h, &mut seen).unwrap();
         assert_eq!(
             (third.query_key().as_str(), third.path()),
             ("page=3", "/v1/x")
         );
-        assert!(next_request(&third, NextPage::Link("x?page=3".into()), &mut seen).is_none());
-        assert!(next_request(&third, NextPage::Done, &mut seen).is_none());
+        assert!(next_request(&third, NextPage::Link("x?page=3".into()), &h, &mut seen).is_none());
+        assert!(next_request(&third, NextPage::Done, &h, &mut seen).is_none());
         let token = next_request(
             &third,
             NextPage::Token {
                 param: "continue",
                 value: "c1".into(),
             },
+            &h,
             &mut seen,
         );
         assert_eq!(token.unwrap().query_key(), "page=3&continue=c1");
+        let empty = NextPage::Token {
+            param: "continue",
+            value: String::new(),
+        };
+        assert!(next_request(&third, empty, &h, &mut seen).is_none());
+    }
+
+    #[test]
+    fn offsets_and_link_headers() {
+        let first = Request::new(Method::GET, "/v1/x").query("limit", 2);
+        let mut seen = HashSet::new();
+        let h = HeaderMap::new();
+        let offset = |increment| NextPage::Offset {
+            param: "skip",
+            increment,
+            limit_param: Some("limit"),
+        };
+        let second = next_request(&first, offset(2), &h, &mut seen).unwrap();
+        assert_eq!(second.query_key(), "limit=2&skip=2");
+        let third = next_request(&second, offset(2), &h, &mut seen).unwrap();
+        assert_eq!(third.query_key(), "limit=2&skip=4");
+        assert!(next_request(&third, offset(1), &h, &mut seen).is_none());
+        assert!(next_request(&third, offset(0), &h, &mut seen).is_none());
+
+        let mut h = HeaderMap::new();
+        h.append(
+            LINK,
+            r#"<https://api.example/x?page=1>; rel="prev", <https://api.example/x?a=1,2&page=3>; title="a, b"; rel="next last""#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            next_link(&h).as_deref(),
+            Some("https://api.example/x?a=1,2&page=3")
+        );
+        let next = next_request(&first, NextPage::LinkHeader, &h, &mut seen).unwrap();
+        assert_eq!(next.query_key(), "a=1%2C2&page=3");
+        assert!(next_link(&HeaderMap::new()).is_none());
+        assert!(next_request(&first, NextPage::LinkHeader, &HeaderMap::new(), &mut seen).is_none());
+        let mut bad = HeaderMap::new();
+        bad.insert(LINK, "<unterminated; rel=next, garbage".parse().unwrap());
+        assert!(next_link(&bad).is_none());
     }
 }

@@ -13,8 +13,13 @@ use http::Method;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
+use crate::body::{Body, Multipart, SharedFile};
+use crate::concurrency::strip_fields;
 use crate::error::Error;
 use crate::path;
+
+/// Header set by [`Request::idempotency_key`].
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// Whether an operation needs an `If-Match` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +53,22 @@ pub struct Request {
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Option<Body>,
     if_match: Option<IfMatchSpec>,
     timeout: Option<Duration>,
+    flags: Flags,
     problem: Option<Problem>,
+}
+
+/// Per-call switches.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Flags {
+    /// `Some(true)`: safe to repeat whatever the method.
+    pub(crate) idempotent: Option<bool>,
+    pub(crate) no_retry: bool,
+    /// `None`: the client's policy.
+    pub(crate) unwrap_data: Option<bool>,
+    pub(crate) without_auth: bool,
 }
 
 /// A request whose building succeeded, taken apart for sending.
@@ -62,9 +79,10 @@ pub(crate) struct Parts {
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<Body>,
     pub(crate) if_match: Option<IfMatchSpec>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) flags: Flags,
 }
 
 impl Request {
@@ -79,6 +97,7 @@ impl Request {
             body: None,
             if_match: None,
             timeout: None,
+            flags: Flags::default(),
             problem: None,
         }
     }
@@ -143,16 +162,141 @@ impl Request {
     /// Serializes `value` as the JSON body now and sets `Content-Type: application/json`.
     /// A serialization failure is returned by `send_*` as [`Error::Serialize`].
     #[must_use]
-    pub fn json_body(mut self, value: &impl Serialize) -> Self {
+    pub fn json_body(self, value: &impl Serialize) -> Self {
+        self.json_body_as("application/json", value)
+    }
+
+    /// Like [`Request::json_body`] with another media type, e.g.
+    /// `application/merge-patch+json`.
+    #[must_use]
+    pub fn json_body_as(mut self, media_type: &'static str, value: &impl Serialize) -> Self {
         match serde_json::to_vec(value) {
-            Ok(body) => {
-                self.body = Some(Bytes::from(body));
-                self.headers
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            }
+            Ok(body) => self.set_body(media_type, Bytes::from(body)),
             Err(e) => self.record(Problem::Serialize(Arc::new(e))),
         }
         self
+    }
+
+    /// Like [`Request::json_body`], without the top-level `fields` (server-managed
+    /// fields such as CloudCasa's `_created`, `_updated`, `_links`, `_etag`).
+    #[must_use]
+    pub fn json_body_without(mut self, value: &impl Serialize, fields: &[&str]) -> Self {
+        match serde_json::to_value(value) {
+            Ok(mut json) => {
+                strip_fields(&mut json, fields);
+                self.json_body(&json)
+            }
+            Err(e) => {
+                self.record(Problem::Serialize(Arc::new(e)));
+                self
+            }
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body. `value` must serialize to an object
+    /// whose values are scalars (or arrays of scalars, sent as repeated fields);
+    /// anything else is [`Error::Serialize`] at send time. `null`s are left out.
+    #[must_use]
+    pub fn form_body(mut self, value: &impl Serialize) -> Self {
+        match serde_json::to_value(value).and_then(|v| form_encode(&v)) {
+            Ok(body) => self.set_body("application/x-www-form-urlencoded", Bytes::from(body)),
+            Err(e) => self.record(Problem::Serialize(Arc::new(e))),
+        }
+        self
+    }
+
+    /// A `multipart/form-data` body. File parts are streamed when sent, so the request
+    /// is not retried.
+    #[must_use]
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.headers.remove(CONTENT_TYPE);
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// A body of raw bytes with the given `Content-Type`.
+    #[must_use]
+    pub fn bytes_body(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.body = Some(Body::Bytes(body.into()));
+                self.headers.insert(CONTENT_TYPE, value);
+            }
+            Err(_) => self.record(Problem::Invalid(format!(
+                "`{content_type}` is not a valid Content-Type"
+            ))),
+        }
+        self
+    }
+
+    /// A `text/plain; charset=utf-8` body.
+    #[must_use]
+    pub fn text_body(mut self, text: impl Into<String>) -> Self {
+        self.set_body("text/plain; charset=utf-8", Bytes::from(text.into()));
+        self
+    }
+
+    /// A body streamed from `file` (not loaded into memory) with the given
+    /// `Content-Type`, e.g. `application/octet-stream`. The request is sent at most
+    /// once: it is never retried, and a clone of it cannot be sent after it.
+    #[must_use]
+    pub fn stream_body(mut self, content_type: &str, file: tokio::fs::File) -> Self {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.body = Some(Body::File(SharedFile::new(file)));
+                self.headers.insert(CONTENT_TYPE, value);
+            }
+            Err(_) => self.record(Problem::Invalid(format!(
+                "`{content_type}` is not a valid Content-Type"
+            ))),
+        }
+        self
+    }
+
+    fn set_body(&mut self, media_type: &'static str, body: Bytes) {
+        self.body = Some(Body::Bytes(body));
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+    }
+
+    /// Marks the call safe (or not) to repeat, whatever its method: with `true`, a POST
+    /// or PATCH is retried like a GET. See [`crate::RetryPolicy`].
+    #[must_use]
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.flags.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Sends `Idempotency-Key: <key>` and marks the call safe to repeat.
+    #[must_use]
+    pub fn idempotency_key(self, key: impl Display) -> Self {
+        self.header(IDEMPOTENCY_KEY_HEADER, key).idempotent(true)
+    }
+
+    /// Never retries this call.
+    #[must_use]
+    pub fn no_retry(mut self) -> Self {
+        self.flags.no_retry = true;
+        self
+    }
+
+    /// Whether the JSON success body is wrapped as `{"data": ...}` and should be
+    /// unwrapped (overrides the client's policy for this call).
+    #[must_use]
+    pub fn unwrap_data(mut self, unwrap: bool) -> Self {
+        self.flags.unwrap_data = Some(unwrap);
+        self
+    }
+
+    /// Sends no credentials (login requests, public endpoints).
+    #[must_use]
+    pub fn without_auth(mut self) -> Self {
+        self.flags.without_auth = true;
+        self
+    }
+
+    pub(crate) fn flags(&self) -> Flags {
+        self.flags
     }
 
     /// Sends the vendor's `If-Match` header (see [`crate::EtagPolicy`]) with `explicit`
@@ -184,6 +328,15 @@ impl Request {
     /// The path with the parameters filled in so far (percent-encoded).
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The value of query parameter `name`, if set.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Replaces every query parameter called `name` by one with `value`.
@@ -240,8 +393,47 @@ impl Request {
             body: self.body,
             if_match: self.if_match,
             timeout: self.timeout,
+            flags: self.flags,
         })
     }
+}
+
+/// Encodes a JSON object of scalars as `application/x-www-form-urlencoded`.
+fn form_encode(value: &serde_json::Value) -> Result<String, serde_json::Error> {
+    use serde::ser::Error as _;
+    let serde_json::Value::Object(map) = value else {
+        return Err(serde_json::Error::custom(
+            "a form body must serialize to an object",
+        ));
+    };
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    let scalar = |name: &str, v: &serde_json::Value| -> Result<Option<String>, serde_json::Error> {
+        match v {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) => Ok(Some(s.clone())),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Ok(Some(v.to_string())),
+            _ => Err(serde_json::Error::custom(format!(
+                "form field `{name}` is not a scalar"
+            ))),
+        }
+    };
+    for (name, v) in map {
+        match v {
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    if let Some(s) = scalar(name, item)? {
+                        serializer.append_pair(name, &s);
+                    }
+                }
+            }
+            _ => {
+                if let Some(s) = scalar(name, v)? {
+                    serializer.append_pair(name, &s);
+                }
+            }
+        }
+    }
+    Ok(serializer.finish())
 }
 
 #[cfg(test)]
@@ -318,7 +510,82 @@ mod tests {
             .json_body(&serde_json::json!({"a": 1}))
             .into_parts::<()>()
             .unwrap();
-        assert_eq!(parts.body.as_deref(), Some(&b"{\"a\":1}"[..]));
+        assert!(matches!(&parts.body, Some(Body::Bytes(b)) if b.as_ref() == b"{\"a\":1}"));
         assert_eq!(parts.headers[CONTENT_TYPE], "application/json");
+    }
+
+    fn body_of(req: Request) -> (String, String) {
+        let parts = req.into_parts::<()>().unwrap();
+        let Some(Body::Bytes(b)) = parts.body else {
+            panic!("not bytes")
+        };
+        (
+            parts.headers[CONTENT_TYPE].to_str().unwrap().to_owned(),
+            String::from_utf8(b.to_vec()).unwrap(),
+        )
+    }
+
+    #[test]
+    fn body_kinds() {
+        let r = Request::new(Method::PATCH, "/v1");
+        assert_eq!(
+            body_of(r.clone().json_body_as(
+                "application/merge-patch+json",
+                &serde_json::json!({"a": null})
+            )),
+            ("application/merge-patch+json".into(), "{\"a\":null}".into())
+        );
+        assert_eq!(
+            body_of(
+                r.clone()
+                    // Keys in sorted order: serde_json's `preserve_order` may be on (feature unification).
+                    .form_body(&serde_json::json!({"a": "x y", "l": [1, 2], "n": 1, "z": null}))
+            ),
+            (
+                "application/x-www-form-urlencoded".into(),
+                "a=x+y&l=1&l=2&n=1".into()
+            )
+        );
+        assert!(matches!(
+            r.clone()
+                .form_body(&serde_json::json!({"a": {"b": 1}}))
+                .into_parts::<()>(),
+            Err(Error::Serialize(_))
+        ));
+        assert!(matches!(
+            r.clone().form_body(&1).into_parts::<()>(),
+            Err(Error::Serialize(_))
+        ));
+        assert_eq!(
+            body_of(r.clone().text_body("hi")),
+            ("text/plain; charset=utf-8".into(), "hi".into())
+        );
+        assert_eq!(
+            body_of(r.clone().bytes_body("application/octet-stream", vec![b'x'])),
+            ("application/octet-stream".into(), "x".into())
+        );
+        assert!(matches!(
+            r.clone().bytes_body("bad\n", vec![]).into_parts::<()>(),
+            Err(Error::InvalidRequest { .. })
+        ));
+        assert_eq!(
+            body_of(r.clone().json_body_without(
+                &serde_json::json!({"a": 1, "_etag": "e", "_links": {}}),
+                &["_etag", "_links"]
+            ))
+            .1,
+            "{\"a\":1}"
+        );
+        let parts = r
+            .idempotency_key("k-1")
+            .no_retry()
+            .unwrap_data(true)
+            .without_auth()
+            .into_parts::<()>()
+            .unwrap();
+        assert_eq!(parts.headers["idempotency-key"], "k-1");
+        assert!(parts.flags.no_retry && parts.flags.without_auth);
+        assert_eq!(parts.flags.idempotent, Some(true));
+        assert_eq!(parts.flags.unwrap_data, Some(true));
     }
 }

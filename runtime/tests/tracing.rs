@@ -8,7 +8,10 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-use cloudgen_runtime::{AuthScheme, ClientBuilder, ClientCore, Error, Request, VendorProfile};
+use cloudgen_runtime::{
+    AuthScheme, ClientBuilder, ClientCore, Error, LoginProvider, ManualClock, Request,
+    VendorProfile,
+};
 use http::Method;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -84,6 +87,44 @@ async fn tracing_span_names_the_call_without_secrets_or_bodies() {
     );
     assert!(
         log.contains("method=POST") && log.contains("status=500"),
+        "{log}"
+    );
+    assert!(
+        log.contains("attempt=1;") && log.contains("duration_ms="),
+        "{log}"
+    );
+
+    // A login-token client whose GET is retried once.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"Authorization": "jwt-SECRET"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy-BODY"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client: ClientCore = ClientBuilder::new(&PROFILE)
+        .base_url(server.uri())
+        .token_provider(LoginProvider::palette("me@example.com", "pw-SECRET"))
+        .clock(ManualClock::default())
+        .build()
+        .unwrap();
+    client
+        .send_empty::<serde_json::Value>(Request::new(Method::GET, "/v1/users"))
+        .await
+        .unwrap();
+    let log = recorder.0.lock().unwrap().clone();
+    assert!(
+        log.contains("attempt=2;") && log.contains("status=204") && log.contains("retrying"),
         "{log}"
     );
     for secret in ["SECRET", "BODY"] {

@@ -8,6 +8,8 @@
 //! Archimedes APIs
 //!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
+//!
+//! Cargo features: one per operation group (72 in all, named after the document's tags, e.g. `alert`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["alert"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;
@@ -15,148 +17,220 @@ mod client;
 pub mod models;
 #[rustfmt::skip]
 mod pagination;
+#[cfg(feature = "alert")]
 #[rustfmt::skip]
 pub mod alert;
+#[cfg(feature = "apikey")]
 #[rustfmt::skip]
 pub mod apikey;
+#[cfg(feature = "awsaccount")]
 #[rustfmt::skip]
 pub mod awsaccount;
+#[cfg(feature = "awsebsvolume")]
 #[rustfmt::skip]
 pub mod awsebsvolume;
+#[cfg(feature = "awsec2securitygroup")]
 #[rustfmt::skip]
 pub mod awsec2securitygroup;
+#[cfg(feature = "awsec2subnet")]
 #[rustfmt::skip]
 pub mod awsec2subnet;
+#[cfg(feature = "awsekscluster")]
 #[rustfmt::skip]
 pub mod awsekscluster;
+#[cfg(feature = "awseksnodegroup")]
 #[rustfmt::skip]
 pub mod awseksnodegroup;
+#[cfg(feature = "awsiamrole")]
 #[rustfmt::skip]
 pub mod awsiamrole;
+#[cfg(feature = "awsmarketplace")]
 #[rustfmt::skip]
 pub mod awsmarketplace;
+#[cfg(feature = "awsrdsbackup")]
 #[rustfmt::skip]
 pub mod awsrdsbackup;
+#[cfg(feature = "awsrdscopie")]
 #[rustfmt::skip]
 pub mod awsrdscopie;
+#[cfg(feature = "awsrdsdatabase")]
 #[rustfmt::skip]
 pub mod awsrdsdatabase;
+#[cfg(feature = "awsrdsoptiongroup")]
 #[rustfmt::skip]
 pub mod awsrdsoptiongroup;
+#[cfg(feature = "awsrdsparametergroup")]
 #[rustfmt::skip]
 pub mod awsrdsparametergroup;
+#[cfg(feature = "awsrdsrestore")]
 #[rustfmt::skip]
 pub mod awsrdsrestore;
+#[cfg(feature = "awsrdssnapshot")]
 #[rustfmt::skip]
 pub mod awsrdssnapshot;
+#[cfg(feature = "awsrdssubnetgroup")]
 #[rustfmt::skip]
 pub mod awsrdssubnetgroup;
+#[cfg(feature = "awsscanoverview")]
 #[rustfmt::skip]
 pub mod awsscanoverview;
+#[cfg(feature = "awsscanresult")]
 #[rustfmt::skip]
 pub mod awsscanresult;
+#[cfg(feature = "awstag")]
 #[rustfmt::skip]
 pub mod awstag;
+#[cfg(feature = "awsuser")]
 #[rustfmt::skip]
 pub mod awsuser;
+#[cfg(feature = "azureakscluster")]
 #[rustfmt::skip]
 pub mod azureakscluster;
+#[cfg(feature = "azureresourcegroup")]
 #[rustfmt::skip]
 pub mod azureresourcegroup;
+#[cfg(feature = "backupinstance")]
 #[rustfmt::skip]
 pub mod backupinstance;
+#[cfg(feature = "chargify")]
 #[rustfmt::skip]
 pub mod chargify;
+#[cfg(feature = "chargifywebhook")]
 #[rustfmt::skip]
 pub mod chargifywebhook;
+#[cfg(feature = "cloudaccount")]
 #[rustfmt::skip]
 pub mod cloudaccount;
+#[cfg(feature = "cloudtask")]
 #[rustfmt::skip]
 pub mod cloudtask;
+#[cfg(feature = "contactu")]
 #[rustfmt::skip]
 pub mod contactu;
+#[cfg(feature = "expiredloginsession")]
 #[rustfmt::skip]
 pub mod expiredloginsession;
+#[cfg(feature = "internalacl")]
 #[rustfmt::skip]
 pub mod internalacl;
+#[cfg(feature = "internalapikey")]
 #[rustfmt::skip]
 pub mod internalapikey;
+#[cfg(feature = "internalorg")]
 #[rustfmt::skip]
 pub mod internalorg;
+#[cfg(feature = "internaluser")]
 #[rustfmt::skip]
 pub mod internaluser;
+#[cfg(feature = "job")]
 #[rustfmt::skip]
 pub mod job;
+#[cfg(feature = "kubebackup")]
 #[rustfmt::skip]
 pub mod kubebackup;
+#[cfg(feature = "kubebenchresult")]
 #[rustfmt::skip]
 pub mod kubebenchresult;
+#[cfg(feature = "kubecluster")]
 #[rustfmt::skip]
 pub mod kubecluster;
+#[cfg(feature = "kubeconfigauditresult")]
 #[rustfmt::skip]
 pub mod kubeconfigauditresult;
+#[cfg(feature = "kubehook")]
 #[rustfmt::skip]
 pub mod kubehook;
+#[cfg(feature = "kubehunterresult")]
 #[rustfmt::skip]
 pub mod kubehunterresult;
+#[cfg(feature = "kubenamespace")]
 #[rustfmt::skip]
 pub mod kubenamespace;
+#[cfg(feature = "kubeoffload")]
 #[rustfmt::skip]
 pub mod kubeoffload;
+#[cfg(feature = "kubepvclaim")]
 #[rustfmt::skip]
 pub mod kubepvclaim;
+#[cfg(feature = "kubepvcprogre")]
 #[rustfmt::skip]
 pub mod kubepvcprogre;
+#[cfg(feature = "kuberestore")]
 #[rustfmt::skip]
 pub mod kuberestore;
+#[cfg(feature = "kubescanoverview")]
 #[rustfmt::skip]
 pub mod kubescanoverview;
+#[cfg(feature = "kubescantoolprogre")]
 #[rustfmt::skip]
 pub mod kubescantoolprogre;
+#[cfg(feature = "kubestorageclasse")]
 #[rustfmt::skip]
 pub mod kubestorageclasse;
+#[cfg(feature = "kubevulnerabilityresult")]
 #[rustfmt::skip]
 pub mod kubevulnerabilityresult;
+#[cfg(feature = "objectstore")]
 #[rustfmt::skip]
 pub mod objectstore;
+#[cfg(feature = "org")]
 #[rustfmt::skip]
 pub mod org;
+#[cfg(feature = "orginvite")]
 #[rustfmt::skip]
 pub mod orginvite;
+#[cfg(feature = "permission")]
 #[rustfmt::skip]
 pub mod permission;
+#[cfg(feature = "policy")]
 #[rustfmt::skip]
 pub mod policy;
+#[cfg(feature = "role")]
 #[rustfmt::skip]
 pub mod role;
+#[cfg(feature = "runawsrdsbackup")]
 #[rustfmt::skip]
 pub mod runawsrdsbackup;
+#[cfg(feature = "runawsrdscopy")]
 #[rustfmt::skip]
 pub mod runawsrdscopy;
+#[cfg(feature = "runkubebackup")]
 #[rustfmt::skip]
 pub mod runkubebackup;
+#[cfg(feature = "runkubeoffload")]
 #[rustfmt::skip]
 pub mod runkubeoffload;
+#[cfg(feature = "runsecurityscan")]
 #[rustfmt::skip]
 pub mod runsecurityscan;
+#[cfg(feature = "securityscan")]
 #[rustfmt::skip]
 pub mod securityscan;
+#[cfg(feature = "securityscaninstance")]
 #[rustfmt::skip]
 pub mod securityscaninstance;
+#[cfg(feature = "systemalert")]
 #[rustfmt::skip]
 pub mod systemalert;
+#[cfg(feature = "tawkio")]
 #[rustfmt::skip]
 pub mod tawkio;
+#[cfg(feature = "threedauth")]
 #[rustfmt::skip]
 pub mod threedauth;
+#[cfg(feature = "updatechargifyusage")]
 #[rustfmt::skip]
 pub mod updatechargifyusage;
+#[cfg(feature = "user")]
 #[rustfmt::skip]
 pub mod user;
+#[cfg(feature = "usergroup")]
 #[rustfmt::skip]
 pub mod usergroup;
+#[cfg(feature = "userorg")]
 #[rustfmt::skip]
 pub mod userorg;
+#[cfg(feature = "userstate")]
 #[rustfmt::skip]
 pub mod userstate;
 pub use client::{Client, Error, PROFILE};

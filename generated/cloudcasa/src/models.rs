@@ -3,6 +3,7 @@
 
 //! Data types of the API: one per schema of the document, plus the inline objects
 //! and enums it declares in place, named after where they sit.
+#[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/ACLs`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AcLs {
@@ -30,6 +31,7 @@ pub struct AcLs {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 /// Schema `/components/schemas/ACL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Acl {
@@ -41,6 +43,7 @@ pub struct Acl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+#[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
@@ -74,6 +77,7 @@ pub struct Alert {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertType {
@@ -121,6 +125,7 @@ pub enum AlertType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "alert")]
 impl AlertType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -149,6 +154,7 @@ impl AlertType {
         }
     }
 }
+#[cfg(feature = "alert")]
 impl From<&str> for AlertType {
     fn from(value: &str) -> Self {
         match value {
@@ -176,22 +182,26 @@ impl From<&str> for AlertType {
         }
     }
 }
+#[cfg(feature = "alert")]
 impl std::str::FromStr for AlertType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "alert")]
 impl std::fmt::Display for AlertType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "alert")]
 impl serde::Serialize for AlertType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "alert")]
 impl<'de> serde::Deserialize<'de> for AlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -203,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for AlertType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "apikey")]
 /// Schema `/components/schemas/Apikey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Apikey {
@@ -240,8 +251,10 @@ pub struct Apikey {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "apikey", feature = "internalacl", feature = "internalapikey"))]
 /// Schema `/components/schemas/Apikey__id`.
 pub type ApikeyId = String;
+#[cfg(feature = "apikey")]
 /// Schema `/components/schemas/Apikey/properties/org_role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApikeyOrgRole {
@@ -253,6 +266,7 @@ pub enum ApikeyOrgRole {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "apikey")]
 impl ApikeyOrgRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -263,6 +277,7 @@ impl ApikeyOrgRole {
         }
     }
 }
+#[cfg(feature = "apikey")]
 impl From<&str> for ApikeyOrgRole {
     fn from(value: &str) -> Self {
         match value {
@@ -272,22 +287,26 @@ impl From<&str> for ApikeyOrgRole {
         }
     }
 }
+#[cfg(feature = "apikey")]
 impl std::str::FromStr for ApikeyOrgRole {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "apikey")]
 impl std::fmt::Display for ApikeyOrgRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "apikey")]
 impl serde::Serialize for ApikeyOrgRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "apikey")]
 impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -299,6 +318,7 @@ impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsaccount {
@@ -334,8 +354,36 @@ pub struct Awsaccount {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsrdsbackup",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "backupinstance",
+        feature = "cloudaccount",
+        feature = "job",
+        feature = "kuberestore",
+        feature = "securityscaninstance"
+    )
+)]
 /// Schema `/components/schemas/Awsaccount__id`.
 pub type AwsaccountId = String;
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/opt_out/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsaccountOptOutItem {
@@ -349,6 +397,7 @@ pub enum AwsaccountOptOutItem {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsaccount")]
 impl AwsaccountOptOutItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -360,6 +409,7 @@ impl AwsaccountOptOutItem {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountOptOutItem {
     fn from(value: &str) -> Self {
         match value {
@@ -370,22 +420,26 @@ impl From<&str> for AwsaccountOptOutItem {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountOptOutItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountOptOutItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl serde::Serialize for AwsaccountOptOutItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -397,6 +451,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsaccountStatus {
@@ -434,6 +489,7 @@ pub struct AwsaccountStatus {
     #[serde(rename = "awsRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsaccountStatusInventory {
@@ -448,6 +504,7 @@ pub struct AwsaccountStatusInventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsaccountStatusInventoryState {
@@ -459,6 +516,7 @@ pub enum AwsaccountStatusInventoryState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsaccount")]
 impl AwsaccountStatusInventoryState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -469,6 +527,7 @@ impl AwsaccountStatusInventoryState {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusInventoryState {
     fn from(value: &str) -> Self {
         match value {
@@ -478,22 +537,26 @@ impl From<&str> for AwsaccountStatusInventoryState {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusInventoryState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusInventoryState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl serde::Serialize for AwsaccountStatusInventoryState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventoryState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -505,6 +568,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventoryState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/region`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsaccountStatusRegion {
@@ -544,6 +608,7 @@ pub enum AwsaccountStatusRegion {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsaccount")]
 impl AwsaccountStatusRegion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -568,6 +633,7 @@ impl AwsaccountStatusRegion {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusRegion {
     fn from(value: &str) -> Self {
         match value {
@@ -591,22 +657,26 @@ impl From<&str> for AwsaccountStatusRegion {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusRegion {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl serde::Serialize for AwsaccountStatusRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -618,6 +688,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusRegion {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsaccountStatusState {
@@ -629,6 +700,7 @@ pub enum AwsaccountStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsaccount")]
 impl AwsaccountStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -639,6 +711,7 @@ impl AwsaccountStatusState {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -648,22 +721,26 @@ impl From<&str> for AwsaccountStatusState {
         }
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl serde::Serialize for AwsaccountStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -675,6 +752,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsebsvolume")]
 /// Schema `/components/schemas/Awsebsvolume`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsebsvolume {
@@ -724,6 +802,7 @@ pub struct Awsebsvolume {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsec2securitygroup")]
 /// Schema `/components/schemas/Awsec2securitygroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsec2securitygroup {
@@ -763,6 +842,7 @@ pub struct Awsec2securitygroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsec2subnet")]
 /// Schema `/components/schemas/Awsec2subnet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsec2subnet {
@@ -810,6 +890,7 @@ pub struct Awsec2subnet {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsekscluster {
@@ -872,6 +953,7 @@ pub struct Awsekscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/encryption_config/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksclusterEncryptionConfigItem {
@@ -880,8 +962,17 @@ pub struct AwseksclusterEncryptionConfigItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
 }
+#[cfg(
+    any(
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "backupinstance",
+        feature = "job"
+    )
+)]
 /// Schema `/components/schemas/Awsekscluster__id`.
 pub type AwseksclusterId = String;
+#[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/logging/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksclusterLoggingItem {
@@ -890,6 +981,7 @@ pub struct AwseksclusterLoggingItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_types: Option<Vec<String>>,
 }
+#[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/vpc_config`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksclusterVpcConfig {
@@ -908,6 +1000,7 @@ pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awseksnodegroup {
@@ -996,6 +1089,7 @@ pub struct Awseksnodegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/health/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksnodegroupHealthItem {
@@ -1006,6 +1100,7 @@ pub struct AwseksnodegroupHealthItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksnodegroupLaunchTemplateData {
@@ -1034,6 +1129,7 @@ pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data/properties/block_device_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
@@ -1054,6 +1150,7 @@ pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_name: Option<String>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/taints/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwseksnodegroupTaintsItem {
@@ -1064,6 +1161,7 @@ pub struct AwseksnodegroupTaintsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+#[cfg(feature = "awsiamrole")]
 /// Schema `/components/schemas/Awsiamrole`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsiamrole {
@@ -1102,6 +1200,7 @@ pub struct Awsiamrole {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsmarketplace")]
 /// Schema `/components/schemas/Awsmarketplace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsmarketplace {
@@ -1131,6 +1230,7 @@ pub struct Awsmarketplace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdsbackup {
@@ -1174,8 +1274,18 @@ pub struct Awsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "backupinstance",
+        feature = "job",
+        feature = "runawsrdsbackup"
+    )
+)]
 /// Schema `/components/schemas/Awsrdsbackup__id`.
 pub type AwsrdsbackupId = String;
+#[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsbackupStatus {
@@ -1184,6 +1294,7 @@ pub struct AwsrdsbackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status/properties/jobs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsbackupStatusJobsItem {
@@ -1193,6 +1304,7 @@ pub struct AwsrdsbackupStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsrdsbackupTriggerType {
@@ -1204,6 +1316,7 @@ pub enum AwsrdsbackupTriggerType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsrdsbackup")]
 impl AwsrdsbackupTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1214,6 +1327,7 @@ impl AwsrdsbackupTriggerType {
         }
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl From<&str> for AwsrdsbackupTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -1223,22 +1337,26 @@ impl From<&str> for AwsrdsbackupTriggerType {
         }
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl std::str::FromStr for AwsrdsbackupTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl std::fmt::Display for AwsrdsbackupTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl serde::Serialize for AwsrdsbackupTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1250,6 +1368,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdscopie {
@@ -1298,8 +1417,10 @@ pub struct Awsrdscopie {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "awsrdscopie", feature = "job", feature = "runawsrdscopy"))]
 /// Schema `/components/schemas/Awsrdscopie__id`.
 pub type AwsrdscopieId = String;
+#[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdscopieStatus {
@@ -1308,6 +1429,7 @@ pub struct AwsrdscopieStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status/properties/jobs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdscopieStatusJobsItem {
@@ -1317,6 +1439,7 @@ pub struct AwsrdscopieStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsrdscopieTriggerType {
@@ -1328,6 +1451,7 @@ pub enum AwsrdscopieTriggerType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsrdscopie")]
 impl AwsrdscopieTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1338,6 +1462,7 @@ impl AwsrdscopieTriggerType {
         }
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl From<&str> for AwsrdscopieTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -1347,22 +1472,26 @@ impl From<&str> for AwsrdscopieTriggerType {
         }
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl std::str::FromStr for AwsrdscopieTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl std::fmt::Display for AwsrdscopieTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl serde::Serialize for AwsrdscopieTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1374,6 +1503,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdsdatabase {
@@ -1472,6 +1602,7 @@ pub struct Awsrdsdatabase {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/automated_backups/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsdatabaseAutomatedBackupsItem {
@@ -1488,6 +1619,7 @@ pub struct AwsrdsdatabaseAutomatedBackupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/cluster_info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsdatabaseClusterInfo {
@@ -1504,8 +1636,17 @@ pub struct AwsrdsdatabaseClusterInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_instance: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "awsrdsdatabase",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "backupinstance"
+    )
+)]
 /// Schema `/components/schemas/Awsrdsdatabase__id`.
 pub type AwsrdsdatabaseId = String;
+#[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/components/schemas/Awsrdsoptiongroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdsoptiongroup {
@@ -1543,6 +1684,7 @@ pub struct Awsrdsoptiongroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/components/schemas/Awsrdsparametergroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdsparametergroup {
@@ -1580,6 +1722,7 @@ pub struct Awsrdsparametergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdsrestore {
@@ -1639,8 +1782,10 @@ pub struct Awsrdsrestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "awsrdsrestore", feature = "job"))]
 /// Schema `/components/schemas/Awsrdsrestore__id`.
 pub type AwsrdsrestoreId = String;
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/point_in_time`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsrestorePointInTime {
@@ -1649,6 +1794,7 @@ pub struct AwsrdsrestorePointInTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdsrestoreStatus {
@@ -1659,6 +1805,7 @@ pub struct AwsrdsrestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsrdsrestoreStatusState {
@@ -1674,6 +1821,7 @@ pub enum AwsrdsrestoreStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "awsrdsrestore")]
 impl AwsrdsrestoreStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1686,6 +1834,7 @@ impl AwsrdsrestoreStatusState {
         }
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl From<&str> for AwsrdsrestoreStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -1697,22 +1846,26 @@ impl From<&str> for AwsrdsrestoreStatusState {
         }
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl std::str::FromStr for AwsrdsrestoreStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl std::fmt::Display for AwsrdsrestoreStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl serde::Serialize for AwsrdsrestoreStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1724,6 +1877,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "awsrdssnapshot")]
 /// Schema `/components/schemas/Awsrdssnapshot`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdssnapshot {
@@ -1780,8 +1934,10 @@ pub struct Awsrdssnapshot {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "awsrdssnapshot", feature = "backupinstance"))]
 /// Schema `/components/schemas/Awsrdssnapshot__id`.
 pub type AwsrdssnapshotId = String;
+#[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsrdssubnetgroup {
@@ -1819,12 +1975,14 @@ pub struct Awsrdssubnetgroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup/properties/security_groups/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsrdssubnetgroupSecurityGroupsItem {
     pub group_id: String,
     pub group_name: String,
 }
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsscanoverview {
@@ -1861,6 +2019,7 @@ pub struct Awsscanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/overview`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsscanoverviewOverview {
@@ -1875,6 +2034,7 @@ pub struct AwsscanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/service/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsscanoverviewServiceItem {
@@ -1889,6 +2049,7 @@ pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/severity/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AwsscanoverviewSeverityItem {
@@ -1903,6 +2064,7 @@ pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanresult")]
 /// Schema `/components/schemas/Awsscanresult`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsscanresult {
@@ -1953,6 +2115,7 @@ pub struct Awsscanresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awstag")]
 /// Schema `/components/schemas/Awstag`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awstag {
@@ -1982,6 +2145,7 @@ pub struct Awstag {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsuser")]
 /// Schema `/components/schemas/Awsuser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Awsuser {
@@ -2016,8 +2180,10 @@ pub struct Awsuser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(any(feature = "awsuser", feature = "kuberestore"))]
 /// Schema `/components/schemas/Awsuser__id`.
 pub type AwsuserId = String;
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Azureakscluster {
@@ -2066,6 +2232,7 @@ pub struct Azureakscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/extended_location`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterExtendedLocation {
@@ -2074,8 +2241,10 @@ pub struct AzureaksclusterExtendedLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(any(feature = "azureakscluster", feature = "backupinstance", feature = "job"))]
 /// Schema `/components/schemas/Azureakscluster__id`.
 pub type AzureaksclusterId = String;
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterIdentity {
@@ -2088,6 +2257,7 @@ pub struct AzureaksclusterIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_assigned_identities: Option<AzureaksclusterIdentityUserAssignedIdentities>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentities {
@@ -2096,6 +2266,7 @@ pub struct AzureaksclusterIdentityUserAssignedIdentities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuesrules: Option<AzureaksclusterIdentityUserAssignedIdentitiesValuesrules>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities/properties/valuesrules`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
@@ -2104,6 +2275,7 @@ pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterProperties {
@@ -2155,6 +2327,7 @@ pub struct AzureaksclusterProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AzureaksclusterPropertiesSecurityProfile>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
@@ -2182,6 +2355,7 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
         Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items/properties/availability_zones/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
@@ -2195,6 +2369,7 @@ pub enum AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "azureakscluster")]
 impl AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2206,6 +2381,7 @@ impl AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2216,6 +2392,7 @@ impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZo
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::str::FromStr
 for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     type Err = std::convert::Infallible;
@@ -2223,18 +2400,21 @@ for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::fmt::Display
 for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl serde::Serialize
 for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2247,6 +2427,7 @@ for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/api_server_access_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesApiServerAccessProfile {
@@ -2261,6 +2442,7 @@ pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_ip_ranges: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_scaler_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesAutoScalerProfile {
@@ -2299,12 +2481,14 @@ pub struct AzureaksclusterPropertiesAutoScalerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_nodes_with_system_pods: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_upgrade_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesAutoUpgradeProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/http_proxy_config`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesHttpProxyConfig {
@@ -2317,6 +2501,7 @@ pub struct AzureaksclusterPropertiesHttpProxyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesLinuxProfile {
@@ -2325,18 +2510,21 @@ pub struct AzureaksclusterPropertiesLinuxProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<AzureaksclusterPropertiesLinuxProfileSsh>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_keys: Option<Vec<AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh/properties/public_keys/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_data: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfile {
@@ -2373,6 +2561,7 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_families: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
@@ -2401,12 +2590,14 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/effective_outbound_ips/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/managed_outbound_ips`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
@@ -2415,6 +2606,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutb
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_ipv6: Option<i64>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
@@ -2425,12 +2617,14 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes/properties/public_ip_prefixes/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
@@ -2441,12 +2635,14 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips/properties/public_ips/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
@@ -2463,18 +2659,21 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
         AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/effective_outbound_ips/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/managed_outbound_ip_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfile {
@@ -2493,6 +2692,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
@@ -2507,6 +2707,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
         AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items/properties/identity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
@@ -2517,6 +2718,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identity_exceptions/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
@@ -2527,6 +2729,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_labels: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/private_link_resource/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
@@ -2543,12 +2746,14 @@ pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_members: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesSecurityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_defender: Option<AzureaksclusterPropertiesSecurityProfileAzureDefender>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile/properties/azure_defender`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
@@ -2557,6 +2762,7 @@ pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_analytics_workspace_resource_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesWindowsProfile {
@@ -2571,6 +2777,7 @@ pub struct AzureaksclusterPropertiesWindowsProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gmsa_profile: Option<AzureaksclusterPropertiesWindowsProfileGmsaProfile>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile/properties/gmsa_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
@@ -2581,6 +2788,7 @@ pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_domain_name: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AzureaksclusterSku {
@@ -2589,6 +2797,7 @@ pub struct AzureaksclusterSku {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<AzureaksclusterSkuTier>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku/properties/name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureaksclusterSkuName {
@@ -2598,6 +2807,7 @@ pub enum AzureaksclusterSkuName {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "azureakscluster")]
 impl AzureaksclusterSkuName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2607,6 +2817,7 @@ impl AzureaksclusterSkuName {
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterSkuName {
     fn from(value: &str) -> Self {
         match value {
@@ -2615,22 +2826,26 @@ impl From<&str> for AzureaksclusterSkuName {
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::str::FromStr for AzureaksclusterSkuName {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::fmt::Display for AzureaksclusterSkuName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl serde::Serialize for AzureaksclusterSkuName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2642,6 +2857,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuName {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku/properties/tier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureaksclusterSkuTier {
@@ -2653,6 +2869,7 @@ pub enum AzureaksclusterSkuTier {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "azureakscluster")]
 impl AzureaksclusterSkuTier {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2663,6 +2880,7 @@ impl AzureaksclusterSkuTier {
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterSkuTier {
     fn from(value: &str) -> Self {
         match value {
@@ -2672,22 +2890,26 @@ impl From<&str> for AzureaksclusterSkuTier {
         }
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::str::FromStr for AzureaksclusterSkuTier {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl std::fmt::Display for AzureaksclusterSkuTier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl serde::Serialize for AzureaksclusterSkuTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2699,6 +2921,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "azureresourcegroup")]
 /// Schema `/components/schemas/Azureresourcegroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Azureresourcegroup {
@@ -2737,8 +2960,16 @@ pub struct Azureresourcegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "kuberestore"
+    )
+)]
 /// Schema `/components/schemas/Azureresourcegroup__id`.
 pub type AzureresourcegroupId = String;
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Backupinstance {
@@ -2837,6 +3068,7 @@ pub struct Backupinstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awseks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceAwseks {
@@ -2849,6 +3081,7 @@ pub struct BackupinstanceAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awsrds`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceAwsrds {
@@ -2869,6 +3102,7 @@ pub struct BackupinstanceAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<AwsrdsbackupId>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awsrds/properties/snapshot_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupinstanceAwsrdsSnapshotType {
@@ -2882,6 +3116,7 @@ pub enum BackupinstanceAwsrdsSnapshotType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "backupinstance")]
 impl BackupinstanceAwsrdsSnapshotType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2893,6 +3128,7 @@ impl BackupinstanceAwsrdsSnapshotType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceAwsrdsSnapshotType {
     fn from(value: &str) -> Self {
         match value {
@@ -2903,22 +3139,26 @@ impl From<&str> for BackupinstanceAwsrdsSnapshotType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceAwsrdsSnapshotType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceAwsrdsSnapshotType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl serde::Serialize for BackupinstanceAwsrdsSnapshotType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2930,6 +3170,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/azure_aks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceAzureAks {
@@ -2938,6 +3179,7 @@ pub struct BackupinstanceAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_location`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceBackupLocation {
@@ -2956,6 +3198,7 @@ pub struct BackupinstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_selection`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceBackupSelection {
@@ -2972,8 +3215,31 @@ pub struct BackupinstanceBackupSelection {
     )]
     pub snapshot_persistent_volumes: Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "awsebsvolume",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "job",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kuberestore"
+    )
+)]
 /// Schema `/components/schemas/Backupinstance__id`.
 pub type BackupinstanceId = String;
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/kubeagent_info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceKubeagentInfo {
@@ -2982,6 +3248,7 @@ pub struct BackupinstanceKubeagentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceRetention {
@@ -2994,6 +3261,7 @@ pub struct BackupinstanceRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupinstanceSourceType {
@@ -3005,6 +3273,7 @@ pub enum BackupinstanceSourceType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "backupinstance")]
 impl BackupinstanceSourceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3015,6 +3284,7 @@ impl BackupinstanceSourceType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -3024,22 +3294,26 @@ impl From<&str> for BackupinstanceSourceType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceSourceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceSourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl serde::Serialize for BackupinstanceSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceSourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3051,6 +3325,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceSourceType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupinstanceState {
@@ -3064,6 +3339,7 @@ pub enum BackupinstanceState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "backupinstance")]
 impl BackupinstanceState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3075,6 +3351,7 @@ impl BackupinstanceState {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceState {
     fn from(value: &str) -> Self {
         match value {
@@ -3085,22 +3362,26 @@ impl From<&str> for BackupinstanceState {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl serde::Serialize for BackupinstanceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3112,6 +3393,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupinstanceStatus {
@@ -3124,6 +3406,7 @@ pub struct BackupinstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupinstanceType {
@@ -3135,6 +3418,7 @@ pub enum BackupinstanceType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "backupinstance")]
 impl BackupinstanceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3145,6 +3429,7 @@ impl BackupinstanceType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceType {
     fn from(value: &str) -> Self {
         match value {
@@ -3154,22 +3439,26 @@ impl From<&str> for BackupinstanceType {
         }
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl serde::Serialize for BackupinstanceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3181,6 +3470,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "chargify")]
 /// Schema `/components/schemas/Chargify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chargify {
@@ -3210,6 +3500,7 @@ pub struct Chargify {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "chargifywebhook")]
 /// Schema `/components/schemas/Chargifywebhook`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chargifywebhook {
@@ -3243,6 +3534,7 @@ pub struct Chargifywebhook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cloudaccount {
@@ -3281,14 +3573,28 @@ pub struct Cloudaccount {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/aws`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudaccountAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
 }
+#[cfg(
+    any(
+        feature = "awsrdsdatabase",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "cloudaccount",
+        feature = "job",
+        feature = "kubecluster",
+        feature = "kuberestore"
+    )
+)]
 /// Schema `/components/schemas/Cloudaccount__id`.
 pub type CloudaccountId = String;
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/provider_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudaccountProviderType {
@@ -3300,6 +3606,7 @@ pub enum CloudaccountProviderType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudaccount")]
 impl CloudaccountProviderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3310,6 +3617,7 @@ impl CloudaccountProviderType {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountProviderType {
     fn from(value: &str) -> Self {
         match value {
@@ -3319,22 +3627,26 @@ impl From<&str> for CloudaccountProviderType {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountProviderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountProviderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl serde::Serialize for CloudaccountProviderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3346,6 +3658,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudaccountStatus {
@@ -3368,6 +3681,7 @@ pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<CloudaccountStatusAzure>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/azure`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudaccountStatusAzure {
@@ -3382,6 +3696,7 @@ pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_to_active_callback_timestamp: Option<i64>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudaccountStatusInventory {
@@ -3396,6 +3711,7 @@ pub struct CloudaccountStatusInventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudaccountStatusInventoryState {
@@ -3407,6 +3723,7 @@ pub enum CloudaccountStatusInventoryState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudaccount")]
 impl CloudaccountStatusInventoryState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3417,6 +3734,7 @@ impl CloudaccountStatusInventoryState {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountStatusInventoryState {
     fn from(value: &str) -> Self {
         match value {
@@ -3426,22 +3744,26 @@ impl From<&str> for CloudaccountStatusInventoryState {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountStatusInventoryState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountStatusInventoryState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl serde::Serialize for CloudaccountStatusInventoryState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventoryState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3453,6 +3775,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventoryState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudaccountStatusState {
@@ -3464,6 +3787,7 @@ pub enum CloudaccountStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudaccount")]
 impl CloudaccountStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3474,6 +3798,7 @@ impl CloudaccountStatusState {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -3483,22 +3808,26 @@ impl From<&str> for CloudaccountStatusState {
         }
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl serde::Serialize for CloudaccountStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3510,6 +3839,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cloudtask {
@@ -3549,6 +3879,7 @@ pub struct Cloudtask {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask/properties/provider_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudtaskProviderType {
@@ -3562,6 +3893,7 @@ pub enum CloudtaskProviderType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudtask")]
 impl CloudtaskProviderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3573,6 +3905,7 @@ impl CloudtaskProviderType {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskProviderType {
     fn from(value: &str) -> Self {
         match value {
@@ -3583,22 +3916,26 @@ impl From<&str> for CloudtaskProviderType {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskProviderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskProviderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl serde::Serialize for CloudtaskProviderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3610,6 +3947,7 @@ impl<'de> serde::Deserialize<'de> for CloudtaskProviderType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudtaskState {
@@ -3627,6 +3965,7 @@ pub enum CloudtaskState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudtask")]
 impl CloudtaskState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3640,6 +3979,7 @@ impl CloudtaskState {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskState {
     fn from(value: &str) -> Self {
         match value {
@@ -3652,22 +3992,26 @@ impl From<&str> for CloudtaskState {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl serde::Serialize for CloudtaskState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3679,6 +4023,7 @@ impl<'de> serde::Deserialize<'de> for CloudtaskState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudtaskType {
@@ -3690,6 +4035,7 @@ pub enum CloudtaskType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "cloudtask")]
 impl CloudtaskType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3700,6 +4046,7 @@ impl CloudtaskType {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskType {
     fn from(value: &str) -> Self {
         match value {
@@ -3709,22 +4056,26 @@ impl From<&str> for CloudtaskType {
         }
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl serde::Serialize for CloudtaskType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3736,6 +4087,7 @@ impl<'de> serde::Deserialize<'de> for CloudtaskType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Contactu {
@@ -3771,6 +4123,7 @@ pub struct Contactu {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu/properties/context`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactuContext {
@@ -3782,6 +4135,7 @@ pub enum ContactuContext {
     /// round-trips.
     Other(String),
 }
+#[cfg(feature = "contactu")]
 impl ContactuContext {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3792,6 +4146,7 @@ impl ContactuContext {
         }
     }
 }
+#[cfg(feature = "contactu")]
 impl From<&str> for ContactuContext {
     fn from(value: &str) -> Self {
         match value {
@@ -3801,22 +4156,26 @@ impl From<&str> for ContactuContext {
         }
     }
 }
+#[cfg(feature = "contactu")]
 impl std::str::FromStr for ContactuContext {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "contactu")]
 impl std::fmt::Display for ContactuContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "contactu")]
 impl serde::Serialize for ContactuContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "contactu")]
 impl<'de> serde::Deserialize<'de> for ContactuContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3848,6 +4207,82 @@ pub struct ErrorError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Links of one document (read-only).
 ///
 /// Schema `/components/schemas/EveItemLinks`.
@@ -3859,6 +4294,82 @@ pub struct EveItemLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<std::collections::BTreeMap<String, EveLink>>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// A hypermedia link. `href` is relative to the API root without the `/api` prefix.
 ///
 /// Schema `/components/schemas/EveLink`.
@@ -3869,6 +4380,80 @@ pub struct EveLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// What Eve answers to a create, replace or update: the document's metadata (and, depending on server settings, its fields, which this type ignores).
 ///
 /// Schema `/components/schemas/EveWriteResult`.
@@ -3898,6 +4483,7 @@ pub struct EveWriteResult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "expiredloginsession")]
 /// Schema `/components/schemas/Expiredloginsession`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Expiredloginsession {
@@ -3928,6 +4514,7 @@ pub struct Expiredloginsession {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalacl")]
 /// Schema `/components/schemas/Internalacl`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Internalacl {
@@ -3959,6 +4546,7 @@ pub struct Internalacl {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalapikey")]
 /// Schema `/components/schemas/Internalapikey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Internalapikey {
@@ -3987,6 +4575,7 @@ pub struct Internalapikey {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Internalorg {
@@ -4060,6 +4649,7 @@ pub struct Internalorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/backup_repositories/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InternalorgBackupRepositoriesItem {
@@ -4068,6 +4658,7 @@ pub struct InternalorgBackupRepositoriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_size: Option<i64>,
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/locks/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InternalorgLocksItem {
@@ -4084,6 +4675,7 @@ pub struct InternalorgLocksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/locks/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InternalorgLocksItemType {
@@ -4095,6 +4687,7 @@ pub enum InternalorgLocksItemType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "internalorg")]
 impl InternalorgLocksItemType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4105,6 +4698,7 @@ impl InternalorgLocksItemType {
         }
     }
 }
+#[cfg(feature = "internalorg")]
 impl From<&str> for InternalorgLocksItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -4114,22 +4708,26 @@ impl From<&str> for InternalorgLocksItemType {
         }
     }
 }
+#[cfg(feature = "internalorg")]
 impl std::str::FromStr for InternalorgLocksItemType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "internalorg")]
 impl std::fmt::Display for InternalorgLocksItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "internalorg")]
 impl serde::Serialize for InternalorgLocksItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "internalorg")]
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4141,6 +4739,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/scan_job_limit`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InternalorgScanJobLimit {
@@ -4149,6 +4748,7 @@ pub struct InternalorgScanJobLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_cloud_count: Option<i64>,
 }
+#[cfg(feature = "internaluser")]
 /// Schema `/components/schemas/Internaluser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Internaluser {
@@ -4182,6 +4782,7 @@ pub struct Internaluser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
@@ -4293,6 +4894,7 @@ pub struct Job {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsebs`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobAwsebs {
@@ -4301,6 +4903,7 @@ pub struct JobAwsebs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount_name: Option<String>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awseks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobAwseks {
@@ -4313,6 +4916,7 @@ pub struct JobAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restoredef: Option<String>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsrds`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobAwsrds {
@@ -4329,14 +4933,25 @@ pub struct JobAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copydef: Option<AwsrdscopieId>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/azure_aks`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "cloudtask",
+        feature = "job",
+        feature = "kubepvcprogre",
+        feature = "kubescantoolprogre"
+    )
+)]
 /// Schema `/components/schemas/Job__id`.
 pub type JobId = String;
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobKubeCopyProgress {
@@ -4353,6 +4968,7 @@ pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_pvs: Option<i64>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress/properties/stats`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobKubeCopyProgressStats {
@@ -4369,6 +4985,7 @@ pub struct JobKubeCopyProgressStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_snapshot_progress`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobKubeSnapshotProgress {
@@ -4385,6 +5002,7 @@ pub struct JobKubeSnapshotProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_pvs: Option<i64>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/phase`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobPhase {
@@ -4398,6 +5016,7 @@ pub enum JobPhase {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "job")]
 impl JobPhase {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4409,6 +5028,7 @@ impl JobPhase {
         }
     }
 }
+#[cfg(feature = "job")]
 impl From<&str> for JobPhase {
     fn from(value: &str) -> Self {
         match value {
@@ -4419,22 +5039,26 @@ impl From<&str> for JobPhase {
         }
     }
 }
+#[cfg(feature = "job")]
 impl std::str::FromStr for JobPhase {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "job")]
 impl std::fmt::Display for JobPhase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl serde::Serialize for JobPhase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobPhase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4446,6 +5070,7 @@ impl<'de> serde::Deserialize<'de> for JobPhase {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobRetention {
@@ -4458,6 +5083,7 @@ pub struct JobRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobState {
@@ -4485,6 +5111,7 @@ pub enum JobState {
     /// round-trips.
     Other(String),
 }
+#[cfg(feature = "job")]
 impl JobState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4503,6 +5130,7 @@ impl JobState {
         }
     }
 }
+#[cfg(feature = "job")]
 impl From<&str> for JobState {
     fn from(value: &str) -> Self {
         match value {
@@ -4520,22 +5148,26 @@ impl From<&str> for JobState {
         }
     }
 }
+#[cfg(feature = "job")]
 impl std::str::FromStr for JobState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "job")]
 impl std::fmt::Display for JobState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl serde::Serialize for JobState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4547,6 +5179,7 @@ impl<'de> serde::Deserialize<'de> for JobState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobType {
@@ -4582,6 +5215,7 @@ pub enum JobType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "job")]
 impl JobType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4604,6 +5238,7 @@ impl JobType {
         }
     }
 }
+#[cfg(feature = "job")]
 impl From<&str> for JobType {
     fn from(value: &str) -> Self {
         match value {
@@ -4625,22 +5260,26 @@ impl From<&str> for JobType {
         }
     }
 }
+#[cfg(feature = "job")]
 impl std::str::FromStr for JobType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "job")]
 impl std::fmt::Display for JobType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl serde::Serialize for JobType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4652,6 +5291,7 @@ impl<'de> serde::Deserialize<'de> for JobType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubebackup {
@@ -4699,8 +5339,18 @@ pub struct Kubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "backupinstance",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubeoffload",
+        feature = "runkubebackup"
+    )
+)]
 /// Schema `/components/schemas/Kubebackup__id`.
 pub type KubebackupId = String;
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/post_hooks/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubebackupPostHooksItem {
@@ -4711,6 +5361,7 @@ pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/pre_hooks/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubebackupPreHooksItem {
@@ -4721,6 +5372,7 @@ pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/source`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubebackupSource {
@@ -4737,6 +5389,7 @@ pub struct KubebackupSource {
     )]
     pub snapshot_persistent_volumes: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubebackupStatus {
@@ -4745,6 +5398,7 @@ pub struct KubebackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status/properties/jobs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubebackupStatusJobsItem {
@@ -4754,6 +5408,7 @@ pub struct KubebackupStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubebackupTriggerType {
@@ -4765,6 +5420,7 @@ pub enum KubebackupTriggerType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubebackup")]
 impl KubebackupTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4775,6 +5431,7 @@ impl KubebackupTriggerType {
         }
     }
 }
+#[cfg(feature = "kubebackup")]
 impl From<&str> for KubebackupTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -4784,22 +5441,26 @@ impl From<&str> for KubebackupTriggerType {
         }
     }
 }
+#[cfg(feature = "kubebackup")]
 impl std::str::FromStr for KubebackupTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubebackup")]
 impl std::fmt::Display for KubebackupTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubebackup")]
 impl serde::Serialize for KubebackupTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubebackup")]
 impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4811,6 +5472,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubebenchresult")]
 /// Schema `/components/schemas/Kubebenchresult`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubebenchresult {
@@ -4857,6 +5519,7 @@ pub struct Kubebenchresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubecluster {
@@ -4894,6 +5557,7 @@ pub struct Kubecluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/backup_provider`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeclusterBackupProvider {
@@ -4904,8 +5568,31 @@ pub struct KubeclusterBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(
+    any(
+        feature = "awsekscluster",
+        feature = "azureakscluster",
+        feature = "backupinstance",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "securityscaninstance"
+    )
+)]
 /// Schema `/components/schemas/Kubecluster__id`.
 pub type KubeclusterId = String;
+#[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeclusterStatus {
@@ -4956,6 +5643,7 @@ pub struct KubeclusterStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_count: Option<i64>,
 }
+#[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubeclusterStatusState {
@@ -4973,6 +5661,7 @@ pub enum KubeclusterStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubecluster")]
 impl KubeclusterStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4986,6 +5675,7 @@ impl KubeclusterStatusState {
         }
     }
 }
+#[cfg(feature = "kubecluster")]
 impl From<&str> for KubeclusterStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -4998,22 +5688,26 @@ impl From<&str> for KubeclusterStatusState {
         }
     }
 }
+#[cfg(feature = "kubecluster")]
 impl std::str::FromStr for KubeclusterStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubecluster")]
 impl std::fmt::Display for KubeclusterStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubecluster")]
 impl serde::Serialize for KubeclusterStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubecluster")]
 impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5025,6 +5719,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubeconfigauditresult {
@@ -5074,6 +5769,7 @@ pub struct Kubeconfigauditresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult/properties/workload`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeconfigauditresultWorkload {
@@ -5084,6 +5780,7 @@ pub struct KubeconfigauditresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubehook {
@@ -5120,6 +5817,7 @@ pub struct Kubehook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubehookHookItem {
@@ -5127,6 +5825,7 @@ pub struct KubehookHookItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<KubehookHookItemTargetItem>>,
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items/properties/target/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubehookHookItemTargetItem {
@@ -5135,6 +5834,7 @@ pub struct KubehookHookItemTargetItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubehookHookType {
@@ -5150,6 +5850,7 @@ pub enum KubehookHookType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubehook")]
 impl KubehookHookType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5162,6 +5863,7 @@ impl KubehookHookType {
         }
     }
 }
+#[cfg(feature = "kubehook")]
 impl From<&str> for KubehookHookType {
     fn from(value: &str) -> Self {
         match value {
@@ -5173,22 +5875,26 @@ impl From<&str> for KubehookHookType {
         }
     }
 }
+#[cfg(feature = "kubehook")]
 impl std::str::FromStr for KubehookHookType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubehook")]
 impl std::fmt::Display for KubehookHookType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubehook")]
 impl serde::Serialize for KubehookHookType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubehook")]
 impl<'de> serde::Deserialize<'de> for KubehookHookType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5200,8 +5906,10 @@ impl<'de> serde::Deserialize<'de> for KubehookHookType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook__id`.
 pub type KubehookId = String;
+#[cfg(feature = "kubehunterresult")]
 /// Schema `/components/schemas/Kubehunterresult`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubehunterresult {
@@ -5247,6 +5955,7 @@ pub struct Kubehunterresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubenamespace")]
 /// Schema `/components/schemas/Kubenamespace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubenamespace {
@@ -5281,6 +5990,7 @@ pub struct Kubenamespace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubeoffload {
@@ -5332,8 +6042,18 @@ pub struct Kubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "backupinstance",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubeoffload",
+        feature = "runkubeoffload"
+    )
+)]
 /// Schema `/components/schemas/Kubeoffload__id`.
 pub type KubeoffloadId = String;
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/offload_provider`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeoffloadOffloadProvider {
@@ -5344,6 +6064,7 @@ pub struct KubeoffloadOffloadProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/options`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeoffloadOptions {
@@ -5362,6 +6083,7 @@ pub struct KubeoffloadOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubeoffloadStatus {
@@ -5372,6 +6094,7 @@ pub struct KubeoffloadStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubeoffloadStatusState {
@@ -5385,6 +6108,7 @@ pub enum KubeoffloadStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubeoffload")]
 impl KubeoffloadStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5396,6 +6120,7 @@ impl KubeoffloadStatusState {
         }
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl From<&str> for KubeoffloadStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -5406,22 +6131,26 @@ impl From<&str> for KubeoffloadStatusState {
         }
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl std::str::FromStr for KubeoffloadStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl std::fmt::Display for KubeoffloadStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl serde::Serialize for KubeoffloadStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5433,6 +6162,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubeoffloadTriggerType {
@@ -5444,6 +6174,7 @@ pub enum KubeoffloadTriggerType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubeoffload")]
 impl KubeoffloadTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5454,6 +6185,7 @@ impl KubeoffloadTriggerType {
         }
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl From<&str> for KubeoffloadTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -5463,22 +6195,26 @@ impl From<&str> for KubeoffloadTriggerType {
         }
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl std::str::FromStr for KubeoffloadTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl std::fmt::Display for KubeoffloadTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl serde::Serialize for KubeoffloadTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5490,6 +6226,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubepvclaim")]
 /// Schema `/components/schemas/Kubepvclaim`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubepvclaim {
@@ -5555,6 +6292,7 @@ pub struct Kubepvclaim {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubepvcprogre {
@@ -5600,6 +6338,7 @@ pub struct Kubepvcprogre {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/op_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubepvcprogreOpType {
@@ -5611,6 +6350,7 @@ pub enum KubepvcprogreOpType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubepvcprogre")]
 impl KubepvcprogreOpType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5621,6 +6361,7 @@ impl KubepvcprogreOpType {
         }
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl From<&str> for KubepvcprogreOpType {
     fn from(value: &str) -> Self {
         match value {
@@ -5630,22 +6371,26 @@ impl From<&str> for KubepvcprogreOpType {
         }
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl std::str::FromStr for KubepvcprogreOpType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl std::fmt::Display for KubepvcprogreOpType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl serde::Serialize for KubepvcprogreOpType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreOpType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5657,6 +6402,7 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreOpType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubepvcprogreState {
@@ -5674,6 +6420,7 @@ pub enum KubepvcprogreState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubepvcprogre")]
 impl KubepvcprogreState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5687,6 +6434,7 @@ impl KubepvcprogreState {
         }
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl From<&str> for KubepvcprogreState {
     fn from(value: &str) -> Self {
         match value {
@@ -5699,22 +6447,26 @@ impl From<&str> for KubepvcprogreState {
         }
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl std::str::FromStr for KubepvcprogreState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl std::fmt::Display for KubepvcprogreState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl serde::Serialize for KubepvcprogreState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5726,6 +6478,7 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/stats`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubepvcprogreStats {
@@ -5742,6 +6495,7 @@ pub struct KubepvcprogreStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kuberestore {
@@ -5799,6 +6553,7 @@ pub struct Kuberestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/awseks`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreAwseks {
@@ -5816,6 +6571,7 @@ pub struct KuberestoreAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_group_role_arn: Option<String>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreAzureAks {
@@ -5829,19 +6585,23 @@ pub struct KuberestoreAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_profile: Option<KuberestoreAzureAksWindowsProfile>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/service_principal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreAzureAksServicePrincipal {
     pub client_id: String,
     pub client_secret: String,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/windows_profile`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreAzureAksWindowsProfile {
     pub admin_password: String,
 }
+#[cfg(any(feature = "job", feature = "kuberestore"))]
 /// Schema `/components/schemas/Kuberestore__id`.
 pub type KuberestoreId = String;
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/options`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreOptions {
@@ -5860,6 +6620,7 @@ pub struct KuberestoreOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/post_hooks/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KuberestorePostHooksItem {
@@ -5870,6 +6631,7 @@ pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/pre_hooks/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KuberestorePreHooksItem {
@@ -5880,6 +6642,7 @@ pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/selection`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreSelection {
@@ -5898,6 +6661,7 @@ pub struct KuberestoreSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_types: Option<Vec<String>>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KuberestoreStatus {
@@ -5908,6 +6672,7 @@ pub struct KuberestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KuberestoreStatusState {
@@ -5921,6 +6686,7 @@ pub enum KuberestoreStatusState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kuberestore")]
 impl KuberestoreStatusState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5932,6 +6698,7 @@ impl KuberestoreStatusState {
         }
     }
 }
+#[cfg(feature = "kuberestore")]
 impl From<&str> for KuberestoreStatusState {
     fn from(value: &str) -> Self {
         match value {
@@ -5942,22 +6709,26 @@ impl From<&str> for KuberestoreStatusState {
         }
     }
 }
+#[cfg(feature = "kuberestore")]
 impl std::str::FromStr for KuberestoreStatusState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kuberestore")]
 impl std::fmt::Display for KuberestoreStatusState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kuberestore")]
 impl serde::Serialize for KuberestoreStatusState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kuberestore")]
 impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5969,6 +6740,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubescanoverview {
@@ -6005,6 +6777,7 @@ pub struct Kubescanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewCisScan {
@@ -6015,6 +6788,7 @@ pub struct KubescanoverviewCisScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Vec<KubescanoverviewCisScanDescriptionItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/description/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewCisScanDescriptionItem {
@@ -6028,6 +6802,7 @@ pub struct KubescanoverviewCisScanDescriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/status/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewCisScanStatusItem {
@@ -6041,6 +6816,7 @@ pub struct KubescanoverviewCisScanStatusItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/test_number/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewCisScanTestNumberItem {
@@ -6054,6 +6830,7 @@ pub struct KubescanoverviewCisScanTestNumberItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScan {
@@ -6068,6 +6845,7 @@ pub struct KubescanoverviewConfigurationScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<KubescanoverviewConfigurationScanSuccessItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/category/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScanCategoryItem {
@@ -6080,6 +6858,7 @@ pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/check_type/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScanCheckTypeItem {
@@ -6092,6 +6871,7 @@ pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/container_name/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScanContainerNameItem {
@@ -6104,6 +6884,7 @@ pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/severity/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScanSeverityItem {
@@ -6116,6 +6897,7 @@ pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/success/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewConfigurationScanSuccessItem {
@@ -6128,6 +6910,7 @@ pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/container_scan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewContainerScan {
@@ -6138,6 +6921,7 @@ pub struct KubescanoverviewContainerScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifacts: Option<Vec<String>>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewNetworkScan {
@@ -6150,6 +6934,7 @@ pub struct KubescanoverviewNetworkScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<Vec<KubescanoverviewNetworkScanVulnerabilityItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/category/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewNetworkScanCategoryItem {
@@ -6157,6 +6942,7 @@ pub struct KubescanoverviewNetworkScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/location/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewNetworkScanLocationItem {
@@ -6164,6 +6950,7 @@ pub struct KubescanoverviewNetworkScanLocationItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/severity/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewNetworkScanSeverityItem {
@@ -6171,6 +6958,7 @@ pub struct KubescanoverviewNetworkScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/vulnerability/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewNetworkScanVulnerabilityItem {
@@ -6178,6 +6966,7 @@ pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewOverview {
@@ -6188,6 +6977,7 @@ pub struct KubescanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<KubescanoverviewOverviewNetwork>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/cis`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewOverviewCis {
@@ -6200,6 +6990,7 @@ pub struct KubescanoverviewOverviewCis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/configuration`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewOverviewConfiguration {
@@ -6212,16 +7003,19 @@ pub struct KubescanoverviewOverviewConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/container`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewOverviewContainer {
     pub total_test: i64,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/network`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KubescanoverviewOverviewNetwork {
     pub total_test: i64,
 }
+#[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubescantoolprogre {
@@ -6271,6 +7065,7 @@ pub struct Kubescantoolprogre {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_errors/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubescantoolprogreScanErrorsItem {
@@ -6281,6 +7076,7 @@ pub struct KubescantoolprogreScanErrorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_tool_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubescantoolprogreScanToolName {
@@ -6296,6 +7092,7 @@ pub enum KubescantoolprogreScanToolName {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl KubescantoolprogreScanToolName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6308,6 +7105,7 @@ impl KubescantoolprogreScanToolName {
         }
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl From<&str> for KubescantoolprogreScanToolName {
     fn from(value: &str) -> Self {
         match value {
@@ -6319,22 +7117,26 @@ impl From<&str> for KubescantoolprogreScanToolName {
         }
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl std::str::FromStr for KubescantoolprogreScanToolName {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl std::fmt::Display for KubescantoolprogreScanToolName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl serde::Serialize for KubescantoolprogreScanToolName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6346,6 +7148,7 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "kubestorageclasse")]
 /// Schema `/components/schemas/Kubestorageclasse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubestorageclasse {
@@ -6396,6 +7199,7 @@ pub struct Kubestorageclasse {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Kubevulnerabilityresult {
@@ -6447,6 +7251,7 @@ pub struct Kubevulnerabilityresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult/properties/workload`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubevulnerabilityresultWorkload {
@@ -6459,6 +7264,7 @@ pub struct KubevulnerabilityresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
+#[cfg(feature = "alert")]
 /// Schema `/paths/~1v1~1alerts/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAlertsResponse {
@@ -6469,6 +7275,7 @@ pub struct ListAlertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "apikey")]
 /// Schema `/paths/~1v1~1apikeys/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListApikeysResponse {
@@ -6479,6 +7286,7 @@ pub struct ListApikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsaccount")]
 /// Schema `/paths/~1v1~1awsaccounts/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsaccountsResponse {
@@ -6489,6 +7297,7 @@ pub struct ListAwsaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsebsvolume")]
 /// Schema `/paths/~1v1~1awsebsvolumes/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsebsvolumesResponse {
@@ -6499,6 +7308,7 @@ pub struct ListAwsebsvolumesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsec2securitygroup")]
 /// Schema `/paths/~1v1~1awsec2securitygroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsec2securitygroupsResponse {
@@ -6509,6 +7319,7 @@ pub struct ListAwsec2securitygroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsec2subnet")]
 /// Schema `/paths/~1v1~1awsec2subnets/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsec2subnetsResponse {
@@ -6519,6 +7330,7 @@ pub struct ListAwsec2subnetsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsekscluster")]
 /// Schema `/paths/~1v1~1awseksclusters/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwseksclustersResponse {
@@ -6529,6 +7341,7 @@ pub struct ListAwseksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/paths/~1v1~1awseksnodegroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwseksnodegroupsResponse {
@@ -6539,6 +7352,7 @@ pub struct ListAwseksnodegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsiamrole")]
 /// Schema `/paths/~1v1~1awsiamroles/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsiamrolesResponse {
@@ -6549,6 +7363,7 @@ pub struct ListAwsiamrolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsmarketplace")]
 /// Schema `/paths/~1v1~1awsmarketplace/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsmarketplaceResponse {
@@ -6559,6 +7374,7 @@ pub struct ListAwsmarketplaceResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsbackup")]
 /// Schema `/paths/~1v1~1awsrdsbackups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdsbackupsResponse {
@@ -6569,6 +7385,7 @@ pub struct ListAwsrdsbackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdscopie")]
 /// Schema `/paths/~1v1~1awsrdscopies/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdscopiesResponse {
@@ -6579,6 +7396,7 @@ pub struct ListAwsrdscopiesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 /// Schema `/paths/~1v1~1awsrdsdatabases/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdsdatabasesResponse {
@@ -6589,6 +7407,7 @@ pub struct ListAwsrdsdatabasesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/paths/~1v1~1awsrdsoptiongroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdsoptiongroupsResponse {
@@ -6599,6 +7418,7 @@ pub struct ListAwsrdsoptiongroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/paths/~1v1~1awsrdsparametergroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdsparametergroupsResponse {
@@ -6609,6 +7429,7 @@ pub struct ListAwsrdsparametergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/paths/~1v1~1awsrdsrestores/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdsrestoresResponse {
@@ -6619,6 +7440,7 @@ pub struct ListAwsrdsrestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdssnapshot")]
 /// Schema `/paths/~1v1~1awsrdssnapshots/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdssnapshotsResponse {
@@ -6629,6 +7451,7 @@ pub struct ListAwsrdssnapshotsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/paths/~1v1~1awsrdssubnetgroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsrdssubnetgroupsResponse {
@@ -6639,6 +7462,7 @@ pub struct ListAwsrdssubnetgroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/paths/~1v1~1awsscanoverview/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsscanoverviewResponse {
@@ -6649,6 +7473,7 @@ pub struct ListAwsscanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsscanresult")]
 /// Schema `/paths/~1v1~1awsscanresults/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsscanresultsResponse {
@@ -6659,6 +7484,7 @@ pub struct ListAwsscanresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awstag")]
 /// Schema `/paths/~1v1~1awstags/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwstagsResponse {
@@ -6669,6 +7495,7 @@ pub struct ListAwstagsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsuser")]
 /// Schema `/paths/~1v1~1awsusers/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAwsusersResponse {
@@ -6679,6 +7506,7 @@ pub struct ListAwsusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "azureakscluster")]
 /// Schema `/paths/~1v1~1azureaksclusters/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAzureaksclustersResponse {
@@ -6689,6 +7517,7 @@ pub struct ListAzureaksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "azureresourcegroup")]
 /// Schema `/paths/~1v1~1azureresourcegroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAzureresourcegroupsResponse {
@@ -6699,6 +7528,7 @@ pub struct ListAzureresourcegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "backupinstance")]
 /// Schema `/paths/~1v1~1backupinstances/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListBackupinstancesResponse {
@@ -6709,6 +7539,7 @@ pub struct ListBackupinstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "chargify")]
 /// Schema `/paths/~1v1~1chargify/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListChargifyResponse {
@@ -6719,6 +7550,7 @@ pub struct ListChargifyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "chargifywebhook")]
 /// Schema `/paths/~1v1~1chargifywebhooks/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListChargifywebhooksResponse {
@@ -6729,6 +7561,7 @@ pub struct ListChargifywebhooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "cloudaccount")]
 /// Schema `/paths/~1v1~1cloudaccounts/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCloudaccountsResponse {
@@ -6739,6 +7572,7 @@ pub struct ListCloudaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "cloudtask")]
 /// Schema `/paths/~1v1~1cloudtasks/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListCloudtasksResponse {
@@ -6749,6 +7583,7 @@ pub struct ListCloudtasksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "contactu")]
 /// Schema `/paths/~1v1~1contactus/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactusResponse {
@@ -6759,6 +7594,7 @@ pub struct ListContactusResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "expiredloginsession")]
 /// Schema `/paths/~1v1~1expiredloginsessions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListExpiredloginsessionsResponse {
@@ -6769,6 +7605,7 @@ pub struct ListExpiredloginsessionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalacl")]
 /// Schema `/paths/~1v1~1internalacls/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInternalaclsResponse {
@@ -6779,6 +7616,7 @@ pub struct ListInternalaclsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalapikey")]
 /// Schema `/paths/~1v1~1internalapikeys/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInternalapikeysResponse {
@@ -6789,6 +7627,7 @@ pub struct ListInternalapikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalorg")]
 /// Schema `/paths/~1v1~1internalorgs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInternalorgsResponse {
@@ -6799,6 +7638,7 @@ pub struct ListInternalorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internaluser")]
 /// Schema `/paths/~1v1~1internalusers/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInternalusersResponse {
@@ -6809,6 +7649,7 @@ pub struct ListInternalusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "job")]
 /// Schema `/paths/~1v1~1jobs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListJobsResponse {
@@ -6819,6 +7660,7 @@ pub struct ListJobsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubebackup")]
 /// Schema `/paths/~1v1~1kubebackups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubebackupsResponse {
@@ -6829,6 +7671,7 @@ pub struct ListKubebackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubebenchresult")]
 /// Schema `/paths/~1v1~1kubebenchresults/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubebenchresultsResponse {
@@ -6839,6 +7682,7 @@ pub struct ListKubebenchresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubecluster")]
 /// Schema `/paths/~1v1~1kubeclusters/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubeclustersResponse {
@@ -6849,6 +7693,7 @@ pub struct ListKubeclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/paths/~1v1~1kubeconfigauditresults/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubeconfigauditresultsResponse {
@@ -6859,6 +7704,7 @@ pub struct ListKubeconfigauditresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubehook")]
 /// Schema `/paths/~1v1~1kubehooks/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubehooksResponse {
@@ -6869,6 +7715,7 @@ pub struct ListKubehooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubehunterresult")]
 /// Schema `/paths/~1v1~1kubehunterresults/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubehunterresultsResponse {
@@ -6879,6 +7726,7 @@ pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubenamespace")]
 /// Schema `/paths/~1v1~1kubenamespaces/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubenamespacesResponse {
@@ -6889,6 +7737,7 @@ pub struct ListKubenamespacesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubeoffload")]
 /// Schema `/paths/~1v1~1kubeoffloads/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubeoffloadsResponse {
@@ -6899,6 +7748,7 @@ pub struct ListKubeoffloadsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubepvclaim")]
 /// Schema `/paths/~1v1~1kubepvclaims/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubepvclaimsResponse {
@@ -6909,6 +7759,7 @@ pub struct ListKubepvclaimsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubepvcprogre")]
 /// Schema `/paths/~1v1~1kubepvcprogress/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubepvcprogressResponse {
@@ -6919,6 +7770,7 @@ pub struct ListKubepvcprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kuberestore")]
 /// Schema `/paths/~1v1~1kuberestores/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKuberestoresResponse {
@@ -6929,6 +7781,7 @@ pub struct ListKuberestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/paths/~1v1~1kubescanoverview/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubescanoverviewResponse {
@@ -6939,6 +7792,7 @@ pub struct ListKubescanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 /// Schema `/paths/~1v1~1kubescantoolprogress/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubescantoolprogressResponse {
@@ -6949,6 +7803,7 @@ pub struct ListKubescantoolprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubestorageclasse")]
 /// Schema `/paths/~1v1~1kubestorageclasses/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubestorageclassesResponse {
@@ -6959,6 +7814,7 @@ pub struct ListKubestorageclassesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/paths/~1v1~1kubevulnerabilityresults/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListKubevulnerabilityresultsResponse {
@@ -6969,6 +7825,7 @@ pub struct ListKubevulnerabilityresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "objectstore")]
 /// Schema `/paths/~1v1~1objectstores/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListObjectstoresResponse {
@@ -6979,6 +7836,7 @@ pub struct ListObjectstoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "orginvite")]
 /// Schema `/paths/~1v1~1orginvites/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListOrginvitesResponse {
@@ -6989,6 +7847,7 @@ pub struct ListOrginvitesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "org")]
 /// Schema `/paths/~1v1~1orgs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListOrgsResponse {
@@ -6999,6 +7858,7 @@ pub struct ListOrgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "policy")]
 /// Schema `/paths/~1v1~1policies/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPoliciesResponse {
@@ -7009,6 +7869,7 @@ pub struct ListPoliciesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "permission")]
 /// Schema `/paths/~1v1~1rbac~1permissions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRbacPermissionsResponse {
@@ -7019,6 +7880,7 @@ pub struct ListRbacPermissionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "role")]
 /// Schema `/paths/~1v1~1roles/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRolesResponse {
@@ -7029,6 +7891,7 @@ pub struct ListRolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runawsrdsbackup")]
 /// Schema `/paths/~1v1~1runawsrdsbackup/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRunawsrdsbackupResponse {
@@ -7039,6 +7902,7 @@ pub struct ListRunawsrdsbackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runawsrdscopy")]
 /// Schema `/paths/~1v1~1runawsrdscopy/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRunawsrdscopyResponse {
@@ -7049,6 +7913,7 @@ pub struct ListRunawsrdscopyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runkubebackup")]
 /// Schema `/paths/~1v1~1runkubebackup/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRunkubebackupResponse {
@@ -7059,6 +7924,7 @@ pub struct ListRunkubebackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runkubeoffload")]
 /// Schema `/paths/~1v1~1runkubeoffload/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRunkubeoffloadResponse {
@@ -7069,6 +7935,7 @@ pub struct ListRunkubeoffloadResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runsecurityscan")]
 /// Schema `/paths/~1v1~1runsecurityscan/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRunsecurityscanResponse {
@@ -7079,6 +7946,7 @@ pub struct ListRunsecurityscanResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/paths/~1v1~1securityscaninstances/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSecurityscaninstancesResponse {
@@ -7089,6 +7957,7 @@ pub struct ListSecurityscaninstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/paths/~1v1~1securityscans/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSecurityscansResponse {
@@ -7099,6 +7968,7 @@ pub struct ListSecurityscansResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "systemalert")]
 /// Schema `/paths/~1v1~1systemalerts/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSystemalertsResponse {
@@ -7109,6 +7979,7 @@ pub struct ListSystemalertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "tawkio")]
 /// Schema `/paths/~1v1~1tawkio/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListTawkioResponse {
@@ -7119,6 +7990,7 @@ pub struct ListTawkioResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/paths/~1v1~1threedauth/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListThreedauthResponse {
@@ -7129,6 +8001,7 @@ pub struct ListThreedauthResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "updatechargifyusage")]
 /// Schema `/paths/~1v1~1updatechargifyusage/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUpdatechargifyusageResponse {
@@ -7139,6 +8012,7 @@ pub struct ListUpdatechargifyusageResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "usergroup")]
 /// Schema `/paths/~1v1~1usergroups/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUsergroupsResponse {
@@ -7149,6 +8023,7 @@ pub struct ListUsergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "userorg")]
 /// Schema `/paths/~1v1~1userorgs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUserorgsResponse {
@@ -7159,6 +8034,7 @@ pub struct ListUserorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "user")]
 /// Schema `/paths/~1v1~1users/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUsersResponse {
@@ -7169,6 +8045,7 @@ pub struct ListUsersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "userstate")]
 /// Schema `/paths/~1v1~1userstates/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUserstatesResponse {
@@ -7179,6 +8056,7 @@ pub struct ListUserstatesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "objectstore")]
 /// Schema `/components/schemas/Objectstore`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Objectstore {
@@ -7234,8 +8112,19 @@ pub struct Objectstore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "backupinstance",
+        feature = "kubecluster",
+        feature = "kubeoffload",
+        feature = "objectstore",
+        feature = "org",
+        feature = "securityscaninstance"
+    )
+)]
 /// Schema `/components/schemas/Objectstore__id`.
 pub type ObjectstoreId = String;
+#[cfg(feature = "objectstore")]
 /// Schema `/components/schemas/Objectstore/properties/provider_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectstoreProviderType {
@@ -7247,6 +8136,7 @@ pub enum ObjectstoreProviderType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "objectstore")]
 impl ObjectstoreProviderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7257,6 +8147,7 @@ impl ObjectstoreProviderType {
         }
     }
 }
+#[cfg(feature = "objectstore")]
 impl From<&str> for ObjectstoreProviderType {
     fn from(value: &str) -> Self {
         match value {
@@ -7266,22 +8157,26 @@ impl From<&str> for ObjectstoreProviderType {
         }
     }
 }
+#[cfg(feature = "objectstore")]
 impl std::str::FromStr for ObjectstoreProviderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "objectstore")]
 impl std::fmt::Display for ObjectstoreProviderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objectstore")]
 impl serde::Serialize for ObjectstoreProviderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "objectstore")]
 impl<'de> serde::Deserialize<'de> for ObjectstoreProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7293,6 +8188,7 @@ impl<'de> serde::Deserialize<'de> for ObjectstoreProviderType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "objectstore")]
 /// Schema `/components/schemas/Objectstore/properties/validate_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectstoreValidateState {
@@ -7306,6 +8202,7 @@ pub enum ObjectstoreValidateState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "objectstore")]
 impl ObjectstoreValidateState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7317,6 +8214,7 @@ impl ObjectstoreValidateState {
         }
     }
 }
+#[cfg(feature = "objectstore")]
 impl From<&str> for ObjectstoreValidateState {
     fn from(value: &str) -> Self {
         match value {
@@ -7327,22 +8225,26 @@ impl From<&str> for ObjectstoreValidateState {
         }
     }
 }
+#[cfg(feature = "objectstore")]
 impl std::str::FromStr for ObjectstoreValidateState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "objectstore")]
 impl std::fmt::Display for ObjectstoreValidateState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objectstore")]
 impl serde::Serialize for ObjectstoreValidateState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "objectstore")]
 impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7354,6 +8256,7 @@ impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "org")]
 /// Schema `/components/schemas/Org`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Org {
@@ -7406,6 +8309,7 @@ pub struct Org {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/aws`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgAws {
@@ -7415,6 +8319,7 @@ pub struct OrgAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
 }
+#[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/backup_provider`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrgBackupProvider {
@@ -7425,8 +8330,22 @@ pub struct OrgBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(
+    any(
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "org",
+        feature = "orginvite",
+        feature = "updatechargifyusage",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Schema `/components/schemas/Org__id`.
 pub type OrgId = String;
+#[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Orginvite {
@@ -7472,6 +8391,7 @@ pub struct Orginvite {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrginviteAclsItem {
@@ -7483,6 +8403,7 @@ pub struct OrginviteAclsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrginviteAclsItemRolesItem>>,
 }
+#[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items/properties/roles/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrginviteAclsItemRolesItem {
@@ -7493,6 +8414,7 @@ pub struct OrginviteAclsItemRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrginviteState {
@@ -7508,6 +8430,7 @@ pub enum OrginviteState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "orginvite")]
 impl OrginviteState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7520,6 +8443,7 @@ impl OrginviteState {
         }
     }
 }
+#[cfg(feature = "orginvite")]
 impl From<&str> for OrginviteState {
     fn from(value: &str) -> Self {
         match value {
@@ -7531,22 +8455,26 @@ impl From<&str> for OrginviteState {
         }
     }
 }
+#[cfg(feature = "orginvite")]
 impl std::str::FromStr for OrginviteState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "orginvite")]
 impl std::fmt::Display for OrginviteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orginvite")]
 impl serde::Serialize for OrginviteState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orginvite")]
 impl<'de> serde::Deserialize<'de> for OrginviteState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7558,6 +8486,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "permission")]
 /// Schema `/components/schemas/Permission`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Permission {
@@ -7589,6 +8518,7 @@ pub struct Permission {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
@@ -7623,8 +8553,20 @@ pub struct Policy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubeoffload",
+        feature = "policy",
+        feature = "securityscan"
+    )
+)]
 /// Schema `/components/schemas/policy__id`.
 pub type PolicyId = String;
+#[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicySchedulesItem {
@@ -7640,6 +8582,7 @@ pub struct PolicySchedulesItem {
     pub locked: Option<bool>,
     pub schedule: PolicySchedulesItemSchedule,
 }
+#[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items/properties/schedule`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PolicySchedulesItemSchedule {
@@ -7656,12 +8599,89 @@ pub struct PolicySchedulesItemSchedule {
     #[serde(rename = "cronSpec", default, skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
 }
+#[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PolicyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Schema `/components/schemas/respone_links`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponeLinks {
@@ -7676,6 +8696,82 @@ pub struct ResponeLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<EveLink>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Schema `/components/schemas/respone_links/properties/parent`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponeLinksParent {
@@ -7684,6 +8780,82 @@ pub struct ResponeLinksParent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Schema `/components/schemas/respone_links/properties/self`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponeLinksSelfType {
@@ -7692,6 +8864,82 @@ pub struct ResponeLinksSelfType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 /// Schema `/components/schemas/respone_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponeMetadata {
@@ -7702,6 +8950,7 @@ pub struct ResponeMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
+#[cfg(feature = "role")]
 /// Schema `/components/schemas/Role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
@@ -7737,6 +8986,7 @@ pub struct Role {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "role")]
 /// Schema `/components/schemas/Role/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoleType {
@@ -7748,6 +8998,7 @@ pub enum RoleType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "role")]
 impl RoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7758,6 +9009,7 @@ impl RoleType {
         }
     }
 }
+#[cfg(feature = "role")]
 impl From<&str> for RoleType {
     fn from(value: &str) -> Self {
         match value {
@@ -7767,22 +9019,26 @@ impl From<&str> for RoleType {
         }
     }
 }
+#[cfg(feature = "role")]
 impl std::str::FromStr for RoleType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "role")]
 impl std::fmt::Display for RoleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "role")]
 impl serde::Serialize for RoleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "role")]
 impl<'de> serde::Deserialize<'de> for RoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7794,6 +9050,7 @@ impl<'de> serde::Deserialize<'de> for RoleType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runawsrdsbackup {
@@ -7825,6 +9082,7 @@ pub struct Runawsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunawsrdsbackupRetention {
@@ -7837,6 +9095,7 @@ pub struct RunawsrdsbackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runawsrdscopy {
@@ -7876,6 +9135,7 @@ pub struct Runawsrdscopy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunawsrdscopyRetention {
@@ -7888,6 +9148,7 @@ pub struct RunawsrdscopyRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runkubebackup {
@@ -7919,6 +9180,7 @@ pub struct Runkubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunkubebackupRetention {
@@ -7931,6 +9193,7 @@ pub struct RunkubebackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runkubeoffload {
@@ -7964,6 +9227,7 @@ pub struct Runkubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunkubeoffloadRetention {
@@ -7976,6 +9240,7 @@ pub struct RunkubeoffloadRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runsecurityscan {
@@ -8007,6 +9272,7 @@ pub struct Runsecurityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunsecurityscanRetention {
@@ -8019,6 +9285,7 @@ pub struct RunsecurityscanRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Securityscan {
@@ -8064,6 +9331,7 @@ pub struct Securityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/aws`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscanAws {
@@ -8072,8 +9340,17 @@ pub struct SecurityscanAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_groups: Option<Vec<String>>,
 }
+#[cfg(
+    any(
+        feature = "job",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance"
+    )
+)]
 /// Schema `/components/schemas/Securityscan__id`.
 pub type SecurityscanId = String;
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscanKubernetes {
@@ -8088,6 +9365,7 @@ pub struct SecurityscanKubernetes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trivy_server_timeout: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/scan_tools/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscanKubernetesScanToolsItem {
@@ -8103,6 +9381,7 @@ pub enum SecurityscanKubernetesScanToolsItem {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "securityscan")]
 impl SecurityscanKubernetesScanToolsItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8115,6 +9394,7 @@ impl SecurityscanKubernetesScanToolsItem {
         }
     }
 }
+#[cfg(feature = "securityscan")]
 impl From<&str> for SecurityscanKubernetesScanToolsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -8126,22 +9406,26 @@ impl From<&str> for SecurityscanKubernetesScanToolsItem {
         }
     }
 }
+#[cfg(feature = "securityscan")]
 impl std::str::FromStr for SecurityscanKubernetesScanToolsItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "securityscan")]
 impl std::fmt::Display for SecurityscanKubernetesScanToolsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscan")]
 impl serde::Serialize for SecurityscanKubernetesScanToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscan")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8153,6 +9437,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/security_scan_source`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscanKubernetesSecurityScanSource {
@@ -8165,6 +9450,7 @@ pub struct SecurityscanKubernetesSecurityScanSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscanStatus {
@@ -8173,6 +9459,7 @@ pub struct SecurityscanStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status/properties/jobs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscanStatusJobsItem {
@@ -8182,6 +9469,7 @@ pub struct SecurityscanStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscanTriggerType {
@@ -8193,6 +9481,7 @@ pub enum SecurityscanTriggerType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "securityscan")]
 impl SecurityscanTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8203,6 +9492,7 @@ impl SecurityscanTriggerType {
         }
     }
 }
+#[cfg(feature = "securityscan")]
 impl From<&str> for SecurityscanTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -8212,22 +9502,26 @@ impl From<&str> for SecurityscanTriggerType {
         }
     }
 }
+#[cfg(feature = "securityscan")]
 impl std::str::FromStr for SecurityscanTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "securityscan")]
 impl std::fmt::Display for SecurityscanTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscan")]
 impl serde::Serialize for SecurityscanTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscan")]
 impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8239,6 +9533,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Securityscaninstance {
@@ -8292,6 +9587,7 @@ pub struct Securityscaninstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscaninstanceAwsItem {
@@ -8309,6 +9605,7 @@ pub struct SecurityscaninstanceAwsItem {
     pub state: Option<SecurityscaninstanceAwsItemState>,
     pub aws_account: AwsaccountId,
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscaninstanceAwsItemState {
@@ -8326,6 +9623,7 @@ pub enum SecurityscaninstanceAwsItemState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceAwsItemState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8339,6 +9637,7 @@ impl SecurityscaninstanceAwsItemState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceAwsItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -8351,22 +9650,26 @@ impl From<&str> for SecurityscaninstanceAwsItemState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceAwsItemState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceAwsItemState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl serde::Serialize for SecurityscaninstanceAwsItemState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8378,6 +9681,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/backup_location`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscaninstanceBackupLocation {
@@ -8396,8 +9700,22 @@ pub struct SecurityscaninstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "job",
+        feature = "kubebenchresult",
+        feature = "kubeconfigauditresult",
+        feature = "kubehunterresult",
+        feature = "kubescanoverview",
+        feature = "kubevulnerabilityresult",
+        feature = "securityscaninstance"
+    )
+)]
 /// Schema `/components/schemas/Securityscaninstance__id`.
 pub type SecurityscaninstanceId = String;
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscaninstanceKubernetesItem {
@@ -8413,6 +9731,7 @@ pub struct SecurityscaninstanceKubernetesItem {
     pub state: Option<SecurityscaninstanceKubernetesItemState>,
     pub cluster: KubeclusterId,
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscaninstanceKubernetesItemState {
@@ -8430,6 +9749,7 @@ pub enum SecurityscaninstanceKubernetesItemState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceKubernetesItemState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8443,6 +9763,7 @@ impl SecurityscaninstanceKubernetesItemState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceKubernetesItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -8455,22 +9776,26 @@ impl From<&str> for SecurityscaninstanceKubernetesItemState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceKubernetesItemState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceKubernetesItemState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl serde::Serialize for SecurityscaninstanceKubernetesItemState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8482,6 +9807,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/retention`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscaninstanceRetention {
@@ -8494,6 +9820,7 @@ pub struct SecurityscaninstanceRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscaninstanceState {
@@ -8509,6 +9836,7 @@ pub enum SecurityscaninstanceState {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8521,6 +9849,7 @@ impl SecurityscaninstanceState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceState {
     fn from(value: &str) -> Self {
         match value {
@@ -8532,22 +9861,26 @@ impl From<&str> for SecurityscaninstanceState {
         }
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl serde::Serialize for SecurityscaninstanceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8559,6 +9892,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityscaninstanceStatus {
@@ -8569,6 +9903,7 @@ pub struct SecurityscaninstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Systemalert {
@@ -8600,6 +9935,7 @@ pub struct Systemalert {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemalertType {
@@ -8609,6 +9945,7 @@ pub enum SystemalertType {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "systemalert")]
 impl SystemalertType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8618,6 +9955,7 @@ impl SystemalertType {
         }
     }
 }
+#[cfg(feature = "systemalert")]
 impl From<&str> for SystemalertType {
     fn from(value: &str) -> Self {
         match value {
@@ -8626,22 +9964,26 @@ impl From<&str> for SystemalertType {
         }
     }
 }
+#[cfg(feature = "systemalert")]
 impl std::str::FromStr for SystemalertType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "systemalert")]
 impl std::fmt::Display for SystemalertType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "systemalert")]
 impl serde::Serialize for SystemalertType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "systemalert")]
 impl<'de> serde::Deserialize<'de> for SystemalertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8653,6 +9995,7 @@ impl<'de> serde::Deserialize<'de> for SystemalertType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "tawkio")]
 /// Schema `/components/schemas/Tawkio`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tawkio {
@@ -8682,6 +10025,7 @@ pub struct Tawkio {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Threedauth {
@@ -8735,30 +10079,35 @@ pub struct Threedauth {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_annual_product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreedauthNewAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_monthly_product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreedauthNewMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_annual_product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreedauthPreviousAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_monthly_product`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreedauthPreviousMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/stage`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreedauthStage {
@@ -8776,6 +10125,7 @@ pub enum ThreedauthStage {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "threedauth")]
 impl ThreedauthStage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8789,6 +10139,7 @@ impl ThreedauthStage {
         }
     }
 }
+#[cfg(feature = "threedauth")]
 impl From<&str> for ThreedauthStage {
     fn from(value: &str) -> Self {
         match value {
@@ -8801,22 +10152,26 @@ impl From<&str> for ThreedauthStage {
         }
     }
 }
+#[cfg(feature = "threedauth")]
 impl std::str::FromStr for ThreedauthStage {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threedauth")]
 impl std::fmt::Display for ThreedauthStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threedauth")]
 impl serde::Serialize for ThreedauthStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threedauth")]
 impl<'de> serde::Deserialize<'de> for ThreedauthStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8828,6 +10183,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthStage {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/step`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreedauthStep {
@@ -8849,6 +10205,7 @@ pub enum ThreedauthStep {
     /// round-trips.
     Unknown(String),
 }
+#[cfg(feature = "threedauth")]
 impl ThreedauthStep {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8864,6 +10221,7 @@ impl ThreedauthStep {
         }
     }
 }
+#[cfg(feature = "threedauth")]
 impl From<&str> for ThreedauthStep {
     fn from(value: &str) -> Self {
         match value {
@@ -8878,22 +10236,26 @@ impl From<&str> for ThreedauthStep {
         }
     }
 }
+#[cfg(feature = "threedauth")]
 impl std::str::FromStr for ThreedauthStep {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threedauth")]
 impl std::fmt::Display for ThreedauthStep {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threedauth")]
 impl serde::Serialize for ThreedauthStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threedauth")]
 impl<'de> serde::Deserialize<'de> for ThreedauthStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8905,6 +10267,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthStep {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "updatechargifyusage")]
 /// Schema `/components/schemas/Updatechargifyusage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Updatechargifyusage {
@@ -8937,6 +10300,7 @@ pub struct Updatechargifyusage {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "user")]
 /// Schema `/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
@@ -8979,6 +10343,7 @@ pub struct User {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserGroupAcl {
@@ -8990,6 +10355,7 @@ pub struct UserGroupAcl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UserGroupAclRolesItem>>,
 }
+#[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL/properties/roles/items`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserGroupAclRolesItem {
@@ -9000,8 +10366,21 @@ pub struct UserGroupAclRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "contactu",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internaluser",
+        feature = "org",
+        feature = "threedauth",
+        feature = "user",
+        feature = "userorg"
+    )
+)]
 /// Schema `/components/schemas/User__id`.
 pub type UserId = String;
+#[cfg(feature = "user")]
 /// Schema `/components/schemas/User/properties/mfa`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserMfa {
@@ -9010,6 +10389,7 @@ pub struct UserMfa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multifactor: Option<Vec<String>>,
 }
+#[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/Usergroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Usergroup {
@@ -9043,6 +10423,7 @@ pub struct Usergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "userorg")]
 /// Schema `/components/schemas/Userorg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Userorg {
@@ -9080,6 +10461,7 @@ pub struct Userorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "userstate")]
 /// Schema `/components/schemas/Userstate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Userstate {

@@ -4,14 +4,15 @@
 //! How list responses are paged: where the items and the next-page link are.
 #[allow(unused_imports, reason = "unused when the API has no paged lists")]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "alert")]
 impl rt::Page for crate::models::ListAlertsResponse {
     type Item = crate::models::Alert;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAlertsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAlertsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -22,14 +23,15 @@ impl rt::Page for crate::models::ListAlertsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "apikey")]
 impl rt::Page for crate::models::ListApikeysResponse {
     type Item = crate::models::Apikey;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListApikeysResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListApikeysResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -40,14 +42,15 @@ impl rt::Page for crate::models::ListApikeysResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsaccount")]
 impl rt::Page for crate::models::ListAwsaccountsResponse {
     type Item = crate::models::Awsaccount;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsaccountsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsaccountsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -58,14 +61,15 @@ impl rt::Page for crate::models::ListAwsaccountsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsebsvolume")]
 impl rt::Page for crate::models::ListAwsebsvolumesResponse {
     type Item = crate::models::Awsebsvolume;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsebsvolumesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsebsvolumesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -76,14 +80,17 @@ impl rt::Page for crate::models::ListAwsebsvolumesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsec2securitygroup")]
 impl rt::Page for crate::models::ListAwsec2securitygroupsResponse {
     type Item = crate::models::Awsec2securitygroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsec2securitygroupsResponse) -> Option<&str> {
+        fn cursor(
+            page: &crate::models::ListAwsec2securitygroupsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -94,14 +101,15 @@ impl rt::Page for crate::models::ListAwsec2securitygroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsec2subnet")]
 impl rt::Page for crate::models::ListAwsec2subnetsResponse {
     type Item = crate::models::Awsec2subnet;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsec2subnetsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsec2subnetsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -112,14 +120,15 @@ impl rt::Page for crate::models::ListAwsec2subnetsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsekscluster")]
 impl rt::Page for crate::models::ListAwseksclustersResponse {
     type Item = crate::models::Awsekscluster;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwseksclustersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwseksclustersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -130,14 +139,15 @@ impl rt::Page for crate::models::ListAwseksclustersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awseksnodegroup")]
 impl rt::Page for crate::models::ListAwseksnodegroupsResponse {
     type Item = crate::models::Awseksnodegroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwseksnodegroupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwseksnodegroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -148,14 +158,15 @@ impl rt::Page for crate::models::ListAwseksnodegroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsiamrole")]
 impl rt::Page for crate::models::ListAwsiamrolesResponse {
     type Item = crate::models::Awsiamrole;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsiamrolesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsiamrolesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -166,14 +177,15 @@ impl rt::Page for crate::models::ListAwsiamrolesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsmarketplace")]
 impl rt::Page for crate::models::ListAwsmarketplaceResponse {
     type Item = crate::models::Awsmarketplace;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsmarketplaceResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsmarketplaceResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -184,14 +196,15 @@ impl rt::Page for crate::models::ListAwsmarketplaceResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdsbackup")]
 impl rt::Page for crate::models::ListAwsrdsbackupsResponse {
     type Item = crate::models::Awsrdsbackup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdsbackupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdsbackupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -202,14 +215,15 @@ impl rt::Page for crate::models::ListAwsrdsbackupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdscopie")]
 impl rt::Page for crate::models::ListAwsrdscopiesResponse {
     type Item = crate::models::Awsrdscopie;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdscopiesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdscopiesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -220,14 +234,15 @@ impl rt::Page for crate::models::ListAwsrdscopiesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdsdatabase")]
 impl rt::Page for crate::models::ListAwsrdsdatabasesResponse {
     type Item = crate::models::Awsrdsdatabase;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdsdatabasesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdsdatabasesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -238,14 +253,15 @@ impl rt::Page for crate::models::ListAwsrdsdatabasesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdsoptiongroup")]
 impl rt::Page for crate::models::ListAwsrdsoptiongroupsResponse {
     type Item = crate::models::Awsrdsoptiongroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdsoptiongroupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdsoptiongroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -256,16 +272,17 @@ impl rt::Page for crate::models::ListAwsrdsoptiongroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdsparametergroup")]
 impl rt::Page for crate::models::ListAwsrdsparametergroupsResponse {
     type Item = crate::models::Awsrdsparametergroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(
+        fn cursor(
             page: &crate::models::ListAwsrdsparametergroupsResponse,
         ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -276,14 +293,15 @@ impl rt::Page for crate::models::ListAwsrdsparametergroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdsrestore")]
 impl rt::Page for crate::models::ListAwsrdsrestoresResponse {
     type Item = crate::models::Awsrdsrestore;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdsrestoresResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdsrestoresResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -294,14 +312,15 @@ impl rt::Page for crate::models::ListAwsrdsrestoresResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdssnapshot")]
 impl rt::Page for crate::models::ListAwsrdssnapshotsResponse {
     type Item = crate::models::Awsrdssnapshot;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdssnapshotsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdssnapshotsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -312,14 +331,15 @@ impl rt::Page for crate::models::ListAwsrdssnapshotsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 impl rt::Page for crate::models::ListAwsrdssubnetgroupsResponse {
     type Item = crate::models::Awsrdssubnetgroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsrdssubnetgroupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdssubnetgroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -330,14 +350,15 @@ impl rt::Page for crate::models::ListAwsrdssubnetgroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsscanoverview")]
 impl rt::Page for crate::models::ListAwsscanoverviewResponse {
     type Item = crate::models::Awsscanoverview;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsscanoverviewResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsscanoverviewResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -348,14 +369,15 @@ impl rt::Page for crate::models::ListAwsscanoverviewResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsscanresult")]
 impl rt::Page for crate::models::ListAwsscanresultsResponse {
     type Item = crate::models::Awsscanresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsscanresultsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsscanresultsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -366,14 +388,15 @@ impl rt::Page for crate::models::ListAwsscanresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awstag")]
 impl rt::Page for crate::models::ListAwstagsResponse {
     type Item = crate::models::Awstag;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwstagsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwstagsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -384,14 +407,15 @@ impl rt::Page for crate::models::ListAwstagsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "awsuser")]
 impl rt::Page for crate::models::ListAwsusersResponse {
     type Item = crate::models::Awsuser;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAwsusersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsusersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -402,14 +426,15 @@ impl rt::Page for crate::models::ListAwsusersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "azureakscluster")]
 impl rt::Page for crate::models::ListAzureaksclustersResponse {
     type Item = crate::models::Azureakscluster;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAzureaksclustersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAzureaksclustersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -420,14 +445,17 @@ impl rt::Page for crate::models::ListAzureaksclustersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "azureresourcegroup")]
 impl rt::Page for crate::models::ListAzureresourcegroupsResponse {
     type Item = crate::models::Azureresourcegroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListAzureresourcegroupsResponse) -> Option<&str> {
+        fn cursor(
+            page: &crate::models::ListAzureresourcegroupsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -438,14 +466,15 @@ impl rt::Page for crate::models::ListAzureresourcegroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "backupinstance")]
 impl rt::Page for crate::models::ListBackupinstancesResponse {
     type Item = crate::models::Backupinstance;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListBackupinstancesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListBackupinstancesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -456,14 +485,15 @@ impl rt::Page for crate::models::ListBackupinstancesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "chargify")]
 impl rt::Page for crate::models::ListChargifyResponse {
     type Item = crate::models::Chargify;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListChargifyResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListChargifyResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -474,14 +504,15 @@ impl rt::Page for crate::models::ListChargifyResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "chargifywebhook")]
 impl rt::Page for crate::models::ListChargifywebhooksResponse {
     type Item = crate::models::Chargifywebhook;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListChargifywebhooksResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListChargifywebhooksResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -492,14 +523,15 @@ impl rt::Page for crate::models::ListChargifywebhooksResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "cloudaccount")]
 impl rt::Page for crate::models::ListCloudaccountsResponse {
     type Item = crate::models::Cloudaccount;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListCloudaccountsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListCloudaccountsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -510,14 +542,15 @@ impl rt::Page for crate::models::ListCloudaccountsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "cloudtask")]
 impl rt::Page for crate::models::ListCloudtasksResponse {
     type Item = crate::models::Cloudtask;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListCloudtasksResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListCloudtasksResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -528,14 +561,15 @@ impl rt::Page for crate::models::ListCloudtasksResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "contactu")]
 impl rt::Page for crate::models::ListContactusResponse {
     type Item = crate::models::Contactu;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListContactusResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListContactusResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -546,14 +580,17 @@ impl rt::Page for crate::models::ListContactusResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "expiredloginsession")]
 impl rt::Page for crate::models::ListExpiredloginsessionsResponse {
     type Item = crate::models::Expiredloginsession;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListExpiredloginsessionsResponse) -> Option<&str> {
+        fn cursor(
+            page: &crate::models::ListExpiredloginsessionsResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -564,14 +601,15 @@ impl rt::Page for crate::models::ListExpiredloginsessionsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "internalacl")]
 impl rt::Page for crate::models::ListInternalaclsResponse {
     type Item = crate::models::Internalacl;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListInternalaclsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListInternalaclsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -582,14 +620,15 @@ impl rt::Page for crate::models::ListInternalaclsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "internalapikey")]
 impl rt::Page for crate::models::ListInternalapikeysResponse {
     type Item = crate::models::Internalapikey;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListInternalapikeysResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListInternalapikeysResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -600,14 +639,15 @@ impl rt::Page for crate::models::ListInternalapikeysResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "internalorg")]
 impl rt::Page for crate::models::ListInternalorgsResponse {
     type Item = crate::models::Internalorg;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListInternalorgsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListInternalorgsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -618,14 +658,15 @@ impl rt::Page for crate::models::ListInternalorgsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "internaluser")]
 impl rt::Page for crate::models::ListInternalusersResponse {
     type Item = crate::models::Internaluser;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListInternalusersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListInternalusersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -636,14 +677,15 @@ impl rt::Page for crate::models::ListInternalusersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "job")]
 impl rt::Page for crate::models::ListJobsResponse {
     type Item = crate::models::Job;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListJobsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListJobsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -654,14 +696,15 @@ impl rt::Page for crate::models::ListJobsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubebackup")]
 impl rt::Page for crate::models::ListKubebackupsResponse {
     type Item = crate::models::Kubebackup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubebackupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubebackupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -672,14 +715,15 @@ impl rt::Page for crate::models::ListKubebackupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubebenchresult")]
 impl rt::Page for crate::models::ListKubebenchresultsResponse {
     type Item = crate::models::Kubebenchresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubebenchresultsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubebenchresultsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -690,14 +734,15 @@ impl rt::Page for crate::models::ListKubebenchresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubecluster")]
 impl rt::Page for crate::models::ListKubeclustersResponse {
     type Item = crate::models::Kubecluster;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubeclustersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubeclustersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -708,16 +753,17 @@ impl rt::Page for crate::models::ListKubeclustersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubeconfigauditresult")]
 impl rt::Page for crate::models::ListKubeconfigauditresultsResponse {
     type Item = crate::models::Kubeconfigauditresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(
+        fn cursor(
             page: &crate::models::ListKubeconfigauditresultsResponse,
         ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -728,14 +774,15 @@ impl rt::Page for crate::models::ListKubeconfigauditresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubehook")]
 impl rt::Page for crate::models::ListKubehooksResponse {
     type Item = crate::models::Kubehook;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubehooksResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubehooksResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -746,14 +793,15 @@ impl rt::Page for crate::models::ListKubehooksResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubehunterresult")]
 impl rt::Page for crate::models::ListKubehunterresultsResponse {
     type Item = crate::models::Kubehunterresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubehunterresultsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubehunterresultsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -764,14 +812,15 @@ impl rt::Page for crate::models::ListKubehunterresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubenamespace")]
 impl rt::Page for crate::models::ListKubenamespacesResponse {
     type Item = crate::models::Kubenamespace;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubenamespacesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubenamespacesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -782,14 +831,15 @@ impl rt::Page for crate::models::ListKubenamespacesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubeoffload")]
 impl rt::Page for crate::models::ListKubeoffloadsResponse {
     type Item = crate::models::Kubeoffload;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubeoffloadsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubeoffloadsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -800,14 +850,15 @@ impl rt::Page for crate::models::ListKubeoffloadsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubepvclaim")]
 impl rt::Page for crate::models::ListKubepvclaimsResponse {
     type Item = crate::models::Kubepvclaim;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubepvclaimsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubepvclaimsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -818,14 +869,15 @@ impl rt::Page for crate::models::ListKubepvclaimsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubepvcprogre")]
 impl rt::Page for crate::models::ListKubepvcprogressResponse {
     type Item = crate::models::Kubepvcprogre;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubepvcprogressResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubepvcprogressResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -836,14 +888,15 @@ impl rt::Page for crate::models::ListKubepvcprogressResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kuberestore")]
 impl rt::Page for crate::models::ListKuberestoresResponse {
     type Item = crate::models::Kuberestore;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKuberestoresResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKuberestoresResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -854,14 +907,15 @@ impl rt::Page for crate::models::ListKuberestoresResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubescanoverview")]
 impl rt::Page for crate::models::ListKubescanoverviewResponse {
     type Item = crate::models::Kubescanoverview;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubescanoverviewResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubescanoverviewResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -872,14 +926,17 @@ impl rt::Page for crate::models::ListKubescanoverviewResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubescantoolprogre")]
 impl rt::Page for crate::models::ListKubescantoolprogressResponse {
     type Item = crate::models::Kubescantoolprogre;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubescantoolprogressResponse) -> Option<&str> {
+        fn cursor(
+            page: &crate::models::ListKubescantoolprogressResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -890,14 +947,15 @@ impl rt::Page for crate::models::ListKubescantoolprogressResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubestorageclasse")]
 impl rt::Page for crate::models::ListKubestorageclassesResponse {
     type Item = crate::models::Kubestorageclasse;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListKubestorageclassesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubestorageclassesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -908,16 +966,17 @@ impl rt::Page for crate::models::ListKubestorageclassesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 impl rt::Page for crate::models::ListKubevulnerabilityresultsResponse {
     type Item = crate::models::Kubevulnerabilityresult;
     fn next_page(&self) -> rt::NextPage {
-        fn link(
+        fn cursor(
             page: &crate::models::ListKubevulnerabilityresultsResponse,
         ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -928,14 +987,15 @@ impl rt::Page for crate::models::ListKubevulnerabilityresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "objectstore")]
 impl rt::Page for crate::models::ListObjectstoresResponse {
     type Item = crate::models::Objectstore;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListObjectstoresResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListObjectstoresResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -946,14 +1006,15 @@ impl rt::Page for crate::models::ListObjectstoresResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "orginvite")]
 impl rt::Page for crate::models::ListOrginvitesResponse {
     type Item = crate::models::Orginvite;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListOrginvitesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListOrginvitesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -964,14 +1025,15 @@ impl rt::Page for crate::models::ListOrginvitesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "org")]
 impl rt::Page for crate::models::ListOrgsResponse {
     type Item = crate::models::Org;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListOrgsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListOrgsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -982,14 +1044,15 @@ impl rt::Page for crate::models::ListOrgsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "policy")]
 impl rt::Page for crate::models::ListPoliciesResponse {
     type Item = crate::models::Policy;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListPoliciesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListPoliciesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1000,14 +1063,15 @@ impl rt::Page for crate::models::ListPoliciesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "permission")]
 impl rt::Page for crate::models::ListRbacPermissionsResponse {
     type Item = crate::models::Permission;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRbacPermissionsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRbacPermissionsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1018,14 +1082,15 @@ impl rt::Page for crate::models::ListRbacPermissionsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "role")]
 impl rt::Page for crate::models::ListRolesResponse {
     type Item = crate::models::Role;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRolesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRolesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1036,14 +1101,15 @@ impl rt::Page for crate::models::ListRolesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "runawsrdsbackup")]
 impl rt::Page for crate::models::ListRunawsrdsbackupResponse {
     type Item = crate::models::Runawsrdsbackup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRunawsrdsbackupResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRunawsrdsbackupResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1054,14 +1120,15 @@ impl rt::Page for crate::models::ListRunawsrdsbackupResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "runawsrdscopy")]
 impl rt::Page for crate::models::ListRunawsrdscopyResponse {
     type Item = crate::models::Runawsrdscopy;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRunawsrdscopyResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRunawsrdscopyResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1072,14 +1139,15 @@ impl rt::Page for crate::models::ListRunawsrdscopyResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "runkubebackup")]
 impl rt::Page for crate::models::ListRunkubebackupResponse {
     type Item = crate::models::Runkubebackup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRunkubebackupResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRunkubebackupResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1090,14 +1158,15 @@ impl rt::Page for crate::models::ListRunkubebackupResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "runkubeoffload")]
 impl rt::Page for crate::models::ListRunkubeoffloadResponse {
     type Item = crate::models::Runkubeoffload;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRunkubeoffloadResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRunkubeoffloadResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1108,14 +1177,15 @@ impl rt::Page for crate::models::ListRunkubeoffloadResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "runsecurityscan")]
 impl rt::Page for crate::models::ListRunsecurityscanResponse {
     type Item = crate::models::Runsecurityscan;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListRunsecurityscanResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListRunsecurityscanResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1126,16 +1196,17 @@ impl rt::Page for crate::models::ListRunsecurityscanResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "securityscaninstance")]
 impl rt::Page for crate::models::ListSecurityscaninstancesResponse {
     type Item = crate::models::Securityscaninstance;
     fn next_page(&self) -> rt::NextPage {
-        fn link(
+        fn cursor(
             page: &crate::models::ListSecurityscaninstancesResponse,
         ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1146,14 +1217,15 @@ impl rt::Page for crate::models::ListSecurityscaninstancesResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "securityscan")]
 impl rt::Page for crate::models::ListSecurityscansResponse {
     type Item = crate::models::Securityscan;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListSecurityscansResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListSecurityscansResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1164,14 +1236,15 @@ impl rt::Page for crate::models::ListSecurityscansResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "systemalert")]
 impl rt::Page for crate::models::ListSystemalertsResponse {
     type Item = crate::models::Systemalert;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListSystemalertsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListSystemalertsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1182,14 +1255,15 @@ impl rt::Page for crate::models::ListSystemalertsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "tawkio")]
 impl rt::Page for crate::models::ListTawkioResponse {
     type Item = crate::models::Tawkio;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListTawkioResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListTawkioResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1200,14 +1274,15 @@ impl rt::Page for crate::models::ListTawkioResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "threedauth")]
 impl rt::Page for crate::models::ListThreedauthResponse {
     type Item = crate::models::Threedauth;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListThreedauthResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListThreedauthResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1218,14 +1293,17 @@ impl rt::Page for crate::models::ListThreedauthResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "updatechargifyusage")]
 impl rt::Page for crate::models::ListUpdatechargifyusageResponse {
     type Item = crate::models::Updatechargifyusage;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListUpdatechargifyusageResponse) -> Option<&str> {
+        fn cursor(
+            page: &crate::models::ListUpdatechargifyusageResponse,
+        ) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1236,14 +1314,15 @@ impl rt::Page for crate::models::ListUpdatechargifyusageResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "usergroup")]
 impl rt::Page for crate::models::ListUsergroupsResponse {
     type Item = crate::models::Usergroup;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListUsergroupsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListUsergroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1254,14 +1333,15 @@ impl rt::Page for crate::models::ListUsergroupsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "userorg")]
 impl rt::Page for crate::models::ListUserorgsResponse {
     type Item = crate::models::Userorg;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListUserorgsResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListUserorgsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1272,14 +1352,15 @@ impl rt::Page for crate::models::ListUserorgsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "user")]
 impl rt::Page for crate::models::ListUsersResponse {
     type Item = crate::models::User;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListUsersResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListUsersResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1290,14 +1371,15 @@ impl rt::Page for crate::models::ListUsersResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "userstate")]
 impl rt::Page for crate::models::ListUserstatesResponse {
     type Item = crate::models::Userstate;
     fn next_page(&self) -> rt::NextPage {
-        fn link(page: &crate::models::ListUserstatesResponse) -> Option<&str> {
+        fn cursor(page: &crate::models::ListUserstatesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
-        match link(self) {
-            Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }

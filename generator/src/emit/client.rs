@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
+use super::features::{FeatureMap, feature_of};
 use super::models::ident;
 use super::operations::envelope_type;
 use crate::ir::{Api, Auth};
@@ -23,6 +24,7 @@ pub fn emit_lib<'a>(
     api: &Api,
     settings: &Settings,
     modules: impl Iterator<Item = &'a str>,
+    feature_map: &FeatureMap,
 ) -> TokenStream {
     let vendor = vendor_name(api, settings);
     let mut lines = vec![
@@ -46,11 +48,28 @@ pub fn emit_lib<'a>(
          `.pages()` streams. Every call returns [`Error`] on failure."
             .to_owned(),
     ]);
+    let example = feature_map
+        .tags
+        .iter()
+        .next()
+        .map(String::as_str)
+        .unwrap_or("tag");
+    lines.extend([
+        String::new(),
+        format!(
+            "Cargo features: one per operation group ({} in all, named after the document's \
+             tags, e.g. `{example}`), each compiling that group's operations and only the types \
+             they use. The default feature `all` enables every group; to compile less, depend \
+             on this crate with `default-features = false, features = [\"{example}\"]`.",
+            feature_map.tags.len()
+        ),
+    ]);
     let doc = lines.iter().map(|l| format!(" {l}"));
     let modules: Vec<TokenStream> = modules
         .map(|m| {
             let m = ident(m);
-            quote! { #[rustfmt::skip] pub mod #m; }
+            let feature = feature_of(&m.to_string());
+            quote! { #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #m; }
         })
         .collect();
     quote! {

@@ -5,6 +5,7 @@
 
 mod client;
 pub mod docs;
+pub mod features;
 mod models;
 mod operations;
 mod pagination;
@@ -70,11 +71,15 @@ pub fn emit(
     for op in &api.operations {
         modules.entry(op.module.as_str()).or_default().push(op);
     }
-    files.insert("Cargo.toml".to_owned(), cargo_toml(api, settings, opts));
+    let feature_map = features::compute(api);
+    files.insert(
+        "Cargo.toml".to_owned(),
+        cargo_toml(api, settings, opts, &feature_map),
+    );
     files.insert(
         "src/lib.rs".to_owned(),
         render(
-            client::emit_lib(api, settings, modules.keys().copied()),
+            client::emit_lib(api, settings, modules.keys().copied(), &feature_map),
             "src/lib.rs",
             opts,
         )?,
@@ -85,11 +90,15 @@ pub fn emit(
     );
     files.insert(
         "src/models.rs".to_owned(),
-        render(models::emit(api), "src/models.rs", opts)?,
+        render(models::emit(api, &feature_map), "src/models.rs", opts)?,
     );
     files.insert(
         "src/pagination.rs".to_owned(),
-        render(pagination::emit(api), "src/pagination.rs", opts)?,
+        render(
+            pagination::emit(api, &feature_map),
+            "src/pagination.rs",
+            opts,
+        )?,
     );
     for (module, ops) in &modules {
         let path = format!("src/{}.rs", crate::ident::unraw(module));
@@ -114,7 +123,25 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-fn cargo_toml(api: &Api, settings: &Settings, opts: &EmitOptions) -> String {
+fn cargo_toml(
+    api: &Api,
+    settings: &Settings,
+    opts: &EmitOptions,
+    feature_map: &features::FeatureMap,
+) -> String {
+    let mut feature_lines = format!(
+        "[features]\n# Every operation group; turn off default features and pick groups to compile less.\ndefault = [{all}]\n{all} = [{}]\n",
+        feature_map
+            .tags
+            .iter()
+            .map(|t| toml_string(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+        all = toml_string(features::ALL),
+    );
+    for tag in &feature_map.tags {
+        feature_lines.push_str(&format!("{} = []\n", toml_string(tag)));
+    }
     let description = settings
         .krate
         .description
@@ -139,7 +166,8 @@ publish = false
 cloudgen-runtime = {{ path = {runtime} }}
 serde = {{ version = \"{SERDE_VERSION}\", features = [\"derive\"] }}
 serde_json = \"{SERDE_JSON_VERSION}\"
-{workspace}",
+
+{feature_lines}{workspace}",
         header = header(opts, "#"),
         name = toml_string(&settings.krate.name),
         version = toml_string(&settings.krate.version),

@@ -6,8 +6,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
+use super::features::{FeatureMap, cfg_attr};
 use crate::ident::unraw;
-use crate::ir::{Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// An identifier token, raw when needed (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -45,8 +46,13 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 }
 
 /// The whole `models` module.
-pub fn emit(api: &Api) -> TokenStream {
-    let items = api.types.values().map(emit_type);
+pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
+    let items = api.types.values().map(|def| {
+        let cfg = cfg_attr(features.types.get(&def.name));
+        let items = emit_type(def);
+        // Every item of the type (its impls too) carries the type's cfg.
+        quote! { #( #cfg #items )* }
+    });
     quote! {
         //! Data types of the API: one per schema of the document, plus the inline objects
         //! and enums it declares in place, named after where they sit.
@@ -54,7 +60,7 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
     let mut doc_lines = def.docs.as_deref().map(docs::clean).unwrap_or_default();
     if !doc_lines.is_empty() {
         doc_lines.push(String::new());
@@ -62,16 +68,20 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     doc_lines.push(format!("Schema `{}`.", def.origin.replace('`', "'")));
     let doc = docs::attrs(&doc_lines);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
-    let body = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&def.name, s),
+    let mut items = match &def.kind {
+        TypeKind::Struct(s) => vec![emit_struct(&def.name, s)],
         TypeKind::StringEnum(e) => emit_enum(&def.name, e),
+        TypeKind::Union(u) => vec![emit_union(&def.name, u)],
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let ty = type_tokens(ty, &TokenStream::new());
-            quote! { pub type #name = #ty; }
+            vec![quote! { pub type #name = #ty; }]
         }
     };
-    quote! { #doc #deprecated #body }
+    if let Some(first) = items.first_mut() {
+        *first = quote! { #doc #deprecated #first };
+    }
+    items
 }
 
 fn emit_struct(name: &str, s: &Struct) -> TokenStream {
@@ -125,7 +135,23 @@ fn emit_field(f: &Field) -> TokenStream {
     }
 }
 
-fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
+fn emit_union(name: &str, u: &Union) -> TokenStream {
+    let name = ident(name);
+    let variants = u.variants.iter().map(|(variant, ty)| {
+        let variant = format_ident!("{}", variant);
+        let ty = type_tokens(ty, &TokenStream::new());
+        quote! { #variant(#ty), }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #variants )*
+        }
+    }
+}
+
+fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
     let name = ident(name);
     let variants: Vec<Ident> = e
         .variants
@@ -135,7 +161,8 @@ fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire_value.as_str()).collect();
     let catch_all = format_ident!("{}", e.catch_all);
     let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
-    quote! {
+    vec![
+        quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -143,7 +170,8 @@ fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
             /// round-trips.
             #catch_all(String),
         }
-
+        },
+        quote! {
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -153,7 +181,8 @@ fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
                 }
             }
         }
-
+        },
+        quote! {
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -162,31 +191,36 @@ fn emit_enum(name: &str, e: &StringEnum) -> TokenStream {
                 }
             }
         }
-
+        },
+        quote! {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
-
+        },
+        quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-
+        },
+        quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
-
+        },
+        quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))
             }
         }
-    }
+        },
+    ]
 }

@@ -7,18 +7,23 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features::{FeatureMap, cfg_attr};
 use super::models::{ident, type_tokens};
-use crate::ir::{Api, Pagination};
+use crate::ir::{Api, PageStrategy, Pagination};
 
 /// The whole module.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
     let pages: BTreeMap<&str, &Pagination> = api
         .operations
         .iter()
         .filter_map(|op| op.pagination.as_ref())
         .map(|p| (p.page_type.as_str(), p))
         .collect();
-    let impls = pages.values().map(|p| emit_page(p));
+    let impls = pages.values().map(|p| {
+        let cfg = cfg_attr(features.types.get(&p.page_type));
+        let item = emit_page(p);
+        quote! { #cfg #item }
+    });
     quote! {
         //! How list responses are paged: where the items and the next-page link are.
         #[allow(unused_imports, reason = "unused when the API has no paged lists")]
@@ -39,17 +44,23 @@ fn emit_page(p: &Pagination) -> TokenStream {
     } else {
         (quote! { self.#items }, quote! { self.#items.len() })
     };
-    let link = next_link_expr(&p.next_link);
+    let cursor = cursor_expr(&p.cursor);
+    let next = match &p.strategy {
+        PageStrategy::NextLink => quote! { rt::NextPage::Link(value.to_owned()) },
+        PageStrategy::Token { param } => quote! {
+            rt::NextPage::Token { param: #param, value: value.to_owned() }
+        },
+    };
     quote! {
         impl rt::Page for crate::models::#page {
             type Item = #item;
 
             fn next_page(&self) -> rt::NextPage {
-                fn link(page: &crate::models::#page) -> Option<&str> {
-                    #link
+                fn cursor(page: &crate::models::#page) -> Option<&str> {
+                    #cursor
                 }
-                match link(self) {
-                    Some(href) if !href.is_empty() => rt::NextPage::Link(href.to_owned()),
+                match cursor(self) {
+                    Some(value) if !value.is_empty() => #next,
                     _ => rt::NextPage::Done,
                 }
             }
@@ -66,7 +77,7 @@ fn emit_page(p: &Pagination) -> TokenStream {
 }
 
 /// `page.a.as_ref()?.b.as_ref()?.href.as_deref()` for steps (field, is_option).
-fn next_link_expr(steps: &[(String, bool)]) -> TokenStream {
+fn cursor_expr(steps: &[(String, bool)]) -> TokenStream {
     let mut expr = quote! { page };
     let Some((last, intermediate)) = steps.split_last() else {
         return quote! { None };

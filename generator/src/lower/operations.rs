@@ -16,9 +16,11 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    Body, Operation, Pagination, Param, ParamLocation, Success, TypeDef, TypeKind, TypeRef,
+    Body, Operation, PageStrategy, Pagination, Param, ParamLocation, Success, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::report::{Skipped, Stage};
+use crate::settings::{GroupBy, PaginationStyle};
 
 /// Names the generated `Client` already uses for its own methods.
 const CLIENT_RESERVED: &[&str] = &["builder", "core", "from", "clone", "fmt", "into"];
@@ -211,7 +213,16 @@ impl Lowerer<'_> {
         };
         let success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
         let pagination = self.pagination(method, &params, &success, pointer);
-        let tag = op.tags.first().map(String::as_str).unwrap_or("other");
+        let tag = match self.settings.operations.group_by {
+            GroupBy::Tag => op
+                .tags
+                .first()
+                .map(String::as_str)
+                .unwrap_or("other")
+                .to_owned(),
+            GroupBy::Path => path_group(path),
+        };
+        let tag = tag.as_str();
         let module = match namers.tag_modules.get(tag) {
             Some(m) => m.clone(),
             None => {
@@ -221,7 +232,9 @@ impl Lowerer<'_> {
             }
         };
         Ok(Operation {
-            rust_name: namers.methods.claim(&snake(&operation_id)),
+            rust_name: namers
+                .methods
+                .claim(&snake(self.method_base_name(&operation_id))),
             builder_name: namers.builders.claim(&op_camel),
             operation_id,
             origin: pointer.to_owned(),
@@ -237,6 +250,18 @@ impl Lowerer<'_> {
             success,
             pagination,
         })
+    }
+
+    /// The operationId without the vendor's common prefix, when the settings name one
+    /// and something is left after it.
+    fn method_base_name<'i>(&self, operation_id: &'i str) -> &'i str {
+        self.settings
+            .operations
+            .strip_operation_id_prefix
+            .as_deref()
+            .and_then(|prefix| operation_id.strip_prefix(prefix))
+            .filter(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            .unwrap_or(operation_id)
     }
 
     /// Path-item parameters overridden by operation parameters of the same name and
@@ -473,25 +498,49 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let next_pointer = settings.next_link.as_deref().unwrap_or_default();
-        match resolve_field_path(&self.types, page_type, next_pointer) {
-            Ok(next_link) => Some(Pagination {
+        let strategy = match settings.style {
+            PaginationStyle::NextLink => PageStrategy::NextLink,
+            PaginationStyle::Token => PageStrategy::Token {
+                param: settings
+                    .token_param
+                    .clone()
+                    .unwrap_or_else(|| settings.marker_param.clone()),
+            },
+        };
+        match resolve_field_path(&self.types, page_type, &settings.next) {
+            Ok(cursor) => Some(Pagination {
                 page_type: page_type.clone(),
                 item_type: (**item_type).clone(),
                 items_field: (items.rust_name.clone(), items.is_option()),
-                next_link,
+                cursor,
+                strategy,
             }),
             Err(reason) => {
                 self.report.note(
                     Stage::Lower,
                     why_not(format!(
-                        "next link `{next_pointer}` in `{page_type}`: {reason}"
+                        "cursor `{}` in `{page_type}`: {reason}",
+                        settings.next
                     )),
                 );
                 None
             }
         }
     }
+}
+
+/// The group of a path: its first segment that is neither a version nor a parameter.
+fn path_group(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| {
+            let version = s
+                .strip_prefix('v')
+                .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()));
+            !version
+        })
+        .unwrap_or("root")
+        .to_owned()
 }
 
 fn location_key(p: &Parameter) -> &'static str {

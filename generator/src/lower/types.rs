@@ -3,6 +3,7 @@
 //! (`Kubecluster.status` → `KubeclusterStatus`). Shapes not supported yet are located
 //! errors, never a silent `serde_json::Value`.
 
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
@@ -11,7 +12,7 @@ use openapiv3::{
 use super::Lowerer;
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
-use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 
 /// A schema position: a reference or an inline schema.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,7 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaAt<'a> {
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Assigns Rust names to every component schema, in document order.
     pub(crate) fn name_component_schemas(&mut self) {
         let Some(components) = &self.spec.components else {
@@ -106,23 +107,29 @@ impl Lowerer<'_> {
     }
 
     /// The inline component schema a `#/components/schemas/X` reference names, if any.
-    fn component_schema(&self, reference: &str) -> Option<&Schema> {
+    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
         let name = reference
             .strip_prefix(SCHEMA_PREFIX)?
             .replace("~1", "/")
             .replace("~0", "~");
-        match self.spec.components.as_ref()?.schemas.get(&name)? {
+        match spec.components.as_ref()?.schemas.get(&name)? {
             ReferenceOr::Item(s) => Some(s),
             ReferenceOr::Reference { .. } => None,
         }
     }
 
     /// Builds a named type from an inline schema (component or hoisted).
-    fn lower_named(&mut self, rust: &str, schema: &Schema, pointer: &str) -> Result<TypeDef> {
+    fn lower_named<'s>(&mut self, rust: &str, schema: &'s Schema, pointer: &str) -> Result<TypeDef>
+    where
+        'a: 's,
+    {
         let kind = if let Some(values) = string_enum_values(schema) {
             TypeKind::StringEnum(enum_variants(&values))
-        } else if let Some(props) = object_properties(schema) {
-            TypeKind::Struct(self.lower_struct(rust, props, pointer)?)
+        } else if let Some(props) = self.object_properties(schema, pointer, 0)? {
+            TypeKind::Struct(self.lower_struct(rust, props)?)
+        } else if let Some((keyword, parts)) = union_parts(schema) {
+            TypeKind::Union(self.lower_union(rust, keyword, parts, pointer)?)
         } else {
             TypeKind::Alias(self.lower_type(SchemaAt::Item(schema), pointer, rust)?)
         };
@@ -140,7 +147,10 @@ impl Lowerer<'_> {
     }
 
     /// Hoists an inline schema into a new named type called after `hint`.
-    fn hoist(&mut self, hint: &str, schema: &Schema, pointer: &str) -> Result<TypeRef> {
+    fn hoist<'s>(&mut self, hint: &str, schema: &'s Schema, pointer: &str) -> Result<TypeRef>
+    where
+        'a: 's,
+    {
         let rust = self.type_names.claim(&camel(hint));
         // The name is claimed before recursing, so nested types get distinct names.
         self.hoisted.push(rust.clone());
@@ -149,17 +159,10 @@ impl Lowerer<'_> {
         Ok(TypeRef::Named(rust))
     }
 
-    fn lower_struct(
-        &mut self,
-        owner: &str,
-        props: ObjectProps<'_>,
-        pointer: &str,
-    ) -> Result<Struct> {
+    fn lower_struct(&mut self, owner: &str, props: Props<'_>) -> Result<Struct> {
         let mut names = Namespace::new();
-        let mut fields = Vec::with_capacity(props.properties.len());
-        for (wire, prop) in props.properties {
-            let prop_pointer = pointer_push(&pointer_push(pointer, "properties"), wire);
-            let at = SchemaAt::from(prop);
+        let mut fields = Vec::with_capacity(props.entries.len());
+        for (wire, at, prop_pointer) in props.entries {
             let hint = format!("{owner}{}", camel(wire));
             let ty = self.lower_type(at, &prop_pointer, &hint)?;
             let (docs, nullable, read_only, deprecated) = match at {
@@ -186,9 +189,9 @@ impl Lowerer<'_> {
             };
             fields.push(Field {
                 rust_name: names.claim(&snake(wire)),
-                wire_name: wire.clone(),
+                wire_name: wire.to_owned(),
                 ty,
-                required: props.required.iter().any(|r| r == wire),
+                required: props.required.contains(&wire),
                 nullable,
                 read_only,
                 docs,
@@ -199,17 +202,27 @@ impl Lowerer<'_> {
     }
 
     /// Lowers a schema in a value position. `hint` names hoisted inline types.
-    pub(crate) fn lower_type(
+    pub(crate) fn lower_type<'s>(
         &mut self,
-        at: SchemaAt<'_>,
+        at: SchemaAt<'s>,
         pointer: &str,
         hint: &str,
-    ) -> Result<TypeRef> {
+    ) -> Result<TypeRef>
+    where
+        'a: 's,
+    {
         let schema = match at {
             SchemaAt::Ref(r) => return self.resolve_schema_ref(r, pointer),
             SchemaAt::Item(s) => s,
         };
-        if string_enum_values(schema).is_some() || object_properties(schema).is_some() {
+        if let Some(single) = single_ref_all_of(schema) {
+            // `allOf: [{$ref}]` (often with a description beside it) is the referenced type.
+            return self.resolve_schema_ref(single, &pointer_push(pointer, "allOf/0"));
+        }
+        if string_enum_values(schema).is_some()
+            || union_parts(schema).is_some()
+            || self.object_properties(schema, pointer, 0)?.is_some()
+        {
             return self.hoist(hint, schema, pointer);
         }
         match &schema.schema_kind {
@@ -258,14 +271,44 @@ impl Lowerer<'_> {
                     ))
                 }
             }
-            SchemaKind::OneOf { .. } => Err(self.unsupported(pointer, "`oneOf`")),
-            SchemaKind::AnyOf { .. } => Err(self.unsupported(pointer, "`anyOf`")),
-            SchemaKind::AllOf { .. } => Err(self.unsupported(pointer, "`allOf`")),
+            SchemaKind::OneOf { .. } => Err(self.unsupported(pointer, "an empty `oneOf`")),
+            SchemaKind::AnyOf { .. } => Err(self.unsupported(pointer, "an empty `anyOf`")),
+            SchemaKind::AllOf { .. } => {
+                Err(self.unsupported(pointer, "`allOf` over non-object schemas"))
+            }
             SchemaKind::Not { .. } => Err(self.unsupported(pointer, "`not`")),
             SchemaKind::Any(_) => {
                 Err(self.unsupported(pointer, "this combination of schema keywords"))
             }
         }
+    }
+
+    /// The variants of a `oneOf`/`anyOf`, named after their types.
+    fn lower_union<'s>(
+        &mut self,
+        owner: &str,
+        keyword: &str,
+        parts: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<Union>
+    where
+        'a: 's,
+    {
+        let mut names = Namespace::new();
+        let mut variants = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+            let ty = self.lower_type(
+                SchemaAt::from(part),
+                &part_pointer,
+                &format!("{owner}Variant{i}"),
+            )?;
+            if variants.iter().any(|(_, t)| *t == ty) {
+                continue;
+            }
+            variants.push((names.claim(&variant_name(&ty)), ty));
+        }
+        Ok(Union { variants })
     }
 
     fn unsupported(&self, pointer: &str, what: &str) -> Error {
@@ -277,31 +320,189 @@ impl Lowerer<'_> {
     }
 }
 
-/// Properties and required list of an object schema with declared properties.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ObjectProps<'a> {
-    properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &'a [String],
+/// The properties of an object schema, flattened through `allOf`: (wire name, schema,
+/// pointer), in order, first declaration winning; and the required names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Props<'s> {
+    entries: Vec<(&'s str, SchemaAt<'s>, String)>,
+    required: Vec<&'s str>,
 }
 
-fn object_properties(schema: &Schema) -> Option<ObjectProps<'_>> {
+impl<'s> Props<'s> {
+    fn add(
+        &mut self,
+        properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        pointer: &str,
+    ) {
+        let base = pointer_push(pointer, "properties");
+        for (wire, prop) in properties {
+            if !self.entries.iter().any(|(w, _, _)| *w == wire.as_str()) {
+                self.entries
+                    .push((wire, SchemaAt::from(prop), pointer_push(&base, wire)));
+            }
+        }
+        for r in required {
+            if !self.required.contains(&r.as_str()) {
+                self.required.push(r);
+            }
+        }
+    }
+}
+
+/// An object schema's own properties, required names and `allOf` parts.
+type ObjectParts<'s> = (
+    Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'s [String],
+    &'s [ReferenceOr<Schema>],
+);
+
+/// Deepest `allOf` nesting followed before giving up (a cycle).
+const MAX_ALL_OF_DEPTH: usize = 32;
+
+impl<'a> Lowerer<'a> {
+    /// The properties of `schema` when it is an object with declared properties, directly
+    /// or through `allOf` (every part must then be an object).
+    fn object_properties<'s>(
+        &self,
+        schema: &'s Schema,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<Option<Props<'s>>>
+    where
+        'a: 's,
+    {
+        if depth > MAX_ALL_OF_DEPTH {
+            return Err(Error::invalid(
+                self.file,
+                pointer,
+                "`allOf` nesting too deep (a reference cycle?)",
+            ));
+        }
+        let (properties, required, all_of): ObjectParts<'s> = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                (Some(&o.properties), &o.required, &[])
+            }
+            SchemaKind::AllOf { all_of } if single_ref_all_of(schema).is_none() => {
+                (None, &[], all_of)
+            }
+            SchemaKind::Any(a)
+                if (!a.properties.is_empty() || !a.all_of.is_empty())
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && single_ref_all_of(schema).is_none() =>
+            {
+                (Some(&a.properties), &a.required, &a.all_of)
+            }
+            _ => return Ok(None),
+        };
+        let mut props = Props::default();
+        for (i, part) in all_of.iter().enumerate() {
+            let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
+            let (part_schema, at) = match part {
+                ReferenceOr::Item(s) => (s, part_pointer.clone()),
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(s) => (s, reference.trim_start_matches('#').to_owned()),
+                    None => {
+                        // Resolves to a non-inline or missing schema: say which.
+                        self.resolve_schema_ref(reference, &part_pointer)?;
+                        return Err(self.unsupported(
+                            &part_pointer,
+                            "an `allOf` part that is itself a reference to a reference",
+                        ));
+                    }
+                },
+            };
+            match self.object_properties(part_schema, &at, depth + 1)? {
+                Some(part_props) => {
+                    for (wire, s, p) in part_props.entries {
+                        if !props.entries.iter().any(|(w, _, _)| *w == wire) {
+                            props.entries.push((wire, s, p));
+                        }
+                    }
+                    for r in part_props.required {
+                        if !props.required.contains(&r) {
+                            props.required.push(r);
+                        }
+                    }
+                }
+                None if is_free_form_object(part_schema) => {}
+                None => {
+                    return Err(
+                        self.unsupported(&part_pointer, "an `allOf` part that is not an object")
+                    );
+                }
+            }
+        }
+        if let Some(properties) = properties {
+            props.add(properties, required, pointer);
+        }
+        if props.entries.is_empty() && all_of.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(props))
+    }
+}
+
+/// The parts of a `oneOf`/`anyOf` schema that has nothing else (no properties).
+fn union_parts(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Some(ObjectProps {
-            properties: &o.properties,
-            required: &o.required,
-        }),
-        SchemaKind::Any(a)
-            if !a.properties.is_empty()
-                && a.one_of.is_empty()
-                && a.all_of.is_empty()
-                && a.any_of.is_empty() =>
-        {
-            Some(ObjectProps {
-                properties: &a.properties,
-                required: &a.required,
-            })
+        SchemaKind::OneOf { one_of } if !one_of.is_empty() => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } if !any_of.is_empty() => Some(("anyOf", any_of)),
+        SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {
+            match (a.one_of.is_empty(), a.any_of.is_empty()) {
+                (false, true) => Some(("oneOf", &a.one_of)),
+                (true, false) => Some(("anyOf", &a.any_of)),
+                _ => None,
+            }
         }
         _ => None,
+    }
+}
+
+/// A union variant's name, from its type.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Boolean".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+        TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+    }
+}
+
+/// `allOf` with exactly one part, a `$ref`, and no properties of its own.
+fn single_ref_all_of(schema: &Schema) -> Option<&str> {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a)
+            if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() =>
+        {
+            &a.all_of
+        }
+        _ => return None,
+    };
+    match parts.as_slice() {
+        [ReferenceOr::Reference { reference }] => Some(reference),
+        _ => None,
+    }
+}
+
+/// `type: object` (or no type) with no properties: contributes nothing to an `allOf`.
+fn is_free_form_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.is_empty(),
+        SchemaKind::Any(a) => {
+            a.properties.is_empty()
+                && a.all_of.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+        }
+        _ => false,
     }
 }
 

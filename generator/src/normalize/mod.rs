@@ -2,6 +2,7 @@
 //! automatic repairs every document may need (missing or duplicate operationIds). Works on
 //! `serde_json::Value`, before typed parsing; every change is reported.
 
+pub mod duplicates;
 pub mod fixups;
 pub mod operation_ids;
 pub mod overlay;
@@ -56,6 +57,9 @@ pub fn normalize(
         for line in fixups::apply(name, doc, settings_file)? {
             report.note(Stage::Fix, format!("fixup {name}: {line}"));
         }
+    }
+    for line in duplicates::merge_identical(doc) {
+        report.note(Stage::Normalize, line);
     }
     for line in operation_ids::ensure_unique(doc) {
         report.note(Stage::Normalize, line);

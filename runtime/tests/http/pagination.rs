@@ -201,3 +201,96 @@ fn streams_are_send_static_and_unpin() {
     assert_traits::<cloudgen_runtime::Pages<ClusterPage, Envelope>>();
     assert_traits::<cloudgen_runtime::Items<ClusterPage, Envelope>>();
 }
+
+/// Spheron-style skip/limit over a bare array.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct OffsetPage(Vec<u32>);
+
+impl Page for OffsetPage {
+    type Item = u32;
+    fn next_page(&self) -> NextPage {
+        NextPage::Offset {
+            param: "skip",
+            increment: self.0.len() as u64,
+            limit_param: Some("limit"),
+        }
+    }
+    fn into_items(self) -> Vec<u32> {
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn skip_limit_stops_on_a_short_page() {
+    let server = MockServer::start().await;
+    for (skip, items) in [("0", vec![1, 2]), ("2", vec![3, 4]), ("4", vec![5])] {
+        Mock::given(query_param("skip", skip))
+            .respond_with(ResponseTemplate::new(200).set_body_json(items))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<u32> = client(&server)
+        .items::<OffsetPage, Envelope>(
+            Request::new(Method::GET, "/v1/projects")
+                .query("skip", 0)
+                .query("limit", 2),
+            None,
+        )
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(items, [1, 2, 3, 4, 5]);
+}
+
+/// Pages linked by an RFC 8288 `Link` header.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct LinkPage(Vec<u32>);
+
+impl Page for LinkPage {
+    type Item = u32;
+    fn next_page(&self) -> NextPage {
+        NextPage::LinkHeader
+    }
+    fn into_items(self) -> Vec<u32> {
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn link_header_pagination_and_max_items() {
+    let server = MockServer::start().await;
+    Mock::given(query_param_is_missing("page"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("link", "<https://x.example/v1/l?page=2>; rel=\"next\"")
+                .set_body_json([1, 2]),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(query_param("page", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("link", "<https://x.example/v1/l?page=1>; rel=\"prev\"")
+                .set_body_json([3]),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let all: Vec<u32> = c
+        .items::<LinkPage, Envelope>(Request::new(Method::GET, "/v1/l"), None)
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(all, [1, 2, 3]);
+    let first_two: Vec<u32> = c
+        .items::<LinkPage, Envelope>(Request::new(Method::GET, "/v1/l"), Some(2))
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(first_two, [1, 2]);
+    // max_items = 2 never fetched page 2: 2 + 1 requests.
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}

@@ -21,6 +21,7 @@ pub(crate) fn refused_client() -> ClientCore {
     ClientBuilder::new(&BEARER)
         .base_url(format!("http://127.0.0.1:{port}/api"))
         .bearer_token(TOKEN)
+        .clock(cloudgen_runtime::ManualClock::default())
         .build()
         .unwrap()
 }
@@ -201,7 +202,9 @@ async fn empty_and_bytes_responses() {
 async fn slow_response_past_per_call_timeout_is_timeout() {
     let (_server, client) =
         respond(ResponseTemplate::new(200).set_delay(Duration::from_millis(800))).await;
-    let req = Request::new(Method::GET, "/slow").timeout(Duration::from_millis(100));
+    let req = Request::new(Method::GET, "/slow")
+        .timeout(Duration::from_millis(100))
+        .no_retry();
     let err = client.send_empty::<Envelope>(req).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.was_sent());
