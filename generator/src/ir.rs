@@ -103,6 +103,8 @@ pub struct Field {
     pub docs: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+    /// Held in a `Box` because the type contains itself through this field.
+    pub boxed: bool,
 }
 
 impl Field {
@@ -156,6 +158,8 @@ pub enum TypeRef {
     JsonObject,
     /// Any JSON value.
     Json,
+    /// `Box<T>`: breaks a by-value cycle (union variants).
+    Boxed(Box<TypeRef>),
 }
 
 /// Where a parameter goes.
@@ -186,17 +190,60 @@ pub struct Param {
     pub docs: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+    /// For array parameters: how the values are written.
+    pub array: Option<ArrayStyle>,
 }
 
 /// The body of a request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// JSON body type.
-    pub ty: TypeRef,
+    /// How it is sent.
+    pub kind: BodyKind,
     /// Required by the document.
     pub required: bool,
     /// Doc text.
     pub docs: Option<String>,
+    /// Media types the document also accepts, not offered by this client (for docs).
+    pub other_media: Vec<String>,
+}
+
+/// Request body encodings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON (`application/json` or another `*+json` media type).
+    Json {
+        /// Value type.
+        ty: TypeRef,
+        /// Media type sent as `Content-Type`.
+        media: String,
+    },
+    /// `application/x-www-form-urlencoded` fields of a flat object.
+    Form(TypeRef),
+    /// `multipart/form-data`: the caller builds the parts.
+    Multipart {
+        /// The fields the document lists: (name, is a file, required).
+        fields: Vec<(String, bool, bool)>,
+    },
+    /// Raw bytes with this media type (`application/octet-stream`, images, ...).
+    Binary {
+        /// Media type.
+        media: String,
+    },
+    /// Text with this media type.
+    Text {
+        /// Media type.
+        media: String,
+    },
+}
+
+impl BodyKind {
+    /// The model type the body carries, if any.
+    pub fn model(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json { ty, .. } | Self::Form(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 /// What a successful call returns.
@@ -206,8 +253,19 @@ pub enum Success {
     Empty,
     /// A JSON body of this type.
     Json(TypeRef),
-    /// A non-JSON body, as bytes.
-    Bytes,
+    /// A binary body, streamed.
+    Binary,
+    /// A text body.
+    Text,
+}
+
+/// How an array parameter is written (OpenAPI `style` / `explode`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrayStyle {
+    /// Repeat the parameter once per value (`?id=1&id=2`).
+    pub explode: bool,
+    /// Otherwise, the delimiter between values (`,`, ` `, `|`).
+    pub delimiter: &'static str,
 }
 
 /// Pagination facts for a list operation.

@@ -20,6 +20,7 @@ pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
 pub use crate::task::{PollPolicy, TaskState};
 
+pub use crate::params::Delimited;
 pub use bytes::Bytes;
 pub use futures_util::Stream;
 pub use http::{HeaderMap, Method};

@@ -121,6 +121,20 @@ impl Request {
         self
     }
 
+    /// Appends one query parameter per value (`style: form, explode: true`:
+    /// `?id=1&id=2`).
+    #[must_use]
+    pub fn query_each<T: Display>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        for value in values {
+            self.query.push((Cow::Borrowed(name), value.to_string()));
+        }
+        self
+    }
+
     /// Appends a query parameter if `value` is `Some`.
     #[must_use]
     pub fn query_opt(self, name: &'static str, value: Option<impl Display>) -> Self {

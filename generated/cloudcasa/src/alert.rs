@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/alerts`.
     ///
     /// Arguments:
-    /// - `body`: A Alert or list of Alert documents
+    /// - `body`: A Alert or list of Alert documents  Sent as `application/json`.
     pub fn create_alerts(&self, body: crate::models::Alert) -> CreateAlerts {
         CreateAlerts {
             client: self.clone(),

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/apikeys`.
     ///
     /// Arguments:
-    /// - `body`: A Apikey or list of Apikey documents
+    /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
     pub fn create_apikeys(&self, body: crate::models::Apikey) -> CreateApikeys {
         CreateApikeys {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
-    /// - `body`: A Apikey or list of Apikey documents
+    /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
     pub fn replace_apikey(
         &self,
         apikey_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
-    /// - `body`: A Apikey or list of Apikey documents
+    /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
     pub fn update_apikey(
         &self,
         apikey_id: impl Into<String>,

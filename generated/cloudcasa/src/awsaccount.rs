@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsaccounts`.
     ///
     /// Arguments:
-    /// - `body`: A Awsaccount or list of Awsaccount documents
+    /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
     pub fn create_awsaccounts(
         &self,
         body: crate::models::Awsaccount,
@@ -294,7 +294,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
-    /// - `body`: A Awsaccount or list of Awsaccount documents
+    /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
     pub fn replace_awsaccount(
         &self,
         awsaccount_id: impl Into<String>,
@@ -363,7 +363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
-    /// - `body`: A Awsaccount or list of Awsaccount documents
+    /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
     pub fn update_awsaccount(
         &self,
         awsaccount_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsebsvolumes`.
     ///
     /// Arguments:
-    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents
+    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
     pub fn create_awsebsvolumes(
         &self,
         body: crate::models::Awsebsvolume,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents
+    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
     pub fn replace_awsebsvolume(
         &self,
         awsebsvolume_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents
+    /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
     pub fn update_awsebsvolume(
         &self,
         awsebsvolume_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsec2securitygroups`.
     ///
     /// Arguments:
-    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents
+    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
     pub fn create_awsec2securitygroups(
         &self,
         body: crate::models::Awsec2securitygroup,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
-    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents
+    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
     pub fn replace_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
-    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents
+    /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
     pub fn update_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,

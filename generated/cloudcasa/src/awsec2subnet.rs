@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsec2subnets`.
     ///
     /// Arguments:
-    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents
+    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
     pub fn create_awsec2subnets(
         &self,
         body: crate::models::Awsec2subnet,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents
+    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
     pub fn replace_awsec2subnet(
         &self,
         awsec2subnet_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents
+    /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
     pub fn update_awsec2subnet(
         &self,
         awsec2subnet_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awseksclusters`.
     ///
     /// Arguments:
-    /// - `body`: A Awsekscluster or list of Awsekscluster documents
+    /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
     pub fn create_awseksclusters(
         &self,
         body: crate::models::Awsekscluster,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    /// - `body`: A Awsekscluster or list of Awsekscluster documents
+    /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
     pub fn replace_awsekscluster(
         &self,
         awsekscluster_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    /// - `body`: A Awsekscluster or list of Awsekscluster documents
+    /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
     pub fn update_awsekscluster(
         &self,
         awsekscluster_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awseksnodegroups`.
     ///
     /// Arguments:
-    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents
+    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
     pub fn create_awseksnodegroups(
         &self,
         body: crate::models::Awseksnodegroup,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
-    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents
+    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
     pub fn replace_awseksnodegroup(
         &self,
         awseksnodegroup_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
-    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents
+    /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
     pub fn update_awseksnodegroup(
         &self,
         awseksnodegroup_id: impl Into<String>,

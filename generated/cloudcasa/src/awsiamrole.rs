@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsiamroles`.
     ///
     /// Arguments:
-    /// - `body`: A Awsiamrole or list of Awsiamrole documents
+    /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
     pub fn create_awsiamroles(
         &self,
         body: crate::models::Awsiamrole,
@@ -294,7 +294,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
-    /// - `body`: A Awsiamrole or list of Awsiamrole documents
+    /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
     pub fn replace_awsiamrole(
         &self,
         awsiamrole_id: impl Into<String>,
@@ -363,7 +363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
-    /// - `body`: A Awsiamrole or list of Awsiamrole documents
+    /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
     pub fn update_awsiamrole(
         &self,
         awsiamrole_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsmarketplace`.
     ///
     /// Arguments:
-    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents
+    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
     pub fn create_awsmarketplace(
         &self,
         body: crate::models::Awsmarketplace,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
-    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents
+    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
     pub fn replace_awsmarketplace(
         &self,
         awsmarketplace_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
-    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents
+    /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
     pub fn update_awsmarketplace(
         &self,
         awsmarketplace_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdsbackups`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents
+    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
     pub fn create_awsrdsbackups(
         &self,
         body: crate::models::Awsrdsbackup,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents
+    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
     pub fn replace_awsrdsbackup(
         &self,
         awsrdsbackup_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents
+    /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
     pub fn update_awsrdsbackup(
         &self,
         awsrdsbackup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdscopies`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents
+    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
     pub fn create_awsrdscopies(
         &self,
         body: crate::models::Awsrdscopie,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
-    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents
+    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
     pub fn replace_awsrdscopie(
         &self,
         awsrdscopie_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
-    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents
+    /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
     pub fn update_awsrdscopie(
         &self,
         awsrdscopie_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdsdatabases`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents
+    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
     pub fn create_awsrdsdatabases(
         &self,
         body: crate::models::Awsrdsdatabase,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
-    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents
+    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
     pub fn replace_awsrdsdatabase(
         &self,
         awsrdsdatabase_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
-    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents
+    /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
     pub fn update_awsrdsdatabase(
         &self,
         awsrdsdatabase_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdsoptiongroups`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents
+    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
     pub fn create_awsrdsoptiongroups(
         &self,
         body: crate::models::Awsrdsoptiongroup,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
-    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents
+    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
     pub fn replace_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
-    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents
+    /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
     pub fn update_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdsparametergroups`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents
+    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
     pub fn create_awsrdsparametergroups(
         &self,
         body: crate::models::Awsrdsparametergroup,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
-    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents
+    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
     pub fn replace_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
-    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents
+    /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
     pub fn update_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdsrestores`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents
+    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
     pub fn create_awsrdsrestores(
         &self,
         body: crate::models::Awsrdsrestore,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
-    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents
+    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
     pub fn replace_awsrdsrestore(
         &self,
         awsrdsrestore_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
-    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents
+    /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
     pub fn update_awsrdsrestore(
         &self,
         awsrdsrestore_id: impl Into<String>,

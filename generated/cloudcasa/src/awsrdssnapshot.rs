@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdssnapshots`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents
+    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
     pub fn create_awsrdssnapshots(
         &self,
         body: crate::models::Awsrdssnapshot,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
-    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents
+    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
     pub fn replace_awsrdssnapshot(
         &self,
         awsrdssnapshot_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
-    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents
+    /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
     pub fn update_awsrdssnapshot(
         &self,
         awsrdssnapshot_id: impl Into<String>,

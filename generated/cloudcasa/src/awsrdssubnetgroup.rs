@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsrdssubnetgroups`.
     ///
     /// Arguments:
-    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents
+    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
     pub fn create_awsrdssubnetgroups(
         &self,
         body: crate::models::Awsrdssubnetgroup,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
-    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents
+    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
     pub fn replace_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
-    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents
+    /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
     pub fn update_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsscanresults`.
     ///
     /// Arguments:
-    /// - `body`: A Awsscanresult or list of Awsscanresult documents
+    /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
     pub fn create_awsscanresults(
         &self,
         body: crate::models::Awsscanresult,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    /// - `body`: A Awsscanresult or list of Awsscanresult documents
+    /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
     pub fn replace_awsscanresult(
         &self,
         awsscanresult_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    /// - `body`: A Awsscanresult or list of Awsscanresult documents
+    /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
     pub fn update_awsscanresult(
         &self,
         awsscanresult_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awstags`.
     ///
     /// Arguments:
-    /// - `body`: A Awstag or list of Awstag documents
+    /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
     pub fn create_awstags(&self, body: crate::models::Awstag) -> CreateAwstags {
         CreateAwstags {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
-    /// - `body`: A Awstag or list of Awstag documents
+    /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
     pub fn replace_awstag(
         &self,
         awstag_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
-    /// - `body`: A Awstag or list of Awstag documents
+    /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
     pub fn update_awstag(
         &self,
         awstag_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/awsusers`.
     ///
     /// Arguments:
-    /// - `body`: A Awsuser or list of Awsuser documents
+    /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
     pub fn create_awsusers(&self, body: crate::models::Awsuser) -> CreateAwsusers {
         CreateAwsusers {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
-    /// - `body`: A Awsuser or list of Awsuser documents
+    /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
     pub fn replace_awsuser(
         &self,
         awsuser_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
-    /// - `body`: A Awsuser or list of Awsuser documents
+    /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
     pub fn update_awsuser(
         &self,
         awsuser_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/azureaksclusters`.
     ///
     /// Arguments:
-    /// - `body`: A Azureakscluster or list of Azureakscluster documents
+    /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
     pub fn create_azureaksclusters(
         &self,
         body: crate::models::Azureakscluster,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
-    /// - `body`: A Azureakscluster or list of Azureakscluster documents
+    /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
     pub fn replace_azureakscluster(
         &self,
         azureakscluster_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
-    /// - `body`: A Azureakscluster or list of Azureakscluster documents
+    /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
     pub fn update_azureakscluster(
         &self,
         azureakscluster_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/azureresourcegroups`.
     ///
     /// Arguments:
-    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents
+    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
     pub fn create_azureresourcegroups(
         &self,
         body: crate::models::Azureresourcegroup,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
-    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents
+    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
     pub fn replace_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
-    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents
+    /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
     pub fn update_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/backupinstances`.
     ///
     /// Arguments:
-    /// - `body`: A Backupinstance or list of Backupinstance documents
+    /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
     pub fn create_backupinstances(
         &self,
         body: crate::models::Backupinstance,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
-    /// - `body`: A Backupinstance or list of Backupinstance documents
+    /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
     pub fn replace_backupinstance(
         &self,
         backupinstance_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
-    /// - `body`: A Backupinstance or list of Backupinstance documents
+    /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
     pub fn update_backupinstance(
         &self,
         backupinstance_id: impl Into<String>,

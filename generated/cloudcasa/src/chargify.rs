@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/chargify`.
     ///
     /// Arguments:
-    /// - `body`: A Chargify or list of Chargify documents
+    /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
     pub fn create_chargify(&self, body: crate::models::Chargify) -> CreateChargify {
         CreateChargify {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
-    /// - `body`: A Chargify or list of Chargify documents
+    /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
     pub fn replace_chargify(
         &self,
         chargify_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
-    /// - `body`: A Chargify or list of Chargify documents
+    /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
     pub fn update_chargify(
         &self,
         chargify_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/chargifywebhooks`.
     ///
     /// Arguments:
-    /// - `body`: A Chargifywebhook or list of Chargifywebhook documents
+    /// - `body`: A Chargifywebhook or list of Chargifywebhook documents  Sent as `application/json`.
     pub fn create_chargifywebhooks(
         &self,
         body: crate::models::Chargifywebhook,

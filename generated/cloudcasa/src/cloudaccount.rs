@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/cloudaccounts`.
     ///
     /// Arguments:
-    /// - `body`: A Cloudaccount or list of Cloudaccount documents
+    /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
     pub fn create_cloudaccounts(
         &self,
         body: crate::models::Cloudaccount,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
-    /// - `body`: A Cloudaccount or list of Cloudaccount documents
+    /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
     pub fn replace_cloudaccount(
         &self,
         cloudaccount_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
-    /// - `body`: A Cloudaccount or list of Cloudaccount documents
+    /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
     pub fn update_cloudaccount(
         &self,
         cloudaccount_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/cloudtasks`.
     ///
     /// Arguments:
-    /// - `body`: A Cloudtask or list of Cloudtask documents
+    /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
     pub fn create_cloudtasks(&self, body: crate::models::Cloudtask) -> CreateCloudtasks {
         CreateCloudtasks {
             client: self.clone(),
@@ -288,7 +288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
-    /// - `body`: A Cloudtask or list of Cloudtask documents
+    /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
     pub fn replace_cloudtask(
         &self,
         cloudtask_id: impl Into<String>,
@@ -357,7 +357,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
-    /// - `body`: A Cloudtask or list of Cloudtask documents
+    /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
     pub fn update_cloudtask(
         &self,
         cloudtask_id: impl Into<String>,

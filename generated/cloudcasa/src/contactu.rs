@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/contactus`.
     ///
     /// Arguments:
-    /// - `body`: A Contactu or list of Contactu documents
+    /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
     pub fn create_contactus(&self, body: crate::models::Contactu) -> CreateContactus {
         CreateContactus {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
-    /// - `body`: A Contactu or list of Contactu documents
+    /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
     pub fn replace_contactu(
         &self,
         contactu_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
-    /// - `body`: A Contactu or list of Contactu documents
+    /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
     pub fn update_contactu(
         &self,
         contactu_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/expiredloginsessions`.
     ///
     /// Arguments:
-    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents
+    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
     pub fn create_expiredloginsessions(
         &self,
         body: crate::models::Expiredloginsession,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
-    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents
+    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
     pub fn replace_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
-    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents
+    /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
     pub fn update_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/internalacls`.
     ///
     /// Arguments:
-    /// - `body`: A Internalacl or list of Internalacl documents
+    /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
     pub fn create_internalacls(
         &self,
         body: crate::models::Internalacl,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
-    /// - `body`: A Internalacl or list of Internalacl documents
+    /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
     pub fn replace_internalacl(
         &self,
         internalacl_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
-    /// - `body`: A Internalacl or list of Internalacl documents
+    /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
     pub fn update_internalacl(
         &self,
         internalacl_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/internalapikeys`.
     ///
     /// Arguments:
-    /// - `body`: A Internalapikey or list of Internalapikey documents
+    /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
     pub fn create_internalapikeys(
         &self,
         body: crate::models::Internalapikey,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
-    /// - `body`: A Internalapikey or list of Internalapikey documents
+    /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
     pub fn replace_internalapikey(
         &self,
         internalapikey_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
-    /// - `body`: A Internalapikey or list of Internalapikey documents
+    /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
     pub fn update_internalapikey(
         &self,
         internalapikey_id: impl Into<String>,

@@ -184,7 +184,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalorg_id` (`internalorgId`): the path parameter
-    /// - `body`: A Internalorg or list of Internalorg documents
+    /// - `body`: A Internalorg or list of Internalorg documents  Sent as `application/json`.
     pub fn replace_internalorg(
         &self,
         internalorg_id: impl Into<String>,
@@ -256,7 +256,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalorg_id` (`internalorgId`): the path parameter
-    /// - `body`: A Internalorg or list of Internalorg documents
+    /// - `body`: A Internalorg or list of Internalorg documents  Sent as `application/json`.
     pub fn update_internalorg(
         &self,
         internalorg_id: impl Into<String>,

@@ -187,7 +187,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
-    /// - `body`: A Internaluser or list of Internaluser documents
+    /// - `body`: A Internaluser or list of Internaluser documents  Sent as `application/json`.
     pub fn replace_internaluser(
         &self,
         internaluser_id: impl Into<String>,
@@ -259,7 +259,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
-    /// - `body`: A Internaluser or list of Internaluser documents
+    /// - `body`: A Internaluser or list of Internaluser documents  Sent as `application/json`.
     pub fn update_internaluser(
         &self,
         internaluser_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/jobs`.
     ///
     /// Arguments:
-    /// - `body`: A Job or list of Job documents
+    /// - `body`: A Job or list of Job documents  Sent as `application/json`.
     pub fn create_jobs(&self, body: crate::models::Job) -> CreateJobs {
         CreateJobs {
             client: self.clone(),
@@ -280,7 +280,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
-    /// - `body`: A Job or list of Job documents
+    /// - `body`: A Job or list of Job documents  Sent as `application/json`.
     pub fn replace_job(
         &self,
         job_id: impl Into<String>,
@@ -349,7 +349,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
-    /// - `body`: A Job or list of Job documents
+    /// - `body`: A Job or list of Job documents  Sent as `application/json`.
     pub fn update_job(
         &self,
         job_id: impl Into<String>,

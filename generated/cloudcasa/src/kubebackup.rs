@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubebackups`.
     ///
     /// Arguments:
-    /// - `body`: A Kubebackup or list of Kubebackup documents
+    /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
     pub fn create_kubebackups(
         &self,
         body: crate::models::Kubebackup,
@@ -294,7 +294,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
-    /// - `body`: A Kubebackup or list of Kubebackup documents
+    /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
     pub fn replace_kubebackup(
         &self,
         kubebackup_id: impl Into<String>,
@@ -363,7 +363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
-    /// - `body`: A Kubebackup or list of Kubebackup documents
+    /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
     pub fn update_kubebackup(
         &self,
         kubebackup_id: impl Into<String>,

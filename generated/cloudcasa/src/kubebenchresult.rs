@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubebenchresults`.
     ///
     /// Arguments:
-    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents
+    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
     pub fn create_kubebenchresults(
         &self,
         body: crate::models::Kubebenchresult,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
-    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents
+    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
     pub fn replace_kubebenchresult(
         &self,
         kubebenchresult_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
-    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents
+    /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
     pub fn update_kubebenchresult(
         &self,
         kubebenchresult_id: impl Into<String>,

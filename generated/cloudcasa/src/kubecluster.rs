@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubeclusters`.
     ///
     /// Arguments:
-    /// - `body`: A Kubecluster or list of Kubecluster documents
+    /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
     pub fn create_kubeclusters(
         &self,
         body: crate::models::Kubecluster,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
-    /// - `body`: A Kubecluster or list of Kubecluster documents
+    /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
     pub fn replace_kubecluster(
         &self,
         kubecluster_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
-    /// - `body`: A Kubecluster or list of Kubecluster documents
+    /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
     pub fn update_kubecluster(
         &self,
         kubecluster_id: impl Into<String>,

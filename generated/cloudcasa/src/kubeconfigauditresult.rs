@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubeconfigauditresults`.
     ///
     /// Arguments:
-    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents
+    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
     pub fn create_kubeconfigauditresults(
         &self,
         body: crate::models::Kubeconfigauditresult,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
-    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents
+    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
     pub fn replace_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
-    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents
+    /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
     pub fn update_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubehooks`.
     ///
     /// Arguments:
-    /// - `body`: A Kubehook or list of Kubehook documents
+    /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
     pub fn create_kubehooks(&self, body: crate::models::Kubehook) -> CreateKubehooks {
         CreateKubehooks {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
-    /// - `body`: A Kubehook or list of Kubehook documents
+    /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
     pub fn replace_kubehook(
         &self,
         kubehook_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
-    /// - `body`: A Kubehook or list of Kubehook documents
+    /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
     pub fn update_kubehook(
         &self,
         kubehook_id: impl Into<String>,

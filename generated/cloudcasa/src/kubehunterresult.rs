@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubehunterresults`.
     ///
     /// Arguments:
-    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents
+    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
     pub fn create_kubehunterresults(
         &self,
         body: crate::models::Kubehunterresult,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
-    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents
+    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
     pub fn replace_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
-    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents
+    /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
     pub fn update_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,

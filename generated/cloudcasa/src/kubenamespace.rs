@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubenamespaces`.
     ///
     /// Arguments:
-    /// - `body`: A Kubenamespace or list of Kubenamespace documents
+    /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
     pub fn create_kubenamespaces(
         &self,
         body: crate::models::Kubenamespace,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    /// - `body`: A Kubenamespace or list of Kubenamespace documents
+    /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
     pub fn replace_kubenamespace(
         &self,
         kubenamespace_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    /// - `body`: A Kubenamespace or list of Kubenamespace documents
+    /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
     pub fn update_kubenamespace(
         &self,
         kubenamespace_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubeoffloads`.
     ///
     /// Arguments:
-    /// - `body`: A Kubeoffload or list of Kubeoffload documents
+    /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
     pub fn create_kubeoffloads(
         &self,
         body: crate::models::Kubeoffload,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
-    /// - `body`: A Kubeoffload or list of Kubeoffload documents
+    /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
     pub fn replace_kubeoffload(
         &self,
         kubeoffload_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
-    /// - `body`: A Kubeoffload or list of Kubeoffload documents
+    /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
     pub fn update_kubeoffload(
         &self,
         kubeoffload_id: impl Into<String>,

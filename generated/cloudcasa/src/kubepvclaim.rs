@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubepvclaims`.
     ///
     /// Arguments:
-    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents
+    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
     pub fn create_kubepvclaims(
         &self,
         body: crate::models::Kubepvclaim,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
-    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents
+    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
     pub fn replace_kubepvclaim(
         &self,
         kubepvclaim_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
-    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents
+    /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
     pub fn update_kubepvclaim(
         &self,
         kubepvclaim_id: impl Into<String>,

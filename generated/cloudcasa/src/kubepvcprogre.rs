@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubepvcprogress`.
     ///
     /// Arguments:
-    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents
+    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
     pub fn create_kubepvcprogress(
         &self,
         body: crate::models::Kubepvcprogre,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents
+    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
     pub fn replace_kubepvcprogre(
         &self,
         kubepvcprogre_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents
+    /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
     pub fn update_kubepvcprogre(
         &self,
         kubepvcprogre_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kuberestores`.
     ///
     /// Arguments:
-    /// - `body`: A Kuberestore or list of Kuberestore documents
+    /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
     pub fn create_kuberestores(
         &self,
         body: crate::models::Kuberestore,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
-    /// - `body`: A Kuberestore or list of Kuberestore documents
+    /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
     pub fn replace_kuberestore(
         &self,
         kuberestore_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
-    /// - `body`: A Kuberestore or list of Kuberestore documents
+    /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
     pub fn update_kuberestore(
         &self,
         kuberestore_id: impl Into<String>,

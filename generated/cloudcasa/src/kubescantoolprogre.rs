@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubescantoolprogress`.
     ///
     /// Arguments:
-    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents
+    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
     pub fn create_kubescantoolprogress(
         &self,
         body: crate::models::Kubescantoolprogre,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
-    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents
+    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
     pub fn replace_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
-    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents
+    /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
     pub fn update_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,

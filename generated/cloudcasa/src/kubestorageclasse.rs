@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/kubestorageclasses`.
     ///
     /// Arguments:
-    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents
+    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
     pub fn create_kubestorageclasses(
         &self,
         body: crate::models::Kubestorageclasse,
@@ -303,7 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
-    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents
+    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
     pub fn replace_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,
@@ -375,7 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
-    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents
+    /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
     pub fn update_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,

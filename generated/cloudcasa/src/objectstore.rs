@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/objectstores`.
     ///
     /// Arguments:
-    /// - `body`: A Objectstore or list of Objectstore documents
+    /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
     pub fn create_objectstores(
         &self,
         body: crate::models::Objectstore,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
-    /// - `body`: A Objectstore or list of Objectstore documents
+    /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
     pub fn replace_objectstore(
         &self,
         objectstore_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
-    /// - `body`: A Objectstore or list of Objectstore documents
+    /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
     pub fn update_objectstore(
         &self,
         objectstore_id: impl Into<String>,

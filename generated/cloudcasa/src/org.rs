@@ -176,7 +176,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
-    /// - `body`: A Org or list of Org documents
+    /// - `body`: A Org or list of Org documents  Sent as `application/json`.
     pub fn replace_org(
         &self,
         org_id: impl Into<String>,
@@ -245,7 +245,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
-    /// - `body`: A Org or list of Org documents
+    /// - `body`: A Org or list of Org documents  Sent as `application/json`.
     pub fn update_org(
         &self,
         org_id: impl Into<String>,

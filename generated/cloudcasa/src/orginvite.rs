@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/orginvites`.
     ///
     /// Arguments:
-    /// - `body`: A Orginvite or list of Orginvite documents
+    /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
     pub fn create_orginvites(&self, body: crate::models::Orginvite) -> CreateOrginvites {
         CreateOrginvites {
             client: self.clone(),
@@ -288,7 +288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
-    /// - `body`: A Orginvite or list of Orginvite documents
+    /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
     pub fn replace_orginvite(
         &self,
         orginvite_id: impl Into<String>,
@@ -357,7 +357,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
-    /// - `body`: A Orginvite or list of Orginvite documents
+    /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
     pub fn update_orginvite(
         &self,
         orginvite_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/rbac/permissions`.
     ///
     /// Arguments:
-    /// - `body`: A Permission or list of Permission documents
+    /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
     pub fn create_rbac_permissions(
         &self,
         body: crate::models::Permission,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
-    /// - `body`: A Permission or list of Permission documents
+    /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
     pub fn replace_permission(
         &self,
         permission_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
-    /// - `body`: A Permission or list of Permission documents
+    /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
     pub fn update_permission(
         &self,
         permission_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/policies`.
     ///
     /// Arguments:
-    /// - `body`: A policy or list of policy documents
+    /// - `body`: A policy or list of policy documents  Sent as `application/json`.
     pub fn create_policies(&self, body: crate::models::Policy) -> CreatePolicies {
         CreatePolicies {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
-    /// - `body`: A policy or list of policy documents
+    /// - `body`: A policy or list of policy documents  Sent as `application/json`.
     pub fn replace_policy(
         &self,
         policy_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
-    /// - `body`: A policy or list of policy documents
+    /// - `body`: A policy or list of policy documents  Sent as `application/json`.
     pub fn update_policy(
         &self,
         policy_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/roles`.
     ///
     /// Arguments:
-    /// - `body`: A Role or list of Role documents
+    /// - `body`: A Role or list of Role documents  Sent as `application/json`.
     pub fn create_roles(&self, body: crate::models::Role) -> CreateRoles {
         CreateRoles {
             client: self.clone(),
@@ -280,7 +280,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
-    /// - `body`: A Role or list of Role documents
+    /// - `body`: A Role or list of Role documents  Sent as `application/json`.
     pub fn replace_role(
         &self,
         role_id: impl Into<String>,
@@ -349,7 +349,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
-    /// - `body`: A Role or list of Role documents
+    /// - `body`: A Role or list of Role documents  Sent as `application/json`.
     pub fn update_role(
         &self,
         role_id: impl Into<String>,

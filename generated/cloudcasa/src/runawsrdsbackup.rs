@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/runawsrdsbackup`.
     ///
     /// Arguments:
-    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents
+    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
     pub fn create_runawsrdsbackup(
         &self,
         body: crate::models::Runawsrdsbackup,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
-    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents
+    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
     pub fn replace_runawsrdsbackup(
         &self,
         runawsrdsbackup_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
-    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents
+    /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
     pub fn update_runawsrdsbackup(
         &self,
         runawsrdsbackup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/runawsrdscopy`.
     ///
     /// Arguments:
-    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents
+    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
     pub fn create_runawsrdscopy(
         &self,
         body: crate::models::Runawsrdscopy,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
-    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents
+    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
     pub fn replace_runawsrdscopy(
         &self,
         runawsrdscopy_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
-    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents
+    /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
     pub fn update_runawsrdscopy(
         &self,
         runawsrdscopy_id: impl Into<String>,

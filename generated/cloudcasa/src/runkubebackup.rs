@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/runkubebackup`.
     ///
     /// Arguments:
-    /// - `body`: A Runkubebackup or list of Runkubebackup documents
+    /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
     pub fn create_runkubebackup(
         &self,
         body: crate::models::Runkubebackup,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    /// - `body`: A Runkubebackup or list of Runkubebackup documents
+    /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
     pub fn replace_runkubebackup(
         &self,
         runkubebackup_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    /// - `body`: A Runkubebackup or list of Runkubebackup documents
+    /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
     pub fn update_runkubebackup(
         &self,
         runkubebackup_id: impl Into<String>,

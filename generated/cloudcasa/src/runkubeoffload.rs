@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/runkubeoffload`.
     ///
     /// Arguments:
-    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents
+    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
     pub fn create_runkubeoffload(
         &self,
         body: crate::models::Runkubeoffload,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
-    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents
+    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
     pub fn replace_runkubeoffload(
         &self,
         runkubeoffload_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
-    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents
+    /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
     pub fn update_runkubeoffload(
         &self,
         runkubeoffload_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/runsecurityscan`.
     ///
     /// Arguments:
-    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents
+    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
     pub fn create_runsecurityscan(
         &self,
         body: crate::models::Runsecurityscan,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
-    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents
+    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
     pub fn replace_runsecurityscan(
         &self,
         runsecurityscan_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
-    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents
+    /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
     pub fn update_runsecurityscan(
         &self,
         runsecurityscan_id: impl Into<String>,

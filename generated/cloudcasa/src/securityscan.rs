@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/securityscans`.
     ///
     /// Arguments:
-    /// - `body`: A Securityscan or list of Securityscan documents
+    /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
     pub fn create_securityscans(
         &self,
         body: crate::models::Securityscan,
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    /// - `body`: A Securityscan or list of Securityscan documents
+    /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
     pub fn replace_securityscan(
         &self,
         securityscan_id: impl Into<String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    /// - `body`: A Securityscan or list of Securityscan documents
+    /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
     pub fn update_securityscan(
         &self,
         securityscan_id: impl Into<String>,

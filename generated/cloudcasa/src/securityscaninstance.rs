@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/securityscaninstances`.
     ///
     /// Arguments:
-    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents
+    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
     pub fn create_securityscaninstances(
         &self,
         body: crate::models::Securityscaninstance,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
-    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents
+    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
     pub fn replace_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
-    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents
+    /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
     pub fn update_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/systemalerts`.
     ///
     /// Arguments:
-    /// - `body`: A Systemalert or list of Systemalert documents
+    /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
     pub fn create_systemalerts(
         &self,
         body: crate::models::Systemalert,
@@ -297,7 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
-    /// - `body`: A Systemalert or list of Systemalert documents
+    /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
     pub fn replace_systemalert(
         &self,
         systemalert_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
-    /// - `body`: A Systemalert or list of Systemalert documents
+    /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
     pub fn update_systemalert(
         &self,
         systemalert_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/tawkio`.
     ///
     /// Arguments:
-    /// - `body`: A Tawkio or list of Tawkio documents
+    /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
     pub fn create_tawkio(&self, body: crate::models::Tawkio) -> CreateTawkio {
         CreateTawkio {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
-    /// - `body`: A Tawkio or list of Tawkio documents
+    /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
     pub fn replace_tawkio(
         &self,
         tawkio_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
-    /// - `body`: A Tawkio or list of Tawkio documents
+    /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
     pub fn update_tawkio(
         &self,
         tawkio_id: impl Into<String>,

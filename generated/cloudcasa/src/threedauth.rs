@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/threedauth`.
     ///
     /// Arguments:
-    /// - `body`: A Threedauth or list of Threedauth documents
+    /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
     pub fn create_threedauth(
         &self,
         body: crate::models::Threedauth,
@@ -294,7 +294,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
-    /// - `body`: A Threedauth or list of Threedauth documents
+    /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
     pub fn replace_threedauth(
         &self,
         threedauth_id: impl Into<String>,
@@ -363,7 +363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
-    /// - `body`: A Threedauth or list of Threedauth documents
+    /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
     pub fn update_threedauth(
         &self,
         threedauth_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/updatechargifyusage`.
     ///
     /// Arguments:
-    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents
+    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
     pub fn create_updatechargifyusage(
         &self,
         body: crate::models::Updatechargifyusage,
@@ -312,7 +312,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
-    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents
+    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
     pub fn replace_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,
@@ -384,7 +384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
-    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents
+    /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
     pub fn update_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,

@@ -176,7 +176,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
-    /// - `body`: A User or list of User documents
+    /// - `body`: A User or list of User documents  Sent as `application/json`.
     pub fn replace_user(
         &self,
         user_id: impl Into<String>,
@@ -245,7 +245,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
-    /// - `body`: A User or list of User documents
+    /// - `body`: A User or list of User documents  Sent as `application/json`.
     pub fn update_user(
         &self,
         user_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/usergroups`.
     ///
     /// Arguments:
-    /// - `body`: A Usergroup or list of Usergroup documents
+    /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
     pub fn create_usergroups(&self, body: crate::models::Usergroup) -> CreateUsergroups {
         CreateUsergroups {
             client: self.clone(),
@@ -288,7 +288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
-    /// - `body`: A Usergroup or list of Usergroup documents
+    /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
     pub fn replace_usergroup(
         &self,
         usergroup_id: impl Into<String>,
@@ -357,7 +357,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn update_user_group_acl(
         &self,
         usergroup_id: impl Into<String>,
@@ -424,7 +424,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
-    /// - `body`: A Usergroup or list of Usergroup documents
+    /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
     pub fn update_usergroup(
         &self,
         usergroup_id: impl Into<String>,

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/userorgs`.
     ///
     /// Arguments:
-    /// - `body`: A Userorg or list of Userorg documents
+    /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
     pub fn create_userorgs(&self, body: crate::models::Userorg) -> CreateUserorgs {
         CreateUserorgs {
             client: self.clone(),
@@ -285,7 +285,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
-    /// - `body`: A Userorg or list of Userorg documents
+    /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
     pub fn replace_userorg(
         &self,
         userorg_id: impl Into<String>,
@@ -354,7 +354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
-    /// - `body`: A Userorg or list of Userorg documents
+    /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
     pub fn update_userorg(
         &self,
         userorg_id: impl Into<String>,

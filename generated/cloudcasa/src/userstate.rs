@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/userstates`.
     ///
     /// Arguments:
-    /// - `body`: A Userstate or list of Userstate documents
+    /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
     pub fn create_userstates(&self, body: crate::models::Userstate) -> CreateUserstates {
         CreateUserstates {
             client: self.clone(),
@@ -288,7 +288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
-    /// - `body`: A Userstate or list of Userstate documents
+    /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
     pub fn replace_userstate(
         &self,
         userstate_id: impl Into<String>,
@@ -357,7 +357,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
-    /// - `body`: A Userstate or list of Userstate documents
+    /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
     pub fn update_userstate(
         &self,
         userstate_id: impl Into<String>,

@@ -24,7 +24,7 @@ pub struct V1ApiKeysCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ApiKeysCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1ApiKeysCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/apiKeys");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -133,7 +133,7 @@ pub struct V1ApiKeysUidActiveState {
     timeout: Option<std::time::Duration>,
 }
 impl V1ApiKeysUidActiveState {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
         self
@@ -146,8 +146,8 @@ impl V1ApiKeysUidActiveState {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/apiKeys/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -281,7 +281,7 @@ pub struct V1ApiKeysUidState {
     timeout: Option<std::time::Duration>,
 }
 impl V1ApiKeysUidState {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
         self
@@ -294,8 +294,8 @@ impl V1ApiKeysUidState {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}/state")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -335,7 +335,7 @@ pub struct V1ApiKeysUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ApiKeysUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyUpdate) -> Self {
         self.body = Some(value);
         self
@@ -348,8 +348,8 @@ impl V1ApiKeysUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -26,7 +26,7 @@ pub struct V1AppDeploymentsClusterGroupCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppDeploymentsClusterGroupCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1AppDeploymentClusterGroupEntity,
@@ -44,8 +44,8 @@ impl V1AppDeploymentsClusterGroupCreate {
             rt::Method::POST,
             "/v1/appDeployments/clusterGroup",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -169,7 +169,7 @@ pub struct V1AppDeploymentsProfileTiersManifestsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppDeploymentsProfileTiersManifestsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -187,8 +187,8 @@ impl V1AppDeploymentsProfileTiersManifestsUidUpdate {
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -359,7 +359,7 @@ pub struct V1AppDeploymentsProfileTiersUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppDeploymentsProfileTiersUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -376,8 +376,8 @@ impl V1AppDeploymentsProfileTiersUidUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -636,7 +636,7 @@ pub struct V1AppDeploymentsUidProfileUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppDeploymentsUidProfileUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppDeploymentProfileEntity) -> Self {
         self.body = Some(value);
         self
@@ -652,8 +652,8 @@ impl V1AppDeploymentsUidProfileUpdate {
                 "/v1/appDeployments/{uid}/profile",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -750,7 +750,7 @@ pub struct V1AppDeploymentsVirtualClusterCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppDeploymentsVirtualClusterCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1AppDeploymentVirtualClusterEntity,
@@ -765,8 +765,8 @@ impl V1AppDeploymentsVirtualClusterCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appDeployments");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -24,7 +24,7 @@ pub struct V1AppProfilesCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1AppProfilesCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -131,7 +131,7 @@ pub struct V1AppProfilesUidClone {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidClone {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileCloneEntity) -> Self {
         self.body = Some(value);
         self
@@ -144,8 +144,8 @@ impl V1AppProfilesUidClone {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/clone")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -194,7 +194,7 @@ pub struct V1AppProfilesUidCloneValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidCloneValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1AppProfileCloneMetaInputEntity,
@@ -213,8 +213,8 @@ impl V1AppProfilesUidCloneValidate {
                 "/v1/appProfiles/{uid}/clone/validate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -354,7 +354,7 @@ pub struct V1AppProfilesUidMetadataUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidMetadataUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileMetaEntity) -> Self {
         self.body = Some(value);
         self
@@ -370,8 +370,8 @@ impl V1AppProfilesUidMetadataUpdate {
                 "/v1/appProfiles/{uid}/metadata",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -414,7 +414,7 @@ pub struct V1AppProfilesUidTiersCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidTiersCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierEntity) -> Self {
         self.body = Some(value);
         self
@@ -427,8 +427,8 @@ impl V1AppProfilesUidTiersCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/tiers")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -531,7 +531,7 @@ pub struct V1AppProfilesUidTiersPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidTiersPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierPatchEntity) -> Self {
         self.body = Some(value);
         self
@@ -544,8 +544,8 @@ impl V1AppProfilesUidTiersPatch {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/appProfiles/{uid}/tiers")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -714,7 +714,7 @@ pub struct V1AppProfilesUidTiersUidManifestsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidTiersUidManifestsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -731,8 +731,8 @@ impl V1AppProfilesUidTiersUidManifestsCreate {
             )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -977,7 +977,7 @@ pub struct V1AppProfilesUidTiersUidManifestsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidTiersUidManifestsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -995,8 +995,8 @@ impl V1AppProfilesUidTiersUidManifestsUidUpdate {
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1105,7 +1105,7 @@ pub struct V1AppProfilesUidTiersUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidTiersUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -1122,8 +1122,8 @@ impl V1AppProfilesUidTiersUidUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1166,7 +1166,7 @@ pub struct V1AppProfilesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AppProfilesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);
         self
@@ -1179,8 +1179,8 @@ impl V1AppProfilesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

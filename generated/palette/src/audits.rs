@@ -312,7 +312,7 @@ pub struct V1AuditsUidMsgUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AuditsUidMsgUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuditMsgUpdate) -> Self {
         self.body = Some(value);
         self
@@ -325,8 +325,8 @@ impl V1AuditsUidMsgUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/audits/{uid}/userMsg")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

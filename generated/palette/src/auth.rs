@@ -129,7 +129,7 @@ impl crate::Client {
     /// Sends `POST /v1/auth/authenticate`.
     ///
     /// Arguments:
-    /// - `body`: Describes the credential details required for authentication
+    /// - `body`: Describes the credential details required for authentication  Sent as `application/json`.
     pub fn authenticate(&self, body: crate::models::V1AuthLogin) -> V1Authenticate {
         V1Authenticate {
             client: self.clone(),
@@ -193,7 +193,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the user to be used for authentication of user
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn password_activate(
         &self,
         password_token: impl Into<String>,
@@ -249,7 +249,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the user to be used for authentication of user
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn password_reset(
         &self,
         password_token: impl Into<String>,
@@ -304,7 +304,7 @@ impl crate::Client {
     /// Sends `POST /v1/auth/user/password/reset`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn password_reset_request(
         &self,
         body: crate::models::V1PasswordResetRequestBody,
@@ -671,6 +671,152 @@ impl V1OidcLogout {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/org/{org}/oidc/logout")
             .path_param("org", self.org)
             .query_opt("state", self.state.as_ref());
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
+    /// Identity provider callback url for the SMAL authentication
+    ///
+    /// Returns the Authorization token for the palette. This is called by the SAML based IDP as a callback url after IDP authenticates the user with its server.
+    ///
+    /// Sends `POST /v1/auth/org/{org}/saml/callback`.
+    ///
+    /// Arguments:
+    /// - `org` (`org`): Organization name
+    pub fn v1_saml_callback(&self, org: impl Into<String>) -> V1SamlCallback {
+        V1SamlCallback {
+            client: self.clone(),
+            org: org.into(),
+            auth_token: None,
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_saml_callback`](crate::Client::v1_saml_callback): `POST /v1/auth/org/{org}/saml/callback`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1SamlCallback {
+    client: crate::Client,
+    org: String,
+    auth_token: Option<String>,
+    body: Option<crate::models::V1SamlCallbackForm>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1SamlCallback {
+    /// Deprecated.
+    ///
+    /// Sets the query parameter `authToken`.
+    pub fn auth_token(mut self, value: impl Into<String>) -> Self {
+        self.auth_token = Some(value.into());
+        self
+    }
+    /// Sent as `application/x-www-form-urlencoded`.
+    pub fn body(mut self, value: crate::models::V1SamlCallbackForm) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/v1/auth/org/{org}/saml/callback",
+            )
+            .path_param("org", self.org)
+            .query_opt("authToken", self.auth_token.as_ref());
+        let request = match self.body {
+            Some(body) => request.form_body(&body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::V1UserToken>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1UserToken,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
+    /// Identity provider logout url for the SMAL
+    ///
+    /// Returns No Content. Works as a callback url after the IDP logout from their server.
+    ///
+    /// Sends `POST /v1/auth/org/{org}/saml/logout`.
+    ///
+    /// Arguments:
+    /// - `org` (`org`): Organization name
+    pub fn v1_saml_logout(&self, org: impl Into<String>) -> V1SamlLogout {
+        V1SamlLogout {
+            client: self.clone(),
+            org: org.into(),
+            auth_token: None,
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_saml_logout`](crate::Client::v1_saml_logout): `POST /v1/auth/org/{org}/saml/logout`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1SamlLogout {
+    client: crate::Client,
+    org: String,
+    auth_token: Option<String>,
+    body: Option<crate::models::V1SamlLogoutForm>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1SamlLogout {
+    /// Deprecated.
+    ///
+    /// Sets the query parameter `authToken`.
+    pub fn auth_token(mut self, value: impl Into<String>) -> Self {
+        self.auth_token = Some(value.into());
+        self
+    }
+    /// Sent as `application/x-www-form-urlencoded`.
+    pub fn body(mut self, value: crate::models::V1SamlLogoutForm) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/v1/auth/org/{org}/saml/logout",
+            )
+            .path_param("org", self.org)
+            .query_opt("authToken", self.auth_token.as_ref());
+        let request = match self.body {
+            Some(body) => request.form_body(&body),
+            None => request,
+        };
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

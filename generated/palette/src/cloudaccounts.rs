@@ -10,7 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn accounts_geolocation_patch(
         &self,
         uid: impl Into<String>,
@@ -78,7 +78,9 @@ pub struct V1CloudAccountsAwsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsAwsCreate {
-    /// Sets the request body.
+    /// Request payload to validate AWS cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsAccount) -> Self {
         self.body = Some(value);
         self
@@ -90,8 +92,8 @@ impl V1CloudAccountsAwsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/aws");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -381,7 +383,7 @@ pub struct V1CloudAccountsAwsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsAwsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsAccount) -> Self {
         self.body = Some(value);
         self
@@ -394,8 +396,8 @@ impl V1CloudAccountsAwsUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/aws/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -430,7 +432,9 @@ pub struct V1CloudAccountsAzureCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsAzureCreate {
-    /// Sets the request body.
+    /// Request payload to validate Azure cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureAccount) -> Self {
         self.body = Some(value);
         self
@@ -442,8 +446,8 @@ impl V1CloudAccountsAzureCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/azure");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -728,7 +732,7 @@ pub struct V1CloudAccountsAzureUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsAzureUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureAccount) -> Self {
         self.body = Some(value);
         self
@@ -741,8 +745,8 @@ impl V1CloudAccountsAzureUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/azure/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -777,7 +781,9 @@ pub struct V1CloudAccountsCloudStackCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsCloudStackCreate {
-    /// Sets the request body.
+    /// Request payload to validate CloudStack cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackAccountInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -792,8 +798,8 @@ impl V1CloudAccountsCloudStackCreate {
             rt::Method::POST,
             "/v1/cloudaccounts/apache-cloudstack",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1084,7 +1090,7 @@ pub struct V1CloudAccountsCloudStackUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsCloudStackUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CloudStackAccountUpdateEntity,
@@ -1103,8 +1109,8 @@ impl V1CloudAccountsCloudStackUpdate {
                 "/v1/cloudaccounts/apache-cloudstack/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1147,7 +1153,9 @@ pub struct V1CloudAccountsCustomCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsCustomCreate {
-    /// Sets the request body.
+    /// Request payload to validate Custom cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -1163,8 +1171,8 @@ impl V1CloudAccountsCustomCreate {
                 "/v1/cloudaccounts/cloudTypes/{cloudType}",
             )
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1478,7 +1486,7 @@ pub struct V1CloudAccountsCustomUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsCustomUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -1495,8 +1503,8 @@ impl V1CloudAccountsCustomUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1531,7 +1539,9 @@ pub struct V1CloudAccountsGcpCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsGcpCreate {
-    /// Sets the request body.
+    /// Request payload to validate GCP cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -1543,8 +1553,8 @@ impl V1CloudAccountsGcpCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/gcp");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1826,7 +1836,9 @@ pub struct V1CloudAccountsGcpUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsGcpUpdate {
-    /// Sets the request body.
+    /// Request payload to validate GCP cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -1839,8 +1851,8 @@ impl V1CloudAccountsGcpUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/gcp/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1998,7 +2010,9 @@ pub struct V1CloudAccountsMaasCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsMaasCreate {
-    /// Sets the request body.
+    /// Request payload to validate Maas cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasAccount) -> Self {
         self.body = Some(value);
         self
@@ -2010,8 +2024,8 @@ impl V1CloudAccountsMaasCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/maas");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2274,7 +2288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn cloud_accounts_maas_patch(
         &self,
         uid: impl Into<String>,
@@ -2347,7 +2361,7 @@ pub struct V1CloudAccountsMaasUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsMaasUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasAccount) -> Self {
         self.body = Some(value);
         self
@@ -2360,8 +2374,8 @@ impl V1CloudAccountsMaasUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/maas/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2396,7 +2410,9 @@ pub struct V1CloudAccountsVsphereCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsVsphereCreate {
-    /// Sets the request body.
+    /// Request payload to validate VSphere cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereAccount) -> Self {
         self.body = Some(value);
         self
@@ -2408,8 +2424,8 @@ impl V1CloudAccountsVsphereCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/vsphere");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2697,7 +2713,9 @@ pub struct V1CloudAccountsVsphereUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudAccountsVsphereUpdate {
-    /// Sets the request body.
+    /// Request payload to validate VSphere cloud account
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereAccount) -> Self {
         self.body = Some(value);
         self
@@ -2713,8 +2731,8 @@ impl V1CloudAccountsVsphereUpdate {
                 "/v1/cloudaccounts/vsphere/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3165,6 +3183,96 @@ impl V1CloudstackAccountsUidProjects {
             .core()
             .send_json::<
                 crate::models::V1CloudStackProjects,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the cloudstack templates for a given account and zone
+    ///
+    /// Sends `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates`.
+    ///
+    /// Arguments:
+    /// - `uid` (`uid`): the path parameter
+    pub fn cloudstack_accounts_uid_templates(
+        &self,
+        uid: impl Into<String>,
+    ) -> V1CloudstackAccountsUidTemplates {
+        V1CloudstackAccountsUidTemplates {
+            client: self.clone(),
+            uid: uid.into(),
+            zone: None,
+            project_id: None,
+            template_ids: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::cloudstack_accounts_uid_templates`](crate::Client::cloudstack_accounts_uid_templates): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CloudstackAccountsUidTemplates {
+    client: crate::Client,
+    uid: String,
+    zone: Option<String>,
+    project_id: Option<String>,
+    template_ids: Option<Vec<String>>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CloudstackAccountsUidTemplates {
+    /// Zone for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `zone`.
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
+        self
+    }
+    /// Project ID for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `projectId`.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Template IDs for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `templateIds`.
+    pub fn template_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.template_ids = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates",
+            )
+            .path_param("uid", self.uid)
+            .query_opt("zone", self.zone.as_ref())
+            .query_opt("projectId", self.project_id.as_ref())
+            .query_opt(
+                "templateIds",
+                self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")),
+            );
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1CloudStackTemplates,
                 crate::models::V1Error,
             >(self.into_request())
             .await

@@ -155,7 +155,7 @@ pub struct V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1HybridEdgeNativeMachinePoolConfigUpdateEntity,
@@ -175,8 +175,8 @@ impl V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -219,7 +219,7 @@ pub struct V1AwsCloudConfigsUidHybridConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1AwsCloudConfigsUidHybridConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudHybridConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -235,8 +235,8 @@ impl V1AwsCloudConfigsUidHybridConfig {
                 "/v1/cloudconfigs/aws/{configUid}/clusterConfig/hybridConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -336,7 +336,7 @@ pub struct V1CloudConfigsAksMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAksMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -352,8 +352,8 @@ impl V1CloudConfigsAksMachinePoolCreate {
                 "/v1/cloudconfigs/aks/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -460,7 +460,7 @@ pub struct V1CloudConfigsAksMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAksMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -477,8 +477,8 @@ impl V1CloudConfigsAksMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -525,7 +525,7 @@ pub struct V1CloudConfigsAksPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAksPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
@@ -542,8 +542,8 @@ impl V1CloudConfigsAksPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -876,7 +876,7 @@ pub struct V1CloudConfigsAksPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAksPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
@@ -894,8 +894,8 @@ impl V1CloudConfigsAksPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -938,7 +938,7 @@ pub struct V1CloudConfigsAksUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAksUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1AzureCloudClusterConfigEntity,
@@ -957,8 +957,8 @@ impl V1CloudConfigsAksUidClusterConfig {
                 "/v1/cloudconfigs/aks/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1058,7 +1058,7 @@ pub struct V1CloudConfigsAwsMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAwsMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -1074,8 +1074,8 @@ impl V1CloudConfigsAwsMachinePoolCreate {
                 "/v1/cloudconfigs/aws/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1182,7 +1182,7 @@ pub struct V1CloudConfigsAwsMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAwsMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -1199,8 +1199,8 @@ impl V1CloudConfigsAwsMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1247,7 +1247,7 @@ pub struct V1CloudConfigsAwsPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAwsPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
@@ -1264,8 +1264,8 @@ impl V1CloudConfigsAwsPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1598,7 +1598,7 @@ pub struct V1CloudConfigsAwsPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAwsPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
@@ -1616,8 +1616,8 @@ impl V1CloudConfigsAwsPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1660,7 +1660,7 @@ pub struct V1CloudConfigsAwsUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAwsUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -1676,8 +1676,8 @@ impl V1CloudConfigsAwsUidClusterConfig {
                 "/v1/cloudconfigs/aws/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1777,7 +1777,7 @@ pub struct V1CloudConfigsAzureMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAzureMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -1793,8 +1793,8 @@ impl V1CloudConfigsAzureMachinePoolCreate {
                 "/v1/cloudconfigs/azure/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1901,7 +1901,7 @@ pub struct V1CloudConfigsAzureMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAzureMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -1918,8 +1918,8 @@ impl V1CloudConfigsAzureMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1966,7 +1966,7 @@ pub struct V1CloudConfigsAzurePoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAzurePoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
@@ -1983,8 +1983,8 @@ impl V1CloudConfigsAzurePoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2321,7 +2321,7 @@ pub struct V1CloudConfigsAzurePoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAzurePoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
@@ -2339,8 +2339,8 @@ impl V1CloudConfigsAzurePoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2383,7 +2383,7 @@ pub struct V1CloudConfigsAzureUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsAzureUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1AzureCloudClusterConfigEntity,
@@ -2402,8 +2402,8 @@ impl V1CloudConfigsAzureUidClusterConfig {
                 "/v1/cloudconfigs/azure/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2503,7 +2503,7 @@ pub struct V1CloudConfigsCloudStackMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCloudStackMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CloudStackMachinePoolConfigEntity,
@@ -2522,8 +2522,8 @@ impl V1CloudConfigsCloudStackMachinePoolCreate {
                 "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2630,7 +2630,7 @@ pub struct V1CloudConfigsCloudStackMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCloudStackMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CloudStackMachinePoolConfigEntity,
@@ -2650,8 +2650,8 @@ impl V1CloudConfigsCloudStackMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2698,7 +2698,7 @@ pub struct V1CloudConfigsCloudStackPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCloudStackPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
         self
@@ -2715,8 +2715,8 @@ impl V1CloudConfigsCloudStackPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2961,7 +2961,7 @@ pub struct V1CloudConfigsCloudStackPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCloudStackPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
         self
@@ -2979,8 +2979,8 @@ impl V1CloudConfigsCloudStackPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3023,7 +3023,7 @@ pub struct V1CloudConfigsCloudStackUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCloudStackUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CloudStackCloudClusterConfigEntity,
@@ -3042,8 +3042,8 @@ impl V1CloudConfigsCloudStackUidClusterConfig {
                 "/v1/cloudconfigs/apache-cloudstack/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3152,7 +3152,7 @@ pub struct V1CloudConfigsCustomMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCustomMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CustomMachinePoolConfigEntity,
@@ -3172,8 +3172,8 @@ impl V1CloudConfigsCustomMachinePoolCreate {
             )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3289,7 +3289,7 @@ pub struct V1CloudConfigsCustomMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCustomMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CustomMachinePoolConfigEntity,
@@ -3310,8 +3310,8 @@ impl V1CloudConfigsCustomMachinePoolUpdate {
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3362,7 +3362,7 @@ pub struct V1CloudConfigsCustomPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCustomPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
         self
@@ -3380,8 +3380,8 @@ impl V1CloudConfigsCustomPoolMachinesAdd {
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3733,7 +3733,7 @@ pub struct V1CloudConfigsCustomPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCustomPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
         self
@@ -3752,8 +3752,8 @@ impl V1CloudConfigsCustomPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3800,7 +3800,7 @@ pub struct V1CloudConfigsCustomUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsCustomUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1CustomCloudClusterConfigEntity,
@@ -3820,8 +3820,8 @@ impl V1CloudConfigsCustomUidClusterConfig {
             )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3921,7 +3921,7 @@ pub struct V1CloudConfigsEdgeNativeMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEdgeNativeMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1EdgeNativeMachinePoolConfigEntity,
@@ -3940,8 +3940,8 @@ impl V1CloudConfigsEdgeNativeMachinePoolCreate {
                 "/v1/cloudconfigs/edge-native/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4048,7 +4048,7 @@ pub struct V1CloudConfigsEdgeNativeMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEdgeNativeMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1EdgeNativeMachinePoolConfigEntity,
@@ -4068,8 +4068,8 @@ impl V1CloudConfigsEdgeNativeMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4116,7 +4116,7 @@ pub struct V1CloudConfigsEdgeNativePoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEdgeNativePoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
         self
@@ -4133,8 +4133,8 @@ impl V1CloudConfigsEdgeNativePoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4379,7 +4379,7 @@ pub struct V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
         self
@@ -4397,8 +4397,8 @@ impl V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4441,7 +4441,7 @@ pub struct V1CloudConfigsEdgeNativeUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEdgeNativeUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1EdgeNativeCloudClusterConfigEntity,
@@ -4460,8 +4460,8 @@ impl V1CloudConfigsEdgeNativeUidClusterConfig {
                 "/v1/cloudconfigs/edge-native/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4561,7 +4561,7 @@ pub struct V1CloudConfigsEksMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -4577,8 +4577,8 @@ impl V1CloudConfigsEksMachinePoolCreate {
                 "/v1/cloudconfigs/eks/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4685,7 +4685,7 @@ pub struct V1CloudConfigsEksMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -4702,8 +4702,8 @@ impl V1CloudConfigsEksMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4750,7 +4750,7 @@ pub struct V1CloudConfigsEksPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
@@ -4767,8 +4767,8 @@ impl V1CloudConfigsEksPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5101,7 +5101,7 @@ pub struct V1CloudConfigsEksPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
@@ -5119,8 +5119,8 @@ impl V1CloudConfigsEksPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5163,7 +5163,7 @@ pub struct V1CloudConfigsEksUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -5179,8 +5179,8 @@ impl V1CloudConfigsEksUidClusterConfig {
                 "/v1/cloudconfigs/eks/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5223,7 +5223,7 @@ pub struct V1CloudConfigsEksUidFargateProfilesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsEksUidFargateProfilesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksFargateProfiles) -> Self {
         self.body = Some(value);
         self
@@ -5239,8 +5239,8 @@ impl V1CloudConfigsEksUidFargateProfilesUpdate {
                 "/v1/cloudconfigs/eks/{configUid}/fargateProfiles",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5340,7 +5340,7 @@ pub struct V1CloudConfigsGcpMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGcpMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -5356,8 +5356,8 @@ impl V1CloudConfigsGcpMachinePoolCreate {
                 "/v1/cloudconfigs/gcp/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5464,7 +5464,7 @@ pub struct V1CloudConfigsGcpMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGcpMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -5481,8 +5481,8 @@ impl V1CloudConfigsGcpMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5529,7 +5529,7 @@ pub struct V1CloudConfigsGcpPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGcpPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
@@ -5546,8 +5546,8 @@ impl V1CloudConfigsGcpPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5880,7 +5880,7 @@ pub struct V1CloudConfigsGcpPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGcpPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
@@ -5898,8 +5898,8 @@ impl V1CloudConfigsGcpPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5942,7 +5942,7 @@ pub struct V1CloudConfigsGcpUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGcpUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -5958,8 +5958,8 @@ impl V1CloudConfigsGcpUidClusterConfig {
                 "/v1/cloudconfigs/gcp/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6059,7 +6059,7 @@ pub struct V1CloudConfigsGenericMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGenericMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1GenericMachinePoolConfigEntity,
@@ -6078,8 +6078,8 @@ impl V1CloudConfigsGenericMachinePoolCreate {
                 "/v1/cloudconfigs/generic/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6186,7 +6186,7 @@ pub struct V1CloudConfigsGenericMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGenericMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1GenericMachinePoolConfigEntity,
@@ -6206,8 +6206,8 @@ impl V1CloudConfigsGenericMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6254,7 +6254,7 @@ pub struct V1CloudConfigsGenericPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGenericPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
         self
@@ -6271,8 +6271,8 @@ impl V1CloudConfigsGenericPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6605,7 +6605,7 @@ pub struct V1CloudConfigsGenericPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGenericPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
         self
@@ -6623,8 +6623,8 @@ impl V1CloudConfigsGenericPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6667,7 +6667,7 @@ pub struct V1CloudConfigsGenericUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGenericUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1GenericCloudClusterConfigEntity,
@@ -6686,8 +6686,8 @@ impl V1CloudConfigsGenericUidClusterConfig {
                 "/v1/cloudconfigs/generic/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6787,7 +6787,7 @@ pub struct V1CloudConfigsGkeMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGkeMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -6803,8 +6803,8 @@ impl V1CloudConfigsGkeMachinePoolCreate {
                 "/v1/cloudconfigs/gke/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6911,7 +6911,7 @@ pub struct V1CloudConfigsGkeMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGkeMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -6928,8 +6928,8 @@ impl V1CloudConfigsGkeMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6976,7 +6976,7 @@ pub struct V1CloudConfigsGkePoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGkePoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
@@ -6993,8 +6993,8 @@ impl V1CloudConfigsGkePoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7327,7 +7327,7 @@ pub struct V1CloudConfigsGkePoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGkePoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
@@ -7345,8 +7345,8 @@ impl V1CloudConfigsGkePoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7389,7 +7389,7 @@ pub struct V1CloudConfigsGkeUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsGkeUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -7405,8 +7405,8 @@ impl V1CloudConfigsGkeUidClusterConfig {
                 "/v1/cloudconfigs/gke/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7506,7 +7506,7 @@ pub struct V1CloudConfigsMaasMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMaasMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -7522,8 +7522,8 @@ impl V1CloudConfigsMaasMachinePoolCreate {
                 "/v1/cloudconfigs/maas/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7630,7 +7630,7 @@ pub struct V1CloudConfigsMaasMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMaasMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -7647,8 +7647,8 @@ impl V1CloudConfigsMaasMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7695,7 +7695,7 @@ pub struct V1CloudConfigsMaasPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMaasPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
         self
@@ -7712,8 +7712,8 @@ impl V1CloudConfigsMaasPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8046,7 +8046,7 @@ pub struct V1CloudConfigsMaasPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMaasPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
         self
@@ -8064,8 +8064,8 @@ impl V1CloudConfigsMaasPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8108,7 +8108,7 @@ pub struct V1CloudConfigsMaasUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMaasUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -8124,8 +8124,8 @@ impl V1CloudConfigsMaasUidClusterConfig {
                 "/v1/cloudconfigs/maas/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8180,7 +8180,7 @@ pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenanceStatus) -> Self {
         self.body = Some(value);
         self
@@ -8199,8 +8199,8 @@ impl V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid)
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8255,7 +8255,7 @@ pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenance) -> Self {
         self.body = Some(value);
         self
@@ -8274,8 +8274,8 @@ impl V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid)
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8353,7 +8353,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cloud config uid
-    /// - `body`: Machines health information containing the list of machine health states to update
+    /// - `body`: Machines health information containing the list of machine health states to update  Sent as `application/json`.
     pub fn cloud_configs_uid_machines_health_patch(
         &self,
         config_uid: impl Into<String>,
@@ -8486,7 +8486,7 @@ pub struct V1CloudConfigsVirtualMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VirtualMachinePoolConfigEntity,
@@ -8505,8 +8505,8 @@ impl V1CloudConfigsVirtualMachinePoolCreate {
                 "/v1/cloudconfigs/virtual/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8613,7 +8613,7 @@ pub struct V1CloudConfigsVirtualMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VirtualMachinePoolConfigEntity,
@@ -8633,8 +8633,8 @@ impl V1CloudConfigsVirtualMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8681,7 +8681,7 @@ pub struct V1CloudConfigsVirtualPoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualPoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
         self
@@ -8698,8 +8698,8 @@ impl V1CloudConfigsVirtualPoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9032,7 +9032,7 @@ pub struct V1CloudConfigsVirtualPoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualPoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
         self
@@ -9050,8 +9050,8 @@ impl V1CloudConfigsVirtualPoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9094,7 +9094,7 @@ pub struct V1CloudConfigsVirtualUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VirtualCloudClusterConfigEntity,
@@ -9113,8 +9113,8 @@ impl V1CloudConfigsVirtualUidClusterConfig {
                 "/v1/cloudconfigs/virtual/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9157,7 +9157,7 @@ pub struct V1CloudConfigsVirtualUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVirtualUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualClusterResize) -> Self {
         self.body = Some(value);
         self
@@ -9173,8 +9173,8 @@ impl V1CloudConfigsVirtualUidUpdate {
                 "/v1/cloudconfigs/virtual/{configUid}/resize",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9274,7 +9274,7 @@ pub struct V1CloudConfigsVsphereMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVsphereMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VsphereMachinePoolConfigEntity,
@@ -9293,8 +9293,8 @@ impl V1CloudConfigsVsphereMachinePoolCreate {
                 "/v1/cloudconfigs/vsphere/{configUid}/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9401,7 +9401,7 @@ pub struct V1CloudConfigsVsphereMachinePoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVsphereMachinePoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VsphereMachinePoolConfigEntity,
@@ -9421,8 +9421,8 @@ impl V1CloudConfigsVsphereMachinePoolUpdate {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9469,7 +9469,7 @@ pub struct V1CloudConfigsVspherePoolMachinesAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVspherePoolMachinesAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
         self
@@ -9486,8 +9486,8 @@ impl V1CloudConfigsVspherePoolMachinesAdd {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9820,7 +9820,7 @@ pub struct V1CloudConfigsVspherePoolMachinesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVspherePoolMachinesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
         self
@@ -9838,8 +9838,8 @@ impl V1CloudConfigsVspherePoolMachinesUidUpdate {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9882,7 +9882,7 @@ pub struct V1CloudConfigsVsphereUidClusterConfig {
     timeout: Option<std::time::Duration>,
 }
 impl V1CloudConfigsVsphereUidClusterConfig {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1VsphereCloudClusterConfigEntity,
@@ -9901,8 +9901,8 @@ impl V1CloudConfigsVsphereUidClusterConfig {
                 "/v1/cloudconfigs/vsphere/{configUid}/clusterConfig",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9945,7 +9945,7 @@ pub struct V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1HybridEdgeNativeMachinePoolConfigEntity,
@@ -9964,8 +9964,8 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
                 "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools",
             )
             .path_param("configUid", self.config_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/cost`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for AWS cloud cost
+    /// - `body`: Request payload for AWS cloud cost  Sent as `application/json`.
     pub fn aws_cloud_cost(
         &self,
         body: crate::models::V1AwsCloudCostSpec,
@@ -63,7 +63,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/account/secret/credentials`.
     ///
     /// Arguments:
-    /// - `body`: Retrieves the Aws secret credentials
+    /// - `body`: Retrieves the Aws secret credentials  Sent as `application/json`.
     pub fn v1_aws_account_secret_credentials(
         &self,
         body: crate::models::V1AwsSecretSpecInputEntity,
@@ -178,7 +178,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload to validate AWS cloud account
+    /// - `body`: Request payload to validate AWS cloud account  Sent as `application/json`.
     pub fn v1_aws_account_validate(
         &self,
         body: crate::models::V1AwsCloudAccount,
@@ -356,7 +356,9 @@ pub struct V1AwsCopyImageFromDefaultRegion {
     timeout: Option<std::time::Duration>,
 }
 impl V1AwsCopyImageFromDefaultRegion {
-    /// Sets the request body.
+    /// Request payload to copy the AWS image
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsFindImageRequest) -> Self {
         self.body = Some(value);
         self
@@ -372,8 +374,8 @@ impl V1AwsCopyImageFromDefaultRegion {
                 "/v1/clouds/aws/regions/{region}/copydefaultimages",
             )
             .path_param("region", self.region);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -421,7 +423,9 @@ pub struct V1AwsFindImage {
     timeout: Option<std::time::Duration>,
 }
 impl V1AwsFindImage {
-    /// Sets the request body.
+    /// Request payload to find the AWS image
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsFindImageRequest) -> Self {
         self.body = Some(value);
         self
@@ -437,8 +441,8 @@ impl V1AwsFindImage {
                 "/v1/clouds/aws/regions/{region}/images",
             )
             .path_param("region", self.region);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -468,7 +472,7 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): AWS region
     /// - `hrg_arn` (`hrgArn`): ARN of the Host Resource Group
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_aws_host_resource_group_capacity_validation(
         &self,
         region: impl Into<String>,
@@ -665,7 +669,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/policies`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for AWS Cloud Account
+    /// - `body`: Request payload for AWS Cloud Account  Sent as `application/json`.
     pub fn v1_aws_iam_policies(
         &self,
         body: crate::models::V1AwsCloudAccount,
@@ -1145,7 +1149,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/policyArns/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload to validate AWS policy ARN
+    /// - `body`: Request payload to validate AWS policy ARN  Sent as `application/json`.
     pub fn v1_aws_policy_arns_validate(
         &self,
         body: crate::models::V1AwsPolicyArnsSpec,
@@ -1204,7 +1208,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/properties/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for AWS properties validate spec
+    /// - `body`: Request payload for AWS properties validate spec  Sent as `application/json`.
     pub fn v1_aws_properties_validate(
         &self,
         body: crate::models::V1AwsPropertiesValidateSpec,
@@ -1304,7 +1308,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/s3/validate`.
     ///
     /// Arguments:
-    /// - `body`: AWS S3 bucket credentials
+    /// - `body`: AWS S3 bucket credentials  Sent as `application/json`.
     pub fn v1_aws_s3_validate(
         &self,
         body: crate::models::V1AwsS3BucketCredentials,
@@ -1724,7 +1728,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/azure/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for Azure cloud account
+    /// - `body`: Request payload for Azure cloud account  Sent as `application/json`.
     pub fn v1_azure_account_validate(
         &self,
         body: crate::models::V1AzureCloudAccount,
@@ -2815,7 +2819,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/apache-cloudstack/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for CloudStack cloud account with required domain field
+    /// - `body`: Request payload for CloudStack cloud account with required domain field  Sent as `application/json`.
     pub fn v1_cloud_stack_account_validate(
         &self,
         body: crate::models::V1CloudStackCloudAccount,
@@ -3307,6 +3311,97 @@ impl V1CloudStackProjectsGet {
     }
 }
 impl crate::Client {
+    /// Returns the CloudStack templates
+    ///
+    /// Sends `GET /v1/clouds/apache-cloudstack/templates`.
+    pub fn v1_cloud_stack_templates_get(&self) -> V1CloudStackTemplatesGet {
+        V1CloudStackTemplatesGet {
+            client: self.clone(),
+            cloud_account_uid: None,
+            zone: None,
+            project_id: None,
+            template_ids: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_cloud_stack_templates_get`](crate::Client::v1_cloud_stack_templates_get): `GET /v1/clouds/apache-cloudstack/templates`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CloudStackTemplatesGet {
+    client: crate::Client,
+    cloud_account_uid: Option<String>,
+    zone: Option<String>,
+    project_id: Option<String>,
+    template_ids: Option<Vec<String>>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CloudStackTemplatesGet {
+    /// Uid for the specific CloudStack cloud account
+    ///
+    /// Sets the query parameter `cloudAccountUid`.
+    pub fn cloud_account_uid(mut self, value: impl Into<String>) -> Self {
+        self.cloud_account_uid = Some(value.into());
+        self
+    }
+    /// Zone for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `zone`.
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
+        self
+    }
+    /// Project ID for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `projectId`.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Template IDs for which CloudStack templates are requested
+    ///
+    /// Sets the query parameter `templateIds`.
+    pub fn template_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.template_ids = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/clouds/apache-cloudstack/templates",
+            )
+            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
+            .query_opt("zone", self.zone.as_ref())
+            .query_opt("projectId", self.project_id.as_ref())
+            .query_opt(
+                "templateIds",
+                self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")),
+            );
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1CloudStackTemplates,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
     /// Returns the CloudStack Vpcs
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/vpcs`.
@@ -3574,7 +3669,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/aws/cloudwatch/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for cloud watch config
+    /// - `body`: Request payload for cloud watch config  Sent as `application/json`.
     pub fn v1_clouds_aws_cloud_watch_validate(
         &self,
         body: crate::models::V1CloudWatchConfig,
@@ -3727,6 +3822,66 @@ impl V1CustomCloudTypeBootstrapGet {
     }
 }
 impl crate::Client {
+    /// Update the custom cloud type bootstrap
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/bootstrap`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_bootstrap_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeBootstrapUpdate {
+        V1CustomCloudTypeBootstrapUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_bootstrap_update`](crate::Client::v1_custom_cloud_type_bootstrap_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/bootstrap`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeBootstrapUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeBootstrapUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
     /// Returns valid keys for the cloud account used for custom cloud type
     ///
     /// Sends `GET /v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys`.
@@ -3793,7 +3948,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
-    /// - `body`: Request payload for custom cloud meta entity
+    /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
     pub fn v1_custom_cloud_type_cloud_account_keys_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3950,6 +4105,66 @@ impl V1CustomCloudTypeCloudProviderGet {
     }
 }
 impl crate::Client {
+    /// Update the custom cloud type cloud provider
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/cloudProvider`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_cloud_provider_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeCloudProviderUpdate {
+        V1CustomCloudTypeCloudProviderUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_cloud_provider_update`](crate::Client::v1_custom_cloud_type_cloud_provider_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/cloudProvider`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeCloudProviderUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeCloudProviderUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
     /// Delete the custom cloud type cluster template
     ///
     /// Sends `DELETE /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
@@ -4056,6 +4271,66 @@ impl V1CustomCloudTypeClusterTemplateGet {
                 crate::models::V1Error,
             >(self.into_request())
             .await
+    }
+}
+impl crate::Client {
+    /// Update the custom cloud type cluster template
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_cluster_template_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeClusterTemplateUpdate {
+        V1CustomCloudTypeClusterTemplateUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_cluster_template_update`](crate::Client::v1_custom_cloud_type_cluster_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeClusterTemplateUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeClusterTemplateUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4277,6 +4552,126 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
     }
 }
 impl crate::Client {
+    /// Update the custom cloud type controlPlane pool template
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_control_plane_pool_template_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeControlPlanePoolTemplateUpdate {
+        V1CustomCloudTypeControlPlanePoolTemplateUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_control_plane_pool_template_update`](crate::Client::v1_custom_cloud_type_control_plane_pool_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeControlPlanePoolTemplateUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
+    /// Update the custom cloud type control plane
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/controlPlane`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_control_plane_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeControlPlaneUpdate {
+        V1CustomCloudTypeControlPlaneUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_control_plane_update`](crate::Client::v1_custom_cloud_type_control_plane_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/controlPlane`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeControlPlaneUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeControlPlaneUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
     /// Delete the custom cloud type core
     ///
     /// Sends `DELETE /v1/clouds/cloudTypes/{cloudType}/content/core`.
@@ -4386,6 +4781,66 @@ impl V1CustomCloudTypeCoreGet {
     }
 }
 impl crate::Client {
+    /// Update the custom cloud type core
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/core`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_core_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeCoreUpdate {
+        V1CustomCloudTypeCoreUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_core_update`](crate::Client::v1_custom_cloud_type_core_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/core`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeCoreUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeCoreUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/core",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
     /// Returns the custom cloud type logo
     ///
     /// Sends `GET /v1/clouds/cloudTypes/{cloudType}/logo`.
@@ -4429,9 +4884,71 @@ impl V1CustomCloudTypeLogoGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
+    /// Update the custom cloud type logo
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/logo`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_logo_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeLogoUpdate {
+        V1CustomCloudTypeLogoUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_logo_update`](crate::Client::v1_custom_cloud_type_logo_update): `PUT /v1/clouds/cloudTypes/{cloudType}/logo`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeLogoUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeLogoUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/logo",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4498,7 +5015,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
-    /// - `body`: Request payload for custom cloud meta entity
+    /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
     pub fn v1_custom_cloud_type_meta_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4566,7 +5083,9 @@ pub struct V1CustomCloudTypeRegister {
     timeout: Option<std::time::Duration>,
 }
 impl V1CustomCloudTypeRegister {
-    /// Sets the request body.
+    /// Request payload to register custom cloud type
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomCloudRequestEntity) -> Self {
         self.body = Some(value);
         self
@@ -4581,8 +5100,8 @@ impl V1CustomCloudTypeRegister {
             rt::Method::POST,
             "/v1/clouds/cloudTypes/register",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4712,6 +5231,66 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
     }
 }
 impl crate::Client {
+    /// Update the custom cloud type worker pool template
+    ///
+    /// Sends `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate`.
+    ///
+    /// Arguments:
+    /// - `cloud_type` (`cloudType`): Unique cloud type
+    pub fn v1_custom_cloud_type_worker_pool_template_update(
+        &self,
+        cloud_type: impl Into<String>,
+    ) -> V1CustomCloudTypeWorkerPoolTemplateUpdate {
+        V1CustomCloudTypeWorkerPoolTemplateUpdate {
+            client: self.clone(),
+            cloud_type: cloud_type.into(),
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::v1_custom_cloud_type_worker_pool_template_update`](crate::Client::v1_custom_cloud_type_worker_pool_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1CustomCloudTypeWorkerPoolTemplateUpdate {
+    client: crate::Client,
+    cloud_type: String,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
+            )
+            .path_param("cloudType", self.cloud_type);
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
     /// Deletes the custom cloud type
     ///
     /// Sends `DELETE /v1/clouds/cloudTypes/{cloudType}`.
@@ -4811,7 +5390,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/eks/properties/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for EKS properties validate spec
+    /// - `body`: Request payload for EKS properties validate spec  Sent as `application/json`.
     pub fn v1_eks_properties_validate(
         &self,
         body: crate::models::V1EksPropertiesValidateSpec,
@@ -4860,7 +5439,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/gcp/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Uid for the specific GCP cloud account
+    /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     pub fn v1_gcp_account_validate(
         &self,
         body: crate::models::V1GcpCloudAccountValidateEntity,
@@ -4971,7 +5550,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/gcp/azs/validate`.
     ///
     /// Arguments:
-    /// - `body`: Uid for the specific GCP cloud account
+    /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     pub fn v1_gcp_az_validate(
         &self,
         body: crate::models::V1AzValidateEntity,
@@ -5017,7 +5596,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/gcp/bucketname/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for GCP account name validate
+    /// - `body`: Request payload for GCP account name validate  Sent as `application/json`.
     pub fn v1_gcp_bucket_name_validate(
         &self,
         body: crate::models::V1GcpAccountNameValidateSpec,
@@ -5329,7 +5908,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project` (`project`): GCP project uid
-    /// - `body`: Uid for the specific GCP cloud account
+    /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     pub fn v1_gcp_project_validate(
         &self,
         project: impl Into<String>,
@@ -5436,7 +6015,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/gcp/properties/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for GCP properties validate spec
+    /// - `body`: Request payload for GCP properties validate spec  Sent as `application/json`.
     pub fn v1_gcp_properties_validate(
         &self,
         body: crate::models::V1GcpPropertiesValidateSpec,
@@ -5670,7 +6249,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/maas/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for Maas cloud account
+    /// - `body`: Request payload for Maas cloud account  Sent as `application/json`.
     pub fn v1_maas_account_validate(
         &self,
         body: crate::models::V1MaasCloudAccount,
@@ -5996,7 +6575,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/vsphere/account/validate`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for VSphere cloud account
+    /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
     pub fn v1_vsphere_account_validate(
         &self,
         body: crate::models::V1VsphereCloudAccount,
@@ -6170,7 +6749,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/vsphere/env`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for VSphere cloud account
+    /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
     pub fn v1_vsphere_env(
         &self,
         body: crate::models::V1VsphereCloudAccount,

@@ -24,7 +24,7 @@ pub struct V1ClusterTemplatesCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterTemplateEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1ClusterTemplatesCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterTemplates");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -293,7 +293,7 @@ pub struct V1ClusterTemplatesUidMetadataUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesUidMetadataUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
@@ -309,8 +309,8 @@ impl V1ClusterTemplatesUidMetadataUpdate {
                 "/v1/clusterTemplates/{uid}/metadata",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -353,7 +353,7 @@ pub struct V1ClusterTemplatesUidPoliciesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesUidPoliciesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplatePoliciesUpdateEntity,
@@ -372,8 +372,8 @@ impl V1ClusterTemplatesUidPoliciesUpdate {
                 "/v1/clusterTemplates/{uid}/policies",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -481,7 +481,7 @@ pub struct V1ClusterTemplatesUidProfilesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesUidProfilesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplateProfilesUpdateEntity,
@@ -500,8 +500,8 @@ impl V1ClusterTemplatesUidProfilesUpdate {
                 "/v1/clusterTemplates/{uid}/profiles",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -544,7 +544,7 @@ pub struct V1ClusterTemplatesUidProfilesVariablesPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesUidProfilesVariablesPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplateProfilesVariablesBatchEntity,
@@ -563,8 +563,8 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
                 "/v1/clusterTemplates/{uid}/profiles/variables",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -607,7 +607,7 @@ pub struct V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplateVariablesUpdateEntity,
@@ -626,8 +626,8 @@ impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
                 "/v1/clusterTemplates/spectroclusters/{clusterUid}/variables",
             )
             .path_param("clusterUid", self.cluster_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

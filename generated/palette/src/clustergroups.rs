@@ -24,7 +24,7 @@ pub struct V1ClusterGroupsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterGroupsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterGroupEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1ClusterGroupsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clustergroups");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -349,7 +349,7 @@ pub struct V1ClusterGroupsUidHostClusterUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterGroupsUidHostClusterUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterGroupHostClusterEntity,
@@ -368,8 +368,8 @@ impl V1ClusterGroupsUidHostClusterUpdate {
                 "/v1/clustergroups/{uid}/hostCluster",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -412,7 +412,7 @@ pub struct V1ClusterGroupsUidMetaUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterGroupsUidMetaUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
@@ -425,8 +425,8 @@ impl V1ClusterGroupsUidMetaUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/clustergroups/{uid}/meta")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -469,7 +469,7 @@ pub struct V1ClusterGroupsUidPacksResolvedValuesGet {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterGroupsUidPacksResolvedValuesGet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterProfilesParamReferenceEntity,
@@ -488,8 +488,8 @@ impl V1ClusterGroupsUidPacksResolvedValuesGet {
                 "/v1/clustergroups/{uid}/packs/resolvedValues",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -610,7 +610,7 @@ pub struct V1ClusterGroupsUidProfilesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterGroupsUidProfilesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
@@ -626,8 +626,8 @@ impl V1ClusterGroupsUidProfilesUpdate {
                 "/v1/clustergroups/{uid}/profiles",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

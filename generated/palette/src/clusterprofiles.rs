@@ -24,7 +24,7 @@ pub struct V1ClusterProfilesBulkDelete {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesBulkDelete {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BulkDeleteRequest) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1ClusterProfilesBulkDelete {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterprofiles/bulk");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -89,7 +89,7 @@ impl V1ClusterProfilesCreate {
         self.publish = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileEntity) -> Self {
         self.body = Some(value);
         self
@@ -102,8 +102,8 @@ impl V1ClusterProfilesCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles")
             .query_opt("publish", self.publish.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -316,7 +316,7 @@ impl V1ClusterProfilesImport {
         self.publish = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileImportEntity) -> Self {
         self.body = Some(value);
         self
@@ -329,8 +329,88 @@ impl V1ClusterProfilesImport {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import")
             .query_opt("publish", self.publish.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1Uid,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
+    /// Imports a cluster profile via file
+    ///
+    /// Sends `POST /v1/clusterprofiles/import/file`.
+    pub fn cluster_profiles_import_file(&self) -> V1ClusterProfilesImportFile {
+        V1ClusterProfilesImportFile {
+            client: self.clone(),
+            publish: None,
+            format: None,
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::cluster_profiles_import_file`](crate::Client::cluster_profiles_import_file): `POST /v1/clusterprofiles/import/file`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1ClusterProfilesImportFile {
+    client: crate::Client,
+    publish: Option<bool>,
+    format: Option<crate::models::V1ClusterProfilesImportFileFormat>,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1ClusterProfilesImportFile {
+    /// If true then cluster profile will be published post successful import
+    ///
+    /// Sets the query parameter `publish`.
+    pub fn publish(mut self, value: impl Into<bool>) -> Self {
+        self.publish = Some(value.into());
+        self
+    }
+    /// Cluster profile import file format \["yaml", "json"\]
+    ///
+    /// Sets the query parameter `format`.
+    pub fn format(
+        mut self,
+        value: impl Into<crate::models::V1ClusterProfilesImportFileFormat>,
+    ) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+    /// Sent as `multipart/form-data`; the document lists the parts `importFile` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/v1/clusterprofiles/import/file",
+            )
+            .query_opt("publish", self.publish.as_ref())
+            .query_opt("format", self.format.as_ref());
+        let request = match self.body {
+            Some(body) => request.multipart(body),
             None => request,
         };
         match self.timeout {
@@ -371,7 +451,7 @@ pub struct V1ClusterProfilesImportValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesImportValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileImportEntity) -> Self {
         self.body = Some(value);
         self
@@ -386,8 +466,8 @@ impl V1ClusterProfilesImportValidate {
             rt::Method::POST,
             "/v1/clusterprofiles/import/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -450,7 +530,7 @@ impl V1ClusterProfilesPacksRefUpdate {
         self.notify = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterProfileNotificationUpdateEntity,
@@ -470,8 +550,8 @@ impl V1ClusterProfilesPacksRefUpdate {
             )
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -566,7 +646,7 @@ pub struct V1ClusterProfilesUidClone {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidClone {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileCloneEntity) -> Self {
         self.body = Some(value);
         self
@@ -582,8 +662,8 @@ impl V1ClusterProfilesUidClone {
                 "/v1/clusterprofiles/{uid}/clone",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -634,7 +714,7 @@ pub struct V1ClusterProfilesUidCloneValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidCloneValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterProfileCloneMetaInputEntity,
@@ -653,8 +733,8 @@ impl V1ClusterProfilesUidCloneValidate {
                 "/v1/clusterprofiles/{uid}/clone/validate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -697,7 +777,7 @@ pub struct V1ClusterProfilesUidMetadataUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidMetadataUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProfileMetaEntity) -> Self {
         self.body = Some(value);
         self
@@ -713,8 +793,8 @@ impl V1ClusterProfilesUidMetadataUpdate {
                 "/v1/clusterprofiles/{uid}/metadata",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -766,7 +846,7 @@ impl V1ClusterProfilesUidPacksAdd {
         self.include_pack_meta = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -783,8 +863,8 @@ impl V1ClusterProfilesUidPacksAdd {
             )
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1101,7 +1181,7 @@ pub struct V1ClusterProfilesUidPacksNameManifestsAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidPacksNameManifestsAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1118,8 +1198,8 @@ impl V1ClusterProfilesUidPacksNameManifestsAdd {
             )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1302,7 +1382,7 @@ pub struct V1ClusterProfilesUidPacksNameManifestsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidPacksNameManifestsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1320,8 +1400,8 @@ impl V1ClusterProfilesUidPacksNameManifestsUidUpdate {
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name)
             .path_param("manifestUid", self.manifest_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1368,7 +1448,7 @@ pub struct V1ClusterProfilesUidPacksNameUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidPacksNameUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -1385,8 +1465,8 @@ impl V1ClusterProfilesUidPacksNameUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1429,7 +1509,7 @@ pub struct V1ClusterProfilesUidPacksResolvedValuesGet {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidPacksResolvedValuesGet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackParamsEntity) -> Self {
         self.body = Some(value);
         self
@@ -1445,8 +1525,8 @@ impl V1ClusterProfilesUidPacksResolvedValuesGet {
                 "/v1/clusterprofiles/{uid}/packs/resolvedValues",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1574,9 +1654,11 @@ impl V1ClusterProfilesUidSpcDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -1608,7 +1690,7 @@ pub struct V1ClusterProfilesUidValidatePacks {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidValidatePacks {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
         self
@@ -1624,8 +1706,8 @@ impl V1ClusterProfilesUidValidatePacks {
                 "/v1/clusterprofiles/{uid}/validate/packs",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1709,7 +1791,7 @@ impl V1ClusterProfilesUpdate {
         self.include_pack_annotations = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -1725,8 +1807,8 @@ impl V1ClusterProfilesUpdate {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref())
             .query_opt("resourceType", self.resource_type.as_ref())
             .query_opt("includePackAnnotations", self.include_pack_annotations.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1825,7 +1907,7 @@ pub struct V1ClusterProfilesValidatePacks {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesValidatePacks {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
         self
@@ -1840,8 +1922,8 @@ impl V1ClusterProfilesValidatePacks {
             rt::Method::POST,
             "/v1/clusterprofiles/validate/packs",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1968,9 +2050,11 @@ impl V1ClusterProfilesUidExport {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2030,9 +2114,11 @@ impl V1ClusterProfilesUidExportTerraform {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2126,7 +2212,7 @@ pub struct V1ClusterProfilesUidVariablesDelete {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidVariablesDelete {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VariableNames) -> Self {
         self.body = Some(value);
         self
@@ -2142,8 +2228,8 @@ impl V1ClusterProfilesUidVariablesDelete {
                 "/v1/clusterprofiles/{uid}/variables",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2243,7 +2329,7 @@ pub struct V1ClusterProfilesUidVariablesPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidVariablesPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Variables) -> Self {
         self.body = Some(value);
         self
@@ -2259,8 +2345,8 @@ impl V1ClusterProfilesUidVariablesPatch {
                 "/v1/clusterprofiles/{uid}/variables",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2303,7 +2389,7 @@ pub struct V1ClusterProfilesUidVariablesPut {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterProfilesUidVariablesPut {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Variables) -> Self {
         self.body = Some(value);
         self
@@ -2319,8 +2405,8 @@ impl V1ClusterProfilesUidVariablesPut {
                 "/v1/clusterprofiles/{uid}/variables",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -60,7 +60,7 @@ impl V1ClusterGroupUidHostClustersSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -79,8 +79,8 @@ impl V1ClusterGroupUidHostClustersSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -159,7 +159,7 @@ impl V1ClusterGroupUidVirtualClustersSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -178,8 +178,8 @@ impl V1ClusterGroupUidVirtualClustersSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -250,7 +250,7 @@ impl V1ClusterProfilesFilterSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfilesFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -265,8 +265,8 @@ impl V1ClusterProfilesFilterSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -442,7 +442,7 @@ impl V1ClusterTemplatesFilterSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplatesFilterSummarySpec,
@@ -463,8 +463,8 @@ impl V1ClusterTemplatesFilterSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -640,7 +640,7 @@ impl V1DashboardAppDeployments {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppDeploymentsFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -655,8 +655,8 @@ impl V1DashboardAppDeployments {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -727,7 +727,7 @@ impl V1DashboardAppProfiles {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfilesFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -742,8 +742,8 @@ impl V1DashboardAppProfiles {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -902,7 +902,7 @@ impl V1DashboardClustersSearchSummaryExport {
         self.format = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -918,8 +918,8 @@ impl V1DashboardClustersSearchSummaryExport {
                 "/v1/dashboard/spectroclusters/search/export",
             )
             .query_opt("format", self.format.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -928,9 +928,11 @@ impl V1DashboardClustersSearchSummaryExport {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -989,9 +991,11 @@ impl V1DashboardClustersSearchSummaryExportGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -1043,7 +1047,7 @@ impl V1DashboardEdgehostsSearch {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -1061,8 +1065,8 @@ impl V1DashboardEdgehostsSearch {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1231,7 +1235,7 @@ impl V1DashboardPcgsSearchSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -1246,8 +1250,8 @@ impl V1DashboardPcgsSearchSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1292,7 +1296,7 @@ pub struct V1DashboardSpectroClustersCostSummary {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersCostSummary {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterCloudCostSummarySpec,
@@ -1310,8 +1314,8 @@ impl V1DashboardSpectroClustersCostSummary {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/cost",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1529,7 +1533,7 @@ pub struct V1DashboardSpectroClustersUidWorkloads {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloads {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1545,8 +1549,8 @@ impl V1DashboardSpectroClustersUidWorkloads {
                 "/v1/dashboard/spectroclusters/{uid}/workloads",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1597,7 +1601,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1613,8 +1617,8 @@ impl V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/clusterrolebinding",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1668,7 +1672,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsCronJob {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsCronJob {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1684,8 +1688,8 @@ impl V1DashboardSpectroClustersUidWorkloadsCronJob {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/cronjob",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1736,7 +1740,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsDaemonSet {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsDaemonSet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1752,8 +1756,8 @@ impl V1DashboardSpectroClustersUidWorkloadsDaemonSet {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/daemonset",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1804,7 +1808,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsDeployment {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsDeployment {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1820,8 +1824,8 @@ impl V1DashboardSpectroClustersUidWorkloadsDeployment {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/deployment",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1875,7 +1879,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsJob {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsJob {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1891,8 +1895,8 @@ impl V1DashboardSpectroClustersUidWorkloadsJob {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/job",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1943,7 +1947,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsNamespace {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsNamespace {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -1959,8 +1963,8 @@ impl V1DashboardSpectroClustersUidWorkloadsNamespace {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/namespace",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2011,7 +2015,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsPod {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsPod {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2027,8 +2031,8 @@ impl V1DashboardSpectroClustersUidWorkloadsPod {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/pod",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2079,7 +2083,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsRoleBinding {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsRoleBinding {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2095,8 +2099,8 @@ impl V1DashboardSpectroClustersUidWorkloadsRoleBinding {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/rolebinding",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2150,7 +2154,7 @@ pub struct V1DashboardSpectroClustersUidWorkloadsStatefulSet {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardSpectroClustersUidWorkloadsStatefulSet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2166,8 +2170,8 @@ impl V1DashboardSpectroClustersUidWorkloadsStatefulSet {
                 "/v1/dashboard/spectroclusters/{uid}/workloads/statefulset",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2266,7 +2270,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2282,8 +2286,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/clusterrolebinding",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2337,7 +2341,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2353,8 +2357,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/cronjob",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2408,7 +2412,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2424,8 +2428,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/daemonset",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2479,7 +2483,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2495,8 +2499,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/deployment",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2550,7 +2554,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2566,8 +2570,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/job",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2621,7 +2625,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2637,8 +2641,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/namespace",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2692,7 +2696,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2708,8 +2712,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/pod",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2763,7 +2767,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2779,8 +2783,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/rolebinding",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2834,7 +2838,7 @@ pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     timeout: Option<std::time::Duration>,
 }
 impl V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
@@ -2850,8 +2854,8 @@ impl V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
                 "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/statefulset",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2897,7 +2901,7 @@ pub struct V1EdgeHostsMetadata {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostsMetadata {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostsMetadataFilter) -> Self {
         self.body = Some(value);
         self
@@ -2912,8 +2916,8 @@ impl V1EdgeHostsMetadata {
             rt::Method::POST,
             "/v1/dashboard/appliances/metadata",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2982,7 +2986,7 @@ impl V1ProjectsFilterSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectsFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -2997,8 +3001,8 @@ impl V1ProjectsFilterSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3127,7 +3131,7 @@ impl V1SpcPoliciesFilterSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPoliciesFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -3142,8 +3146,8 @@ impl V1SpcPoliciesFilterSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3390,7 +3394,7 @@ pub struct V1SpectroClustersMetadata {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersMetadata {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterMetadataSpec) -> Self {
         self.body = Some(value);
         self
@@ -3405,8 +3409,8 @@ impl V1SpectroClustersMetadata {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/metadata",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3508,7 +3512,7 @@ pub struct V1SpectroClustersMetadataSearch {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersMetadataSearch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -3523,8 +3527,8 @@ impl V1SpectroClustersMetadataSearch {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/metadata/search",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3622,7 +3626,7 @@ pub struct V1SpectroClustersResourcesConsumption {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersResourcesConsumption {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);
         self
@@ -3637,8 +3641,8 @@ impl V1SpectroClustersResourcesConsumption {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/resources/consumption",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3683,7 +3687,7 @@ pub struct V1SpectroClustersResourcesCostSummary {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersResourcesCostSummary {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceCostSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -3698,8 +3702,8 @@ impl V1SpectroClustersResourcesCostSummary {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/resources/cost",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3744,7 +3748,7 @@ pub struct V1SpectroClustersResourcesUsageSummary {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersResourcesUsageSummary {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceUsageSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -3759,8 +3763,8 @@ impl V1SpectroClustersResourcesUsageSummary {
             rt::Method::POST,
             "/v1/dashboard/spectroclusters/resources/usage",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3833,7 +3837,7 @@ impl V1SpectroClustersSearchFilterSummary {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -3851,8 +3855,8 @@ impl V1SpectroClustersSearchFilterSummary {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4152,7 +4156,7 @@ pub struct V1SpectroClustersUidResourcesConsumption {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidResourcesConsumption {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);
         self
@@ -4168,8 +4172,8 @@ impl V1SpectroClustersUidResourcesConsumption {
                 "/v1/dashboard/spectroclusters/{uid}/resources/consumption",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

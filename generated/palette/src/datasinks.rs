@@ -11,7 +11,7 @@ impl crate::Client {
     /// Sends `POST /v1/datasinks/cloudwatch`.
     ///
     /// Arguments:
-    /// - `body`: Request payload for cloud watch config
+    /// - `body`: Request payload for cloud watch config  Sent as `application/json`.
     pub fn v1_data_sinks_cloud_watch_sink(
         &self,
         body: crate::models::V1DataSinkCloudWatchConfig,

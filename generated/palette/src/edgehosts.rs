@@ -32,7 +32,7 @@ pub struct V1EdgeHostDeviceHostCheckSumUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDeviceHostCheckSumUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostCheckSum) -> Self {
         self.body = Some(value);
         self
@@ -48,8 +48,8 @@ impl V1EdgeHostDeviceHostCheckSumUpdate {
                 "/v1/edgehosts/{uid}/hostCheckSum",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -92,7 +92,7 @@ pub struct V1EdgeHostDeviceHostPairingKeyUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDeviceHostPairingKeyUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostPairingKey) -> Self {
         self.body = Some(value);
         self
@@ -108,8 +108,8 @@ impl V1EdgeHostDeviceHostPairingKeyUpdate {
                 "/v1/edgehosts/{uid}/hostPairingKey",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -144,7 +144,7 @@ pub struct V1EdgeHostDevicesCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceEntity) -> Self {
         self.body = Some(value);
         self
@@ -156,8 +156,8 @@ impl V1EdgeHostDevicesCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -206,7 +206,7 @@ pub struct V1EdgeHostDevicesHealthUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesHealthUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostHealth) -> Self {
         self.body = Some(value);
         self
@@ -219,8 +219,8 @@ impl V1EdgeHostDevicesHealthUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/edgehosts/{uid}/health")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -255,7 +255,7 @@ pub struct V1EdgeHostDevicesRegister {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesRegister {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
         self
@@ -267,8 +267,8 @@ impl V1EdgeHostDevicesRegister {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts/register");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -319,7 +319,7 @@ pub struct V1EdgeHostDevicesUidClusterAssociate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidClusterAssociate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -335,8 +335,8 @@ impl V1EdgeHostDevicesUidClusterAssociate {
                 "/v1/edgehosts/{uid}/cluster/associate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -592,7 +592,7 @@ pub struct V1EdgeHostDevicesUidMetaUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidMetaUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1EdgeHostDeviceMetaUpdateEntity,
@@ -608,8 +608,8 @@ impl V1EdgeHostDevicesUidMetaUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/meta")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -724,7 +724,7 @@ pub struct V1EdgeHostDevicesUidPacksStatusPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidPacksStatusPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterPacksStatusEntity,
@@ -743,8 +743,8 @@ impl V1EdgeHostDevicesUidPacksStatusPatch {
                 "/v1/edgehosts/{uid}/packs/status",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -851,7 +851,7 @@ pub struct V1EdgeHostDevicesUidProfilesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidProfilesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
@@ -864,8 +864,8 @@ impl V1EdgeHostDevicesUidProfilesUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/profiles")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -923,9 +923,11 @@ impl V1EdgeHostDevicesUidSpcDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -957,7 +959,7 @@ pub struct V1EdgeHostDevicesUidTunnelConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidTunnelConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroTunnelConfig) -> Self {
         self.body = Some(value);
         self
@@ -973,8 +975,8 @@ impl V1EdgeHostDevicesUidTunnelConfigUpdate {
                 "/v1/edgehosts/{uid}/tunnelConfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1017,7 +1019,7 @@ pub struct V1EdgeHostDevicesUidTunnelStatusUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidTunnelStatusUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroTunnelStatus) -> Self {
         self.body = Some(value);
         self
@@ -1033,8 +1035,8 @@ impl V1EdgeHostDevicesUidTunnelStatusUpdate {
                 "/v1/edgehosts/{uid}/tunnelStatus",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1077,7 +1079,7 @@ pub struct V1EdgeHostDevicesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
         self
@@ -1090,8 +1092,8 @@ impl V1EdgeHostDevicesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1134,7 +1136,7 @@ pub struct V1EdgeHostDevicesUidVspherePropertiesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeHostDevicesUidVspherePropertiesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1EdgeHostVsphereCloudProperties,
@@ -1153,8 +1155,8 @@ impl V1EdgeHostDevicesUidVspherePropertiesUpdate {
                 "/v1/edgehosts/{uid}/vsphere/properties",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1303,7 +1305,7 @@ pub struct V1EdgeTokensCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeTokensCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenEntity) -> Self {
         self.body = Some(value);
         self
@@ -1315,8 +1317,8 @@ impl V1EdgeTokensCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts/tokens");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1504,7 +1506,7 @@ pub struct V1EdgeTokensUidState {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeTokensUidState {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenActiveState) -> Self {
         self.body = Some(value);
         self
@@ -1520,8 +1522,8 @@ impl V1EdgeTokensUidState {
                 "/v1/edgehosts/tokens/{uid}/state",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1564,7 +1566,7 @@ pub struct V1EdgeTokensUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EdgeTokensUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenUpdate) -> Self {
         self.body = Some(value);
         self
@@ -1577,8 +1579,8 @@ impl V1EdgeTokensUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/tokens/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

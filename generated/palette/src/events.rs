@@ -26,7 +26,7 @@ pub struct V1EventsComponentsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EventsComponentsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Event) -> Self {
         self.body = Some(value);
         self
@@ -38,8 +38,8 @@ impl V1EventsComponentsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/events/components");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -82,7 +82,7 @@ pub struct V1EventsComponentsCreateBulk {
     timeout: Option<std::time::Duration>,
 }
 impl V1EventsComponentsCreateBulk {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BulkEvents) -> Self {
         self.body = Some(value);
         self
@@ -94,8 +94,8 @@ impl V1EventsComponentsCreateBulk {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/events/components/bulk");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -74,7 +74,7 @@ pub struct V1FeaturesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1FeaturesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1FeatureUpdate) -> Self {
         self.body = Some(value);
         self
@@ -87,8 +87,8 @@ impl V1FeaturesUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/features/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -279,7 +279,7 @@ pub struct V1TagFilterUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TagFilterUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TagFilter) -> Self {
         self.body = Some(value);
         self
@@ -292,8 +292,8 @@ impl V1TagFilterUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/filters/tag/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -328,7 +328,7 @@ pub struct V1TagFiltersCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TagFiltersCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TagFilter) -> Self {
         self.body = Some(value);
         self
@@ -340,8 +340,8 @@ impl V1TagFiltersCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/filters/tag");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -24,7 +24,7 @@ pub struct V1SpectrospectroInstallerCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectrospectroInstallerCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroInstallerInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1SpectrospectroInstallerCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/installers/spectro");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

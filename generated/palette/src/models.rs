@@ -6740,7 +6740,7 @@ pub struct V1CloudStackResource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[cfg(feature = "all")]
+#[cfg(any(feature = "cloudaccounts", feature = "clouds"))]
 /// CloudStack template
 ///
 /// Schema `/components/schemas/v1CloudStackTemplate`.
@@ -6753,7 +6753,7 @@ pub struct V1CloudStackTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[cfg(feature = "all")]
+#[cfg(any(feature = "cloudaccounts", feature = "clouds"))]
 /// List of CloudStack templates
 ///
 /// Schema `/components/schemas/v1CloudStackTemplates`.
@@ -10009,6 +10009,70 @@ impl<'de> serde::Deserialize<'de> for V1ClusterProfilesGetResourceType {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "clusterprofiles")]
+/// Schema `/paths/~1v1~1clusterprofiles~1import~1file/post/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum V1ClusterProfilesImportFileFormat {
+    /// `yaml`
+    Yaml,
+    /// `json`
+    Json,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clusterprofiles")]
+impl V1ClusterProfilesImportFileFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Yaml => "yaml",
+            Self::Json => "json",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl From<&str> for V1ClusterProfilesImportFileFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "yaml" => Self::Yaml,
+            "json" => Self::Json,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::str::FromStr for V1ClusterProfilesImportFileFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::fmt::Display for V1ClusterProfilesImportFileFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl serde::Serialize for V1ClusterProfilesImportFileFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl<'de> serde::Deserialize<'de> for V1ClusterProfilesImportFileFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 #[cfg(feature = "dashboard")]
 /// Schema `/components/schemas/v1ClusterProfilesMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12485,7 +12549,7 @@ pub struct V1ClusterVirtualMachine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<V1ClusterVirtualMachineStatus>,
 }
-#[cfg(feature = "all")]
+#[cfg(feature = "spectroclusters")]
 /// VirtualMachineList is a list of virtual machines
 ///
 /// Schema `/components/schemas/v1ClusterVirtualMachineList`.
@@ -24341,21 +24405,21 @@ impl<'de> serde::Deserialize<'de> for V1OverlordsPairingCodeCloudType {
     }
 }
 #[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1apache-cloudstack~1{uid}~1account~1validate/post/requestBody/schema`.
+/// Schema `/paths/~1v1~1overlords~1apache-cloudstack~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1OverlordsUidCloudStackAccountValidateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<V1CloudStackCloudAccount>,
 }
 #[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1maas~1{uid}~1account~1validate/post/requestBody/schema`.
+/// Schema `/paths/~1v1~1overlords~1maas~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1OverlordsUidMaasAccountValidateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<V1MaasCloudAccount>,
 }
 #[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1vsphere~1{uid}~1account~1validate/post/requestBody/schema`.
+/// Schema `/paths/~1v1~1overlords~1vsphere~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1OverlordsUidVsphereAccountValidateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26157,21 +26221,21 @@ pub struct V1Partition {
     pub used_space: Option<i32>,
 }
 #[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1activate/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1PasswordActivateBody {
     /// Describes the new password for the user
     pub password: String,
 }
 #[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1reset/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1PasswordResetBody {
     /// Describes the new password for the user
     pub password: String,
 }
 #[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1user~1password~1reset/post/requestBody/schema`.
+/// Schema `/paths/~1v1~1auth~1user~1password~1reset/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1PasswordResetRequestBody {
     /// Describes email if for which password reset email has to be sent
@@ -29795,6 +29859,25 @@ pub struct V1S3StorageConfig {
     /// Set to 'true', to use Restic plugin for the backup
     #[serde(rename = "useRestic", default, skip_serializing_if = "Option::is_none")]
     pub use_restic: Option<bool>,
+}
+#[cfg(feature = "auth")]
+/// Schema `/paths/~1v1~1auth~1org~1{org}~1saml~1callback/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct V1SamlCallbackForm {
+    /// Describe the SAML compliant response sent by IDP which will be validated by Palette
+    #[serde(rename = "SAMLResponse", default, skip_serializing_if = "Option::is_none")]
+    pub saml_response: Option<String>,
+    /// Describes a state to validate and associate request and response
+    #[serde(rename = "RelayState", default, skip_serializing_if = "Option::is_none")]
+    pub relay_state: Option<String>,
+}
+#[cfg(feature = "auth")]
+/// Schema `/paths/~1v1~1auth~1org~1{org}~1saml~1logout/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct V1SamlLogoutForm {
+    /// Describe the SAML compliant response sent by IDP which will be validated by Palette to perform logout.
+    #[serde(rename = "SAMLResponse", default, skip_serializing_if = "Option::is_none")]
+    pub saml_response: Option<String>,
 }
 #[cfg(feature = "spc_policies")]
 /// Information about a schedule for the policy
@@ -36075,14 +36158,14 @@ pub struct V1SystemAdmins {
     pub items: Vec<V1SystemAdmin>,
 }
 #[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1admins~1auth~1password~1{passwordToken}~1activate/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1system~1admins~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1SystemAdminsPasswordActivateBody {
     /// Describes the new password for the System Administrator
     pub password: String,
 }
 #[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1admins~1{uid}~1changePassword/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1system~1admins~1{uid}~1changePassword/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1SystemAdminsUidPasswordChangeBody {
     #[serde(rename = "currentPassword")]
@@ -36978,7 +37061,7 @@ pub struct V1SystemGitAuthSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<V1SystemGitAuthSpec>,
+    pub username: Option<Box<V1SystemGitAuthSpec>>,
 }
 #[cfg(feature = "system")]
 /// system sso github config spec
@@ -37815,14 +37898,14 @@ pub struct V1SystemUserSpec {
     pub email_id: Option<String>,
 }
 #[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1users~1password~1{passwordToken}~1reset/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1system~1users~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1SystemUsersPasswordResetBody {
     /// Describes the new password for the system user
     pub password: String,
 }
 #[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1users~1password~1reset/post/requestBody/schema`.
+/// Schema `/paths/~1v1~1system~1users~1password~1reset/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1SystemUsersPasswordResetRequestBody {
     /// Describes email if for which password reset email has to be sent
@@ -39985,7 +40068,7 @@ pub struct V1Users {
     pub listmeta: Option<V1ListMetaData>,
 }
 #[cfg(feature = "users")]
-/// Schema `/paths/~1v1~1users~1password~1reset/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1users~1password~1reset/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1UsersEmailPasswordResetBody {
     #[serde(rename = "emailId")]
@@ -40009,7 +40092,7 @@ pub struct V1UsersMetadata {
     pub items: Vec<V1UserMetaEntity>,
 }
 #[cfg(feature = "users")]
-/// Schema `/paths/~1v1~1users~1password~1change/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1users~1password~1change/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1UsersPasswordChangeBody {
     #[serde(rename = "currentPassword")]
@@ -40037,7 +40120,7 @@ pub struct V1UsersSummarySpec {
     pub sort: Option<Vec<V1UserSummarySortSpec>>,
 }
 #[cfg(feature = "users")]
-/// Schema `/paths/~1v1~1users~1{uid}~1password~1change/patch/requestBody/schema`.
+/// Schema `/paths/~1v1~1users~1{uid}~1password~1change/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1UsersUidPasswordChangeBody {
     #[serde(
@@ -40724,7 +40807,7 @@ pub struct V1VirtualMachineSnapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<V1VirtualMachineSnapshotStatus>,
 }
-#[cfg(feature = "all")]
+#[cfg(feature = "spectroclusters")]
 /// VirtualMachineSnapshotList is a list of VirtualMachineSnapshot resources
 ///
 /// Schema `/components/schemas/v1VirtualMachineSnapshotList`.
@@ -42363,7 +42446,7 @@ pub struct V1VmLaunchSecurity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sev: Option<V1VmSev>,
 }
-#[cfg(feature = "all")]
+#[cfg(feature = "spectroclusters")]
 /// ListMeta describes metadata that synthetic resources must have, including lists and various status objects. A resource may have only one of {ObjectMeta, ListMeta}.
 ///
 /// Schema `/components/schemas/v1VmListMeta`.

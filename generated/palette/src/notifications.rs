@@ -26,7 +26,7 @@ pub struct V1NotificationsEventCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1NotificationsEventCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NotificationEvent) -> Self {
         self.body = Some(value);
         self
@@ -38,8 +38,8 @@ impl V1NotificationsEventCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/notifications/events");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

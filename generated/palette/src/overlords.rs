@@ -250,7 +250,7 @@ pub struct V1OverlordsUidCloudStackAccountCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidCloudStackAccountCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordCloudStackAccountCreate,
@@ -269,8 +269,8 @@ impl V1OverlordsUidCloudStackAccountCreate {
                 "/v1/overlords/apache-cloudstack/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -319,7 +319,7 @@ pub struct V1OverlordsUidCloudStackAccountUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidCloudStackAccountUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordCloudStackAccountEntity,
@@ -338,8 +338,8 @@ impl V1OverlordsUidCloudStackAccountUpdate {
                 "/v1/overlords/apache-cloudstack/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -384,7 +384,7 @@ pub struct V1OverlordsUidCloudStackAccountValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidCloudStackAccountValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordsUidCloudStackAccountValidateBody,
@@ -403,8 +403,8 @@ impl V1OverlordsUidCloudStackAccountValidate {
                 "/v1/overlords/apache-cloudstack/{uid}/account/validate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -447,7 +447,7 @@ pub struct V1OverlordsUidCloudStackCloudConfigCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidCloudStackCloudConfigCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordCloudStackCloudConfig,
@@ -466,8 +466,8 @@ impl V1OverlordsUidCloudStackCloudConfigCreate {
                 "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -516,7 +516,7 @@ pub struct V1OverlordsUidCloudStackCloudConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidCloudStackCloudConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordCloudStackCloudConfig,
@@ -535,8 +535,8 @@ impl V1OverlordsUidCloudStackCloudConfigUpdate {
                 "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -738,7 +738,7 @@ pub struct V1OverlordsUidMaasAccountCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasAccountCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountCreate) -> Self {
         self.body = Some(value);
         self
@@ -754,8 +754,8 @@ impl V1OverlordsUidMaasAccountCreate {
                 "/v1/overlords/maas/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -804,7 +804,7 @@ pub struct V1OverlordsUidMaasAccountUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasAccountUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -820,8 +820,8 @@ impl V1OverlordsUidMaasAccountUpdate {
                 "/v1/overlords/maas/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -864,7 +864,7 @@ pub struct V1OverlordsUidMaasAccountValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasAccountValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordsUidMaasAccountValidateBody,
@@ -883,8 +883,8 @@ impl V1OverlordsUidMaasAccountValidate {
                 "/v1/overlords/maas/{uid}/account/validate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -984,7 +984,7 @@ pub struct V1OverlordsUidMaasPoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasPoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1000,8 +1000,8 @@ impl V1OverlordsUidMaasPoolCreate {
                 "/v1/overlords/maas/{uid}/pools",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1108,7 +1108,7 @@ pub struct V1OverlordsUidMaasPoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasPoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1125,8 +1125,8 @@ impl V1OverlordsUidMaasPoolUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1223,7 +1223,7 @@ pub struct V1OverlordsUidMetadataUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMetadataUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
@@ -1236,8 +1236,8 @@ impl V1OverlordsUidMetadataUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/metadata")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1280,7 +1280,7 @@ pub struct V1OverlordsUidPoolCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidPoolCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1296,8 +1296,8 @@ impl V1OverlordsUidPoolCreate {
                 "/v1/overlords/vsphere/{uid}/pools",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1404,7 +1404,7 @@ pub struct V1OverlordsUidPoolUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidPoolUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -1421,8 +1421,8 @@ impl V1OverlordsUidPoolUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1573,7 +1573,7 @@ pub struct V1OverlordsUidVsphereAccountCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidVsphereAccountCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountCreate) -> Self {
         self.body = Some(value);
         self
@@ -1589,8 +1589,8 @@ impl V1OverlordsUidVsphereAccountCreate {
                 "/v1/overlords/vsphere/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1639,7 +1639,7 @@ pub struct V1OverlordsUidVsphereAccountUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidVsphereAccountUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountEntity) -> Self {
         self.body = Some(value);
         self
@@ -1655,8 +1655,8 @@ impl V1OverlordsUidVsphereAccountUpdate {
                 "/v1/overlords/vsphere/{uid}/account",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1699,7 +1699,7 @@ pub struct V1OverlordsUidVsphereAccountValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidVsphereAccountValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1OverlordsUidVsphereAccountValidateBody,
@@ -1718,8 +1718,8 @@ impl V1OverlordsUidVsphereAccountValidate {
                 "/v1/overlords/vsphere/{uid}/account/validate",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1762,7 +1762,7 @@ pub struct V1OverlordsUidVsphereCloudConfigCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidVsphereCloudConfigCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
         self
@@ -1778,8 +1778,8 @@ impl V1OverlordsUidVsphereCloudConfigCreate {
                 "/v1/overlords/vsphere/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1828,7 +1828,7 @@ pub struct V1OverlordsUidVsphereCloudConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidVsphereCloudConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
         self
@@ -1844,8 +1844,8 @@ impl V1OverlordsUidVsphereCloudConfigUpdate {
                 "/v1/overlords/vsphere/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2217,7 +2217,7 @@ pub struct V1OverlordsMigrate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsMigrate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMigrateEntity) -> Self {
         self.body = Some(value);
         self
@@ -2229,8 +2229,8 @@ impl V1OverlordsMigrate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/overlords/migrate");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2273,7 +2273,7 @@ pub struct V1OverlordsUidMaasCloudConfigCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasCloudConfigCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasCloudConfig) -> Self {
         self.body = Some(value);
         self
@@ -2289,8 +2289,8 @@ impl V1OverlordsUidMaasCloudConfigCreate {
                 "/v1/overlords/maas/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2339,7 +2339,7 @@ pub struct V1OverlordsUidMaasCloudConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1OverlordsUidMaasCloudConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasCloudConfig) -> Self {
         self.body = Some(value);
         self
@@ -2355,8 +2355,8 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
                 "/v1/overlords/maas/{uid}/cloudconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -136,9 +136,11 @@ impl V1PacksPackUidLogo {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -190,7 +192,7 @@ impl V1PacksSearch {
         self.r#continue = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PacksFilterSpec) -> Self {
         self.body = Some(value);
         self
@@ -205,8 +207,8 @@ impl V1PacksSearch {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

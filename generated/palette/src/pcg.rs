@@ -24,7 +24,7 @@ pub struct V1PcgSelfHosted {
     timeout: Option<std::time::Duration>,
 }
 impl V1PcgSelfHosted {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PcgSelfHostedParams) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1PcgSelfHosted {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/pcg/selfHosted");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -103,9 +103,11 @@ impl V1PcgUidAllyManifestGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -152,9 +154,11 @@ impl V1PcgUidJetManifestGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -183,7 +187,7 @@ pub struct V1PcgUidRegister {
     timeout: Option<std::time::Duration>,
 }
 impl V1PcgUidRegister {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PairingCode) -> Self {
         self.body = Some(value);
         self
@@ -196,8 +200,8 @@ impl V1PcgUidRegister {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/pcg/{uid}/register")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

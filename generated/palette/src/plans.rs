@@ -24,7 +24,7 @@ pub struct V1PlansCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Plan) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1PlansCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/plans");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -273,7 +273,7 @@ pub struct V1PlansUidCreditsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidCreditsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -290,8 +290,8 @@ impl V1PlansUidCreditsUidUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("creditUid", self.credit_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -334,7 +334,7 @@ pub struct V1PlansUidExpiryPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidExpiryPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanExpiry) -> Self {
         self.body = Some(value);
         self
@@ -347,8 +347,8 @@ impl V1PlansUidExpiryPatch {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/expiry")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -391,7 +391,7 @@ pub struct V1PlansUidFreeCreditAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidFreeCreditAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -404,8 +404,8 @@ impl V1PlansUidFreeCreditAdd {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/freeCredit")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -505,7 +505,7 @@ pub struct V1PlansUidPlanLimitUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidPlanLimitUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanLimitUpdate) -> Self {
         self.body = Some(value);
         self
@@ -518,8 +518,8 @@ impl V1PlansUidPlanLimitUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planLimit")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -562,7 +562,7 @@ pub struct V1PlansUidPlanTypeUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidPlanTypeUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanChangeUpdate) -> Self {
         self.body = Some(value);
         self
@@ -575,8 +575,8 @@ impl V1PlansUidPlanTypeUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planType")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -616,7 +616,7 @@ pub struct V1PlansUidRenewal {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidRenewal {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanRenewalUpdate) -> Self {
         self.body = Some(value);
         self
@@ -629,8 +629,8 @@ impl V1PlansUidRenewal {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/renewal")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -673,7 +673,7 @@ pub struct V1PlansUidSlaCreditAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1PlansUidSlaCreditAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -686,8 +686,8 @@ impl V1PlansUidSlaCreditAdd {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/slaCredit")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -89,7 +89,7 @@ pub struct V1ProjectClustersNodesAutoRemediationSettingUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectClustersNodesAutoRemediationSettingUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
         self
@@ -105,8 +105,8 @@ impl V1ProjectClustersNodesAutoRemediationSettingUpdate {
                 "/v1/projects/{uid}/preferences/clusterSettings/nodesAutoRemediationSetting",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -186,7 +186,7 @@ pub struct V1ProjectsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
         self
@@ -198,8 +198,8 @@ impl V1ProjectsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/projects");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -252,7 +252,7 @@ pub struct V1ProjectsUidAlertCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidAlertCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
         self
@@ -269,8 +269,8 @@ impl V1ProjectsUidAlertCreate {
             )
             .path_param("uid", self.uid)
             .path_param("component", self.component);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -377,7 +377,7 @@ pub struct V1ProjectsUidAlertUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidAlertUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
         self
@@ -394,8 +394,8 @@ impl V1ProjectsUidAlertUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("component", self.component);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -572,7 +572,7 @@ pub struct V1ProjectsUidAlertsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidAlertsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
         self
@@ -590,8 +590,8 @@ impl V1ProjectsUidAlertsUidUpdate {
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -638,7 +638,7 @@ impl V1ProjectsUidDelete {
         self.cleanup_project_resources = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectCleanup) -> Self {
         self.body = Some(value);
         self
@@ -655,8 +655,8 @@ impl V1ProjectsUidDelete {
                 "cleanupProjectResources",
                 self.cleanup_project_resources.as_ref(),
             );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -750,7 +750,7 @@ pub struct V1ProjectsUidMacrosCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidMacrosCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -763,8 +763,8 @@ impl V1ProjectsUidMacrosCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/macros")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -807,7 +807,7 @@ pub struct V1ProjectsUidMacrosDeleteByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidMacrosDeleteByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -820,8 +820,8 @@ impl V1ProjectsUidMacrosDeleteByMacroName {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/macros")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -918,7 +918,7 @@ pub struct V1ProjectsUidMacrosUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidMacrosUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -931,8 +931,8 @@ impl V1ProjectsUidMacrosUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/macros")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -975,7 +975,7 @@ pub struct V1ProjectsUidMacrosUpdateByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidMacrosUpdateByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -988,8 +988,8 @@ impl V1ProjectsUidMacrosUpdateByMacroName {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/projects/{uid}/macros")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1032,7 +1032,7 @@ pub struct V1ProjectsUidMetaUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidMetaUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
@@ -1045,8 +1045,8 @@ impl V1ProjectsUidMetaUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/meta")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1089,7 +1089,7 @@ pub struct V1ProjectsUidTeamsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidTeamsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectTeamsEntity) -> Self {
         self.body = Some(value);
         self
@@ -1102,8 +1102,8 @@ impl V1ProjectsUidTeamsUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/teams")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1143,7 +1143,7 @@ pub struct V1ProjectsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
         self
@@ -1156,8 +1156,8 @@ impl V1ProjectsUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1200,7 +1200,7 @@ pub struct V1ProjectsUidUsersUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ProjectsUidUsersUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectUsersEntity) -> Self {
         self.body = Some(value);
         self
@@ -1213,8 +1213,8 @@ impl V1ProjectsUidUsersUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/users")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -31,7 +31,7 @@ impl V1BasicOciRegistriesCreate {
         self.skip_pack_sync = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BasicOciRegistry) -> Self {
         self.body = Some(value);
         self
@@ -44,8 +44,8 @@ impl V1BasicOciRegistriesCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/basic")
             .query_opt("skipPackSync", self.skip_pack_sync.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -315,7 +315,7 @@ pub struct V1BasicOciRegistriesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1BasicOciRegistriesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BasicOciRegistry) -> Self {
         self.body = Some(value);
         self
@@ -328,8 +328,8 @@ impl V1BasicOciRegistriesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/basic")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -351,7 +351,7 @@ impl crate::Client {
     /// Sends `POST /v1/registries/oci/basic/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn basic_oci_registries_validate(
         &self,
         body: crate::models::V1BasicOciRegistrySpec,
@@ -422,7 +422,7 @@ impl V1EcrRegistriesCreate {
         self.skip_pack_sync = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EcrRegistry) -> Self {
         self.body = Some(value);
         self
@@ -435,8 +435,8 @@ impl V1EcrRegistriesCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/ecr")
             .query_opt("skipPackSync", self.skip_pack_sync.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -706,7 +706,7 @@ pub struct V1EcrRegistriesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1EcrRegistriesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EcrRegistry) -> Self {
         self.body = Some(value);
         self
@@ -719,8 +719,8 @@ impl V1EcrRegistriesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/ecr")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -742,7 +742,7 @@ impl crate::Client {
     /// Sends `POST /v1/registries/oci/ecr/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn ecr_registries_validate(
         &self,
         body: crate::models::V1EcrRegistrySpec,
@@ -965,7 +965,7 @@ impl V1RegistriesHelmCreate {
         self.scope = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HelmRegistryEntity) -> Self {
         self.body = Some(value);
         self
@@ -978,8 +978,8 @@ impl V1RegistriesHelmCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm")
             .query_opt("scope", self.scope.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1534,7 +1534,7 @@ pub struct V1RegistriesHelmUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1RegistriesHelmUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HelmRegistry) -> Self {
         self.body = Some(value);
         self
@@ -1547,8 +1547,8 @@ impl V1RegistriesHelmUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/helm/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1713,7 +1713,7 @@ impl V1RegistriesPackCreate {
         self.skip_pack_sync = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackRegistry) -> Self {
         self.body = Some(value);
         self
@@ -1727,8 +1727,8 @@ impl V1RegistriesPackCreate {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack")
             .query_opt("scope", self.scope.as_ref())
             .query_opt("skipPackSync", self.skip_pack_sync.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2283,7 +2283,7 @@ pub struct V1RegistriesPackUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1RegistriesPackUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackRegistry) -> Self {
         self.body = Some(value);
         self
@@ -2296,8 +2296,8 @@ impl V1RegistriesPackUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/pack/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2365,7 +2365,7 @@ impl crate::Client {
     /// Sends `POST /v1/registries/helm/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_registries_helm_validate(
         &self,
         body: crate::models::V1HelmRegistrySpec,
@@ -2413,7 +2413,7 @@ impl crate::Client {
     /// Sends `POST /v1/registries/pack/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_registries_pack_validate(
         &self,
         body: crate::models::V1PackRegistrySpec,

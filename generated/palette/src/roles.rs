@@ -29,7 +29,7 @@ pub struct V1RolesClone {
     timeout: Option<std::time::Duration>,
 }
 impl V1RolesClone {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1RoleClone) -> Self {
         self.body = Some(value);
         self
@@ -42,8 +42,8 @@ impl V1RolesClone {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/roles/{uid}/clone")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -84,7 +84,7 @@ pub struct V1RolesCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1RolesCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);
         self
@@ -96,8 +96,8 @@ impl V1RolesCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/roles");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -366,7 +366,7 @@ pub struct V1RolesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1RolesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);
         self
@@ -379,8 +379,8 @@ impl V1RolesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/roles/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -24,7 +24,7 @@ pub struct V1SpcPoliciesMaintenanceCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpcPoliciesMaintenanceCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPolicyEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1SpcPoliciesMaintenanceCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spcPolicies/maintenance");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -143,7 +143,7 @@ pub struct V1SpcPoliciesMaintenanceUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpcPoliciesMaintenanceUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPolicyEntity) -> Self {
         self.body = Some(value);
         self
@@ -159,8 +159,8 @@ impl V1SpcPoliciesMaintenanceUidUpdate {
                 "/v1/spcPolicies/maintenance/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -32,7 +32,7 @@ pub struct V1ClusterFeatureBackupCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureBackupCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
@@ -48,8 +48,8 @@ impl V1ClusterFeatureBackupCreate {
                 "/v1/spectroclusters/{uid}/features/backup",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -222,7 +222,7 @@ pub struct V1ClusterFeatureBackupOnDemandCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureBackupOnDemandCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
@@ -238,8 +238,8 @@ impl V1ClusterFeatureBackupOnDemandCreate {
                 "/v1/spectroclusters/{uid}/features/backup/onDemand",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -337,7 +337,7 @@ pub struct V1ClusterFeatureBackupUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureBackupUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
@@ -353,8 +353,8 @@ impl V1ClusterFeatureBackupUpdate {
                 "/v1/spectroclusters/{uid}/features/backup",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -397,7 +397,7 @@ pub struct V1ClusterFeatureComplianceScanCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureComplianceScanCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterComplianceScheduleConfig,
@@ -416,8 +416,8 @@ impl V1ClusterFeatureComplianceScanCreate {
                 "/v1/spectroclusters/{uid}/features/complianceScan",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -634,7 +634,7 @@ pub struct V1ClusterFeatureComplianceScanOnDemandCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureComplianceScanOnDemandCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterComplianceOnDemandConfig,
@@ -653,8 +653,8 @@ impl V1ClusterFeatureComplianceScanOnDemandCreate {
                 "/v1/spectroclusters/{uid}/features/complianceScan/onDemand",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -703,7 +703,7 @@ pub struct V1ClusterFeatureComplianceScanUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureComplianceScanUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterComplianceScheduleConfig,
@@ -722,8 +722,8 @@ impl V1ClusterFeatureComplianceScanUpdate {
                 "/v1/spectroclusters/{uid}/features/complianceScan",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -799,9 +799,11 @@ impl V1ClusterFeatureDriverLogDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -1030,7 +1032,7 @@ pub struct V1ClusterFeatureLogFetcherCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureLogFetcherCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterLogFetcherRequest) -> Self {
         self.body = Some(value);
         self
@@ -1046,8 +1048,8 @@ impl V1ClusterFeatureLogFetcherCreate {
                 "/v1/spectroclusters/{uid}/features/logFetcher",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1184,9 +1186,81 @@ impl V1ClusterFeatureLogFetcherLogDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
+    }
+}
+impl crate::Client {
+    /// Update log fetcher logs by log fetcher uid
+    ///
+    /// Sends `POST /v1/spectroclusters/features/logFetcher/{uid}/log`.
+    ///
+    /// Arguments:
+    /// - `uid` (`uid`): Cluster uid for which log is requested
+    pub fn cluster_feature_log_fetcher_log_update(
+        &self,
+        uid: impl Into<String>,
+    ) -> V1ClusterFeatureLogFetcherLogUpdate {
+        V1ClusterFeatureLogFetcherLogUpdate {
+            client: self.clone(),
+            uid: uid.into(),
+            request_id: None,
+            body: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::cluster_feature_log_fetcher_log_update`](crate::Client::cluster_feature_log_fetcher_log_update): `POST /v1/spectroclusters/features/logFetcher/{uid}/log`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1ClusterFeatureLogFetcherLogUpdate {
+    client: crate::Client,
+    uid: String,
+    request_id: Option<String>,
+    body: Option<rt::Multipart>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1ClusterFeatureLogFetcherLogUpdate {
+    /// Unique request Id
+    ///
+    /// Sets the query parameter `requestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    pub fn body(mut self, value: rt::Multipart) -> Self {
+        self.body = Some(value);
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/v1/spectroclusters/features/logFetcher/{uid}/log",
+            )
+            .path_param("uid", self.uid)
+            .query_opt("requestId", self.request_id.as_ref());
+        let request = match self.body {
+            Some(body) => request.multipart(body),
+            None => request,
+        };
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+        let client = self.client.clone();
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -1340,7 +1414,7 @@ pub struct V1ClusterFeatureRestoreOnDemandCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureRestoreOnDemandCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRestoreConfig) -> Self {
         self.body = Some(value);
         self
@@ -1356,8 +1430,8 @@ impl V1ClusterFeatureRestoreOnDemandCreate {
                 "/v1/spectroclusters/{uid}/features/restore/onDemand",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1406,7 +1480,7 @@ pub struct V1ClusterFeatureScanKubeBenchLogUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureScanKubeBenchLogUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeBenchEntity) -> Self {
         self.body = Some(value);
         self
@@ -1422,8 +1496,8 @@ impl V1ClusterFeatureScanKubeBenchLogUpdate {
                 "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeBench",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1466,7 +1540,7 @@ pub struct V1ClusterFeatureScanKubeHunterLogUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureScanKubeHunterLogUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeHunterEntity) -> Self {
         self.body = Some(value);
         self
@@ -1482,8 +1556,8 @@ impl V1ClusterFeatureScanKubeHunterLogUpdate {
                 "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeHunter",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1526,7 +1600,7 @@ pub struct V1ClusterFeatureScanSonobuoyLogUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureScanSonobuoyLogUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SonobuoyEntity) -> Self {
         self.body = Some(value);
         self
@@ -1542,8 +1616,8 @@ impl V1ClusterFeatureScanSonobuoyLogUpdate {
                 "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/sonobuoy",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1586,7 +1660,7 @@ pub struct V1ClusterFeatureScanSyftLogUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureScanSyftLogUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SyftEntity) -> Self {
         self.body = Some(value);
         self
@@ -1602,8 +1676,8 @@ impl V1ClusterFeatureScanSyftLogUpdate {
                 "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/syft",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1815,6 +1889,110 @@ impl V1ClusterNamespacesGet {
     }
 }
 impl crate::Client {
+    /// Returns the list of snapshots of given namespaces
+    ///
+    /// Sends `GET /v1/spectroclusters/{uid}/vms/snapshot`.
+    ///
+    /// Arguments:
+    /// - `uid` (`uid`): Cluster uid
+    pub fn cluster_vm_snapshots_list(
+        &self,
+        uid: impl Into<String>,
+    ) -> V1ClusterVmSnapshotsList {
+        V1ClusterVmSnapshotsList {
+            client: self.clone(),
+            uid: uid.into(),
+            vm_name: None,
+            namespace: None,
+            limit: None,
+            r#continue: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::cluster_vm_snapshots_list`](crate::Client::cluster_vm_snapshots_list): `GET /v1/spectroclusters/{uid}/vms/snapshot`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1ClusterVmSnapshotsList {
+    client: crate::Client,
+    uid: String,
+    vm_name: Option<Vec<String>>,
+    namespace: Option<Vec<String>>,
+    limit: Option<i64>,
+    r#continue: Option<String>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1ClusterVmSnapshotsList {
+    /// vmName is comma separated value (ex: name1,name2).
+    ///
+    /// Sets the query parameter `vmName`.
+    pub fn vm_name(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.vm_name = Some(value.into());
+        self
+    }
+    /// Namespace names, comma separated value (ex: dev,test). If namespace is empty it returns the specific resource under all namespace
+    ///
+    /// Sets the query parameter `namespace`.
+    pub fn namespace(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
+    /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
+    ///
+    /// Sets the query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// continue token to paginate the subsequent data items
+    ///
+    /// Sets the query parameter `continue`.
+    pub fn r#continue(mut self, value: impl Into<String>) -> Self {
+        self.r#continue = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/spectroclusters/{uid}/vms/snapshot",
+            )
+            .path_param("uid", self.uid)
+            .query_opt("vmName", self.vm_name.as_deref().map(|v| rt::Delimited(v, ",")))
+            .query_opt(
+                "namespace",
+                self.namespace.as_deref().map(|v| rt::Delimited(v, ",")),
+            )
+            .query_opt("limit", self.limit.as_ref())
+            .query_opt("continue", self.r#continue.as_ref());
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<
+        rt::Response<crate::models::V1VirtualMachineSnapshotList>,
+        crate::Error,
+    > {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1VirtualMachineSnapshotList,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
     /// Retrieves a list of edge host of edge-native cluster
     ///
     /// Sends `GET /v1/spectroclusters/{uid}/edge-native/edgeHosts`.
@@ -1892,7 +2070,7 @@ pub struct V1SpectroClustersAksCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAksCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -1904,8 +2082,8 @@ impl V1SpectroClustersAksCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1956,7 +2134,7 @@ impl V1SpectroClustersAksRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroAzureClusterRateEntity,
@@ -1972,8 +2150,8 @@ impl V1SpectroClustersAksRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2016,7 +2194,7 @@ pub struct V1SpectroClustersAksValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAksValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2031,8 +2209,8 @@ impl V1SpectroClustersAksValidate {
             rt::Method::POST,
             "/v1/spectroclusters/aks/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2078,7 +2256,7 @@ pub struct V1SpectroClustersAwsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAwsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2090,8 +2268,8 @@ impl V1SpectroClustersAwsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2132,7 +2310,7 @@ pub struct V1SpectroClustersAwsImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAwsImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroAwsClusterImportEntity,
@@ -2150,8 +2328,8 @@ impl V1SpectroClustersAwsImport {
             rt::Method::POST,
             "/v1/spectroclusters/aws/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2202,7 +2380,7 @@ impl V1SpectroClustersAwsRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterRateEntity) -> Self {
         self.body = Some(value);
         self
@@ -2215,8 +2393,8 @@ impl V1SpectroClustersAwsRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2259,7 +2437,7 @@ pub struct V1SpectroClustersAwsValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAwsValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2274,8 +2452,8 @@ impl V1SpectroClustersAwsValidate {
             rt::Method::POST,
             "/v1/spectroclusters/aws/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2321,7 +2499,7 @@ pub struct V1SpectroClustersAzureCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAzureCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2333,8 +2511,8 @@ impl V1SpectroClustersAzureCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2375,7 +2553,7 @@ pub struct V1SpectroClustersAzureImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAzureImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroAzureClusterImportEntity,
@@ -2393,8 +2571,8 @@ impl V1SpectroClustersAzureImport {
             rt::Method::POST,
             "/v1/spectroclusters/azure/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2445,7 +2623,7 @@ impl V1SpectroClustersAzureRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroAzureClusterRateEntity,
@@ -2464,8 +2642,8 @@ impl V1SpectroClustersAzureRate {
                 "/v1/spectroclusters/azure/rate",
             )
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2508,7 +2686,7 @@ pub struct V1SpectroClustersAzureValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersAzureValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2523,8 +2701,8 @@ impl V1SpectroClustersAzureValidate {
             rt::Method::POST,
             "/v1/spectroclusters/azure/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2621,7 +2799,7 @@ pub struct V1SpectroClustersCloudStackCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersCloudStackCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroCloudStackClusterEntity,
@@ -2639,8 +2817,8 @@ impl V1SpectroClustersCloudStackCreate {
             rt::Method::POST,
             "/v1/spectroclusters/apache-cloudstack",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2683,7 +2861,7 @@ pub struct V1SpectroClustersCloudStackImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersCloudStackImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroCloudStackClusterImportEntity,
@@ -2701,8 +2879,8 @@ impl V1SpectroClustersCloudStackImport {
             rt::Method::POST,
             "/v1/spectroclusters/apache-cloudstack/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2753,7 +2931,7 @@ impl V1SpectroClustersCloudStackRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroCloudStackClusterRateEntity,
@@ -2772,8 +2950,8 @@ impl V1SpectroClustersCloudStackRate {
                 "/v1/spectroclusters/apache-cloudstack/rate",
             )
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2818,7 +2996,7 @@ pub struct V1SpectroClustersCloudStackValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersCloudStackValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroCloudStackClusterEntity,
@@ -2836,8 +3014,8 @@ impl V1SpectroClustersCloudStackValidate {
             rt::Method::POST,
             "/v1/spectroclusters/apache-cloudstack/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2944,7 +3122,7 @@ pub struct V1SpectroClustersCustomCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersCustomCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -2960,8 +3138,8 @@ impl V1SpectroClustersCustomCreate {
                 "/v1/spectroclusters/cloudTypes/{cloudType}",
             )
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3010,7 +3188,7 @@ pub struct V1SpectroClustersCustomValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersCustomValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -3026,8 +3204,8 @@ impl V1SpectroClustersCustomValidate {
                 "/v1/spectroclusters/cloudTypes/{cloudType}/validate",
             )
             .path_param("cloudType", self.cloud_type);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3137,7 +3315,7 @@ pub struct V1SpectroClustersDeleteProfiles {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersDeleteProfiles {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterProfilesDeleteEntity,
@@ -3156,8 +3334,8 @@ impl V1SpectroClustersDeleteProfiles {
                 "/v1/spectroclusters/{uid}/profiles",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3194,7 +3372,7 @@ pub struct V1SpectroClustersEdgeNativeCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersEdgeNativeCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroEdgeNativeClusterEntity,
@@ -3212,8 +3390,8 @@ impl V1SpectroClustersEdgeNativeCreate {
             rt::Method::POST,
             "/v1/spectroclusters/edge-native",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3256,7 +3434,7 @@ pub struct V1SpectroClustersEdgeNativeImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersEdgeNativeImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroEdgeNativeClusterImportEntity,
@@ -3274,8 +3452,8 @@ impl V1SpectroClustersEdgeNativeImport {
             rt::Method::POST,
             "/v1/spectroclusters/edge-native/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3326,7 +3504,7 @@ impl V1SpectroClustersEdgeNativeRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroEdgeNativeClusterRateEntity,
@@ -3345,8 +3523,8 @@ impl V1SpectroClustersEdgeNativeRate {
                 "/v1/spectroclusters/edge-native/rate",
             )
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3391,7 +3569,7 @@ pub struct V1SpectroClustersEdgeNativeValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersEdgeNativeValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroEdgeNativeClusterEntity,
@@ -3409,8 +3587,8 @@ impl V1SpectroClustersEdgeNativeValidate {
             rt::Method::POST,
             "/v1/spectroclusters/edge-native/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3456,7 +3634,7 @@ pub struct V1SpectroClustersEksCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersEksCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -3468,8 +3646,8 @@ impl V1SpectroClustersEksCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3520,7 +3698,7 @@ impl V1SpectroClustersEksRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterRateEntity) -> Self {
         self.body = Some(value);
         self
@@ -3533,8 +3711,8 @@ impl V1SpectroClustersEksRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3577,7 +3755,7 @@ pub struct V1SpectroClustersEksValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersEksValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -3592,8 +3770,8 @@ impl V1SpectroClustersEksValidate {
             rt::Method::POST,
             "/v1/spectroclusters/eks/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3639,7 +3817,7 @@ pub struct V1SpectroClustersGcpCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGcpCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -3651,8 +3829,8 @@ impl V1SpectroClustersGcpCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3693,7 +3871,7 @@ pub struct V1SpectroClustersGcpImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGcpImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroGcpClusterImportEntity,
@@ -3711,8 +3889,8 @@ impl V1SpectroClustersGcpImport {
             rt::Method::POST,
             "/v1/spectroclusters/gcp/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3763,7 +3941,7 @@ impl V1SpectroClustersGcpRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterRateEntity) -> Self {
         self.body = Some(value);
         self
@@ -3776,8 +3954,8 @@ impl V1SpectroClustersGcpRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3820,7 +3998,7 @@ pub struct V1SpectroClustersGcpValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGcpValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -3835,8 +4013,8 @@ impl V1SpectroClustersGcpValidate {
             rt::Method::POST,
             "/v1/spectroclusters/gcp/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3884,7 +4062,7 @@ pub struct V1SpectroClustersGenericImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGenericImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroGenericClusterImportEntity,
@@ -3902,8 +4080,8 @@ impl V1SpectroClustersGenericImport {
             rt::Method::POST,
             "/v1/spectroclusters/generic/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3954,7 +4132,7 @@ impl V1SpectroClustersGenericRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroGenericClusterRateEntity,
@@ -3973,8 +4151,8 @@ impl V1SpectroClustersGenericRate {
                 "/v1/spectroclusters/generic/rate",
             )
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4388,7 +4566,7 @@ pub struct V1SpectroClustersGkeCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGkeCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -4400,8 +4578,8 @@ impl V1SpectroClustersGkeCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4452,7 +4630,7 @@ impl V1SpectroClustersGkeRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterRateEntity) -> Self {
         self.body = Some(value);
         self
@@ -4465,8 +4643,8 @@ impl V1SpectroClustersGkeRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4509,7 +4687,7 @@ pub struct V1SpectroClustersGkeValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersGkeValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -4524,8 +4702,8 @@ impl V1SpectroClustersGkeValidate {
             rt::Method::POST,
             "/v1/spectroclusters/gke/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4636,7 +4814,7 @@ pub struct V1SpectroClustersK8CertificateUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersK8CertificateUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterK8sCertificate) -> Self {
         self.body = Some(value);
         self
@@ -4652,8 +4830,8 @@ impl V1SpectroClustersK8CertificateUpdate {
                 "/v1/spectroclusters/{uid}/k8certificates",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4688,7 +4866,7 @@ pub struct V1SpectroClustersMaasCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersMaasCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -4700,8 +4878,8 @@ impl V1SpectroClustersMaasCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4742,7 +4920,7 @@ pub struct V1SpectroClustersMaasImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersMaasImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroMaasClusterImportEntity,
@@ -4760,8 +4938,8 @@ impl V1SpectroClustersMaasImport {
             rt::Method::POST,
             "/v1/spectroclusters/maas/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4812,7 +4990,7 @@ impl V1SpectroClustersMaasRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterRateEntity) -> Self {
         self.body = Some(value);
         self
@@ -4825,8 +5003,8 @@ impl V1SpectroClustersMaasRate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/rate")
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4869,7 +5047,7 @@ pub struct V1SpectroClustersMaasValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersMaasValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -4884,8 +5062,8 @@ impl V1SpectroClustersMaasValidate {
             rt::Method::POST,
             "/v1/spectroclusters/maas/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4946,7 +5124,7 @@ impl V1SpectroClustersPacksRefUpdate {
         self.notify = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterNotificationUpdateEntity,
@@ -4966,8 +5144,8 @@ impl V1SpectroClustersPacksRefUpdate {
             )
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5019,7 +5197,7 @@ impl V1SpectroClustersPatchProfiles {
         self.resolve_notification = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
@@ -5036,8 +5214,8 @@ impl V1SpectroClustersPatchProfiles {
             )
             .path_param("uid", self.uid)
             .query_opt("resolveNotification", self.resolve_notification.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5155,7 +5333,7 @@ pub struct V1SpectroClustersProfilesUidPackManifestsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersProfilesUidPackManifestsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefInputEntities) -> Self {
         self.body = Some(value);
         self
@@ -5173,8 +5351,8 @@ impl V1SpectroClustersProfilesUidPackManifestsUpdate {
             .path_param("uid", self.uid)
             .path_param("profileUid", self.profile_uid)
             .path_param("packName", self.pack_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5209,7 +5387,7 @@ pub struct V1SpectroClustersSpcDownload {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersSpcDownload {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterDefinitionEntity) -> Self {
         self.body = Some(value);
         self
@@ -5224,8 +5402,8 @@ impl V1SpectroClustersSpcDownload {
             rt::Method::POST,
             "/v1/spectroclusters/spc/download",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5234,9 +5412,11 @@ impl V1SpectroClustersSpcDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5328,9 +5508,11 @@ impl V1SpectroClustersUidAdminKubeConfig {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5362,7 +5544,7 @@ pub struct V1SpectroClustersUidAssets {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidAssets {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetEntity) -> Self {
         self.body = Some(value);
         self
@@ -5378,8 +5560,8 @@ impl V1SpectroClustersUidAssets {
                 "/v1/spectroclusters/{uid}/assets",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5479,7 +5661,7 @@ pub struct V1SpectroClustersUidClusterMetaAttributeUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidClusterMetaAttributeUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterMetaAttributeEntity) -> Self {
         self.body = Some(value);
         self
@@ -5495,8 +5677,8 @@ impl V1SpectroClustersUidClusterMetaAttributeUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/clusterMetaAttribute",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5662,7 +5844,7 @@ pub struct V1SpectroClustersUidConfigNamespacesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidConfigNamespacesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterNamespaceResourceInputEntity,
@@ -5682,8 +5864,8 @@ impl V1SpectroClustersUidConfigNamespacesUidUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("namespaceUid", self.namespace_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5726,7 +5908,7 @@ pub struct V1SpectroClustersUidConfigNamespacesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidConfigNamespacesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterNamespaceResourcesUpdateEntity,
@@ -5745,8 +5927,8 @@ impl V1SpectroClustersUidConfigNamespacesUpdate {
                 "/v1/spectroclusters/{uid}/config/namespaces",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5912,7 +6094,7 @@ pub struct V1SpectroClustersUidConfigRbacsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidConfigRbacsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbacInputEntity) -> Self {
         self.body = Some(value);
         self
@@ -5929,8 +6111,8 @@ impl V1SpectroClustersUidConfigRbacsUidUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("rbacUid", self.rbac_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5973,7 +6155,7 @@ pub struct V1SpectroClustersUidConfigRbacsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidConfigRbacsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterRbacResourcesUpdateEntity,
@@ -5992,8 +6174,8 @@ impl V1SpectroClustersUidConfigRbacsUpdate {
                 "/v1/spectroclusters/{uid}/config/rbacs",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6051,9 +6233,11 @@ impl V1SpectroClustersUidDownload {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6149,9 +6333,11 @@ impl V1SpectroClustersUidFrpKubeConfigGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6183,7 +6369,7 @@ pub struct V1SpectroClustersUidFrpKubeConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidFrpKubeConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterAssetFrpKubeConfig,
@@ -6202,8 +6388,8 @@ impl V1SpectroClustersUidFrpKubeConfigUpdate {
                 "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6246,7 +6432,7 @@ pub struct V1SpectroClustersUidHeartbeatUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidHeartbeatUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterHeartbeat) -> Self {
         self.body = Some(value);
         self
@@ -6262,8 +6448,8 @@ impl V1SpectroClustersUidHeartbeatUpdate {
                 "/v1/spectroclusters/{uid}/heartbeat",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6306,7 +6492,7 @@ pub struct V1SpectroClustersUidHybridSettings {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidHybridSettings {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterHybridSettingsEntity) -> Self {
         self.body = Some(value);
         self
@@ -6322,8 +6508,8 @@ impl V1SpectroClustersUidHybridSettings {
                 "/v1/spectroclusters/{uid}/hybridSettings",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6381,9 +6567,11 @@ impl V1SpectroClustersUidImportManifest {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6489,9 +6677,11 @@ impl V1SpectroClustersUidKubeConfig {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6587,9 +6777,11 @@ impl V1SpectroClustersUidKubeConfigClientGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6621,7 +6813,7 @@ pub struct V1SpectroClustersUidKubeConfigClientUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidKubeConfigClientUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterAssetKubeConfigClient,
@@ -6640,8 +6832,8 @@ impl V1SpectroClustersUidKubeConfigClientUpdate {
                 "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6684,7 +6876,7 @@ pub struct V1SpectroClustersUidKubeConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidKubeConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterAssetKubeConfig,
@@ -6703,8 +6895,8 @@ impl V1SpectroClustersUidKubeConfigUpdate {
                 "/v1/spectroclusters/{uid}/assets/kubeconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6747,7 +6939,7 @@ pub struct V1SpectroClustersUidLifecycleConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidLifecycleConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LifecycleConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -6763,8 +6955,8 @@ impl V1SpectroClustersUidLifecycleConfigUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6807,7 +6999,7 @@ pub struct V1SpectroClustersUidLocationPut {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidLocationPut {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterLocationInputEntity,
@@ -6826,8 +7018,8 @@ impl V1SpectroClustersUidLocationPut {
                 "/v1/spectroclusters/{uid}/location",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6922,7 +7114,7 @@ pub struct V1SpectroClustersUidManifestUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidManifestUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetManifest) -> Self {
         self.body = Some(value);
         self
@@ -6938,8 +7130,8 @@ impl V1SpectroClustersUidManifestUpdate {
                 "/v1/spectroclusters/{uid}/assets/manifest",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7054,7 +7246,7 @@ pub struct V1SpectroClustersUidMetadataUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidMetadataUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
@@ -7070,8 +7262,8 @@ impl V1SpectroClustersUidMetadataUpdate {
                 "/v1/spectroclusters/{uid}/metadata",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7114,7 +7306,7 @@ pub struct V1SpectroClustersUidOsPatchUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidOsPatchUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OsPatchEntity) -> Self {
         self.body = Some(value);
         self
@@ -7130,8 +7322,8 @@ impl V1SpectroClustersUidOsPatchUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/osPatch",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7336,7 +7528,7 @@ pub struct V1SpectroClustersUidPacksResolvedValuesGet {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidPacksResolvedValuesGet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterProfilesParamReferenceEntity,
@@ -7355,8 +7547,8 @@ impl V1SpectroClustersUidPacksResolvedValuesGet {
                 "/v1/spectroclusters/{uid}/packs/resolvedValues",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7410,7 +7602,7 @@ pub struct V1SpectroClustersUidPacksStatusPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidPacksStatusPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterPacksStatusEntity,
@@ -7429,8 +7621,8 @@ impl V1SpectroClustersUidPacksStatusPatch {
                 "/v1/spectroclusters/{uid}/packs/status",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7882,7 +8074,7 @@ pub struct V1SpectroClustersUidStatusSpcPatchTime {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidStatusSpcPatchTime {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPatchTimeEntity) -> Self {
         self.body = Some(value);
         self
@@ -7898,8 +8090,8 @@ impl V1SpectroClustersUidStatusSpcPatchTime {
                 "/v1/spectroclusters/{uid}/status/spcApply/patchTime",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -7942,7 +8134,7 @@ pub struct V1SpectroClustersUidTimezoneUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidTimezoneUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TimezoneUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -7958,8 +8150,8 @@ impl V1SpectroClustersUidTimezoneUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/timezone",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8066,9 +8258,11 @@ impl V1SpectroClustersUidTokenKubeConfigGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -8100,7 +8294,7 @@ pub struct V1SpectroClustersUidTokenKubeConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidTokenKubeConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterAssetTokenKubeConfig,
@@ -8119,8 +8313,8 @@ impl V1SpectroClustersUidTokenKubeConfigUpdate {
                 "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8163,7 +8357,7 @@ pub struct V1SpectroClustersUidUpgradeSettings {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidUpgradeSettings {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
         self
@@ -8179,8 +8373,8 @@ impl V1SpectroClustersUidUpgradeSettings {
                 "/v1/spectroclusters/{uid}/upgrade/settings",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8223,7 +8417,7 @@ pub struct V1SpectroClustersUidUpgradesPut {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidUpgradesPut {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterUidUpgrades) -> Self {
         self.body = Some(value);
         self
@@ -8239,8 +8433,8 @@ impl V1SpectroClustersUidUpgradesPut {
                 "/v1/spectroclusters/{uid}/status/upgrades",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8283,7 +8477,7 @@ pub struct V1SpectroClustersUidValidatePacks {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidValidatePacks {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
@@ -8299,8 +8493,8 @@ impl V1SpectroClustersUidValidatePacks {
                 "/v1/spectroclusters/{uid}/validate/packs",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8354,7 +8548,7 @@ pub struct V1SpectroClustersUidValidateRepave {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidValidateRepave {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
@@ -8370,8 +8564,8 @@ impl V1SpectroClustersUidValidateRepave {
                 "/v1/spectroclusters/{uid}/validate/repave",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8485,7 +8679,7 @@ pub struct V1SpectroClustersUidVariablesPatch {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUidVariablesPatch {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: Vec<crate::models::V1SpectroClusterVariableUpdateEntity>,
@@ -8504,8 +8698,8 @@ impl V1SpectroClustersUidVariablesPatch {
                 "/v1/spectroclusters/{uid}/variables",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8664,7 +8858,7 @@ impl V1SpectroClustersUpdateProfiles {
         self.resolve_notification = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
@@ -8681,8 +8875,8 @@ impl V1SpectroClustersUpdateProfiles {
             )
             .path_param("uid", self.uid)
             .query_opt("resolveNotification", self.resolve_notification.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8725,7 +8919,7 @@ pub struct V1SpectroClustersUpdateStatusCondition {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUpdateStatusCondition {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterCondition) -> Self {
         self.body = Some(value);
         self
@@ -8741,8 +8935,8 @@ impl V1SpectroClustersUpdateStatusCondition {
                 "/v1/spectroclusters/{uid}/status/condition",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8785,7 +8979,7 @@ pub struct V1SpectroClustersUpdateStatusConditions {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUpdateStatusConditions {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ClusterCondition>) -> Self {
         self.body = Some(value);
         self
@@ -8801,8 +8995,8 @@ impl V1SpectroClustersUpdateStatusConditions {
                 "/v1/spectroclusters/{uid}/status/conditions",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8845,7 +9039,7 @@ pub struct V1SpectroClustersUpdateStatusEndpoints {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUpdateStatusEndpoints {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ApiEndpoint>) -> Self {
         self.body = Some(value);
         self
@@ -8861,8 +9055,8 @@ impl V1SpectroClustersUpdateStatusEndpoints {
                 "/v1/spectroclusters/{uid}/status/endpoints",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -8954,7 +9148,7 @@ pub struct V1SpectroClustersUpdateStatusServices {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUpdateStatusServices {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1LoadBalancerService>) -> Self {
         self.body = Some(value);
         self
@@ -8970,8 +9164,8 @@ impl V1SpectroClustersUpdateStatusServices {
                 "/v1/spectroclusters/{uid}/status/services",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9006,7 +9200,7 @@ pub struct V1SpectroClustersUpgradeSettings {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersUpgradeSettings {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
         self
@@ -9021,8 +9215,8 @@ impl V1SpectroClustersUpgradeSettings {
             rt::Method::POST,
             "/v1/spectroclusters/upgrade/settings",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9160,7 +9354,7 @@ pub struct V1SpectroClustersValidatePacks {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersValidatePacks {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
@@ -9175,8 +9369,8 @@ impl V1SpectroClustersValidatePacks {
             rt::Method::POST,
             "/v1/spectroclusters/validate/packs",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9222,7 +9416,7 @@ pub struct V1SpectroClustersVirtualCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVirtualCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -9234,8 +9428,8 @@ impl V1SpectroClustersVirtualCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/virtual");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9276,7 +9470,7 @@ pub struct V1SpectroClustersVirtualValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVirtualValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -9291,8 +9485,8 @@ impl V1SpectroClustersVirtualValidate {
             rt::Method::POST,
             "/v1/spectroclusters/virtual/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9354,7 +9548,7 @@ pub struct V1SpectroClustersVmAddVolume {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVmAddVolume {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmAddVolumeEntity) -> Self {
         self.body = Some(value);
         self
@@ -9372,8 +9566,8 @@ impl V1SpectroClustersVmAddVolume {
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9424,7 +9618,7 @@ pub struct V1SpectroClustersVmClone {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVmClone {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterVmCloneEntity) -> Self {
         self.body = Some(value);
         self
@@ -9442,8 +9636,8 @@ impl V1SpectroClustersVmClone {
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9498,7 +9692,7 @@ pub struct V1SpectroClustersVmCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVmCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
         self
@@ -9512,8 +9706,8 @@ impl V1SpectroClustersVmCreate {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/{uid}/vms")
             .path_param("uid", self.uid)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -9656,6 +9850,94 @@ impl V1SpectroClustersVmGet {
             .core()
             .send_json::<
                 crate::models::V1ClusterVirtualMachine,
+                crate::models::V1Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
+    /// Returns the list of virtual machines
+    ///
+    /// Sends `GET /v1/spectroclusters/{uid}/vms`.
+    ///
+    /// Arguments:
+    /// - `uid` (`uid`): Cluster uid
+    pub fn spectro_clusters_vm_list(
+        &self,
+        uid: impl Into<String>,
+    ) -> V1SpectroClustersVmList {
+        V1SpectroClustersVmList {
+            client: self.clone(),
+            uid: uid.into(),
+            namespace: None,
+            limit: None,
+            r#continue: None,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::spectro_clusters_vm_list`](crate::Client::spectro_clusters_vm_list): `GET /v1/spectroclusters/{uid}/vms`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct V1SpectroClustersVmList {
+    client: crate::Client,
+    uid: String,
+    namespace: Option<Vec<String>>,
+    limit: Option<i64>,
+    r#continue: Option<String>,
+    timeout: Option<std::time::Duration>,
+}
+impl V1SpectroClustersVmList {
+    /// Namespace names, comma separated value (ex: dev,test). If namespace is empty it returns the specific resource under all namespace
+    ///
+    /// Sets the query parameter `namespace`.
+    pub fn namespace(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
+    /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
+    ///
+    /// Sets the query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// continue token to paginate the subsequent data items
+    ///
+    /// Sets the query parameter `continue`.
+    pub fn r#continue(mut self, value: impl Into<String>) -> Self {
+        self.r#continue = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms")
+            .path_param("uid", self.uid)
+            .query_opt(
+                "namespace",
+                self.namespace.as_deref().map(|v| rt::Delimited(v, ",")),
+            )
+            .query_opt("limit", self.limit.as_ref())
+            .query_opt("continue", self.r#continue.as_ref());
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::V1ClusterVirtualMachineList>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::V1ClusterVirtualMachineList,
                 crate::models::V1Error,
             >(self.into_request())
             .await
@@ -9816,7 +10098,7 @@ pub struct V1SpectroClustersVmRemoveVolume {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVmRemoveVolume {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmRemoveVolumeEntity) -> Self {
         self.body = Some(value);
         self
@@ -9834,8 +10116,8 @@ impl V1SpectroClustersVmRemoveVolume {
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10122,7 +10404,7 @@ pub struct V1SpectroClustersVmUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVmUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
         self
@@ -10140,8 +10422,8 @@ impl V1SpectroClustersVmUpdate {
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10184,7 +10466,7 @@ pub struct V1SpectroClustersVsphereCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVsphereCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -10196,8 +10478,8 @@ impl V1SpectroClustersVsphereCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10238,7 +10520,7 @@ pub struct V1SpectroClustersVsphereImport {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVsphereImport {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroVsphereClusterImportEntity,
@@ -10256,8 +10538,8 @@ impl V1SpectroClustersVsphereImport {
             rt::Method::POST,
             "/v1/spectroclusters/vsphere/import",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10308,7 +10590,7 @@ impl V1SpectroClustersVsphereRate {
         self.period_type = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1SpectroVsphereClusterRateEntity,
@@ -10327,8 +10609,8 @@ impl V1SpectroClustersVsphereRate {
                 "/v1/spectroclusters/vsphere/rate",
             )
             .query_opt("periodType", self.period_type.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10371,7 +10653,7 @@ pub struct V1SpectroClustersVsphereValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersVsphereValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
         self
@@ -10386,8 +10668,8 @@ impl V1SpectroClustersVsphereValidate {
             rt::Method::POST,
             "/v1/spectroclusters/vsphere/validate",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10466,9 +10748,11 @@ impl V1SyftScanLogImageSbomGet {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -10500,7 +10784,7 @@ pub struct V1ClusterFeatureBackupLocationUidChange {
     timeout: Option<std::time::Duration>,
 }
 impl V1ClusterFeatureBackupLocationUidChange {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupLocationType) -> Self {
         self.body = Some(value);
         self
@@ -10516,8 +10800,8 @@ impl V1ClusterFeatureBackupLocationUidChange {
                 "/v1/spectroclusters/features/backup/locations/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10617,7 +10901,7 @@ pub struct V1ControlPlaneHealthCheckTimeoutUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1ControlPlaneHealthCheckTimeoutUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ControlPlaneHealthCheckTimeoutEntity,
@@ -10636,8 +10920,8 @@ impl V1ControlPlaneHealthCheckTimeoutUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/controlPlaneHealthCheckTimeout",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10680,7 +10964,7 @@ pub struct V1HostClusterConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1HostClusterConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HostClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -10696,8 +10980,8 @@ impl V1HostClusterConfigUpdate {
                 "/v1/spectroclusters/{uid}/clusterConfig/hostCluster",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10807,7 +11091,7 @@ pub struct V1SpectroClustersClusterTemplatesUidValidateRepave {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersClusterTemplatesUidValidateRepave {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplateRepaveValidationSpec,
@@ -10826,8 +11110,8 @@ impl V1SpectroClustersClusterTemplatesUidValidateRepave {
                 "/v1/spectroclusters/clusterTemplates/{uid}/validate/repave",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -10881,7 +11165,7 @@ pub struct V1SpectroClustersTemplatesUidClustersUpgrade {
     timeout: Option<std::time::Duration>,
 }
 impl V1SpectroClustersTemplatesUidClustersUpgrade {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterTemplateUpgradeSpec) -> Self {
         self.body = Some(value);
         self
@@ -10897,8 +11181,8 @@ impl V1SpectroClustersTemplatesUidClustersUpgrade {
                 "/v1/spectroclusters/clusterTemplates/{uid}/clusters/upgrade",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -11284,7 +11568,7 @@ pub struct V1VmSnapshotCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1VmSnapshotCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);
         self
@@ -11302,8 +11586,8 @@ impl V1VmSnapshotCreate {
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -11502,7 +11786,7 @@ pub struct V1VmSnapshotUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1VmSnapshotUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);
         self
@@ -11521,8 +11805,8 @@ impl V1VmSnapshotUpdate {
             .path_param("vmName", self.vm_name)
             .path_param("snapshotName", self.snapshot_name)
             .query("namespace", self.namespace);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

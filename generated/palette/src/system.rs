@@ -9,7 +9,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/activate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn system_activate(
         &self,
         body: crate::models::V1SystemActivateRequest,
@@ -121,7 +121,7 @@ pub struct V1SystemAdminsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemAdminsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminEntity) -> Self {
         self.body = Some(value);
         self
@@ -133,8 +133,8 @@ impl V1SystemAdminsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/admins");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -210,7 +210,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the System Administrator to be used for authentication
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn system_admins_password_activate(
         &self,
         password_token: impl Into<String>,
@@ -361,7 +361,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn system_admins_uid_password_change(
         &self,
         uid: impl Into<String>,
@@ -488,7 +488,7 @@ pub struct V1SystemAdminsUidProfileUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemAdminsUidProfileUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminProfile) -> Self {
         self.body = Some(value);
         self
@@ -504,8 +504,8 @@ impl V1SystemAdminsUidProfileUpdate {
                 "/v1/system/admins/{uid}/profile",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -597,7 +597,7 @@ pub struct V1SystemAlertUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemAlertUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
         self
@@ -610,8 +610,8 @@ impl V1SystemAlertUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/alerts/{component}")
             .path_param("component", self.component);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -736,7 +736,7 @@ pub struct V1SystemAppFeaturesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemAppFeaturesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppFeatures) -> Self {
         self.body = Some(value);
         self
@@ -748,8 +748,8 @@ impl V1SystemAppFeaturesUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/appFeatures");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -829,7 +829,7 @@ pub struct V1SystemAuthTokenSettingsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemAuthTokenSettingsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
         self
@@ -841,8 +841,8 @@ impl V1SystemAuthTokenSettingsUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/authTokenSettings");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -927,7 +927,7 @@ pub struct V1SystemClassificationBannerUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemClassificationBannerUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClassificationBanner) -> Self {
         self.body = Some(value);
         self
@@ -942,8 +942,8 @@ impl V1SystemClassificationBannerUpdate {
             rt::Method::PUT,
             "/v1/system/classificationBanner",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1035,7 +1035,7 @@ pub struct V1SystemCreditsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemCreditsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -1051,8 +1051,8 @@ impl V1SystemCreditsUidUpdate {
                 "/v1/system/plan/credits/{creditUid}",
             )
             .path_param("creditUid", self.credit_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1087,7 +1087,7 @@ pub struct V1SystemFreeCreditAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemFreeCreditAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -1099,8 +1099,8 @@ impl V1SystemFreeCreditAdd {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/plan/freeCredit");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1186,7 +1186,7 @@ pub struct V1SystemLoginBannerUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemLoginBannerUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
         self
@@ -1198,8 +1198,8 @@ impl V1SystemLoginBannerUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/loginBanner");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1234,7 +1234,7 @@ pub struct V1SystemPlanLimitUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemPlanLimitUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemPlanLimitUpdate) -> Self {
         self.body = Some(value);
         self
@@ -1246,8 +1246,8 @@ impl V1SystemPlanLimitUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/plan/planLimit");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1327,7 +1327,7 @@ pub struct V1SystemResourceLimitsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemResourceLimitsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemResourceLimits) -> Self {
         self.body = Some(value);
         self
@@ -1339,8 +1339,8 @@ impl V1SystemResourceLimitsUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/resourceLimits");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1375,7 +1375,7 @@ pub struct V1SystemSlaCreditAdd {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemSlaCreditAdd {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
         self.body = Some(value);
         self
@@ -1387,8 +1387,8 @@ impl V1SystemSlaCreditAdd {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/plan/slaCredit");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1568,7 +1568,7 @@ pub struct V1SystemThemeCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemThemeCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeCreateEntity) -> Self {
         self.body = Some(value);
         self
@@ -1580,8 +1580,8 @@ impl V1SystemThemeCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/themes");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1770,7 +1770,7 @@ pub struct V1SystemThemeUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemThemeUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -1783,8 +1783,8 @@ impl V1SystemThemeUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/themes/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1852,7 +1852,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the system user to be used for authentication of user
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn system_users_password_reset(
         &self,
         password_token: impl Into<String>,
@@ -1907,7 +1907,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/users/password/reset`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn system_users_password_reset_request(
         &self,
         body: crate::models::V1SystemUsersPasswordResetRequestBody,
@@ -2004,7 +2004,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/preferences/billing`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_billing_preference_update(
         &self,
         body: crate::models::V1Billing,
@@ -2109,7 +2109,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/preferences/cluster`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_cluster_preference_update(
         &self,
         body: crate::models::V1ClusterPreference,
@@ -2166,7 +2166,7 @@ impl crate::Client {
     /// Sends `DELETE /v1/system/passwords/blocklist`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_passwords_block_list_delete(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -2215,7 +2215,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/passwords/blocklist`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_passwords_block_list_update(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -2272,7 +2272,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/paymentsecrets`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_payment_secrets_update(
         &self,
         body: crate::models::V1PaymentSecrets,
@@ -2329,7 +2329,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/admin/email`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_admin_email(
         &self,
         body: crate::models::V1V1SystemAdminEmail,
@@ -2383,7 +2383,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/admin/password/reset`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_admin_password_reset(
         &self,
         body: crate::models::V1V1SystemAdminPasswordResetEntity,
@@ -2485,7 +2485,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/auth`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_auth_update(
         &self,
         body: crate::models::V1SystemConfigAuth,
@@ -2584,7 +2584,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/aws/account`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_account_update(
         &self,
         body: crate::models::V1SystemAwsAccount,
@@ -2692,7 +2692,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/aws/apiEndpoints`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_api_endpoints_update(
         &self,
         body: crate::models::V1AwsApiEndpointsConfig,
@@ -2741,7 +2741,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/config/awsgov/sts/account`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_gov_sts_account_create(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2840,7 +2840,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/awsgov/sts/account`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_gov_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2942,7 +2942,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/aws/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_image_update(
         &self,
         body: crate::models::V1SystemAwsImage,
@@ -3046,7 +3046,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/aws/sts/account`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_aws_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -3151,7 +3151,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/azure/account`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_azure_account_update(
         &self,
         body: crate::models::V1SystemAzureAccount,
@@ -3256,7 +3256,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/azure/storage`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_azure_storage_update(
         &self,
         body: crate::models::V1SystemAzureStorage,
@@ -3363,7 +3363,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/apache-cloudstack/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_cloudstack_image_update(
         &self,
         body: crate::models::V1SystemCloudstackImage,
@@ -3465,7 +3465,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/cluster`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_cluster_update(
         &self,
         body: crate::models::V1SystemConfigCluster,
@@ -3569,7 +3569,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/database/backup/ftp`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_database_backup_ftp_update(
         &self,
         body: crate::models::V1SystemBackupFtpConfigSpec,
@@ -3676,7 +3676,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/database/backup/s3`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_database_backup_s3_update(
         &self,
         body: crate::models::V1SystemBackupS3ConfigSpec,
@@ -3786,7 +3786,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/domain/certificates`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_domain_certificates_put(
         &self,
         body: crate::models::V1SystemConfigDomainCertificatesSpec,
@@ -3888,7 +3888,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/edge/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_edge_image_update(
         &self,
         body: crate::models::V1SystemEdgeImage,
@@ -3992,7 +3992,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/edgeNative/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_edge_native_image_update(
         &self,
         body: crate::models::V1SystemEdgeNativeImage,
@@ -4049,7 +4049,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/config/ftp/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_ftp_validate(
         &self,
         body: crate::models::V1SystemFtpSpec,
@@ -4169,7 +4169,7 @@ pub struct V1SystemConfigGcpAccountUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemConfigGcpAccountUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemGcpAccount) -> Self {
         self.body = Some(value);
         self
@@ -4181,8 +4181,8 @@ impl V1SystemConfigGcpAccountUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/gcp/account");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4255,7 +4255,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/gcp/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_gcp_image_update(
         &self,
         body: crate::models::V1SystemGcpImage,
@@ -4354,7 +4354,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/kubectl`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_kubectl_update(
         &self,
         body: crate::models::V1SystemKubectlSpec,
@@ -4453,7 +4453,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/logger`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_logger_update(
         &self,
         body: crate::models::V1SystemLoggerSpec,
@@ -4552,7 +4552,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/maas/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_maas_image_update(
         &self,
         body: crate::models::V1SystemMaasImage,
@@ -4651,7 +4651,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/proxy`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_proxy_update(
         &self,
         body: crate::models::V1SystemProxySpec,
@@ -4755,7 +4755,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/registries/oci/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_registries_oci_image_update(
         &self,
         body: crate::models::V1SystemOciImageRegistry,
@@ -4860,7 +4860,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/reverseproxy`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_reverse_proxy_update(
         &self,
         body: crate::models::V1SystemReverseProxy,
@@ -4914,7 +4914,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/config/s3/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_s3_validate(
         &self,
         body: crate::models::V1SystemS3Spec,
@@ -5016,7 +5016,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/scar`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_scar_update(
         &self,
         body: crate::models::V1SystemScarSpec,
@@ -5166,7 +5166,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/smtp`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_smtp_update(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -5220,7 +5220,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/smtp/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_smtp_validate(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -5314,7 +5314,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/sso/github/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_sso_github_validate(
         &self,
         body: crate::models::V1SystemGithubSsoSpec,
@@ -5363,7 +5363,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/sso/oidc/validate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_sso_oidc_validate(
         &self,
         body: crate::models::V1SystemOidcClientSpec,
@@ -5412,7 +5412,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/sso`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_sso_update(
         &self,
         body: crate::models::V1SystemSsoSpec,
@@ -5511,7 +5511,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/storage/s3`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_storage_s3_update(
         &self,
         body: crate::models::V1SystemStorageS3ConfigSpec,
@@ -5686,7 +5686,7 @@ pub struct V1SystemConfigStoreUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemConfigStoreUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemConfigStoreEntity) -> Self {
         self.body = Some(value);
         self
@@ -5701,8 +5701,8 @@ impl V1SystemConfigStoreUpdate {
             rt::Method::PUT,
             "/v1/system/config/keyValueStore",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -5767,7 +5767,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/timeseries`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_timeseries_update(
         &self,
         body: crate::models::V1SystemTimeseriesSpec,
@@ -5869,7 +5869,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/vsphere/image`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_config_vsphere_image_update(
         &self,
         body: crate::models::V1SystemVsphereImage,
@@ -6228,7 +6228,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/encrypt`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_encrypt(
         &self,
         body: crate::models::V1SystemCryptoInput,
@@ -6350,7 +6350,7 @@ pub struct V1SystemFeaturesUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemFeaturesUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemFeaturesOperation) -> Self {
         self.body = Some(value);
         self
@@ -6363,8 +6363,8 @@ impl V1SystemFeaturesUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/features/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6432,7 +6432,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/password/policy/default`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_password_policy_update(
         &self,
         body: crate::models::V1SystemPasswordPolicySpec,
@@ -6753,7 +6753,7 @@ pub struct V1SystemRegistriesNameUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1SystemRegistriesNameUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemRegistry) -> Self {
         self.body = Some(value);
         self
@@ -6769,8 +6769,8 @@ impl V1SystemRegistriesNameUpdate {
                 "/v1/system/config/registries/{registryName}",
             )
             .path_param("registryName", self.registry_name);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -6835,7 +6835,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/security/mode`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_service_mode_update(
         &self,
         body: crate::models::V1SystemSecurityMode,
@@ -6889,7 +6889,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/plan/startDate`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_system_start_date_patch(
         &self,
         body: crate::models::V1SystemStartDate,

@@ -24,7 +24,7 @@ pub struct V1TeamsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TeamsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1TeamsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/teams");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -244,7 +244,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn teams_project_roles_put(
         &self,
         uid: impl Into<String>,
@@ -298,7 +298,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn teams_resource_roles_uid_update(
         &self,
         uid: impl Into<String>,
@@ -370,7 +370,7 @@ pub struct V1TeamsSummaryGet {
     timeout: Option<std::time::Duration>,
 }
 impl V1TeamsSummaryGet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TeamsSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -382,8 +382,8 @@ impl V1TeamsSummaryGet {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/teams/summary");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -506,7 +506,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn teams_uid_patch(
         &self,
         uid: impl Into<String>,
@@ -615,7 +615,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn teams_uid_resource_roles_create(
         &self,
         uid: impl Into<String>,
@@ -739,7 +739,7 @@ pub struct V1TeamsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TeamsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);
         self
@@ -752,8 +752,8 @@ impl V1TeamsUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -828,7 +828,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_teams_uid_tenant_roles_update(
         &self,
         uid: impl Into<String>,

@@ -94,7 +94,7 @@ pub struct V1PatchTenantAddress {
     timeout: Option<std::time::Duration>,
 }
 impl V1PatchTenantAddress {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantAddressPatch) -> Self {
         self.body = Some(value);
         self
@@ -110,8 +110,8 @@ impl V1PatchTenantAddress {
                 "/v1/tenants/{tenantUid}/address",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -154,7 +154,7 @@ pub struct V1PatchTenantEmailId {
     timeout: Option<std::time::Duration>,
 }
 impl V1PatchTenantEmailId {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantEmailPatch) -> Self {
         self.body = Some(value);
         self
@@ -170,8 +170,8 @@ impl V1PatchTenantEmailId {
                 "/v1/tenants/{tenantUid}/emailId",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -338,7 +338,7 @@ pub struct V1RateConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1RateConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1RateConfig) -> Self {
         self.body = Some(value);
         self
@@ -354,8 +354,8 @@ impl V1RateConfigUpdate {
                 "/v1/tenants/{tenantUid}/rateConfig",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -455,7 +455,7 @@ pub struct V1TenantClusterRbacSettingsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantClusterRbacSettingsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantClusterRbacSettings) -> Self {
         self.body = Some(value);
         self
@@ -471,8 +471,8 @@ impl V1TenantClusterRbacSettingsUpdate {
                 "/v1/tenants/{tenantUid}/preferences/clusterRbacSettings",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -572,7 +572,7 @@ pub struct V1TenantClustersNodesAutoRemediationSettingUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantClustersNodesAutoRemediationSettingUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
         self
@@ -588,8 +588,8 @@ impl V1TenantClustersNodesAutoRemediationSettingUpdate {
                 "/v1/tenants/{tenantUid}/preferences/clusterSettings/nodesAutoRemediationSetting",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -689,7 +689,7 @@ pub struct V1TenantFipsSettingsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantFipsSettingsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1FipsSettings) -> Self {
         self.body = Some(value);
         self
@@ -705,8 +705,8 @@ impl V1TenantFipsSettingsUpdate {
                 "/v1/tenants/{tenantUid}/preferences/fips",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -806,7 +806,7 @@ pub struct V1TenantFreemiumUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantFreemiumUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantFreemium) -> Self {
         self.body = Some(value);
         self
@@ -822,8 +822,8 @@ impl V1TenantFreemiumUpdate {
                 "/v1/tenants/{tenantUid}/freemium",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -980,7 +980,7 @@ pub struct V1TenantResourceLimitsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantResourceLimitsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantResourceLimitsEntity) -> Self {
         self.body = Some(value);
         self
@@ -996,8 +996,8 @@ impl V1TenantResourceLimitsUpdate {
                 "/v1/tenants/{tenantUid}/resourceLimits",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1097,7 +1097,7 @@ pub struct V1TenantUidAuthTokenSettingsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidAuthTokenSettingsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
         self
@@ -1113,8 +1113,8 @@ impl V1TenantUidAuthTokenSettingsUpdate {
                 "/v1/tenants/{tenantUid}/authTokenSettings",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1214,7 +1214,7 @@ pub struct V1TenantUidLoginBannerUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidLoginBannerUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
         self
@@ -1230,8 +1230,8 @@ impl V1TenantUidLoginBannerUpdate {
                 "/v1/tenants/{tenantUid}/loginBanner",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1328,7 +1328,7 @@ pub struct V1TenantsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantEntity) -> Self {
         self.body = Some(value);
         self
@@ -1340,8 +1340,8 @@ impl V1TenantsCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1776,7 +1776,7 @@ pub struct V1TenantsSelfSignUp {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsSelfSignUp {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantSelfSignUpSpec) -> Self {
         self.body = Some(value);
         self
@@ -1788,8 +1788,8 @@ impl V1TenantsSelfSignUp {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants/signup");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1930,7 +1930,7 @@ pub struct V1TenantsUidContractUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidContractUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantContractSpec) -> Self {
         self.body = Some(value);
         self
@@ -1946,8 +1946,8 @@ impl V1TenantsUidContractUpdate {
                 "/v1/tenants/{tenantUid}/contract",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1990,7 +1990,7 @@ pub struct V1TenantsUidMacrosCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidMacrosCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2006,8 +2006,8 @@ impl V1TenantsUidMacrosCreate {
                 "/v1/tenants/{tenantUid}/macros",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2050,7 +2050,7 @@ pub struct V1TenantsUidMacrosDeleteByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidMacrosDeleteByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2066,8 +2066,8 @@ impl V1TenantsUidMacrosDeleteByMacroName {
                 "/v1/tenants/{tenantUid}/macros",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2164,7 +2164,7 @@ pub struct V1TenantsUidMacrosUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidMacrosUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2177,8 +2177,8 @@ impl V1TenantsUidMacrosUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/tenants/{tenantUid}/macros")
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2221,7 +2221,7 @@ pub struct V1TenantsUidMacrosUpdateByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidMacrosUpdateByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2237,8 +2237,8 @@ impl V1TenantsUidMacrosUpdateByMacroName {
                 "/v1/tenants/{tenantUid}/macros",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2378,7 +2378,7 @@ pub struct V1TenantsValidate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsValidate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantBasicEntity) -> Self {
         self.body = Some(value);
         self
@@ -2390,8 +2390,8 @@ impl V1TenantsValidate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants/validate");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2531,9 +2531,11 @@ impl V1InvoiceUidReportInvoicePdf {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2585,9 +2587,11 @@ impl V1InvoiceUidReportPdf {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2639,9 +2643,11 @@ impl V1InvoiceUidReportUsagePdf {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
         let client = self.client.clone();
-        client.core().send_bytes::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2730,7 +2736,7 @@ pub struct V1TenantDeveloperCreditUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantDeveloperCreditUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1DeveloperCredit) -> Self {
         self.body = Some(value);
         self
@@ -2746,8 +2752,8 @@ impl V1TenantDeveloperCreditUpdate {
                 "/v1/tenants/{tenantUid}/preferences/developerCredit",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2847,7 +2853,7 @@ pub struct V1TenantPrefClusterGroupUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantPrefClusterGroupUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantEnableClusterGroup) -> Self {
         self.body = Some(value);
         self
@@ -2863,8 +2869,8 @@ impl V1TenantPrefClusterGroupUpdate {
                 "/v1/tenants/{tenantUid}/preferences/clusterGroup",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2964,7 +2970,7 @@ pub struct V1TenantUidAssetsCertsCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidAssetsCertsCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantAssetCert) -> Self {
         self.body = Some(value);
         self
@@ -2980,8 +2986,8 @@ impl V1TenantUidAssetsCertsCreate {
                 "/v1/tenants/{tenantUid}/assets/certs",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3150,7 +3156,7 @@ pub struct V1TenantUidAssetsCertsUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidAssetsCertsUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantAssetCert) -> Self {
         self.body = Some(value);
         self
@@ -3167,8 +3173,8 @@ impl V1TenantUidAssetsCertsUidUpdate {
             )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("certificateUid", self.certificate_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3211,7 +3217,7 @@ pub struct V1TenantUidAssetsDataSinksCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidAssetsDataSinksCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1DataSinkConfig) -> Self {
         self.body = Some(value);
         self
@@ -3227,8 +3233,8 @@ impl V1TenantUidAssetsDataSinksCreate {
                 "/v1/tenants/{tenantUid}/assets/dataSinks",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3383,7 +3389,7 @@ pub struct V1TenantUidAssetsDataSinksUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidAssetsDataSinksUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1DataSinkConfig) -> Self {
         self.body = Some(value);
         self
@@ -3399,8 +3405,8 @@ impl V1TenantUidAssetsDataSinksUpdate {
                 "/v1/tenants/{tenantUid}/assets/dataSinks",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3500,7 +3506,7 @@ pub struct V1TenantUidDomainsUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidDomainsUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantDomains) -> Self {
         self.body = Some(value);
         self
@@ -3516,8 +3522,8 @@ impl V1TenantUidDomainsUpdate {
                 "/v1/tenants/{tenantUid}/domains",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3617,7 +3623,7 @@ pub struct V1TenantUidOidcConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidOidcConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantOidcClientSpec) -> Self {
         self.body = Some(value);
         self
@@ -3633,8 +3639,8 @@ impl V1TenantUidOidcConfigUpdate {
                 "/v1/tenants/{tenantUid}/oidc/config",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3737,7 +3743,7 @@ pub struct V1TenantUidPasswordPolicyUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidPasswordPolicyUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantPasswordPolicyEntity) -> Self {
         self.body = Some(value);
         self
@@ -3753,8 +3759,8 @@ impl V1TenantUidPasswordPolicyUpdate {
                 "/v1/tenants/{tenantUid}/password/policy",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3854,7 +3860,7 @@ pub struct V1TenantUidSamlConfigUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidSamlConfigUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantSamlRequestSpec) -> Self {
         self.body = Some(value);
         self
@@ -3870,8 +3876,8 @@ impl V1TenantUidSamlConfigUpdate {
                 "/v1/tenants/{tenantUid}/saml/config",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3974,7 +3980,7 @@ pub struct V1TenantUidSsoAuthProvidersUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantUidSsoAuthProvidersUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantSsoAuthProvidersEntity) -> Self {
         self.body = Some(value);
         self
@@ -3990,8 +3996,8 @@ impl V1TenantUidSsoAuthProvidersUpdate {
                 "/v1/tenants/{tenantUid}/sso/auth/providers",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -4034,7 +4040,7 @@ pub struct V1TenantsUidActivate {
     timeout: Option<std::time::Duration>,
 }
 impl V1TenantsUidActivate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantActivate) -> Self {
         self.body = Some(value);
         self
@@ -4050,8 +4056,8 @@ impl V1TenantsUidActivate {
                 "/v1/tenants/{tenantUid}/activate",
             )
             .path_param("tenantUid", self.tenant_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

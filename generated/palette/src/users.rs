@@ -24,7 +24,7 @@ pub struct V1UserAssetsSshCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UserAssetsSshCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetSshEntity) -> Self {
         self.body = Some(value);
         self
@@ -36,8 +36,8 @@ impl V1UserAssetsSshCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/sshkeys");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -189,7 +189,7 @@ pub struct V1UsersAssetSshUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetSshUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetSsh) -> Self {
         self.body = Some(value);
         self
@@ -202,8 +202,8 @@ impl V1UsersAssetSshUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/assets/sshkeys/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -240,7 +240,7 @@ pub struct V1UsersAssetsLocationAzureCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationAzureCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
         self
@@ -255,8 +255,8 @@ impl V1UsersAssetsLocationAzureCreate {
             rt::Method::POST,
             "/v1/users/assets/locations/azure",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -362,7 +362,7 @@ pub struct V1UsersAssetsLocationAzureUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationAzureUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
         self
@@ -378,8 +378,8 @@ impl V1UsersAssetsLocationAzureUpdate {
                 "/v1/users/assets/locations/azure/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -517,7 +517,7 @@ pub struct V1UsersAssetsLocationGcpCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationGcpCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
         self
@@ -532,8 +532,8 @@ impl V1UsersAssetsLocationGcpCreate {
             rt::Method::POST,
             "/v1/users/assets/locations/gcp",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -639,7 +639,7 @@ pub struct V1UsersAssetsLocationGcpUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationGcpUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
         self
@@ -655,8 +655,8 @@ impl V1UsersAssetsLocationGcpUpdate {
                 "/v1/users/assets/locations/gcp/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -760,7 +760,7 @@ pub struct V1UsersAssetsLocationMinioCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationMinioCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
@@ -775,8 +775,8 @@ impl V1UsersAssetsLocationMinioCreate {
             rt::Method::POST,
             "/v1/users/assets/locations/minio",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -882,7 +882,7 @@ pub struct V1UsersAssetsLocationMinioUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationMinioUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
@@ -898,8 +898,8 @@ impl V1UsersAssetsLocationMinioUpdate {
                 "/v1/users/assets/locations/minio/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -934,7 +934,7 @@ pub struct V1UsersAssetsLocationS3Create {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationS3Create {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
@@ -949,8 +949,8 @@ impl V1UsersAssetsLocationS3Create {
             rt::Method::POST,
             "/v1/users/assets/locations/s3",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1105,7 +1105,7 @@ pub struct V1UsersAssetsLocationS3Update {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAssetsLocationS3Update {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
@@ -1121,8 +1121,8 @@ impl V1UsersAssetsLocationS3Update {
                 "/v1/users/assets/locations/s3/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1224,7 +1224,7 @@ pub struct V1UsersAuthTokensRevoke {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersAuthTokensRevoke {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenRevoke) -> Self {
         self.body = Some(value);
         self
@@ -1236,8 +1236,8 @@ impl V1UsersAuthTokensRevoke {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/auth/tokens/revoke");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1274,7 +1274,7 @@ pub struct V1UsersCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserEntity) -> Self {
         self.body = Some(value);
         self
@@ -1286,8 +1286,8 @@ impl V1UsersCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1315,7 +1315,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/users/password/reset`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_email_password_reset(
         &self,
         body: crate::models::V1UsersEmailPasswordResetBody,
@@ -1640,7 +1640,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_project_roles_put(
         &self,
         uid: impl Into<String>,
@@ -1694,7 +1694,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_resource_roles_uid_update(
         &self,
         uid: impl Into<String>,
@@ -1774,7 +1774,7 @@ pub struct V1UsersStatusLoginMode {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersStatusLoginMode {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserStatusLoginMode) -> Self {
         self.body = Some(value);
         self
@@ -1790,8 +1790,8 @@ impl V1UsersStatusLoginMode {
                 "/v1/users/{uid}/status/loginMode",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1826,7 +1826,7 @@ pub struct V1UsersSummaryGet {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersSummaryGet {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UsersSummarySpec) -> Self {
         self.body = Some(value);
         self
@@ -1838,8 +1838,8 @@ impl V1UsersSummaryGet {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/summary");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1929,7 +1929,7 @@ pub struct V1UsersSystemMacrosCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersSystemMacrosCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -1941,8 +1941,8 @@ impl V1UsersSystemMacrosCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/system/macros");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1979,7 +1979,7 @@ pub struct V1UsersSystemMacrosDeleteByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersSystemMacrosDeleteByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -1991,8 +1991,8 @@ impl V1UsersSystemMacrosDeleteByMacroName {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/users/system/macros");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2072,7 +2072,7 @@ pub struct V1UsersSystemMacrosUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersSystemMacrosUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2084,8 +2084,8 @@ impl V1UsersSystemMacrosUpdate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/system/macros");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2122,7 +2122,7 @@ pub struct V1UsersSystemMacrosUpdateByMacroName {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersSystemMacrosUpdateByMacroName {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
@@ -2134,8 +2134,8 @@ impl V1UsersSystemMacrosUpdateByMacroName {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/system/macros");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -2256,7 +2256,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_uid_password_change(
         &self,
         uid: impl Into<String>,
@@ -2363,7 +2363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_uid_patch(
         &self,
         uid: impl Into<String>,
@@ -2472,7 +2472,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_uid_resource_roles_create(
         &self,
         uid: impl Into<String>,
@@ -2632,7 +2632,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_uid_roles_update(
         &self,
         uid: impl Into<String>,
@@ -2704,7 +2704,7 @@ pub struct V1UsersUidUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersUidUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserUpdateEntity) -> Self {
         self.body = Some(value);
         self
@@ -2717,8 +2717,8 @@ impl V1UsersUidUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3008,7 +3008,7 @@ pub struct V1UsersMfaRegisterDeviceFinish {
     timeout: Option<std::time::Duration>,
 }
 impl V1UsersMfaRegisterDeviceFinish {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MfaCredentialCreationRequest) -> Self {
         self.body = Some(value);
         self
@@ -3023,8 +3023,8 @@ impl V1UsersMfaRegisterDeviceFinish {
             rt::Method::POST,
             "/v1/users/mfa/register/device/finish",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3066,7 +3066,7 @@ impl V1UsersMfaRegisterDeviceStart {
         self.token = Some(value.into());
         self
     }
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MfaDeviceName) -> Self {
         self.body = Some(value);
         self
@@ -3082,8 +3082,8 @@ impl V1UsersMfaRegisterDeviceStart {
                 "/v1/users/mfa/register/device/start",
             )
             .query_opt("token", self.token.as_ref());
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3113,7 +3113,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/users/password/change`.
     ///
     /// Arguments:
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn v1_users_password_change(
         &self,
         body: crate::models::V1UsersPasswordChangeBody,
@@ -3174,7 +3174,7 @@ pub struct V1VsphereDnsMappingCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1VsphereDnsMappingCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
         self
@@ -3189,8 +3189,8 @@ impl V1VsphereDnsMappingCreate {
             rt::Method::POST,
             "/v1/users/assets/vsphere/dnsMappings",
         );
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -3345,7 +3345,7 @@ pub struct V1VsphereDnsMappingUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1VsphereDnsMappingUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
         self
@@ -3361,8 +3361,8 @@ impl V1VsphereDnsMappingUpdate {
                 "/v1/users/assets/vsphere/dnsMappings/{uid}",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -67,7 +67,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `team_uid` (`teamUid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn teams_workspace_roles_put(
         &self,
         team_uid: impl Into<String>,
@@ -182,7 +182,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_uid` (`userUid`): the path parameter
-    /// - `body`: the request body
+    /// - `body`: Sent as `application/json`.
     pub fn users_workspace_roles_put(
         &self,
         user_uid: impl Into<String>,
@@ -258,7 +258,7 @@ pub struct V1WorkspaceOpsBackupCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspaceOpsBackupCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -271,8 +271,8 @@ impl V1WorkspaceOpsBackupCreate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/workspaces/{uid}/backup")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -321,7 +321,7 @@ pub struct V1WorkspaceOpsBackupDelete {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspaceOpsBackupDelete {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupDeleteEntity) -> Self {
         self.body = Some(value);
         self
@@ -334,8 +334,8 @@ impl V1WorkspaceOpsBackupDelete {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}/backup")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -440,7 +440,7 @@ pub struct V1WorkspaceOpsBackupOnDemandCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspaceOpsBackupOnDemandCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -456,8 +456,8 @@ impl V1WorkspaceOpsBackupOnDemandCreate {
                 "/v1/workspaces/{uid}/backup/onDemand",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -506,7 +506,7 @@ pub struct V1WorkspaceOpsBackupUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspaceOpsBackupUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -519,8 +519,8 @@ impl V1WorkspaceOpsBackupUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/backup")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -625,7 +625,7 @@ pub struct V1WorkspaceOpsRestoreOnDemandCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspaceOpsRestoreOnDemandCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceRestoreConfigEntity) -> Self {
         self.body = Some(value);
         self
@@ -641,8 +641,8 @@ impl V1WorkspaceOpsRestoreOnDemandCreate {
                 "/v1/workspaces/{uid}/restore/onDemand",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -691,7 +691,7 @@ pub struct V1WorkspacesClusterRbacCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspacesClusterRbacCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
         self
@@ -707,8 +707,8 @@ impl V1WorkspacesClusterRbacCreate {
                 "/v1/workspaces/{uid}/clusterRbacs",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -749,7 +749,7 @@ pub struct V1WorkspacesCreate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspacesCreate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceEntity) -> Self {
         self.body = Some(value);
         self
@@ -761,8 +761,8 @@ impl V1WorkspacesCreate {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/workspaces");
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -811,7 +811,7 @@ pub struct V1WorkspacesUidClusterNamespacesUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspacesUidClusterNamespacesUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(
         mut self,
         value: crate::models::V1WorkspaceClusterNamespacesEntity,
@@ -830,8 +830,8 @@ impl V1WorkspacesUidClusterNamespacesUpdate {
                 "/v1/workspaces/{uid}/clusterNamespaces",
             )
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -932,7 +932,7 @@ pub struct V1WorkspacesUidClusterRbacUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspacesUidClusterRbacUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
         self
@@ -949,8 +949,8 @@ impl V1WorkspacesUidClusterRbacUpdate {
             )
             .path_param("uid", self.uid)
             .path_param("clusterRbacUid", self.cluster_rbac_uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {
@@ -1090,7 +1090,7 @@ pub struct V1WorkspacesUidMetaUpdate {
     timeout: Option<std::time::Duration>,
 }
 impl V1WorkspacesUidMetaUpdate {
-    /// Sets the request body.
+    /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
@@ -1103,8 +1103,8 @@ impl V1WorkspacesUidMetaUpdate {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/meta")
             .path_param("uid", self.uid);
-        let request = match &self.body {
-            Some(body) => request.json_body(body),
+        let request = match self.body {
+            Some(body) => request.json_body(&body),
             None => request,
         };
         match self.timeout {

@@ -31,7 +31,7 @@ pub fn feature_of(module: &str) -> String {
 fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
         _ => {}
     }
 }
@@ -69,8 +69,8 @@ pub fn compute(api: &Api) -> FeatureMap {
         map.tags.insert(feature.clone());
         let roots = roots_by_feature.entry(feature).or_default();
         op.params.iter().for_each(|p| named_in(&p.ty, roots));
-        if let Some(body) = &op.body {
-            named_in(&body.ty, roots);
+        if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.model()) {
+            named_in(ty, roots);
         }
         if let Success::Json(ty) = &op.success {
             named_in(ty, roots);

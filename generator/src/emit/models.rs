@@ -42,6 +42,10 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         }
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
         TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, prefix);
+            quote! { Box<#inner> }
+        }
     }
 }
 
@@ -100,6 +104,11 @@ fn emit_struct(name: &str, s: &Struct) -> TokenStream {
 fn emit_field(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let inner = type_tokens(&f.ty, &TokenStream::new());
+    let inner = if f.boxed {
+        quote! { Box<#inner> }
+    } else {
+        inner
+    };
     let ty = if f.is_option() {
         quote! { Option<#inner> }
     } else {

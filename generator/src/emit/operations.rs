@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::models::{ident, type_tokens};
-use crate::ir::{Api, Operation, Param, ParamLocation, Success, TypeRef};
+use crate::ir::{Api, Body, BodyKind, Operation, Param, ParamLocation, Success, TypeRef};
 
 fn models() -> TokenStream {
     quote! { crate::models:: }
@@ -62,10 +62,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         inits.push(quote! { #name: None });
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty, &models());
+        let (_, arg, convert) = body_types(&body.kind);
         if body.required {
-            args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+            args.push(quote! { body: #arg });
+            inits.push(if convert {
+                quote! { body: body.into() }
+            } else {
+                quote! { body }
+            });
         } else {
             inits.push(quote! { body: None });
         }
@@ -111,15 +115,21 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty, &models());
+        let (stored, arg, convert) = body_types(&body.kind);
         if body.required {
-            fields.push(quote! { body: #ty, });
+            fields.push(quote! { body: #stored, });
         } else {
-            fields.push(quote! { body: Option<#ty>, });
+            fields.push(quote! { body: Option<#stored>, });
+            let value = if convert {
+                quote! { value.into() }
+            } else {
+                quote! { value }
+            };
+            let doc = docs::attrs(&body_doc_lines(body));
             setters.push(quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = Some(value);
+                #doc
+                pub fn body(mut self, value: #arg) -> Self {
+                    self.body = Some(#value);
                     self
                 }
             });
@@ -155,12 +165,32 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
-        let step = match (p.location, p.required) {
-            (ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },
-            (ParamLocation::Query, true) => quote! { .query(#wire, self.#name) },
-            (ParamLocation::Query, false) => quote! { .query_opt(#wire, self.#name.as_ref()) },
-            (ParamLocation::Header, true) => quote! { .header(#wire, self.#name) },
-            (ParamLocation::Header, false) => quote! { .header_opt(#wire, self.#name.as_ref()) },
+        let step = match (&p.array, p.location, p.required) {
+            (None, ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },
+            (None, ParamLocation::Query, true) => quote! { .query(#wire, self.#name) },
+            (None, ParamLocation::Query, false) => {
+                quote! { .query_opt(#wire, self.#name.as_ref()) }
+            }
+            (None, ParamLocation::Header, true) => quote! { .header(#wire, self.#name) },
+            (None, ParamLocation::Header, false) => {
+                quote! { .header_opt(#wire, self.#name.as_ref()) }
+            }
+            (Some(style), ParamLocation::Query, true) if style.explode => {
+                quote! { .query_each(#wire, self.#name) }
+            }
+            (Some(style), ParamLocation::Query, false) if style.explode => {
+                quote! { .query_each(#wire, self.#name.into_iter().flatten()) }
+            }
+            (Some(style), location, true) => {
+                let delimiter = style.delimiter;
+                let method = setter_for(location);
+                quote! { .#method(#wire, rt::Delimited(&self.#name, #delimiter)) }
+            }
+            (Some(style), location, false) => {
+                let delimiter = style.delimiter;
+                let method = format_ident!("{}_opt", setter_for(location));
+                quote! { .#method(#wire, self.#name.as_deref().map(|v| rt::Delimited(v, #delimiter))) }
+            }
         };
         steps.push(step);
     }
@@ -174,15 +204,18 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
     let optional_body = match &op.body {
         Some(b) if b.required => {
-            steps.push(quote! { .json_body(&self.body) });
+            steps.push(body_call(&b.kind, quote! { self.body }));
             None
         }
-        Some(_) => Some(quote! {
-            let request = match &self.body {
-                Some(body) => request.json_body(body),
-                None => request,
-            };
-        }),
+        Some(b) => {
+            let call = body_call(&b.kind, quote! { body });
+            Some(quote! {
+                let request = match self.body {
+                    Some(body) => request #call,
+                    None => request,
+                };
+            })
+        }
         None => None,
     };
 
@@ -193,7 +226,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             let ty = type_tokens(ty, &models());
             (ty.clone(), quote! { send_json::<#ty, #envelope> })
         }
-        Success::Bytes => (quote! { rt::Bytes }, quote! { send_bytes::<#envelope> }),
+        Success::Binary => (
+            quote! { rt::ByteStream<#envelope> },
+            quote! { send_stream::<#envelope> },
+        ),
+        Success::Text => (quote! { String }, quote! { send_text::<#envelope> }),
     };
     let streams = op.pagination.as_ref().map(|pg| {
         let page = ident(&pg.page_type);
@@ -284,6 +321,91 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The `rt::Request` method that sets a parameter in `location`.
+fn setter_for(location: ParamLocation) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        match location {
+            ParamLocation::Path => "path_param",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    )
+}
+
+/// (stored type, argument type, whether the argument needs `.into()`) of a body.
+fn body_types(kind: &BodyKind) -> (TokenStream, TokenStream, bool) {
+    match kind {
+        BodyKind::Json { ty, .. } | BodyKind::Form(ty) => {
+            let ty = type_tokens(ty, &models());
+            (ty.clone(), ty, false)
+        }
+        BodyKind::Multipart { .. } => (quote! { rt::Multipart }, quote! { rt::Multipart }, false),
+        BodyKind::Binary { .. } => (quote! { rt::Bytes }, quote! { impl Into<rt::Bytes> }, true),
+        BodyKind::Text { .. } => (quote! { String }, quote! { impl Into<String> }, true),
+    }
+}
+
+/// The `rt::Request` call that attaches the body `value`.
+fn body_call(kind: &BodyKind, value: TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json { media, .. } if media == "application/json" => {
+            quote! { .json_body(&#value) }
+        }
+        BodyKind::Json { media, .. } => quote! { .json_body_as(#media, &#value) },
+        BodyKind::Form(_) => quote! { .form_body(&#value) },
+        BodyKind::Multipart { .. } => quote! { .multipart(#value) },
+        BodyKind::Binary { media } => quote! { .bytes_body(#media, #value) },
+        BodyKind::Text { .. } => quote! { .text_body(#value) },
+    }
+}
+
+/// Doc lines describing a body: its description, encoding, and (multipart) fields.
+fn body_doc_lines(body: &Body) -> Vec<String> {
+    let mut lines = body.docs.as_deref().map(docs::clean).unwrap_or_default();
+    let encoding = match &body.kind {
+        BodyKind::Json { media, .. } => format!("Sent as `{media}`."),
+        BodyKind::Form(_) => "Sent as `application/x-www-form-urlencoded`.".to_owned(),
+        BodyKind::Multipart { fields } => {
+            let listed: Vec<String> = fields
+                .iter()
+                .map(|(name, file, required)| {
+                    format!(
+                        "`{name}` ({}{})",
+                        if *file { "file" } else { "text" },
+                        if *required { ", required" } else { "" }
+                    )
+                })
+                .collect();
+            if listed.is_empty() {
+                "Sent as `multipart/form-data`.".to_owned()
+            } else {
+                format!(
+                    "Sent as `multipart/form-data`; the document lists the parts {}.",
+                    listed.join(", ")
+                )
+            }
+        }
+        BodyKind::Binary { media } => format!("Sent as raw bytes, `{media}`."),
+        BodyKind::Text { media } => format!("Sent as text, `{media}`."),
+    };
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(encoding);
+    if !body.other_media.is_empty() {
+        lines.push(format!(
+            "The document also accepts {}, which this client does not send.",
+            body.other_media
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    lines
+}
+
 fn location_word(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
@@ -324,13 +446,7 @@ fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) ->
             ));
         }
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            let what = body
-                .docs
-                .as_deref()
-                .map(|d| docs::clean(d).join(" "))
-                .filter(|d| !d.is_empty())
-                .unwrap_or_else(|| "the request body".to_owned());
-            lines.push(format!("- `body`: {what}"));
+            lines.push(format!("- `body`: {}", body_doc_lines(body).join(" ")));
         }
     }
     if op.deprecated {

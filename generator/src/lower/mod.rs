@@ -2,6 +2,7 @@
 //! JSON pointer) and build the project's IR. Names are chosen here, once.
 
 mod operations;
+mod recursion;
 mod types;
 
 use std::collections::BTreeMap;
@@ -97,6 +98,13 @@ pub fn lower(
         }
         None => None,
     };
+    let boxed = recursion::break_cycles(&mut lowerer.types);
+    if boxed > 0 {
+        lowerer.report.note(
+            Stage::Lower,
+            format!("{boxed} field(s) boxed to break recursive types"),
+        );
+    }
     let auth = lowerer.auth();
     let base_url = lowerer.base_url();
     let report = lowerer.report;

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
-    StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, RequestBody,
+    Response, StatusCode,
 };
 
 use super::Lowerer;
@@ -16,8 +16,8 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    Body, Operation, PageStrategy, Pagination, Param, ParamLocation, Success, TypeDef, TypeKind,
-    TypeRef,
+    ArrayStyle, Body, BodyKind, Operation, PageStrategy, Pagination, Param, ParamLocation, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -67,14 +67,60 @@ fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
         .strip_prefix('/')
 }
 
-fn is_json(media: &str) -> bool {
-    let essence = media
+/// `Application/JSON; charset=utf-8` → `application/json`.
+fn media_essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media_essence(media);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The media type a client sends when the document accepts several: JSON, then forms,
+/// then anything else in document order.
+fn preferred_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    let rank = |m: &str| {
+        let e = media_essence(m);
+        if e == "application/json" {
+            0
+        } else if is_json(m) {
+            1
+        } else if e == "application/x-www-form-urlencoded" {
+            2
+        } else if e == "multipart/form-data" {
+            3
+        } else {
+            4
+        }
+    };
+    content.iter().min_by_key(|(m, _)| rank(m))
+}
+
+/// How an array parameter is written, from its `style` and `explode` (OpenAPI defaults:
+/// `form` + explode for query, `simple` for path and header). An empty delimiter marks a
+/// style with no array form (`deepObject`).
+fn array_style(param: &Parameter, explode: Option<bool>) -> ArrayStyle {
+    let (default_explode, delimiter) = match param {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => (true, ","),
+            QueryStyle::SpaceDelimited => (false, " "),
+            QueryStyle::PipeDelimited => (false, "|"),
+            QueryStyle::DeepObject => (false, ""),
+        },
+        _ => (false, ","),
+    };
+    let explode = explode.unwrap_or(default_explode);
+    let is_query = matches!(param, Parameter::Query { .. });
+    ArrayStyle {
+        explode: explode && is_query,
+        delimiter,
+    }
 }
 
 struct Namers {
@@ -84,7 +130,7 @@ struct Namers {
     tag_modules: BTreeMap<String, String>,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Lowers every operation; sorted by Rust name.
     pub(crate) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
         let mut namers = Namers {
@@ -188,10 +234,22 @@ impl Lowerer<'_> {
                 &pointer_push(&param_pointer, "schema"),
                 &hint,
             )?;
-            if !self.is_scalar(&ty) {
+            let array = match &ty {
+                TypeRef::Vec(inner) if self.is_scalar(inner) => {
+                    Some(array_style(param, data.explode))
+                }
+                _ if self.is_scalar(&ty) => None,
+                _ => {
+                    return skip(format!(
+                        "parameter `{}` is an object or an array of non-scalars, which is not \
+                         supported yet",
+                        data.name
+                    ));
+                }
+            };
+            if let Some(ArrayStyle { delimiter: "", .. }) = array {
                 return skip(format!(
-                    "parameter `{}` has a non-scalar type; arrays and objects in parameters are \
-                     not supported yet",
+                    "parameter `{}` uses `style: deepObject`, which is not supported for arrays",
                     data.name
                 ));
             }
@@ -203,6 +261,7 @@ impl Lowerer<'_> {
                 required: data.required || location == ParamLocation::Path,
                 docs: data.description.clone().filter(|d| !d.trim().is_empty()),
                 deprecated: data.deprecated.unwrap_or(false),
+                array,
             });
         }
         let body = match &op.request_body {
@@ -340,19 +399,68 @@ impl Lowerer<'_> {
                 }
             }
         };
-        let Some((_, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return skip(format!(
-                "request body media type(s) {} not supported yet (JSON is)",
-                types.join(", ")
-            ));
+        let Some((media_name, media)) = preferred_media(&body.content) else {
+            return skip("the request body declares no media type");
         };
-        let ty = self.media_type(media, pointer, &format!("{op_camel}Body"))?;
+        let other_media = body
+            .content
+            .keys()
+            .filter(|m| *m != media_name)
+            .cloned()
+            .collect();
+        let media_pointer = pointer_push(&pointer_push(pointer, "content"), media_name);
+        let essence = media_essence(media_name);
+        let kind = if is_json(media_name) {
+            let ty = self.media_type(media, &media_pointer, &format!("{op_camel}Body"))?;
+            let media = if essence == "*/*" {
+                "application/json".to_owned()
+            } else {
+                essence
+            };
+            BodyKind::Json { ty, media }
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form(self.media_type(media, &media_pointer, &format!("{op_camel}Form"))?)
+        } else if essence == "multipart/form-data" {
+            BodyKind::Multipart {
+                fields: self.multipart_fields(media, &media_pointer)?,
+            }
+        } else if essence.starts_with("text/") {
+            BodyKind::Text { media: essence }
+        } else {
+            BodyKind::Binary { media: essence }
+        };
         Ok(Body {
-            ty,
+            kind,
             required: body.required,
             docs: body.description.clone().filter(|d| !d.trim().is_empty()),
+            other_media,
         })
+    }
+
+    /// The fields a multipart body lists: (name, is a file, required).
+    fn multipart_fields<'m>(
+        &self,
+        media: &'m MediaType,
+        pointer: &str,
+    ) -> Result<Vec<(String, bool, bool)>>
+    where
+        'a: 'm,
+    {
+        let schema = match &media.schema {
+            Some(ReferenceOr::Item(s)) => s,
+            Some(ReferenceOr::Reference { reference }) => match self.component_schema(reference) {
+                Some(s) => s,
+                None => return Ok(Vec::new()),
+            },
+            None => return Ok(Vec::new()),
+        };
+        let Some(props) = self.property_list(schema, &pointer_push(pointer, "schema"))? else {
+            return Ok(Vec::new());
+        };
+        Ok(props
+            .into_iter()
+            .map(|(name, at, required)| (name.to_owned(), self.is_binary(at), required))
+            .collect())
     }
 
     fn media_type(&mut self, media: &MediaType, pointer: &str, hint: &str) -> Result<TypeRef> {
@@ -413,8 +521,14 @@ impl Lowerer<'_> {
             {
                 let media_at = pointer_push(&pointer_push(&at, "content"), media_name);
                 Success::Json(self.media_type(media, &media_at, &format!("{op_camel}Response"))?)
+            } else if response
+                .content
+                .keys()
+                .all(|m| media_essence(m).starts_with("text/"))
+            {
+                Success::Text
             } else {
-                Success::Bytes
+                Success::Binary
             };
             shapes.push((text, shape));
         }

@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The inline component schema a `#/components/schemas/X` reference names, if any.
-    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+    pub(crate) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let name = reference
             .strip_prefix(SCHEMA_PREFIX)?
@@ -196,6 +196,7 @@ impl<'a> Lowerer<'a> {
                 read_only,
                 docs,
                 deprecated,
+                boxed: false,
             });
         }
         Ok(Struct { fields })
@@ -283,6 +284,49 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An object schema's properties (through `allOf`): (name, schema, required).
+    pub(crate) fn property_list<'s>(
+        &self,
+        schema: &'s Schema,
+        pointer: &str,
+    ) -> Result<Option<Vec<PropertyInfo<'s>>>>
+    where
+        'a: 's,
+    {
+        Ok(self.object_properties(schema, pointer, 0)?.map(|props| {
+            props
+                .entries
+                .iter()
+                .map(|(name, at, _)| (*name, *at, props.required.contains(name)))
+                .collect()
+        }))
+    }
+
+    /// Whether a schema is binary content (`format: binary`, or an array of it), as
+    /// multipart file parts are.
+    pub(crate) fn is_binary(&self, at: SchemaAt<'_>) -> bool {
+        let schema = match at {
+            SchemaAt::Item(s) => s,
+            SchemaAt::Ref(r) => match self.component_schema(r) {
+                Some(s) => s,
+                None => return false,
+            },
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                matches!(
+                    s.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                )
+            }
+            SchemaKind::Type(Type::Array(a)) => a
+                .items
+                .as_ref()
+                .is_some_and(|i| self.is_binary(SchemaAt::from(i))),
+            _ => false,
+        }
+    }
+
     /// The variants of a `oneOf`/`anyOf`, named after their types.
     fn lower_union<'s>(
         &mut self,
@@ -349,6 +393,9 @@ impl<'s> Props<'s> {
         }
     }
 }
+
+/// A property: (name, schema, required).
+pub(crate) type PropertyInfo<'s> = (&'s str, SchemaAt<'s>, bool);
 
 /// An object schema's own properties, required names and `allOf` parts.
 type ObjectParts<'s> = (
@@ -472,6 +519,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
         TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Json => "Value".to_owned(),
+        TypeRef::Boxed(inner) => variant_name(inner),
     }
 }
 
