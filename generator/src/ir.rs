@@ -26,6 +26,8 @@ pub struct Api {
     pub error_envelope: Option<String>,
     /// Name of the precondition header when the vendor uses ETags.
     pub if_match_header: Option<String>,
+    /// Attempts of the read-modify-write helpers.
+    pub update_attempts: u32,
 }
 
 /// Authentication scheme.
@@ -330,4 +332,18 @@ pub struct Operation {
     pub success: Success,
     /// Pagination, for list operations.
     pub pagination: Option<Pagination>,
+    /// For a PUT guarded by `If-Match` whose resource a GET on the same path returns: the
+    /// read-modify-write helper to generate.
+    pub read_modify_write: Option<ReadModifyWrite>,
+}
+
+/// A generated `replace_x_with(id, |resource| ...)` helper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadModifyWrite {
+    /// The helper's method name.
+    pub method: String,
+    /// The GET operation's method name.
+    pub get_method: String,
+    /// The resource type.
+    pub resource: TypeRef,
 }

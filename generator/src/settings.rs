@@ -27,6 +27,99 @@ pub struct Settings {
     pub fixes: FixSettings,
     /// How operations are named and grouped into modules and cargo features.
     pub operations: OperationSettings,
+    /// Retry policy (the runtime's standard policy when absent).
+    pub retry: RetrySettings,
+    /// Client-side rate limits by path prefix.
+    pub rate_limits: Option<RateLimitSettings>,
+    /// A per-client scope (project, organization) and the method deriving a scoped client.
+    pub scope: Option<ScopeSettings>,
+    /// A login endpoint that trades user credentials for an expiring token.
+    pub login: Option<LoginSettings>,
+}
+
+/// Retry policy.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetrySettings {
+    /// Attempts per call, the first included (the runtime's default when absent).
+    pub max_attempts: Option<u32>,
+}
+
+/// A vendor's published rate limits.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitSettings {
+    /// The limit for paths no prefix matches.
+    pub default: Option<RateLimitRow>,
+    /// Limits by path prefix (longest match wins; `:uid` or `{x}` matches one segment).
+    pub prefixes: Vec<RateLimitRow>,
+}
+
+/// One rate limit.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitRow {
+    /// Path prefix (ignored for the default).
+    pub prefix: String,
+    /// Sustained requests per second.
+    pub per_second: f64,
+    /// Requests allowed at once after a quiet period.
+    pub burst: u32,
+}
+
+/// Where a scope value goes.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScopeLocation {
+    /// A request header (Palette `ProjectUid`).
+    Header,
+    /// A query parameter (CloudMC `org_id`).
+    Query,
+}
+
+/// A per-client scope.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSettings {
+    /// Header or query.
+    #[serde(rename = "in")]
+    pub location: ScopeLocation,
+    /// Header or parameter name.
+    pub name: String,
+    /// Name of the generated `Client` method deriving a scoped client (`with_project`).
+    pub method: String,
+    /// What the scope means, for the method's docs.
+    pub description: Option<String>,
+}
+
+/// A login endpoint: `POST path` with `{user_field: user, password_field: password}`,
+/// answering `{token_field: token}`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LoginSettings {
+    /// Path relative to the base URL.
+    pub path: String,
+    /// JSON field of the user name / email.
+    pub user_field: String,
+    /// JSON field of the password.
+    pub password_field: String,
+    /// JSON field of the token in the answer.
+    pub token_field: String,
+    /// Token lifetime in seconds, when the vendor documents one.
+    pub lifetime_seconds: Option<u64>,
+    /// How the token is sent: `bearer` (`Authorization: Bearer <t>`) or
+    /// `raw-authorization` (`Authorization: <t>`).
+    pub token_header: TokenHeaderSetting,
+}
+
+/// How a login token is sent.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenHeaderSetting {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: <token>`.
+    RawAuthorization,
 }
 
 /// Naming and grouping of operations.
@@ -162,6 +255,14 @@ pub struct ErrorSettings {
 pub struct EtagSettings {
     /// Name of the precondition header (`If-Match`).
     pub if_match_header: String,
+    /// Attempts of the generated read-modify-write helpers (`replace_x_with`) before a
+    /// persistent 412 is returned.
+    #[serde(default = "default_update_attempts")]
+    pub update_attempts: u32,
+}
+
+fn default_update_attempts() -> u32 {
+    3
 }
 
 /// Declared fixes.

@@ -4,7 +4,7 @@
 //! generator and this runtime is this one module. Hand-written code should prefer the
 //! crate-root re-exports.
 
-pub use crate::auth::{AuthScheme, LoginProvider, TokenHeader};
+pub use crate::auth::{AuthScheme, LoginProvider, Secret, TokenHeader};
 pub use crate::body::{ByteStream, Multipart};
 pub use crate::builder::{BuildError, ClientBuilder};
 pub use crate::client::ClientCore;

@@ -347,3 +347,67 @@ async fn replace_without_a_known_etag_fails_before_sending() {
     let requests = server.received_requests().await.expect("recording on");
     assert!(requests.is_empty(), "nothing may be sent without If-Match");
 }
+
+#[tokio::test]
+async fn replace_with_starts_over_after_a_concurrent_change() {
+    let server = MockServer::start().await;
+    let id = "64b00000000000000000000a";
+    let item = format!("/api/v1/kubeclusters/{id}");
+    for (etag, description) in [("\"v1\"", "first"), ("\"v2\"", "changed by someone else")] {
+        let mut body = cluster(id, "prod-west", "ACTIVE");
+        body["description"] = json!(description);
+        Mock::given(method("GET"))
+            .and(path(item.clone()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("ETag", etag)
+                    .set_body_json(body),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("PUT"))
+        .and(path(item.clone()))
+        .and(wiremock::matchers::header("If-Match", "\"v1\""))
+        .respond_with(ResponseTemplate::new(412).set_body_json(json!({
+            "_status": "ERR", "_error": {"code": 412, "message": "Client and server etags don't match"}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(item.clone()))
+        .and(wiremock::matchers::header("If-Match", "\"v2\""))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("ETag", "\"v3\"")
+                .set_body_json(json!({"_id": id, "_etag": "v3", "_status": "OK"})),
+        )
+        .mount(&server)
+        .await;
+
+    let mut calls = 0;
+    let written = client(&server)
+        .replace_kubecluster_with(id, |c| {
+            calls += 1;
+            let old = c.description.clone().unwrap_or_default();
+            c.description = Some(format!("{old} + label"));
+        })
+        .await
+        .expect("second attempt wins");
+    assert_eq!(calls, 2, "modify runs once per attempt");
+    assert_eq!(written.etag.as_deref(), Some("v3"));
+
+    let requests = server.received_requests().await.expect("recording on");
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET", "PUT", "GET", "PUT"]);
+    let last: Value = serde_json::from_slice(&requests[3].body).expect("JSON body");
+    assert_eq!(
+        last["description"], "changed by someone else + label",
+        "built on the fresh copy"
+    );
+    assert!(
+        last.get("_etag").is_none() && last.get("_links").is_none(),
+        "read-only fields stripped"
+    );
+}

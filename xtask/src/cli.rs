@@ -5,13 +5,17 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::codegen::{self, CodegenOptions, GenerateOptions};
+use crate::peers::{self, PeersOptions};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [VENDOR] [--check] [--explain]
       regenerate generated/<vendor>/ from specs/<vendor>/ (all vendors by default);
       --check fails listing each stale file instead of writing
   cargo xtask generate --spec PATH --out DIR [--settings FILE] [--explain]
-      generate a client crate from any OpenAPI document into DIR";
+      generate a client crate from any OpenAPI document into DIR
+  cargo xtask peers [--check-compile] [--explain] [--dir DIR]
+      generate every peer document (../shared/specs/peers) into target/peer-crates/;
+      --check-compile also runs one `cargo clippy -- -D warnings` over all of them";
 
 /// Runs the command given by `args` (without the program name).
 pub fn run(args: Vec<OsString>) -> Result<(), String> {
@@ -69,6 +73,20 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
                 settings,
                 explain,
             })
+        }
+        "peers" => {
+            let mut opts = PeersOptions::default();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("check-compile") => opts.check_compile = true,
+                    Long("explain") => opts.explain = true,
+                    Long("dir") => {
+                        opts.dir = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+                }
+            }
+            peers::peers(&opts)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }

@@ -1,5 +1,6 @@
 //! Project automation behind `cargo xtask`: regenerating the checked-in client crates
-//! from `specs/`, checking they are fresh, and generating a crate from any document.
+//! from `specs/`, checking they are fresh, generating a crate from any document, and running the
+//! generator over the peers' documents.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
@@ -7,6 +8,7 @@
 pub mod cli;
 pub mod codegen;
 pub mod fsutil;
+pub mod peers;
 pub mod source;
 
 use std::path::PathBuf;

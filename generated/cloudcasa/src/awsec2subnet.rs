@@ -294,6 +294,39 @@ impl ListAwsec2subnets {
     }
 }
 impl crate::Client {
+    /// Read-modify-write: fetches the resource with [`Self::get_awsec2subnet`], lets `modify` change it, and writes it back with [`Self::replace_awsec2subnet`] under `If-Match`. When someone else changed it in between (412), starts over with a fresh copy, up to 3 attempts; then returns the 412.
+    ///
+    /// Read-only fields of the fetched resource are never sent back.
+    pub async fn replace_awsec2subnet_with(
+        &self,
+        awsec2subnet_id: impl Into<String>,
+        modify: impl FnMut(&mut crate::models::Awsec2subnet),
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+        let awsec2subnet_id: String = awsec2subnet_id.into();
+        rt::update_with(
+                3u32,
+                || {
+                    let request = self.get_awsec2subnet(awsec2subnet_id.clone());
+                    async move {
+                        let response = request.send().await?;
+                        let etag = response.etag().map(str::to_owned);
+                        Ok((response.into_inner(), etag))
+                    }
+                },
+                modify,
+                |resource, etag| {
+                    let request = self
+                        .replace_awsec2subnet(awsec2subnet_id.clone(), resource);
+                    match etag {
+                        Some(etag) => request.if_match(etag).send(),
+                        None => request.send(),
+                    }
+                },
+            )
+            .await
+    }
+}
+impl crate::Client {
     /// Replaces a Awsec2subnet document
     ///
     /// Sends `PUT /v1/awsec2subnets/{awsec2subnetId}`.

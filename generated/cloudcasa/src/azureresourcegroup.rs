@@ -306,6 +306,43 @@ impl ListAzureresourcegroups {
     }
 }
 impl crate::Client {
+    /// Read-modify-write: fetches the resource with [`Self::get_azureresourcegroup`], lets `modify` change it, and writes it back with [`Self::replace_azureresourcegroup`] under `If-Match`. When someone else changed it in between (412), starts over with a fresh copy, up to 3 attempts; then returns the 412.
+    ///
+    /// Read-only fields of the fetched resource are never sent back.
+    pub async fn replace_azureresourcegroup_with(
+        &self,
+        azureresourcegroup_id: impl Into<String>,
+        modify: impl FnMut(&mut crate::models::Azureresourcegroup),
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+        let azureresourcegroup_id: String = azureresourcegroup_id.into();
+        rt::update_with(
+                3u32,
+                || {
+                    let request = self
+                        .get_azureresourcegroup(azureresourcegroup_id.clone());
+                    async move {
+                        let response = request.send().await?;
+                        let etag = response.etag().map(str::to_owned);
+                        Ok((response.into_inner(), etag))
+                    }
+                },
+                modify,
+                |resource, etag| {
+                    let request = self
+                        .replace_azureresourcegroup(
+                            azureresourcegroup_id.clone(),
+                            resource,
+                        );
+                    match etag {
+                        Some(etag) => request.if_match(etag).send(),
+                        None => request.send(),
+                    }
+                },
+            )
+            .await
+    }
+}
+impl crate::Client {
     /// Replaces a Azureresourcegroup document
     ///
     /// Sends `PUT /v1/azureresourcegroups/{azureresourcegroupId}`.

@@ -25,13 +25,21 @@ impl From<rt::ClientCore> for Client {
         Self { core }
     }
 }
+/// How this client treats the vendor's service:
+///
+/// - retries: the runtime's standard policy (3 attempts, exponential backoff with jitter, `Retry-After` honoured, only for requests safe to repeat);
+/// - no client-side rate limits (the vendor documents none);
+/// - timeouts: as set on the builder.
+pub static POLICIES: rt::VendorPolicies = rt::VendorPolicies::new();
 impl Client {
     /// A builder with this vendor's defaults: base URL, authentication scheme, user agent.
     ///
     /// Authenticate with `.bearer_token(token)`.
     /// Default base URL: `https://api.cloudcasa.io/api`; change it with `.base_url(..)`.
+    ///
+    /// Retries, rate limits and other policies come from [`POLICIES`].
     pub fn builder() -> rt::ClientBuilder<Client> {
-        rt::ClientBuilder::new(&PROFILE)
+        rt::ClientBuilder::new(&PROFILE).policies(&POLICIES)
     }
     /// The runtime client underneath: base URL, remembered ETags.
     pub fn core(&self) -> &rt::ClientCore {

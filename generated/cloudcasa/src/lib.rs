@@ -233,6 +233,6 @@ pub mod userorg;
 #[cfg(feature = "userstate")]
 #[rustfmt::skip]
 pub mod userstate;
-pub use client::{Client, Error, PROFILE};
+pub use client::{Client, Error, POLICIES, PROFILE};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

@@ -288,6 +288,39 @@ impl ListThreedauth {
     }
 }
 impl crate::Client {
+    /// Read-modify-write: fetches the resource with [`Self::get_threedauth`], lets `modify` change it, and writes it back with [`Self::replace_threedauth`] under `If-Match`. When someone else changed it in between (412), starts over with a fresh copy, up to 3 attempts; then returns the 412.
+    ///
+    /// Read-only fields of the fetched resource are never sent back.
+    pub async fn replace_threedauth_with(
+        &self,
+        threedauth_id: impl Into<String>,
+        modify: impl FnMut(&mut crate::models::Threedauth),
+    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+        let threedauth_id: String = threedauth_id.into();
+        rt::update_with(
+                3u32,
+                || {
+                    let request = self.get_threedauth(threedauth_id.clone());
+                    async move {
+                        let response = request.send().await?;
+                        let etag = response.etag().map(str::to_owned);
+                        Ok((response.into_inner(), etag))
+                    }
+                },
+                modify,
+                |resource, etag| {
+                    let request = self
+                        .replace_threedauth(threedauth_id.clone(), resource);
+                    match etag {
+                        Some(etag) => request.if_match(etag).send(),
+                        None => request.send(),
+                    }
+                },
+            )
+            .await
+    }
+}
+impl crate::Client {
     /// Replaces a Threedauth document
     ///
     /// Sends `PUT /v1/threedauth/{threedauthId}`.

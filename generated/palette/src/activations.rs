@@ -9,8 +9,8 @@ impl crate::Client {
     /// Only for UI to show the banner
     ///
     /// Sends `GET /v1/activations/system`.
-    pub fn activations_system_get(&self) -> V1ActivationsSystemGet {
-        V1ActivationsSystemGet {
+    pub fn activations_system_get(&self) -> ActivationsSystemGet {
+        ActivationsSystemGet {
             client: self.clone(),
             timeout: None,
         }
@@ -19,11 +19,11 @@ impl crate::Client {
 /// Request builder for [`Client::activations_system_get`](crate::Client::activations_system_get): `GET /v1/activations/system`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ActivationsSystemGet {
+pub struct ActivationsSystemGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ActivationsSystemGet {
+impl ActivationsSystemGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Create an API key
     ///
     /// Sends `POST /v1/apiKeys`.
-    pub fn api_keys_create(&self) -> V1ApiKeysCreate {
-        V1ApiKeysCreate {
+    pub fn api_keys_create(&self) -> ApiKeysCreate {
+        ApiKeysCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_create`](crate::Client::api_keys_create): `POST /v1/apiKeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysCreate {
+pub struct ApiKeysCreate {
     client: crate::Client,
     body: Option<crate::models::V1ApiKeyEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysCreate {
+impl ApiKeysCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyEntity) -> Self {
         self.body = Some(value);
@@ -63,8 +63,8 @@ impl crate::Client {
     /// Retrieves a list of API keys
     ///
     /// Sends `GET /v1/apiKeys`.
-    pub fn api_keys_list(&self) -> V1ApiKeysList {
-        V1ApiKeysList {
+    pub fn api_keys_list(&self) -> ApiKeysList {
+        ApiKeysList {
             client: self.clone(),
             timeout: None,
         }
@@ -73,11 +73,11 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_list`](crate::Client::api_keys_list): `GET /v1/apiKeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysList {
+pub struct ApiKeysList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysList {
+impl ApiKeysList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -114,8 +114,8 @@ impl crate::Client {
     pub fn api_keys_uid_active_state(
         &self,
         uid: impl Into<String>,
-    ) -> V1ApiKeysUidActiveState {
-        V1ApiKeysUidActiveState {
+    ) -> ApiKeysUidActiveState {
+        ApiKeysUidActiveState {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -126,13 +126,13 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_uid_active_state`](crate::Client::api_keys_uid_active_state): `PATCH /v1/apiKeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysUidActiveState {
+pub struct ApiKeysUidActiveState {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ApiKeyActiveState>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysUidActiveState {
+impl ApiKeysUidActiveState {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
@@ -168,8 +168,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
-    pub fn api_keys_uid_delete(&self, uid: impl Into<String>) -> V1ApiKeysUidDelete {
-        V1ApiKeysUidDelete {
+    pub fn api_keys_uid_delete(&self, uid: impl Into<String>) -> ApiKeysUidDelete {
+        ApiKeysUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -179,12 +179,12 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_uid_delete`](crate::Client::api_keys_uid_delete): `DELETE /v1/apiKeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysUidDelete {
+pub struct ApiKeysUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysUidDelete {
+impl ApiKeysUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -211,8 +211,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
-    pub fn api_keys_uid_get(&self, uid: impl Into<String>) -> V1ApiKeysUidGet {
-        V1ApiKeysUidGet {
+    pub fn api_keys_uid_get(&self, uid: impl Into<String>) -> ApiKeysUidGet {
+        ApiKeysUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -222,12 +222,12 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_uid_get`](crate::Client::api_keys_uid_get): `GET /v1/apiKeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysUidGet {
+pub struct ApiKeysUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysUidGet {
+impl ApiKeysUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -262,8 +262,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
-    pub fn api_keys_uid_state(&self, uid: impl Into<String>) -> V1ApiKeysUidState {
-        V1ApiKeysUidState {
+    pub fn api_keys_uid_state(&self, uid: impl Into<String>) -> ApiKeysUidState {
+        ApiKeysUidState {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -274,13 +274,13 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_uid_state`](crate::Client::api_keys_uid_state): `PUT /v1/apiKeys/{uid}/state`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysUidState {
+pub struct ApiKeysUidState {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ApiKeyActiveState>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysUidState {
+impl ApiKeysUidState {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
@@ -316,8 +316,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
-    pub fn api_keys_uid_update(&self, uid: impl Into<String>) -> V1ApiKeysUidUpdate {
-        V1ApiKeysUidUpdate {
+    pub fn api_keys_uid_update(&self, uid: impl Into<String>) -> ApiKeysUidUpdate {
+        ApiKeysUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -328,13 +328,13 @@ impl crate::Client {
 /// Request builder for [`Client::api_keys_uid_update`](crate::Client::api_keys_uid_update): `PUT /v1/apiKeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ApiKeysUidUpdate {
+pub struct ApiKeysUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ApiKeyUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ApiKeysUidUpdate {
+impl ApiKeysUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ApiKeyUpdate) -> Self {
         self.body = Some(value);

@@ -9,8 +9,8 @@ impl crate::Client {
     /// Sends `POST /v1/appDeployments/clusterGroup`.
     pub fn app_deployments_cluster_group_create(
         &self,
-    ) -> V1AppDeploymentsClusterGroupCreate {
-        V1AppDeploymentsClusterGroupCreate {
+    ) -> AppDeploymentsClusterGroupCreate {
+        AppDeploymentsClusterGroupCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -20,12 +20,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_cluster_group_create`](crate::Client::app_deployments_cluster_group_create): `POST /v1/appDeployments/clusterGroup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsClusterGroupCreate {
+pub struct AppDeploymentsClusterGroupCreate {
     client: crate::Client,
     body: Option<crate::models::V1AppDeploymentClusterGroupEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsClusterGroupCreate {
+impl AppDeploymentsClusterGroupCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -79,8 +79,8 @@ impl crate::Client {
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1AppDeploymentsProfileTiersManifestsUidGet {
-        V1AppDeploymentsProfileTiersManifestsUidGet {
+    ) -> AppDeploymentsProfileTiersManifestsUidGet {
+        AppDeploymentsProfileTiersManifestsUidGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -92,14 +92,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_profile_tiers_manifests_uid_get`](crate::Client::app_deployments_profile_tiers_manifests_uid_get): `GET /v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsProfileTiersManifestsUidGet {
+pub struct AppDeploymentsProfileTiersManifestsUidGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     manifest_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsProfileTiersManifestsUidGet {
+impl AppDeploymentsProfileTiersManifestsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -146,8 +146,8 @@ impl crate::Client {
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1AppDeploymentsProfileTiersManifestsUidUpdate {
-        V1AppDeploymentsProfileTiersManifestsUidUpdate {
+    ) -> AppDeploymentsProfileTiersManifestsUidUpdate {
+        AppDeploymentsProfileTiersManifestsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -160,7 +160,7 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_profile_tiers_manifests_uid_update`](crate::Client::app_deployments_profile_tiers_manifests_uid_update): `PUT /v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsProfileTiersManifestsUidUpdate {
+pub struct AppDeploymentsProfileTiersManifestsUidUpdate {
     client: crate::Client,
     uid: String,
     tier_uid: String,
@@ -168,7 +168,7 @@ pub struct V1AppDeploymentsProfileTiersManifestsUidUpdate {
     body: Option<crate::models::V1ManifestRefUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsProfileTiersManifestsUidUpdate {
+impl AppDeploymentsProfileTiersManifestsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
@@ -214,8 +214,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppDeploymentsProfileTiersUidGet {
-        V1AppDeploymentsProfileTiersUidGet {
+    ) -> AppDeploymentsProfileTiersUidGet {
+        AppDeploymentsProfileTiersUidGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -226,13 +226,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_profile_tiers_uid_get`](crate::Client::app_deployments_profile_tiers_uid_get): `GET /v1/appDeployments/{uid}/profile/tiers/{tierUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsProfileTiersUidGet {
+pub struct AppDeploymentsProfileTiersUidGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsProfileTiersUidGet {
+impl AppDeploymentsProfileTiersUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -276,8 +276,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppDeploymentsProfileTiersUidManifestsGet {
-        V1AppDeploymentsProfileTiersUidManifestsGet {
+    ) -> AppDeploymentsProfileTiersUidManifestsGet {
+        AppDeploymentsProfileTiersUidManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -288,13 +288,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_profile_tiers_uid_manifests_get`](crate::Client::app_deployments_profile_tiers_uid_manifests_get): `GET /v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsProfileTiersUidManifestsGet {
+pub struct AppDeploymentsProfileTiersUidManifestsGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsProfileTiersUidManifestsGet {
+impl AppDeploymentsProfileTiersUidManifestsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -338,8 +338,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppDeploymentsProfileTiersUidUpdate {
-        V1AppDeploymentsProfileTiersUidUpdate {
+    ) -> AppDeploymentsProfileTiersUidUpdate {
+        AppDeploymentsProfileTiersUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -351,14 +351,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_profile_tiers_uid_update`](crate::Client::app_deployments_profile_tiers_uid_update): `PUT /v1/appDeployments/{uid}/profile/tiers/{tierUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsProfileTiersUidUpdate {
+pub struct AppDeploymentsProfileTiersUidUpdate {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     body: Option<crate::models::V1AppTierUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsProfileTiersUidUpdate {
+impl AppDeploymentsProfileTiersUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
@@ -401,8 +401,8 @@ impl crate::Client {
     pub fn app_deployments_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidDelete {
-        V1AppDeploymentsUidDelete {
+    ) -> AppDeploymentsUidDelete {
+        AppDeploymentsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -412,12 +412,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_delete`](crate::Client::app_deployments_uid_delete): `DELETE /v1/appDeployments/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidDelete {
+pub struct AppDeploymentsUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidDelete {
+impl AppDeploymentsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -447,8 +447,8 @@ impl crate::Client {
     pub fn app_deployments_uid_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidGet {
-        V1AppDeploymentsUidGet {
+    ) -> AppDeploymentsUidGet {
+        AppDeploymentsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -458,12 +458,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_get`](crate::Client::app_deployments_uid_get): `GET /v1/appDeployments/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidGet {
+pub struct AppDeploymentsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidGet {
+impl AppDeploymentsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -501,8 +501,8 @@ impl crate::Client {
     pub fn app_deployments_uid_profile_apply(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidProfileApply {
-        V1AppDeploymentsUidProfileApply {
+    ) -> AppDeploymentsUidProfileApply {
+        AppDeploymentsUidProfileApply {
             client: self.clone(),
             uid: uid.into(),
             notify: None,
@@ -513,13 +513,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_profile_apply`](crate::Client::app_deployments_uid_profile_apply): `PATCH /v1/appDeployments/{uid}/profile/apply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidProfileApply {
+pub struct AppDeploymentsUidProfileApply {
     client: crate::Client,
     uid: String,
     notify: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidProfileApply {
+impl AppDeploymentsUidProfileApply {
     /// Application deployment notification uid
     ///
     /// Sets the query parameter `notify`.
@@ -560,8 +560,8 @@ impl crate::Client {
     pub fn app_deployments_uid_profile_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidProfileGet {
-        V1AppDeploymentsUidProfileGet {
+    ) -> AppDeploymentsUidProfileGet {
+        AppDeploymentsUidProfileGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -571,12 +571,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_profile_get`](crate::Client::app_deployments_uid_profile_get): `GET /v1/appDeployments/{uid}/profile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidProfileGet {
+pub struct AppDeploymentsUidProfileGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidProfileGet {
+impl AppDeploymentsUidProfileGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -617,8 +617,8 @@ impl crate::Client {
     pub fn app_deployments_uid_profile_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidProfileUpdate {
-        V1AppDeploymentsUidProfileUpdate {
+    ) -> AppDeploymentsUidProfileUpdate {
+        AppDeploymentsUidProfileUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -629,13 +629,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_profile_update`](crate::Client::app_deployments_uid_profile_update): `PUT /v1/appDeployments/{uid}/profile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidProfileUpdate {
+pub struct AppDeploymentsUidProfileUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppDeploymentProfileEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidProfileUpdate {
+impl AppDeploymentsUidProfileUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppDeploymentProfileEntity) -> Self {
         self.body = Some(value);
@@ -677,8 +677,8 @@ impl crate::Client {
     pub fn app_deployments_uid_profile_versions_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppDeploymentsUidProfileVersionsGet {
-        V1AppDeploymentsUidProfileVersionsGet {
+    ) -> AppDeploymentsUidProfileVersionsGet {
+        AppDeploymentsUidProfileVersionsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -688,12 +688,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_uid_profile_versions_get`](crate::Client::app_deployments_uid_profile_versions_get): `GET /v1/appDeployments/{uid}/profile/versions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsUidProfileVersionsGet {
+pub struct AppDeploymentsUidProfileVersionsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsUidProfileVersionsGet {
+impl AppDeploymentsUidProfileVersionsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -733,8 +733,8 @@ impl crate::Client {
     /// Sends `POST /v1/appDeployments`.
     pub fn app_deployments_virtual_cluster_create(
         &self,
-    ) -> V1AppDeploymentsVirtualClusterCreate {
-        V1AppDeploymentsVirtualClusterCreate {
+    ) -> AppDeploymentsVirtualClusterCreate {
+        AppDeploymentsVirtualClusterCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -744,12 +744,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_deployments_virtual_cluster_create`](crate::Client::app_deployments_virtual_cluster_create): `POST /v1/appDeployments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppDeploymentsVirtualClusterCreate {
+pub struct AppDeploymentsVirtualClusterCreate {
     client: crate::Client,
     body: Option<crate::models::V1AppDeploymentVirtualClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppDeploymentsVirtualClusterCreate {
+impl AppDeploymentsVirtualClusterCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,

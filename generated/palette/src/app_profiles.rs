@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates a application profile
     ///
     /// Sends `POST /v1/appProfiles`.
-    pub fn app_profiles_create(&self) -> V1AppProfilesCreate {
-        V1AppProfilesCreate {
+    pub fn app_profiles_create(&self) -> AppProfilesCreate {
+        AppProfilesCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_create`](crate::Client::app_profiles_create): `POST /v1/appProfiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesCreate {
+pub struct AppProfilesCreate {
     client: crate::Client,
     body: Option<crate::models::V1AppProfileEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesCreate {
+impl AppProfilesCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);
@@ -61,8 +61,8 @@ impl crate::Client {
     /// Retrieves a list of application profile macros
     ///
     /// Sends `GET /v1/appProfiles/macros`.
-    pub fn app_profiles_macros_list(&self) -> V1AppProfilesMacrosList {
-        V1AppProfilesMacrosList {
+    pub fn app_profiles_macros_list(&self) -> AppProfilesMacrosList {
+        AppProfilesMacrosList {
             client: self.clone(),
             timeout: None,
         }
@@ -71,11 +71,11 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_macros_list`](crate::Client::app_profiles_macros_list): `GET /v1/appProfiles/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesMacrosList {
+pub struct AppProfilesMacrosList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesMacrosList {
+impl AppProfilesMacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -109,11 +109,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
-    pub fn app_profiles_uid_clone(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1AppProfilesUidClone {
-        V1AppProfilesUidClone {
+    pub fn app_profiles_uid_clone(&self, uid: impl Into<String>) -> AppProfilesUidClone {
+        AppProfilesUidClone {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -124,13 +121,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_clone`](crate::Client::app_profiles_uid_clone): `POST /v1/appProfiles/{uid}/clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidClone {
+pub struct AppProfilesUidClone {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppProfileCloneEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidClone {
+impl AppProfilesUidClone {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileCloneEntity) -> Self {
         self.body = Some(value);
@@ -175,8 +172,8 @@ impl crate::Client {
     pub fn app_profiles_uid_clone_validate(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidCloneValidate {
-        V1AppProfilesUidCloneValidate {
+    ) -> AppProfilesUidCloneValidate {
+        AppProfilesUidCloneValidate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -187,13 +184,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_clone_validate`](crate::Client::app_profiles_uid_clone_validate): `POST /v1/appProfiles/{uid}/clone/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidCloneValidate {
+pub struct AppProfilesUidCloneValidate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppProfileCloneMetaInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidCloneValidate {
+impl AppProfilesUidCloneValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -238,8 +235,8 @@ impl crate::Client {
     pub fn app_profiles_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidDelete {
-        V1AppProfilesUidDelete {
+    ) -> AppProfilesUidDelete {
+        AppProfilesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -249,12 +246,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_delete`](crate::Client::app_profiles_uid_delete): `DELETE /v1/appProfiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidDelete {
+pub struct AppProfilesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidDelete {
+impl AppProfilesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -281,8 +278,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn app_profiles_uid_get(&self, uid: impl Into<String>) -> V1AppProfilesUidGet {
-        V1AppProfilesUidGet {
+    pub fn app_profiles_uid_get(&self, uid: impl Into<String>) -> AppProfilesUidGet {
+        AppProfilesUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -292,12 +289,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_get`](crate::Client::app_profiles_uid_get): `GET /v1/appProfiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidGet {
+pub struct AppProfilesUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidGet {
+impl AppProfilesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -335,8 +332,8 @@ impl crate::Client {
     pub fn app_profiles_uid_metadata_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidMetadataUpdate {
-        V1AppProfilesUidMetadataUpdate {
+    ) -> AppProfilesUidMetadataUpdate {
+        AppProfilesUidMetadataUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -347,13 +344,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_metadata_update`](crate::Client::app_profiles_uid_metadata_update): `PATCH /v1/appProfiles/{uid}/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidMetadataUpdate {
+pub struct AppProfilesUidMetadataUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppProfileMetaEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidMetadataUpdate {
+impl AppProfilesUidMetadataUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileMetaEntity) -> Self {
         self.body = Some(value);
@@ -395,8 +392,8 @@ impl crate::Client {
     pub fn app_profiles_uid_tiers_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersCreate {
-        V1AppProfilesUidTiersCreate {
+    ) -> AppProfilesUidTiersCreate {
+        AppProfilesUidTiersCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -407,13 +404,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_create`](crate::Client::app_profiles_uid_tiers_create): `POST /v1/appProfiles/{uid}/tiers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersCreate {
+pub struct AppProfilesUidTiersCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppTierEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersCreate {
+impl AppProfilesUidTiersCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierEntity) -> Self {
         self.body = Some(value);
@@ -458,8 +455,8 @@ impl crate::Client {
     pub fn app_profiles_uid_tiers_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersGet {
-        V1AppProfilesUidTiersGet {
+    ) -> AppProfilesUidTiersGet {
+        AppProfilesUidTiersGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -469,12 +466,12 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_get`](crate::Client::app_profiles_uid_tiers_get): `GET /v1/appProfiles/{uid}/tiers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersGet {
+pub struct AppProfilesUidTiersGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersGet {
+impl AppProfilesUidTiersGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -512,8 +509,8 @@ impl crate::Client {
     pub fn app_profiles_uid_tiers_patch(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersPatch {
-        V1AppProfilesUidTiersPatch {
+    ) -> AppProfilesUidTiersPatch {
+        AppProfilesUidTiersPatch {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -524,13 +521,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_patch`](crate::Client::app_profiles_uid_tiers_patch): `PATCH /v1/appProfiles/{uid}/tiers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersPatch {
+pub struct AppProfilesUidTiersPatch {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppTierPatchEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersPatch {
+impl AppProfilesUidTiersPatch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierPatchEntity) -> Self {
         self.body = Some(value);
@@ -577,8 +574,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidDelete {
-        V1AppProfilesUidTiersUidDelete {
+    ) -> AppProfilesUidTiersUidDelete {
+        AppProfilesUidTiersUidDelete {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -589,13 +586,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_delete`](crate::Client::app_profiles_uid_tiers_uid_delete): `DELETE /v1/appProfiles/{uid}/tiers/{tierUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidDelete {
+pub struct AppProfilesUidTiersUidDelete {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidDelete {
+impl AppProfilesUidTiersUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -631,8 +628,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidGet {
-        V1AppProfilesUidTiersUidGet {
+    ) -> AppProfilesUidTiersUidGet {
+        AppProfilesUidTiersUidGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -643,13 +640,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_get`](crate::Client::app_profiles_uid_tiers_uid_get): `GET /v1/appProfiles/{uid}/tiers/{tierUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidGet {
+pub struct AppProfilesUidTiersUidGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidGet {
+impl AppProfilesUidTiersUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -693,8 +690,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidManifestsCreate {
-        V1AppProfilesUidTiersUidManifestsCreate {
+    ) -> AppProfilesUidTiersUidManifestsCreate {
+        AppProfilesUidTiersUidManifestsCreate {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -706,14 +703,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_manifests_create`](crate::Client::app_profiles_uid_tiers_uid_manifests_create): `POST /v1/appProfiles/{uid}/tiers/{tierUid}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidManifestsCreate {
+pub struct AppProfilesUidTiersUidManifestsCreate {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     body: Option<crate::models::V1ManifestInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidManifestsCreate {
+impl AppProfilesUidTiersUidManifestsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
@@ -764,8 +761,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidManifestsGet {
-        V1AppProfilesUidTiersUidManifestsGet {
+    ) -> AppProfilesUidTiersUidManifestsGet {
+        AppProfilesUidTiersUidManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -776,13 +773,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_manifests_get`](crate::Client::app_profiles_uid_tiers_uid_manifests_get): `GET /v1/appProfiles/{uid}/tiers/{tierUid}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidManifestsGet {
+pub struct AppProfilesUidTiersUidManifestsGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidManifestsGet {
+impl AppProfilesUidTiersUidManifestsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -828,8 +825,8 @@ impl crate::Client {
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidManifestsUidDelete {
-        V1AppProfilesUidTiersUidManifestsUidDelete {
+    ) -> AppProfilesUidTiersUidManifestsUidDelete {
+        AppProfilesUidTiersUidManifestsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -841,14 +838,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_manifests_uid_delete`](crate::Client::app_profiles_uid_tiers_uid_manifests_uid_delete): `DELETE /v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidManifestsUidDelete {
+pub struct AppProfilesUidTiersUidManifestsUidDelete {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     manifest_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidManifestsUidDelete {
+impl AppProfilesUidTiersUidManifestsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -887,8 +884,8 @@ impl crate::Client {
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidManifestsUidGet {
-        V1AppProfilesUidTiersUidManifestsUidGet {
+    ) -> AppProfilesUidTiersUidManifestsUidGet {
+        AppProfilesUidTiersUidManifestsUidGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -900,14 +897,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_manifests_uid_get`](crate::Client::app_profiles_uid_tiers_uid_manifests_uid_get): `GET /v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidManifestsUidGet {
+pub struct AppProfilesUidTiersUidManifestsUidGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     manifest_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidManifestsUidGet {
+impl AppProfilesUidTiersUidManifestsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -954,8 +951,8 @@ impl crate::Client {
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidManifestsUidUpdate {
-        V1AppProfilesUidTiersUidManifestsUidUpdate {
+    ) -> AppProfilesUidTiersUidManifestsUidUpdate {
+        AppProfilesUidTiersUidManifestsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -968,7 +965,7 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_manifests_uid_update`](crate::Client::app_profiles_uid_tiers_uid_manifests_uid_update): `PUT /v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidManifestsUidUpdate {
+pub struct AppProfilesUidTiersUidManifestsUidUpdate {
     client: crate::Client,
     uid: String,
     tier_uid: String,
@@ -976,7 +973,7 @@ pub struct V1AppProfilesUidTiersUidManifestsUidUpdate {
     body: Option<crate::models::V1ManifestRefUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidManifestsUidUpdate {
+impl AppProfilesUidTiersUidManifestsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
@@ -1022,8 +1019,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidResolvedValuesGet {
-        V1AppProfilesUidTiersUidResolvedValuesGet {
+    ) -> AppProfilesUidTiersUidResolvedValuesGet {
+        AppProfilesUidTiersUidResolvedValuesGet {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -1034,13 +1031,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_resolved_values_get`](crate::Client::app_profiles_uid_tiers_uid_resolved_values_get): `GET /v1/appProfiles/{uid}/tiers/{tierUid}/resolvedValues`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidResolvedValuesGet {
+pub struct AppProfilesUidTiersUidResolvedValuesGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidResolvedValuesGet {
+impl AppProfilesUidTiersUidResolvedValuesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1084,8 +1081,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         tier_uid: impl Into<String>,
-    ) -> V1AppProfilesUidTiersUidUpdate {
-        V1AppProfilesUidTiersUidUpdate {
+    ) -> AppProfilesUidTiersUidUpdate {
+        AppProfilesUidTiersUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
@@ -1097,14 +1094,14 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_tiers_uid_update`](crate::Client::app_profiles_uid_tiers_uid_update): `PUT /v1/appProfiles/{uid}/tiers/{tierUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidTiersUidUpdate {
+pub struct AppProfilesUidTiersUidUpdate {
     client: crate::Client,
     uid: String,
     tier_uid: String,
     body: Option<crate::models::V1AppTierUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidTiersUidUpdate {
+impl AppProfilesUidTiersUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
@@ -1147,8 +1144,8 @@ impl crate::Client {
     pub fn app_profiles_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1AppProfilesUidUpdate {
-        V1AppProfilesUidUpdate {
+    ) -> AppProfilesUidUpdate {
+        AppProfilesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1159,13 +1156,13 @@ impl crate::Client {
 /// Request builder for [`Client::app_profiles_uid_update`](crate::Client::app_profiles_uid_update): `PUT /v1/appProfiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AppProfilesUidUpdate {
+pub struct AppProfilesUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppProfileEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AppProfilesUidUpdate {
+impl AppProfilesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);

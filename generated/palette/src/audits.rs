@@ -7,8 +7,8 @@ impl crate::Client {
     /// Retrieves the list of audit logs
     ///
     /// Sends `GET /v1/audits`.
-    pub fn audits_list(&self) -> V1AuditsList {
-        V1AuditsList {
+    pub fn audits_list(&self) -> AuditsList {
+        AuditsList {
             client: self.clone(),
             start_time: None,
             end_time: None,
@@ -28,7 +28,7 @@ impl crate::Client {
 /// Request builder for [`Client::audits_list`](crate::Client::audits_list): `GET /v1/audits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuditsList {
+pub struct AuditsList {
     client: crate::Client,
     start_time: Option<String>,
     end_time: Option<String>,
@@ -37,13 +37,13 @@ pub struct V1AuditsList {
     tenant_uid: Option<String>,
     resource_kind: Option<String>,
     resource_uid: Option<String>,
-    action_type: Option<crate::models::V1AuditsListActionType>,
+    action_type: Option<crate::models::AuditsListActionType>,
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuditsList {
+impl AuditsList {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
@@ -96,7 +96,7 @@ impl V1AuditsList {
     /// Sets the query parameter `actionType`.
     pub fn action_type(
         mut self,
-        value: impl Into<crate::models::V1AuditsListActionType>,
+        value: impl Into<crate::models::AuditsListActionType>,
     ) -> Self {
         self.action_type = Some(value.into());
         self
@@ -188,8 +188,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
-    pub fn audits_uid_get(&self, uid: impl Into<String>) -> V1AuditsUidGet {
-        V1AuditsUidGet {
+    pub fn audits_uid_get(&self, uid: impl Into<String>) -> AuditsUidGet {
+        AuditsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -199,12 +199,12 @@ impl crate::Client {
 /// Request builder for [`Client::audits_uid_get`](crate::Client::audits_uid_get): `GET /v1/audits/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuditsUidGet {
+pub struct AuditsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuditsUidGet {
+impl AuditsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -239,11 +239,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
-    pub fn audits_uid_get_sys_msg(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1AuditsUidGetSysMsg {
-        V1AuditsUidGetSysMsg {
+    pub fn audits_uid_get_sys_msg(&self, uid: impl Into<String>) -> AuditsUidGetSysMsg {
+        AuditsUidGetSysMsg {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -253,12 +250,12 @@ impl crate::Client {
 /// Request builder for [`Client::audits_uid_get_sys_msg`](crate::Client::audits_uid_get_sys_msg): `GET /v1/audits/{uid}/sysMsg`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuditsUidGetSysMsg {
+pub struct AuditsUidGetSysMsg {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuditsUidGetSysMsg {
+impl AuditsUidGetSysMsg {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -293,8 +290,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
-    pub fn audits_uid_msg_update(&self, uid: impl Into<String>) -> V1AuditsUidMsgUpdate {
-        V1AuditsUidMsgUpdate {
+    pub fn audits_uid_msg_update(&self, uid: impl Into<String>) -> AuditsUidMsgUpdate {
+        AuditsUidMsgUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -305,13 +302,13 @@ impl crate::Client {
 /// Request builder for [`Client::audits_uid_msg_update`](crate::Client::audits_uid_msg_update): `PATCH /v1/audits/{uid}/userMsg`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuditsUidMsgUpdate {
+pub struct AuditsUidMsgUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AuditMsgUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuditsUidMsgUpdate {
+impl AuditsUidMsgUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuditMsgUpdate) -> Self {
         self.body = Some(value);

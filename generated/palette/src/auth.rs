@@ -9,8 +9,8 @@ impl crate::Client {
     /// Returns the allowed login method and information with the organization details
     ///
     /// Sends `GET /v1/auth/org`.
-    pub fn auth_org(&self) -> V1AuthOrg {
-        V1AuthOrg {
+    pub fn auth_org(&self) -> AuthOrg {
+        AuthOrg {
             client: self.clone(),
             org_name: None,
             timeout: None,
@@ -20,12 +20,12 @@ impl crate::Client {
 /// Request builder for [`Client::auth_org`](crate::Client::auth_org): `GET /v1/auth/org`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuthOrg {
+pub struct AuthOrg {
     client: crate::Client,
     org_name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuthOrg {
+impl AuthOrg {
     /// Sets the query parameter `orgName`.
     pub fn org_name(mut self, value: impl Into<String>) -> Self {
         self.org_name = Some(value.into());
@@ -67,8 +67,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `token` (`token`): Non expired Authorization token
-    pub fn auth_refresh(&self, token: impl Into<String>) -> V1AuthRefresh {
-        V1AuthRefresh {
+    pub fn auth_refresh(&self, token: impl Into<String>) -> AuthRefresh {
+        AuthRefresh {
             client: self.clone(),
             token: token.into(),
             set_cookie: None,
@@ -79,13 +79,13 @@ impl crate::Client {
 /// Request builder for [`Client::auth_refresh`](crate::Client::auth_refresh): `GET /v1/auth/refresh/{token}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AuthRefresh {
+pub struct AuthRefresh {
     client: crate::Client,
     token: String,
     set_cookie: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AuthRefresh {
+impl AuthRefresh {
     /// Describes a way to set cookie from backend.
     ///
     /// Sets the query parameter `setCookie`.
@@ -130,8 +130,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Describes the credential details required for authentication  Sent as `application/json`.
-    pub fn authenticate(&self, body: crate::models::V1AuthLogin) -> V1Authenticate {
-        V1Authenticate {
+    pub fn authenticate(&self, body: crate::models::V1AuthLogin) -> Authenticate {
+        Authenticate {
             client: self.clone(),
             set_cookie: None,
             body,
@@ -142,13 +142,13 @@ impl crate::Client {
 /// Request builder for [`Client::authenticate`](crate::Client::authenticate): `POST /v1/auth/authenticate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1Authenticate {
+pub struct Authenticate {
     client: crate::Client,
     set_cookie: Option<bool>,
     body: crate::models::V1AuthLogin,
     timeout: Option<std::time::Duration>,
 }
-impl V1Authenticate {
+impl Authenticate {
     /// Describes a way to set cookie from backend.
     ///
     /// Sets the query parameter `setCookie`.
@@ -197,9 +197,9 @@ impl crate::Client {
     pub fn password_activate(
         &self,
         password_token: impl Into<String>,
-        body: crate::models::V1PasswordActivateBody,
-    ) -> V1PasswordActivate {
-        V1PasswordActivate {
+        body: crate::models::PasswordActivateBody,
+    ) -> PasswordActivate {
+        PasswordActivate {
             client: self.clone(),
             password_token: password_token.into(),
             body,
@@ -210,13 +210,13 @@ impl crate::Client {
 /// Request builder for [`Client::password_activate`](crate::Client::password_activate): `PATCH /v1/auth/password/{passwordToken}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PasswordActivate {
+pub struct PasswordActivate {
     client: crate::Client,
     password_token: String,
-    body: crate::models::V1PasswordActivateBody,
+    body: crate::models::PasswordActivateBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1PasswordActivate {
+impl PasswordActivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -253,9 +253,9 @@ impl crate::Client {
     pub fn password_reset(
         &self,
         password_token: impl Into<String>,
-        body: crate::models::V1PasswordResetBody,
-    ) -> V1PasswordReset {
-        V1PasswordReset {
+        body: crate::models::PasswordResetBody,
+    ) -> PasswordReset {
+        PasswordReset {
             client: self.clone(),
             password_token: password_token.into(),
             body,
@@ -266,13 +266,13 @@ impl crate::Client {
 /// Request builder for [`Client::password_reset`](crate::Client::password_reset): `PATCH /v1/auth/password/{passwordToken}/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PasswordReset {
+pub struct PasswordReset {
     client: crate::Client,
     password_token: String,
-    body: crate::models::V1PasswordResetBody,
+    body: crate::models::PasswordResetBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1PasswordReset {
+impl PasswordReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -307,9 +307,9 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn password_reset_request(
         &self,
-        body: crate::models::V1PasswordResetRequestBody,
-    ) -> V1PasswordResetRequest {
-        V1PasswordResetRequest {
+        body: crate::models::PasswordResetRequestBody,
+    ) -> PasswordResetRequest {
+        PasswordResetRequest {
             client: self.clone(),
             body,
             timeout: None,
@@ -319,12 +319,12 @@ impl crate::Client {
 /// Request builder for [`Client::password_reset_request`](crate::Client::password_reset_request): `POST /v1/auth/user/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PasswordResetRequest {
+pub struct PasswordResetRequest {
     client: crate::Client,
-    body: crate::models::V1PasswordResetRequestBody,
+    body: crate::models::PasswordResetRequestBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1PasswordResetRequest {
+impl PasswordResetRequest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

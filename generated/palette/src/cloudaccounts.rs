@@ -15,8 +15,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1GeolocationLatlong,
-    ) -> V1AccountsGeolocationPatch {
-        V1AccountsGeolocationPatch {
+    ) -> AccountsGeolocationPatch {
+        AccountsGeolocationPatch {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -27,13 +27,13 @@ impl crate::Client {
 /// Request builder for [`Client::accounts_geolocation_patch`](crate::Client::accounts_geolocation_patch): `PATCH /v1/cloudaccounts/{uid}/geoLocation`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AccountsGeolocationPatch {
+pub struct AccountsGeolocationPatch {
     client: crate::Client,
     uid: String,
     body: crate::models::V1GeolocationLatlong,
     timeout: Option<std::time::Duration>,
 }
-impl V1AccountsGeolocationPatch {
+impl AccountsGeolocationPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -61,8 +61,8 @@ impl crate::Client {
     /// Creates an AWS cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/aws`.
-    pub fn cloud_accounts_aws_create(&self) -> V1CloudAccountsAwsCreate {
-        V1CloudAccountsAwsCreate {
+    pub fn cloud_accounts_aws_create(&self) -> CloudAccountsAwsCreate {
+        CloudAccountsAwsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -72,12 +72,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_aws_create`](crate::Client::cloud_accounts_aws_create): `POST /v1/cloudaccounts/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAwsCreate {
+pub struct CloudAccountsAwsCreate {
     client: crate::Client,
     body: Option<crate::models::V1AwsAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAwsCreate {
+impl CloudAccountsAwsCreate {
     /// Request payload to validate AWS cloud account
     ///
     /// Sent as `application/json`.
@@ -123,8 +123,8 @@ impl crate::Client {
     pub fn cloud_accounts_aws_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsAwsDelete {
-        V1CloudAccountsAwsDelete {
+    ) -> CloudAccountsAwsDelete {
+        CloudAccountsAwsDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -134,12 +134,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_aws_delete`](crate::Client::cloud_accounts_aws_delete): `DELETE /v1/cloudaccounts/aws/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAwsDelete {
+pub struct CloudAccountsAwsDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAwsDelete {
+impl CloudAccountsAwsDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -166,11 +166,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
-    pub fn cloud_accounts_aws_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1CloudAccountsAwsGet {
-        V1CloudAccountsAwsGet {
+    pub fn cloud_accounts_aws_get(&self, uid: impl Into<String>) -> CloudAccountsAwsGet {
+        CloudAccountsAwsGet {
             client: self.clone(),
             uid: uid.into(),
             assume_credentials: None,
@@ -181,13 +178,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_aws_get`](crate::Client::cloud_accounts_aws_get): `GET /v1/cloudaccounts/aws/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAwsGet {
+pub struct CloudAccountsAwsGet {
     client: crate::Client,
     uid: String,
     assume_credentials: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAwsGet {
+impl CloudAccountsAwsGet {
     /// Sets the query parameter `assumeCredentials`.
     pub fn assume_credentials(mut self, value: impl Into<bool>) -> Self {
         self.assume_credentials = Some(value.into());
@@ -225,8 +222,8 @@ impl crate::Client {
     /// Retrieves a list of AWS cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/aws`.
-    pub fn cloud_accounts_aws_list(&self) -> V1CloudAccountsAwsList {
-        V1CloudAccountsAwsList {
+    pub fn cloud_accounts_aws_list(&self) -> CloudAccountsAwsList {
+        CloudAccountsAwsList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -241,7 +238,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_aws_list`](crate::Client::cloud_accounts_aws_list): `GET /v1/cloudaccounts/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAwsList {
+pub struct CloudAccountsAwsList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -251,7 +248,7 @@ pub struct V1CloudAccountsAwsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAwsList {
+impl CloudAccountsAwsList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -364,8 +361,8 @@ impl crate::Client {
     pub fn cloud_accounts_aws_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsAwsUpdate {
-        V1CloudAccountsAwsUpdate {
+    ) -> CloudAccountsAwsUpdate {
+        CloudAccountsAwsUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -376,13 +373,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_aws_update`](crate::Client::cloud_accounts_aws_update): `PUT /v1/cloudaccounts/aws/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAwsUpdate {
+pub struct CloudAccountsAwsUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AwsAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAwsUpdate {
+impl CloudAccountsAwsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsAccount) -> Self {
         self.body = Some(value);
@@ -415,8 +412,8 @@ impl crate::Client {
     /// Create azure cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/azure`.
-    pub fn cloud_accounts_azure_create(&self) -> V1CloudAccountsAzureCreate {
-        V1CloudAccountsAzureCreate {
+    pub fn cloud_accounts_azure_create(&self) -> CloudAccountsAzureCreate {
+        CloudAccountsAzureCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -426,12 +423,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_azure_create`](crate::Client::cloud_accounts_azure_create): `POST /v1/cloudaccounts/azure`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAzureCreate {
+pub struct CloudAccountsAzureCreate {
     client: crate::Client,
     body: Option<crate::models::V1AzureAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAzureCreate {
+impl CloudAccountsAzureCreate {
     /// Request payload to validate Azure cloud account
     ///
     /// Sent as `application/json`.
@@ -477,8 +474,8 @@ impl crate::Client {
     pub fn cloud_accounts_azure_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsAzureDelete {
-        V1CloudAccountsAzureDelete {
+    ) -> CloudAccountsAzureDelete {
+        CloudAccountsAzureDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -488,12 +485,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_azure_delete`](crate::Client::cloud_accounts_azure_delete): `DELETE /v1/cloudaccounts/azure/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAzureDelete {
+pub struct CloudAccountsAzureDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAzureDelete {
+impl CloudAccountsAzureDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -526,8 +523,8 @@ impl crate::Client {
     pub fn cloud_accounts_azure_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsAzureGet {
-        V1CloudAccountsAzureGet {
+    ) -> CloudAccountsAzureGet {
+        CloudAccountsAzureGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -537,12 +534,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_azure_get`](crate::Client::cloud_accounts_azure_get): `GET /v1/cloudaccounts/azure/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAzureGet {
+pub struct CloudAccountsAzureGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAzureGet {
+impl CloudAccountsAzureGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -574,8 +571,8 @@ impl crate::Client {
     /// Retrieves a list of azure cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/azure`.
-    pub fn cloud_accounts_azure_list(&self) -> V1CloudAccountsAzureList {
-        V1CloudAccountsAzureList {
+    pub fn cloud_accounts_azure_list(&self) -> CloudAccountsAzureList {
+        CloudAccountsAzureList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -590,7 +587,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_azure_list`](crate::Client::cloud_accounts_azure_list): `GET /v1/cloudaccounts/azure`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAzureList {
+pub struct CloudAccountsAzureList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -600,7 +597,7 @@ pub struct V1CloudAccountsAzureList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAzureList {
+impl CloudAccountsAzureList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -713,8 +710,8 @@ impl crate::Client {
     pub fn cloud_accounts_azure_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsAzureUpdate {
-        V1CloudAccountsAzureUpdate {
+    ) -> CloudAccountsAzureUpdate {
+        CloudAccountsAzureUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -725,13 +722,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_azure_update`](crate::Client::cloud_accounts_azure_update): `PUT /v1/cloudaccounts/azure/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsAzureUpdate {
+pub struct CloudAccountsAzureUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AzureAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsAzureUpdate {
+impl CloudAccountsAzureUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureAccount) -> Self {
         self.body = Some(value);
@@ -764,8 +761,8 @@ impl crate::Client {
     /// Creates a CloudStack cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/apache-cloudstack`.
-    pub fn cloud_accounts_cloud_stack_create(&self) -> V1CloudAccountsCloudStackCreate {
-        V1CloudAccountsCloudStackCreate {
+    pub fn cloud_accounts_cloud_stack_create(&self) -> CloudAccountsCloudStackCreate {
+        CloudAccountsCloudStackCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -775,12 +772,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_cloud_stack_create`](crate::Client::cloud_accounts_cloud_stack_create): `POST /v1/cloudaccounts/apache-cloudstack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCloudStackCreate {
+pub struct CloudAccountsCloudStackCreate {
     client: crate::Client,
     body: Option<crate::models::V1CloudStackAccountInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCloudStackCreate {
+impl CloudAccountsCloudStackCreate {
     /// Request payload to validate CloudStack cloud account
     ///
     /// Sent as `application/json`.
@@ -829,8 +826,8 @@ impl crate::Client {
     pub fn cloud_accounts_cloud_stack_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsCloudStackDelete {
-        V1CloudAccountsCloudStackDelete {
+    ) -> CloudAccountsCloudStackDelete {
+        CloudAccountsCloudStackDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -840,12 +837,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_cloud_stack_delete`](crate::Client::cloud_accounts_cloud_stack_delete): `DELETE /v1/cloudaccounts/apache-cloudstack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCloudStackDelete {
+pub struct CloudAccountsCloudStackDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCloudStackDelete {
+impl CloudAccountsCloudStackDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -878,8 +875,8 @@ impl crate::Client {
     pub fn cloud_accounts_cloud_stack_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsCloudStackGet {
-        V1CloudAccountsCloudStackGet {
+    ) -> CloudAccountsCloudStackGet {
+        CloudAccountsCloudStackGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -889,12 +886,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_cloud_stack_get`](crate::Client::cloud_accounts_cloud_stack_get): `GET /v1/cloudaccounts/apache-cloudstack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCloudStackGet {
+pub struct CloudAccountsCloudStackGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCloudStackGet {
+impl CloudAccountsCloudStackGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -929,8 +926,8 @@ impl crate::Client {
     /// Retrieves a list of CloudStack cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/apache-cloudstack`.
-    pub fn cloud_accounts_cloud_stack_list(&self) -> V1CloudAccountsCloudStackList {
-        V1CloudAccountsCloudStackList {
+    pub fn cloud_accounts_cloud_stack_list(&self) -> CloudAccountsCloudStackList {
+        CloudAccountsCloudStackList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -945,7 +942,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_cloud_stack_list`](crate::Client::cloud_accounts_cloud_stack_list): `GET /v1/cloudaccounts/apache-cloudstack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCloudStackList {
+pub struct CloudAccountsCloudStackList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -955,7 +952,7 @@ pub struct V1CloudAccountsCloudStackList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCloudStackList {
+impl CloudAccountsCloudStackList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1071,8 +1068,8 @@ impl crate::Client {
     pub fn cloud_accounts_cloud_stack_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsCloudStackUpdate {
-        V1CloudAccountsCloudStackUpdate {
+    ) -> CloudAccountsCloudStackUpdate {
+        CloudAccountsCloudStackUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1083,13 +1080,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_cloud_stack_update`](crate::Client::cloud_accounts_cloud_stack_update): `PUT /v1/cloudaccounts/apache-cloudstack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCloudStackUpdate {
+pub struct CloudAccountsCloudStackUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1CloudStackAccountUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCloudStackUpdate {
+impl CloudAccountsCloudStackUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -1134,8 +1131,8 @@ impl crate::Client {
     pub fn cloud_accounts_custom_create(
         &self,
         cloud_type: impl Into<String>,
-    ) -> V1CloudAccountsCustomCreate {
-        V1CloudAccountsCustomCreate {
+    ) -> CloudAccountsCustomCreate {
+        CloudAccountsCustomCreate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
@@ -1146,13 +1143,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_custom_create`](crate::Client::cloud_accounts_custom_create): `POST /v1/cloudaccounts/cloudTypes/{cloudType}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCustomCreate {
+pub struct CloudAccountsCustomCreate {
     client: crate::Client,
     cloud_type: String,
     body: Option<crate::models::V1CustomAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCustomCreate {
+impl CloudAccountsCustomCreate {
     /// Request payload to validate Custom cloud account
     ///
     /// Sent as `application/json`.
@@ -1204,8 +1201,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         cloud_type: impl Into<String>,
-    ) -> V1CloudAccountsCustomDelete {
-        V1CloudAccountsCustomDelete {
+    ) -> CloudAccountsCustomDelete {
+        CloudAccountsCustomDelete {
             client: self.clone(),
             uid: uid.into(),
             cloud_type: cloud_type.into(),
@@ -1216,13 +1213,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_custom_delete`](crate::Client::cloud_accounts_custom_delete): `DELETE /v1/cloudaccounts/cloudTypes/{cloudType}/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCustomDelete {
+pub struct CloudAccountsCustomDelete {
     client: crate::Client,
     uid: String,
     cloud_type: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCustomDelete {
+impl CloudAccountsCustomDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1258,8 +1255,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         cloud_type: impl Into<String>,
-    ) -> V1CloudAccountsCustomGet {
-        V1CloudAccountsCustomGet {
+    ) -> CloudAccountsCustomGet {
+        CloudAccountsCustomGet {
             client: self.clone(),
             uid: uid.into(),
             cloud_type: cloud_type.into(),
@@ -1270,13 +1267,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_custom_get`](crate::Client::cloud_accounts_custom_get): `GET /v1/cloudaccounts/cloudTypes/{cloudType}/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCustomGet {
+pub struct CloudAccountsCustomGet {
     client: crate::Client,
     uid: String,
     cloud_type: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCustomGet {
+impl CloudAccountsCustomGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1318,8 +1315,8 @@ impl crate::Client {
     pub fn cloud_accounts_custom_list(
         &self,
         cloud_type: impl Into<String>,
-    ) -> V1CloudAccountsCustomList {
-        V1CloudAccountsCustomList {
+    ) -> CloudAccountsCustomList {
+        CloudAccountsCustomList {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             fields: None,
@@ -1335,7 +1332,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_custom_list`](crate::Client::cloud_accounts_custom_list): `GET /v1/cloudaccounts/cloudTypes/{cloudType}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCustomList {
+pub struct CloudAccountsCustomList {
     client: crate::Client,
     cloud_type: String,
     fields: Option<String>,
@@ -1346,7 +1343,7 @@ pub struct V1CloudAccountsCustomList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCustomList {
+impl CloudAccountsCustomList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1465,8 +1462,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         cloud_type: impl Into<String>,
-    ) -> V1CloudAccountsCustomUpdate {
-        V1CloudAccountsCustomUpdate {
+    ) -> CloudAccountsCustomUpdate {
+        CloudAccountsCustomUpdate {
             client: self.clone(),
             uid: uid.into(),
             cloud_type: cloud_type.into(),
@@ -1478,14 +1475,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_custom_update`](crate::Client::cloud_accounts_custom_update): `PUT /v1/cloudaccounts/cloudTypes/{cloudType}/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsCustomUpdate {
+pub struct CloudAccountsCustomUpdate {
     client: crate::Client,
     uid: String,
     cloud_type: String,
     body: Option<crate::models::V1CustomAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsCustomUpdate {
+impl CloudAccountsCustomUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomAccountEntity) -> Self {
         self.body = Some(value);
@@ -1522,8 +1519,8 @@ impl crate::Client {
     /// Creates a GCP cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/gcp`.
-    pub fn cloud_accounts_gcp_create(&self) -> V1CloudAccountsGcpCreate {
-        V1CloudAccountsGcpCreate {
+    pub fn cloud_accounts_gcp_create(&self) -> CloudAccountsGcpCreate {
+        CloudAccountsGcpCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1533,12 +1530,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_gcp_create`](crate::Client::cloud_accounts_gcp_create): `POST /v1/cloudaccounts/gcp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsGcpCreate {
+pub struct CloudAccountsGcpCreate {
     client: crate::Client,
     body: Option<crate::models::V1GcpAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsGcpCreate {
+impl CloudAccountsGcpCreate {
     /// Request payload to validate GCP cloud account
     ///
     /// Sent as `application/json`.
@@ -1584,8 +1581,8 @@ impl crate::Client {
     pub fn cloud_accounts_gcp_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsGcpDelete {
-        V1CloudAccountsGcpDelete {
+    ) -> CloudAccountsGcpDelete {
+        CloudAccountsGcpDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1595,12 +1592,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_gcp_delete`](crate::Client::cloud_accounts_gcp_delete): `DELETE /v1/cloudaccounts/gcp/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsGcpDelete {
+pub struct CloudAccountsGcpDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsGcpDelete {
+impl CloudAccountsGcpDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1627,11 +1624,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
-    pub fn cloud_accounts_gcp_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1CloudAccountsGcpGet {
-        V1CloudAccountsGcpGet {
+    pub fn cloud_accounts_gcp_get(&self, uid: impl Into<String>) -> CloudAccountsGcpGet {
+        CloudAccountsGcpGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1641,12 +1635,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_gcp_get`](crate::Client::cloud_accounts_gcp_get): `GET /v1/cloudaccounts/gcp/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsGcpGet {
+pub struct CloudAccountsGcpGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsGcpGet {
+impl CloudAccountsGcpGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1678,8 +1672,8 @@ impl crate::Client {
     /// Retrieves a list of gcp cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/gcp`.
-    pub fn cloud_accounts_gcp_list(&self) -> V1CloudAccountsGcpList {
-        V1CloudAccountsGcpList {
+    pub fn cloud_accounts_gcp_list(&self) -> CloudAccountsGcpList {
+        CloudAccountsGcpList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -1694,7 +1688,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_gcp_list`](crate::Client::cloud_accounts_gcp_list): `GET /v1/cloudaccounts/gcp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsGcpList {
+pub struct CloudAccountsGcpList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -1704,7 +1698,7 @@ pub struct V1CloudAccountsGcpList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsGcpList {
+impl CloudAccountsGcpList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1817,8 +1811,8 @@ impl crate::Client {
     pub fn cloud_accounts_gcp_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsGcpUpdate {
-        V1CloudAccountsGcpUpdate {
+    ) -> CloudAccountsGcpUpdate {
+        CloudAccountsGcpUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1829,13 +1823,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_gcp_update`](crate::Client::cloud_accounts_gcp_update): `PUT /v1/cloudaccounts/gcp/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsGcpUpdate {
+pub struct CloudAccountsGcpUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1GcpAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsGcpUpdate {
+impl CloudAccountsGcpUpdate {
     /// Request payload to validate GCP cloud account
     ///
     /// Sent as `application/json`.
@@ -1870,8 +1864,8 @@ impl crate::Client {
     /// Retrieves a list of cloud accounts summary
     ///
     /// Sends `GET /v1/cloudaccounts/summary`.
-    pub fn cloud_accounts_list_summary(&self) -> V1CloudAccountsListSummary {
-        V1CloudAccountsListSummary {
+    pub fn cloud_accounts_list_summary(&self) -> CloudAccountsListSummary {
+        CloudAccountsListSummary {
             client: self.clone(),
             filters: None,
             order_by: None,
@@ -1885,7 +1879,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_list_summary`](crate::Client::cloud_accounts_list_summary): `GET /v1/cloudaccounts/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsListSummary {
+pub struct CloudAccountsListSummary {
     client: crate::Client,
     filters: Option<String>,
     order_by: Option<String>,
@@ -1894,7 +1888,7 @@ pub struct V1CloudAccountsListSummary {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsListSummary {
+impl CloudAccountsListSummary {
     /// Filters can be combined with AND, OR operators with field path name. Eg: metadata.name=TestServiceANDspec.cloudType=aws
     ///
     /// Server will be restricted to certain fields based on the indexed data for each resource.
@@ -1993,8 +1987,8 @@ impl crate::Client {
     /// Creates an Maas cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/maas`.
-    pub fn cloud_accounts_maas_create(&self) -> V1CloudAccountsMaasCreate {
-        V1CloudAccountsMaasCreate {
+    pub fn cloud_accounts_maas_create(&self) -> CloudAccountsMaasCreate {
+        CloudAccountsMaasCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2004,12 +1998,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_create`](crate::Client::cloud_accounts_maas_create): `POST /v1/cloudaccounts/maas`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasCreate {
+pub struct CloudAccountsMaasCreate {
     client: crate::Client,
     body: Option<crate::models::V1MaasAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasCreate {
+impl CloudAccountsMaasCreate {
     /// Request payload to validate Maas cloud account
     ///
     /// Sent as `application/json`.
@@ -2055,8 +2049,8 @@ impl crate::Client {
     pub fn cloud_accounts_maas_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsMaasDelete {
-        V1CloudAccountsMaasDelete {
+    ) -> CloudAccountsMaasDelete {
+        CloudAccountsMaasDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2066,12 +2060,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_delete`](crate::Client::cloud_accounts_maas_delete): `DELETE /v1/cloudaccounts/maas/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasDelete {
+pub struct CloudAccountsMaasDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasDelete {
+impl CloudAccountsMaasDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2104,8 +2098,8 @@ impl crate::Client {
     pub fn cloud_accounts_maas_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsMaasGet {
-        V1CloudAccountsMaasGet {
+    ) -> CloudAccountsMaasGet {
+        CloudAccountsMaasGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2115,12 +2109,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_get`](crate::Client::cloud_accounts_maas_get): `GET /v1/cloudaccounts/maas/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasGet {
+pub struct CloudAccountsMaasGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasGet {
+impl CloudAccountsMaasGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2152,8 +2146,8 @@ impl crate::Client {
     /// Retrieves a list of Maas cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/maas`.
-    pub fn cloud_accounts_maas_list(&self) -> V1CloudAccountsMaasList {
-        V1CloudAccountsMaasList {
+    pub fn cloud_accounts_maas_list(&self) -> CloudAccountsMaasList {
+        CloudAccountsMaasList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -2168,7 +2162,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_list`](crate::Client::cloud_accounts_maas_list): `GET /v1/cloudaccounts/maas`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasList {
+pub struct CloudAccountsMaasList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -2178,7 +2172,7 @@ pub struct V1CloudAccountsMaasList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasList {
+impl CloudAccountsMaasList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -2293,8 +2287,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1CloudAccountsPatch,
-    ) -> V1CloudAccountsMaasPatch {
-        V1CloudAccountsMaasPatch {
+    ) -> CloudAccountsMaasPatch {
+        CloudAccountsMaasPatch {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -2305,13 +2299,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_patch`](crate::Client::cloud_accounts_maas_patch): `PATCH /v1/cloudaccounts/maas/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasPatch {
+pub struct CloudAccountsMaasPatch {
     client: crate::Client,
     uid: String,
     body: crate::models::V1CloudAccountsPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasPatch {
+impl CloudAccountsMaasPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2342,8 +2336,8 @@ impl crate::Client {
     pub fn cloud_accounts_maas_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsMaasUpdate {
-        V1CloudAccountsMaasUpdate {
+    ) -> CloudAccountsMaasUpdate {
+        CloudAccountsMaasUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2354,13 +2348,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_maas_update`](crate::Client::cloud_accounts_maas_update): `PUT /v1/cloudaccounts/maas/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsMaasUpdate {
+pub struct CloudAccountsMaasUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1MaasAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsMaasUpdate {
+impl CloudAccountsMaasUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasAccount) -> Self {
         self.body = Some(value);
@@ -2393,8 +2387,8 @@ impl crate::Client {
     /// Creates a vSphere cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/vsphere`.
-    pub fn cloud_accounts_vsphere_create(&self) -> V1CloudAccountsVsphereCreate {
-        V1CloudAccountsVsphereCreate {
+    pub fn cloud_accounts_vsphere_create(&self) -> CloudAccountsVsphereCreate {
+        CloudAccountsVsphereCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2404,12 +2398,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_vsphere_create`](crate::Client::cloud_accounts_vsphere_create): `POST /v1/cloudaccounts/vsphere`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsVsphereCreate {
+pub struct CloudAccountsVsphereCreate {
     client: crate::Client,
     body: Option<crate::models::V1VsphereAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsVsphereCreate {
+impl CloudAccountsVsphereCreate {
     /// Request payload to validate VSphere cloud account
     ///
     /// Sent as `application/json`.
@@ -2455,8 +2449,8 @@ impl crate::Client {
     pub fn cloud_accounts_vsphere_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsVsphereDelete {
-        V1CloudAccountsVsphereDelete {
+    ) -> CloudAccountsVsphereDelete {
+        CloudAccountsVsphereDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2466,12 +2460,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_vsphere_delete`](crate::Client::cloud_accounts_vsphere_delete): `DELETE /v1/cloudaccounts/vsphere/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsVsphereDelete {
+pub struct CloudAccountsVsphereDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsVsphereDelete {
+impl CloudAccountsVsphereDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2504,8 +2498,8 @@ impl crate::Client {
     pub fn cloud_accounts_vsphere_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsVsphereGet {
-        V1CloudAccountsVsphereGet {
+    ) -> CloudAccountsVsphereGet {
+        CloudAccountsVsphereGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2515,12 +2509,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_vsphere_get`](crate::Client::cloud_accounts_vsphere_get): `GET /v1/cloudaccounts/vsphere/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsVsphereGet {
+pub struct CloudAccountsVsphereGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsVsphereGet {
+impl CloudAccountsVsphereGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2555,8 +2549,8 @@ impl crate::Client {
     /// Retrieves a list of vSphere cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/vsphere`.
-    pub fn cloud_accounts_vsphere_list(&self) -> V1CloudAccountsVsphereList {
-        V1CloudAccountsVsphereList {
+    pub fn cloud_accounts_vsphere_list(&self) -> CloudAccountsVsphereList {
+        CloudAccountsVsphereList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -2571,7 +2565,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_vsphere_list`](crate::Client::cloud_accounts_vsphere_list): `GET /v1/cloudaccounts/vsphere`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsVsphereList {
+pub struct CloudAccountsVsphereList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -2581,7 +2575,7 @@ pub struct V1CloudAccountsVsphereList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsVsphereList {
+impl CloudAccountsVsphereList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -2694,8 +2688,8 @@ impl crate::Client {
     pub fn cloud_accounts_vsphere_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudAccountsVsphereUpdate {
-        V1CloudAccountsVsphereUpdate {
+    ) -> CloudAccountsVsphereUpdate {
+        CloudAccountsVsphereUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2706,13 +2700,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_accounts_vsphere_update`](crate::Client::cloud_accounts_vsphere_update): `PUT /v1/cloudaccounts/vsphere/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudAccountsVsphereUpdate {
+pub struct CloudAccountsVsphereUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1VsphereAccount>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudAccountsVsphereUpdate {
+impl CloudAccountsVsphereUpdate {
     /// Request payload to validate VSphere cloud account
     ///
     /// Sent as `application/json`.
@@ -2756,8 +2750,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_diskofferings(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidDiskofferings {
-        V1CloudstackAccountsUidDiskofferings {
+    ) -> CloudstackAccountsUidDiskofferings {
+        CloudstackAccountsUidDiskofferings {
             client: self.clone(),
             uid: uid.into(),
             zone: None,
@@ -2769,14 +2763,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_diskofferings`](crate::Client::cloudstack_accounts_uid_diskofferings): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/diskofferings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidDiskofferings {
+pub struct CloudstackAccountsUidDiskofferings {
     client: crate::Client,
     uid: String,
     zone: Option<String>,
     project_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidDiskofferings {
+impl CloudstackAccountsUidDiskofferings {
     /// Zone for which CloudStack disk offerings are requested
     ///
     /// Sets the query parameter `zone`.
@@ -2833,8 +2827,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_domains(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidDomains {
-        V1CloudstackAccountsUidDomains {
+    ) -> CloudstackAccountsUidDomains {
+        CloudstackAccountsUidDomains {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2844,12 +2838,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_domains`](crate::Client::cloudstack_accounts_uid_domains): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/domains`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidDomains {
+pub struct CloudstackAccountsUidDomains {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidDomains {
+impl CloudstackAccountsUidDomains {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2890,8 +2884,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_keypairs(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidKeypairs {
-        V1CloudstackAccountsUidKeypairs {
+    ) -> CloudstackAccountsUidKeypairs {
+        CloudstackAccountsUidKeypairs {
             client: self.clone(),
             uid: uid.into(),
             domain_id: None,
@@ -2903,14 +2897,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_keypairs`](crate::Client::cloudstack_accounts_uid_keypairs): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/keypairs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidKeypairs {
+pub struct CloudstackAccountsUidKeypairs {
     client: crate::Client,
     uid: String,
     domain_id: Option<String>,
     project_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidKeypairs {
+impl CloudstackAccountsUidKeypairs {
     /// Domain ID for which CloudStack SSH key pairs are requested
     ///
     /// Sets the query parameter `domainId`.
@@ -2967,8 +2961,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_networks(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidNetworks {
-        V1CloudstackAccountsUidNetworks {
+    ) -> CloudstackAccountsUidNetworks {
+        CloudstackAccountsUidNetworks {
             client: self.clone(),
             uid: uid.into(),
             zone: None,
@@ -2981,7 +2975,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_networks`](crate::Client::cloudstack_accounts_uid_networks): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/networks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidNetworks {
+pub struct CloudstackAccountsUidNetworks {
     client: crate::Client,
     uid: String,
     zone: Option<String>,
@@ -2989,7 +2983,7 @@ pub struct V1CloudstackAccountsUidNetworks {
     vpc_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidNetworks {
+impl CloudstackAccountsUidNetworks {
     /// Zone for which CloudStack networks are requested
     ///
     /// Sets the query parameter `zone`.
@@ -3054,8 +3048,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_offerings(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidOfferings {
-        V1CloudstackAccountsUidOfferings {
+    ) -> CloudstackAccountsUidOfferings {
+        CloudstackAccountsUidOfferings {
             client: self.clone(),
             uid: uid.into(),
             zone: None,
@@ -3068,7 +3062,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_offerings`](crate::Client::cloudstack_accounts_uid_offerings): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/offerings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidOfferings {
+pub struct CloudstackAccountsUidOfferings {
     client: crate::Client,
     uid: String,
     zone: Option<String>,
@@ -3076,7 +3070,7 @@ pub struct V1CloudstackAccountsUidOfferings {
     template_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidOfferings {
+impl CloudstackAccountsUidOfferings {
     /// Zone for which CloudStack offerings are requested
     ///
     /// Sets the query parameter `zone`.
@@ -3141,8 +3135,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_projects(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidProjects {
-        V1CloudstackAccountsUidProjects {
+    ) -> CloudstackAccountsUidProjects {
+        CloudstackAccountsUidProjects {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3152,12 +3146,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_projects`](crate::Client::cloudstack_accounts_uid_projects): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidProjects {
+pub struct CloudstackAccountsUidProjects {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidProjects {
+impl CloudstackAccountsUidProjects {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3198,8 +3192,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_templates(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidTemplates {
-        V1CloudstackAccountsUidTemplates {
+    ) -> CloudstackAccountsUidTemplates {
+        CloudstackAccountsUidTemplates {
             client: self.clone(),
             uid: uid.into(),
             zone: None,
@@ -3212,7 +3206,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_templates`](crate::Client::cloudstack_accounts_uid_templates): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidTemplates {
+pub struct CloudstackAccountsUidTemplates {
     client: crate::Client,
     uid: String,
     zone: Option<String>,
@@ -3220,7 +3214,7 @@ pub struct V1CloudstackAccountsUidTemplates {
     template_ids: Option<Vec<String>>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidTemplates {
+impl CloudstackAccountsUidTemplates {
     /// Zone for which CloudStack templates are requested
     ///
     /// Sets the query parameter `zone`.
@@ -3288,8 +3282,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_vpcs(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidVpcs {
-        V1CloudstackAccountsUidVpcs {
+    ) -> CloudstackAccountsUidVpcs {
+        CloudstackAccountsUidVpcs {
             client: self.clone(),
             uid: uid.into(),
             zone_id: None,
@@ -3301,14 +3295,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_vpcs`](crate::Client::cloudstack_accounts_uid_vpcs): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/vpcs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidVpcs {
+pub struct CloudstackAccountsUidVpcs {
     client: crate::Client,
     uid: String,
     zone_id: Option<String>,
     project_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidVpcs {
+impl CloudstackAccountsUidVpcs {
     /// Zone ID for which CloudStack VPCs are requested
     ///
     /// Sets the query parameter `zoneId`.
@@ -3365,8 +3359,8 @@ impl crate::Client {
     pub fn cloudstack_accounts_uid_zones(
         &self,
         uid: impl Into<String>,
-    ) -> V1CloudstackAccountsUidZones {
-        V1CloudstackAccountsUidZones {
+    ) -> CloudstackAccountsUidZones {
+        CloudstackAccountsUidZones {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3376,12 +3370,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloudstack_accounts_uid_zones`](crate::Client::cloudstack_accounts_uid_zones): `GET /v1/cloudaccounts/apache-cloudstack/{uid}/properties/zones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudstackAccountsUidZones {
+pub struct CloudstackAccountsUidZones {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudstackAccountsUidZones {
+impl CloudstackAccountsUidZones {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3419,8 +3413,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn maas_accounts_uid_azs(&self, uid: impl Into<String>) -> V1MaasAccountsUidAzs {
-        V1MaasAccountsUidAzs {
+    pub fn maas_accounts_uid_azs(&self, uid: impl Into<String>) -> MaasAccountsUidAzs {
+        MaasAccountsUidAzs {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3430,12 +3424,12 @@ impl crate::Client {
 /// Request builder for [`Client::maas_accounts_uid_azs`](crate::Client::maas_accounts_uid_azs): `GET /v1/cloudaccounts/maas/{uid}/properties/azs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MaasAccountsUidAzs {
+pub struct MaasAccountsUidAzs {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MaasAccountsUidAzs {
+impl MaasAccountsUidAzs {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3476,8 +3470,8 @@ impl crate::Client {
     pub fn maas_accounts_uid_domains(
         &self,
         uid: impl Into<String>,
-    ) -> V1MaasAccountsUidDomains {
-        V1MaasAccountsUidDomains {
+    ) -> MaasAccountsUidDomains {
+        MaasAccountsUidDomains {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3487,12 +3481,12 @@ impl crate::Client {
 /// Request builder for [`Client::maas_accounts_uid_domains`](crate::Client::maas_accounts_uid_domains): `GET /v1/cloudaccounts/maas/{uid}/properties/domains`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MaasAccountsUidDomains {
+pub struct MaasAccountsUidDomains {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MaasAccountsUidDomains {
+impl MaasAccountsUidDomains {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3533,8 +3527,8 @@ impl crate::Client {
     pub fn maas_accounts_uid_pools(
         &self,
         uid: impl Into<String>,
-    ) -> V1MaasAccountsUidPools {
-        V1MaasAccountsUidPools {
+    ) -> MaasAccountsUidPools {
+        MaasAccountsUidPools {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3544,12 +3538,12 @@ impl crate::Client {
 /// Request builder for [`Client::maas_accounts_uid_pools`](crate::Client::maas_accounts_uid_pools): `GET /v1/cloudaccounts/maas/{uid}/properties/resourcePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MaasAccountsUidPools {
+pub struct MaasAccountsUidPools {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MaasAccountsUidPools {
+impl MaasAccountsUidPools {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3590,8 +3584,8 @@ impl crate::Client {
     pub fn maas_accounts_uid_subnets(
         &self,
         uid: impl Into<String>,
-    ) -> V1MaasAccountsUidSubnets {
-        V1MaasAccountsUidSubnets {
+    ) -> MaasAccountsUidSubnets {
+        MaasAccountsUidSubnets {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3601,12 +3595,12 @@ impl crate::Client {
 /// Request builder for [`Client::maas_accounts_uid_subnets`](crate::Client::maas_accounts_uid_subnets): `GET /v1/cloudaccounts/maas/{uid}/properties/subnets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MaasAccountsUidSubnets {
+pub struct MaasAccountsUidSubnets {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MaasAccountsUidSubnets {
+impl MaasAccountsUidSubnets {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3644,11 +3638,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn maas_accounts_uid_tags(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1MaasAccountsUidTags {
-        V1MaasAccountsUidTags {
+    pub fn maas_accounts_uid_tags(&self, uid: impl Into<String>) -> MaasAccountsUidTags {
+        MaasAccountsUidTags {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3658,12 +3649,12 @@ impl crate::Client {
 /// Request builder for [`Client::maas_accounts_uid_tags`](crate::Client::maas_accounts_uid_tags): `GET /v1/cloudaccounts/maas/{uid}/properties/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MaasAccountsUidTags {
+pub struct MaasAccountsUidTags {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MaasAccountsUidTags {
+impl MaasAccountsUidTags {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3708,8 +3699,8 @@ impl crate::Client {
         uid: impl Into<String>,
         datacenter: impl Into<String>,
         computecluster: impl Into<String>,
-    ) -> V1VsphereAccountsUidClusterRes {
-        V1VsphereAccountsUidClusterRes {
+    ) -> VsphereAccountsUidClusterRes {
+        VsphereAccountsUidClusterRes {
             client: self.clone(),
             uid: uid.into(),
             datacenter: datacenter.into(),
@@ -3722,7 +3713,7 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_accounts_uid_cluster_res`](crate::Client::vsphere_accounts_uid_cluster_res): `GET /v1/cloudaccounts/vsphere/{uid}/properties/computecluster/resources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereAccountsUidClusterRes {
+pub struct VsphereAccountsUidClusterRes {
     client: crate::Client,
     uid: String,
     datacenter: String,
@@ -3730,7 +3721,7 @@ pub struct V1VsphereAccountsUidClusterRes {
     use_qualified_network_name: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereAccountsUidClusterRes {
+impl VsphereAccountsUidClusterRes {
     /// Sets the query parameter `useQualifiedNetworkName`.
     pub fn use_qualified_network_name(mut self, value: impl Into<bool>) -> Self {
         self.use_qualified_network_name = Some(value.into());
@@ -3785,8 +3776,8 @@ impl crate::Client {
     pub fn vsphere_accounts_uid_datacenters(
         &self,
         uid: impl Into<String>,
-    ) -> V1VsphereAccountsUidDatacenters {
-        V1VsphereAccountsUidDatacenters {
+    ) -> VsphereAccountsUidDatacenters {
+        VsphereAccountsUidDatacenters {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3796,12 +3787,12 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_accounts_uid_datacenters`](crate::Client::vsphere_accounts_uid_datacenters): `GET /v1/cloudaccounts/vsphere/{uid}/properties/datacenters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereAccountsUidDatacenters {
+pub struct VsphereAccountsUidDatacenters {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereAccountsUidDatacenters {
+impl VsphereAccountsUidDatacenters {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -15,8 +15,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1AwsCloudConfigsEdgeNativeMachinePoolDelete {
-        V1AwsCloudConfigsEdgeNativeMachinePoolDelete {
+    ) -> AwsCloudConfigsEdgeNativeMachinePoolDelete {
+        AwsCloudConfigsEdgeNativeMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -27,13 +27,13 @@ impl crate::Client {
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_delete`](crate::Client::aws_cloud_configs_edge_native_machine_pool_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AwsCloudConfigsEdgeNativeMachinePoolDelete {
+pub struct AwsCloudConfigsEdgeNativeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AwsCloudConfigsEdgeNativeMachinePoolDelete {
+impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -69,8 +69,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1AwsCloudConfigsEdgeNativeMachinePoolGet {
-        V1AwsCloudConfigsEdgeNativeMachinePoolGet {
+    ) -> AwsCloudConfigsEdgeNativeMachinePoolGet {
+        AwsCloudConfigsEdgeNativeMachinePoolGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -81,13 +81,13 @@ impl crate::Client {
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_get`](crate::Client::aws_cloud_configs_edge_native_machine_pool_get): `GET /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AwsCloudConfigsEdgeNativeMachinePoolGet {
+pub struct AwsCloudConfigsEdgeNativeMachinePoolGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1AwsCloudConfigsEdgeNativeMachinePoolGet {
+impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -134,8 +134,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
-        V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
+    ) -> AwsCloudConfigsEdgeNativeMachinePoolUpdate {
+        AwsCloudConfigsEdgeNativeMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -147,14 +147,14 @@ impl crate::Client {
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_update`](crate::Client::aws_cloud_configs_edge_native_machine_pool_update): `PUT /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
+pub struct AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1HybridEdgeNativeMachinePoolConfigUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AwsCloudConfigsEdgeNativeMachinePoolUpdate {
+impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -200,8 +200,8 @@ impl crate::Client {
     pub fn aws_cloud_configs_uid_hybrid_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1AwsCloudConfigsUidHybridConfig {
-        V1AwsCloudConfigsUidHybridConfig {
+    ) -> AwsCloudConfigsUidHybridConfig {
+        AwsCloudConfigsUidHybridConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -212,13 +212,13 @@ impl crate::Client {
 /// Request builder for [`Client::aws_cloud_configs_uid_hybrid_config`](crate::Client::aws_cloud_configs_uid_hybrid_config): `PUT /v1/cloudconfigs/aws/{configUid}/clusterConfig/hybridConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AwsCloudConfigsUidHybridConfig {
+pub struct AwsCloudConfigsUidHybridConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsCloudHybridConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1AwsCloudConfigsUidHybridConfig {
+impl AwsCloudConfigsUidHybridConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudHybridConfigEntity) -> Self {
         self.body = Some(value);
@@ -260,8 +260,8 @@ impl crate::Client {
     pub fn cloud_configs_aks_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksGet {
-        V1CloudConfigsAksGet {
+    ) -> CloudConfigsAksGet {
+        CloudConfigsAksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -271,12 +271,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_get`](crate::Client::cloud_configs_aks_get): `GET /v1/cloudconfigs/aks/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksGet {
+pub struct CloudConfigsAksGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksGet {
+impl CloudConfigsAksGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -317,8 +317,8 @@ impl crate::Client {
     pub fn cloud_configs_aks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksMachinePoolCreate {
-        V1CloudConfigsAksMachinePoolCreate {
+    ) -> CloudConfigsAksMachinePoolCreate {
+        CloudConfigsAksMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -329,13 +329,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_create`](crate::Client::cloud_configs_aks_machine_pool_create): `POST /v1/cloudconfigs/aks/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksMachinePoolCreate {
+pub struct CloudConfigsAksMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksMachinePoolCreate {
+impl CloudConfigsAksMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -385,8 +385,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAksMachinePoolDelete {
-        V1CloudConfigsAksMachinePoolDelete {
+    ) -> CloudConfigsAksMachinePoolDelete {
+        CloudConfigsAksMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -397,13 +397,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_delete`](crate::Client::cloud_configs_aks_machine_pool_delete): `DELETE /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksMachinePoolDelete {
+pub struct CloudConfigsAksMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksMachinePoolDelete {
+impl CloudConfigsAksMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -439,8 +439,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAksMachinePoolUpdate {
-        V1CloudConfigsAksMachinePoolUpdate {
+    ) -> CloudConfigsAksMachinePoolUpdate {
+        CloudConfigsAksMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -452,14 +452,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_update`](crate::Client::cloud_configs_aks_machine_pool_update): `PUT /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksMachinePoolUpdate {
+pub struct CloudConfigsAksMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksMachinePoolUpdate {
+impl CloudConfigsAksMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -504,8 +504,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAksPoolMachinesAdd {
-        V1CloudConfigsAksPoolMachinesAdd {
+    ) -> CloudConfigsAksPoolMachinesAdd {
+        CloudConfigsAksPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -517,14 +517,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_add`](crate::Client::cloud_configs_aks_pool_machines_add): `POST /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksPoolMachinesAdd {
+pub struct CloudConfigsAksPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksPoolMachinesAdd {
+impl CloudConfigsAksPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
@@ -575,8 +575,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAksPoolMachinesList {
-        V1CloudConfigsAksPoolMachinesList {
+    ) -> CloudConfigsAksPoolMachinesList {
+        CloudConfigsAksPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -593,7 +593,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_list`](crate::Client::cloud_configs_aks_pool_machines_list): `GET /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksPoolMachinesList {
+pub struct CloudConfigsAksPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -605,7 +605,7 @@ pub struct V1CloudConfigsAksPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksPoolMachinesList {
+impl CloudConfigsAksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -727,8 +727,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksPoolMachinesUidDelete {
-        V1CloudConfigsAksPoolMachinesUidDelete {
+    ) -> CloudConfigsAksPoolMachinesUidDelete {
+        CloudConfigsAksPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -740,14 +740,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_delete`](crate::Client::cloud_configs_aks_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksPoolMachinesUidDelete {
+pub struct CloudConfigsAksPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksPoolMachinesUidDelete {
+impl CloudConfigsAksPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -786,8 +786,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksPoolMachinesUidGet {
-        V1CloudConfigsAksPoolMachinesUidGet {
+    ) -> CloudConfigsAksPoolMachinesUidGet {
+        CloudConfigsAksPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -799,14 +799,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_get`](crate::Client::cloud_configs_aks_pool_machines_uid_get): `GET /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksPoolMachinesUidGet {
+pub struct CloudConfigsAksPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksPoolMachinesUidGet {
+impl CloudConfigsAksPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -853,8 +853,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksPoolMachinesUidUpdate {
-        V1CloudConfigsAksPoolMachinesUidUpdate {
+    ) -> CloudConfigsAksPoolMachinesUidUpdate {
+        CloudConfigsAksPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -867,7 +867,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_update`](crate::Client::cloud_configs_aks_pool_machines_uid_update): `PUT /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksPoolMachinesUidUpdate {
+pub struct CloudConfigsAksPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -875,7 +875,7 @@ pub struct V1CloudConfigsAksPoolMachinesUidUpdate {
     body: Option<crate::models::V1AzureMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksPoolMachinesUidUpdate {
+impl CloudConfigsAksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
@@ -919,8 +919,8 @@ impl crate::Client {
     pub fn cloud_configs_aks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAksUidClusterConfig {
-        V1CloudConfigsAksUidClusterConfig {
+    ) -> CloudConfigsAksUidClusterConfig {
+        CloudConfigsAksUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -931,13 +931,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aks_uid_cluster_config`](crate::Client::cloud_configs_aks_uid_cluster_config): `PUT /v1/cloudconfigs/aks/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAksUidClusterConfig {
+pub struct CloudConfigsAksUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAksUidClusterConfig {
+impl CloudConfigsAksUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -982,8 +982,8 @@ impl crate::Client {
     pub fn cloud_configs_aws_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsGet {
-        V1CloudConfigsAwsGet {
+    ) -> CloudConfigsAwsGet {
+        CloudConfigsAwsGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -993,12 +993,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_get`](crate::Client::cloud_configs_aws_get): `GET /v1/cloudconfigs/aws/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsGet {
+pub struct CloudConfigsAwsGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsGet {
+impl CloudConfigsAwsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1039,8 +1039,8 @@ impl crate::Client {
     pub fn cloud_configs_aws_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsMachinePoolCreate {
-        V1CloudConfigsAwsMachinePoolCreate {
+    ) -> CloudConfigsAwsMachinePoolCreate {
+        CloudConfigsAwsMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -1051,13 +1051,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_create`](crate::Client::cloud_configs_aws_machine_pool_create): `POST /v1/cloudconfigs/aws/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsMachinePoolCreate {
+pub struct CloudConfigsAwsMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsMachinePoolCreate {
+impl CloudConfigsAwsMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -1107,8 +1107,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAwsMachinePoolDelete {
-        V1CloudConfigsAwsMachinePoolDelete {
+    ) -> CloudConfigsAwsMachinePoolDelete {
+        CloudConfigsAwsMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1119,13 +1119,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_delete`](crate::Client::cloud_configs_aws_machine_pool_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsMachinePoolDelete {
+pub struct CloudConfigsAwsMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsMachinePoolDelete {
+impl CloudConfigsAwsMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1161,8 +1161,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAwsMachinePoolUpdate {
-        V1CloudConfigsAwsMachinePoolUpdate {
+    ) -> CloudConfigsAwsMachinePoolUpdate {
+        CloudConfigsAwsMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1174,14 +1174,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_update`](crate::Client::cloud_configs_aws_machine_pool_update): `PUT /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsMachinePoolUpdate {
+pub struct CloudConfigsAwsMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsMachinePoolUpdate {
+impl CloudConfigsAwsMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -1226,8 +1226,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAwsPoolMachinesAdd {
-        V1CloudConfigsAwsPoolMachinesAdd {
+    ) -> CloudConfigsAwsPoolMachinesAdd {
+        CloudConfigsAwsPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1239,14 +1239,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_add`](crate::Client::cloud_configs_aws_pool_machines_add): `POST /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsPoolMachinesAdd {
+pub struct CloudConfigsAwsPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsPoolMachinesAdd {
+impl CloudConfigsAwsPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
@@ -1297,8 +1297,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAwsPoolMachinesList {
-        V1CloudConfigsAwsPoolMachinesList {
+    ) -> CloudConfigsAwsPoolMachinesList {
+        CloudConfigsAwsPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1315,7 +1315,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_list`](crate::Client::cloud_configs_aws_pool_machines_list): `GET /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsPoolMachinesList {
+pub struct CloudConfigsAwsPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -1327,7 +1327,7 @@ pub struct V1CloudConfigsAwsPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsPoolMachinesList {
+impl CloudConfigsAwsPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1449,8 +1449,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsPoolMachinesUidDelete {
-        V1CloudConfigsAwsPoolMachinesUidDelete {
+    ) -> CloudConfigsAwsPoolMachinesUidDelete {
+        CloudConfigsAwsPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1462,14 +1462,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_delete`](crate::Client::cloud_configs_aws_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsPoolMachinesUidDelete {
+pub struct CloudConfigsAwsPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsPoolMachinesUidDelete {
+impl CloudConfigsAwsPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1508,8 +1508,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsPoolMachinesUidGet {
-        V1CloudConfigsAwsPoolMachinesUidGet {
+    ) -> CloudConfigsAwsPoolMachinesUidGet {
+        CloudConfigsAwsPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1521,14 +1521,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_get`](crate::Client::cloud_configs_aws_pool_machines_uid_get): `GET /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsPoolMachinesUidGet {
+pub struct CloudConfigsAwsPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsPoolMachinesUidGet {
+impl CloudConfigsAwsPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1575,8 +1575,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsPoolMachinesUidUpdate {
-        V1CloudConfigsAwsPoolMachinesUidUpdate {
+    ) -> CloudConfigsAwsPoolMachinesUidUpdate {
+        CloudConfigsAwsPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1589,7 +1589,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_update`](crate::Client::cloud_configs_aws_pool_machines_uid_update): `PUT /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsPoolMachinesUidUpdate {
+pub struct CloudConfigsAwsPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -1597,7 +1597,7 @@ pub struct V1CloudConfigsAwsPoolMachinesUidUpdate {
     body: Option<crate::models::V1AwsMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsPoolMachinesUidUpdate {
+impl CloudConfigsAwsPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
@@ -1641,8 +1641,8 @@ impl crate::Client {
     pub fn cloud_configs_aws_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAwsUidClusterConfig {
-        V1CloudConfigsAwsUidClusterConfig {
+    ) -> CloudConfigsAwsUidClusterConfig {
+        CloudConfigsAwsUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -1653,13 +1653,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_aws_uid_cluster_config`](crate::Client::cloud_configs_aws_uid_cluster_config): `PUT /v1/cloudconfigs/aws/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAwsUidClusterConfig {
+pub struct CloudConfigsAwsUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAwsUidClusterConfig {
+impl CloudConfigsAwsUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
@@ -1701,8 +1701,8 @@ impl crate::Client {
     pub fn cloud_configs_azure_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzureGet {
-        V1CloudConfigsAzureGet {
+    ) -> CloudConfigsAzureGet {
+        CloudConfigsAzureGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -1712,12 +1712,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_get`](crate::Client::cloud_configs_azure_get): `GET /v1/cloudconfigs/azure/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzureGet {
+pub struct CloudConfigsAzureGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzureGet {
+impl CloudConfigsAzureGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1758,8 +1758,8 @@ impl crate::Client {
     pub fn cloud_configs_azure_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzureMachinePoolCreate {
-        V1CloudConfigsAzureMachinePoolCreate {
+    ) -> CloudConfigsAzureMachinePoolCreate {
+        CloudConfigsAzureMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -1770,13 +1770,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_create`](crate::Client::cloud_configs_azure_machine_pool_create): `POST /v1/cloudconfigs/azure/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzureMachinePoolCreate {
+pub struct CloudConfigsAzureMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzureMachinePoolCreate {
+impl CloudConfigsAzureMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -1826,8 +1826,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAzureMachinePoolDelete {
-        V1CloudConfigsAzureMachinePoolDelete {
+    ) -> CloudConfigsAzureMachinePoolDelete {
+        CloudConfigsAzureMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1838,13 +1838,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_delete`](crate::Client::cloud_configs_azure_machine_pool_delete): `DELETE /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzureMachinePoolDelete {
+pub struct CloudConfigsAzureMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzureMachinePoolDelete {
+impl CloudConfigsAzureMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1880,8 +1880,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAzureMachinePoolUpdate {
-        V1CloudConfigsAzureMachinePoolUpdate {
+    ) -> CloudConfigsAzureMachinePoolUpdate {
+        CloudConfigsAzureMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1893,14 +1893,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_update`](crate::Client::cloud_configs_azure_machine_pool_update): `PUT /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzureMachinePoolUpdate {
+pub struct CloudConfigsAzureMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzureMachinePoolUpdate {
+impl CloudConfigsAzureMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -1945,8 +1945,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAzurePoolMachinesAdd {
-        V1CloudConfigsAzurePoolMachinesAdd {
+    ) -> CloudConfigsAzurePoolMachinesAdd {
+        CloudConfigsAzurePoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -1958,14 +1958,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_add`](crate::Client::cloud_configs_azure_pool_machines_add): `POST /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzurePoolMachinesAdd {
+pub struct CloudConfigsAzurePoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzurePoolMachinesAdd {
+impl CloudConfigsAzurePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
@@ -2018,8 +2018,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsAzurePoolMachinesList {
-        V1CloudConfigsAzurePoolMachinesList {
+    ) -> CloudConfigsAzurePoolMachinesList {
+        CloudConfigsAzurePoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2036,7 +2036,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_list`](crate::Client::cloud_configs_azure_pool_machines_list): `GET /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzurePoolMachinesList {
+pub struct CloudConfigsAzurePoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -2048,7 +2048,7 @@ pub struct V1CloudConfigsAzurePoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzurePoolMachinesList {
+impl CloudConfigsAzurePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -2170,8 +2170,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzurePoolMachinesUidDelete {
-        V1CloudConfigsAzurePoolMachinesUidDelete {
+    ) -> CloudConfigsAzurePoolMachinesUidDelete {
+        CloudConfigsAzurePoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2183,14 +2183,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_delete`](crate::Client::cloud_configs_azure_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzurePoolMachinesUidDelete {
+pub struct CloudConfigsAzurePoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzurePoolMachinesUidDelete {
+impl CloudConfigsAzurePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2231,8 +2231,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzurePoolMachinesUidGet {
-        V1CloudConfigsAzurePoolMachinesUidGet {
+    ) -> CloudConfigsAzurePoolMachinesUidGet {
+        CloudConfigsAzurePoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2244,14 +2244,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_get`](crate::Client::cloud_configs_azure_pool_machines_uid_get): `GET /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzurePoolMachinesUidGet {
+pub struct CloudConfigsAzurePoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzurePoolMachinesUidGet {
+impl CloudConfigsAzurePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2298,8 +2298,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzurePoolMachinesUidUpdate {
-        V1CloudConfigsAzurePoolMachinesUidUpdate {
+    ) -> CloudConfigsAzurePoolMachinesUidUpdate {
+        CloudConfigsAzurePoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2312,7 +2312,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_update`](crate::Client::cloud_configs_azure_pool_machines_uid_update): `PUT /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzurePoolMachinesUidUpdate {
+pub struct CloudConfigsAzurePoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -2320,7 +2320,7 @@ pub struct V1CloudConfigsAzurePoolMachinesUidUpdate {
     body: Option<crate::models::V1AzureMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzurePoolMachinesUidUpdate {
+impl CloudConfigsAzurePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
@@ -2364,8 +2364,8 @@ impl crate::Client {
     pub fn cloud_configs_azure_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsAzureUidClusterConfig {
-        V1CloudConfigsAzureUidClusterConfig {
+    ) -> CloudConfigsAzureUidClusterConfig {
+        CloudConfigsAzureUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -2376,13 +2376,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_azure_uid_cluster_config`](crate::Client::cloud_configs_azure_uid_cluster_config): `PUT /v1/cloudconfigs/azure/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsAzureUidClusterConfig {
+pub struct CloudConfigsAzureUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsAzureUidClusterConfig {
+impl CloudConfigsAzureUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2427,8 +2427,8 @@ impl crate::Client {
     pub fn cloud_configs_cloud_stack_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackGet {
-        V1CloudConfigsCloudStackGet {
+    ) -> CloudConfigsCloudStackGet {
+        CloudConfigsCloudStackGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -2438,12 +2438,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_get`](crate::Client::cloud_configs_cloud_stack_get): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackGet {
+pub struct CloudConfigsCloudStackGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackGet {
+impl CloudConfigsCloudStackGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2484,8 +2484,8 @@ impl crate::Client {
     pub fn cloud_configs_cloud_stack_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackMachinePoolCreate {
-        V1CloudConfigsCloudStackMachinePoolCreate {
+    ) -> CloudConfigsCloudStackMachinePoolCreate {
+        CloudConfigsCloudStackMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -2496,13 +2496,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_create`](crate::Client::cloud_configs_cloud_stack_machine_pool_create): `POST /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackMachinePoolCreate {
+pub struct CloudConfigsCloudStackMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackMachinePoolCreate {
+impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2555,8 +2555,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackMachinePoolDelete {
-        V1CloudConfigsCloudStackMachinePoolDelete {
+    ) -> CloudConfigsCloudStackMachinePoolDelete {
+        CloudConfigsCloudStackMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2567,13 +2567,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_delete`](crate::Client::cloud_configs_cloud_stack_machine_pool_delete): `DELETE /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackMachinePoolDelete {
+pub struct CloudConfigsCloudStackMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackMachinePoolDelete {
+impl CloudConfigsCloudStackMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2609,8 +2609,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackMachinePoolUpdate {
-        V1CloudConfigsCloudStackMachinePoolUpdate {
+    ) -> CloudConfigsCloudStackMachinePoolUpdate {
+        CloudConfigsCloudStackMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2622,14 +2622,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_update`](crate::Client::cloud_configs_cloud_stack_machine_pool_update): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackMachinePoolUpdate {
+pub struct CloudConfigsCloudStackMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackMachinePoolUpdate {
+impl CloudConfigsCloudStackMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2677,8 +2677,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackPoolMachinesAdd {
-        V1CloudConfigsCloudStackPoolMachinesAdd {
+    ) -> CloudConfigsCloudStackPoolMachinesAdd {
+        CloudConfigsCloudStackPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2690,14 +2690,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_add`](crate::Client::cloud_configs_cloud_stack_pool_machines_add): `POST /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackPoolMachinesAdd {
+pub struct CloudConfigsCloudStackPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CloudStackMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackPoolMachinesAdd {
+impl CloudConfigsCloudStackPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
@@ -2748,8 +2748,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackPoolMachinesList {
-        V1CloudConfigsCloudStackPoolMachinesList {
+    ) -> CloudConfigsCloudStackPoolMachinesList {
+        CloudConfigsCloudStackPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2760,13 +2760,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_list`](crate::Client::cloud_configs_cloud_stack_pool_machines_list): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackPoolMachinesList {
+pub struct CloudConfigsCloudStackPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackPoolMachinesList {
+impl CloudConfigsCloudStackPoolMachinesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2812,8 +2812,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackPoolMachinesUidDelete {
-        V1CloudConfigsCloudStackPoolMachinesUidDelete {
+    ) -> CloudConfigsCloudStackPoolMachinesUidDelete {
+        CloudConfigsCloudStackPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2825,14 +2825,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_delete`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackPoolMachinesUidDelete {
+pub struct CloudConfigsCloudStackPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackPoolMachinesUidDelete {
+impl CloudConfigsCloudStackPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2871,8 +2871,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackPoolMachinesUidGet {
-        V1CloudConfigsCloudStackPoolMachinesUidGet {
+    ) -> CloudConfigsCloudStackPoolMachinesUidGet {
+        CloudConfigsCloudStackPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2884,14 +2884,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_get`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_get): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackPoolMachinesUidGet {
+pub struct CloudConfigsCloudStackPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackPoolMachinesUidGet {
+impl CloudConfigsCloudStackPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2938,8 +2938,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackPoolMachinesUidUpdate {
-        V1CloudConfigsCloudStackPoolMachinesUidUpdate {
+    ) -> CloudConfigsCloudStackPoolMachinesUidUpdate {
+        CloudConfigsCloudStackPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -2952,7 +2952,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_update`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_update): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackPoolMachinesUidUpdate {
+pub struct CloudConfigsCloudStackPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -2960,7 +2960,7 @@ pub struct V1CloudConfigsCloudStackPoolMachinesUidUpdate {
     body: Option<crate::models::V1CloudStackMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackPoolMachinesUidUpdate {
+impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
@@ -3004,8 +3004,8 @@ impl crate::Client {
     pub fn cloud_configs_cloud_stack_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCloudStackUidClusterConfig {
-        V1CloudConfigsCloudStackUidClusterConfig {
+    ) -> CloudConfigsCloudStackUidClusterConfig {
+        CloudConfigsCloudStackUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -3016,13 +3016,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_cloud_stack_uid_cluster_config`](crate::Client::cloud_configs_cloud_stack_uid_cluster_config): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCloudStackUidClusterConfig {
+pub struct CloudConfigsCloudStackUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1CloudStackCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCloudStackUidClusterConfig {
+impl CloudConfigsCloudStackUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3069,8 +3069,8 @@ impl crate::Client {
         &self,
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomGet {
-        V1CloudConfigsCustomGet {
+    ) -> CloudConfigsCustomGet {
+        CloudConfigsCustomGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3081,13 +3081,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_get`](crate::Client::cloud_configs_custom_get): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomGet {
+pub struct CloudConfigsCustomGet {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomGet {
+impl CloudConfigsCustomGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3131,8 +3131,8 @@ impl crate::Client {
         &self,
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomMachinePoolCreate {
-        V1CloudConfigsCustomMachinePoolCreate {
+    ) -> CloudConfigsCustomMachinePoolCreate {
+        CloudConfigsCustomMachinePoolCreate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3144,14 +3144,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_create`](crate::Client::cloud_configs_custom_machine_pool_create): `POST /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomMachinePoolCreate {
+pub struct CloudConfigsCustomMachinePoolCreate {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomMachinePoolCreate {
+impl CloudConfigsCustomMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3207,8 +3207,8 @@ impl crate::Client {
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCustomMachinePoolDelete {
-        V1CloudConfigsCustomMachinePoolDelete {
+    ) -> CloudConfigsCustomMachinePoolDelete {
+        CloudConfigsCustomMachinePoolDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3220,14 +3220,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_delete`](crate::Client::cloud_configs_custom_machine_pool_delete): `DELETE /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomMachinePoolDelete {
+pub struct CloudConfigsCustomMachinePoolDelete {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomMachinePoolDelete {
+impl CloudConfigsCustomMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3266,8 +3266,8 @@ impl crate::Client {
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCustomMachinePoolUpdate {
-        V1CloudConfigsCustomMachinePoolUpdate {
+    ) -> CloudConfigsCustomMachinePoolUpdate {
+        CloudConfigsCustomMachinePoolUpdate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3280,7 +3280,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_update`](crate::Client::cloud_configs_custom_machine_pool_update): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomMachinePoolUpdate {
+pub struct CloudConfigsCustomMachinePoolUpdate {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3288,7 +3288,7 @@ pub struct V1CloudConfigsCustomMachinePoolUpdate {
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomMachinePoolUpdate {
+impl CloudConfigsCustomMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3339,8 +3339,8 @@ impl crate::Client {
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCustomPoolMachinesAdd {
-        V1CloudConfigsCustomPoolMachinesAdd {
+    ) -> CloudConfigsCustomPoolMachinesAdd {
+        CloudConfigsCustomPoolMachinesAdd {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3353,7 +3353,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_add`](crate::Client::cloud_configs_custom_pool_machines_add): `POST /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomPoolMachinesAdd {
+pub struct CloudConfigsCustomPoolMachinesAdd {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3361,7 +3361,7 @@ pub struct V1CloudConfigsCustomPoolMachinesAdd {
     body: Option<crate::models::V1CustomMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomPoolMachinesAdd {
+impl CloudConfigsCustomPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
@@ -3415,8 +3415,8 @@ impl crate::Client {
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsCustomPoolMachinesList {
-        V1CloudConfigsCustomPoolMachinesList {
+    ) -> CloudConfigsCustomPoolMachinesList {
+        CloudConfigsCustomPoolMachinesList {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3434,7 +3434,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_list`](crate::Client::cloud_configs_custom_pool_machines_list): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomPoolMachinesList {
+pub struct CloudConfigsCustomPoolMachinesList {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3447,7 +3447,7 @@ pub struct V1CloudConfigsCustomPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomPoolMachinesList {
+impl CloudConfigsCustomPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -3572,8 +3572,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomPoolMachinesUidDelete {
-        V1CloudConfigsCustomPoolMachinesUidDelete {
+    ) -> CloudConfigsCustomPoolMachinesUidDelete {
+        CloudConfigsCustomPoolMachinesUidDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3586,7 +3586,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_delete`](crate::Client::cloud_configs_custom_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomPoolMachinesUidDelete {
+pub struct CloudConfigsCustomPoolMachinesUidDelete {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3594,7 +3594,7 @@ pub struct V1CloudConfigsCustomPoolMachinesUidDelete {
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomPoolMachinesUidDelete {
+impl CloudConfigsCustomPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3636,8 +3636,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomPoolMachinesUidGet {
-        V1CloudConfigsCustomPoolMachinesUidGet {
+    ) -> CloudConfigsCustomPoolMachinesUidGet {
+        CloudConfigsCustomPoolMachinesUidGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3650,7 +3650,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_get`](crate::Client::cloud_configs_custom_pool_machines_uid_get): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomPoolMachinesUidGet {
+pub struct CloudConfigsCustomPoolMachinesUidGet {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3658,7 +3658,7 @@ pub struct V1CloudConfigsCustomPoolMachinesUidGet {
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomPoolMachinesUidGet {
+impl CloudConfigsCustomPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3708,8 +3708,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomPoolMachinesUidUpdate {
-        V1CloudConfigsCustomPoolMachinesUidUpdate {
+    ) -> CloudConfigsCustomPoolMachinesUidUpdate {
+        CloudConfigsCustomPoolMachinesUidUpdate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3723,7 +3723,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_update`](crate::Client::cloud_configs_custom_pool_machines_uid_update): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomPoolMachinesUidUpdate {
+pub struct CloudConfigsCustomPoolMachinesUidUpdate {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
@@ -3732,7 +3732,7 @@ pub struct V1CloudConfigsCustomPoolMachinesUidUpdate {
     body: Option<crate::models::V1CustomMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomPoolMachinesUidUpdate {
+impl CloudConfigsCustomPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
@@ -3779,8 +3779,8 @@ impl crate::Client {
         &self,
         cloud_type: impl Into<String>,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsCustomUidClusterConfig {
-        V1CloudConfigsCustomUidClusterConfig {
+    ) -> CloudConfigsCustomUidClusterConfig {
+        CloudConfigsCustomUidClusterConfig {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
@@ -3792,14 +3792,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_custom_uid_cluster_config`](crate::Client::cloud_configs_custom_uid_cluster_config): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsCustomUidClusterConfig {
+pub struct CloudConfigsCustomUidClusterConfig {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
     body: Option<crate::models::V1CustomCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsCustomUidClusterConfig {
+impl CloudConfigsCustomUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3845,8 +3845,8 @@ impl crate::Client {
     pub fn cloud_configs_edge_native_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativeGet {
-        V1CloudConfigsEdgeNativeGet {
+    ) -> CloudConfigsEdgeNativeGet {
+        CloudConfigsEdgeNativeGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -3856,12 +3856,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_get`](crate::Client::cloud_configs_edge_native_get): `GET /v1/cloudconfigs/edge-native/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativeGet {
+pub struct CloudConfigsEdgeNativeGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativeGet {
+impl CloudConfigsEdgeNativeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3902,8 +3902,8 @@ impl crate::Client {
     pub fn cloud_configs_edge_native_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativeMachinePoolCreate {
-        V1CloudConfigsEdgeNativeMachinePoolCreate {
+    ) -> CloudConfigsEdgeNativeMachinePoolCreate {
+        CloudConfigsEdgeNativeMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -3914,13 +3914,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_create`](crate::Client::cloud_configs_edge_native_machine_pool_create): `POST /v1/cloudconfigs/edge-native/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativeMachinePoolCreate {
+pub struct CloudConfigsEdgeNativeMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativeMachinePoolCreate {
+impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3973,8 +3973,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativeMachinePoolDelete {
-        V1CloudConfigsEdgeNativeMachinePoolDelete {
+    ) -> CloudConfigsEdgeNativeMachinePoolDelete {
+        CloudConfigsEdgeNativeMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -3985,13 +3985,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_delete`](crate::Client::cloud_configs_edge_native_machine_pool_delete): `DELETE /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativeMachinePoolDelete {
+pub struct CloudConfigsEdgeNativeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativeMachinePoolDelete {
+impl CloudConfigsEdgeNativeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4027,8 +4027,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativeMachinePoolUpdate {
-        V1CloudConfigsEdgeNativeMachinePoolUpdate {
+    ) -> CloudConfigsEdgeNativeMachinePoolUpdate {
+        CloudConfigsEdgeNativeMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4040,14 +4040,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_update`](crate::Client::cloud_configs_edge_native_machine_pool_update): `PUT /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativeMachinePoolUpdate {
+pub struct CloudConfigsEdgeNativeMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativeMachinePoolUpdate {
+impl CloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -4095,8 +4095,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativePoolMachinesAdd {
-        V1CloudConfigsEdgeNativePoolMachinesAdd {
+    ) -> CloudConfigsEdgeNativePoolMachinesAdd {
+        CloudConfigsEdgeNativePoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4108,14 +4108,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_add`](crate::Client::cloud_configs_edge_native_pool_machines_add): `POST /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativePoolMachinesAdd {
+pub struct CloudConfigsEdgeNativePoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EdgeNativeMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativePoolMachinesAdd {
+impl CloudConfigsEdgeNativePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
@@ -4166,8 +4166,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativePoolMachinesList {
-        V1CloudConfigsEdgeNativePoolMachinesList {
+    ) -> CloudConfigsEdgeNativePoolMachinesList {
+        CloudConfigsEdgeNativePoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4178,13 +4178,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_list`](crate::Client::cloud_configs_edge_native_pool_machines_list): `GET /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativePoolMachinesList {
+pub struct CloudConfigsEdgeNativePoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativePoolMachinesList {
+impl CloudConfigsEdgeNativePoolMachinesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4230,8 +4230,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativePoolMachinesUidDelete {
-        V1CloudConfigsEdgeNativePoolMachinesUidDelete {
+    ) -> CloudConfigsEdgeNativePoolMachinesUidDelete {
+        CloudConfigsEdgeNativePoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4243,14 +4243,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_delete`](crate::Client::cloud_configs_edge_native_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativePoolMachinesUidDelete {
+pub struct CloudConfigsEdgeNativePoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativePoolMachinesUidDelete {
+impl CloudConfigsEdgeNativePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4289,8 +4289,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativePoolMachinesUidGet {
-        V1CloudConfigsEdgeNativePoolMachinesUidGet {
+    ) -> CloudConfigsEdgeNativePoolMachinesUidGet {
+        CloudConfigsEdgeNativePoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4302,14 +4302,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_get`](crate::Client::cloud_configs_edge_native_pool_machines_uid_get): `GET /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativePoolMachinesUidGet {
+pub struct CloudConfigsEdgeNativePoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativePoolMachinesUidGet {
+impl CloudConfigsEdgeNativePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4356,8 +4356,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
-        V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
+    ) -> CloudConfigsEdgeNativePoolMachinesUidUpdate {
+        CloudConfigsEdgeNativePoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4370,7 +4370,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_update`](crate::Client::cloud_configs_edge_native_pool_machines_uid_update): `PUT /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
+pub struct CloudConfigsEdgeNativePoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -4378,7 +4378,7 @@ pub struct V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
     body: Option<crate::models::V1EdgeNativeMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativePoolMachinesUidUpdate {
+impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
@@ -4422,8 +4422,8 @@ impl crate::Client {
     pub fn cloud_configs_edge_native_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEdgeNativeUidClusterConfig {
-        V1CloudConfigsEdgeNativeUidClusterConfig {
+    ) -> CloudConfigsEdgeNativeUidClusterConfig {
+        CloudConfigsEdgeNativeUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -4434,13 +4434,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_edge_native_uid_cluster_config`](crate::Client::cloud_configs_edge_native_uid_cluster_config): `PUT /v1/cloudconfigs/edge-native/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEdgeNativeUidClusterConfig {
+pub struct CloudConfigsEdgeNativeUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EdgeNativeCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEdgeNativeUidClusterConfig {
+impl CloudConfigsEdgeNativeUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -4485,8 +4485,8 @@ impl crate::Client {
     pub fn cloud_configs_eks_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksGet {
-        V1CloudConfigsEksGet {
+    ) -> CloudConfigsEksGet {
+        CloudConfigsEksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -4496,12 +4496,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_get`](crate::Client::cloud_configs_eks_get): `GET /v1/cloudconfigs/eks/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksGet {
+pub struct CloudConfigsEksGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksGet {
+impl CloudConfigsEksGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4542,8 +4542,8 @@ impl crate::Client {
     pub fn cloud_configs_eks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksMachinePoolCreate {
-        V1CloudConfigsEksMachinePoolCreate {
+    ) -> CloudConfigsEksMachinePoolCreate {
+        CloudConfigsEksMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -4554,13 +4554,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_create`](crate::Client::cloud_configs_eks_machine_pool_create): `POST /v1/cloudconfigs/eks/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksMachinePoolCreate {
+pub struct CloudConfigsEksMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksMachinePoolCreate {
+impl CloudConfigsEksMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -4610,8 +4610,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEksMachinePoolDelete {
-        V1CloudConfigsEksMachinePoolDelete {
+    ) -> CloudConfigsEksMachinePoolDelete {
+        CloudConfigsEksMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4622,13 +4622,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_delete`](crate::Client::cloud_configs_eks_machine_pool_delete): `DELETE /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksMachinePoolDelete {
+pub struct CloudConfigsEksMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksMachinePoolDelete {
+impl CloudConfigsEksMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4664,8 +4664,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEksMachinePoolUpdate {
-        V1CloudConfigsEksMachinePoolUpdate {
+    ) -> CloudConfigsEksMachinePoolUpdate {
+        CloudConfigsEksMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4677,14 +4677,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_update`](crate::Client::cloud_configs_eks_machine_pool_update): `PUT /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksMachinePoolUpdate {
+pub struct CloudConfigsEksMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksMachinePoolUpdate {
+impl CloudConfigsEksMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -4729,8 +4729,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEksPoolMachinesAdd {
-        V1CloudConfigsEksPoolMachinesAdd {
+    ) -> CloudConfigsEksPoolMachinesAdd {
+        CloudConfigsEksPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4742,14 +4742,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_add`](crate::Client::cloud_configs_eks_pool_machines_add): `POST /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksPoolMachinesAdd {
+pub struct CloudConfigsEksPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksPoolMachinesAdd {
+impl CloudConfigsEksPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
@@ -4800,8 +4800,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsEksPoolMachinesList {
-        V1CloudConfigsEksPoolMachinesList {
+    ) -> CloudConfigsEksPoolMachinesList {
+        CloudConfigsEksPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4818,7 +4818,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_list`](crate::Client::cloud_configs_eks_pool_machines_list): `GET /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksPoolMachinesList {
+pub struct CloudConfigsEksPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -4830,7 +4830,7 @@ pub struct V1CloudConfigsEksPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksPoolMachinesList {
+impl CloudConfigsEksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -4952,8 +4952,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksPoolMachinesUidDelete {
-        V1CloudConfigsEksPoolMachinesUidDelete {
+    ) -> CloudConfigsEksPoolMachinesUidDelete {
+        CloudConfigsEksPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -4965,14 +4965,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_delete`](crate::Client::cloud_configs_eks_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksPoolMachinesUidDelete {
+pub struct CloudConfigsEksPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksPoolMachinesUidDelete {
+impl CloudConfigsEksPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5011,8 +5011,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksPoolMachinesUidGet {
-        V1CloudConfigsEksPoolMachinesUidGet {
+    ) -> CloudConfigsEksPoolMachinesUidGet {
+        CloudConfigsEksPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5024,14 +5024,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_get`](crate::Client::cloud_configs_eks_pool_machines_uid_get): `GET /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksPoolMachinesUidGet {
+pub struct CloudConfigsEksPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksPoolMachinesUidGet {
+impl CloudConfigsEksPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5078,8 +5078,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksPoolMachinesUidUpdate {
-        V1CloudConfigsEksPoolMachinesUidUpdate {
+    ) -> CloudConfigsEksPoolMachinesUidUpdate {
+        CloudConfigsEksPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5092,7 +5092,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_update`](crate::Client::cloud_configs_eks_pool_machines_uid_update): `PUT /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksPoolMachinesUidUpdate {
+pub struct CloudConfigsEksPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -5100,7 +5100,7 @@ pub struct V1CloudConfigsEksPoolMachinesUidUpdate {
     body: Option<crate::models::V1AwsMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksPoolMachinesUidUpdate {
+impl CloudConfigsEksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
@@ -5144,8 +5144,8 @@ impl crate::Client {
     pub fn cloud_configs_eks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksUidClusterConfig {
-        V1CloudConfigsEksUidClusterConfig {
+    ) -> CloudConfigsEksUidClusterConfig {
+        CloudConfigsEksUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -5156,13 +5156,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_uid_cluster_config`](crate::Client::cloud_configs_eks_uid_cluster_config): `PUT /v1/cloudconfigs/eks/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksUidClusterConfig {
+pub struct CloudConfigsEksUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksUidClusterConfig {
+impl CloudConfigsEksUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
@@ -5204,8 +5204,8 @@ impl crate::Client {
     pub fn cloud_configs_eks_uid_fargate_profiles_update(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsEksUidFargateProfilesUpdate {
-        V1CloudConfigsEksUidFargateProfilesUpdate {
+    ) -> CloudConfigsEksUidFargateProfilesUpdate {
+        CloudConfigsEksUidFargateProfilesUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -5216,13 +5216,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_eks_uid_fargate_profiles_update`](crate::Client::cloud_configs_eks_uid_fargate_profiles_update): `PUT /v1/cloudconfigs/eks/{configUid}/fargateProfiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsEksUidFargateProfilesUpdate {
+pub struct CloudConfigsEksUidFargateProfilesUpdate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksFargateProfiles>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsEksUidFargateProfilesUpdate {
+impl CloudConfigsEksUidFargateProfilesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksFargateProfiles) -> Self {
         self.body = Some(value);
@@ -5264,8 +5264,8 @@ impl crate::Client {
     pub fn cloud_configs_gcp_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpGet {
-        V1CloudConfigsGcpGet {
+    ) -> CloudConfigsGcpGet {
+        CloudConfigsGcpGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -5275,12 +5275,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_get`](crate::Client::cloud_configs_gcp_get): `GET /v1/cloudconfigs/gcp/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpGet {
+pub struct CloudConfigsGcpGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpGet {
+impl CloudConfigsGcpGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5321,8 +5321,8 @@ impl crate::Client {
     pub fn cloud_configs_gcp_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpMachinePoolCreate {
-        V1CloudConfigsGcpMachinePoolCreate {
+    ) -> CloudConfigsGcpMachinePoolCreate {
+        CloudConfigsGcpMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -5333,13 +5333,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_create`](crate::Client::cloud_configs_gcp_machine_pool_create): `POST /v1/cloudconfigs/gcp/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpMachinePoolCreate {
+pub struct CloudConfigsGcpMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpMachinePoolCreate {
+impl CloudConfigsGcpMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -5389,8 +5389,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGcpMachinePoolDelete {
-        V1CloudConfigsGcpMachinePoolDelete {
+    ) -> CloudConfigsGcpMachinePoolDelete {
+        CloudConfigsGcpMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5401,13 +5401,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_delete`](crate::Client::cloud_configs_gcp_machine_pool_delete): `DELETE /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpMachinePoolDelete {
+pub struct CloudConfigsGcpMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpMachinePoolDelete {
+impl CloudConfigsGcpMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5443,8 +5443,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGcpMachinePoolUpdate {
-        V1CloudConfigsGcpMachinePoolUpdate {
+    ) -> CloudConfigsGcpMachinePoolUpdate {
+        CloudConfigsGcpMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5456,14 +5456,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_update`](crate::Client::cloud_configs_gcp_machine_pool_update): `PUT /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpMachinePoolUpdate {
+pub struct CloudConfigsGcpMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpMachinePoolUpdate {
+impl CloudConfigsGcpMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -5508,8 +5508,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGcpPoolMachinesAdd {
-        V1CloudConfigsGcpPoolMachinesAdd {
+    ) -> CloudConfigsGcpPoolMachinesAdd {
+        CloudConfigsGcpPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5521,14 +5521,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_add`](crate::Client::cloud_configs_gcp_pool_machines_add): `POST /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpPoolMachinesAdd {
+pub struct CloudConfigsGcpPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpPoolMachinesAdd {
+impl CloudConfigsGcpPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
@@ -5579,8 +5579,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGcpPoolMachinesList {
-        V1CloudConfigsGcpPoolMachinesList {
+    ) -> CloudConfigsGcpPoolMachinesList {
+        CloudConfigsGcpPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5597,7 +5597,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_list`](crate::Client::cloud_configs_gcp_pool_machines_list): `GET /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpPoolMachinesList {
+pub struct CloudConfigsGcpPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -5609,7 +5609,7 @@ pub struct V1CloudConfigsGcpPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpPoolMachinesList {
+impl CloudConfigsGcpPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -5731,8 +5731,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpPoolMachinesUidDelete {
-        V1CloudConfigsGcpPoolMachinesUidDelete {
+    ) -> CloudConfigsGcpPoolMachinesUidDelete {
+        CloudConfigsGcpPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5744,14 +5744,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_delete`](crate::Client::cloud_configs_gcp_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpPoolMachinesUidDelete {
+pub struct CloudConfigsGcpPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpPoolMachinesUidDelete {
+impl CloudConfigsGcpPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5790,8 +5790,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpPoolMachinesUidGet {
-        V1CloudConfigsGcpPoolMachinesUidGet {
+    ) -> CloudConfigsGcpPoolMachinesUidGet {
+        CloudConfigsGcpPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5803,14 +5803,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_get`](crate::Client::cloud_configs_gcp_pool_machines_uid_get): `GET /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpPoolMachinesUidGet {
+pub struct CloudConfigsGcpPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpPoolMachinesUidGet {
+impl CloudConfigsGcpPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5857,8 +5857,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpPoolMachinesUidUpdate {
-        V1CloudConfigsGcpPoolMachinesUidUpdate {
+    ) -> CloudConfigsGcpPoolMachinesUidUpdate {
+        CloudConfigsGcpPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -5871,7 +5871,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_update`](crate::Client::cloud_configs_gcp_pool_machines_uid_update): `PUT /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpPoolMachinesUidUpdate {
+pub struct CloudConfigsGcpPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -5879,7 +5879,7 @@ pub struct V1CloudConfigsGcpPoolMachinesUidUpdate {
     body: Option<crate::models::V1GcpMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpPoolMachinesUidUpdate {
+impl CloudConfigsGcpPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
@@ -5923,8 +5923,8 @@ impl crate::Client {
     pub fn cloud_configs_gcp_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGcpUidClusterConfig {
-        V1CloudConfigsGcpUidClusterConfig {
+    ) -> CloudConfigsGcpUidClusterConfig {
+        CloudConfigsGcpUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -5935,13 +5935,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gcp_uid_cluster_config`](crate::Client::cloud_configs_gcp_uid_cluster_config): `PUT /v1/cloudconfigs/gcp/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGcpUidClusterConfig {
+pub struct CloudConfigsGcpUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGcpUidClusterConfig {
+impl CloudConfigsGcpUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
@@ -5983,8 +5983,8 @@ impl crate::Client {
     pub fn cloud_configs_generic_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericGet {
-        V1CloudConfigsGenericGet {
+    ) -> CloudConfigsGenericGet {
+        CloudConfigsGenericGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -5994,12 +5994,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_get`](crate::Client::cloud_configs_generic_get): `GET /v1/cloudconfigs/generic/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericGet {
+pub struct CloudConfigsGenericGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericGet {
+impl CloudConfigsGenericGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6040,8 +6040,8 @@ impl crate::Client {
     pub fn cloud_configs_generic_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericMachinePoolCreate {
-        V1CloudConfigsGenericMachinePoolCreate {
+    ) -> CloudConfigsGenericMachinePoolCreate {
+        CloudConfigsGenericMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -6052,13 +6052,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_create`](crate::Client::cloud_configs_generic_machine_pool_create): `POST /v1/cloudconfigs/generic/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericMachinePoolCreate {
+pub struct CloudConfigsGenericMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericMachinePoolCreate {
+impl CloudConfigsGenericMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6111,8 +6111,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGenericMachinePoolDelete {
-        V1CloudConfigsGenericMachinePoolDelete {
+    ) -> CloudConfigsGenericMachinePoolDelete {
+        CloudConfigsGenericMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6123,13 +6123,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_delete`](crate::Client::cloud_configs_generic_machine_pool_delete): `DELETE /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericMachinePoolDelete {
+pub struct CloudConfigsGenericMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericMachinePoolDelete {
+impl CloudConfigsGenericMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6165,8 +6165,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGenericMachinePoolUpdate {
-        V1CloudConfigsGenericMachinePoolUpdate {
+    ) -> CloudConfigsGenericMachinePoolUpdate {
+        CloudConfigsGenericMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6178,14 +6178,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_update`](crate::Client::cloud_configs_generic_machine_pool_update): `PUT /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericMachinePoolUpdate {
+pub struct CloudConfigsGenericMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericMachinePoolUpdate {
+impl CloudConfigsGenericMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6233,8 +6233,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGenericPoolMachinesAdd {
-        V1CloudConfigsGenericPoolMachinesAdd {
+    ) -> CloudConfigsGenericPoolMachinesAdd {
+        CloudConfigsGenericPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6246,14 +6246,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_add`](crate::Client::cloud_configs_generic_pool_machines_add): `POST /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericPoolMachinesAdd {
+pub struct CloudConfigsGenericPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GenericMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericPoolMachinesAdd {
+impl CloudConfigsGenericPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
@@ -6304,8 +6304,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGenericPoolMachinesList {
-        V1CloudConfigsGenericPoolMachinesList {
+    ) -> CloudConfigsGenericPoolMachinesList {
+        CloudConfigsGenericPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6322,7 +6322,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_list`](crate::Client::cloud_configs_generic_pool_machines_list): `GET /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericPoolMachinesList {
+pub struct CloudConfigsGenericPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -6334,7 +6334,7 @@ pub struct V1CloudConfigsGenericPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericPoolMachinesList {
+impl CloudConfigsGenericPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -6456,8 +6456,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericPoolMachinesUidDelete {
-        V1CloudConfigsGenericPoolMachinesUidDelete {
+    ) -> CloudConfigsGenericPoolMachinesUidDelete {
+        CloudConfigsGenericPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6469,14 +6469,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_delete`](crate::Client::cloud_configs_generic_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericPoolMachinesUidDelete {
+pub struct CloudConfigsGenericPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericPoolMachinesUidDelete {
+impl CloudConfigsGenericPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6515,8 +6515,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericPoolMachinesUidGet {
-        V1CloudConfigsGenericPoolMachinesUidGet {
+    ) -> CloudConfigsGenericPoolMachinesUidGet {
+        CloudConfigsGenericPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6528,14 +6528,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_get`](crate::Client::cloud_configs_generic_pool_machines_uid_get): `GET /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericPoolMachinesUidGet {
+pub struct CloudConfigsGenericPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericPoolMachinesUidGet {
+impl CloudConfigsGenericPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6582,8 +6582,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericPoolMachinesUidUpdate {
-        V1CloudConfigsGenericPoolMachinesUidUpdate {
+    ) -> CloudConfigsGenericPoolMachinesUidUpdate {
+        CloudConfigsGenericPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6596,7 +6596,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_update`](crate::Client::cloud_configs_generic_pool_machines_uid_update): `PUT /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericPoolMachinesUidUpdate {
+pub struct CloudConfigsGenericPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -6604,7 +6604,7 @@ pub struct V1CloudConfigsGenericPoolMachinesUidUpdate {
     body: Option<crate::models::V1GenericMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericPoolMachinesUidUpdate {
+impl CloudConfigsGenericPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
@@ -6648,8 +6648,8 @@ impl crate::Client {
     pub fn cloud_configs_generic_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGenericUidClusterConfig {
-        V1CloudConfigsGenericUidClusterConfig {
+    ) -> CloudConfigsGenericUidClusterConfig {
+        CloudConfigsGenericUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -6660,13 +6660,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_generic_uid_cluster_config`](crate::Client::cloud_configs_generic_uid_cluster_config): `PUT /v1/cloudconfigs/generic/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGenericUidClusterConfig {
+pub struct CloudConfigsGenericUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GenericCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGenericUidClusterConfig {
+impl CloudConfigsGenericUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6711,8 +6711,8 @@ impl crate::Client {
     pub fn cloud_configs_gke_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkeGet {
-        V1CloudConfigsGkeGet {
+    ) -> CloudConfigsGkeGet {
+        CloudConfigsGkeGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -6722,12 +6722,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_get`](crate::Client::cloud_configs_gke_get): `GET /v1/cloudconfigs/gke/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkeGet {
+pub struct CloudConfigsGkeGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkeGet {
+impl CloudConfigsGkeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6768,8 +6768,8 @@ impl crate::Client {
     pub fn cloud_configs_gke_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkeMachinePoolCreate {
-        V1CloudConfigsGkeMachinePoolCreate {
+    ) -> CloudConfigsGkeMachinePoolCreate {
+        CloudConfigsGkeMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -6780,13 +6780,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_create`](crate::Client::cloud_configs_gke_machine_pool_create): `POST /v1/cloudconfigs/gke/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkeMachinePoolCreate {
+pub struct CloudConfigsGkeMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkeMachinePoolCreate {
+impl CloudConfigsGkeMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -6836,8 +6836,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGkeMachinePoolDelete {
-        V1CloudConfigsGkeMachinePoolDelete {
+    ) -> CloudConfigsGkeMachinePoolDelete {
+        CloudConfigsGkeMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6848,13 +6848,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_delete`](crate::Client::cloud_configs_gke_machine_pool_delete): `DELETE /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkeMachinePoolDelete {
+pub struct CloudConfigsGkeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkeMachinePoolDelete {
+impl CloudConfigsGkeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6890,8 +6890,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGkeMachinePoolUpdate {
-        V1CloudConfigsGkeMachinePoolUpdate {
+    ) -> CloudConfigsGkeMachinePoolUpdate {
+        CloudConfigsGkeMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6903,14 +6903,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_update`](crate::Client::cloud_configs_gke_machine_pool_update): `PUT /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkeMachinePoolUpdate {
+pub struct CloudConfigsGkeMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkeMachinePoolUpdate {
+impl CloudConfigsGkeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -6955,8 +6955,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGkePoolMachinesAdd {
-        V1CloudConfigsGkePoolMachinesAdd {
+    ) -> CloudConfigsGkePoolMachinesAdd {
+        CloudConfigsGkePoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -6968,14 +6968,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_add`](crate::Client::cloud_configs_gke_pool_machines_add): `POST /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkePoolMachinesAdd {
+pub struct CloudConfigsGkePoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkePoolMachinesAdd {
+impl CloudConfigsGkePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
@@ -7026,8 +7026,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsGkePoolMachinesList {
-        V1CloudConfigsGkePoolMachinesList {
+    ) -> CloudConfigsGkePoolMachinesList {
+        CloudConfigsGkePoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7044,7 +7044,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_list`](crate::Client::cloud_configs_gke_pool_machines_list): `GET /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkePoolMachinesList {
+pub struct CloudConfigsGkePoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -7056,7 +7056,7 @@ pub struct V1CloudConfigsGkePoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkePoolMachinesList {
+impl CloudConfigsGkePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -7178,8 +7178,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkePoolMachinesUidDelete {
-        V1CloudConfigsGkePoolMachinesUidDelete {
+    ) -> CloudConfigsGkePoolMachinesUidDelete {
+        CloudConfigsGkePoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7191,14 +7191,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_delete`](crate::Client::cloud_configs_gke_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkePoolMachinesUidDelete {
+pub struct CloudConfigsGkePoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkePoolMachinesUidDelete {
+impl CloudConfigsGkePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7237,8 +7237,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkePoolMachinesUidGet {
-        V1CloudConfigsGkePoolMachinesUidGet {
+    ) -> CloudConfigsGkePoolMachinesUidGet {
+        CloudConfigsGkePoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7250,14 +7250,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_get`](crate::Client::cloud_configs_gke_pool_machines_uid_get): `GET /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkePoolMachinesUidGet {
+pub struct CloudConfigsGkePoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkePoolMachinesUidGet {
+impl CloudConfigsGkePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7304,8 +7304,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkePoolMachinesUidUpdate {
-        V1CloudConfigsGkePoolMachinesUidUpdate {
+    ) -> CloudConfigsGkePoolMachinesUidUpdate {
+        CloudConfigsGkePoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7318,7 +7318,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_update`](crate::Client::cloud_configs_gke_pool_machines_uid_update): `PUT /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkePoolMachinesUidUpdate {
+pub struct CloudConfigsGkePoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -7326,7 +7326,7 @@ pub struct V1CloudConfigsGkePoolMachinesUidUpdate {
     body: Option<crate::models::V1GcpMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkePoolMachinesUidUpdate {
+impl CloudConfigsGkePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
@@ -7370,8 +7370,8 @@ impl crate::Client {
     pub fn cloud_configs_gke_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsGkeUidClusterConfig {
-        V1CloudConfigsGkeUidClusterConfig {
+    ) -> CloudConfigsGkeUidClusterConfig {
+        CloudConfigsGkeUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -7382,13 +7382,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_gke_uid_cluster_config`](crate::Client::cloud_configs_gke_uid_cluster_config): `PUT /v1/cloudconfigs/gke/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsGkeUidClusterConfig {
+pub struct CloudConfigsGkeUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsGkeUidClusterConfig {
+impl CloudConfigsGkeUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
@@ -7430,8 +7430,8 @@ impl crate::Client {
     pub fn cloud_configs_maas_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasGet {
-        V1CloudConfigsMaasGet {
+    ) -> CloudConfigsMaasGet {
+        CloudConfigsMaasGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -7441,12 +7441,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_get`](crate::Client::cloud_configs_maas_get): `GET /v1/cloudconfigs/maas/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasGet {
+pub struct CloudConfigsMaasGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasGet {
+impl CloudConfigsMaasGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7487,8 +7487,8 @@ impl crate::Client {
     pub fn cloud_configs_maas_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasMachinePoolCreate {
-        V1CloudConfigsMaasMachinePoolCreate {
+    ) -> CloudConfigsMaasMachinePoolCreate {
+        CloudConfigsMaasMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -7499,13 +7499,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_create`](crate::Client::cloud_configs_maas_machine_pool_create): `POST /v1/cloudconfigs/maas/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasMachinePoolCreate {
+pub struct CloudConfigsMaasMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasMachinePoolCreate {
+impl CloudConfigsMaasMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -7555,8 +7555,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsMaasMachinePoolDelete {
-        V1CloudConfigsMaasMachinePoolDelete {
+    ) -> CloudConfigsMaasMachinePoolDelete {
+        CloudConfigsMaasMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7567,13 +7567,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_delete`](crate::Client::cloud_configs_maas_machine_pool_delete): `DELETE /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasMachinePoolDelete {
+pub struct CloudConfigsMaasMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasMachinePoolDelete {
+impl CloudConfigsMaasMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7609,8 +7609,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsMaasMachinePoolUpdate {
-        V1CloudConfigsMaasMachinePoolUpdate {
+    ) -> CloudConfigsMaasMachinePoolUpdate {
+        CloudConfigsMaasMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7622,14 +7622,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_update`](crate::Client::cloud_configs_maas_machine_pool_update): `PUT /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasMachinePoolUpdate {
+pub struct CloudConfigsMaasMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasMachinePoolUpdate {
+impl CloudConfigsMaasMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
@@ -7674,8 +7674,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsMaasPoolMachinesAdd {
-        V1CloudConfigsMaasPoolMachinesAdd {
+    ) -> CloudConfigsMaasPoolMachinesAdd {
+        CloudConfigsMaasPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7687,14 +7687,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_add`](crate::Client::cloud_configs_maas_pool_machines_add): `POST /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasPoolMachinesAdd {
+pub struct CloudConfigsMaasPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1MaasMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasPoolMachinesAdd {
+impl CloudConfigsMaasPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
@@ -7745,8 +7745,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsMaasPoolMachinesList {
-        V1CloudConfigsMaasPoolMachinesList {
+    ) -> CloudConfigsMaasPoolMachinesList {
+        CloudConfigsMaasPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7763,7 +7763,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_list`](crate::Client::cloud_configs_maas_pool_machines_list): `GET /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasPoolMachinesList {
+pub struct CloudConfigsMaasPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -7775,7 +7775,7 @@ pub struct V1CloudConfigsMaasPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasPoolMachinesList {
+impl CloudConfigsMaasPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -7897,8 +7897,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasPoolMachinesUidDelete {
-        V1CloudConfigsMaasPoolMachinesUidDelete {
+    ) -> CloudConfigsMaasPoolMachinesUidDelete {
+        CloudConfigsMaasPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7910,14 +7910,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_delete`](crate::Client::cloud_configs_maas_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasPoolMachinesUidDelete {
+pub struct CloudConfigsMaasPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasPoolMachinesUidDelete {
+impl CloudConfigsMaasPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7956,8 +7956,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasPoolMachinesUidGet {
-        V1CloudConfigsMaasPoolMachinesUidGet {
+    ) -> CloudConfigsMaasPoolMachinesUidGet {
+        CloudConfigsMaasPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -7969,14 +7969,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_get`](crate::Client::cloud_configs_maas_pool_machines_uid_get): `GET /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasPoolMachinesUidGet {
+pub struct CloudConfigsMaasPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasPoolMachinesUidGet {
+impl CloudConfigsMaasPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8023,8 +8023,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasPoolMachinesUidUpdate {
-        V1CloudConfigsMaasPoolMachinesUidUpdate {
+    ) -> CloudConfigsMaasPoolMachinesUidUpdate {
+        CloudConfigsMaasPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8037,7 +8037,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_update`](crate::Client::cloud_configs_maas_pool_machines_uid_update): `PUT /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasPoolMachinesUidUpdate {
+pub struct CloudConfigsMaasPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -8045,7 +8045,7 @@ pub struct V1CloudConfigsMaasPoolMachinesUidUpdate {
     body: Option<crate::models::V1MaasMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasPoolMachinesUidUpdate {
+impl CloudConfigsMaasPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
@@ -8089,8 +8089,8 @@ impl crate::Client {
     pub fn cloud_configs_maas_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsMaasUidClusterConfig {
-        V1CloudConfigsMaasUidClusterConfig {
+    ) -> CloudConfigsMaasUidClusterConfig {
+        CloudConfigsMaasUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -8101,13 +8101,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_maas_uid_cluster_config`](crate::Client::cloud_configs_maas_uid_cluster_config): `PUT /v1/cloudconfigs/maas/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMaasUidClusterConfig {
+pub struct CloudConfigsMaasUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1MaasCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMaasUidClusterConfig {
+impl CloudConfigsMaasUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
@@ -8155,8 +8155,8 @@ impl crate::Client {
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
         cloud_type: impl Into<String>,
-    ) -> V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
-        V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
+    ) -> CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
+        CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8170,7 +8170,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uid_maintenance_status_update`](crate::Client::cloud_configs_machine_pools_machine_uid_maintenance_status_update): `PUT /v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
+pub struct CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -8179,7 +8179,7 @@ pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     body: Option<crate::models::V1MachineMaintenanceStatus>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
+impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenanceStatus) -> Self {
         self.body = Some(value);
@@ -8230,8 +8230,8 @@ impl crate::Client {
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
         cloud_type: impl Into<String>,
-    ) -> V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
-        V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
+    ) -> CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
+        CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8245,7 +8245,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uid_maintenance_update`](crate::Client::cloud_configs_machine_pools_machine_uid_maintenance_update): `PUT /v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
+pub struct CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -8254,7 +8254,7 @@ pub struct V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     body: Option<crate::models::V1MachineMaintenance>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
+impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenance) -> Self {
         self.body = Some(value);
@@ -8299,8 +8299,8 @@ impl crate::Client {
     pub fn cloud_configs_machine_pools_machine_uids_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsMachinePoolsMachineUidsGet {
-        V1CloudConfigsMachinePoolsMachineUidsGet {
+    ) -> CloudConfigsMachinePoolsMachineUidsGet {
+        CloudConfigsMachinePoolsMachineUidsGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -8310,12 +8310,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uids_get`](crate::Client::cloud_configs_machine_pools_machine_uids_get): `GET /v1/cloudconfigs/{configUid}/machinePools/machineUids`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsMachinePoolsMachineUidsGet {
+pub struct CloudConfigsMachinePoolsMachineUidsGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsMachinePoolsMachineUidsGet {
+impl CloudConfigsMachinePoolsMachineUidsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8358,8 +8358,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         body: crate::models::V1MachinesHealthEntity,
-    ) -> V1CloudConfigsUidMachinesHealthPatch {
-        V1CloudConfigsUidMachinesHealthPatch {
+    ) -> CloudConfigsUidMachinesHealthPatch {
+        CloudConfigsUidMachinesHealthPatch {
             client: self.clone(),
             config_uid: config_uid.into(),
             body,
@@ -8370,13 +8370,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_uid_machines_health_patch`](crate::Client::cloud_configs_uid_machines_health_patch): `PATCH /v1/cloudconfigs/{configUid}/machines/health`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsUidMachinesHealthPatch {
+pub struct CloudConfigsUidMachinesHealthPatch {
     client: crate::Client,
     config_uid: String,
     body: crate::models::V1MachinesHealthEntity,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsUidMachinesHealthPatch {
+impl CloudConfigsUidMachinesHealthPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8410,8 +8410,8 @@ impl crate::Client {
     pub fn cloud_configs_virtual_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualGet {
-        V1CloudConfigsVirtualGet {
+    ) -> CloudConfigsVirtualGet {
+        CloudConfigsVirtualGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -8421,12 +8421,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_get`](crate::Client::cloud_configs_virtual_get): `GET /v1/cloudconfigs/virtual/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualGet {
+pub struct CloudConfigsVirtualGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualGet {
+impl CloudConfigsVirtualGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8467,8 +8467,8 @@ impl crate::Client {
     pub fn cloud_configs_virtual_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualMachinePoolCreate {
-        V1CloudConfigsVirtualMachinePoolCreate {
+    ) -> CloudConfigsVirtualMachinePoolCreate {
+        CloudConfigsVirtualMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -8479,13 +8479,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_create`](crate::Client::cloud_configs_virtual_machine_pool_create): `POST /v1/cloudconfigs/virtual/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualMachinePoolCreate {
+pub struct CloudConfigsVirtualMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualMachinePoolCreate {
+impl CloudConfigsVirtualMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -8538,8 +8538,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVirtualMachinePoolDelete {
-        V1CloudConfigsVirtualMachinePoolDelete {
+    ) -> CloudConfigsVirtualMachinePoolDelete {
+        CloudConfigsVirtualMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8550,13 +8550,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_delete`](crate::Client::cloud_configs_virtual_machine_pool_delete): `DELETE /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualMachinePoolDelete {
+pub struct CloudConfigsVirtualMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualMachinePoolDelete {
+impl CloudConfigsVirtualMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8592,8 +8592,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVirtualMachinePoolUpdate {
-        V1CloudConfigsVirtualMachinePoolUpdate {
+    ) -> CloudConfigsVirtualMachinePoolUpdate {
+        CloudConfigsVirtualMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8605,14 +8605,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_update`](crate::Client::cloud_configs_virtual_machine_pool_update): `PUT /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualMachinePoolUpdate {
+pub struct CloudConfigsVirtualMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualMachinePoolUpdate {
+impl CloudConfigsVirtualMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -8660,8 +8660,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVirtualPoolMachinesAdd {
-        V1CloudConfigsVirtualPoolMachinesAdd {
+    ) -> CloudConfigsVirtualPoolMachinesAdd {
+        CloudConfigsVirtualPoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8673,14 +8673,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_add`](crate::Client::cloud_configs_virtual_pool_machines_add): `POST /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualPoolMachinesAdd {
+pub struct CloudConfigsVirtualPoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VirtualMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualPoolMachinesAdd {
+impl CloudConfigsVirtualPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
@@ -8731,8 +8731,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVirtualPoolMachinesList {
-        V1CloudConfigsVirtualPoolMachinesList {
+    ) -> CloudConfigsVirtualPoolMachinesList {
+        CloudConfigsVirtualPoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8749,7 +8749,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_list`](crate::Client::cloud_configs_virtual_pool_machines_list): `GET /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualPoolMachinesList {
+pub struct CloudConfigsVirtualPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -8761,7 +8761,7 @@ pub struct V1CloudConfigsVirtualPoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualPoolMachinesList {
+impl CloudConfigsVirtualPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -8883,8 +8883,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualPoolMachinesUidDelete {
-        V1CloudConfigsVirtualPoolMachinesUidDelete {
+    ) -> CloudConfigsVirtualPoolMachinesUidDelete {
+        CloudConfigsVirtualPoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8896,14 +8896,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_delete`](crate::Client::cloud_configs_virtual_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualPoolMachinesUidDelete {
+pub struct CloudConfigsVirtualPoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualPoolMachinesUidDelete {
+impl CloudConfigsVirtualPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8942,8 +8942,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualPoolMachinesUidGet {
-        V1CloudConfigsVirtualPoolMachinesUidGet {
+    ) -> CloudConfigsVirtualPoolMachinesUidGet {
+        CloudConfigsVirtualPoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -8955,14 +8955,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_get`](crate::Client::cloud_configs_virtual_pool_machines_uid_get): `GET /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualPoolMachinesUidGet {
+pub struct CloudConfigsVirtualPoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualPoolMachinesUidGet {
+impl CloudConfigsVirtualPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9009,8 +9009,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualPoolMachinesUidUpdate {
-        V1CloudConfigsVirtualPoolMachinesUidUpdate {
+    ) -> CloudConfigsVirtualPoolMachinesUidUpdate {
+        CloudConfigsVirtualPoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9023,7 +9023,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_update`](crate::Client::cloud_configs_virtual_pool_machines_uid_update): `PUT /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualPoolMachinesUidUpdate {
+pub struct CloudConfigsVirtualPoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -9031,7 +9031,7 @@ pub struct V1CloudConfigsVirtualPoolMachinesUidUpdate {
     body: Option<crate::models::V1VirtualMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualPoolMachinesUidUpdate {
+impl CloudConfigsVirtualPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
@@ -9075,8 +9075,8 @@ impl crate::Client {
     pub fn cloud_configs_virtual_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualUidClusterConfig {
-        V1CloudConfigsVirtualUidClusterConfig {
+    ) -> CloudConfigsVirtualUidClusterConfig {
+        CloudConfigsVirtualUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -9087,13 +9087,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_uid_cluster_config`](crate::Client::cloud_configs_virtual_uid_cluster_config): `PUT /v1/cloudconfigs/virtual/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualUidClusterConfig {
+pub struct CloudConfigsVirtualUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualUidClusterConfig {
+impl CloudConfigsVirtualUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -9138,8 +9138,8 @@ impl crate::Client {
     pub fn cloud_configs_virtual_uid_update(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVirtualUidUpdate {
-        V1CloudConfigsVirtualUidUpdate {
+    ) -> CloudConfigsVirtualUidUpdate {
+        CloudConfigsVirtualUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -9150,13 +9150,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_virtual_uid_update`](crate::Client::cloud_configs_virtual_uid_update): `PUT /v1/cloudconfigs/virtual/{configUid}/resize`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVirtualUidUpdate {
+pub struct CloudConfigsVirtualUidUpdate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualClusterResize>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVirtualUidUpdate {
+impl CloudConfigsVirtualUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualClusterResize) -> Self {
         self.body = Some(value);
@@ -9198,8 +9198,8 @@ impl crate::Client {
     pub fn cloud_configs_vsphere_get(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVsphereGet {
-        V1CloudConfigsVsphereGet {
+    ) -> CloudConfigsVsphereGet {
+        CloudConfigsVsphereGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             timeout: None,
@@ -9209,12 +9209,12 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_get`](crate::Client::cloud_configs_vsphere_get): `GET /v1/cloudconfigs/vsphere/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVsphereGet {
+pub struct CloudConfigsVsphereGet {
     client: crate::Client,
     config_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVsphereGet {
+impl CloudConfigsVsphereGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9255,8 +9255,8 @@ impl crate::Client {
     pub fn cloud_configs_vsphere_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVsphereMachinePoolCreate {
-        V1CloudConfigsVsphereMachinePoolCreate {
+    ) -> CloudConfigsVsphereMachinePoolCreate {
+        CloudConfigsVsphereMachinePoolCreate {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -9267,13 +9267,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_create`](crate::Client::cloud_configs_vsphere_machine_pool_create): `POST /v1/cloudconfigs/vsphere/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVsphereMachinePoolCreate {
+pub struct CloudConfigsVsphereMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVsphereMachinePoolCreate {
+impl CloudConfigsVsphereMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -9326,8 +9326,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVsphereMachinePoolDelete {
-        V1CloudConfigsVsphereMachinePoolDelete {
+    ) -> CloudConfigsVsphereMachinePoolDelete {
+        CloudConfigsVsphereMachinePoolDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9338,13 +9338,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_delete`](crate::Client::cloud_configs_vsphere_machine_pool_delete): `DELETE /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVsphereMachinePoolDelete {
+pub struct CloudConfigsVsphereMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVsphereMachinePoolDelete {
+impl CloudConfigsVsphereMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9380,8 +9380,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVsphereMachinePoolUpdate {
-        V1CloudConfigsVsphereMachinePoolUpdate {
+    ) -> CloudConfigsVsphereMachinePoolUpdate {
+        CloudConfigsVsphereMachinePoolUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9393,14 +9393,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_update`](crate::Client::cloud_configs_vsphere_machine_pool_update): `PUT /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVsphereMachinePoolUpdate {
+pub struct CloudConfigsVsphereMachinePoolUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVsphereMachinePoolUpdate {
+impl CloudConfigsVsphereMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -9448,8 +9448,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVspherePoolMachinesAdd {
-        V1CloudConfigsVspherePoolMachinesAdd {
+    ) -> CloudConfigsVspherePoolMachinesAdd {
+        CloudConfigsVspherePoolMachinesAdd {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9461,14 +9461,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_add`](crate::Client::cloud_configs_vsphere_pool_machines_add): `POST /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVspherePoolMachinesAdd {
+pub struct CloudConfigsVspherePoolMachinesAdd {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VsphereMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVspherePoolMachinesAdd {
+impl CloudConfigsVspherePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
@@ -9519,8 +9519,8 @@ impl crate::Client {
         &self,
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
-    ) -> V1CloudConfigsVspherePoolMachinesList {
-        V1CloudConfigsVspherePoolMachinesList {
+    ) -> CloudConfigsVspherePoolMachinesList {
+        CloudConfigsVspherePoolMachinesList {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9537,7 +9537,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_list`](crate::Client::cloud_configs_vsphere_pool_machines_list): `GET /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVspherePoolMachinesList {
+pub struct CloudConfigsVspherePoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -9549,7 +9549,7 @@ pub struct V1CloudConfigsVspherePoolMachinesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVspherePoolMachinesList {
+impl CloudConfigsVspherePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -9671,8 +9671,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVspherePoolMachinesUidDelete {
-        V1CloudConfigsVspherePoolMachinesUidDelete {
+    ) -> CloudConfigsVspherePoolMachinesUidDelete {
+        CloudConfigsVspherePoolMachinesUidDelete {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9684,14 +9684,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_delete`](crate::Client::cloud_configs_vsphere_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVspherePoolMachinesUidDelete {
+pub struct CloudConfigsVspherePoolMachinesUidDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVspherePoolMachinesUidDelete {
+impl CloudConfigsVspherePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9730,8 +9730,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVspherePoolMachinesUidGet {
-        V1CloudConfigsVspherePoolMachinesUidGet {
+    ) -> CloudConfigsVspherePoolMachinesUidGet {
+        CloudConfigsVspherePoolMachinesUidGet {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9743,14 +9743,14 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_get`](crate::Client::cloud_configs_vsphere_pool_machines_uid_get): `GET /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVspherePoolMachinesUidGet {
+pub struct CloudConfigsVspherePoolMachinesUidGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVspherePoolMachinesUidGet {
+impl CloudConfigsVspherePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9797,8 +9797,8 @@ impl crate::Client {
         config_uid: impl Into<String>,
         machine_pool_name: impl Into<String>,
         machine_uid: impl Into<String>,
-    ) -> V1CloudConfigsVspherePoolMachinesUidUpdate {
-        V1CloudConfigsVspherePoolMachinesUidUpdate {
+    ) -> CloudConfigsVspherePoolMachinesUidUpdate {
+        CloudConfigsVspherePoolMachinesUidUpdate {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
@@ -9811,7 +9811,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_update`](crate::Client::cloud_configs_vsphere_pool_machines_uid_update): `PUT /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVspherePoolMachinesUidUpdate {
+pub struct CloudConfigsVspherePoolMachinesUidUpdate {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
@@ -9819,7 +9819,7 @@ pub struct V1CloudConfigsVspherePoolMachinesUidUpdate {
     body: Option<crate::models::V1VsphereMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVspherePoolMachinesUidUpdate {
+impl CloudConfigsVspherePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
@@ -9863,8 +9863,8 @@ impl crate::Client {
     pub fn cloud_configs_vsphere_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
-    ) -> V1CloudConfigsVsphereUidClusterConfig {
-        V1CloudConfigsVsphereUidClusterConfig {
+    ) -> CloudConfigsVsphereUidClusterConfig {
+        CloudConfigsVsphereUidClusterConfig {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
@@ -9875,13 +9875,13 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_configs_vsphere_uid_cluster_config`](crate::Client::cloud_configs_vsphere_uid_cluster_config): `PUT /v1/cloudconfigs/vsphere/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1CloudConfigsVsphereUidClusterConfig {
+pub struct CloudConfigsVsphereUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VsphereCloudClusterConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1CloudConfigsVsphereUidClusterConfig {
+impl CloudConfigsVsphereUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(
         mut self,

@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn aws_cloud_cost(
         &self,
         body: crate::models::V1AwsCloudCostSpec,
-    ) -> V1AwsCloudCost {
-        V1AwsCloudCost {
+    ) -> AwsCloudCost {
+        AwsCloudCost {
             client: self.clone(),
             body,
             timeout: None,
@@ -24,12 +24,12 @@ impl crate::Client {
 /// Request builder for [`Client::aws_cloud_cost`](crate::Client::aws_cloud_cost): `POST /v1/clouds/aws/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1AwsCloudCost {
+pub struct AwsCloudCost {
     client: crate::Client,
     body: crate::models::V1AwsCloudCostSpec,
     timeout: Option<std::time::Duration>,
 }
-impl V1AwsCloudCost {
+impl AwsCloudCost {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Create cluster groups
     ///
     /// Sends `POST /v1/clustergroups`.
-    pub fn cluster_groups_create(&self) -> V1ClusterGroupsCreate {
-        V1ClusterGroupsCreate {
+    pub fn cluster_groups_create(&self) -> ClusterGroupsCreate {
+        ClusterGroupsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_create`](crate::Client::cluster_groups_create): `POST /v1/clustergroups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsCreate {
+pub struct ClusterGroupsCreate {
     client: crate::Client,
     body: Option<crate::models::V1ClusterGroupEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsCreate {
+impl ClusterGroupsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterGroupEntity) -> Self {
         self.body = Some(value);
@@ -66,9 +66,9 @@ impl crate::Client {
     /// - `scope` (`scope`): the path parameter
     pub fn cluster_groups_developer_credit_usage_get(
         &self,
-        scope: impl Into<crate::models::V1ClusterGroupsDeveloperCreditUsageGetScope>,
-    ) -> V1ClusterGroupsDeveloperCreditUsageGet {
-        V1ClusterGroupsDeveloperCreditUsageGet {
+        scope: impl Into<crate::models::ClusterGroupsDeveloperCreditUsageGetScope>,
+    ) -> ClusterGroupsDeveloperCreditUsageGet {
+        ClusterGroupsDeveloperCreditUsageGet {
             client: self.clone(),
             scope: scope.into(),
             timeout: None,
@@ -78,12 +78,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_developer_credit_usage_get`](crate::Client::cluster_groups_developer_credit_usage_get): `GET /v1/clustergroups/developerCredit/usage/{scope}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsDeveloperCreditUsageGet {
+pub struct ClusterGroupsDeveloperCreditUsageGet {
     client: crate::Client,
-    scope: crate::models::V1ClusterGroupsDeveloperCreditUsageGetScope,
+    scope: crate::models::ClusterGroupsDeveloperCreditUsageGetScope,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsDeveloperCreditUsageGet {
+impl ClusterGroupsDeveloperCreditUsageGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -123,8 +123,8 @@ impl crate::Client {
     /// Sends `GET /v1/clustergroups/hostCluster/metadata`.
     pub fn cluster_groups_host_cluster_metadata(
         &self,
-    ) -> V1ClusterGroupsHostClusterMetadata {
-        V1ClusterGroupsHostClusterMetadata {
+    ) -> ClusterGroupsHostClusterMetadata {
+        ClusterGroupsHostClusterMetadata {
             client: self.clone(),
             timeout: None,
         }
@@ -133,11 +133,11 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_host_cluster_metadata`](crate::Client::cluster_groups_host_cluster_metadata): `GET /v1/clustergroups/hostCluster/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsHostClusterMetadata {
+pub struct ClusterGroupsHostClusterMetadata {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsHostClusterMetadata {
+impl ClusterGroupsHostClusterMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -176,8 +176,8 @@ impl crate::Client {
     /// Sends `GET /v1/clustergroups/hostCluster`.
     pub fn cluster_groups_host_cluster_summary(
         &self,
-    ) -> V1ClusterGroupsHostClusterSummary {
-        V1ClusterGroupsHostClusterSummary {
+    ) -> ClusterGroupsHostClusterSummary {
+        ClusterGroupsHostClusterSummary {
             client: self.clone(),
             timeout: None,
         }
@@ -186,11 +186,11 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_host_cluster_summary`](crate::Client::cluster_groups_host_cluster_summary): `GET /v1/clustergroups/hostCluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsHostClusterSummary {
+pub struct ClusterGroupsHostClusterSummary {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsHostClusterSummary {
+impl ClusterGroupsHostClusterSummary {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -230,8 +230,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidDelete {
-        V1ClusterGroupsUidDelete {
+    ) -> ClusterGroupsUidDelete {
+        ClusterGroupsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -241,12 +241,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_delete`](crate::Client::cluster_groups_uid_delete): `DELETE /v1/clustergroups/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidDelete {
+pub struct ClusterGroupsUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidDelete {
+impl ClusterGroupsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -273,11 +273,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn cluster_groups_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidGet {
-        V1ClusterGroupsUidGet {
+    pub fn cluster_groups_uid_get(&self, uid: impl Into<String>) -> ClusterGroupsUidGet {
+        ClusterGroupsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -287,12 +284,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_get`](crate::Client::cluster_groups_uid_get): `GET /v1/clustergroups/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidGet {
+pub struct ClusterGroupsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidGet {
+impl ClusterGroupsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -330,8 +327,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_host_cluster_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidHostClusterUpdate {
-        V1ClusterGroupsUidHostClusterUpdate {
+    ) -> ClusterGroupsUidHostClusterUpdate {
+        ClusterGroupsUidHostClusterUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -342,13 +339,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_host_cluster_update`](crate::Client::cluster_groups_uid_host_cluster_update): `PUT /v1/clustergroups/{uid}/hostCluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidHostClusterUpdate {
+pub struct ClusterGroupsUidHostClusterUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterGroupHostClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidHostClusterUpdate {
+impl ClusterGroupsUidHostClusterUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -393,8 +390,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_meta_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidMetaUpdate {
-        V1ClusterGroupsUidMetaUpdate {
+    ) -> ClusterGroupsUidMetaUpdate {
+        ClusterGroupsUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -405,13 +402,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_meta_update`](crate::Client::cluster_groups_uid_meta_update): `PUT /v1/clustergroups/{uid}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidMetaUpdate {
+pub struct ClusterGroupsUidMetaUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMeta>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidMetaUpdate {
+impl ClusterGroupsUidMetaUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
@@ -450,8 +447,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidPacksResolvedValuesGet {
-        V1ClusterGroupsUidPacksResolvedValuesGet {
+    ) -> ClusterGroupsUidPacksResolvedValuesGet {
+        ClusterGroupsUidPacksResolvedValuesGet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -462,13 +459,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_packs_resolved_values_get`](crate::Client::cluster_groups_uid_packs_resolved_values_get): `GET /v1/clustergroups/{uid}/packs/resolvedValues`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidPacksResolvedValuesGet {
+pub struct ClusterGroupsUidPacksResolvedValuesGet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterProfilesParamReferenceEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidPacksResolvedValuesGet {
+impl ClusterGroupsUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -524,8 +521,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_profiles_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidProfilesGet {
-        V1ClusterGroupsUidProfilesGet {
+    ) -> ClusterGroupsUidProfilesGet {
+        ClusterGroupsUidProfilesGet {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -536,13 +533,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_profiles_get`](crate::Client::cluster_groups_uid_profiles_get): `GET /v1/clustergroups/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidProfilesGet {
+pub struct ClusterGroupsUidProfilesGet {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidProfilesGet {
+impl ClusterGroupsUidProfilesGet {
     /// includes pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -591,8 +588,8 @@ impl crate::Client {
     pub fn cluster_groups_uid_profiles_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupsUidProfilesUpdate {
-        V1ClusterGroupsUidProfilesUpdate {
+    ) -> ClusterGroupsUidProfilesUpdate {
+        ClusterGroupsUidProfilesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -603,13 +600,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_uid_profiles_update`](crate::Client::cluster_groups_uid_profiles_update): `PUT /v1/clustergroups/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsUidProfilesUpdate {
+pub struct ClusterGroupsUidProfilesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterProfiles>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsUidProfilesUpdate {
+impl ClusterGroupsUidProfilesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
@@ -651,8 +648,8 @@ impl crate::Client {
     pub fn cluster_groups_validate_name(
         &self,
         name: impl Into<String>,
-    ) -> V1ClusterGroupsValidateName {
-        V1ClusterGroupsValidateName {
+    ) -> ClusterGroupsValidateName {
+        ClusterGroupsValidateName {
             client: self.clone(),
             name: name.into(),
             timeout: None,
@@ -662,12 +659,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_groups_validate_name`](crate::Client::cluster_groups_validate_name): `GET /v1/clustergroups/validate/name`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupsValidateName {
+pub struct ClusterGroupsValidateName {
     client: crate::Client,
     name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupsValidateName {
+impl ClusterGroupsValidateName {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

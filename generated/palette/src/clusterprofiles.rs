@@ -7,8 +7,8 @@ impl crate::Client {
     /// Deletes list of cluster profiles
     ///
     /// Sends `DELETE /v1/clusterprofiles/bulk`.
-    pub fn cluster_profiles_bulk_delete(&self) -> V1ClusterProfilesBulkDelete {
-        V1ClusterProfilesBulkDelete {
+    pub fn cluster_profiles_bulk_delete(&self) -> ClusterProfilesBulkDelete {
+        ClusterProfilesBulkDelete {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_bulk_delete`](crate::Client::cluster_profiles_bulk_delete): `DELETE /v1/clusterprofiles/bulk`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesBulkDelete {
+pub struct ClusterProfilesBulkDelete {
     client: crate::Client,
     body: Option<crate::models::V1BulkDeleteRequest>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesBulkDelete {
+impl ClusterProfilesBulkDelete {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BulkDeleteRequest) -> Self {
         self.body = Some(value);
@@ -63,8 +63,8 @@ impl crate::Client {
     /// Creates a cluster profile
     ///
     /// Sends `POST /v1/clusterprofiles`.
-    pub fn cluster_profiles_create(&self) -> V1ClusterProfilesCreate {
-        V1ClusterProfilesCreate {
+    pub fn cluster_profiles_create(&self) -> ClusterProfilesCreate {
+        ClusterProfilesCreate {
             client: self.clone(),
             publish: None,
             body: None,
@@ -75,13 +75,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_create`](crate::Client::cluster_profiles_create): `POST /v1/clusterprofiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesCreate {
+pub struct ClusterProfilesCreate {
     client: crate::Client,
     publish: Option<bool>,
     body: Option<crate::models::V1ClusterProfileEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesCreate {
+impl ClusterProfilesCreate {
     /// If true then cluster profile will be created and published in a single transaction
     ///
     /// Sets the query parameter `publish`.
@@ -133,8 +133,8 @@ impl crate::Client {
     pub fn cluster_profiles_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesDelete {
-        V1ClusterProfilesDelete {
+    ) -> ClusterProfilesDelete {
+        ClusterProfilesDelete {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -147,15 +147,15 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_delete`](crate::Client::cluster_profiles_delete): `DELETE /v1/clusterprofiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesDelete {
+pub struct ClusterProfilesDelete {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
-    resource_type: Option<crate::models::V1ClusterProfilesDeleteResourceType>,
+    resource_type: Option<crate::models::ClusterProfilesDeleteResourceType>,
     include_pack_annotations: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesDelete {
+impl ClusterProfilesDelete {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -168,7 +168,7 @@ impl V1ClusterProfilesDelete {
     /// Sets the query parameter `resourceType`.
     pub fn resource_type(
         mut self,
-        value: impl Into<crate::models::V1ClusterProfilesDeleteResourceType>,
+        value: impl Into<crate::models::ClusterProfilesDeleteResourceType>,
     ) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -209,8 +209,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
-    pub fn cluster_profiles_get(&self, uid: impl Into<String>) -> V1ClusterProfilesGet {
-        V1ClusterProfilesGet {
+    pub fn cluster_profiles_get(&self, uid: impl Into<String>) -> ClusterProfilesGet {
+        ClusterProfilesGet {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -223,15 +223,15 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_get`](crate::Client::cluster_profiles_get): `GET /v1/clusterprofiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesGet {
+pub struct ClusterProfilesGet {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
-    resource_type: Option<crate::models::V1ClusterProfilesGetResourceType>,
+    resource_type: Option<crate::models::ClusterProfilesGetResourceType>,
     include_pack_annotations: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesGet {
+impl ClusterProfilesGet {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -244,7 +244,7 @@ impl V1ClusterProfilesGet {
     /// Sets the query parameter `resourceType`.
     pub fn resource_type(
         mut self,
-        value: impl Into<crate::models::V1ClusterProfilesGetResourceType>,
+        value: impl Into<crate::models::ClusterProfilesGetResourceType>,
     ) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -290,8 +290,8 @@ impl crate::Client {
     /// Imports a cluster profile
     ///
     /// Sends `POST /v1/clusterprofiles/import`.
-    pub fn cluster_profiles_import(&self) -> V1ClusterProfilesImport {
-        V1ClusterProfilesImport {
+    pub fn cluster_profiles_import(&self) -> ClusterProfilesImport {
+        ClusterProfilesImport {
             client: self.clone(),
             publish: None,
             body: None,
@@ -302,13 +302,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_import`](crate::Client::cluster_profiles_import): `POST /v1/clusterprofiles/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesImport {
+pub struct ClusterProfilesImport {
     client: crate::Client,
     publish: Option<bool>,
     body: Option<crate::models::V1ClusterProfileImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesImport {
+impl ClusterProfilesImport {
     /// If true then cluster profile will be published post successful import
     ///
     /// Sets the query parameter `publish`.
@@ -354,8 +354,8 @@ impl crate::Client {
     /// Imports a cluster profile via file
     ///
     /// Sends `POST /v1/clusterprofiles/import/file`.
-    pub fn cluster_profiles_import_file(&self) -> V1ClusterProfilesImportFile {
-        V1ClusterProfilesImportFile {
+    pub fn cluster_profiles_import_file(&self) -> ClusterProfilesImportFile {
+        ClusterProfilesImportFile {
             client: self.clone(),
             publish: None,
             format: None,
@@ -367,14 +367,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_import_file`](crate::Client::cluster_profiles_import_file): `POST /v1/clusterprofiles/import/file`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesImportFile {
+pub struct ClusterProfilesImportFile {
     client: crate::Client,
     publish: Option<bool>,
-    format: Option<crate::models::V1ClusterProfilesImportFileFormat>,
+    format: Option<crate::models::ClusterProfilesImportFileFormat>,
     body: Option<rt::Multipart>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesImportFile {
+impl ClusterProfilesImportFile {
     /// If true then cluster profile will be published post successful import
     ///
     /// Sets the query parameter `publish`.
@@ -387,7 +387,7 @@ impl V1ClusterProfilesImportFile {
     /// Sets the query parameter `format`.
     pub fn format(
         mut self,
-        value: impl Into<crate::models::V1ClusterProfilesImportFileFormat>,
+        value: impl Into<crate::models::ClusterProfilesImportFileFormat>,
     ) -> Self {
         self.format = Some(value.into());
         self
@@ -434,8 +434,8 @@ impl crate::Client {
     /// Validates cluster profile import
     ///
     /// Sends `POST /v1/clusterprofiles/import/validate`.
-    pub fn cluster_profiles_import_validate(&self) -> V1ClusterProfilesImportValidate {
-        V1ClusterProfilesImportValidate {
+    pub fn cluster_profiles_import_validate(&self) -> ClusterProfilesImportValidate {
+        ClusterProfilesImportValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -445,12 +445,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_import_validate`](crate::Client::cluster_profiles_import_validate): `POST /v1/clusterprofiles/import/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesImportValidate {
+pub struct ClusterProfilesImportValidate {
     client: crate::Client,
     body: Option<crate::models::V1ClusterProfileImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesImportValidate {
+impl ClusterProfilesImportValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileImportEntity) -> Self {
         self.body = Some(value);
@@ -502,8 +502,8 @@ impl crate::Client {
     pub fn cluster_profiles_packs_ref_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesPacksRefUpdate {
-        V1ClusterProfilesPacksRefUpdate {
+    ) -> ClusterProfilesPacksRefUpdate {
+        ClusterProfilesPacksRefUpdate {
             client: self.clone(),
             uid: uid.into(),
             notify: None,
@@ -515,14 +515,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_packs_ref_update`](crate::Client::cluster_profiles_packs_ref_update): `PATCH /v1/clusterprofiles/{uid}/packRefs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesPacksRefUpdate {
+pub struct ClusterProfilesPacksRefUpdate {
     client: crate::Client,
     uid: String,
     notify: Option<String>,
     body: Option<crate::models::V1ClusterProfileNotificationUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesPacksRefUpdate {
+impl ClusterProfilesPacksRefUpdate {
     /// Cluster profile notification uid
     ///
     /// Sets the query parameter `notify`.
@@ -578,8 +578,8 @@ impl crate::Client {
     pub fn cluster_profiles_publish(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesPublish {
-        V1ClusterProfilesPublish {
+    ) -> ClusterProfilesPublish {
+        ClusterProfilesPublish {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -589,12 +589,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_publish`](crate::Client::cluster_profiles_publish): `PATCH /v1/clusterprofiles/{uid}/publish`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesPublish {
+pub struct ClusterProfilesPublish {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesPublish {
+impl ClusterProfilesPublish {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -627,8 +627,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_clone(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidClone {
-        V1ClusterProfilesUidClone {
+    ) -> ClusterProfilesUidClone {
+        ClusterProfilesUidClone {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -639,13 +639,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_clone`](crate::Client::cluster_profiles_uid_clone): `POST /v1/clusterprofiles/{uid}/clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidClone {
+pub struct ClusterProfilesUidClone {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterProfileCloneEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidClone {
+impl ClusterProfilesUidClone {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileCloneEntity) -> Self {
         self.body = Some(value);
@@ -695,8 +695,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_clone_validate(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidCloneValidate {
-        V1ClusterProfilesUidCloneValidate {
+    ) -> ClusterProfilesUidCloneValidate {
+        ClusterProfilesUidCloneValidate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -707,13 +707,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_clone_validate`](crate::Client::cluster_profiles_uid_clone_validate): `POST /v1/clusterprofiles/{uid}/clone/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidCloneValidate {
+pub struct ClusterProfilesUidCloneValidate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterProfileCloneMetaInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidCloneValidate {
+impl ClusterProfilesUidCloneValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -758,8 +758,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_metadata_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidMetadataUpdate {
-        V1ClusterProfilesUidMetadataUpdate {
+    ) -> ClusterProfilesUidMetadataUpdate {
+        ClusterProfilesUidMetadataUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -770,13 +770,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_metadata_update`](crate::Client::cluster_profiles_uid_metadata_update): `PATCH /v1/clusterprofiles/{uid}/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidMetadataUpdate {
+pub struct ClusterProfilesUidMetadataUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProfileMetaEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidMetadataUpdate {
+impl ClusterProfilesUidMetadataUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProfileMetaEntity) -> Self {
         self.body = Some(value);
@@ -818,8 +818,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_packs_add(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksAdd {
-        V1ClusterProfilesUidPacksAdd {
+    ) -> ClusterProfilesUidPacksAdd {
+        ClusterProfilesUidPacksAdd {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -831,14 +831,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_add`](crate::Client::cluster_profiles_uid_packs_add): `POST /v1/clusterprofiles/{uid}/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksAdd {
+pub struct ClusterProfilesUidPacksAdd {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     body: Option<crate::models::V1PackInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksAdd {
+impl ClusterProfilesUidPacksAdd {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -898,8 +898,8 @@ impl crate::Client {
         uid: impl Into<String>,
         pack_name: impl Into<String>,
         pack_uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksConfigGet {
-        V1ClusterProfilesUidPacksConfigGet {
+    ) -> ClusterProfilesUidPacksConfigGet {
+        ClusterProfilesUidPacksConfigGet {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -911,14 +911,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_config_get`](crate::Client::cluster_profiles_uid_packs_config_get): `GET /v1/clusterprofiles/{uid}/packs/{packName}/config`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksConfigGet {
+pub struct ClusterProfilesUidPacksConfigGet {
     client: crate::Client,
     uid: String,
     pack_name: String,
     pack_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksConfigGet {
+impl ClusterProfilesUidPacksConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -964,8 +964,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_packs_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksGet {
-        V1ClusterProfilesUidPacksGet {
+    ) -> ClusterProfilesUidPacksGet {
+        ClusterProfilesUidPacksGet {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -976,13 +976,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_get`](crate::Client::cluster_profiles_uid_packs_get): `GET /v1/clusterprofiles/{uid}/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksGet {
+pub struct ClusterProfilesUidPacksGet {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksGet {
+impl ClusterProfilesUidPacksGet {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -1034,8 +1034,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_packs_manifests_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksManifestsGet {
-        V1ClusterProfilesUidPacksManifestsGet {
+    ) -> ClusterProfilesUidPacksManifestsGet {
+        ClusterProfilesUidPacksManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -1046,13 +1046,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_manifests_get`](crate::Client::cluster_profiles_uid_packs_manifests_get): `GET /v1/clusterprofiles/{uid}/packs/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksManifestsGet {
+pub struct ClusterProfilesUidPacksManifestsGet {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksManifestsGet {
+impl ClusterProfilesUidPacksManifestsGet {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -1106,8 +1106,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameDelete {
-        V1ClusterProfilesUidPacksNameDelete {
+    ) -> ClusterProfilesUidPacksNameDelete {
+        ClusterProfilesUidPacksNameDelete {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1118,13 +1118,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_delete`](crate::Client::cluster_profiles_uid_packs_name_delete): `DELETE /v1/clusterprofiles/{uid}/packs/{packName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameDelete {
+pub struct ClusterProfilesUidPacksNameDelete {
     client: crate::Client,
     uid: String,
     pack_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameDelete {
+impl ClusterProfilesUidPacksNameDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1160,8 +1160,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameManifestsAdd {
-        V1ClusterProfilesUidPacksNameManifestsAdd {
+    ) -> ClusterProfilesUidPacksNameManifestsAdd {
+        ClusterProfilesUidPacksNameManifestsAdd {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1173,14 +1173,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_manifests_add`](crate::Client::cluster_profiles_uid_packs_name_manifests_add): `POST /v1/clusterprofiles/{uid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameManifestsAdd {
+pub struct ClusterProfilesUidPacksNameManifestsAdd {
     client: crate::Client,
     uid: String,
     pack_name: String,
     body: Option<crate::models::V1ManifestInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameManifestsAdd {
+impl ClusterProfilesUidPacksNameManifestsAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
@@ -1233,8 +1233,8 @@ impl crate::Client {
         uid: impl Into<String>,
         pack_name: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameManifestsUidDelete {
-        V1ClusterProfilesUidPacksNameManifestsUidDelete {
+    ) -> ClusterProfilesUidPacksNameManifestsUidDelete {
+        ClusterProfilesUidPacksNameManifestsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1246,14 +1246,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_manifests_uid_delete`](crate::Client::cluster_profiles_uid_packs_name_manifests_uid_delete): `DELETE /v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameManifestsUidDelete {
+pub struct ClusterProfilesUidPacksNameManifestsUidDelete {
     client: crate::Client,
     uid: String,
     pack_name: String,
     manifest_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameManifestsUidDelete {
+impl ClusterProfilesUidPacksNameManifestsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1292,8 +1292,8 @@ impl crate::Client {
         uid: impl Into<String>,
         pack_name: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameManifestsUidGet {
-        V1ClusterProfilesUidPacksNameManifestsUidGet {
+    ) -> ClusterProfilesUidPacksNameManifestsUidGet {
+        ClusterProfilesUidPacksNameManifestsUidGet {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1305,14 +1305,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_manifests_uid_get`](crate::Client::cluster_profiles_uid_packs_name_manifests_uid_get): `GET /v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameManifestsUidGet {
+pub struct ClusterProfilesUidPacksNameManifestsUidGet {
     client: crate::Client,
     uid: String,
     pack_name: String,
     manifest_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameManifestsUidGet {
+impl ClusterProfilesUidPacksNameManifestsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1359,8 +1359,8 @@ impl crate::Client {
         uid: impl Into<String>,
         pack_name: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameManifestsUidUpdate {
-        V1ClusterProfilesUidPacksNameManifestsUidUpdate {
+    ) -> ClusterProfilesUidPacksNameManifestsUidUpdate {
+        ClusterProfilesUidPacksNameManifestsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1373,7 +1373,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_manifests_uid_update`](crate::Client::cluster_profiles_uid_packs_name_manifests_uid_update): `PUT /v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameManifestsUidUpdate {
+pub struct ClusterProfilesUidPacksNameManifestsUidUpdate {
     client: crate::Client,
     uid: String,
     pack_name: String,
@@ -1381,7 +1381,7 @@ pub struct V1ClusterProfilesUidPacksNameManifestsUidUpdate {
     body: Option<crate::models::V1ManifestInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameManifestsUidUpdate {
+impl ClusterProfilesUidPacksNameManifestsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
@@ -1427,8 +1427,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksNameUpdate {
-        V1ClusterProfilesUidPacksNameUpdate {
+    ) -> ClusterProfilesUidPacksNameUpdate {
+        ClusterProfilesUidPacksNameUpdate {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1440,14 +1440,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_name_update`](crate::Client::cluster_profiles_uid_packs_name_update): `PUT /v1/clusterprofiles/{uid}/packs/{packName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksNameUpdate {
+pub struct ClusterProfilesUidPacksNameUpdate {
     client: crate::Client,
     uid: String,
     pack_name: String,
     body: Option<crate::models::V1PackUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksNameUpdate {
+impl ClusterProfilesUidPacksNameUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackUpdateEntity) -> Self {
         self.body = Some(value);
@@ -1490,8 +1490,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksResolvedValuesGet {
-        V1ClusterProfilesUidPacksResolvedValuesGet {
+    ) -> ClusterProfilesUidPacksResolvedValuesGet {
+        ClusterProfilesUidPacksResolvedValuesGet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1502,13 +1502,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_resolved_values_get`](crate::Client::cluster_profiles_uid_packs_resolved_values_get): `GET /v1/clusterprofiles/{uid}/packs/resolvedValues`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksResolvedValuesGet {
+pub struct ClusterProfilesUidPacksResolvedValuesGet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PackParamsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksResolvedValuesGet {
+impl ClusterProfilesUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackParamsEntity) -> Self {
         self.body = Some(value);
@@ -1560,8 +1560,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1ClusterProfilesUidPacksUidManifests {
-        V1ClusterProfilesUidPacksUidManifests {
+    ) -> ClusterProfilesUidPacksUidManifests {
+        ClusterProfilesUidPacksUidManifests {
             client: self.clone(),
             uid: uid.into(),
             pack_name: pack_name.into(),
@@ -1572,13 +1572,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_packs_uid_manifests`](crate::Client::cluster_profiles_uid_packs_uid_manifests): `GET /v1/clusterprofiles/{uid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidPacksUidManifests {
+pub struct ClusterProfilesUidPacksUidManifests {
     client: crate::Client,
     uid: String,
     pack_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidPacksUidManifests {
+impl ClusterProfilesUidPacksUidManifests {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1620,8 +1620,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_spc_download(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidSpcDownload {
-        V1ClusterProfilesUidSpcDownload {
+    ) -> ClusterProfilesUidSpcDownload {
+        ClusterProfilesUidSpcDownload {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1631,12 +1631,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_spc_download`](crate::Client::cluster_profiles_uid_spc_download): `GET /v1/clusterprofiles/{uid}/spc/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidSpcDownload {
+pub struct ClusterProfilesUidSpcDownload {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidSpcDownload {
+impl ClusterProfilesUidSpcDownload {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1671,8 +1671,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_validate_packs(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidValidatePacks {
-        V1ClusterProfilesUidValidatePacks {
+    ) -> ClusterProfilesUidValidatePacks {
+        ClusterProfilesUidValidatePacks {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1683,13 +1683,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_validate_packs`](crate::Client::cluster_profiles_uid_validate_packs): `POST /v1/clusterprofiles/{uid}/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidValidatePacks {
+pub struct ClusterProfilesUidValidatePacks {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterProfileTemplateDraft>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidValidatePacks {
+impl ClusterProfilesUidValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
@@ -1742,8 +1742,8 @@ impl crate::Client {
     pub fn cluster_profiles_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUpdate {
-        V1ClusterProfilesUpdate {
+    ) -> ClusterProfilesUpdate {
+        ClusterProfilesUpdate {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -1757,16 +1757,16 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_update`](crate::Client::cluster_profiles_update): `PUT /v1/clusterprofiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUpdate {
+pub struct ClusterProfilesUpdate {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
-    resource_type: Option<crate::models::V1ClusterProfilesUpdateResourceType>,
+    resource_type: Option<crate::models::ClusterProfilesUpdateResourceType>,
     include_pack_annotations: Option<bool>,
     body: Option<crate::models::V1ClusterProfileUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUpdate {
+impl ClusterProfilesUpdate {
     /// Comma seperated pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -1779,7 +1779,7 @@ impl V1ClusterProfilesUpdate {
     /// Sets the query parameter `resourceType`.
     pub fn resource_type(
         mut self,
-        value: impl Into<crate::models::V1ClusterProfilesUpdateResourceType>,
+        value: impl Into<crate::models::ClusterProfilesUpdateResourceType>,
     ) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -1830,8 +1830,8 @@ impl crate::Client {
     /// Sends `GET /v1/clusterprofiles/validate/name`.
     pub fn cluster_profiles_validate_name_version(
         &self,
-    ) -> V1ClusterProfilesValidateNameVersion {
-        V1ClusterProfilesValidateNameVersion {
+    ) -> ClusterProfilesValidateNameVersion {
+        ClusterProfilesValidateNameVersion {
             client: self.clone(),
             name: None,
             version: None,
@@ -1842,13 +1842,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_validate_name_version`](crate::Client::cluster_profiles_validate_name_version): `GET /v1/clusterprofiles/validate/name`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesValidateNameVersion {
+pub struct ClusterProfilesValidateNameVersion {
     client: crate::Client,
     name: Option<String>,
     version: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesValidateNameVersion {
+impl ClusterProfilesValidateNameVersion {
     /// Cluster profile name
     ///
     /// Sets the query parameter `name`.
@@ -1890,8 +1890,8 @@ impl crate::Client {
     /// Validates cluster profile packs
     ///
     /// Sends `POST /v1/clusterprofiles/validate/packs`.
-    pub fn cluster_profiles_validate_packs(&self) -> V1ClusterProfilesValidatePacks {
-        V1ClusterProfilesValidatePacks {
+    pub fn cluster_profiles_validate_packs(&self) -> ClusterProfilesValidatePacks {
+        ClusterProfilesValidatePacks {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1901,12 +1901,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_validate_packs`](crate::Client::cluster_profiles_validate_packs): `POST /v1/clusterprofiles/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesValidatePacks {
+pub struct ClusterProfilesValidatePacks {
     client: crate::Client,
     body: Option<crate::models::V1ClusterProfileTemplateDraft>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesValidatePacks {
+impl ClusterProfilesValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
@@ -1952,8 +1952,8 @@ impl crate::Client {
     /// Retrieves a list of macros
     ///
     /// Sends `GET /v1/clusterprofiles/macros`.
-    pub fn macros_list(&self) -> V1MacrosList {
-        V1MacrosList {
+    pub fn macros_list(&self) -> MacrosList {
+        MacrosList {
             client: self.clone(),
             timeout: None,
         }
@@ -1962,11 +1962,11 @@ impl crate::Client {
 /// Request builder for [`Client::macros_list`](crate::Client::macros_list): `GET /v1/clusterprofiles/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MacrosList {
+pub struct MacrosList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1MacrosList {
+impl MacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn cluster_group_uid_host_clusters_summary(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupUidHostClustersSummary {
-        V1ClusterGroupUidHostClustersSummary {
+    ) -> ClusterGroupUidHostClustersSummary {
+        ClusterGroupUidHostClustersSummary {
             client: self.clone(),
             uid: uid.into(),
             limit: None,
@@ -28,7 +28,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_group_uid_host_clusters_summary`](crate::Client::cluster_group_uid_host_clusters_summary): `POST /v1/dashboard/clustergroups/{uid}/hostClusters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupUidHostClustersSummary {
+pub struct ClusterGroupUidHostClustersSummary {
     client: crate::Client,
     uid: String,
     limit: Option<i64>,
@@ -37,7 +37,7 @@ pub struct V1ClusterGroupUidHostClustersSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupUidHostClustersSummary {
+impl ClusterGroupUidHostClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -112,8 +112,8 @@ impl crate::Client {
     pub fn cluster_group_uid_virtual_clusters_summary(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterGroupUidVirtualClustersSummary {
-        V1ClusterGroupUidVirtualClustersSummary {
+    ) -> ClusterGroupUidVirtualClustersSummary {
+        ClusterGroupUidVirtualClustersSummary {
             client: self.clone(),
             uid: uid.into(),
             limit: None,
@@ -127,7 +127,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_group_uid_virtual_clusters_summary`](crate::Client::cluster_group_uid_virtual_clusters_summary): `POST /v1/dashboard/clustergroups/{uid}/virtualClusters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterGroupUidVirtualClustersSummary {
+pub struct ClusterGroupUidVirtualClustersSummary {
     client: crate::Client,
     uid: String,
     limit: Option<i64>,
@@ -136,7 +136,7 @@ pub struct V1ClusterGroupUidVirtualClustersSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterGroupUidVirtualClustersSummary {
+impl ClusterGroupUidVirtualClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -205,8 +205,8 @@ impl crate::Client {
     /// Retrieves a list of cluster profiles filter summary Supported filter fields - \['profileName', 'tags', 'profileType', 'environment', 'resourceType'\] Supported sort fields - \['profileName', 'environment', 'profileType', 'creationTimestamp', 'lastModifiedTimestamp'\]
     ///
     /// Sends `POST /v1/dashboard/clusterprofiles`.
-    pub fn cluster_profiles_filter_summary(&self) -> V1ClusterProfilesFilterSummary {
-        V1ClusterProfilesFilterSummary {
+    pub fn cluster_profiles_filter_summary(&self) -> ClusterProfilesFilterSummary {
+        ClusterProfilesFilterSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -219,7 +219,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_filter_summary`](crate::Client::cluster_profiles_filter_summary): `POST /v1/dashboard/clusterprofiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesFilterSummary {
+pub struct ClusterProfilesFilterSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -227,7 +227,7 @@ pub struct V1ClusterProfilesFilterSummary {
     body: Option<crate::models::V1ClusterProfilesFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesFilterSummary {
+impl ClusterProfilesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -292,8 +292,8 @@ impl crate::Client {
     /// Retrieves a list of cluster profiles metadata
     ///
     /// Sends `GET /v1/dashboard/clusterprofiles/metadata`.
-    pub fn cluster_profiles_metadata(&self) -> V1ClusterProfilesMetadata {
-        V1ClusterProfilesMetadata {
+    pub fn cluster_profiles_metadata(&self) -> ClusterProfilesMetadata {
+        ClusterProfilesMetadata {
             client: self.clone(),
             timeout: None,
         }
@@ -302,11 +302,11 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_metadata`](crate::Client::cluster_profiles_metadata): `GET /v1/dashboard/clusterprofiles/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesMetadata {
+pub struct ClusterProfilesMetadata {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesMetadata {
+impl ClusterProfilesMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -346,8 +346,8 @@ impl crate::Client {
     pub fn cluster_profiles_uid_summary(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterProfilesUidSummary {
-        V1ClusterProfilesUidSummary {
+    ) -> ClusterProfilesUidSummary {
+        ClusterProfilesUidSummary {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -357,12 +357,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_profiles_uid_summary`](crate::Client::cluster_profiles_uid_summary): `GET /v1/dashboard/clusterprofiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterProfilesUidSummary {
+pub struct ClusterProfilesUidSummary {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterProfilesUidSummary {
+impl ClusterProfilesUidSummary {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -397,8 +397,8 @@ impl crate::Client {
     /// Retrieves a list of cluster templates filter summary Supported filter fields - \["clusterTemplateName", "tags", "cloudType","projectUid", "policyUid"\] Supported sort fields - \["clusterTemplateName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/clusterTemplates`.
-    pub fn cluster_templates_filter_summary(&self) -> V1ClusterTemplatesFilterSummary {
-        V1ClusterTemplatesFilterSummary {
+    pub fn cluster_templates_filter_summary(&self) -> ClusterTemplatesFilterSummary {
+        ClusterTemplatesFilterSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -411,7 +411,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_templates_filter_summary`](crate::Client::cluster_templates_filter_summary): `POST /v1/dashboard/clusterTemplates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterTemplatesFilterSummary {
+pub struct ClusterTemplatesFilterSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -419,7 +419,7 @@ pub struct V1ClusterTemplatesFilterSummary {
     body: Option<crate::models::V1ClusterTemplatesFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterTemplatesFilterSummary {
+impl ClusterTemplatesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -490,8 +490,8 @@ impl crate::Client {
     /// Retrieves a list of all cluster template metadata.
     ///
     /// Sends `GET /v1/dashboard/clusterTemplates/metadata`.
-    pub fn cluster_templates_metadata_get(&self) -> V1ClusterTemplatesMetadataGet {
-        V1ClusterTemplatesMetadataGet {
+    pub fn cluster_templates_metadata_get(&self) -> ClusterTemplatesMetadataGet {
+        ClusterTemplatesMetadataGet {
             client: self.clone(),
             timeout: None,
         }
@@ -500,11 +500,11 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_templates_metadata_get`](crate::Client::cluster_templates_metadata_get): `GET /v1/dashboard/clusterTemplates/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterTemplatesMetadataGet {
+pub struct ClusterTemplatesMetadataGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterTemplatesMetadataGet {
+impl ClusterTemplatesMetadataGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -544,8 +544,8 @@ impl crate::Client {
     pub fn cluster_templates_uid_spectroclusters_meta_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterTemplatesUidSpectroclustersMetaGet {
-        V1ClusterTemplatesUidSpectroclustersMetaGet {
+    ) -> ClusterTemplatesUidSpectroclustersMetaGet {
+        ClusterTemplatesUidSpectroclustersMetaGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -555,12 +555,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_templates_uid_spectroclusters_meta_get`](crate::Client::cluster_templates_uid_spectroclusters_meta_get): `GET /v1/dashboard/clusterTemplates/{uid}/spectroclusters/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterTemplatesUidSpectroclustersMetaGet {
+pub struct ClusterTemplatesUidSpectroclustersMetaGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterTemplatesUidSpectroclustersMetaGet {
+impl ClusterTemplatesUidSpectroclustersMetaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -595,8 +595,8 @@ impl crate::Client {
     /// Retrieves a list of application deployments filter summary Supported filter fields - \["appDeploymentName", "clusterUid", "tags"\] Supported sort fields - \["appDeploymentName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/appDeployments`.
-    pub fn dashboard_app_deployments(&self) -> V1DashboardAppDeployments {
-        V1DashboardAppDeployments {
+    pub fn dashboard_app_deployments(&self) -> DashboardAppDeployments {
+        DashboardAppDeployments {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -609,7 +609,7 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_app_deployments`](crate::Client::dashboard_app_deployments): `POST /v1/dashboard/appDeployments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardAppDeployments {
+pub struct DashboardAppDeployments {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -617,7 +617,7 @@ pub struct V1DashboardAppDeployments {
     body: Option<crate::models::V1AppDeploymentsFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardAppDeployments {
+impl DashboardAppDeployments {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -682,8 +682,8 @@ impl crate::Client {
     /// Retrieves a list of application profiles filter summary Supported filter fields - \["profileName", "tags"\] Supported sort fields - \["profileName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/appProfiles`.
-    pub fn dashboard_app_profiles(&self) -> V1DashboardAppProfiles {
-        V1DashboardAppProfiles {
+    pub fn dashboard_app_profiles(&self) -> DashboardAppProfiles {
+        DashboardAppProfiles {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -696,7 +696,7 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_app_profiles`](crate::Client::dashboard_app_profiles): `POST /v1/dashboard/appProfiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardAppProfiles {
+pub struct DashboardAppProfiles {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -704,7 +704,7 @@ pub struct V1DashboardAppProfiles {
     body: Option<crate::models::V1AppProfilesFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardAppProfiles {
+impl DashboardAppProfiles {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -769,8 +769,8 @@ impl crate::Client {
     /// Retrieves a list of application profile metadata
     ///
     /// Sends `GET /v1/dashboard/appProfiles/metadata`.
-    pub fn dashboard_app_profiles_metadata(&self) -> V1DashboardAppProfilesMetadata {
-        V1DashboardAppProfilesMetadata {
+    pub fn dashboard_app_profiles_metadata(&self) -> DashboardAppProfilesMetadata {
+        DashboardAppProfilesMetadata {
             client: self.clone(),
             timeout: None,
         }
@@ -779,11 +779,11 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_app_profiles_metadata`](crate::Client::dashboard_app_profiles_metadata): `GET /v1/dashboard/appProfiles/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardAppProfilesMetadata {
+pub struct DashboardAppProfilesMetadata {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardAppProfilesMetadata {
+impl DashboardAppProfilesMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -817,8 +817,8 @@ impl crate::Client {
     /// Retrieves a list of cloud accounts metadata
     ///
     /// Sends `GET /v1/dashboard/cloudaccounts/metadata`.
-    pub fn dashboard_cloud_accounts_metadata(&self) -> V1DashboardCloudAccountsMetadata {
-        V1DashboardCloudAccountsMetadata {
+    pub fn dashboard_cloud_accounts_metadata(&self) -> DashboardCloudAccountsMetadata {
+        DashboardCloudAccountsMetadata {
             client: self.clone(),
             environment: None,
             timeout: None,
@@ -828,12 +828,12 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_cloud_accounts_metadata`](crate::Client::dashboard_cloud_accounts_metadata): `GET /v1/dashboard/cloudaccounts/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardCloudAccountsMetadata {
+pub struct DashboardCloudAccountsMetadata {
     client: crate::Client,
     environment: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardCloudAccountsMetadata {
+impl DashboardCloudAccountsMetadata {
     /// Sets the query parameter `environment`.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
@@ -875,8 +875,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/search/export`.
     pub fn dashboard_clusters_search_summary_export(
         &self,
-    ) -> V1DashboardClustersSearchSummaryExport {
-        V1DashboardClustersSearchSummaryExport {
+    ) -> DashboardClustersSearchSummaryExport {
+        DashboardClustersSearchSummaryExport {
             client: self.clone(),
             format: None,
             body: None,
@@ -887,17 +887,17 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_clusters_search_summary_export`](crate::Client::dashboard_clusters_search_summary_export): `POST /v1/dashboard/spectroclusters/search/export`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardClustersSearchSummaryExport {
+pub struct DashboardClustersSearchSummaryExport {
     client: crate::Client,
-    format: Option<crate::models::V1DashboardClustersSearchSummaryExportFormat>,
+    format: Option<crate::models::DashboardClustersSearchSummaryExportFormat>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardClustersSearchSummaryExport {
+impl DashboardClustersSearchSummaryExport {
     /// Sets the query parameter `format`.
     pub fn format(
         mut self,
-        value: impl Into<crate::models::V1DashboardClustersSearchSummaryExportFormat>,
+        value: impl Into<crate::models::DashboardClustersSearchSummaryExportFormat>,
     ) -> Self {
         self.format = Some(value.into());
         self
@@ -941,8 +941,8 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/search/export`.
     pub fn dashboard_clusters_search_summary_export_get(
         &self,
-    ) -> V1DashboardClustersSearchSummaryExportGet {
-        V1DashboardClustersSearchSummaryExportGet {
+    ) -> DashboardClustersSearchSummaryExportGet {
+        DashboardClustersSearchSummaryExportGet {
             client: self.clone(),
             encoded_filter: None,
             format: None,
@@ -953,13 +953,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_clusters_search_summary_export_get`](crate::Client::dashboard_clusters_search_summary_export_get): `GET /v1/dashboard/spectroclusters/search/export`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardClustersSearchSummaryExportGet {
+pub struct DashboardClustersSearchSummaryExportGet {
     client: crate::Client,
     encoded_filter: Option<String>,
-    format: Option<crate::models::V1DashboardClustersSearchSummaryExportGetFormat>,
+    format: Option<crate::models::DashboardClustersSearchSummaryExportGetFormat>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardClustersSearchSummaryExportGet {
+impl DashboardClustersSearchSummaryExportGet {
     /// Sets the query parameter `encodedFilter`.
     pub fn encoded_filter(mut self, value: impl Into<String>) -> Self {
         self.encoded_filter = Some(value.into());
@@ -968,7 +968,7 @@ impl V1DashboardClustersSearchSummaryExportGet {
     /// Sets the query parameter `format`.
     pub fn format(
         mut self,
-        value: impl Into<crate::models::V1DashboardClustersSearchSummaryExportGetFormat>,
+        value: impl Into<crate::models::DashboardClustersSearchSummaryExportGetFormat>,
     ) -> Self {
         self.format = Some(value.into());
         self
@@ -1002,8 +1002,8 @@ impl crate::Client {
     /// Retrieves a list of Edgehosts summary with provided search filter. Supported fields as per schema /v1/dashboard/edgehosts/search/schema
     ///
     /// Sends `POST /v1/dashboard/edgehosts/search`.
-    pub fn dashboard_edgehosts_search(&self) -> V1DashboardEdgehostsSearch {
-        V1DashboardEdgehostsSearch {
+    pub fn dashboard_edgehosts_search(&self) -> DashboardEdgehostsSearch {
+        DashboardEdgehostsSearch {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -1016,7 +1016,7 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_edgehosts_search`](crate::Client::dashboard_edgehosts_search): `POST /v1/dashboard/edgehosts/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardEdgehostsSearch {
+pub struct DashboardEdgehostsSearch {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -1024,7 +1024,7 @@ pub struct V1DashboardEdgehostsSearch {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardEdgehostsSearch {
+impl DashboardEdgehostsSearch {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -1094,8 +1094,8 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/edgehosts/search/schema`.
     pub fn dashboard_edgehosts_search_schema_get(
         &self,
-    ) -> V1DashboardEdgehostsSearchSchemaGet {
-        V1DashboardEdgehostsSearchSchemaGet {
+    ) -> DashboardEdgehostsSearchSchemaGet {
+        DashboardEdgehostsSearchSchemaGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1104,11 +1104,11 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_edgehosts_search_schema_get`](crate::Client::dashboard_edgehosts_search_schema_get): `GET /v1/dashboard/edgehosts/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardEdgehostsSearchSchemaGet {
+pub struct DashboardEdgehostsSearchSchemaGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardEdgehostsSearchSchemaGet {
+impl DashboardEdgehostsSearchSchemaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1142,8 +1142,8 @@ impl crate::Client {
     /// Retrieves a schema for the PCG search filter
     ///
     /// Sends `GET /v1/dashboard/pcgs/search/schema`.
-    pub fn dashboard_pcg_search_schema_get(&self) -> V1DashboardPcgSearchSchemaGet {
-        V1DashboardPcgSearchSchemaGet {
+    pub fn dashboard_pcg_search_schema_get(&self) -> DashboardPcgSearchSchemaGet {
+        DashboardPcgSearchSchemaGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1152,11 +1152,11 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_pcg_search_schema_get`](crate::Client::dashboard_pcg_search_schema_get): `GET /v1/dashboard/pcgs/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardPcgSearchSchemaGet {
+pub struct DashboardPcgSearchSchemaGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardPcgSearchSchemaGet {
+impl DashboardPcgSearchSchemaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1190,8 +1190,8 @@ impl crate::Client {
     /// Retrieves a list of PCG summary with provided search filter. Supported fields as per schema /v1/dashboard/pcgs/search/schema
     ///
     /// Sends `POST /v1/dashboard/pcgs/search`.
-    pub fn dashboard_pcgs_search_summary(&self) -> V1DashboardPcgsSearchSummary {
-        V1DashboardPcgsSearchSummary {
+    pub fn dashboard_pcgs_search_summary(&self) -> DashboardPcgsSearchSummary {
+        DashboardPcgsSearchSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -1204,7 +1204,7 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_pcgs_search_summary`](crate::Client::dashboard_pcgs_search_summary): `POST /v1/dashboard/pcgs/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardPcgsSearchSummary {
+pub struct DashboardPcgsSearchSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -1212,7 +1212,7 @@ pub struct V1DashboardPcgsSearchSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardPcgsSearchSummary {
+impl DashboardPcgsSearchSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -1279,8 +1279,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/cost`.
     pub fn dashboard_spectro_clusters_cost_summary(
         &self,
-    ) -> V1DashboardSpectroClustersCostSummary {
-        V1DashboardSpectroClustersCostSummary {
+    ) -> DashboardSpectroClustersCostSummary {
+        DashboardSpectroClustersCostSummary {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1290,12 +1290,12 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_cost_summary`](crate::Client::dashboard_spectro_clusters_cost_summary): `POST /v1/dashboard/spectroclusters/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersCostSummary {
+pub struct DashboardSpectroClustersCostSummary {
     client: crate::Client,
     body: Option<crate::models::V1SpectroClusterCloudCostSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersCostSummary {
+impl DashboardSpectroClustersCostSummary {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -1343,8 +1343,8 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/repaveStatus`.
     pub fn dashboard_spectro_clusters_repave_list(
         &self,
-    ) -> V1DashboardSpectroClustersRepaveList {
-        V1DashboardSpectroClustersRepaveList {
+    ) -> DashboardSpectroClustersRepaveList {
+        DashboardSpectroClustersRepaveList {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -1357,15 +1357,15 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_repave_list`](crate::Client::dashboard_spectro_clusters_repave_list): `GET /v1/dashboard/spectroclusters/repaveStatus`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersRepaveList {
+pub struct DashboardSpectroClustersRepaveList {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    repave_state: Option<crate::models::V1DashboardSpectroClustersRepaveListRepaveState>,
+    repave_state: Option<crate::models::DashboardSpectroClustersRepaveListRepaveState>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersRepaveList {
+impl DashboardSpectroClustersRepaveList {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -1391,7 +1391,7 @@ impl V1DashboardSpectroClustersRepaveList {
     /// Sets the query parameter `repaveState`.
     pub fn repave_state(
         mut self,
-        value: impl Into<crate::models::V1DashboardSpectroClustersRepaveListRepaveState>,
+        value: impl Into<crate::models::DashboardSpectroClustersRepaveListRepaveState>,
     ) -> Self {
         self.repave_state = Some(value.into());
         self
@@ -1460,8 +1460,8 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/search/input`.
     pub fn dashboard_spectro_clusters_search_input(
         &self,
-    ) -> V1DashboardSpectroClustersSearchInput {
-        V1DashboardSpectroClustersSearchInput {
+    ) -> DashboardSpectroClustersSearchInput {
+        DashboardSpectroClustersSearchInput {
             client: self.clone(),
             timeout: None,
         }
@@ -1470,11 +1470,11 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_search_input`](crate::Client::dashboard_spectro_clusters_search_input): `GET /v1/dashboard/spectroclusters/search/input`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersSearchInput {
+pub struct DashboardSpectroClustersSearchInput {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersSearchInput {
+impl DashboardSpectroClustersSearchInput {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1514,8 +1514,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloads {
-        V1DashboardSpectroClustersUidWorkloads {
+    ) -> DashboardSpectroClustersUidWorkloads {
+        DashboardSpectroClustersUidWorkloads {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1526,13 +1526,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads`](crate::Client::dashboard_spectro_clusters_uid_workloads): `POST /v1/dashboard/spectroclusters/{uid}/workloads`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloads {
+pub struct DashboardSpectroClustersUidWorkloads {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloads {
+impl DashboardSpectroClustersUidWorkloads {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1582,8 +1582,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
-        V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
+    ) -> DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
+        DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1594,13 +1594,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_cluster_role_binding`](crate::Client::dashboard_spectro_clusters_uid_workloads_cluster_role_binding): `POST /v1/dashboard/spectroclusters/{uid}/workloads/clusterrolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
+pub struct DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
+impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1653,8 +1653,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_cron_job(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsCronJob {
-        V1DashboardSpectroClustersUidWorkloadsCronJob {
+    ) -> DashboardSpectroClustersUidWorkloadsCronJob {
+        DashboardSpectroClustersUidWorkloadsCronJob {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1665,13 +1665,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_cron_job`](crate::Client::dashboard_spectro_clusters_uid_workloads_cron_job): `POST /v1/dashboard/spectroclusters/{uid}/workloads/cronjob`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsCronJob {
+pub struct DashboardSpectroClustersUidWorkloadsCronJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsCronJob {
+impl DashboardSpectroClustersUidWorkloadsCronJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1721,8 +1721,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsDaemonSet {
-        V1DashboardSpectroClustersUidWorkloadsDaemonSet {
+    ) -> DashboardSpectroClustersUidWorkloadsDaemonSet {
+        DashboardSpectroClustersUidWorkloadsDaemonSet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1733,13 +1733,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_daemon_set`](crate::Client::dashboard_spectro_clusters_uid_workloads_daemon_set): `POST /v1/dashboard/spectroclusters/{uid}/workloads/daemonset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsDaemonSet {
+pub struct DashboardSpectroClustersUidWorkloadsDaemonSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsDaemonSet {
+impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1789,8 +1789,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_deployment(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsDeployment {
-        V1DashboardSpectroClustersUidWorkloadsDeployment {
+    ) -> DashboardSpectroClustersUidWorkloadsDeployment {
+        DashboardSpectroClustersUidWorkloadsDeployment {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1801,13 +1801,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_deployment`](crate::Client::dashboard_spectro_clusters_uid_workloads_deployment): `POST /v1/dashboard/spectroclusters/{uid}/workloads/deployment`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsDeployment {
+pub struct DashboardSpectroClustersUidWorkloadsDeployment {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsDeployment {
+impl DashboardSpectroClustersUidWorkloadsDeployment {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1860,8 +1860,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_job(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsJob {
-        V1DashboardSpectroClustersUidWorkloadsJob {
+    ) -> DashboardSpectroClustersUidWorkloadsJob {
+        DashboardSpectroClustersUidWorkloadsJob {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1872,13 +1872,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_job`](crate::Client::dashboard_spectro_clusters_uid_workloads_job): `POST /v1/dashboard/spectroclusters/{uid}/workloads/job`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsJob {
+pub struct DashboardSpectroClustersUidWorkloadsJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsJob {
+impl DashboardSpectroClustersUidWorkloadsJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1928,8 +1928,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_namespace(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsNamespace {
-        V1DashboardSpectroClustersUidWorkloadsNamespace {
+    ) -> DashboardSpectroClustersUidWorkloadsNamespace {
+        DashboardSpectroClustersUidWorkloadsNamespace {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1940,13 +1940,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_namespace`](crate::Client::dashboard_spectro_clusters_uid_workloads_namespace): `POST /v1/dashboard/spectroclusters/{uid}/workloads/namespace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsNamespace {
+pub struct DashboardSpectroClustersUidWorkloadsNamespace {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsNamespace {
+impl DashboardSpectroClustersUidWorkloadsNamespace {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -1996,8 +1996,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_pod(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsPod {
-        V1DashboardSpectroClustersUidWorkloadsPod {
+    ) -> DashboardSpectroClustersUidWorkloadsPod {
+        DashboardSpectroClustersUidWorkloadsPod {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2008,13 +2008,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_pod`](crate::Client::dashboard_spectro_clusters_uid_workloads_pod): `POST /v1/dashboard/spectroclusters/{uid}/workloads/pod`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsPod {
+pub struct DashboardSpectroClustersUidWorkloadsPod {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsPod {
+impl DashboardSpectroClustersUidWorkloadsPod {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2064,8 +2064,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_role_binding(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsRoleBinding {
-        V1DashboardSpectroClustersUidWorkloadsRoleBinding {
+    ) -> DashboardSpectroClustersUidWorkloadsRoleBinding {
+        DashboardSpectroClustersUidWorkloadsRoleBinding {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2076,13 +2076,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_role_binding`](crate::Client::dashboard_spectro_clusters_uid_workloads_role_binding): `POST /v1/dashboard/spectroclusters/{uid}/workloads/rolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsRoleBinding {
+pub struct DashboardSpectroClustersUidWorkloadsRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsRoleBinding {
+impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2135,8 +2135,8 @@ impl crate::Client {
     pub fn dashboard_spectro_clusters_uid_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardSpectroClustersUidWorkloadsStatefulSet {
-        V1DashboardSpectroClustersUidWorkloadsStatefulSet {
+    ) -> DashboardSpectroClustersUidWorkloadsStatefulSet {
+        DashboardSpectroClustersUidWorkloadsStatefulSet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2147,13 +2147,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_stateful_set`](crate::Client::dashboard_spectro_clusters_uid_workloads_stateful_set): `POST /v1/dashboard/spectroclusters/{uid}/workloads/statefulset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardSpectroClustersUidWorkloadsStatefulSet {
+pub struct DashboardSpectroClustersUidWorkloadsStatefulSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardSpectroClustersUidWorkloadsStatefulSet {
+impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2200,8 +2200,8 @@ impl crate::Client {
     /// Retrieves a list of workspace
     ///
     /// Sends `GET /v1/dashboard/workspaces`.
-    pub fn dashboard_workspaces_list(&self) -> V1DashboardWorkspacesList {
-        V1DashboardWorkspacesList {
+    pub fn dashboard_workspaces_list(&self) -> DashboardWorkspacesList {
+        DashboardWorkspacesList {
             client: self.clone(),
             timeout: None,
         }
@@ -2210,11 +2210,11 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_list`](crate::Client::dashboard_workspaces_list): `GET /v1/dashboard/workspaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesList {
+pub struct DashboardWorkspacesList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesList {
+impl DashboardWorkspacesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2251,8 +2251,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
+        DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2263,13 +2263,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/clusterrolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2322,8 +2322,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cron_job(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
+        DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2334,13 +2334,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_cron_job`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_cron_job): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/cronjob`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2393,8 +2393,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
+        DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2405,13 +2405,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/daemonset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2464,8 +2464,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_deployment(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
+        DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2476,13 +2476,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_deployment`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_deployment): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/deployment`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2535,8 +2535,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_job(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsJob {
+        DashboardWorkspacesUidSpectroClustersWorkloadsJob {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2547,13 +2547,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_job`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_job): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/job`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsJob {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2606,8 +2606,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_namespace(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
+        DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2618,13 +2618,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_namespace`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_namespace): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/namespace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2677,8 +2677,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_pod(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsPod {
+        DashboardWorkspacesUidSpectroClustersWorkloadsPod {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2689,13 +2689,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_pod`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_pod): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/pod`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsPod {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2748,8 +2748,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_role_binding(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
+        DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2760,13 +2760,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_role_binding`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_role_binding): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/rolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2819,8 +2819,8 @@ impl crate::Client {
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
-    ) -> V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
-        V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
+    ) -> DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
+        DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2831,13 +2831,13 @@ impl crate::Client {
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/statefulset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
+pub struct DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
+impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
@@ -2884,8 +2884,8 @@ impl crate::Client {
     /// Retrieves a list of edgehosts summary
     ///
     /// Sends `POST /v1/dashboard/appliances/metadata`.
-    pub fn edge_hosts_metadata(&self) -> V1EdgeHostsMetadata {
-        V1EdgeHostsMetadata {
+    pub fn edge_hosts_metadata(&self) -> EdgeHostsMetadata {
+        EdgeHostsMetadata {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2895,12 +2895,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_hosts_metadata`](crate::Client::edge_hosts_metadata): `POST /v1/dashboard/appliances/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostsMetadata {
+pub struct EdgeHostsMetadata {
     client: crate::Client,
     body: Option<crate::models::V1EdgeHostsMetadataFilter>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostsMetadata {
+impl EdgeHostsMetadata {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostsMetadataFilter) -> Self {
         self.body = Some(value);
@@ -2941,8 +2941,8 @@ impl V1EdgeHostsMetadata {
 }
 impl crate::Client {
     /// Sends `POST /v1/dashboard/projects`.
-    pub fn projects_filter_summary(&self) -> V1ProjectsFilterSummary {
-        V1ProjectsFilterSummary {
+    pub fn projects_filter_summary(&self) -> ProjectsFilterSummary {
+        ProjectsFilterSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -2955,7 +2955,7 @@ impl crate::Client {
 /// Request builder for [`Client::projects_filter_summary`](crate::Client::projects_filter_summary): `POST /v1/dashboard/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsFilterSummary {
+pub struct ProjectsFilterSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -2963,7 +2963,7 @@ pub struct V1ProjectsFilterSummary {
     body: Option<crate::models::V1ProjectsFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsFilterSummary {
+impl ProjectsFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -3028,8 +3028,8 @@ impl crate::Client {
     /// Retrieves a list of projects metadata
     ///
     /// Sends `GET /v1/dashboard/projects/metadata`.
-    pub fn projects_metadata(&self) -> V1ProjectsMetadata {
-        V1ProjectsMetadata {
+    pub fn projects_metadata(&self) -> ProjectsMetadata {
+        ProjectsMetadata {
             client: self.clone(),
             name: None,
             timeout: None,
@@ -3039,12 +3039,12 @@ impl crate::Client {
 /// Request builder for [`Client::projects_metadata`](crate::Client::projects_metadata): `GET /v1/dashboard/projects/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsMetadata {
+pub struct ProjectsMetadata {
     client: crate::Client,
     name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsMetadata {
+impl ProjectsMetadata {
     /// Name of the project
     ///
     /// Sets the query parameter `name`.
@@ -3086,8 +3086,8 @@ impl crate::Client {
     /// Retrieves a list of spc policies filter summary Supported filter fields - \["policyName", "tags", "policyType"\] Supported sort fields - \["policyName", "policyType", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spcPolicies`.
-    pub fn spc_policies_filter_summary(&self) -> V1SpcPoliciesFilterSummary {
-        V1SpcPoliciesFilterSummary {
+    pub fn spc_policies_filter_summary(&self) -> SpcPoliciesFilterSummary {
+        SpcPoliciesFilterSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -3100,7 +3100,7 @@ impl crate::Client {
 /// Request builder for [`Client::spc_policies_filter_summary`](crate::Client::spc_policies_filter_summary): `POST /v1/dashboard/spcPolicies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpcPoliciesFilterSummary {
+pub struct SpcPoliciesFilterSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -3108,7 +3108,7 @@ pub struct V1SpcPoliciesFilterSummary {
     body: Option<crate::models::V1SpcPoliciesFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpcPoliciesFilterSummary {
+impl SpcPoliciesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -3173,8 +3173,8 @@ impl crate::Client {
     /// Retrieves a list of all spc policies metadata.
     ///
     /// Sends `GET /v1/dashboard/spcPolicies/metadata`.
-    pub fn spc_policies_metadata_get(&self) -> V1SpcPoliciesMetadataGet {
-        V1SpcPoliciesMetadataGet {
+    pub fn spc_policies_metadata_get(&self) -> SpcPoliciesMetadataGet {
+        SpcPoliciesMetadataGet {
             client: self.clone(),
             timeout: None,
         }
@@ -3183,11 +3183,11 @@ impl crate::Client {
 /// Request builder for [`Client::spc_policies_metadata_get`](crate::Client::spc_policies_metadata_get): `GET /v1/dashboard/spcPolicies/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpcPoliciesMetadataGet {
+pub struct SpcPoliciesMetadataGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpcPoliciesMetadataGet {
+impl SpcPoliciesMetadataGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3221,10 +3221,8 @@ impl crate::Client {
     /// Retrieves a list of running, non rbac configured clusters in a workspace
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/filters/workspace`.
-    pub fn spectro_clusters_filters_workspace(
-        &self,
-    ) -> V1SpectroClustersFiltersWorkspace {
-        V1SpectroClustersFiltersWorkspace {
+    pub fn spectro_clusters_filters_workspace(&self) -> SpectroClustersFiltersWorkspace {
+        SpectroClustersFiltersWorkspace {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -3236,14 +3234,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_filters_workspace`](crate::Client::spectro_clusters_filters_workspace): `GET /v1/dashboard/spectroclusters/filters/workspace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersFiltersWorkspace {
+pub struct SpectroClustersFiltersWorkspace {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersFiltersWorkspace {
+impl SpectroClustersFiltersWorkspace {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -3329,8 +3327,8 @@ impl crate::Client {
     /// Returns metadata information for all clusters
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/meta`.
-    pub fn spectro_clusters_meta_get(&self) -> V1SpectroClustersMetaGet {
-        V1SpectroClustersMetaGet {
+    pub fn spectro_clusters_meta_get(&self) -> SpectroClustersMetaGet {
+        SpectroClustersMetaGet {
             client: self.clone(),
             timeout: None,
         }
@@ -3339,11 +3337,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_meta_get`](crate::Client::spectro_clusters_meta_get): `GET /v1/dashboard/spectroclusters/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMetaGet {
+pub struct SpectroClustersMetaGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMetaGet {
+impl SpectroClustersMetaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3377,8 +3375,8 @@ impl crate::Client {
     /// Retrieves a list of cluster summary
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/metadata`.
-    pub fn spectro_clusters_metadata(&self) -> V1SpectroClustersMetadata {
-        V1SpectroClustersMetadata {
+    pub fn spectro_clusters_metadata(&self) -> SpectroClustersMetadata {
+        SpectroClustersMetadata {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3388,12 +3386,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_metadata`](crate::Client::spectro_clusters_metadata): `POST /v1/dashboard/spectroclusters/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMetadata {
+pub struct SpectroClustersMetadata {
     client: crate::Client,
     body: Option<crate::models::V1SpectroClusterMetadataSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMetadata {
+impl SpectroClustersMetadata {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterMetadataSpec) -> Self {
         self.body = Some(value);
@@ -3436,8 +3434,8 @@ impl crate::Client {
     /// Retrieves a list of cluster summary metadata
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/metadata`.
-    pub fn spectro_clusters_metadata_get(&self) -> V1SpectroClustersMetadataGet {
-        V1SpectroClustersMetadataGet {
+    pub fn spectro_clusters_metadata_get(&self) -> SpectroClustersMetadataGet {
+        SpectroClustersMetadataGet {
             client: self.clone(),
             quick_filter: None,
             timeout: None,
@@ -3447,16 +3445,16 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_metadata_get`](crate::Client::spectro_clusters_metadata_get): `GET /v1/dashboard/spectroclusters/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMetadataGet {
+pub struct SpectroClustersMetadataGet {
     client: crate::Client,
-    quick_filter: Option<crate::models::V1SpectroClustersMetadataGetQuickFilter>,
+    quick_filter: Option<crate::models::SpectroClustersMetadataGetQuickFilter>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMetadataGet {
+impl SpectroClustersMetadataGet {
     /// Sets the query parameter `quickFilter`.
     pub fn quick_filter(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersMetadataGetQuickFilter>,
+        value: impl Into<crate::models::SpectroClustersMetadataGetQuickFilter>,
     ) -> Self {
         self.quick_filter = Some(value.into());
         self
@@ -3495,8 +3493,8 @@ impl crate::Client {
     /// Retrieves a list of cluster metadata with provided search filter spec Supported sort fields - \["environment", "clusterName", "clusterState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/metadata/search`.
-    pub fn spectro_clusters_metadata_search(&self) -> V1SpectroClustersMetadataSearch {
-        V1SpectroClustersMetadataSearch {
+    pub fn spectro_clusters_metadata_search(&self) -> SpectroClustersMetadataSearch {
+        SpectroClustersMetadataSearch {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3506,12 +3504,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_metadata_search`](crate::Client::spectro_clusters_metadata_search): `POST /v1/dashboard/spectroclusters/metadata/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMetadataSearch {
+pub struct SpectroClustersMetadataSearch {
     client: crate::Client,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMetadataSearch {
+impl SpectroClustersMetadataSearch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
@@ -3559,8 +3557,8 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
     pub fn spectro_clusters_metadata_search_schema(
         &self,
-    ) -> V1SpectroClustersMetadataSearchSchema {
-        V1SpectroClustersMetadataSearchSchema {
+    ) -> SpectroClustersMetadataSearchSchema {
+        SpectroClustersMetadataSearchSchema {
             client: self.clone(),
             timeout: None,
         }
@@ -3569,11 +3567,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_metadata_search_schema`](crate::Client::spectro_clusters_metadata_search_schema): `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMetadataSearchSchema {
+pub struct SpectroClustersMetadataSearchSchema {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMetadataSearchSchema {
+impl SpectroClustersMetadataSearchSchema {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3609,8 +3607,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/consumption`.
     pub fn spectro_clusters_resources_consumption(
         &self,
-    ) -> V1SpectroClustersResourcesConsumption {
-        V1SpectroClustersResourcesConsumption {
+    ) -> SpectroClustersResourcesConsumption {
+        SpectroClustersResourcesConsumption {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3620,12 +3618,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_resources_consumption`](crate::Client::spectro_clusters_resources_consumption): `POST /v1/dashboard/spectroclusters/resources/consumption`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersResourcesConsumption {
+pub struct SpectroClustersResourcesConsumption {
     client: crate::Client,
     body: Option<crate::models::V1ResourceConsumptionSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersResourcesConsumption {
+impl SpectroClustersResourcesConsumption {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);
@@ -3670,8 +3668,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/cost`.
     pub fn spectro_clusters_resources_cost_summary(
         &self,
-    ) -> V1SpectroClustersResourcesCostSummary {
-        V1SpectroClustersResourcesCostSummary {
+    ) -> SpectroClustersResourcesCostSummary {
+        SpectroClustersResourcesCostSummary {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3681,12 +3679,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_resources_cost_summary`](crate::Client::spectro_clusters_resources_cost_summary): `POST /v1/dashboard/spectroclusters/resources/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersResourcesCostSummary {
+pub struct SpectroClustersResourcesCostSummary {
     client: crate::Client,
     body: Option<crate::models::V1ResourceCostSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersResourcesCostSummary {
+impl SpectroClustersResourcesCostSummary {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceCostSummarySpec) -> Self {
         self.body = Some(value);
@@ -3731,8 +3729,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/usage`.
     pub fn spectro_clusters_resources_usage_summary(
         &self,
-    ) -> V1SpectroClustersResourcesUsageSummary {
-        V1SpectroClustersResourcesUsageSummary {
+    ) -> SpectroClustersResourcesUsageSummary {
+        SpectroClustersResourcesUsageSummary {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3742,12 +3740,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_resources_usage_summary`](crate::Client::spectro_clusters_resources_usage_summary): `POST /v1/dashboard/spectroclusters/resources/usage`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersResourcesUsageSummary {
+pub struct SpectroClustersResourcesUsageSummary {
     client: crate::Client,
     body: Option<crate::models::V1ResourceUsageSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersResourcesUsageSummary {
+impl SpectroClustersResourcesUsageSummary {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceUsageSummarySpec) -> Self {
         self.body = Some(value);
@@ -3792,8 +3790,8 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/search`.
     pub fn spectro_clusters_search_filter_summary(
         &self,
-    ) -> V1SpectroClustersSearchFilterSummary {
-        V1SpectroClustersSearchFilterSummary {
+    ) -> SpectroClustersSearchFilterSummary {
+        SpectroClustersSearchFilterSummary {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -3806,7 +3804,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_search_filter_summary`](crate::Client::spectro_clusters_search_filter_summary): `POST /v1/dashboard/spectroclusters/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersSearchFilterSummary {
+pub struct SpectroClustersSearchFilterSummary {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -3814,7 +3812,7 @@ pub struct V1SpectroClustersSearchFilterSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersSearchFilterSummary {
+impl SpectroClustersSearchFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -3882,8 +3880,8 @@ impl crate::Client {
     /// Retrieves a schema for the cluster search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/schema`.
-    pub fn spectro_clusters_search_schema(&self) -> V1SpectroClustersSearchSchema {
-        V1SpectroClustersSearchSchema {
+    pub fn spectro_clusters_search_schema(&self) -> SpectroClustersSearchSchema {
+        SpectroClustersSearchSchema {
             client: self.clone(),
             timeout: None,
         }
@@ -3892,11 +3890,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_search_schema`](crate::Client::spectro_clusters_search_schema): `GET /v1/dashboard/spectroclusters/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersSearchSchema {
+pub struct SpectroClustersSearchSchema {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersSearchSchema {
+impl SpectroClustersSearchSchema {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3936,8 +3934,8 @@ impl crate::Client {
     pub fn spectro_clusters_summary_uid(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersSummaryUid {
-        V1SpectroClustersSummaryUid {
+    ) -> SpectroClustersSummaryUid {
+        SpectroClustersSummaryUid {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3947,12 +3945,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_summary_uid`](crate::Client::spectro_clusters_summary_uid): `GET /v1/dashboard/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersSummaryUid {
+pub struct SpectroClustersSummaryUid {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersSummaryUid {
+impl SpectroClustersSummaryUid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3993,8 +3991,8 @@ impl crate::Client {
     pub fn spectro_clusters_summary_uid_overview(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersSummaryUidOverview {
-        V1SpectroClustersSummaryUidOverview {
+    ) -> SpectroClustersSummaryUidOverview {
+        SpectroClustersSummaryUidOverview {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -4004,12 +4002,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_summary_uid_overview`](crate::Client::spectro_clusters_summary_uid_overview): `GET /v1/dashboard/spectroclusters/{uid}/overview`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersSummaryUidOverview {
+pub struct SpectroClustersSummaryUidOverview {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersSummaryUidOverview {
+impl SpectroClustersSummaryUidOverview {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4050,8 +4048,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_cost_summary(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidCostSummary {
-        V1SpectroClustersUidCostSummary {
+    ) -> SpectroClustersUidCostSummary {
+        SpectroClustersUidCostSummary {
             client: self.clone(),
             uid: uid.into(),
             start_time: None,
@@ -4064,7 +4062,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_cost_summary`](crate::Client::spectro_clusters_uid_cost_summary): `GET /v1/dashboard/spectroclusters/{uid}/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidCostSummary {
+pub struct SpectroClustersUidCostSummary {
     client: crate::Client,
     uid: String,
     start_time: Option<String>,
@@ -4072,7 +4070,7 @@ pub struct V1SpectroClustersUidCostSummary {
     period: Option<i32>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidCostSummary {
+impl SpectroClustersUidCostSummary {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
@@ -4137,8 +4135,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_resources_consumption(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidResourcesConsumption {
-        V1SpectroClustersUidResourcesConsumption {
+    ) -> SpectroClustersUidResourcesConsumption {
+        SpectroClustersUidResourcesConsumption {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -4149,13 +4147,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_resources_consumption`](crate::Client::spectro_clusters_uid_resources_consumption): `POST /v1/dashboard/spectroclusters/{uid}/resources/consumption`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidResourcesConsumption {
+pub struct SpectroClustersUidResourcesConsumption {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ResourceConsumptionSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidResourcesConsumption {
+impl SpectroClustersUidResourcesConsumption {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);

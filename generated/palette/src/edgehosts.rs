@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn edge_host_device_host_check_sum_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDeviceHostCheckSumUpdate {
-        V1EdgeHostDeviceHostCheckSumUpdate {
+    ) -> EdgeHostDeviceHostCheckSumUpdate {
+        EdgeHostDeviceHostCheckSumUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -25,13 +25,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_device_host_check_sum_update`](crate::Client::edge_host_device_host_check_sum_update): `PATCH /v1/edgehosts/{uid}/hostCheckSum`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDeviceHostCheckSumUpdate {
+pub struct EdgeHostDeviceHostCheckSumUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostDeviceHostCheckSum>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDeviceHostCheckSumUpdate {
+impl EdgeHostDeviceHostCheckSumUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostCheckSum) -> Self {
         self.body = Some(value);
@@ -73,8 +73,8 @@ impl crate::Client {
     pub fn edge_host_device_host_pairing_key_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDeviceHostPairingKeyUpdate {
-        V1EdgeHostDeviceHostPairingKeyUpdate {
+    ) -> EdgeHostDeviceHostPairingKeyUpdate {
+        EdgeHostDeviceHostPairingKeyUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -85,13 +85,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_device_host_pairing_key_update`](crate::Client::edge_host_device_host_pairing_key_update): `PATCH /v1/edgehosts/{uid}/hostPairingKey`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDeviceHostPairingKeyUpdate {
+pub struct EdgeHostDeviceHostPairingKeyUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostDeviceHostPairingKey>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDeviceHostPairingKeyUpdate {
+impl EdgeHostDeviceHostPairingKeyUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostPairingKey) -> Self {
         self.body = Some(value);
@@ -127,8 +127,8 @@ impl crate::Client {
     /// Create the edge host device
     ///
     /// Sends `POST /v1/edgehosts`.
-    pub fn edge_host_devices_create(&self) -> V1EdgeHostDevicesCreate {
-        V1EdgeHostDevicesCreate {
+    pub fn edge_host_devices_create(&self) -> EdgeHostDevicesCreate {
+        EdgeHostDevicesCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -138,12 +138,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_create`](crate::Client::edge_host_devices_create): `POST /v1/edgehosts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesCreate {
+pub struct EdgeHostDevicesCreate {
     client: crate::Client,
     body: Option<crate::models::V1EdgeHostDeviceEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesCreate {
+impl EdgeHostDevicesCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceEntity) -> Self {
         self.body = Some(value);
@@ -187,8 +187,8 @@ impl crate::Client {
     pub fn edge_host_devices_health_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesHealthUpdate {
-        V1EdgeHostDevicesHealthUpdate {
+    ) -> EdgeHostDevicesHealthUpdate {
+        EdgeHostDevicesHealthUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -199,13 +199,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_health_update`](crate::Client::edge_host_devices_health_update): `PATCH /v1/edgehosts/{uid}/health`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesHealthUpdate {
+pub struct EdgeHostDevicesHealthUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostHealth>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesHealthUpdate {
+impl EdgeHostDevicesHealthUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostHealth) -> Self {
         self.body = Some(value);
@@ -238,8 +238,8 @@ impl crate::Client {
     /// Registers the edge host device
     ///
     /// Sends `POST /v1/edgehosts/register`.
-    pub fn edge_host_devices_register(&self) -> V1EdgeHostDevicesRegister {
-        V1EdgeHostDevicesRegister {
+    pub fn edge_host_devices_register(&self) -> EdgeHostDevicesRegister {
+        EdgeHostDevicesRegister {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -249,12 +249,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_register`](crate::Client::edge_host_devices_register): `POST /v1/edgehosts/register`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesRegister {
+pub struct EdgeHostDevicesRegister {
     client: crate::Client,
     body: Option<crate::models::V1EdgeHostDevice>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesRegister {
+impl EdgeHostDevicesRegister {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
@@ -300,8 +300,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_cluster_associate(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidClusterAssociate {
-        V1EdgeHostDevicesUidClusterAssociate {
+    ) -> EdgeHostDevicesUidClusterAssociate {
+        EdgeHostDevicesUidClusterAssociate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -312,13 +312,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_cluster_associate`](crate::Client::edge_host_devices_uid_cluster_associate): `PATCH /v1/edgehosts/{uid}/cluster/associate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidClusterAssociate {
+pub struct EdgeHostDevicesUidClusterAssociate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidClusterAssociate {
+impl EdgeHostDevicesUidClusterAssociate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostClusterEntity) -> Self {
         self.body = Some(value);
@@ -360,8 +360,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_cluster_deassociate(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidClusterDeassociate {
-        V1EdgeHostDevicesUidClusterDeassociate {
+    ) -> EdgeHostDevicesUidClusterDeassociate {
+        EdgeHostDevicesUidClusterDeassociate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -371,12 +371,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_cluster_deassociate`](crate::Client::edge_host_devices_uid_cluster_deassociate): `DELETE /v1/edgehosts/{uid}/cluster/associate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidClusterDeassociate {
+pub struct EdgeHostDevicesUidClusterDeassociate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidClusterDeassociate {
+impl EdgeHostDevicesUidClusterDeassociate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -409,8 +409,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_config_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidConfigGet {
-        V1EdgeHostDevicesUidConfigGet {
+    ) -> EdgeHostDevicesUidConfigGet {
+        EdgeHostDevicesUidConfigGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -420,12 +420,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_config_get`](crate::Client::edge_host_devices_uid_config_get): `GET /v1/edgehosts/{uid}/config`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidConfigGet {
+pub struct EdgeHostDevicesUidConfigGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidConfigGet {
+impl EdgeHostDevicesUidConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -463,8 +463,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidDelete {
-        V1EdgeHostDevicesUidDelete {
+    ) -> EdgeHostDevicesUidDelete {
+        EdgeHostDevicesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -474,12 +474,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_delete`](crate::Client::edge_host_devices_uid_delete): `DELETE /v1/edgehosts/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidDelete {
+pub struct EdgeHostDevicesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidDelete {
+impl EdgeHostDevicesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -509,8 +509,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidGet {
-        V1EdgeHostDevicesUidGet {
+    ) -> EdgeHostDevicesUidGet {
+        EdgeHostDevicesUidGet {
             client: self.clone(),
             uid: uid.into(),
             resolve_pack_values: None,
@@ -521,13 +521,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_get`](crate::Client::edge_host_devices_uid_get): `GET /v1/edgehosts/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidGet {
+pub struct EdgeHostDevicesUidGet {
     client: crate::Client,
     uid: String,
     resolve_pack_values: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidGet {
+impl EdgeHostDevicesUidGet {
     /// resolve pack values if set to true
     ///
     /// Sets the query parameter `resolvePackValues`.
@@ -573,8 +573,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_meta_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidMetaUpdate {
-        V1EdgeHostDevicesUidMetaUpdate {
+    ) -> EdgeHostDevicesUidMetaUpdate {
+        EdgeHostDevicesUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -585,13 +585,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_meta_update`](crate::Client::edge_host_devices_uid_meta_update): `PUT /v1/edgehosts/{uid}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidMetaUpdate {
+pub struct EdgeHostDevicesUidMetaUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostDeviceMetaUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidMetaUpdate {
+impl EdgeHostDevicesUidMetaUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -635,8 +635,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidPackManifestsUidGet {
-        V1EdgeHostDevicesUidPackManifestsUidGet {
+    ) -> EdgeHostDevicesUidPackManifestsUidGet {
+        EdgeHostDevicesUidPackManifestsUidGet {
             client: self.clone(),
             uid: uid.into(),
             manifest_uid: manifest_uid.into(),
@@ -648,14 +648,14 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_pack_manifests_uid_get`](crate::Client::edge_host_devices_uid_pack_manifests_uid_get): `GET /v1/edgehosts/{uid}/pack/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidPackManifestsUidGet {
+pub struct EdgeHostDevicesUidPackManifestsUidGet {
     client: crate::Client,
     uid: String,
     manifest_uid: String,
     resolve_manifest_values: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidPackManifestsUidGet {
+impl EdgeHostDevicesUidPackManifestsUidGet {
     /// resolve pack manifest values if set to true
     ///
     /// Sets the query parameter `resolveManifestValues`.
@@ -705,8 +705,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_packs_status_patch(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidPacksStatusPatch {
-        V1EdgeHostDevicesUidPacksStatusPatch {
+    ) -> EdgeHostDevicesUidPacksStatusPatch {
+        EdgeHostDevicesUidPacksStatusPatch {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -717,13 +717,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_packs_status_patch`](crate::Client::edge_host_devices_uid_packs_status_patch): `PATCH /v1/edgehosts/{uid}/packs/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidPacksStatusPatch {
+pub struct EdgeHostDevicesUidPacksStatusPatch {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterPacksStatusEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidPacksStatusPatch {
+impl EdgeHostDevicesUidPacksStatusPatch {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -768,8 +768,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_profiles_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidProfilesGet {
-        V1EdgeHostDevicesUidProfilesGet {
+    ) -> EdgeHostDevicesUidProfilesGet {
+        EdgeHostDevicesUidProfilesGet {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -780,13 +780,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_profiles_get`](crate::Client::edge_host_devices_uid_profiles_get): `GET /v1/edgehosts/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidProfilesGet {
+pub struct EdgeHostDevicesUidProfilesGet {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidProfilesGet {
+impl EdgeHostDevicesUidProfilesGet {
     /// includes pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -832,8 +832,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_profiles_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidProfilesUpdate {
-        V1EdgeHostDevicesUidProfilesUpdate {
+    ) -> EdgeHostDevicesUidProfilesUpdate {
+        EdgeHostDevicesUidProfilesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -844,13 +844,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_profiles_update`](crate::Client::edge_host_devices_uid_profiles_update): `PUT /v1/edgehosts/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidProfilesUpdate {
+pub struct EdgeHostDevicesUidProfilesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterProfiles>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidProfilesUpdate {
+impl EdgeHostDevicesUidProfilesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
@@ -889,8 +889,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_spc_download(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidSpcDownload {
-        V1EdgeHostDevicesUidSpcDownload {
+    ) -> EdgeHostDevicesUidSpcDownload {
+        EdgeHostDevicesUidSpcDownload {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -900,12 +900,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_spc_download`](crate::Client::edge_host_devices_uid_spc_download): `GET /v1/edgehosts/{uid}/spc/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidSpcDownload {
+pub struct EdgeHostDevicesUidSpcDownload {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidSpcDownload {
+impl EdgeHostDevicesUidSpcDownload {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -940,8 +940,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_tunnel_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidTunnelConfigUpdate {
-        V1EdgeHostDevicesUidTunnelConfigUpdate {
+    ) -> EdgeHostDevicesUidTunnelConfigUpdate {
+        EdgeHostDevicesUidTunnelConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -952,13 +952,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_tunnel_config_update`](crate::Client::edge_host_devices_uid_tunnel_config_update): `PATCH /v1/edgehosts/{uid}/tunnelConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidTunnelConfigUpdate {
+pub struct EdgeHostDevicesUidTunnelConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroTunnelConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidTunnelConfigUpdate {
+impl EdgeHostDevicesUidTunnelConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroTunnelConfig) -> Self {
         self.body = Some(value);
@@ -1000,8 +1000,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_tunnel_status_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidTunnelStatusUpdate {
-        V1EdgeHostDevicesUidTunnelStatusUpdate {
+    ) -> EdgeHostDevicesUidTunnelStatusUpdate {
+        EdgeHostDevicesUidTunnelStatusUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1012,13 +1012,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_tunnel_status_update`](crate::Client::edge_host_devices_uid_tunnel_status_update): `PATCH /v1/edgehosts/{uid}/tunnelStatus`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidTunnelStatusUpdate {
+pub struct EdgeHostDevicesUidTunnelStatusUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroTunnelStatus>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidTunnelStatusUpdate {
+impl EdgeHostDevicesUidTunnelStatusUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroTunnelStatus) -> Self {
         self.body = Some(value);
@@ -1060,8 +1060,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidUpdate {
-        V1EdgeHostDevicesUidUpdate {
+    ) -> EdgeHostDevicesUidUpdate {
+        EdgeHostDevicesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1072,13 +1072,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_update`](crate::Client::edge_host_devices_uid_update): `PUT /v1/edgehosts/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidUpdate {
+pub struct EdgeHostDevicesUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostDevice>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidUpdate {
+impl EdgeHostDevicesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
@@ -1117,8 +1117,8 @@ impl crate::Client {
     pub fn edge_host_devices_uid_vsphere_properties_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeHostDevicesUidVspherePropertiesUpdate {
-        V1EdgeHostDevicesUidVspherePropertiesUpdate {
+    ) -> EdgeHostDevicesUidVspherePropertiesUpdate {
+        EdgeHostDevicesUidVspherePropertiesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1129,13 +1129,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_host_devices_uid_vsphere_properties_update`](crate::Client::edge_host_devices_uid_vsphere_properties_update): `PUT /v1/edgehosts/{uid}/vsphere/properties`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostDevicesUidVspherePropertiesUpdate {
+pub struct EdgeHostDevicesUidVspherePropertiesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeHostVsphereCloudProperties>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostDevicesUidVspherePropertiesUpdate {
+impl EdgeHostDevicesUidVspherePropertiesUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -1176,8 +1176,8 @@ impl crate::Client {
     /// Sends `GET /v1/edgehosts/metadata`.
     pub fn edge_hosts_metadata_quick_filter_get(
         &self,
-    ) -> V1EdgeHostsMetadataQuickFilterGet {
-        V1EdgeHostsMetadataQuickFilterGet {
+    ) -> EdgeHostsMetadataQuickFilterGet {
+        EdgeHostsMetadataQuickFilterGet {
             client: self.clone(),
             r#type: None,
             quick_filter: None,
@@ -1188,17 +1188,17 @@ impl crate::Client {
 /// Request builder for [`Client::edge_hosts_metadata_quick_filter_get`](crate::Client::edge_hosts_metadata_quick_filter_get): `GET /v1/edgehosts/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostsMetadataQuickFilterGet {
+pub struct EdgeHostsMetadataQuickFilterGet {
     client: crate::Client,
-    r#type: Option<crate::models::V1EdgeHostsMetadataQuickFilterGetType>,
-    quick_filter: Option<crate::models::V1EdgeHostsMetadataQuickFilterGetQuickFilter>,
+    r#type: Option<crate::models::EdgeHostsMetadataQuickFilterGetType>,
+    quick_filter: Option<crate::models::EdgeHostsMetadataQuickFilterGetQuickFilter>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostsMetadataQuickFilterGet {
+impl EdgeHostsMetadataQuickFilterGet {
     /// Sets the query parameter `type`.
     pub fn r#type(
         mut self,
-        value: impl Into<crate::models::V1EdgeHostsMetadataQuickFilterGetType>,
+        value: impl Into<crate::models::EdgeHostsMetadataQuickFilterGetType>,
     ) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1206,7 +1206,7 @@ impl V1EdgeHostsMetadataQuickFilterGet {
     /// Sets the query parameter `quickFilter`.
     pub fn quick_filter(
         mut self,
-        value: impl Into<crate::models::V1EdgeHostsMetadataQuickFilterGetQuickFilter>,
+        value: impl Into<crate::models::EdgeHostsMetadataQuickFilterGetQuickFilter>,
     ) -> Self {
         self.quick_filter = Some(value.into());
         self
@@ -1243,8 +1243,8 @@ impl crate::Client {
     /// Retrieves a list of edge hosts tags
     ///
     /// Sends `GET /v1/edgehosts/tags`.
-    pub fn edge_hosts_tags_get(&self) -> V1EdgeHostsTagsGet {
-        V1EdgeHostsTagsGet {
+    pub fn edge_hosts_tags_get(&self) -> EdgeHostsTagsGet {
+        EdgeHostsTagsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1253,11 +1253,11 @@ impl crate::Client {
 /// Request builder for [`Client::edge_hosts_tags_get`](crate::Client::edge_hosts_tags_get): `GET /v1/edgehosts/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeHostsTagsGet {
+pub struct EdgeHostsTagsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeHostsTagsGet {
+impl EdgeHostsTagsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1288,8 +1288,8 @@ impl crate::Client {
     /// Create the edge token
     ///
     /// Sends `POST /v1/edgehosts/tokens`.
-    pub fn edge_tokens_create(&self) -> V1EdgeTokensCreate {
-        V1EdgeTokensCreate {
+    pub fn edge_tokens_create(&self) -> EdgeTokensCreate {
+        EdgeTokensCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1299,12 +1299,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_create`](crate::Client::edge_tokens_create): `POST /v1/edgehosts/tokens`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensCreate {
+pub struct EdgeTokensCreate {
     client: crate::Client,
     body: Option<crate::models::V1EdgeTokenEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensCreate {
+impl EdgeTokensCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenEntity) -> Self {
         self.body = Some(value);
@@ -1342,8 +1342,8 @@ impl crate::Client {
     /// Retrieves a list of edge tokens
     ///
     /// Sends `GET /v1/edgehosts/tokens`.
-    pub fn edge_tokens_list(&self) -> V1EdgeTokensList {
-        V1EdgeTokensList {
+    pub fn edge_tokens_list(&self) -> EdgeTokensList {
+        EdgeTokensList {
             client: self.clone(),
             timeout: None,
         }
@@ -1352,11 +1352,11 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_list`](crate::Client::edge_tokens_list): `GET /v1/edgehosts/tokens`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensList {
+pub struct EdgeTokensList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensList {
+impl EdgeTokensList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1390,11 +1390,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
-    pub fn edge_tokens_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1EdgeTokensUidDelete {
-        V1EdgeTokensUidDelete {
+    pub fn edge_tokens_uid_delete(&self, uid: impl Into<String>) -> EdgeTokensUidDelete {
+        EdgeTokensUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1404,12 +1401,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_uid_delete`](crate::Client::edge_tokens_uid_delete): `DELETE /v1/edgehosts/tokens/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensUidDelete {
+pub struct EdgeTokensUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensUidDelete {
+impl EdgeTokensUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1436,8 +1433,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
-    pub fn edge_tokens_uid_get(&self, uid: impl Into<String>) -> V1EdgeTokensUidGet {
-        V1EdgeTokensUidGet {
+    pub fn edge_tokens_uid_get(&self, uid: impl Into<String>) -> EdgeTokensUidGet {
+        EdgeTokensUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1447,12 +1444,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_uid_get`](crate::Client::edge_tokens_uid_get): `GET /v1/edgehosts/tokens/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensUidGet {
+pub struct EdgeTokensUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensUidGet {
+impl EdgeTokensUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1487,8 +1484,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
-    pub fn edge_tokens_uid_state(&self, uid: impl Into<String>) -> V1EdgeTokensUidState {
-        V1EdgeTokensUidState {
+    pub fn edge_tokens_uid_state(&self, uid: impl Into<String>) -> EdgeTokensUidState {
+        EdgeTokensUidState {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1499,13 +1496,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_uid_state`](crate::Client::edge_tokens_uid_state): `PUT /v1/edgehosts/tokens/{uid}/state`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensUidState {
+pub struct EdgeTokensUidState {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeTokenActiveState>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensUidState {
+impl EdgeTokensUidState {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenActiveState) -> Self {
         self.body = Some(value);
@@ -1544,11 +1541,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
-    pub fn edge_tokens_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1EdgeTokensUidUpdate {
-        V1EdgeTokensUidUpdate {
+    pub fn edge_tokens_uid_update(&self, uid: impl Into<String>) -> EdgeTokensUidUpdate {
+        EdgeTokensUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1559,13 +1553,13 @@ impl crate::Client {
 /// Request builder for [`Client::edge_tokens_uid_update`](crate::Client::edge_tokens_uid_update): `PUT /v1/edgehosts/tokens/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeTokensUidUpdate {
+pub struct EdgeTokensUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EdgeTokenUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeTokensUidUpdate {
+impl EdgeTokensUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeTokenUpdate) -> Self {
         self.body = Some(value);

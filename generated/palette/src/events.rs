@@ -9,8 +9,8 @@ impl crate::Client {
     /// Creates a component event
     ///
     /// Sends `POST /v1/events/components`.
-    pub fn events_components_create(&self) -> V1EventsComponentsCreate {
-        V1EventsComponentsCreate {
+    pub fn events_components_create(&self) -> EventsComponentsCreate {
+        EventsComponentsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -20,12 +20,12 @@ impl crate::Client {
 /// Request builder for [`Client::events_components_create`](crate::Client::events_components_create): `POST /v1/events/components`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EventsComponentsCreate {
+pub struct EventsComponentsCreate {
     client: crate::Client,
     body: Option<crate::models::V1Event>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EventsComponentsCreate {
+impl EventsComponentsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Event) -> Self {
         self.body = Some(value);
@@ -65,8 +65,8 @@ impl crate::Client {
     /// Creates the component events in bulk
     ///
     /// Sends `POST /v1/events/components/bulk`.
-    pub fn events_components_create_bulk(&self) -> V1EventsComponentsCreateBulk {
-        V1EventsComponentsCreateBulk {
+    pub fn events_components_create_bulk(&self) -> EventsComponentsCreateBulk {
+        EventsComponentsCreateBulk {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -76,12 +76,12 @@ impl crate::Client {
 /// Request builder for [`Client::events_components_create_bulk`](crate::Client::events_components_create_bulk): `POST /v1/events/components/bulk`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EventsComponentsCreateBulk {
+pub struct EventsComponentsCreateBulk {
     client: crate::Client,
     body: Option<crate::models::V1BulkEvents>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EventsComponentsCreateBulk {
+impl EventsComponentsCreateBulk {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BulkEvents) -> Self {
         self.body = Some(value);
@@ -123,8 +123,8 @@ impl crate::Client {
     /// Returns a paginated list of component events based on request parameters
     ///
     /// Sends `GET /v1/events/components`.
-    pub fn events_components_list(&self) -> V1EventsComponentsList {
-        V1EventsComponentsList {
+    pub fn events_components_list(&self) -> EventsComponentsList {
+        EventsComponentsList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -139,7 +139,7 @@ impl crate::Client {
 /// Request builder for [`Client::events_components_list`](crate::Client::events_components_list): `GET /v1/events/components`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EventsComponentsList {
+pub struct EventsComponentsList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -149,7 +149,7 @@ pub struct V1EventsComponentsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EventsComponentsList {
+impl EventsComponentsList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -259,11 +259,11 @@ impl crate::Client {
     pub fn events_components_obj_type_uid_delete(
         &self,
         object_kind: impl Into<
-            crate::models::V1EventsComponentsObjTypeUidDeleteObjectKind,
+            crate::models::EventsComponentsObjTypeUidDeleteObjectKind,
         >,
         object_uid: impl Into<String>,
-    ) -> V1EventsComponentsObjTypeUidDelete {
-        V1EventsComponentsObjTypeUidDelete {
+    ) -> EventsComponentsObjTypeUidDelete {
+        EventsComponentsObjTypeUidDelete {
             client: self.clone(),
             object_kind: object_kind.into(),
             object_uid: object_uid.into(),
@@ -274,13 +274,13 @@ impl crate::Client {
 /// Request builder for [`Client::events_components_obj_type_uid_delete`](crate::Client::events_components_obj_type_uid_delete): `DELETE /v1/events/components/{objectKind}/{objectUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EventsComponentsObjTypeUidDelete {
+pub struct EventsComponentsObjTypeUidDelete {
     client: crate::Client,
-    object_kind: crate::models::V1EventsComponentsObjTypeUidDeleteObjectKind,
+    object_kind: crate::models::EventsComponentsObjTypeUidDeleteObjectKind,
     object_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EventsComponentsObjTypeUidDelete {
+impl EventsComponentsObjTypeUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -316,12 +316,10 @@ impl crate::Client {
     /// - `object_uid` (`objectUid`): Describes the related object kind for which events has to be fetched
     pub fn events_components_obj_type_uid_list(
         &self,
-        object_kind: impl Into<
-            crate::models::V1EventsComponentsObjTypeUidListObjectKind,
-        >,
+        object_kind: impl Into<crate::models::EventsComponentsObjTypeUidListObjectKind>,
         object_uid: impl Into<String>,
-    ) -> V1EventsComponentsObjTypeUidList {
-        V1EventsComponentsObjTypeUidList {
+    ) -> EventsComponentsObjTypeUidList {
+        EventsComponentsObjTypeUidList {
             client: self.clone(),
             object_kind: object_kind.into(),
             object_uid: object_uid.into(),
@@ -338,9 +336,9 @@ impl crate::Client {
 /// Request builder for [`Client::events_components_obj_type_uid_list`](crate::Client::events_components_obj_type_uid_list): `GET /v1/events/components/{objectKind}/{objectUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EventsComponentsObjTypeUidList {
+pub struct EventsComponentsObjTypeUidList {
     client: crate::Client,
-    object_kind: crate::models::V1EventsComponentsObjTypeUidListObjectKind,
+    object_kind: crate::models::EventsComponentsObjTypeUidListObjectKind,
     object_uid: String,
     fields: Option<String>,
     filters: Option<String>,
@@ -350,7 +348,7 @@ pub struct V1EventsComponentsObjTypeUidList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EventsComponentsObjTypeUidList {
+impl EventsComponentsObjTypeUidList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Retrieves the list of features
     ///
     /// Sends `GET /v1/features`.
-    pub fn features_list(&self) -> V1FeaturesList {
-        V1FeaturesList {
+    pub fn features_list(&self) -> FeaturesList {
+        FeaturesList {
             client: self.clone(),
             timeout: None,
         }
@@ -17,11 +17,11 @@ impl crate::Client {
 /// Request builder for [`Client::features_list`](crate::Client::features_list): `GET /v1/features`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1FeaturesList {
+pub struct FeaturesList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1FeaturesList {
+impl FeaturesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -55,8 +55,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the feature uid
-    pub fn features_update(&self, uid: impl Into<String>) -> V1FeaturesUpdate {
-        V1FeaturesUpdate {
+    pub fn features_update(&self, uid: impl Into<String>) -> FeaturesUpdate {
+        FeaturesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -67,13 +67,13 @@ impl crate::Client {
 /// Request builder for [`Client::features_update`](crate::Client::features_update): `PUT /v1/features/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1FeaturesUpdate {
+pub struct FeaturesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1FeatureUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1FeaturesUpdate {
+impl FeaturesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1FeatureUpdate) -> Self {
         self.body = Some(value);

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Returns a list of Filters
     ///
     /// Sends `GET /v1/filters`.
-    pub fn filters_list(&self) -> V1FiltersList {
-        V1FiltersList {
+    pub fn filters_list(&self) -> FiltersList {
+        FiltersList {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -20,14 +20,14 @@ impl crate::Client {
 /// Request builder for [`Client::filters_list`](crate::Client::filters_list): `GET /v1/filters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1FiltersList {
+pub struct FiltersList {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1FiltersList {
+impl FiltersList {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -108,8 +108,8 @@ impl crate::Client {
     /// Returns a list of Filters metadata
     ///
     /// Sends `GET /v1/filters/metadata`.
-    pub fn filters_metadata(&self) -> V1FiltersMetadata {
-        V1FiltersMetadata {
+    pub fn filters_metadata(&self) -> FiltersMetadata {
+        FiltersMetadata {
             client: self.clone(),
             filter_type: None,
             timeout: None,
@@ -119,12 +119,12 @@ impl crate::Client {
 /// Request builder for [`Client::filters_metadata`](crate::Client::filters_metadata): `GET /v1/filters/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1FiltersMetadata {
+pub struct FiltersMetadata {
     client: crate::Client,
     filter_type: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1FiltersMetadata {
+impl FiltersMetadata {
     /// filterType can be - \[tag, meta, resource\]
     ///
     /// Sets the query parameter `filterType`.
@@ -166,8 +166,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn tag_filter_uid_delete(&self, uid: impl Into<String>) -> V1TagFilterUidDelete {
-        V1TagFilterUidDelete {
+    pub fn tag_filter_uid_delete(&self, uid: impl Into<String>) -> TagFilterUidDelete {
+        TagFilterUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -177,12 +177,12 @@ impl crate::Client {
 /// Request builder for [`Client::tag_filter_uid_delete`](crate::Client::tag_filter_uid_delete): `DELETE /v1/filters/tag/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TagFilterUidDelete {
+pub struct TagFilterUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TagFilterUidDelete {
+impl TagFilterUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -209,8 +209,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn tag_filter_uid_get(&self, uid: impl Into<String>) -> V1TagFilterUidGet {
-        V1TagFilterUidGet {
+    pub fn tag_filter_uid_get(&self, uid: impl Into<String>) -> TagFilterUidGet {
+        TagFilterUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -220,12 +220,12 @@ impl crate::Client {
 /// Request builder for [`Client::tag_filter_uid_get`](crate::Client::tag_filter_uid_get): `GET /v1/filters/tag/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TagFilterUidGet {
+pub struct TagFilterUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TagFilterUidGet {
+impl TagFilterUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -260,8 +260,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn tag_filter_uid_update(&self, uid: impl Into<String>) -> V1TagFilterUidUpdate {
-        V1TagFilterUidUpdate {
+    pub fn tag_filter_uid_update(&self, uid: impl Into<String>) -> TagFilterUidUpdate {
+        TagFilterUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -272,13 +272,13 @@ impl crate::Client {
 /// Request builder for [`Client::tag_filter_uid_update`](crate::Client::tag_filter_uid_update): `PUT /v1/filters/tag/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TagFilterUidUpdate {
+pub struct TagFilterUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1TagFilter>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TagFilterUidUpdate {
+impl TagFilterUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TagFilter) -> Self {
         self.body = Some(value);
@@ -311,8 +311,8 @@ impl crate::Client {
     /// Creates a Tag filter
     ///
     /// Sends `POST /v1/filters/tag`.
-    pub fn tag_filters_create(&self) -> V1TagFiltersCreate {
-        V1TagFiltersCreate {
+    pub fn tag_filters_create(&self) -> TagFiltersCreate {
+        TagFiltersCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -322,12 +322,12 @@ impl crate::Client {
 /// Request builder for [`Client::tag_filters_create`](crate::Client::tag_filters_create): `POST /v1/filters/tag`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TagFiltersCreate {
+pub struct TagFiltersCreate {
     client: crate::Client,
     body: Option<crate::models::V1TagFilter>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TagFiltersCreate {
+impl TagFiltersCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TagFilter) -> Self {
         self.body = Some(value);

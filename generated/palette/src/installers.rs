@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates the spectro installer
     ///
     /// Sends `POST /v1/installers/spectro`.
-    pub fn spectrospectro_installer_create(&self) -> V1SpectrospectroInstallerCreate {
-        V1SpectrospectroInstallerCreate {
+    pub fn spectrospectro_installer_create(&self) -> SpectrospectroInstallerCreate {
+        SpectrospectroInstallerCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectrospectro_installer_create`](crate::Client::spectrospectro_installer_create): `POST /v1/installers/spectro`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectrospectroInstallerCreate {
+pub struct SpectrospectroInstallerCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroInstallerInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectrospectroInstallerCreate {
+impl SpectrospectroInstallerCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroInstallerInputEntity) -> Self {
         self.body = Some(value);

@@ -14,9 +14,9 @@ impl crate::Client {
     /// - `resource_kind` (`resourceKind`): the path parameter
     pub fn metrics_list(
         &self,
-        resource_kind: impl Into<crate::models::V1MetricsListResourceKind>,
-    ) -> V1MetricsList {
-        V1MetricsList {
+        resource_kind: impl Into<crate::models::MetricsListResourceKind>,
+    ) -> MetricsList {
+        MetricsList {
             client: self.clone(),
             resource_kind: resource_kind.into(),
             metric_kind: None,
@@ -34,9 +34,9 @@ impl crate::Client {
 /// Request builder for [`Client::metrics_list`](crate::Client::metrics_list): `GET /v1/metrics/{resourceKind}/values`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MetricsList {
+pub struct MetricsList {
     client: crate::Client,
-    resource_kind: crate::models::V1MetricsListResourceKind,
+    resource_kind: crate::models::MetricsListResourceKind,
     metric_kind: Option<String>,
     start_time: Option<String>,
     end_time: Option<String>,
@@ -47,7 +47,7 @@ pub struct V1MetricsList {
     spectro_cluster_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1MetricsList {
+impl MetricsList {
     /// Sets the query parameter `metricKind`.
     pub fn metric_kind(mut self, value: impl Into<String>) -> Self {
         self.metric_kind = Some(value.into());
@@ -149,10 +149,10 @@ impl crate::Client {
     /// - `resource_uid` (`resourceUid`): the path parameter
     pub fn metrics_uid_delete(
         &self,
-        resource_kind: impl Into<crate::models::V1MetricsUidDeleteResourceKind>,
+        resource_kind: impl Into<crate::models::MetricsUidDeleteResourceKind>,
         resource_uid: impl Into<String>,
-    ) -> V1MetricsUidDelete {
-        V1MetricsUidDelete {
+    ) -> MetricsUidDelete {
+        MetricsUidDelete {
             client: self.clone(),
             resource_kind: resource_kind.into(),
             resource_uid: resource_uid.into(),
@@ -163,13 +163,13 @@ impl crate::Client {
 /// Request builder for [`Client::metrics_uid_delete`](crate::Client::metrics_uid_delete): `DELETE /v1/metrics/{resourceKind}/{resourceUid}/values`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MetricsUidDelete {
+pub struct MetricsUidDelete {
     client: crate::Client,
-    resource_kind: crate::models::V1MetricsUidDeleteResourceKind,
+    resource_kind: crate::models::MetricsUidDeleteResourceKind,
     resource_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1MetricsUidDelete {
+impl MetricsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -203,10 +203,10 @@ impl crate::Client {
     /// - `resource_uid` (`resourceUid`): the path parameter
     pub fn metrics_uid_list(
         &self,
-        resource_kind: impl Into<crate::models::V1MetricsUidListResourceKind>,
+        resource_kind: impl Into<crate::models::MetricsUidListResourceKind>,
         resource_uid: impl Into<String>,
-    ) -> V1MetricsUidList {
-        V1MetricsUidList {
+    ) -> MetricsUidList {
+        MetricsUidList {
             client: self.clone(),
             resource_kind: resource_kind.into(),
             resource_uid: resource_uid.into(),
@@ -224,9 +224,9 @@ impl crate::Client {
 /// Request builder for [`Client::metrics_uid_list`](crate::Client::metrics_uid_list): `GET /v1/metrics/{resourceKind}/{resourceUid}/values`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1MetricsUidList {
+pub struct MetricsUidList {
     client: crate::Client,
-    resource_kind: crate::models::V1MetricsUidListResourceKind,
+    resource_kind: crate::models::MetricsUidListResourceKind,
     resource_uid: String,
     metric_kind: Option<String>,
     start_time: Option<String>,
@@ -237,7 +237,7 @@ pub struct V1MetricsUidList {
     discrete: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1MetricsUidList {
+impl MetricsUidList {
     /// multiple metric kinds can be provided with comma separated
     ///
     /// Sets the query parameter `metricKind`.

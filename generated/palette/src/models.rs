@@ -3,9 +3,3239 @@
 
 //! Data types of the API: one per schema of the document, plus the inline objects
 //! and enums it declares in place, named after where they sit.
+#[cfg(feature = "audits")]
+/// Schema `/paths/~1v1~1audits/get/parameters/7/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditsListActionType {
+    /// `create`
+    Create,
+    /// `update`
+    Update,
+    /// `delete`
+    Delete,
+    /// `publish`
+    Publish,
+    /// `deploy`
+    Deploy,
+    /// `activity`
+    Activity,
+    /// `action`
+    Action,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "audits")]
+impl AuditsListActionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Publish => "publish",
+            Self::Deploy => "deploy",
+            Self::Activity => "activity",
+            Self::Action => "action",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "audits")]
+impl From<&str> for AuditsListActionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "create" => Self::Create,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            "publish" => Self::Publish,
+            "deploy" => Self::Deploy,
+            "activity" => Self::Activity,
+            "action" => Self::Action,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "audits")]
+impl std::str::FromStr for AuditsListActionType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "audits")]
+impl std::fmt::Display for AuditsListActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "audits")]
+impl serde::Serialize for AuditsListActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "audits")]
+impl<'de> serde::Deserialize<'de> for AuditsListActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1features~1complianceScan~1logs~1{logUid}~1drivers~1{driver}~1download/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterFeatureDriverLogDownloadDriver {
+    /// `kubeBench`
+    KubeBench,
+    /// `kubeHunter`
+    KubeHunter,
+    /// `sonobuoy`
+    Sonobuoy,
+    /// `syft`
+    Syft,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl ClusterFeatureDriverLogDownloadDriver {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::KubeBench => "kubeBench",
+            Self::KubeHunter => "kubeHunter",
+            Self::Sonobuoy => "sonobuoy",
+            Self::Syft => "syft",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for ClusterFeatureDriverLogDownloadDriver {
+    fn from(value: &str) -> Self {
+        match value {
+            "kubeBench" => Self::KubeBench,
+            "kubeHunter" => Self::KubeHunter,
+            "sonobuoy" => Self::Sonobuoy,
+            "syft" => Self::Syft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for ClusterFeatureDriverLogDownloadDriver {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for ClusterFeatureDriverLogDownloadDriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for ClusterFeatureDriverLogDownloadDriver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for ClusterFeatureDriverLogDownloadDriver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "clustergroups")]
+/// Schema `/paths/~1v1~1clustergroups~1developerCredit~1usage~1{scope}/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterGroupsDeveloperCreditUsageGetScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clustergroups")]
+impl ClusterGroupsDeveloperCreditUsageGetScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clustergroups")]
+impl From<&str> for ClusterGroupsDeveloperCreditUsageGetScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clustergroups")]
+impl std::str::FromStr for ClusterGroupsDeveloperCreditUsageGetScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clustergroups")]
+impl std::fmt::Display for ClusterGroupsDeveloperCreditUsageGetScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clustergroups")]
+impl serde::Serialize for ClusterGroupsDeveloperCreditUsageGetScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clustergroups")]
+impl<'de> serde::Deserialize<'de> for ClusterGroupsDeveloperCreditUsageGetScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterProfilesDeleteResourceType {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `clustertemplate`
+    Clustertemplate,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clusterprofiles")]
+impl ClusterProfilesDeleteResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Clustertemplate => "clustertemplate",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl From<&str> for ClusterProfilesDeleteResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "clustertemplate" => Self::Clustertemplate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::str::FromStr for ClusterProfilesDeleteResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::fmt::Display for ClusterProfilesDeleteResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl serde::Serialize for ClusterProfilesDeleteResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl<'de> serde::Deserialize<'de> for ClusterProfilesDeleteResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterProfilesGetResourceType {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `clustertemplate`
+    Clustertemplate,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clusterprofiles")]
+impl ClusterProfilesGetResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Clustertemplate => "clustertemplate",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl From<&str> for ClusterProfilesGetResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "clustertemplate" => Self::Clustertemplate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::str::FromStr for ClusterProfilesGetResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::fmt::Display for ClusterProfilesGetResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl serde::Serialize for ClusterProfilesGetResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl<'de> serde::Deserialize<'de> for ClusterProfilesGetResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+/// Schema `/paths/~1v1~1clusterprofiles~1import~1file/post/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterProfilesImportFileFormat {
+    /// `yaml`
+    Yaml,
+    /// `json`
+    Json,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clusterprofiles")]
+impl ClusterProfilesImportFileFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Yaml => "yaml",
+            Self::Json => "json",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl From<&str> for ClusterProfilesImportFileFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "yaml" => Self::Yaml,
+            "json" => Self::Json,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::str::FromStr for ClusterProfilesImportFileFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::fmt::Display for ClusterProfilesImportFileFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl serde::Serialize for ClusterProfilesImportFileFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl<'de> serde::Deserialize<'de> for ClusterProfilesImportFileFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClusterProfilesUpdateResourceType {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `clustertemplate`
+    Clustertemplate,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "clusterprofiles")]
+impl ClusterProfilesUpdateResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Clustertemplate => "clustertemplate",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl From<&str> for ClusterProfilesUpdateResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "clustertemplate" => Self::Clustertemplate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::str::FromStr for ClusterProfilesUpdateResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl std::fmt::Display for ClusterProfilesUpdateResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl serde::Serialize for ClusterProfilesUpdateResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "clusterprofiles")]
+impl<'de> serde::Deserialize<'de> for ClusterProfilesUpdateResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "dashboard")]
+/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1search~1export/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DashboardClustersSearchSummaryExportFormat {
+    /// `csv`
+    Csv,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "dashboard")]
+impl DashboardClustersSearchSummaryExportFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl From<&str> for DashboardClustersSearchSummaryExportFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "csv" => Self::Csv,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::str::FromStr for DashboardClustersSearchSummaryExportFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::fmt::Display for DashboardClustersSearchSummaryExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl serde::Serialize for DashboardClustersSearchSummaryExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl<'de> serde::Deserialize<'de> for DashboardClustersSearchSummaryExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "dashboard")]
+/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1search~1export/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DashboardClustersSearchSummaryExportGetFormat {
+    /// `csv`
+    Csv,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "dashboard")]
+impl DashboardClustersSearchSummaryExportGetFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl From<&str> for DashboardClustersSearchSummaryExportGetFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "csv" => Self::Csv,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::str::FromStr for DashboardClustersSearchSummaryExportGetFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::fmt::Display for DashboardClustersSearchSummaryExportGetFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl serde::Serialize for DashboardClustersSearchSummaryExportGetFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl<'de> serde::Deserialize<'de> for DashboardClustersSearchSummaryExportGetFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "dashboard")]
+/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1repaveStatus/get/parameters/3/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DashboardSpectroClustersRepaveListRepaveState {
+    /// `Pending`
+    Pending,
+    /// `Approved`
+    Approved,
+    /// `Reverted`
+    Reverted,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "dashboard")]
+impl DashboardSpectroClustersRepaveListRepaveState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Approved => "Approved",
+            Self::Reverted => "Reverted",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl From<&str> for DashboardSpectroClustersRepaveListRepaveState {
+    fn from(value: &str) -> Self {
+        match value {
+            "Pending" => Self::Pending,
+            "Approved" => Self::Approved,
+            "Reverted" => Self::Reverted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::str::FromStr for DashboardSpectroClustersRepaveListRepaveState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::fmt::Display for DashboardSpectroClustersRepaveListRepaveState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl serde::Serialize for DashboardSpectroClustersRepaveListRepaveState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl<'de> serde::Deserialize<'de> for DashboardSpectroClustersRepaveListRepaveState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "edgehosts")]
+/// Schema `/paths/~1v1~1edgehosts~1metadata/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeHostsMetadataQuickFilterGetQuickFilter {
+    /// `unusedEdgeHosts`
+    UnusedEdgeHosts,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "edgehosts")]
+impl EdgeHostsMetadataQuickFilterGetQuickFilter {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnusedEdgeHosts => "unusedEdgeHosts",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl From<&str> for EdgeHostsMetadataQuickFilterGetQuickFilter {
+    fn from(value: &str) -> Self {
+        match value {
+            "unusedEdgeHosts" => Self::UnusedEdgeHosts,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl std::str::FromStr for EdgeHostsMetadataQuickFilterGetQuickFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl std::fmt::Display for EdgeHostsMetadataQuickFilterGetQuickFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl serde::Serialize for EdgeHostsMetadataQuickFilterGetQuickFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl<'de> serde::Deserialize<'de> for EdgeHostsMetadataQuickFilterGetQuickFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "edgehosts")]
+/// Schema `/paths/~1v1~1edgehosts~1metadata/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeHostsMetadataQuickFilterGetType {
+    /// `edge-native`
+    EdgeNative,
+    /// `vsphere`
+    Vsphere,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "edgehosts")]
+impl EdgeHostsMetadataQuickFilterGetType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EdgeNative => "edge-native",
+            Self::Vsphere => "vsphere",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl From<&str> for EdgeHostsMetadataQuickFilterGetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "edge-native" => Self::EdgeNative,
+            "vsphere" => Self::Vsphere,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl std::str::FromStr for EdgeHostsMetadataQuickFilterGetType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl std::fmt::Display for EdgeHostsMetadataQuickFilterGetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl serde::Serialize for EdgeHostsMetadataQuickFilterGetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "edgehosts")]
+impl<'de> serde::Deserialize<'de> for EdgeHostsMetadataQuickFilterGetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "events")]
+/// Schema `/paths/~1v1~1events~1components~1{objectKind}~1{objectUid}/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsComponentsObjTypeUidDeleteObjectKind {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `edgehost`
+    Edgehost,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "events")]
+impl EventsComponentsObjTypeUidDeleteObjectKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Edgehost => "edgehost",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "events")]
+impl From<&str> for EventsComponentsObjTypeUidDeleteObjectKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "edgehost" => Self::Edgehost,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "events")]
+impl std::str::FromStr for EventsComponentsObjTypeUidDeleteObjectKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "events")]
+impl std::fmt::Display for EventsComponentsObjTypeUidDeleteObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "events")]
+impl serde::Serialize for EventsComponentsObjTypeUidDeleteObjectKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> serde::Deserialize<'de> for EventsComponentsObjTypeUidDeleteObjectKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "events")]
+/// Schema `/paths/~1v1~1events~1components~1{objectKind}~1{objectUid}/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsComponentsObjTypeUidListObjectKind {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `edgehost`
+    Edgehost,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "events")]
+impl EventsComponentsObjTypeUidListObjectKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Edgehost => "edgehost",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "events")]
+impl From<&str> for EventsComponentsObjTypeUidListObjectKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "edgehost" => Self::Edgehost,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "events")]
+impl std::str::FromStr for EventsComponentsObjTypeUidListObjectKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "events")]
+impl std::fmt::Display for EventsComponentsObjTypeUidListObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "events")]
+impl serde::Serialize for EventsComponentsObjTypeUidListObjectKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> serde::Deserialize<'de> for EventsComponentsObjTypeUidListObjectKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "metrics")]
+/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1values/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricsListResourceKind {
+    /// `pod`
+    Pod,
+    /// `namespace`
+    Namespace,
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `machine`
+    Machine,
+    /// `project`
+    Project,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "metrics")]
+impl MetricsListResourceKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pod => "pod",
+            Self::Namespace => "namespace",
+            Self::Spectrocluster => "spectrocluster",
+            Self::Machine => "machine",
+            Self::Project => "project",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl From<&str> for MetricsListResourceKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "pod" => Self::Pod,
+            "namespace" => Self::Namespace,
+            "spectrocluster" => Self::Spectrocluster,
+            "machine" => Self::Machine,
+            "project" => Self::Project,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::str::FromStr for MetricsListResourceKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::fmt::Display for MetricsListResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl serde::Serialize for MetricsListResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl<'de> serde::Deserialize<'de> for MetricsListResourceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "metrics")]
+/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1{resourceUid}~1values/delete/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricsUidDeleteResourceKind {
+    /// `pod`
+    Pod,
+    /// `namespace`
+    Namespace,
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `machine`
+    Machine,
+    /// `project`
+    Project,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "metrics")]
+impl MetricsUidDeleteResourceKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pod => "pod",
+            Self::Namespace => "namespace",
+            Self::Spectrocluster => "spectrocluster",
+            Self::Machine => "machine",
+            Self::Project => "project",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl From<&str> for MetricsUidDeleteResourceKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "pod" => Self::Pod,
+            "namespace" => Self::Namespace,
+            "spectrocluster" => Self::Spectrocluster,
+            "machine" => Self::Machine,
+            "project" => Self::Project,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::str::FromStr for MetricsUidDeleteResourceKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::fmt::Display for MetricsUidDeleteResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl serde::Serialize for MetricsUidDeleteResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl<'de> serde::Deserialize<'de> for MetricsUidDeleteResourceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "metrics")]
+/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1{resourceUid}~1values/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricsUidListResourceKind {
+    /// `pod`
+    Pod,
+    /// `namespace`
+    Namespace,
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `machine`
+    Machine,
+    /// `project`
+    Project,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "metrics")]
+impl MetricsUidListResourceKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pod => "pod",
+            Self::Namespace => "namespace",
+            Self::Spectrocluster => "spectrocluster",
+            Self::Machine => "machine",
+            Self::Project => "project",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl From<&str> for MetricsUidListResourceKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "pod" => Self::Pod,
+            "namespace" => Self::Namespace,
+            "spectrocluster" => Self::Spectrocluster,
+            "machine" => Self::Machine,
+            "project" => Self::Project,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::str::FromStr for MetricsUidListResourceKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "metrics")]
+impl std::fmt::Display for MetricsUidListResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl serde::Serialize for MetricsUidListResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "metrics")]
+impl<'de> serde::Deserialize<'de> for MetricsUidListResourceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "notifications")]
+/// Schema `/paths/~1v1~1notifications~1{objectKind}~1{objectUid}/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NotificationsObjTypeUidListObjectKind {
+    /// `spectrocluster`
+    Spectrocluster,
+    /// `clusterprofile`
+    Clusterprofile,
+    /// `appdeployment`
+    Appdeployment,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "notifications")]
+impl NotificationsObjTypeUidListObjectKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spectrocluster => "spectrocluster",
+            Self::Clusterprofile => "clusterprofile",
+            Self::Appdeployment => "appdeployment",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+impl From<&str> for NotificationsObjTypeUidListObjectKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "spectrocluster" => Self::Spectrocluster,
+            "clusterprofile" => Self::Clusterprofile,
+            "appdeployment" => Self::Appdeployment,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+impl std::str::FromStr for NotificationsObjTypeUidListObjectKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "notifications")]
+impl std::fmt::Display for NotificationsObjTypeUidListObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "notifications")]
+impl serde::Serialize for NotificationsObjTypeUidListObjectKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for NotificationsObjTypeUidListObjectKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "overlords")]
+/// Schema `/paths/~1v1~1overlords~1pairing~1code/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OverlordsPairingCodeCloudType {
+    /// `vsphere`
+    Vsphere,
+    /// `maas`
+    Maas,
+    /// `apache-cloudstack`
+    ApacheCloudstack,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "overlords")]
+impl OverlordsPairingCodeCloudType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vsphere => "vsphere",
+            Self::Maas => "maas",
+            Self::ApacheCloudstack => "apache-cloudstack",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "overlords")]
+impl From<&str> for OverlordsPairingCodeCloudType {
+    fn from(value: &str) -> Self {
+        match value {
+            "vsphere" => Self::Vsphere,
+            "maas" => Self::Maas,
+            "apache-cloudstack" => Self::ApacheCloudstack,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "overlords")]
+impl std::str::FromStr for OverlordsPairingCodeCloudType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "overlords")]
+impl std::fmt::Display for OverlordsPairingCodeCloudType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "overlords")]
+impl serde::Serialize for OverlordsPairingCodeCloudType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "overlords")]
+impl<'de> serde::Deserialize<'de> for OverlordsPairingCodeCloudType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "overlords")]
+/// Schema `/paths/~1v1~1overlords~1apache-cloudstack~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OverlordsUidCloudStackAccountValidateBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<V1CloudStackCloudAccount>,
+}
+#[cfg(feature = "overlords")]
+/// Schema `/paths/~1v1~1overlords~1maas~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OverlordsUidMaasAccountValidateBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<V1MaasCloudAccount>,
+}
+#[cfg(feature = "overlords")]
+/// Schema `/paths/~1v1~1overlords~1vsphere~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OverlordsUidVsphereAccountValidateBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<V1VsphereCloudAccount>,
+}
+#[cfg(feature = "auth")]
+/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PasswordActivateBody {
+    /// Describes the new password for the user
+    pub password: String,
+}
+#[cfg(feature = "auth")]
+/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PasswordResetBody {
+    /// Describes the new password for the user
+    pub password: String,
+}
+#[cfg(feature = "auth")]
+/// Schema `/paths/~1v1~1auth~1user~1password~1reset/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PasswordResetRequestBody {
+    /// Describes email if for which password reset email has to be sent
+    #[serde(rename = "emailId")]
+    pub email_id: String,
+}
+#[cfg(feature = "permissions")]
+/// Schema `/paths/~1v1~1permissions/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PermissionsListScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `project`
+    Project,
+    /// `resource`
+    Resource,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "permissions")]
+impl PermissionsListScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::Project => "project",
+            Self::Resource => "resource",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "permissions")]
+impl From<&str> for PermissionsListScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "project" => Self::Project,
+            "resource" => Self::Resource,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "permissions")]
+impl std::str::FromStr for PermissionsListScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "permissions")]
+impl std::fmt::Display for PermissionsListScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "permissions")]
+impl serde::Serialize for PermissionsListScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "permissions")]
+impl<'de> serde::Deserialize<'de> for PermissionsListScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1helm/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesHelmCreateScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesHelmCreateScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesHelmCreateScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesHelmCreateScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesHelmCreateScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesHelmCreateScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesHelmCreateScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1helm/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesHelmListScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesHelmListScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesHelmListScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesHelmListScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesHelmListScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesHelmListScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesHelmListScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1helm~1summary/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesHelmSummaryListScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesHelmSummaryListScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesHelmSummaryListScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesHelmSummaryListScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesHelmSummaryListScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesHelmSummaryListScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesHelmSummaryListScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1metadata/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesMetadataScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesMetadataScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesMetadataScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesMetadataScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesMetadataScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesMetadataScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesMetadataScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1pack/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesPackCreateScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesPackCreateScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesPackCreateScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesPackCreateScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesPackCreateScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesPackCreateScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesPackCreateScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1pack/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesPackListScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesPackListScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesPackListScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesPackListScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesPackListScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesPackListScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesPackListScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "registries")]
+/// Schema `/paths/~1v1~1registries~1pack~1summary/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegistriesPackSummaryListScope {
+    /// `system`
+    System,
+    /// `tenant`
+    Tenant,
+    /// `all`
+    All,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "registries")]
+impl RegistriesPackSummaryListScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::System => "system",
+            Self::Tenant => "tenant",
+            Self::All => "all",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl From<&str> for RegistriesPackSummaryListScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "tenant" => Self::Tenant,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "registries")]
+impl std::str::FromStr for RegistriesPackSummaryListScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "registries")]
+impl std::fmt::Display for RegistriesPackSummaryListScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl serde::Serialize for RegistriesPackSummaryListScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for RegistriesPackSummaryListScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "services")]
+/// Schema `/paths/~1v1~1services~1{serviceName}~1versions~1{version}~1manifest/get/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceManifestGetAction {
+    /// `apply`
+    Apply,
+    /// `delete`
+    Delete,
+    /// `resources`
+    Resources,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "services")]
+impl ServiceManifestGetAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Apply => "apply",
+            Self::Delete => "delete",
+            Self::Resources => "resources",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl From<&str> for ServiceManifestGetAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "apply" => Self::Apply,
+            "delete" => Self::Delete,
+            "resources" => Self::Resources,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl std::str::FromStr for ServiceManifestGetAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "services")]
+impl std::fmt::Display for ServiceManifestGetAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl serde::Serialize for ServiceManifestGetAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl<'de> serde::Deserialize<'de> for ServiceManifestGetAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "services")]
+/// Schema `/paths/~1v1~1services~1{serviceName}~1versions~1{version}~1manifest/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceManifestGetServiceName {
+    /// `ally`
+    Ally,
+    /// `jet`
+    Jet,
+    /// `palette`
+    Palette,
+    /// `ambit`
+    Ambit,
+    /// `ally-lite`
+    AllyLite,
+    /// `palette-lite`
+    PaletteLite,
+    /// `crony`
+    Crony,
+    /// `tick`
+    Tick,
+    /// `edge`
+    Edge,
+    /// `lodge`
+    Lodge,
+    /// `level`
+    Level,
+    /// `edgeconfig`
+    Edgeconfig,
+    /// `firth`
+    Firth,
+    /// `stylus`
+    Stylus,
+    /// `provider-k3s`
+    ProviderK3s,
+    /// `provider-kubeadm`
+    ProviderKubeadm,
+    /// `provider-rke2`
+    ProviderRke2,
+    /// `provider-nodeadm`
+    ProviderNodeadm,
+    /// `provider-canonical`
+    ProviderCanonical,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "services")]
+impl ServiceManifestGetServiceName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ally => "ally",
+            Self::Jet => "jet",
+            Self::Palette => "palette",
+            Self::Ambit => "ambit",
+            Self::AllyLite => "ally-lite",
+            Self::PaletteLite => "palette-lite",
+            Self::Crony => "crony",
+            Self::Tick => "tick",
+            Self::Edge => "edge",
+            Self::Lodge => "lodge",
+            Self::Level => "level",
+            Self::Edgeconfig => "edgeconfig",
+            Self::Firth => "firth",
+            Self::Stylus => "stylus",
+            Self::ProviderK3s => "provider-k3s",
+            Self::ProviderKubeadm => "provider-kubeadm",
+            Self::ProviderRke2 => "provider-rke2",
+            Self::ProviderNodeadm => "provider-nodeadm",
+            Self::ProviderCanonical => "provider-canonical",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl From<&str> for ServiceManifestGetServiceName {
+    fn from(value: &str) -> Self {
+        match value {
+            "ally" => Self::Ally,
+            "jet" => Self::Jet,
+            "palette" => Self::Palette,
+            "ambit" => Self::Ambit,
+            "ally-lite" => Self::AllyLite,
+            "palette-lite" => Self::PaletteLite,
+            "crony" => Self::Crony,
+            "tick" => Self::Tick,
+            "edge" => Self::Edge,
+            "lodge" => Self::Lodge,
+            "level" => Self::Level,
+            "edgeconfig" => Self::Edgeconfig,
+            "firth" => Self::Firth,
+            "stylus" => Self::Stylus,
+            "provider-k3s" => Self::ProviderK3s,
+            "provider-kubeadm" => Self::ProviderKubeadm,
+            "provider-rke2" => Self::ProviderRke2,
+            "provider-nodeadm" => Self::ProviderNodeadm,
+            "provider-canonical" => Self::ProviderCanonical,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl std::str::FromStr for ServiceManifestGetServiceName {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "services")]
+impl std::fmt::Display for ServiceManifestGetServiceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl serde::Serialize for ServiceManifestGetServiceName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl<'de> serde::Deserialize<'de> for ServiceManifestGetServiceName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "services")]
+/// Schema `/paths/~1v1~1services~1{serviceName}~1version/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceVersionGetServiceName {
+    /// `ally`
+    Ally,
+    /// `jet`
+    Jet,
+    /// `palette`
+    Palette,
+    /// `ambit`
+    Ambit,
+    /// `ally-lite`
+    AllyLite,
+    /// `palette-lite`
+    PaletteLite,
+    /// `crony`
+    Crony,
+    /// `tick`
+    Tick,
+    /// `edge`
+    Edge,
+    /// `lodge`
+    Lodge,
+    /// `level`
+    Level,
+    /// `edgeconfig`
+    Edgeconfig,
+    /// `firth`
+    Firth,
+    /// `stylus`
+    Stylus,
+    /// `provider-k3s`
+    ProviderK3s,
+    /// `provider-kubeadm`
+    ProviderKubeadm,
+    /// `provider-rke2`
+    ProviderRke2,
+    /// `provider-nodeadm`
+    ProviderNodeadm,
+    /// `provider-canonical`
+    ProviderCanonical,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "services")]
+impl ServiceVersionGetServiceName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ally => "ally",
+            Self::Jet => "jet",
+            Self::Palette => "palette",
+            Self::Ambit => "ambit",
+            Self::AllyLite => "ally-lite",
+            Self::PaletteLite => "palette-lite",
+            Self::Crony => "crony",
+            Self::Tick => "tick",
+            Self::Edge => "edge",
+            Self::Lodge => "lodge",
+            Self::Level => "level",
+            Self::Edgeconfig => "edgeconfig",
+            Self::Firth => "firth",
+            Self::Stylus => "stylus",
+            Self::ProviderK3s => "provider-k3s",
+            Self::ProviderKubeadm => "provider-kubeadm",
+            Self::ProviderRke2 => "provider-rke2",
+            Self::ProviderNodeadm => "provider-nodeadm",
+            Self::ProviderCanonical => "provider-canonical",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl From<&str> for ServiceVersionGetServiceName {
+    fn from(value: &str) -> Self {
+        match value {
+            "ally" => Self::Ally,
+            "jet" => Self::Jet,
+            "palette" => Self::Palette,
+            "ambit" => Self::Ambit,
+            "ally-lite" => Self::AllyLite,
+            "palette-lite" => Self::PaletteLite,
+            "crony" => Self::Crony,
+            "tick" => Self::Tick,
+            "edge" => Self::Edge,
+            "lodge" => Self::Lodge,
+            "level" => Self::Level,
+            "edgeconfig" => Self::Edgeconfig,
+            "firth" => Self::Firth,
+            "stylus" => Self::Stylus,
+            "provider-k3s" => Self::ProviderK3s,
+            "provider-kubeadm" => Self::ProviderKubeadm,
+            "provider-rke2" => Self::ProviderRke2,
+            "provider-nodeadm" => Self::ProviderNodeadm,
+            "provider-canonical" => Self::ProviderCanonical,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "services")]
+impl std::str::FromStr for ServiceVersionGetServiceName {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "services")]
+impl std::fmt::Display for ServiceVersionGetServiceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl serde::Serialize for ServiceVersionGetServiceName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "services")]
+impl<'de> serde::Deserialize<'de> for ServiceVersionGetServiceName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1aks~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersAksRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersAksRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersAksRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersAksRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersAksRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersAksRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersAksRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1aws~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersAwsRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersAwsRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersAwsRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersAwsRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersAwsRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersAwsRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersAwsRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1azure~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersAzureRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersAzureRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersAzureRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersAzureRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersAzureRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersAzureRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersAzureRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1apache-cloudstack~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersCloudStackRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersCloudStackRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersCloudStackRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersCloudStackRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersCloudStackRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersCloudStackRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersCloudStackRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1edge-native~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersEdgeNativeRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersEdgeNativeRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersEdgeNativeRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersEdgeNativeRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersEdgeNativeRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersEdgeNativeRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersEdgeNativeRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1eks~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersEksRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersEksRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersEksRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersEksRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersEksRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersEksRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersEksRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1gcp~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersGcpRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersGcpRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersGcpRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersGcpRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersGcpRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersGcpRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersGcpRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1generic~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersGenericRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersGenericRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersGenericRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersGenericRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersGenericRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersGenericRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersGenericRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1gke~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersGkeRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersGkeRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersGkeRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersGkeRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersGkeRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersGkeRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersGkeRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1maas~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersMaasRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersMaasRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersMaasRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersMaasRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersMaasRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersMaasRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersMaasRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "dashboard")]
+/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1metadata/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersMetadataGetQuickFilter {
+    /// `hostclusters`
+    Hostclusters,
+    /// `strictHostclusters`
+    StrictHostclusters,
+    /// `hypershiftClusters`
+    HypershiftClusters,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "dashboard")]
+impl SpectroClustersMetadataGetQuickFilter {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hostclusters => "hostclusters",
+            Self::StrictHostclusters => "strictHostclusters",
+            Self::HypershiftClusters => "hypershiftClusters",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl From<&str> for SpectroClustersMetadataGetQuickFilter {
+    fn from(value: &str) -> Self {
+        match value {
+            "hostclusters" => Self::Hostclusters,
+            "strictHostclusters" => Self::StrictHostclusters,
+            "hypershiftClusters" => Self::HypershiftClusters,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::str::FromStr for SpectroClustersMetadataGetQuickFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dashboard")]
+impl std::fmt::Display for SpectroClustersMetadataGetQuickFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl serde::Serialize for SpectroClustersMetadataGetQuickFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersMetadataGetQuickFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1rate/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersUidRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersUidRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersUidRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersUidRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersUidRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersUidRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersUidRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1workloads~1{workloadKind}~1sync/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    /// `namespace`
+    Namespace,
+    /// `pod`
+    Pod,
+    /// `deployment`
+    Deployment,
+    /// `statefulset`
+    Statefulset,
+    /// `daemonset`
+    Daemonset,
+    /// `job`
+    Job,
+    /// `cronjob`
+    Cronjob,
+    /// `rolebinding`
+    Rolebinding,
+    /// `clusterrolebinding`
+    Clusterrolebinding,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Namespace => "namespace",
+            Self::Pod => "pod",
+            Self::Deployment => "deployment",
+            Self::Statefulset => "statefulset",
+            Self::Daemonset => "daemonset",
+            Self::Job => "job",
+            Self::Cronjob => "cronjob",
+            Self::Rolebinding => "rolebinding",
+            Self::Clusterrolebinding => "clusterrolebinding",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "namespace" => Self::Namespace,
+            "pod" => Self::Pod,
+            "deployment" => Self::Deployment,
+            "statefulset" => Self::Statefulset,
+            "daemonset" => Self::Daemonset,
+            "job" => Self::Job,
+            "cronjob" => Self::Cronjob,
+            "rolebinding" => Self::Rolebinding,
+            "clusterrolebinding" => Self::Clusterrolebinding,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersUidWorkloadsKindSyncWorkloadKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1vsphere~1rate/post/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpectroClustersVsphereRatePeriodType {
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl SpectroClustersVsphereRatePeriodType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for SpectroClustersVsphereRatePeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for SpectroClustersVsphereRatePeriodType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for SpectroClustersVsphereRatePeriodType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for SpectroClustersVsphereRatePeriodType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for SpectroClustersVsphereRatePeriodType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "system")]
+/// Schema `/paths/~1v1~1system~1admins~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SystemAdminsPasswordActivateBody {
+    /// Describes the new password for the System Administrator
+    pub password: String,
+}
+#[cfg(feature = "system")]
+/// Schema `/paths/~1v1~1system~1admins~1{uid}~1changePassword/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SystemAdminsUidPasswordChangeBody {
+    #[serde(rename = "currentPassword")]
+    pub current_password: String,
+    #[serde(rename = "newPassword")]
+    pub new_password: String,
+}
+#[cfg(feature = "system")]
+/// Schema `/paths/~1v1~1system~1users~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SystemUsersPasswordResetBody {
+    /// Describes the new password for the system user
+    pub password: String,
+}
+#[cfg(feature = "system")]
+/// Schema `/paths/~1v1~1system~1users~1password~1reset/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SystemUsersPasswordResetRequestBody {
+    /// Describes email if for which password reset email has to be sent
+    #[serde(rename = "emailId")]
+    pub email_id: String,
+}
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/URLEncodedBase64`.
 pub type UrlEncodedBase64 = String;
+#[cfg(feature = "users")]
+/// Schema `/paths/~1v1~1users~1password~1reset/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UsersEmailPasswordResetBody {
+    #[serde(rename = "emailId")]
+    pub email_id: String,
+}
+#[cfg(feature = "users")]
+/// Schema `/paths/~1v1~1users~1{uid}~1password~1change/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UsersUidPasswordChangeBody {
+    #[serde(
+        rename = "currentPassword",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_password: Option<String>,
+    #[serde(rename = "newPassword")]
+    pub new_password: String,
+}
 #[cfg(any(feature = "cloudconfigs", feature = "spectroclusters"))]
 /// AADProfile - AAD integration is managed by AKS.
 ///
@@ -2116,90 +5346,6 @@ pub struct V1Audits {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listmeta: Option<V1ListMetaData>,
 }
-#[cfg(feature = "audits")]
-/// Schema `/paths/~1v1~1audits/get/parameters/7/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1AuditsListActionType {
-    /// `create`
-    Create,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// `publish`
-    Publish,
-    /// `deploy`
-    Deploy,
-    /// `activity`
-    Activity,
-    /// `action`
-    Action,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "audits")]
-impl V1AuditsListActionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Publish => "publish",
-            Self::Deploy => "deploy",
-            Self::Activity => "activity",
-            Self::Action => "action",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "audits")]
-impl From<&str> for V1AuditsListActionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            "publish" => Self::Publish,
-            "deploy" => Self::Deploy,
-            "activity" => Self::Activity,
-            "action" => Self::Action,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "audits")]
-impl std::str::FromStr for V1AuditsListActionType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "audits")]
-impl std::fmt::Display for V1AuditsListActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "audits")]
-impl serde::Serialize for V1AuditsListActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "audits")]
-impl<'de> serde::Deserialize<'de> for V1AuditsListActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "auth")]
 /// Describes the credential details required for authentication
 ///
@@ -3750,7 +6896,7 @@ pub struct V1AwsMachines {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1AwsNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
     pub private_i_ps: Option<Vec<String>>,
     #[serde(rename = "publicIp", default, skip_serializing_if = "Option::is_none")]
@@ -5010,7 +8156,7 @@ pub struct V1AzureManagedMachinePoolConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1AzureNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
     pub private_i_ps: Option<Vec<String>>,
     #[serde(rename = "publicIp", default, skip_serializing_if = "Option::is_none")]
@@ -6630,7 +9776,7 @@ pub struct V1CloudStackNetworks {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1CloudStackNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "macAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
@@ -7740,78 +10886,6 @@ pub struct V1ClusterFeatureActor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1features~1complianceScan~1logs~1{logUid}~1drivers~1{driver}~1download/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterFeatureDriverLogDownloadDriver {
-    /// `kubeBench`
-    KubeBench,
-    /// `kubeHunter`
-    KubeHunter,
-    /// `sonobuoy`
-    Sonobuoy,
-    /// `syft`
-    Syft,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1ClusterFeatureDriverLogDownloadDriver {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KubeBench => "kubeBench",
-            Self::KubeHunter => "kubeHunter",
-            Self::Sonobuoy => "sonobuoy",
-            Self::Syft => "syft",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1ClusterFeatureDriverLogDownloadDriver {
-    fn from(value: &str) -> Self {
-        match value {
-            "kubeBench" => Self::KubeBench,
-            "kubeHunter" => Self::KubeHunter,
-            "sonobuoy" => Self::Sonobuoy,
-            "syft" => Self::Syft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1ClusterFeatureDriverLogDownloadDriver {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1ClusterFeatureDriverLogDownloadDriver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1ClusterFeatureDriverLogDownloadDriver {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1ClusterFeatureDriverLogDownloadDriver {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(any(feature = "spectroclusters", feature = "workspaces"))]
 /// Cluster feature schedule
 ///
@@ -8385,70 +11459,6 @@ pub struct V1ClusterGroupsDeveloperCreditUsage {
     pub allocated_credit: Option<V1DeveloperCredit>,
     #[serde(rename = "usedCredit", default, skip_serializing_if = "Option::is_none")]
     pub used_credit: Option<V1DeveloperCredit>,
-}
-#[cfg(feature = "clustergroups")]
-/// Schema `/paths/~1v1~1clustergroups~1developerCredit~1usage~1{scope}/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterGroupsDeveloperCreditUsageGetScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "clustergroups")]
-impl V1ClusterGroupsDeveloperCreditUsageGetScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "clustergroups")]
-impl From<&str> for V1ClusterGroupsDeveloperCreditUsageGetScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "clustergroups")]
-impl std::str::FromStr for V1ClusterGroupsDeveloperCreditUsageGetScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "clustergroups")]
-impl std::fmt::Display for V1ClusterGroupsDeveloperCreditUsageGetScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "clustergroups")]
-impl serde::Serialize for V1ClusterGroupsDeveloperCreditUsageGetScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "clustergroups")]
-impl<'de> serde::Deserialize<'de> for V1ClusterGroupsDeveloperCreditUsageGetScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "clustergroups")]
 /// Schema `/components/schemas/v1ClusterGroupsHostClusterMetadata`.
@@ -9870,70 +12880,6 @@ pub struct V1ClusterProfileVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
-#[cfg(feature = "clusterprofiles")]
-/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterProfilesDeleteResourceType {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `clustertemplate`
-    Clustertemplate,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "clusterprofiles")]
-impl V1ClusterProfilesDeleteResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Clustertemplate => "clustertemplate",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl From<&str> for V1ClusterProfilesDeleteResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "clustertemplate" => Self::Clustertemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::str::FromStr for V1ClusterProfilesDeleteResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::fmt::Display for V1ClusterProfilesDeleteResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl serde::Serialize for V1ClusterProfilesDeleteResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl<'de> serde::Deserialize<'de> for V1ClusterProfilesDeleteResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "dashboard")]
 /// Spectro cluster filter summary spec
 ///
@@ -9944,134 +12890,6 @@ pub struct V1ClusterProfilesFilterSpec {
     pub filter: Option<V1ClusterProfileFilterSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<V1ClusterProfileSortSpec>>,
-}
-#[cfg(feature = "clusterprofiles")]
-/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterProfilesGetResourceType {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `clustertemplate`
-    Clustertemplate,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "clusterprofiles")]
-impl V1ClusterProfilesGetResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Clustertemplate => "clustertemplate",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl From<&str> for V1ClusterProfilesGetResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "clustertemplate" => Self::Clustertemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::str::FromStr for V1ClusterProfilesGetResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::fmt::Display for V1ClusterProfilesGetResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl serde::Serialize for V1ClusterProfilesGetResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl<'de> serde::Deserialize<'de> for V1ClusterProfilesGetResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-/// Schema `/paths/~1v1~1clusterprofiles~1import~1file/post/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterProfilesImportFileFormat {
-    /// `yaml`
-    Yaml,
-    /// `json`
-    Json,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "clusterprofiles")]
-impl V1ClusterProfilesImportFileFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yaml => "yaml",
-            Self::Json => "json",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl From<&str> for V1ClusterProfilesImportFileFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "yaml" => Self::Yaml,
-            "json" => Self::Json,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::str::FromStr for V1ClusterProfilesImportFileFormat {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::fmt::Display for V1ClusterProfilesImportFileFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl serde::Serialize for V1ClusterProfilesImportFileFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl<'de> serde::Deserialize<'de> for V1ClusterProfilesImportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "dashboard")]
 /// Schema `/components/schemas/v1ClusterProfilesMetadata`.
@@ -10205,70 +13023,6 @@ impl serde::Serialize for V1ClusterProfilesUidExportTerraformFormat {
 }
 #[cfg(feature = "clusterprofiles")]
 impl<'de> serde::Deserialize<'de> for V1ClusterProfilesUidExportTerraformFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-/// Schema `/paths/~1v1~1clusterprofiles~1{uid}/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ClusterProfilesUpdateResourceType {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `clustertemplate`
-    Clustertemplate,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "clusterprofiles")]
-impl V1ClusterProfilesUpdateResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Clustertemplate => "clustertemplate",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl From<&str> for V1ClusterProfilesUpdateResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "clustertemplate" => Self::Clustertemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::str::FromStr for V1ClusterProfilesUpdateResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl std::fmt::Display for V1ClusterProfilesUpdateResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl serde::Serialize for V1ClusterProfilesUpdateResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "clusterprofiles")]
-impl<'de> serde::Deserialize<'de> for V1ClusterProfilesUpdateResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13812,201 +16566,13 @@ pub struct V1CustomMachines {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1CustomNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
     pub private_i_ps: Option<Vec<String>>,
     #[serde(rename = "publicIp", default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-}
-#[cfg(feature = "dashboard")]
-/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1search~1export/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1DashboardClustersSearchSummaryExportFormat {
-    /// `csv`
-    Csv,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "dashboard")]
-impl V1DashboardClustersSearchSummaryExportFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl From<&str> for V1DashboardClustersSearchSummaryExportFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::str::FromStr for V1DashboardClustersSearchSummaryExportFormat {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::fmt::Display for V1DashboardClustersSearchSummaryExportFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl serde::Serialize for V1DashboardClustersSearchSummaryExportFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl<'de> serde::Deserialize<'de> for V1DashboardClustersSearchSummaryExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "dashboard")]
-/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1search~1export/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1DashboardClustersSearchSummaryExportGetFormat {
-    /// `csv`
-    Csv,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "dashboard")]
-impl V1DashboardClustersSearchSummaryExportGetFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl From<&str> for V1DashboardClustersSearchSummaryExportGetFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::str::FromStr for V1DashboardClustersSearchSummaryExportGetFormat {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::fmt::Display for V1DashboardClustersSearchSummaryExportGetFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl serde::Serialize for V1DashboardClustersSearchSummaryExportGetFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl<'de> serde::Deserialize<'de> for V1DashboardClustersSearchSummaryExportGetFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "dashboard")]
-/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1repaveStatus/get/parameters/3/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1DashboardSpectroClustersRepaveListRepaveState {
-    /// `Pending`
-    Pending,
-    /// `Approved`
-    Approved,
-    /// `Reverted`
-    Reverted,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "dashboard")]
-impl V1DashboardSpectroClustersRepaveListRepaveState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Approved => "Approved",
-            Self::Reverted => "Reverted",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl From<&str> for V1DashboardSpectroClustersRepaveListRepaveState {
-    fn from(value: &str) -> Self {
-        match value {
-            "Pending" => Self::Pending,
-            "Approved" => Self::Approved,
-            "Reverted" => Self::Reverted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::str::FromStr for V1DashboardSpectroClustersRepaveListRepaveState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::fmt::Display for V1DashboardSpectroClustersRepaveListRepaveState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl serde::Serialize for V1DashboardSpectroClustersRepaveListRepaveState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl<'de> serde::Deserialize<'de> for V1DashboardSpectroClustersRepaveListRepaveState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "dashboard")]
 /// Workspace information
@@ -15587,130 +18153,6 @@ pub struct V1EdgeHostsMetadataFilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<V1EdgeHostState>>,
 }
-#[cfg(feature = "edgehosts")]
-/// Schema `/paths/~1v1~1edgehosts~1metadata/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    /// `unusedEdgeHosts`
-    UnusedEdgeHosts,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "edgehosts")]
-impl V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnusedEdgeHosts => "unusedEdgeHosts",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl From<&str> for V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    fn from(value: &str) -> Self {
-        match value {
-            "unusedEdgeHosts" => Self::UnusedEdgeHosts,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl std::str::FromStr for V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl std::fmt::Display for V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl serde::Serialize for V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl<'de> serde::Deserialize<'de> for V1EdgeHostsMetadataQuickFilterGetQuickFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "edgehosts")]
-/// Schema `/paths/~1v1~1edgehosts~1metadata/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1EdgeHostsMetadataQuickFilterGetType {
-    /// `edge-native`
-    EdgeNative,
-    /// `vsphere`
-    Vsphere,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "edgehosts")]
-impl V1EdgeHostsMetadataQuickFilterGetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EdgeNative => "edge-native",
-            Self::Vsphere => "vsphere",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl From<&str> for V1EdgeHostsMetadataQuickFilterGetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "edge-native" => Self::EdgeNative,
-            "vsphere" => Self::Vsphere,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl std::str::FromStr for V1EdgeHostsMetadataQuickFilterGetType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl std::fmt::Display for V1EdgeHostsMetadataQuickFilterGetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl serde::Serialize for V1EdgeHostsMetadataQuickFilterGetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "edgehosts")]
-impl<'de> serde::Deserialize<'de> for V1EdgeHostsMetadataQuickFilterGetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "dashboard")]
 /// Schema `/components/schemas/v1EdgeHostsMetadataSortFields`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16531,7 +18973,7 @@ pub struct V1EdgeNativeMachines {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1EdgeNativeNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
@@ -17302,134 +19744,6 @@ pub struct V1Events {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listmeta: Option<V1ListMetaData>,
 }
-#[cfg(feature = "events")]
-/// Schema `/paths/~1v1~1events~1components~1{objectKind}~1{objectUid}/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1EventsComponentsObjTypeUidDeleteObjectKind {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `edgehost`
-    Edgehost,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "events")]
-impl V1EventsComponentsObjTypeUidDeleteObjectKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Edgehost => "edgehost",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl From<&str> for V1EventsComponentsObjTypeUidDeleteObjectKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "edgehost" => Self::Edgehost,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl std::str::FromStr for V1EventsComponentsObjTypeUidDeleteObjectKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "events")]
-impl std::fmt::Display for V1EventsComponentsObjTypeUidDeleteObjectKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl serde::Serialize for V1EventsComponentsObjTypeUidDeleteObjectKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl<'de> serde::Deserialize<'de> for V1EventsComponentsObjTypeUidDeleteObjectKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "events")]
-/// Schema `/paths/~1v1~1events~1components~1{objectKind}~1{objectUid}/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1EventsComponentsObjTypeUidListObjectKind {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `edgehost`
-    Edgehost,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "events")]
-impl V1EventsComponentsObjTypeUidListObjectKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Edgehost => "edgehost",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl From<&str> for V1EventsComponentsObjTypeUidListObjectKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "edgehost" => Self::Edgehost,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl std::str::FromStr for V1EventsComponentsObjTypeUidListObjectKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "events")]
-impl std::fmt::Display for V1EventsComponentsObjTypeUidListObjectKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl serde::Serialize for V1EventsComponentsObjTypeUidListObjectKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl<'de> serde::Deserialize<'de> for V1EventsComponentsObjTypeUidListObjectKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(any(feature = "cloudconfigs", feature = "spectroclusters"))]
 /// FargateProfile defines the desired state of FargateProfile
 ///
@@ -18121,7 +20435,7 @@ pub struct V1GcpNetworks {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1GcpNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
@@ -18428,7 +20742,7 @@ pub struct V1GenericMachines {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1GenericNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
@@ -21593,7 +23907,7 @@ pub struct V1MaasNetworkConfigEntity {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1MaasNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "privateIPs", default, skip_serializing_if = "Option::is_none")]
     pub private_i_ps: Option<Vec<String>>,
     #[serde(rename = "publicIp", default, skip_serializing_if = "Option::is_none")]
@@ -22539,234 +24853,6 @@ pub struct V1MetricsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<V1Metrics>>,
 }
-#[cfg(feature = "metrics")]
-/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1values/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1MetricsListResourceKind {
-    /// `pod`
-    Pod,
-    /// `namespace`
-    Namespace,
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `machine`
-    Machine,
-    /// `project`
-    Project,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "metrics")]
-impl V1MetricsListResourceKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pod => "pod",
-            Self::Namespace => "namespace",
-            Self::Spectrocluster => "spectrocluster",
-            Self::Machine => "machine",
-            Self::Project => "project",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl From<&str> for V1MetricsListResourceKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "pod" => Self::Pod,
-            "namespace" => Self::Namespace,
-            "spectrocluster" => Self::Spectrocluster,
-            "machine" => Self::Machine,
-            "project" => Self::Project,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::str::FromStr for V1MetricsListResourceKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::fmt::Display for V1MetricsListResourceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl serde::Serialize for V1MetricsListResourceKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl<'de> serde::Deserialize<'de> for V1MetricsListResourceKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "metrics")]
-/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1{resourceUid}~1values/delete/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1MetricsUidDeleteResourceKind {
-    /// `pod`
-    Pod,
-    /// `namespace`
-    Namespace,
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `machine`
-    Machine,
-    /// `project`
-    Project,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "metrics")]
-impl V1MetricsUidDeleteResourceKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pod => "pod",
-            Self::Namespace => "namespace",
-            Self::Spectrocluster => "spectrocluster",
-            Self::Machine => "machine",
-            Self::Project => "project",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl From<&str> for V1MetricsUidDeleteResourceKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "pod" => Self::Pod,
-            "namespace" => Self::Namespace,
-            "spectrocluster" => Self::Spectrocluster,
-            "machine" => Self::Machine,
-            "project" => Self::Project,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::str::FromStr for V1MetricsUidDeleteResourceKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::fmt::Display for V1MetricsUidDeleteResourceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl serde::Serialize for V1MetricsUidDeleteResourceKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl<'de> serde::Deserialize<'de> for V1MetricsUidDeleteResourceKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "metrics")]
-/// Schema `/paths/~1v1~1metrics~1{resourceKind}~1{resourceUid}~1values/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1MetricsUidListResourceKind {
-    /// `pod`
-    Pod,
-    /// `namespace`
-    Namespace,
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `machine`
-    Machine,
-    /// `project`
-    Project,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "metrics")]
-impl V1MetricsUidListResourceKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pod => "pod",
-            Self::Namespace => "namespace",
-            Self::Spectrocluster => "spectrocluster",
-            Self::Machine => "machine",
-            Self::Project => "project",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl From<&str> for V1MetricsUidListResourceKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "pod" => Self::Pod,
-            "namespace" => Self::Namespace,
-            "spectrocluster" => Self::Spectrocluster,
-            "machine" => Self::Machine,
-            "project" => Self::Project,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::str::FromStr for V1MetricsUidListResourceKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "metrics")]
-impl std::fmt::Display for V1MetricsUidListResourceKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl serde::Serialize for V1MetricsUidListResourceKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "metrics")]
-impl<'de> serde::Deserialize<'de> for V1MetricsUidListResourceKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/v1MfaAuthenticationExtensions`.
 pub type V1MfaAuthenticationExtensions = std::collections::BTreeMap<
@@ -23468,74 +25554,6 @@ pub struct V1Notifications {
     pub items: Vec<V1Notification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listmeta: Option<V1ListMetaData>,
-}
-#[cfg(feature = "notifications")]
-/// Schema `/paths/~1v1~1notifications~1{objectKind}~1{objectUid}/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1NotificationsObjTypeUidListObjectKind {
-    /// `spectrocluster`
-    Spectrocluster,
-    /// `clusterprofile`
-    Clusterprofile,
-    /// `appdeployment`
-    Appdeployment,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "notifications")]
-impl V1NotificationsObjTypeUidListObjectKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spectrocluster => "spectrocluster",
-            Self::Clusterprofile => "clusterprofile",
-            Self::Appdeployment => "appdeployment",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl From<&str> for V1NotificationsObjTypeUidListObjectKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "spectrocluster" => Self::Spectrocluster,
-            "clusterprofile" => Self::Clusterprofile,
-            "appdeployment" => Self::Appdeployment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl std::str::FromStr for V1NotificationsObjTypeUidListObjectKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "notifications")]
-impl std::fmt::Display for V1NotificationsObjTypeUidListObjectKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl serde::Serialize for V1NotificationsObjTypeUidListObjectKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl<'de> serde::Deserialize<'de> for V1NotificationsObjTypeUidListObjectKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(
     any(
@@ -24335,95 +26353,6 @@ pub struct V1OverlordVsphereCloudConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1Overlords {
     pub items: Vec<V1Overlord>,
-}
-#[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1pairing~1code/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1OverlordsPairingCodeCloudType {
-    /// `vsphere`
-    Vsphere,
-    /// `maas`
-    Maas,
-    /// `apache-cloudstack`
-    ApacheCloudstack,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "overlords")]
-impl V1OverlordsPairingCodeCloudType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vsphere => "vsphere",
-            Self::Maas => "maas",
-            Self::ApacheCloudstack => "apache-cloudstack",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "overlords")]
-impl From<&str> for V1OverlordsPairingCodeCloudType {
-    fn from(value: &str) -> Self {
-        match value {
-            "vsphere" => Self::Vsphere,
-            "maas" => Self::Maas,
-            "apache-cloudstack" => Self::ApacheCloudstack,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "overlords")]
-impl std::str::FromStr for V1OverlordsPairingCodeCloudType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "overlords")]
-impl std::fmt::Display for V1OverlordsPairingCodeCloudType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "overlords")]
-impl serde::Serialize for V1OverlordsPairingCodeCloudType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "overlords")]
-impl<'de> serde::Deserialize<'de> for V1OverlordsPairingCodeCloudType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1apache-cloudstack~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct V1OverlordsUidCloudStackAccountValidateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<V1CloudStackCloudAccount>,
-}
-#[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1maas~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct V1OverlordsUidMaasAccountValidateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<V1MaasCloudAccount>,
-}
-#[cfg(feature = "overlords")]
-/// Schema `/paths/~1v1~1overlords~1vsphere~1{uid}~1account~1validate/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct V1OverlordsUidVsphereAccountValidateBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<V1VsphereCloudAccount>,
 }
 #[cfg(any(feature = "clusterprofiles", feature = "spectroclusters"))]
 /// Pack configuration
@@ -26220,28 +28149,6 @@ pub struct V1Partition {
     #[serde(rename = "usedSpace", default, skip_serializing_if = "Option::is_none")]
     pub used_space: Option<i32>,
 }
-#[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1PasswordActivateBody {
-    /// Describes the new password for the user
-    pub password: String,
-}
-#[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1PasswordResetBody {
-    /// Describes the new password for the user
-    pub password: String,
-}
-#[cfg(feature = "auth")]
-/// Schema `/paths/~1v1~1auth~1user~1password~1reset/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1PasswordResetRequestBody {
-    /// Describes email if for which password reset email has to be sent
-    #[serde(rename = "emailId")]
-    pub email_id: String,
-}
 #[cfg(feature = "system")]
 /// List of blocklisted passwords
 ///
@@ -26317,78 +28224,6 @@ pub struct V1Permission {
 ///
 /// Schema `/components/schemas/v1Permissions`.
 pub type V1Permissions = Vec<V1Permission>;
-#[cfg(feature = "permissions")]
-/// Schema `/paths/~1v1~1permissions/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1PermissionsListScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `project`
-    Project,
-    /// `resource`
-    Resource,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "permissions")]
-impl V1PermissionsListScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::Project => "project",
-            Self::Resource => "resource",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "permissions")]
-impl From<&str> for V1PermissionsListScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "project" => Self::Project,
-            "resource" => Self::Resource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "permissions")]
-impl std::str::FromStr for V1PermissionsListScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "permissions")]
-impl std::fmt::Display for V1PermissionsListScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "permissions")]
-impl serde::Serialize for V1PermissionsListScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "permissions")]
-impl<'de> serde::Deserialize<'de> for V1PermissionsListScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(any(feature = "plans", feature = "tenants"))]
 /// Plan
 ///
@@ -26737,14 +28572,14 @@ pub struct V1PlanLimitSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub overage_limit_percentage: Option<i64>,
+    pub overage_limit_percentage: Option<i32>,
     /// warning limit in percentage
     #[serde(
         rename = "warnLimitPercentage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub warn_limit_percentage: Option<i64>,
+    pub warn_limit_percentage: Option<i32>,
 }
 #[cfg(feature = "plans")]
 /// Plan limit change update entity
@@ -27837,488 +29672,12 @@ pub struct V1RateConfig {
     pub vsphere: Option<V1PrivateCloudRateConfig>,
 }
 #[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1helm/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesHelmCreateScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesHelmCreateScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesHelmCreateScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesHelmCreateScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesHelmCreateScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesHelmCreateScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesHelmCreateScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1helm/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesHelmListScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesHelmListScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesHelmListScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesHelmListScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesHelmListScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesHelmListScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesHelmListScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1helm~1summary/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesHelmSummaryListScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesHelmSummaryListScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesHelmSummaryListScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesHelmSummaryListScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesHelmSummaryListScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesHelmSummaryListScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesHelmSummaryListScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
 /// Pack Registries Metadata
 ///
 /// Schema `/components/schemas/v1RegistriesMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1RegistriesMetadata {
     pub items: Vec<V1RegistryMetadata>,
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1metadata/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesMetadataScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesMetadataScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesMetadataScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesMetadataScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesMetadataScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesMetadataScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesMetadataScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1pack/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesPackCreateScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesPackCreateScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesPackCreateScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesPackCreateScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesPackCreateScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesPackCreateScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesPackCreateScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1pack/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesPackListScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesPackListScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesPackListScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesPackListScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesPackListScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesPackListScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesPackListScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "registries")]
-/// Schema `/paths/~1v1~1registries~1pack~1summary/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1RegistriesPackSummaryListScope {
-    /// `system`
-    System,
-    /// `tenant`
-    Tenant,
-    /// `all`
-    All,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "registries")]
-impl V1RegistriesPackSummaryListScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::Tenant => "tenant",
-            Self::All => "all",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl From<&str> for V1RegistriesPackSummaryListScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "system" => Self::System,
-            "tenant" => Self::Tenant,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "registries")]
-impl std::str::FromStr for V1RegistriesPackSummaryListScope {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "registries")]
-impl std::fmt::Display for V1RegistriesPackSummaryListScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl serde::Serialize for V1RegistriesPackSummaryListScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "registries")]
-impl<'de> serde::Deserialize<'de> for V1RegistriesPackSummaryListScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(any(feature = "registries", feature = "system"))]
 /// Auth credentials of the registry
@@ -30730,206 +32089,6 @@ pub struct V1ServiceManifest {
     pub spec: Option<V1ServiceManifestSpec>,
 }
 #[cfg(feature = "services")]
-/// Schema `/paths/~1v1~1services~1{serviceName}~1versions~1{version}~1manifest/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ServiceManifestGetAction {
-    /// `apply`
-    Apply,
-    /// `delete`
-    Delete,
-    /// `resources`
-    Resources,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "services")]
-impl V1ServiceManifestGetAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Apply => "apply",
-            Self::Delete => "delete",
-            Self::Resources => "resources",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl From<&str> for V1ServiceManifestGetAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "apply" => Self::Apply,
-            "delete" => Self::Delete,
-            "resources" => Self::Resources,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl std::str::FromStr for V1ServiceManifestGetAction {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "services")]
-impl std::fmt::Display for V1ServiceManifestGetAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl serde::Serialize for V1ServiceManifestGetAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl<'de> serde::Deserialize<'de> for V1ServiceManifestGetAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "services")]
-/// Schema `/paths/~1v1~1services~1{serviceName}~1versions~1{version}~1manifest/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ServiceManifestGetServiceName {
-    /// `ally`
-    Ally,
-    /// `jet`
-    Jet,
-    /// `palette`
-    Palette,
-    /// `ambit`
-    Ambit,
-    /// `ally-lite`
-    AllyLite,
-    /// `palette-lite`
-    PaletteLite,
-    /// `crony`
-    Crony,
-    /// `tick`
-    Tick,
-    /// `edge`
-    Edge,
-    /// `lodge`
-    Lodge,
-    /// `level`
-    Level,
-    /// `edgeconfig`
-    Edgeconfig,
-    /// `firth`
-    Firth,
-    /// `stylus`
-    Stylus,
-    /// `provider-k3s`
-    ProviderK3s,
-    /// `provider-kubeadm`
-    ProviderKubeadm,
-    /// `provider-rke2`
-    ProviderRke2,
-    /// `provider-nodeadm`
-    ProviderNodeadm,
-    /// `provider-canonical`
-    ProviderCanonical,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "services")]
-impl V1ServiceManifestGetServiceName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ally => "ally",
-            Self::Jet => "jet",
-            Self::Palette => "palette",
-            Self::Ambit => "ambit",
-            Self::AllyLite => "ally-lite",
-            Self::PaletteLite => "palette-lite",
-            Self::Crony => "crony",
-            Self::Tick => "tick",
-            Self::Edge => "edge",
-            Self::Lodge => "lodge",
-            Self::Level => "level",
-            Self::Edgeconfig => "edgeconfig",
-            Self::Firth => "firth",
-            Self::Stylus => "stylus",
-            Self::ProviderK3s => "provider-k3s",
-            Self::ProviderKubeadm => "provider-kubeadm",
-            Self::ProviderRke2 => "provider-rke2",
-            Self::ProviderNodeadm => "provider-nodeadm",
-            Self::ProviderCanonical => "provider-canonical",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl From<&str> for V1ServiceManifestGetServiceName {
-    fn from(value: &str) -> Self {
-        match value {
-            "ally" => Self::Ally,
-            "jet" => Self::Jet,
-            "palette" => Self::Palette,
-            "ambit" => Self::Ambit,
-            "ally-lite" => Self::AllyLite,
-            "palette-lite" => Self::PaletteLite,
-            "crony" => Self::Crony,
-            "tick" => Self::Tick,
-            "edge" => Self::Edge,
-            "lodge" => Self::Lodge,
-            "level" => Self::Level,
-            "edgeconfig" => Self::Edgeconfig,
-            "firth" => Self::Firth,
-            "stylus" => Self::Stylus,
-            "provider-k3s" => Self::ProviderK3s,
-            "provider-kubeadm" => Self::ProviderKubeadm,
-            "provider-rke2" => Self::ProviderRke2,
-            "provider-nodeadm" => Self::ProviderNodeadm,
-            "provider-canonical" => Self::ProviderCanonical,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl std::str::FromStr for V1ServiceManifestGetServiceName {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "services")]
-impl std::fmt::Display for V1ServiceManifestGetServiceName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl serde::Serialize for V1ServiceManifestGetServiceName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl<'de> serde::Deserialize<'de> for V1ServiceManifestGetServiceName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "services")]
 /// Schema `/components/schemas/v1ServiceManifestSpec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct V1ServiceManifestSpec {
@@ -30981,138 +32140,6 @@ pub struct V1ServiceVersion {
     pub metadata: Option<V1ObjectMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<V1ServiceVersionSpec>,
-}
-#[cfg(feature = "services")]
-/// Schema `/paths/~1v1~1services~1{serviceName}~1version/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1ServiceVersionGetServiceName {
-    /// `ally`
-    Ally,
-    /// `jet`
-    Jet,
-    /// `palette`
-    Palette,
-    /// `ambit`
-    Ambit,
-    /// `ally-lite`
-    AllyLite,
-    /// `palette-lite`
-    PaletteLite,
-    /// `crony`
-    Crony,
-    /// `tick`
-    Tick,
-    /// `edge`
-    Edge,
-    /// `lodge`
-    Lodge,
-    /// `level`
-    Level,
-    /// `edgeconfig`
-    Edgeconfig,
-    /// `firth`
-    Firth,
-    /// `stylus`
-    Stylus,
-    /// `provider-k3s`
-    ProviderK3s,
-    /// `provider-kubeadm`
-    ProviderKubeadm,
-    /// `provider-rke2`
-    ProviderRke2,
-    /// `provider-nodeadm`
-    ProviderNodeadm,
-    /// `provider-canonical`
-    ProviderCanonical,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "services")]
-impl V1ServiceVersionGetServiceName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ally => "ally",
-            Self::Jet => "jet",
-            Self::Palette => "palette",
-            Self::Ambit => "ambit",
-            Self::AllyLite => "ally-lite",
-            Self::PaletteLite => "palette-lite",
-            Self::Crony => "crony",
-            Self::Tick => "tick",
-            Self::Edge => "edge",
-            Self::Lodge => "lodge",
-            Self::Level => "level",
-            Self::Edgeconfig => "edgeconfig",
-            Self::Firth => "firth",
-            Self::Stylus => "stylus",
-            Self::ProviderK3s => "provider-k3s",
-            Self::ProviderKubeadm => "provider-kubeadm",
-            Self::ProviderRke2 => "provider-rke2",
-            Self::ProviderNodeadm => "provider-nodeadm",
-            Self::ProviderCanonical => "provider-canonical",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl From<&str> for V1ServiceVersionGetServiceName {
-    fn from(value: &str) -> Self {
-        match value {
-            "ally" => Self::Ally,
-            "jet" => Self::Jet,
-            "palette" => Self::Palette,
-            "ambit" => Self::Ambit,
-            "ally-lite" => Self::AllyLite,
-            "palette-lite" => Self::PaletteLite,
-            "crony" => Self::Crony,
-            "tick" => Self::Tick,
-            "edge" => Self::Edge,
-            "lodge" => Self::Lodge,
-            "level" => Self::Level,
-            "edgeconfig" => Self::Edgeconfig,
-            "firth" => Self::Firth,
-            "stylus" => Self::Stylus,
-            "provider-k3s" => Self::ProviderK3s,
-            "provider-kubeadm" => Self::ProviderKubeadm,
-            "provider-rke2" => Self::ProviderRke2,
-            "provider-nodeadm" => Self::ProviderNodeadm,
-            "provider-canonical" => Self::ProviderCanonical,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "services")]
-impl std::str::FromStr for V1ServiceVersionGetServiceName {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "services")]
-impl std::fmt::Display for V1ServiceVersionGetServiceName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl serde::Serialize for V1ServiceVersionGetServiceName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "services")]
-impl<'de> serde::Deserialize<'de> for V1ServiceVersionGetServiceName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "services")]
 /// Schema `/components/schemas/v1ServiceVersionSpec`.
@@ -33598,618 +34625,6 @@ pub struct V1SpectroClusterVmCloneEntity {
     )]
     pub new_sm_bios_serial: Option<String>,
 }
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1aks~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersAksRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersAksRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersAksRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersAksRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersAksRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersAksRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersAksRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1aws~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersAwsRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersAwsRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersAwsRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersAwsRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersAwsRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersAwsRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersAwsRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1azure~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersAzureRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersAzureRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersAzureRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersAzureRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersAzureRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersAzureRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersAzureRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1apache-cloudstack~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersCloudStackRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersCloudStackRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersCloudStackRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersCloudStackRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersCloudStackRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersCloudStackRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersCloudStackRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1edge-native~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersEdgeNativeRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersEdgeNativeRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersEdgeNativeRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersEdgeNativeRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersEdgeNativeRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersEdgeNativeRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersEdgeNativeRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1eks~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersEksRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersEksRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersEksRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersEksRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersEksRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersEksRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersEksRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1gcp~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersGcpRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersGcpRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersGcpRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersGcpRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersGcpRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersGcpRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersGcpRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1generic~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersGenericRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersGenericRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersGenericRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersGenericRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersGenericRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersGenericRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersGenericRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1gke~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersGkeRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersGkeRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersGkeRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersGkeRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersGkeRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersGkeRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersGkeRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "dashboard")]
 /// Spectro Clusters health data
 ///
@@ -34225,74 +34640,6 @@ pub struct V1SpectroClustersHealth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy: Option<i32>,
 }
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1maas~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersMaasRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersMaasRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersMaasRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersMaasRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersMaasRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersMaasRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersMaasRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 #[cfg(feature = "dashboard")]
 /// Schema `/components/schemas/v1SpectroClustersMeta`.
 pub type V1SpectroClustersMeta = Vec<V1SpectroClusterMeta>;
@@ -34301,74 +34648,6 @@ pub type V1SpectroClustersMeta = Vec<V1SpectroClusterMeta>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1SpectroClustersMetadata {
     pub items: Vec<V1ObjectMeta>,
-}
-#[cfg(feature = "dashboard")]
-/// Schema `/paths/~1v1~1dashboard~1spectroclusters~1metadata/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersMetadataGetQuickFilter {
-    /// `hostclusters`
-    Hostclusters,
-    /// `strictHostclusters`
-    StrictHostclusters,
-    /// `hypershiftClusters`
-    HypershiftClusters,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "dashboard")]
-impl V1SpectroClustersMetadataGetQuickFilter {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hostclusters => "hostclusters",
-            Self::StrictHostclusters => "strictHostclusters",
-            Self::HypershiftClusters => "hypershiftClusters",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl From<&str> for V1SpectroClustersMetadataGetQuickFilter {
-    fn from(value: &str) -> Self {
-        match value {
-            "hostclusters" => Self::Hostclusters,
-            "strictHostclusters" => Self::StrictHostclusters,
-            "hypershiftClusters" => Self::HypershiftClusters,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::str::FromStr for V1SpectroClustersMetadataGetQuickFilter {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dashboard")]
-impl std::fmt::Display for V1SpectroClustersMetadataGetQuickFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl serde::Serialize for V1SpectroClustersMetadataGetQuickFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dashboard")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersMetadataGetQuickFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "dashboard")]
 /// Schema `/components/schemas/v1SpectroClustersMetadataSearch`.
@@ -34385,234 +34664,6 @@ pub struct V1SpectroClustersSummary {
     pub items: Vec<V1SpectroClusterSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listmeta: Option<V1ListMetaData>,
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1rate/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersUidRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersUidRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersUidRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersUidRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersUidRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersUidRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersUidRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1{uid}~1workloads~1{workloadKind}~1sync/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    /// `namespace`
-    Namespace,
-    /// `pod`
-    Pod,
-    /// `deployment`
-    Deployment,
-    /// `statefulset`
-    Statefulset,
-    /// `daemonset`
-    Daemonset,
-    /// `job`
-    Job,
-    /// `cronjob`
-    Cronjob,
-    /// `rolebinding`
-    Rolebinding,
-    /// `clusterrolebinding`
-    Clusterrolebinding,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Namespace => "namespace",
-            Self::Pod => "pod",
-            Self::Deployment => "deployment",
-            Self::Statefulset => "statefulset",
-            Self::Daemonset => "daemonset",
-            Self::Job => "job",
-            Self::Cronjob => "cronjob",
-            Self::Rolebinding => "rolebinding",
-            Self::Clusterrolebinding => "clusterrolebinding",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "namespace" => Self::Namespace,
-            "pod" => Self::Pod,
-            "deployment" => Self::Deployment,
-            "statefulset" => Self::Statefulset,
-            "daemonset" => Self::Daemonset,
-            "job" => Self::Job,
-            "cronjob" => Self::Cronjob,
-            "rolebinding" => Self::Rolebinding,
-            "clusterrolebinding" => Self::Clusterrolebinding,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersUidWorkloadsKindSyncWorkloadKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1vsphere~1rate/post/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1SpectroClustersVsphereRatePeriodType {
-    /// `hourly`
-    Hourly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1SpectroClustersVsphereRatePeriodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1SpectroClustersVsphereRatePeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "monthly" => Self::Monthly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1SpectroClustersVsphereRatePeriodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1SpectroClustersVsphereRatePeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1SpectroClustersVsphereRatePeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1SpectroClustersVsphereRatePeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(feature = "spectroclusters")]
 /// Custom cluster request payload for create and update
@@ -36158,22 +36209,6 @@ pub struct V1SystemAdmins {
     pub items: Vec<V1SystemAdmin>,
 }
 #[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1admins~1auth~1password~1{passwordToken}~1activate/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1SystemAdminsPasswordActivateBody {
-    /// Describes the new password for the System Administrator
-    pub password: String,
-}
-#[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1admins~1{uid}~1changePassword/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1SystemAdminsUidPasswordChangeBody {
-    #[serde(rename = "currentPassword")]
-    pub current_password: String,
-    #[serde(rename = "newPassword")]
-    pub new_password: String,
-}
-#[cfg(feature = "system")]
 /// SystemAdmin
 ///
 /// Schema `/components/schemas/v1SystemAwsAccount`.
@@ -37401,14 +37436,14 @@ pub struct V1SystemPlanLimitSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub overage_limit_percentage: Option<i64>,
+    pub overage_limit_percentage: Option<i32>,
     /// warning limit in percentage
     #[serde(
         rename = "warnLimitPercentage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub warn_limit_percentage: Option<i64>,
+    pub warn_limit_percentage: Option<i32>,
 }
 #[cfg(feature = "system")]
 /// System Plan limit change update entity
@@ -37896,21 +37931,6 @@ pub struct V1SystemUserSpec {
     /// System User's email id
     #[serde(rename = "emailId", default, skip_serializing_if = "Option::is_none")]
     pub email_id: Option<String>,
-}
-#[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1users~1password~1{passwordToken}~1reset/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1SystemUsersPasswordResetBody {
-    /// Describes the new password for the system user
-    pub password: String,
-}
-#[cfg(feature = "system")]
-/// Schema `/paths/~1v1~1system~1users~1password~1reset/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1SystemUsersPasswordResetRequestBody {
-    /// Describes email if for which password reset email has to be sent
-    #[serde(rename = "emailId")]
-    pub email_id: String,
 }
 #[cfg(feature = "system")]
 /// system version info
@@ -40068,13 +40088,6 @@ pub struct V1Users {
     pub listmeta: Option<V1ListMetaData>,
 }
 #[cfg(feature = "users")]
-/// Schema `/paths/~1v1~1users~1password~1reset/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1UsersEmailPasswordResetBody {
-    #[serde(rename = "emailId")]
-    pub email_id: String,
-}
-#[cfg(feature = "users")]
 /// Users filter spec
 ///
 /// Schema `/components/schemas/v1UsersFilterSpec`.
@@ -40118,19 +40131,6 @@ pub struct V1UsersSummarySpec {
     pub filter: Option<V1UsersFilterSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<V1UserSummarySortSpec>>,
-}
-#[cfg(feature = "users")]
-/// Schema `/paths/~1v1~1users~1{uid}~1password~1change/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct V1UsersUidPasswordChangeBody {
-    #[serde(
-        rename = "currentPassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub current_password: Option<String>,
-    #[serde(rename = "newPassword")]
-    pub new_password: String,
 }
 #[cfg(feature = "system")]
 /// SystemAdmin
@@ -40597,74 +40597,6 @@ pub struct V1VirtualClusterHelmRelease {
 pub struct V1VirtualClusterResize {
     #[serde(rename = "instanceType")]
     pub instance_type: V1VirtualInstanceType,
-}
-#[cfg(feature = "spectroclusters")]
-/// Schema `/paths/~1v1~1spectroclusters~1virtual~1packs~1values/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum V1VirtualClustersPacksValuesKubernetesDistroType {
-    /// `k3s`
-    K3s,
-    /// `cncf_k8s`
-    CncfK8s,
-    /// `vcluster-generic`
-    VclusterGeneric,
-    /// A value this version of the client does not know; kept verbatim so it
-    /// round-trips.
-    Unknown(String),
-}
-#[cfg(feature = "spectroclusters")]
-impl V1VirtualClustersPacksValuesKubernetesDistroType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::K3s => "k3s",
-            Self::CncfK8s => "cncf_k8s",
-            Self::VclusterGeneric => "vcluster-generic",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl From<&str> for V1VirtualClustersPacksValuesKubernetesDistroType {
-    fn from(value: &str) -> Self {
-        match value {
-            "k3s" => Self::K3s,
-            "cncf_k8s" => Self::CncfK8s,
-            "vcluster-generic" => Self::VclusterGeneric,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::str::FromStr for V1VirtualClustersPacksValuesKubernetesDistroType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl std::fmt::Display for V1VirtualClustersPacksValuesKubernetesDistroType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl serde::Serialize for V1VirtualClustersPacksValuesKubernetesDistroType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "spectroclusters")]
-impl<'de> serde::Deserialize<'de> for V1VirtualClustersPacksValuesKubernetesDistroType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 #[cfg(any(feature = "cloudconfigs", feature = "spectroclusters"))]
 /// Schema `/components/schemas/v1VirtualInstanceType`.
@@ -44357,7 +44289,7 @@ pub struct V1VsphereNetworkConfigEntity {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct V1VsphereNic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
+    pub index: Option<i32>,
     #[serde(rename = "macAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     #[serde(rename = "networkName")]
@@ -45284,4 +45216,72 @@ pub struct V1k8CertificateAuthority {
     pub expiry: Option<V1Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "spectroclusters")]
+/// Schema `/paths/~1v1~1spectroclusters~1virtual~1packs~1values/get/parameters/0/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VirtualClustersPacksValuesKubernetesDistroType {
+    /// `k3s`
+    K3s,
+    /// `cncf_k8s`
+    CncfK8s,
+    /// `vcluster-generic`
+    VclusterGeneric,
+    /// A value this version of the client does not know; kept verbatim so it
+    /// round-trips.
+    Unknown(String),
+}
+#[cfg(feature = "spectroclusters")]
+impl VirtualClustersPacksValuesKubernetesDistroType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::K3s => "k3s",
+            Self::CncfK8s => "cncf_k8s",
+            Self::VclusterGeneric => "vcluster-generic",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl From<&str> for VirtualClustersPacksValuesKubernetesDistroType {
+    fn from(value: &str) -> Self {
+        match value {
+            "k3s" => Self::K3s,
+            "cncf_k8s" => Self::CncfK8s,
+            "vcluster-generic" => Self::VclusterGeneric,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::str::FromStr for VirtualClustersPacksValuesKubernetesDistroType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl std::fmt::Display for VirtualClustersPacksValuesKubernetesDistroType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl serde::Serialize for VirtualClustersPacksValuesKubernetesDistroType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl<'de> serde::Deserialize<'de> for VirtualClustersPacksValuesKubernetesDistroType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
 }

@@ -9,8 +9,8 @@ impl crate::Client {
     /// Creates a notification event
     ///
     /// Sends `POST /v1/notifications/events`.
-    pub fn notifications_event_create(&self) -> V1NotificationsEventCreate {
-        V1NotificationsEventCreate {
+    pub fn notifications_event_create(&self) -> NotificationsEventCreate {
+        NotificationsEventCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -20,12 +20,12 @@ impl crate::Client {
 /// Request builder for [`Client::notifications_event_create`](crate::Client::notifications_event_create): `POST /v1/notifications/events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1NotificationsEventCreate {
+pub struct NotificationsEventCreate {
     client: crate::Client,
     body: Option<crate::models::V1NotificationEvent>,
     timeout: Option<std::time::Duration>,
 }
-impl V1NotificationsEventCreate {
+impl NotificationsEventCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NotificationEvent) -> Self {
         self.body = Some(value);
@@ -65,8 +65,8 @@ impl crate::Client {
     /// Returns a paginated list of notifications based on request parameters
     ///
     /// Sends `GET /v1/notifications/`.
-    pub fn notifications_list(&self) -> V1NotificationsList {
-        V1NotificationsList {
+    pub fn notifications_list(&self) -> NotificationsList {
+        NotificationsList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -81,7 +81,7 @@ impl crate::Client {
 /// Request builder for [`Client::notifications_list`](crate::Client::notifications_list): `GET /v1/notifications/`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1NotificationsList {
+pub struct NotificationsList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -91,7 +91,7 @@ pub struct V1NotificationsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1NotificationsList {
+impl NotificationsList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -206,10 +206,10 @@ impl crate::Client {
     /// - `object_uid` (`objectUid`): Describes the related object uid for which notifications have to be fetched
     pub fn notifications_obj_type_uid_list(
         &self,
-        object_kind: impl Into<crate::models::V1NotificationsObjTypeUidListObjectKind>,
+        object_kind: impl Into<crate::models::NotificationsObjTypeUidListObjectKind>,
         object_uid: impl Into<String>,
-    ) -> V1NotificationsObjTypeUidList {
-        V1NotificationsObjTypeUidList {
+    ) -> NotificationsObjTypeUidList {
+        NotificationsObjTypeUidList {
             client: self.clone(),
             object_kind: object_kind.into(),
             object_uid: object_uid.into(),
@@ -227,9 +227,9 @@ impl crate::Client {
 /// Request builder for [`Client::notifications_obj_type_uid_list`](crate::Client::notifications_obj_type_uid_list): `GET /v1/notifications/{objectKind}/{objectUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1NotificationsObjTypeUidList {
+pub struct NotificationsObjTypeUidList {
     client: crate::Client,
-    object_kind: crate::models::V1NotificationsObjTypeUidListObjectKind,
+    object_kind: crate::models::NotificationsObjTypeUidListObjectKind,
     object_uid: String,
     is_done: Option<String>,
     fields: Option<String>,
@@ -240,7 +240,7 @@ pub struct V1NotificationsObjTypeUidList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1NotificationsObjTypeUidList {
+impl NotificationsObjTypeUidList {
     /// Describes a way to fetch "done" notifications
     ///
     /// Sets the query parameter `isDone`.
@@ -365,11 +365,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Describes acknowledging notification uid
-    pub fn notifications_uid_ack(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1NotificationsUidAck {
-        V1NotificationsUidAck {
+    pub fn notifications_uid_ack(&self, uid: impl Into<String>) -> NotificationsUidAck {
+        NotificationsUidAck {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -379,12 +376,12 @@ impl crate::Client {
 /// Request builder for [`Client::notifications_uid_ack`](crate::Client::notifications_uid_ack): `PATCH /v1/notifications/{uid}/ack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1NotificationsUidAck {
+pub struct NotificationsUidAck {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1NotificationsUidAck {
+impl NotificationsUidAck {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -416,8 +413,8 @@ impl crate::Client {
     pub fn notifications_uid_done(
         &self,
         uid: impl Into<String>,
-    ) -> V1NotificationsUidDone {
-        V1NotificationsUidDone {
+    ) -> NotificationsUidDone {
+        NotificationsUidDone {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -427,12 +424,12 @@ impl crate::Client {
 /// Request builder for [`Client::notifications_uid_done`](crate::Client::notifications_uid_done): `PATCH /v1/notifications/{uid}/done`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1NotificationsUidDone {
+pub struct NotificationsUidDone {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1NotificationsUidDone {
+impl NotificationsUidDone {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn overlords_cloud_stack_manifest(
         &self,
         pairing_code: impl Into<String>,
-    ) -> V1OverlordsCloudStackManifest {
-        V1OverlordsCloudStackManifest {
+    ) -> OverlordsCloudStackManifest {
+        OverlordsCloudStackManifest {
             client: self.clone(),
             pairing_code: pairing_code.into(),
             timeout: None,
@@ -24,12 +24,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_cloud_stack_manifest`](crate::Client::overlords_cloud_stack_manifest): `GET /v1/overlords/apache-cloudstack/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsCloudStackManifest {
+pub struct OverlordsCloudStackManifest {
     client: crate::Client,
     pairing_code: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsCloudStackManifest {
+impl OverlordsCloudStackManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -64,8 +64,8 @@ impl crate::Client {
     /// Retrieves a list of overlords owned by the tenant
     ///
     /// Sends `GET /v1/overlords`.
-    pub fn overlords_list(&self) -> V1OverlordsList {
-        V1OverlordsList {
+    pub fn overlords_list(&self) -> OverlordsList {
+        OverlordsList {
             client: self.clone(),
             name: None,
             timeout: None,
@@ -75,12 +75,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_list`](crate::Client::overlords_list): `GET /v1/overlords`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsList {
+pub struct OverlordsList {
     client: crate::Client,
     name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsList {
+impl OverlordsList {
     /// Sets the query parameter `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -117,8 +117,8 @@ impl crate::Client {
     /// Returns the pairing code for the private gateway
     ///
     /// Sends `GET /v1/overlords/pairing/code`.
-    pub fn overlords_pairing_code(&self) -> V1OverlordsPairingCode {
-        V1OverlordsPairingCode {
+    pub fn overlords_pairing_code(&self) -> OverlordsPairingCode {
+        OverlordsPairingCode {
             client: self.clone(),
             cloud_type: None,
             timeout: None,
@@ -128,16 +128,16 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_pairing_code`](crate::Client::overlords_pairing_code): `GET /v1/overlords/pairing/code`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsPairingCode {
+pub struct OverlordsPairingCode {
     client: crate::Client,
-    cloud_type: Option<crate::models::V1OverlordsPairingCodeCloudType>,
+    cloud_type: Option<crate::models::OverlordsPairingCodeCloudType>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsPairingCode {
+impl OverlordsPairingCode {
     /// Sets the query parameter `cloudType`.
     pub fn cloud_type(
         mut self,
-        value: impl Into<crate::models::V1OverlordsPairingCodeCloudType>,
+        value: impl Into<crate::models::OverlordsPairingCodeCloudType>,
     ) -> Self {
         self.cloud_type = Some(value.into());
         self
@@ -176,8 +176,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn overlords_system(&self, tenant_uid: impl Into<String>) -> V1OverlordsSystem {
-        V1OverlordsSystem {
+    pub fn overlords_system(&self, tenant_uid: impl Into<String>) -> OverlordsSystem {
+        OverlordsSystem {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -187,12 +187,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_system`](crate::Client::overlords_system): `POST /v1/overlords/vsphere/tenants/{tenantUid}/system`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsSystem {
+pub struct OverlordsSystem {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsSystem {
+impl OverlordsSystem {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -231,8 +231,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_account_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackAccountCreate {
-        V1OverlordsUidCloudStackAccountCreate {
+    ) -> OverlordsUidCloudStackAccountCreate {
+        OverlordsUidCloudStackAccountCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -243,13 +243,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_account_create`](crate::Client::overlords_uid_cloud_stack_account_create): `POST /v1/overlords/apache-cloudstack/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackAccountCreate {
+pub struct OverlordsUidCloudStackAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackAccountCreate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackAccountCreate {
+impl OverlordsUidCloudStackAccountCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -300,8 +300,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_account_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackAccountUpdate {
-        V1OverlordsUidCloudStackAccountUpdate {
+    ) -> OverlordsUidCloudStackAccountUpdate {
+        OverlordsUidCloudStackAccountUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -312,13 +312,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_account_update`](crate::Client::overlords_uid_cloud_stack_account_update): `PUT /v1/overlords/apache-cloudstack/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackAccountUpdate {
+pub struct OverlordsUidCloudStackAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackAccountUpdate {
+impl OverlordsUidCloudStackAccountUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -365,8 +365,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_account_validate(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackAccountValidate {
-        V1OverlordsUidCloudStackAccountValidate {
+    ) -> OverlordsUidCloudStackAccountValidate {
+        OverlordsUidCloudStackAccountValidate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -377,17 +377,17 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_account_validate`](crate::Client::overlords_uid_cloud_stack_account_validate): `POST /v1/overlords/apache-cloudstack/{uid}/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackAccountValidate {
+pub struct OverlordsUidCloudStackAccountValidate {
     client: crate::Client,
     uid: String,
-    body: Option<crate::models::V1OverlordsUidCloudStackAccountValidateBody>,
+    body: Option<crate::models::OverlordsUidCloudStackAccountValidateBody>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackAccountValidate {
+impl OverlordsUidCloudStackAccountValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
-        value: crate::models::V1OverlordsUidCloudStackAccountValidateBody,
+        value: crate::models::OverlordsUidCloudStackAccountValidateBody,
     ) -> Self {
         self.body = Some(value);
         self
@@ -428,8 +428,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_cloud_config_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackCloudConfigCreate {
-        V1OverlordsUidCloudStackCloudConfigCreate {
+    ) -> OverlordsUidCloudStackCloudConfigCreate {
+        OverlordsUidCloudStackCloudConfigCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -440,13 +440,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_cloud_config_create`](crate::Client::overlords_uid_cloud_stack_cloud_config_create): `POST /v1/overlords/apache-cloudstack/{uid}/cloudconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackCloudConfigCreate {
+pub struct OverlordsUidCloudStackCloudConfigCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackCloudConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackCloudConfigCreate {
+impl OverlordsUidCloudStackCloudConfigCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -497,8 +497,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_cloud_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackCloudConfigUpdate {
-        V1OverlordsUidCloudStackCloudConfigUpdate {
+    ) -> OverlordsUidCloudStackCloudConfigUpdate {
+        OverlordsUidCloudStackCloudConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -509,13 +509,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_cloud_config_update`](crate::Client::overlords_uid_cloud_stack_cloud_config_update): `PUT /v1/overlords/apache-cloudstack/{uid}/cloudconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackCloudConfigUpdate {
+pub struct OverlordsUidCloudStackCloudConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackCloudConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackCloudConfigUpdate {
+impl OverlordsUidCloudStackCloudConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -560,8 +560,8 @@ impl crate::Client {
     pub fn overlords_uid_cloud_stack_cluster_profile(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidCloudStackClusterProfile {
-        V1OverlordsUidCloudStackClusterProfile {
+    ) -> OverlordsUidCloudStackClusterProfile {
+        OverlordsUidCloudStackClusterProfile {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -571,12 +571,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_cloud_stack_cluster_profile`](crate::Client::overlords_uid_cloud_stack_cluster_profile): `GET /v1/overlords/apache-cloudstack/{uid}/clusterprofile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidCloudStackClusterProfile {
+pub struct OverlordsUidCloudStackClusterProfile {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidCloudStackClusterProfile {
+impl OverlordsUidCloudStackClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -614,8 +614,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn overlords_uid_delete(&self, uid: impl Into<String>) -> V1OverlordsUidDelete {
-        V1OverlordsUidDelete {
+    pub fn overlords_uid_delete(&self, uid: impl Into<String>) -> OverlordsUidDelete {
+        OverlordsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -625,12 +625,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_delete`](crate::Client::overlords_uid_delete): `DELETE /v1/overlords/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidDelete {
+pub struct OverlordsUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidDelete {
+impl OverlordsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -665,8 +665,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn overlords_uid_get(&self, uid: impl Into<String>) -> V1OverlordsUidGet {
-        V1OverlordsUidGet {
+    pub fn overlords_uid_get(&self, uid: impl Into<String>) -> OverlordsUidGet {
+        OverlordsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -676,12 +676,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_get`](crate::Client::overlords_uid_get): `GET /v1/overlords/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidGet {
+pub struct OverlordsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidGet {
+impl OverlordsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -719,8 +719,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_account_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasAccountCreate {
-        V1OverlordsUidMaasAccountCreate {
+    ) -> OverlordsUidMaasAccountCreate {
+        OverlordsUidMaasAccountCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -731,13 +731,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_account_create`](crate::Client::overlords_uid_maas_account_create): `POST /v1/overlords/maas/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasAccountCreate {
+pub struct OverlordsUidMaasAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasAccountCreate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasAccountCreate {
+impl OverlordsUidMaasAccountCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountCreate) -> Self {
         self.body = Some(value);
@@ -785,8 +785,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_account_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasAccountUpdate {
-        V1OverlordsUidMaasAccountUpdate {
+    ) -> OverlordsUidMaasAccountUpdate {
+        OverlordsUidMaasAccountUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -797,13 +797,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_account_update`](crate::Client::overlords_uid_maas_account_update): `PUT /v1/overlords/maas/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasAccountUpdate {
+pub struct OverlordsUidMaasAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasAccountUpdate {
+impl OverlordsUidMaasAccountUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountEntity) -> Self {
         self.body = Some(value);
@@ -845,8 +845,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_account_validate(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasAccountValidate {
-        V1OverlordsUidMaasAccountValidate {
+    ) -> OverlordsUidMaasAccountValidate {
+        OverlordsUidMaasAccountValidate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -857,17 +857,17 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_account_validate`](crate::Client::overlords_uid_maas_account_validate): `POST /v1/overlords/maas/{uid}/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasAccountValidate {
+pub struct OverlordsUidMaasAccountValidate {
     client: crate::Client,
     uid: String,
-    body: Option<crate::models::V1OverlordsUidMaasAccountValidateBody>,
+    body: Option<crate::models::OverlordsUidMaasAccountValidateBody>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasAccountValidate {
+impl OverlordsUidMaasAccountValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
-        value: crate::models::V1OverlordsUidMaasAccountValidateBody,
+        value: crate::models::OverlordsUidMaasAccountValidateBody,
     ) -> Self {
         self.body = Some(value);
         self
@@ -908,8 +908,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_cluster_profile(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasClusterProfile {
-        V1OverlordsUidMaasClusterProfile {
+    ) -> OverlordsUidMaasClusterProfile {
+        OverlordsUidMaasClusterProfile {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -919,12 +919,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_cluster_profile`](crate::Client::overlords_uid_maas_cluster_profile): `GET /v1/overlords/maas/{uid}/clusterprofile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasClusterProfile {
+pub struct OverlordsUidMaasClusterProfile {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasClusterProfile {
+impl OverlordsUidMaasClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -965,8 +965,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_pool_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasPoolCreate {
-        V1OverlordsUidMaasPoolCreate {
+    ) -> OverlordsUidMaasPoolCreate {
+        OverlordsUidMaasPoolCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -977,13 +977,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_pool_create`](crate::Client::overlords_uid_maas_pool_create): `POST /v1/overlords/maas/{uid}/pools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasPoolCreate {
+pub struct OverlordsUidMaasPoolCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasPoolCreate {
+impl OverlordsUidMaasPoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
@@ -1033,8 +1033,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pool_uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasPoolDelete {
-        V1OverlordsUidMaasPoolDelete {
+    ) -> OverlordsUidMaasPoolDelete {
+        OverlordsUidMaasPoolDelete {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
@@ -1045,13 +1045,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_pool_delete`](crate::Client::overlords_uid_maas_pool_delete): `DELETE /v1/overlords/maas/{uid}/pools/{poolUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasPoolDelete {
+pub struct OverlordsUidMaasPoolDelete {
     client: crate::Client,
     uid: String,
     pool_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasPoolDelete {
+impl OverlordsUidMaasPoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1087,8 +1087,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pool_uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasPoolUpdate {
-        V1OverlordsUidMaasPoolUpdate {
+    ) -> OverlordsUidMaasPoolUpdate {
+        OverlordsUidMaasPoolUpdate {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
@@ -1100,14 +1100,14 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_pool_update`](crate::Client::overlords_uid_maas_pool_update): `PUT /v1/overlords/maas/{uid}/pools/{poolUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasPoolUpdate {
+pub struct OverlordsUidMaasPoolUpdate {
     client: crate::Client,
     uid: String,
     pool_uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasPoolUpdate {
+impl OverlordsUidMaasPoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
@@ -1150,8 +1150,8 @@ impl crate::Client {
     pub fn overlords_uid_maas_pools_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMaasPoolsList {
-        V1OverlordsUidMaasPoolsList {
+    ) -> OverlordsUidMaasPoolsList {
+        OverlordsUidMaasPoolsList {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1161,12 +1161,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_maas_pools_list`](crate::Client::overlords_uid_maas_pools_list): `GET /v1/overlords/maas/{uid}/pools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMaasPoolsList {
+pub struct OverlordsUidMaasPoolsList {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMaasPoolsList {
+impl OverlordsUidMaasPoolsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1204,8 +1204,8 @@ impl crate::Client {
     pub fn overlords_uid_metadata_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidMetadataUpdate {
-        V1OverlordsUidMetadataUpdate {
+    ) -> OverlordsUidMetadataUpdate {
+        OverlordsUidMetadataUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1216,13 +1216,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_metadata_update`](crate::Client::overlords_uid_metadata_update): `PUT /v1/overlords/{uid}/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidMetadataUpdate {
+pub struct OverlordsUidMetadataUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMetaInputEntitySchema>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidMetadataUpdate {
+impl OverlordsUidMetadataUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
@@ -1261,8 +1261,8 @@ impl crate::Client {
     pub fn overlords_uid_pool_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidPoolCreate {
-        V1OverlordsUidPoolCreate {
+    ) -> OverlordsUidPoolCreate {
+        OverlordsUidPoolCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1273,13 +1273,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_pool_create`](crate::Client::overlords_uid_pool_create): `POST /v1/overlords/vsphere/{uid}/pools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidPoolCreate {
+pub struct OverlordsUidPoolCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidPoolCreate {
+impl OverlordsUidPoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
@@ -1329,8 +1329,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pool_uid: impl Into<String>,
-    ) -> V1OverlordsUidPoolDelete {
-        V1OverlordsUidPoolDelete {
+    ) -> OverlordsUidPoolDelete {
+        OverlordsUidPoolDelete {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
@@ -1341,13 +1341,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_pool_delete`](crate::Client::overlords_uid_pool_delete): `DELETE /v1/overlords/vsphere/{uid}/pools/{poolUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidPoolDelete {
+pub struct OverlordsUidPoolDelete {
     client: crate::Client,
     uid: String,
     pool_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidPoolDelete {
+impl OverlordsUidPoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1383,8 +1383,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         pool_uid: impl Into<String>,
-    ) -> V1OverlordsUidPoolUpdate {
-        V1OverlordsUidPoolUpdate {
+    ) -> OverlordsUidPoolUpdate {
+        OverlordsUidPoolUpdate {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
@@ -1396,14 +1396,14 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_pool_update`](crate::Client::overlords_uid_pool_update): `PUT /v1/overlords/vsphere/{uid}/pools/{poolUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidPoolUpdate {
+pub struct OverlordsUidPoolUpdate {
     client: crate::Client,
     uid: String,
     pool_uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidPoolUpdate {
+impl OverlordsUidPoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
@@ -1446,8 +1446,8 @@ impl crate::Client {
     pub fn overlords_uid_pools_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidPoolsList {
-        V1OverlordsUidPoolsList {
+    ) -> OverlordsUidPoolsList {
+        OverlordsUidPoolsList {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1457,12 +1457,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_pools_list`](crate::Client::overlords_uid_pools_list): `GET /v1/overlords/vsphere/{uid}/pools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidPoolsList {
+pub struct OverlordsUidPoolsList {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidPoolsList {
+impl OverlordsUidPoolsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1500,8 +1500,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn overlords_uid_reset(&self, uid: impl Into<String>) -> V1OverlordsUidReset {
-        V1OverlordsUidReset {
+    pub fn overlords_uid_reset(&self, uid: impl Into<String>) -> OverlordsUidReset {
+        OverlordsUidReset {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1511,12 +1511,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_reset`](crate::Client::overlords_uid_reset): `PUT /v1/overlords/{uid}/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidReset {
+pub struct OverlordsUidReset {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidReset {
+impl OverlordsUidReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1554,8 +1554,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_account_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereAccountCreate {
-        V1OverlordsUidVsphereAccountCreate {
+    ) -> OverlordsUidVsphereAccountCreate {
+        OverlordsUidVsphereAccountCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1566,13 +1566,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_account_create`](crate::Client::overlords_uid_vsphere_account_create): `POST /v1/overlords/vsphere/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereAccountCreate {
+pub struct OverlordsUidVsphereAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereAccountCreate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereAccountCreate {
+impl OverlordsUidVsphereAccountCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountCreate) -> Self {
         self.body = Some(value);
@@ -1620,8 +1620,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_account_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereAccountUpdate {
-        V1OverlordsUidVsphereAccountUpdate {
+    ) -> OverlordsUidVsphereAccountUpdate {
+        OverlordsUidVsphereAccountUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1632,13 +1632,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_account_update`](crate::Client::overlords_uid_vsphere_account_update): `PUT /v1/overlords/vsphere/{uid}/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereAccountUpdate {
+pub struct OverlordsUidVsphereAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereAccountEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereAccountUpdate {
+impl OverlordsUidVsphereAccountUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountEntity) -> Self {
         self.body = Some(value);
@@ -1680,8 +1680,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_account_validate(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereAccountValidate {
-        V1OverlordsUidVsphereAccountValidate {
+    ) -> OverlordsUidVsphereAccountValidate {
+        OverlordsUidVsphereAccountValidate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1692,17 +1692,17 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_account_validate`](crate::Client::overlords_uid_vsphere_account_validate): `POST /v1/overlords/vsphere/{uid}/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereAccountValidate {
+pub struct OverlordsUidVsphereAccountValidate {
     client: crate::Client,
     uid: String,
-    body: Option<crate::models::V1OverlordsUidVsphereAccountValidateBody>,
+    body: Option<crate::models::OverlordsUidVsphereAccountValidateBody>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereAccountValidate {
+impl OverlordsUidVsphereAccountValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
-        value: crate::models::V1OverlordsUidVsphereAccountValidateBody,
+        value: crate::models::OverlordsUidVsphereAccountValidateBody,
     ) -> Self {
         self.body = Some(value);
         self
@@ -1743,8 +1743,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_cloud_config_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereCloudConfigCreate {
-        V1OverlordsUidVsphereCloudConfigCreate {
+    ) -> OverlordsUidVsphereCloudConfigCreate {
+        OverlordsUidVsphereCloudConfigCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1755,13 +1755,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_cloud_config_create`](crate::Client::overlords_uid_vsphere_cloud_config_create): `POST /v1/overlords/vsphere/{uid}/cloudconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereCloudConfigCreate {
+pub struct OverlordsUidVsphereCloudConfigCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereCloudConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereCloudConfigCreate {
+impl OverlordsUidVsphereCloudConfigCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
@@ -1809,8 +1809,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_cloud_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereCloudConfigUpdate {
-        V1OverlordsUidVsphereCloudConfigUpdate {
+    ) -> OverlordsUidVsphereCloudConfigUpdate {
+        OverlordsUidVsphereCloudConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1821,13 +1821,13 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_cloud_config_update`](crate::Client::overlords_uid_vsphere_cloud_config_update): `PUT /v1/overlords/vsphere/{uid}/cloudconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereCloudConfigUpdate {
+pub struct OverlordsUidVsphereCloudConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereCloudConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereCloudConfigUpdate {
+impl OverlordsUidVsphereCloudConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
@@ -1869,8 +1869,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_cluster_profile(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereClusterProfile {
-        V1OverlordsUidVsphereClusterProfile {
+    ) -> OverlordsUidVsphereClusterProfile {
+        OverlordsUidVsphereClusterProfile {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1880,12 +1880,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_cluster_profile`](crate::Client::overlords_uid_vsphere_cluster_profile): `GET /v1/overlords/vsphere/{uid}/clusterprofile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereClusterProfile {
+pub struct OverlordsUidVsphereClusterProfile {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereClusterProfile {
+impl OverlordsUidVsphereClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1930,8 +1930,8 @@ impl crate::Client {
         uid: impl Into<String>,
         datacenter: impl Into<String>,
         computecluster: impl Into<String>,
-    ) -> V1OverlordsUidVsphereComputeclusterRes {
-        V1OverlordsUidVsphereComputeclusterRes {
+    ) -> OverlordsUidVsphereComputeclusterRes {
+        OverlordsUidVsphereComputeclusterRes {
             client: self.clone(),
             uid: uid.into(),
             datacenter: datacenter.into(),
@@ -1943,14 +1943,14 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_computecluster_res`](crate::Client::overlords_uid_vsphere_computecluster_res): `GET /v1/overlords/vsphere/{uid}/properties/computecluster/resources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereComputeclusterRes {
+pub struct OverlordsUidVsphereComputeclusterRes {
     client: crate::Client,
     uid: String,
     datacenter: String,
     computecluster: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereComputeclusterRes {
+impl OverlordsUidVsphereComputeclusterRes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1996,8 +1996,8 @@ impl crate::Client {
     pub fn overlords_uid_vsphere_datacenters(
         &self,
         uid: impl Into<String>,
-    ) -> V1OverlordsUidVsphereDatacenters {
-        V1OverlordsUidVsphereDatacenters {
+    ) -> OverlordsUidVsphereDatacenters {
+        OverlordsUidVsphereDatacenters {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2007,12 +2007,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_uid_vsphere_datacenters`](crate::Client::overlords_uid_vsphere_datacenters): `GET /v1/overlords/vsphere/{uid}/properties/datacenters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsUidVsphereDatacenters {
+pub struct OverlordsUidVsphereDatacenters {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsUidVsphereDatacenters {
+impl OverlordsUidVsphereDatacenters {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2053,8 +2053,8 @@ impl crate::Client {
     pub fn overlords_vsphere_manifest(
         &self,
         pairing_code: impl Into<String>,
-    ) -> V1OverlordsVsphereManifest {
-        V1OverlordsVsphereManifest {
+    ) -> OverlordsVsphereManifest {
+        OverlordsVsphereManifest {
             client: self.clone(),
             pairing_code: pairing_code.into(),
             timeout: None,
@@ -2064,12 +2064,12 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_vsphere_manifest`](crate::Client::overlords_vsphere_manifest): `GET /v1/overlords/vsphere/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsVsphereManifest {
+pub struct OverlordsVsphereManifest {
     client: crate::Client,
     pairing_code: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsVsphereManifest {
+impl OverlordsVsphereManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2101,8 +2101,8 @@ impl crate::Client {
     /// Returns overlord's ova information
     ///
     /// Sends `GET /v1/overlords/vsphere/ova`.
-    pub fn overlords_vsphere_ova_get(&self) -> V1OverlordsVsphereOvaGet {
-        V1OverlordsVsphereOvaGet {
+    pub fn overlords_vsphere_ova_get(&self) -> OverlordsVsphereOvaGet {
+        OverlordsVsphereOvaGet {
             client: self.clone(),
             timeout: None,
         }
@@ -2111,11 +2111,11 @@ impl crate::Client {
 /// Request builder for [`Client::overlords_vsphere_ova_get`](crate::Client::overlords_vsphere_ova_get): `GET /v1/overlords/vsphere/ova`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OverlordsVsphereOvaGet {
+pub struct OverlordsVsphereOvaGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1OverlordsVsphereOvaGet {
+impl OverlordsVsphereOvaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

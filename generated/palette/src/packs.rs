@@ -15,8 +15,8 @@ impl crate::Client {
         &self,
         registry_uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1PacksNameRegistryUidList {
-        V1PacksNameRegistryUidList {
+    ) -> PacksNameRegistryUidList {
+        PacksNameRegistryUidList {
             client: self.clone(),
             registry_uid: registry_uid.into(),
             pack_name: pack_name.into(),
@@ -30,7 +30,7 @@ impl crate::Client {
 /// Request builder for [`Client::packs_name_registry_uid_list`](crate::Client::packs_name_registry_uid_list): `GET /v1/packs/{packName}/registries/{registryUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksNameRegistryUidList {
+pub struct PacksNameRegistryUidList {
     client: crate::Client,
     registry_uid: String,
     pack_name: String,
@@ -39,7 +39,7 @@ pub struct V1PacksNameRegistryUidList {
     states: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksNameRegistryUidList {
+impl PacksNameRegistryUidList {
     /// Pack cloud type
     ///
     /// Sets the query parameter `cloudType`.
@@ -102,11 +102,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `pack_uid` (`packUid`): Pack uid
-    pub fn packs_pack_uid_logo(
-        &self,
-        pack_uid: impl Into<String>,
-    ) -> V1PacksPackUidLogo {
-        V1PacksPackUidLogo {
+    pub fn packs_pack_uid_logo(&self, pack_uid: impl Into<String>) -> PacksPackUidLogo {
+        PacksPackUidLogo {
             client: self.clone(),
             pack_uid: pack_uid.into(),
             timeout: None,
@@ -116,12 +113,12 @@ impl crate::Client {
 /// Request builder for [`Client::packs_pack_uid_logo`](crate::Client::packs_pack_uid_logo): `GET /v1/packs/{packUid}/logo`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksPackUidLogo {
+pub struct PacksPackUidLogo {
     client: crate::Client,
     pack_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksPackUidLogo {
+impl PacksPackUidLogo {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -147,8 +144,8 @@ impl crate::Client {
     /// Retrieves a list of packs based on filter
     ///
     /// Sends `POST /v1/packs/search`.
-    pub fn packs_search(&self) -> V1PacksSearch {
-        V1PacksSearch {
+    pub fn packs_search(&self) -> PacksSearch {
+        PacksSearch {
             client: self.clone(),
             limit: None,
             offset: None,
@@ -161,7 +158,7 @@ impl crate::Client {
 /// Request builder for [`Client::packs_search`](crate::Client::packs_search): `POST /v1/packs/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksSearch {
+pub struct PacksSearch {
     client: crate::Client,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -169,7 +166,7 @@ pub struct V1PacksSearch {
     body: Option<crate::models::V1PacksFilterSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksSearch {
+impl PacksSearch {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
     ///
@@ -234,8 +231,8 @@ impl crate::Client {
     /// Retrieves a list of packs
     ///
     /// Sends `GET /v1/packs`.
-    pub fn packs_summary_list(&self) -> V1PacksSummaryList {
-        V1PacksSummaryList {
+    pub fn packs_summary_list(&self) -> PacksSummaryList {
+        PacksSummaryList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -250,7 +247,7 @@ impl crate::Client {
 /// Request builder for [`Client::packs_summary_list`](crate::Client::packs_summary_list): `GET /v1/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksSummaryList {
+pub struct PacksSummaryList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -260,7 +257,7 @@ pub struct V1PacksSummaryList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksSummaryList {
+impl PacksSummaryList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -370,8 +367,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Pack uid
-    pub fn packs_uid(&self, uid: impl Into<String>) -> V1PacksUid {
-        V1PacksUid {
+    pub fn packs_uid(&self, uid: impl Into<String>) -> PacksUid {
+        PacksUid {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -381,12 +378,12 @@ impl crate::Client {
 /// Request builder for [`Client::packs_uid`](crate::Client::packs_uid): `GET /v1/packs/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksUid {
+pub struct PacksUid {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksUid {
+impl PacksUid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -421,8 +418,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Pack uid
-    pub fn packs_uid_readme(&self, uid: impl Into<String>) -> V1PacksUidReadme {
-        V1PacksUidReadme {
+    pub fn packs_uid_readme(&self, uid: impl Into<String>) -> PacksUidReadme {
+        PacksUidReadme {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -432,12 +429,12 @@ impl crate::Client {
 /// Request builder for [`Client::packs_uid_readme`](crate::Client::packs_uid_readme): `GET /v1/packs/{uid}/readme`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PacksUidReadme {
+pub struct PacksUidReadme {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PacksUidReadme {
+impl PacksUidReadme {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

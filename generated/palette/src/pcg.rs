@@ -7,8 +7,8 @@ impl crate::Client {
     /// Returns the private gateway manifest link
     ///
     /// Sends `POST /v1/pcg/selfHosted`.
-    pub fn pcg_self_hosted(&self) -> V1PcgSelfHosted {
-        V1PcgSelfHosted {
+    pub fn pcg_self_hosted(&self) -> PcgSelfHosted {
+        PcgSelfHosted {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::pcg_self_hosted`](crate::Client::pcg_self_hosted): `POST /v1/pcg/selfHosted`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PcgSelfHosted {
+pub struct PcgSelfHosted {
     client: crate::Client,
     body: Option<crate::models::V1PcgSelfHostedParams>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PcgSelfHosted {
+impl PcgSelfHosted {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PcgSelfHostedParams) -> Self {
         self.body = Some(value);
@@ -69,8 +69,8 @@ impl crate::Client {
     pub fn pcg_uid_ally_manifest_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1PcgUidAllyManifestGet {
-        V1PcgUidAllyManifestGet {
+    ) -> PcgUidAllyManifestGet {
+        PcgUidAllyManifestGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -80,12 +80,12 @@ impl crate::Client {
 /// Request builder for [`Client::pcg_uid_ally_manifest_get`](crate::Client::pcg_uid_ally_manifest_get): `GET /v1/pcg/{uid}/services/ally/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PcgUidAllyManifestGet {
+pub struct PcgUidAllyManifestGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PcgUidAllyManifestGet {
+impl PcgUidAllyManifestGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -120,8 +120,8 @@ impl crate::Client {
     pub fn pcg_uid_jet_manifest_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1PcgUidJetManifestGet {
-        V1PcgUidJetManifestGet {
+    ) -> PcgUidJetManifestGet {
+        PcgUidJetManifestGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -131,12 +131,12 @@ impl crate::Client {
 /// Request builder for [`Client::pcg_uid_jet_manifest_get`](crate::Client::pcg_uid_jet_manifest_get): `GET /v1/pcg/{uid}/services/jet/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PcgUidJetManifestGet {
+pub struct PcgUidJetManifestGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PcgUidJetManifestGet {
+impl PcgUidJetManifestGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -168,8 +168,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn pcg_uid_register(&self, uid: impl Into<String>) -> V1PcgUidRegister {
-        V1PcgUidRegister {
+    pub fn pcg_uid_register(&self, uid: impl Into<String>) -> PcgUidRegister {
+        PcgUidRegister {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -180,13 +180,13 @@ impl crate::Client {
 /// Request builder for [`Client::pcg_uid_register`](crate::Client::pcg_uid_register): `POST /v1/pcg/{uid}/register`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PcgUidRegister {
+pub struct PcgUidRegister {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PairingCode>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PcgUidRegister {
+impl PcgUidRegister {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PairingCode) -> Self {
         self.body = Some(value);

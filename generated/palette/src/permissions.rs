@@ -7,8 +7,8 @@ impl crate::Client {
     /// Retrieves a list of permissions
     ///
     /// Sends `GET /v1/permissions`.
-    pub fn permissions_list(&self) -> V1PermissionsList {
-        V1PermissionsList {
+    pub fn permissions_list(&self) -> PermissionsList {
+        PermissionsList {
             client: self.clone(),
             scope: None,
             timeout: None,
@@ -18,16 +18,16 @@ impl crate::Client {
 /// Request builder for [`Client::permissions_list`](crate::Client::permissions_list): `GET /v1/permissions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PermissionsList {
+pub struct PermissionsList {
     client: crate::Client,
-    scope: Option<crate::models::V1PermissionsListScope>,
+    scope: Option<crate::models::PermissionsListScope>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PermissionsList {
+impl PermissionsList {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1PermissionsListScope>,
+        value: impl Into<crate::models::PermissionsListScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates a user plan
     ///
     /// Sends `POST /v1/plans`.
-    pub fn plans_create(&self) -> V1PlansCreate {
-        V1PlansCreate {
+    pub fn plans_create(&self) -> PlansCreate {
+        PlansCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::plans_create`](crate::Client::plans_create): `POST /v1/plans`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansCreate {
+pub struct PlansCreate {
     client: crate::Client,
     body: Option<crate::models::V1Plan>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansCreate {
+impl PlansCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Plan) -> Self {
         self.body = Some(value);
@@ -61,8 +61,8 @@ impl crate::Client {
     /// Retrieves a list of plans
     ///
     /// Sends `GET /v1/plans`.
-    pub fn plans_list(&self) -> V1PlansList {
-        V1PlansList {
+    pub fn plans_list(&self) -> PlansList {
+        PlansList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -77,7 +77,7 @@ impl crate::Client {
 /// Request builder for [`Client::plans_list`](crate::Client::plans_list): `GET /v1/plans`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansList {
+pub struct PlansList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -87,7 +87,7 @@ pub struct V1PlansList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansList {
+impl PlansList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -198,8 +198,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         credit_uid: impl Into<String>,
-    ) -> V1PlansUidCreditsUidDelete {
-        V1PlansUidCreditsUidDelete {
+    ) -> PlansUidCreditsUidDelete {
+        PlansUidCreditsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             credit_uid: credit_uid.into(),
@@ -210,13 +210,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_credits_uid_delete`](crate::Client::plans_uid_credits_uid_delete): `DELETE /v1/plans/{uid}/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidCreditsUidDelete {
+pub struct PlansUidCreditsUidDelete {
     client: crate::Client,
     uid: String,
     credit_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidCreditsUidDelete {
+impl PlansUidCreditsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -252,8 +252,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         credit_uid: impl Into<String>,
-    ) -> V1PlansUidCreditsUidUpdate {
-        V1PlansUidCreditsUidUpdate {
+    ) -> PlansUidCreditsUidUpdate {
+        PlansUidCreditsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             credit_uid: credit_uid.into(),
@@ -265,14 +265,14 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_credits_uid_update`](crate::Client::plans_uid_credits_uid_update): `PUT /v1/plans/{uid}/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidCreditsUidUpdate {
+pub struct PlansUidCreditsUidUpdate {
     client: crate::Client,
     uid: String,
     credit_uid: String,
     body: Option<crate::models::V1PlanCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidCreditsUidUpdate {
+impl PlansUidCreditsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
         self.body = Some(value);
@@ -312,11 +312,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_expiry_patch(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1PlansUidExpiryPatch {
-        V1PlansUidExpiryPatch {
+    pub fn plans_uid_expiry_patch(&self, uid: impl Into<String>) -> PlansUidExpiryPatch {
+        PlansUidExpiryPatch {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -327,13 +324,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_expiry_patch`](crate::Client::plans_uid_expiry_patch): `PATCH /v1/plans/{uid}/expiry`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidExpiryPatch {
+pub struct PlansUidExpiryPatch {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanExpiry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidExpiryPatch {
+impl PlansUidExpiryPatch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanExpiry) -> Self {
         self.body = Some(value);
@@ -372,8 +369,8 @@ impl crate::Client {
     pub fn plans_uid_free_credit_add(
         &self,
         uid: impl Into<String>,
-    ) -> V1PlansUidFreeCreditAdd {
-        V1PlansUidFreeCreditAdd {
+    ) -> PlansUidFreeCreditAdd {
+        PlansUidFreeCreditAdd {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -384,13 +381,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_free_credit_add`](crate::Client::plans_uid_free_credit_add): `POST /v1/plans/{uid}/freeCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidFreeCreditAdd {
+pub struct PlansUidFreeCreditAdd {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanAddFreeCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidFreeCreditAdd {
+impl PlansUidFreeCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
         self.body = Some(value);
@@ -432,8 +429,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_get(&self, uid: impl Into<String>) -> V1PlansUidGet {
-        V1PlansUidGet {
+    pub fn plans_uid_get(&self, uid: impl Into<String>) -> PlansUidGet {
+        PlansUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -443,12 +440,12 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_get`](crate::Client::plans_uid_get): `GET /v1/plans/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidGet {
+pub struct PlansUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidGet {
+impl PlansUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -486,8 +483,8 @@ impl crate::Client {
     pub fn plans_uid_plan_limit_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1PlansUidPlanLimitUpdate {
-        V1PlansUidPlanLimitUpdate {
+    ) -> PlansUidPlanLimitUpdate {
+        PlansUidPlanLimitUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -498,13 +495,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_plan_limit_update`](crate::Client::plans_uid_plan_limit_update): `PUT /v1/plans/{uid}/planLimit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidPlanLimitUpdate {
+pub struct PlansUidPlanLimitUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanLimitUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidPlanLimitUpdate {
+impl PlansUidPlanLimitUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanLimitUpdate) -> Self {
         self.body = Some(value);
@@ -543,8 +540,8 @@ impl crate::Client {
     pub fn plans_uid_plan_type_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1PlansUidPlanTypeUpdate {
-        V1PlansUidPlanTypeUpdate {
+    ) -> PlansUidPlanTypeUpdate {
+        PlansUidPlanTypeUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -555,13 +552,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_plan_type_update`](crate::Client::plans_uid_plan_type_update): `PUT /v1/plans/{uid}/planType`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidPlanTypeUpdate {
+pub struct PlansUidPlanTypeUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanChangeUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidPlanTypeUpdate {
+impl PlansUidPlanTypeUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanChangeUpdate) -> Self {
         self.body = Some(value);
@@ -597,8 +594,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_renewal(&self, uid: impl Into<String>) -> V1PlansUidRenewal {
-        V1PlansUidRenewal {
+    pub fn plans_uid_renewal(&self, uid: impl Into<String>) -> PlansUidRenewal {
+        PlansUidRenewal {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -609,13 +606,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_renewal`](crate::Client::plans_uid_renewal): `PATCH /v1/plans/{uid}/renewal`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidRenewal {
+pub struct PlansUidRenewal {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanRenewalUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidRenewal {
+impl PlansUidRenewal {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanRenewalUpdate) -> Self {
         self.body = Some(value);
@@ -654,8 +651,8 @@ impl crate::Client {
     pub fn plans_uid_sla_credit_add(
         &self,
         uid: impl Into<String>,
-    ) -> V1PlansUidSlaCreditAdd {
-        V1PlansUidSlaCreditAdd {
+    ) -> PlansUidSlaCreditAdd {
+        PlansUidSlaCreditAdd {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -666,13 +663,13 @@ impl crate::Client {
 /// Request builder for [`Client::plans_uid_sla_credit_add`](crate::Client::plans_uid_sla_credit_add): `POST /v1/plans/{uid}/slaCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUidSlaCreditAdd {
+pub struct PlansUidSlaCreditAdd {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PlanAddSlaCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUidSlaCreditAdd {
+impl PlansUidSlaCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
         self.body = Some(value);

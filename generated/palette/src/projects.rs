@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn project_cluster_settings_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectClusterSettingsGet {
-        V1ProjectClusterSettingsGet {
+    ) -> ProjectClusterSettingsGet {
+        ProjectClusterSettingsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -24,12 +24,12 @@ impl crate::Client {
 /// Request builder for [`Client::project_cluster_settings_get`](crate::Client::project_cluster_settings_get): `GET /v1/projects/{uid}/preferences/clusterSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectClusterSettingsGet {
+pub struct ProjectClusterSettingsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectClusterSettingsGet {
+impl ProjectClusterSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -70,8 +70,8 @@ impl crate::Client {
     pub fn project_clusters_nodes_auto_remediation_setting_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectClustersNodesAutoRemediationSettingUpdate {
-        V1ProjectClustersNodesAutoRemediationSettingUpdate {
+    ) -> ProjectClustersNodesAutoRemediationSettingUpdate {
+        ProjectClustersNodesAutoRemediationSettingUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -82,13 +82,13 @@ impl crate::Client {
 /// Request builder for [`Client::project_clusters_nodes_auto_remediation_setting_update`](crate::Client::project_clusters_nodes_auto_remediation_setting_update): `PUT /v1/projects/{uid}/preferences/clusterSettings/nodesAutoRemediationSetting`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectClustersNodesAutoRemediationSettingUpdate {
+pub struct ProjectClustersNodesAutoRemediationSettingUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1NodesAutoRemediationSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectClustersNodesAutoRemediationSettingUpdate {
+impl ProjectClustersNodesAutoRemediationSettingUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
@@ -124,8 +124,8 @@ impl crate::Client {
     /// Retrieves a list of supported alerts for a project
     ///
     /// Sends `GET /v1/projects/alerts`.
-    pub fn projects_alerts(&self) -> V1ProjectsAlerts {
-        V1ProjectsAlerts {
+    pub fn projects_alerts(&self) -> ProjectsAlerts {
+        ProjectsAlerts {
             client: self.clone(),
             timeout: None,
         }
@@ -134,11 +134,11 @@ impl crate::Client {
 /// Request builder for [`Client::projects_alerts`](crate::Client::projects_alerts): `GET /v1/projects/alerts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsAlerts {
+pub struct ProjectsAlerts {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsAlerts {
+impl ProjectsAlerts {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -169,8 +169,8 @@ impl crate::Client {
     /// Creates a project
     ///
     /// Sends `POST /v1/projects`.
-    pub fn projects_create(&self) -> V1ProjectsCreate {
-        V1ProjectsCreate {
+    pub fn projects_create(&self) -> ProjectsCreate {
+        ProjectsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -180,12 +180,12 @@ impl crate::Client {
 /// Request builder for [`Client::projects_create`](crate::Client::projects_create): `POST /v1/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsCreate {
+pub struct ProjectsCreate {
     client: crate::Client,
     body: Option<crate::models::V1ProjectEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsCreate {
+impl ProjectsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
@@ -231,8 +231,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         component: impl Into<String>,
-    ) -> V1ProjectsUidAlertCreate {
-        V1ProjectsUidAlertCreate {
+    ) -> ProjectsUidAlertCreate {
+        ProjectsUidAlertCreate {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -244,14 +244,14 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alert_create`](crate::Client::projects_uid_alert_create): `POST /v1/projects/{uid}/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertCreate {
+pub struct ProjectsUidAlertCreate {
     client: crate::Client,
     uid: String,
     component: String,
     body: Option<crate::models::V1Channel>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertCreate {
+impl ProjectsUidAlertCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
@@ -302,8 +302,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         component: impl Into<String>,
-    ) -> V1ProjectsUidAlertDelete {
-        V1ProjectsUidAlertDelete {
+    ) -> ProjectsUidAlertDelete {
+        ProjectsUidAlertDelete {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -314,13 +314,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alert_delete`](crate::Client::projects_uid_alert_delete): `DELETE /v1/projects/{uid}/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertDelete {
+pub struct ProjectsUidAlertDelete {
     client: crate::Client,
     uid: String,
     component: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertDelete {
+impl ProjectsUidAlertDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -356,8 +356,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         component: impl Into<String>,
-    ) -> V1ProjectsUidAlertUpdate {
-        V1ProjectsUidAlertUpdate {
+    ) -> ProjectsUidAlertUpdate {
+        ProjectsUidAlertUpdate {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -369,14 +369,14 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alert_update`](crate::Client::projects_uid_alert_update): `PUT /v1/projects/{uid}/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertUpdate {
+pub struct ProjectsUidAlertUpdate {
     client: crate::Client,
     uid: String,
     component: String,
     body: Option<crate::models::V1AlertEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertUpdate {
+impl ProjectsUidAlertUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
@@ -423,8 +423,8 @@ impl crate::Client {
         uid: impl Into<String>,
         component: impl Into<String>,
         alert_uid: impl Into<String>,
-    ) -> V1ProjectsUidAlertsUidDelete {
-        V1ProjectsUidAlertsUidDelete {
+    ) -> ProjectsUidAlertsUidDelete {
+        ProjectsUidAlertsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -436,14 +436,14 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alerts_uid_delete`](crate::Client::projects_uid_alerts_uid_delete): `DELETE /v1/projects/{uid}/alerts/{component}/{alertUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertsUidDelete {
+pub struct ProjectsUidAlertsUidDelete {
     client: crate::Client,
     uid: String,
     component: String,
     alert_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertsUidDelete {
+impl ProjectsUidAlertsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -482,8 +482,8 @@ impl crate::Client {
         uid: impl Into<String>,
         component: impl Into<String>,
         alert_uid: impl Into<String>,
-    ) -> V1ProjectsUidAlertsUidGet {
-        V1ProjectsUidAlertsUidGet {
+    ) -> ProjectsUidAlertsUidGet {
+        ProjectsUidAlertsUidGet {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -495,14 +495,14 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alerts_uid_get`](crate::Client::projects_uid_alerts_uid_get): `GET /v1/projects/{uid}/alerts/{component}/{alertUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertsUidGet {
+pub struct ProjectsUidAlertsUidGet {
     client: crate::Client,
     uid: String,
     component: String,
     alert_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertsUidGet {
+impl ProjectsUidAlertsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -549,8 +549,8 @@ impl crate::Client {
         uid: impl Into<String>,
         component: impl Into<String>,
         alert_uid: impl Into<String>,
-    ) -> V1ProjectsUidAlertsUidUpdate {
-        V1ProjectsUidAlertsUidUpdate {
+    ) -> ProjectsUidAlertsUidUpdate {
+        ProjectsUidAlertsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
@@ -563,7 +563,7 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_alerts_uid_update`](crate::Client::projects_uid_alerts_uid_update): `PUT /v1/projects/{uid}/alerts/{component}/{alertUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidAlertsUidUpdate {
+pub struct ProjectsUidAlertsUidUpdate {
     client: crate::Client,
     uid: String,
     component: String,
@@ -571,7 +571,7 @@ pub struct V1ProjectsUidAlertsUidUpdate {
     body: Option<crate::models::V1Channel>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidAlertsUidUpdate {
+impl ProjectsUidAlertsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
@@ -612,8 +612,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_delete(&self, uid: impl Into<String>) -> V1ProjectsUidDelete {
-        V1ProjectsUidDelete {
+    pub fn projects_uid_delete(&self, uid: impl Into<String>) -> ProjectsUidDelete {
+        ProjectsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             cleanup_project_resources: None,
@@ -625,14 +625,14 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_delete`](crate::Client::projects_uid_delete): `DELETE /v1/projects/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidDelete {
+pub struct ProjectsUidDelete {
     client: crate::Client,
     uid: String,
     cleanup_project_resources: Option<bool>,
     body: Option<crate::models::V1ProjectCleanup>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidDelete {
+impl ProjectsUidDelete {
     /// Sets the query parameter `cleanupProjectResources`.
     pub fn cleanup_project_resources(mut self, value: impl Into<bool>) -> Self {
         self.cleanup_project_resources = Some(value.into());
@@ -677,8 +677,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_get(&self, uid: impl Into<String>) -> V1ProjectsUidGet {
-        V1ProjectsUidGet {
+    pub fn projects_uid_get(&self, uid: impl Into<String>) -> ProjectsUidGet {
+        ProjectsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -688,12 +688,12 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_get`](crate::Client::projects_uid_get): `GET /v1/projects/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidGet {
+pub struct ProjectsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidGet {
+impl ProjectsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -731,8 +731,8 @@ impl crate::Client {
     pub fn projects_uid_macros_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMacrosCreate {
-        V1ProjectsUidMacrosCreate {
+    ) -> ProjectsUidMacrosCreate {
+        ProjectsUidMacrosCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -743,13 +743,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_macros_create`](crate::Client::projects_uid_macros_create): `POST /v1/projects/{uid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMacrosCreate {
+pub struct ProjectsUidMacrosCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMacrosCreate {
+impl ProjectsUidMacrosCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -788,8 +788,8 @@ impl crate::Client {
     pub fn projects_uid_macros_delete_by_macro_name(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMacrosDeleteByMacroName {
-        V1ProjectsUidMacrosDeleteByMacroName {
+    ) -> ProjectsUidMacrosDeleteByMacroName {
+        ProjectsUidMacrosDeleteByMacroName {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -800,13 +800,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_macros_delete_by_macro_name`](crate::Client::projects_uid_macros_delete_by_macro_name): `DELETE /v1/projects/{uid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMacrosDeleteByMacroName {
+pub struct ProjectsUidMacrosDeleteByMacroName {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMacrosDeleteByMacroName {
+impl ProjectsUidMacrosDeleteByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -845,8 +845,8 @@ impl crate::Client {
     pub fn projects_uid_macros_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMacrosList {
-        V1ProjectsUidMacrosList {
+    ) -> ProjectsUidMacrosList {
+        ProjectsUidMacrosList {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -856,12 +856,12 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_macros_list`](crate::Client::projects_uid_macros_list): `GET /v1/projects/{uid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMacrosList {
+pub struct ProjectsUidMacrosList {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMacrosList {
+impl ProjectsUidMacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -899,8 +899,8 @@ impl crate::Client {
     pub fn projects_uid_macros_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMacrosUpdate {
-        V1ProjectsUidMacrosUpdate {
+    ) -> ProjectsUidMacrosUpdate {
+        ProjectsUidMacrosUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -911,13 +911,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_macros_update`](crate::Client::projects_uid_macros_update): `PUT /v1/projects/{uid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMacrosUpdate {
+pub struct ProjectsUidMacrosUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMacrosUpdate {
+impl ProjectsUidMacrosUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -956,8 +956,8 @@ impl crate::Client {
     pub fn projects_uid_macros_update_by_macro_name(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMacrosUpdateByMacroName {
-        V1ProjectsUidMacrosUpdateByMacroName {
+    ) -> ProjectsUidMacrosUpdateByMacroName {
+        ProjectsUidMacrosUpdateByMacroName {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -968,13 +968,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_macros_update_by_macro_name`](crate::Client::projects_uid_macros_update_by_macro_name): `PATCH /v1/projects/{uid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMacrosUpdateByMacroName {
+pub struct ProjectsUidMacrosUpdateByMacroName {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMacrosUpdateByMacroName {
+impl ProjectsUidMacrosUpdateByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -1013,8 +1013,8 @@ impl crate::Client {
     pub fn projects_uid_meta_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidMetaUpdate {
-        V1ProjectsUidMetaUpdate {
+    ) -> ProjectsUidMetaUpdate {
+        ProjectsUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1025,13 +1025,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_meta_update`](crate::Client::projects_uid_meta_update): `PUT /v1/projects/{uid}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidMetaUpdate {
+pub struct ProjectsUidMetaUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMeta>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidMetaUpdate {
+impl ProjectsUidMetaUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
@@ -1070,8 +1070,8 @@ impl crate::Client {
     pub fn projects_uid_teams_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidTeamsUpdate {
-        V1ProjectsUidTeamsUpdate {
+    ) -> ProjectsUidTeamsUpdate {
+        ProjectsUidTeamsUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1082,13 +1082,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_teams_update`](crate::Client::projects_uid_teams_update): `PUT /v1/projects/{uid}/teams`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidTeamsUpdate {
+pub struct ProjectsUidTeamsUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectTeamsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidTeamsUpdate {
+impl ProjectsUidTeamsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectTeamsEntity) -> Self {
         self.body = Some(value);
@@ -1124,8 +1124,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_update(&self, uid: impl Into<String>) -> V1ProjectsUidUpdate {
-        V1ProjectsUidUpdate {
+    pub fn projects_uid_update(&self, uid: impl Into<String>) -> ProjectsUidUpdate {
+        ProjectsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1136,13 +1136,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_update`](crate::Client::projects_uid_update): `PUT /v1/projects/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidUpdate {
+pub struct ProjectsUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidUpdate {
+impl ProjectsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
@@ -1181,8 +1181,8 @@ impl crate::Client {
     pub fn projects_uid_users_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ProjectsUidUsersUpdate {
-        V1ProjectsUidUsersUpdate {
+    ) -> ProjectsUidUsersUpdate {
+        ProjectsUidUsersUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1193,13 +1193,13 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_users_update`](crate::Client::projects_uid_users_update): `PUT /v1/projects/{uid}/users`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidUsersUpdate {
+pub struct ProjectsUidUsersUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectUsersEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidUsersUpdate {
+impl ProjectsUidUsersUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ProjectUsersEntity) -> Self {
         self.body = Some(value);
@@ -1235,11 +1235,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_validate(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1ProjectsUidValidate {
-        V1ProjectsUidValidate {
+    pub fn projects_uid_validate(&self, uid: impl Into<String>) -> ProjectsUidValidate {
+        ProjectsUidValidate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1249,12 +1246,12 @@ impl crate::Client {
 /// Request builder for [`Client::projects_uid_validate`](crate::Client::projects_uid_validate): `DELETE /v1/projects/{uid}/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ProjectsUidValidate {
+pub struct ProjectsUidValidate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ProjectsUidValidate {
+impl ProjectsUidValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates a basic oci registry
     ///
     /// Sends `POST /v1/registries/oci/basic`.
-    pub fn basic_oci_registries_create(&self) -> V1BasicOciRegistriesCreate {
-        V1BasicOciRegistriesCreate {
+    pub fn basic_oci_registries_create(&self) -> BasicOciRegistriesCreate {
+        BasicOciRegistriesCreate {
             client: self.clone(),
             skip_pack_sync: None,
             body: None,
@@ -19,13 +19,13 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_create`](crate::Client::basic_oci_registries_create): `POST /v1/registries/oci/basic`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesCreate {
+pub struct BasicOciRegistriesCreate {
     client: crate::Client,
     skip_pack_sync: Option<bool>,
     body: Option<crate::models::V1BasicOciRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesCreate {
+impl BasicOciRegistriesCreate {
     /// Sets the query parameter `skipPackSync`.
     pub fn skip_pack_sync(mut self, value: impl Into<bool>) -> Self {
         self.skip_pack_sync = Some(value.into());
@@ -75,8 +75,8 @@ impl crate::Client {
     pub fn basic_oci_registries_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1BasicOciRegistriesUidDelete {
-        V1BasicOciRegistriesUidDelete {
+    ) -> BasicOciRegistriesUidDelete {
+        BasicOciRegistriesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -86,12 +86,12 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_uid_delete`](crate::Client::basic_oci_registries_uid_delete): `DELETE /v1/registries/oci/{uid}/basic`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesUidDelete {
+pub struct BasicOciRegistriesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesUidDelete {
+impl BasicOciRegistriesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -124,8 +124,8 @@ impl crate::Client {
     pub fn basic_oci_registries_uid_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1BasicOciRegistriesUidGet {
-        V1BasicOciRegistriesUidGet {
+    ) -> BasicOciRegistriesUidGet {
+        BasicOciRegistriesUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -135,12 +135,12 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_uid_get`](crate::Client::basic_oci_registries_uid_get): `GET /v1/registries/oci/{uid}/basic`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesUidGet {
+pub struct BasicOciRegistriesUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesUidGet {
+impl BasicOciRegistriesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -180,8 +180,8 @@ impl crate::Client {
     pub fn basic_oci_registries_uid_sync(
         &self,
         uid: impl Into<String>,
-    ) -> V1BasicOciRegistriesUidSync {
-        V1BasicOciRegistriesUidSync {
+    ) -> BasicOciRegistriesUidSync {
+        BasicOciRegistriesUidSync {
             client: self.clone(),
             uid: uid.into(),
             force_sync: None,
@@ -192,13 +192,13 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_uid_sync`](crate::Client::basic_oci_registries_uid_sync): `POST /v1/registries/oci/{uid}/basic/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesUidSync {
+pub struct BasicOciRegistriesUidSync {
     client: crate::Client,
     uid: String,
     force_sync: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesUidSync {
+impl BasicOciRegistriesUidSync {
     /// Sets the query parameter `forceSync`.
     pub fn force_sync(mut self, value: impl Into<bool>) -> Self {
         self.force_sync = Some(value.into());
@@ -239,8 +239,8 @@ impl crate::Client {
     pub fn basic_oci_registries_uid_sync_status(
         &self,
         uid: impl Into<String>,
-    ) -> V1BasicOciRegistriesUidSyncStatus {
-        V1BasicOciRegistriesUidSyncStatus {
+    ) -> BasicOciRegistriesUidSyncStatus {
+        BasicOciRegistriesUidSyncStatus {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -250,12 +250,12 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_uid_sync_status`](crate::Client::basic_oci_registries_uid_sync_status): `GET /v1/registries/oci/{uid}/basic/sync/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesUidSyncStatus {
+pub struct BasicOciRegistriesUidSyncStatus {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesUidSyncStatus {
+impl BasicOciRegistriesUidSyncStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -296,8 +296,8 @@ impl crate::Client {
     pub fn basic_oci_registries_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1BasicOciRegistriesUidUpdate {
-        V1BasicOciRegistriesUidUpdate {
+    ) -> BasicOciRegistriesUidUpdate {
+        BasicOciRegistriesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -308,13 +308,13 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_uid_update`](crate::Client::basic_oci_registries_uid_update): `PUT /v1/registries/oci/{uid}/basic`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesUidUpdate {
+pub struct BasicOciRegistriesUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1BasicOciRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesUidUpdate {
+impl BasicOciRegistriesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1BasicOciRegistry) -> Self {
         self.body = Some(value);
@@ -355,8 +355,8 @@ impl crate::Client {
     pub fn basic_oci_registries_validate(
         &self,
         body: crate::models::V1BasicOciRegistrySpec,
-    ) -> V1BasicOciRegistriesValidate {
-        V1BasicOciRegistriesValidate {
+    ) -> BasicOciRegistriesValidate {
+        BasicOciRegistriesValidate {
             client: self.clone(),
             body,
             timeout: None,
@@ -366,12 +366,12 @@ impl crate::Client {
 /// Request builder for [`Client::basic_oci_registries_validate`](crate::Client::basic_oci_registries_validate): `POST /v1/registries/oci/basic/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1BasicOciRegistriesValidate {
+pub struct BasicOciRegistriesValidate {
     client: crate::Client,
     body: crate::models::V1BasicOciRegistrySpec,
     timeout: Option<std::time::Duration>,
 }
-impl V1BasicOciRegistriesValidate {
+impl BasicOciRegistriesValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -398,8 +398,8 @@ impl crate::Client {
     /// Creates a ecr registry
     ///
     /// Sends `POST /v1/registries/oci/ecr`.
-    pub fn ecr_registries_create(&self) -> V1EcrRegistriesCreate {
-        V1EcrRegistriesCreate {
+    pub fn ecr_registries_create(&self) -> EcrRegistriesCreate {
+        EcrRegistriesCreate {
             client: self.clone(),
             skip_pack_sync: None,
             body: None,
@@ -410,13 +410,13 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_create`](crate::Client::ecr_registries_create): `POST /v1/registries/oci/ecr`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesCreate {
+pub struct EcrRegistriesCreate {
     client: crate::Client,
     skip_pack_sync: Option<bool>,
     body: Option<crate::models::V1EcrRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesCreate {
+impl EcrRegistriesCreate {
     /// Sets the query parameter `skipPackSync`.
     pub fn skip_pack_sync(mut self, value: impl Into<bool>) -> Self {
         self.skip_pack_sync = Some(value.into());
@@ -466,8 +466,8 @@ impl crate::Client {
     pub fn ecr_registries_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1EcrRegistriesUidDelete {
-        V1EcrRegistriesUidDelete {
+    ) -> EcrRegistriesUidDelete {
+        EcrRegistriesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -477,12 +477,12 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_uid_delete`](crate::Client::ecr_registries_uid_delete): `DELETE /v1/registries/oci/{uid}/ecr`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesUidDelete {
+pub struct EcrRegistriesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesUidDelete {
+impl EcrRegistriesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -512,11 +512,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn ecr_registries_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1EcrRegistriesUidGet {
-        V1EcrRegistriesUidGet {
+    pub fn ecr_registries_uid_get(&self, uid: impl Into<String>) -> EcrRegistriesUidGet {
+        EcrRegistriesUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -526,12 +523,12 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_uid_get`](crate::Client::ecr_registries_uid_get): `GET /v1/registries/oci/{uid}/ecr`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesUidGet {
+pub struct EcrRegistriesUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesUidGet {
+impl EcrRegistriesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -571,8 +568,8 @@ impl crate::Client {
     pub fn ecr_registries_uid_sync(
         &self,
         uid: impl Into<String>,
-    ) -> V1EcrRegistriesUidSync {
-        V1EcrRegistriesUidSync {
+    ) -> EcrRegistriesUidSync {
+        EcrRegistriesUidSync {
             client: self.clone(),
             uid: uid.into(),
             force_sync: None,
@@ -583,13 +580,13 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_uid_sync`](crate::Client::ecr_registries_uid_sync): `POST /v1/registries/oci/{uid}/ecr/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesUidSync {
+pub struct EcrRegistriesUidSync {
     client: crate::Client,
     uid: String,
     force_sync: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesUidSync {
+impl EcrRegistriesUidSync {
     /// Sets the query parameter `forceSync`.
     pub fn force_sync(mut self, value: impl Into<bool>) -> Self {
         self.force_sync = Some(value.into());
@@ -630,8 +627,8 @@ impl crate::Client {
     pub fn ecr_registries_uid_sync_status(
         &self,
         uid: impl Into<String>,
-    ) -> V1EcrRegistriesUidSyncStatus {
-        V1EcrRegistriesUidSyncStatus {
+    ) -> EcrRegistriesUidSyncStatus {
+        EcrRegistriesUidSyncStatus {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -641,12 +638,12 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_uid_sync_status`](crate::Client::ecr_registries_uid_sync_status): `GET /v1/registries/oci/{uid}/ecr/sync/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesUidSyncStatus {
+pub struct EcrRegistriesUidSyncStatus {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesUidSyncStatus {
+impl EcrRegistriesUidSyncStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -687,8 +684,8 @@ impl crate::Client {
     pub fn ecr_registries_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1EcrRegistriesUidUpdate {
-        V1EcrRegistriesUidUpdate {
+    ) -> EcrRegistriesUidUpdate {
+        EcrRegistriesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -699,13 +696,13 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_uid_update`](crate::Client::ecr_registries_uid_update): `PUT /v1/registries/oci/{uid}/ecr`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesUidUpdate {
+pub struct EcrRegistriesUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1EcrRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesUidUpdate {
+impl EcrRegistriesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EcrRegistry) -> Self {
         self.body = Some(value);
@@ -746,8 +743,8 @@ impl crate::Client {
     pub fn ecr_registries_validate(
         &self,
         body: crate::models::V1EcrRegistrySpec,
-    ) -> V1EcrRegistriesValidate {
-        V1EcrRegistriesValidate {
+    ) -> EcrRegistriesValidate {
+        EcrRegistriesValidate {
             client: self.clone(),
             body,
             timeout: None,
@@ -757,12 +754,12 @@ impl crate::Client {
 /// Request builder for [`Client::ecr_registries_validate`](crate::Client::ecr_registries_validate): `POST /v1/registries/oci/ecr/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EcrRegistriesValidate {
+pub struct EcrRegistriesValidate {
     client: crate::Client,
     body: crate::models::V1EcrRegistrySpec,
     timeout: Option<std::time::Duration>,
 }
-impl V1EcrRegistriesValidate {
+impl EcrRegistriesValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -789,8 +786,8 @@ impl crate::Client {
     /// Creates a image registry
     ///
     /// Sends `GET /v1/registries/oci/image`.
-    pub fn oci_image_registry_get(&self) -> V1OciImageRegistryGet {
-        V1OciImageRegistryGet {
+    pub fn oci_image_registry_get(&self) -> OciImageRegistryGet {
+        OciImageRegistryGet {
             client: self.clone(),
             timeout: None,
         }
@@ -799,11 +796,11 @@ impl crate::Client {
 /// Request builder for [`Client::oci_image_registry_get`](crate::Client::oci_image_registry_get): `GET /v1/registries/oci/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OciImageRegistryGet {
+pub struct OciImageRegistryGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1OciImageRegistryGet {
+impl OciImageRegistryGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -837,8 +834,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn oci_registries_get(&self, uid: impl Into<String>) -> V1OciRegistriesGet {
-        V1OciRegistriesGet {
+    pub fn oci_registries_get(&self, uid: impl Into<String>) -> OciRegistriesGet {
+        OciRegistriesGet {
             client: self.clone(),
             uid: uid.into(),
             cluster_uid: None,
@@ -849,13 +846,13 @@ impl crate::Client {
 /// Request builder for [`Client::oci_registries_get`](crate::Client::oci_registries_get): `GET /v1/registries/oci/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OciRegistriesGet {
+pub struct OciRegistriesGet {
     client: crate::Client,
     uid: String,
     cluster_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1OciRegistriesGet {
+impl OciRegistriesGet {
     /// Sets the query parameter `clusterUid`.
     pub fn cluster_uid(mut self, value: impl Into<String>) -> Self {
         self.cluster_uid = Some(value.into());
@@ -893,8 +890,8 @@ impl crate::Client {
     /// Retrieves a oci registries summary
     ///
     /// Sends `GET /v1/registries/oci/summary`.
-    pub fn oci_registries_summary(&self) -> V1OciRegistriesSummary {
-        V1OciRegistriesSummary {
+    pub fn oci_registries_summary(&self) -> OciRegistriesSummary {
+        OciRegistriesSummary {
             client: self.clone(),
             timeout: None,
         }
@@ -903,11 +900,11 @@ impl crate::Client {
 /// Request builder for [`Client::oci_registries_summary`](crate::Client::oci_registries_summary): `GET /v1/registries/oci/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1OciRegistriesSummary {
+pub struct OciRegistriesSummary {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1OciRegistriesSummary {
+impl OciRegistriesSummary {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -938,8 +935,8 @@ impl crate::Client {
     /// Creates a helm registry
     ///
     /// Sends `POST /v1/registries/helm`.
-    pub fn registries_helm_create(&self) -> V1RegistriesHelmCreate {
-        V1RegistriesHelmCreate {
+    pub fn registries_helm_create(&self) -> RegistriesHelmCreate {
+        RegistriesHelmCreate {
             client: self.clone(),
             scope: None,
             body: None,
@@ -950,17 +947,17 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_create`](crate::Client::registries_helm_create): `POST /v1/registries/helm`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmCreate {
+pub struct RegistriesHelmCreate {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesHelmCreateScope>,
+    scope: Option<crate::models::RegistriesHelmCreateScope>,
     body: Option<crate::models::V1HelmRegistryEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmCreate {
+impl RegistriesHelmCreate {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesHelmCreateScope>,
+        value: impl Into<crate::models::RegistriesHelmCreateScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1003,8 +1000,8 @@ impl crate::Client {
     /// Retrieves a list of Helm registries
     ///
     /// Sends `GET /v1/registries/helm`.
-    pub fn registries_helm_list(&self) -> V1RegistriesHelmList {
-        V1RegistriesHelmList {
+    pub fn registries_helm_list(&self) -> RegistriesHelmList {
+        RegistriesHelmList {
             client: self.clone(),
             scope: None,
             fields: None,
@@ -1020,9 +1017,9 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_list`](crate::Client::registries_helm_list): `GET /v1/registries/helm`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmList {
+pub struct RegistriesHelmList {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesHelmListScope>,
+    scope: Option<crate::models::RegistriesHelmListScope>,
     fields: Option<String>,
     filters: Option<String>,
     order_by: Option<String>,
@@ -1031,11 +1028,11 @@ pub struct V1RegistriesHelmList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmList {
+impl RegistriesHelmList {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesHelmListScope>,
+        value: impl Into<crate::models::RegistriesHelmListScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1147,8 +1144,8 @@ impl crate::Client {
     /// Retrieves a list of helm registries as summary
     ///
     /// Sends `GET /v1/registries/helm/summary`.
-    pub fn registries_helm_summary_list(&self) -> V1RegistriesHelmSummaryList {
-        V1RegistriesHelmSummaryList {
+    pub fn registries_helm_summary_list(&self) -> RegistriesHelmSummaryList {
+        RegistriesHelmSummaryList {
             client: self.clone(),
             scope: None,
             fields: None,
@@ -1164,9 +1161,9 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_summary_list`](crate::Client::registries_helm_summary_list): `GET /v1/registries/helm/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmSummaryList {
+pub struct RegistriesHelmSummaryList {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesHelmSummaryListScope>,
+    scope: Option<crate::models::RegistriesHelmSummaryListScope>,
     fields: Option<String>,
     filters: Option<String>,
     order_by: Option<String>,
@@ -1175,11 +1172,11 @@ pub struct V1RegistriesHelmSummaryList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmSummaryList {
+impl RegistriesHelmSummaryList {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesHelmSummaryListScope>,
+        value: impl Into<crate::models::RegistriesHelmSummaryListScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1297,8 +1294,8 @@ impl crate::Client {
     pub fn registries_helm_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesHelmUidDelete {
-        V1RegistriesHelmUidDelete {
+    ) -> RegistriesHelmUidDelete {
+        RegistriesHelmUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1308,12 +1305,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_uid_delete`](crate::Client::registries_helm_uid_delete): `DELETE /v1/registries/helm/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmUidDelete {
+pub struct RegistriesHelmUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmUidDelete {
+impl RegistriesHelmUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1343,8 +1340,8 @@ impl crate::Client {
     pub fn registries_helm_uid_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesHelmUidGet {
-        V1RegistriesHelmUidGet {
+    ) -> RegistriesHelmUidGet {
+        RegistriesHelmUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1354,12 +1351,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_uid_get`](crate::Client::registries_helm_uid_get): `GET /v1/registries/helm/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmUidGet {
+pub struct RegistriesHelmUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmUidGet {
+impl RegistriesHelmUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1399,8 +1396,8 @@ impl crate::Client {
     pub fn registries_helm_uid_sync(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesHelmUidSync {
-        V1RegistriesHelmUidSync {
+    ) -> RegistriesHelmUidSync {
+        RegistriesHelmUidSync {
             client: self.clone(),
             uid: uid.into(),
             force_sync: None,
@@ -1411,13 +1408,13 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_uid_sync`](crate::Client::registries_helm_uid_sync): `POST /v1/registries/helm/{uid}/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmUidSync {
+pub struct RegistriesHelmUidSync {
     client: crate::Client,
     uid: String,
     force_sync: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmUidSync {
+impl RegistriesHelmUidSync {
     /// Sets the query parameter `forceSync`.
     pub fn force_sync(mut self, value: impl Into<bool>) -> Self {
         self.force_sync = Some(value.into());
@@ -1458,8 +1455,8 @@ impl crate::Client {
     pub fn registries_helm_uid_sync_status(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesHelmUidSyncStatus {
-        V1RegistriesHelmUidSyncStatus {
+    ) -> RegistriesHelmUidSyncStatus {
+        RegistriesHelmUidSyncStatus {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1469,12 +1466,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_uid_sync_status`](crate::Client::registries_helm_uid_sync_status): `GET /v1/registries/helm/{uid}/sync/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmUidSyncStatus {
+pub struct RegistriesHelmUidSyncStatus {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmUidSyncStatus {
+impl RegistriesHelmUidSyncStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1515,8 +1512,8 @@ impl crate::Client {
     pub fn registries_helm_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesHelmUidUpdate {
-        V1RegistriesHelmUidUpdate {
+    ) -> RegistriesHelmUidUpdate {
+        RegistriesHelmUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1527,13 +1524,13 @@ impl crate::Client {
 /// Request builder for [`Client::registries_helm_uid_update`](crate::Client::registries_helm_uid_update): `PUT /v1/registries/helm/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesHelmUidUpdate {
+pub struct RegistriesHelmUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1HelmRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesHelmUidUpdate {
+impl RegistriesHelmUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HelmRegistry) -> Self {
         self.body = Some(value);
@@ -1566,8 +1563,8 @@ impl crate::Client {
     /// Retrieves a list of registries metadata
     ///
     /// Sends `GET /v1/registries/metadata`.
-    pub fn registries_metadata(&self) -> V1RegistriesMetadata {
-        V1RegistriesMetadata {
+    pub fn registries_metadata(&self) -> RegistriesMetadata {
+        RegistriesMetadata {
             client: self.clone(),
             scope: None,
             timeout: None,
@@ -1577,16 +1574,16 @@ impl crate::Client {
 /// Request builder for [`Client::registries_metadata`](crate::Client::registries_metadata): `GET /v1/registries/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesMetadata {
+pub struct RegistriesMetadata {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesMetadataScope>,
+    scope: Option<crate::models::RegistriesMetadataScope>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesMetadata {
+impl RegistriesMetadata {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesMetadataScope>,
+        value: impl Into<crate::models::RegistriesMetadataScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1628,8 +1625,8 @@ impl crate::Client {
     pub fn registries_name_config_get(
         &self,
         registry_name: impl Into<String>,
-    ) -> V1RegistriesNameConfigGet {
-        V1RegistriesNameConfigGet {
+    ) -> RegistriesNameConfigGet {
+        RegistriesNameConfigGet {
             client: self.clone(),
             registry_name: registry_name.into(),
             timeout: None,
@@ -1639,12 +1636,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_name_config_get`](crate::Client::registries_name_config_get): `GET /v1/registries/{registryName}/config`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesNameConfigGet {
+pub struct RegistriesNameConfigGet {
     client: crate::Client,
     registry_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesNameConfigGet {
+impl RegistriesNameConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1679,8 +1676,8 @@ impl crate::Client {
     /// Creates a pack registry
     ///
     /// Sends `POST /v1/registries/pack`.
-    pub fn registries_pack_create(&self) -> V1RegistriesPackCreate {
-        V1RegistriesPackCreate {
+    pub fn registries_pack_create(&self) -> RegistriesPackCreate {
+        RegistriesPackCreate {
             client: self.clone(),
             scope: None,
             skip_pack_sync: None,
@@ -1692,18 +1689,18 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_create`](crate::Client::registries_pack_create): `POST /v1/registries/pack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackCreate {
+pub struct RegistriesPackCreate {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesPackCreateScope>,
+    scope: Option<crate::models::RegistriesPackCreateScope>,
     skip_pack_sync: Option<bool>,
     body: Option<crate::models::V1PackRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackCreate {
+impl RegistriesPackCreate {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesPackCreateScope>,
+        value: impl Into<crate::models::RegistriesPackCreateScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1752,8 +1749,8 @@ impl crate::Client {
     /// Retrieves a list of Pack registries
     ///
     /// Sends `GET /v1/registries/pack`.
-    pub fn registries_pack_list(&self) -> V1RegistriesPackList {
-        V1RegistriesPackList {
+    pub fn registries_pack_list(&self) -> RegistriesPackList {
+        RegistriesPackList {
             client: self.clone(),
             scope: None,
             fields: None,
@@ -1769,9 +1766,9 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_list`](crate::Client::registries_pack_list): `GET /v1/registries/pack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackList {
+pub struct RegistriesPackList {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesPackListScope>,
+    scope: Option<crate::models::RegistriesPackListScope>,
     fields: Option<String>,
     filters: Option<String>,
     order_by: Option<String>,
@@ -1780,11 +1777,11 @@ pub struct V1RegistriesPackList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackList {
+impl RegistriesPackList {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesPackListScope>,
+        value: impl Into<crate::models::RegistriesPackListScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -1896,8 +1893,8 @@ impl crate::Client {
     /// Retrieves a list of pack registries as summary
     ///
     /// Sends `GET /v1/registries/pack/summary`.
-    pub fn registries_pack_summary_list(&self) -> V1RegistriesPackSummaryList {
-        V1RegistriesPackSummaryList {
+    pub fn registries_pack_summary_list(&self) -> RegistriesPackSummaryList {
+        RegistriesPackSummaryList {
             client: self.clone(),
             scope: None,
             fields: None,
@@ -1913,9 +1910,9 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_summary_list`](crate::Client::registries_pack_summary_list): `GET /v1/registries/pack/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackSummaryList {
+pub struct RegistriesPackSummaryList {
     client: crate::Client,
-    scope: Option<crate::models::V1RegistriesPackSummaryListScope>,
+    scope: Option<crate::models::RegistriesPackSummaryListScope>,
     fields: Option<String>,
     filters: Option<String>,
     order_by: Option<String>,
@@ -1924,11 +1921,11 @@ pub struct V1RegistriesPackSummaryList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackSummaryList {
+impl RegistriesPackSummaryList {
     /// Sets the query parameter `scope`.
     pub fn scope(
         mut self,
-        value: impl Into<crate::models::V1RegistriesPackSummaryListScope>,
+        value: impl Into<crate::models::RegistriesPackSummaryListScope>,
     ) -> Self {
         self.scope = Some(value.into());
         self
@@ -2046,8 +2043,8 @@ impl crate::Client {
     pub fn registries_pack_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesPackUidDelete {
-        V1RegistriesPackUidDelete {
+    ) -> RegistriesPackUidDelete {
+        RegistriesPackUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2057,12 +2054,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_uid_delete`](crate::Client::registries_pack_uid_delete): `DELETE /v1/registries/pack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackUidDelete {
+pub struct RegistriesPackUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackUidDelete {
+impl RegistriesPackUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2092,8 +2089,8 @@ impl crate::Client {
     pub fn registries_pack_uid_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesPackUidGet {
-        V1RegistriesPackUidGet {
+    ) -> RegistriesPackUidGet {
+        RegistriesPackUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2103,12 +2100,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_uid_get`](crate::Client::registries_pack_uid_get): `GET /v1/registries/pack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackUidGet {
+pub struct RegistriesPackUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackUidGet {
+impl RegistriesPackUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2148,8 +2145,8 @@ impl crate::Client {
     pub fn registries_pack_uid_sync(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesPackUidSync {
-        V1RegistriesPackUidSync {
+    ) -> RegistriesPackUidSync {
+        RegistriesPackUidSync {
             client: self.clone(),
             uid: uid.into(),
             force_sync: None,
@@ -2160,13 +2157,13 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_uid_sync`](crate::Client::registries_pack_uid_sync): `POST /v1/registries/pack/{uid}/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackUidSync {
+pub struct RegistriesPackUidSync {
     client: crate::Client,
     uid: String,
     force_sync: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackUidSync {
+impl RegistriesPackUidSync {
     /// Sets the query parameter `forceSync`.
     pub fn force_sync(mut self, value: impl Into<bool>) -> Self {
         self.force_sync = Some(value.into());
@@ -2207,8 +2204,8 @@ impl crate::Client {
     pub fn registries_pack_uid_sync_status(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesPackUidSyncStatus {
-        V1RegistriesPackUidSyncStatus {
+    ) -> RegistriesPackUidSyncStatus {
+        RegistriesPackUidSyncStatus {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2218,12 +2215,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_uid_sync_status`](crate::Client::registries_pack_uid_sync_status): `GET /v1/registries/pack/{uid}/sync/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackUidSyncStatus {
+pub struct RegistriesPackUidSyncStatus {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackUidSyncStatus {
+impl RegistriesPackUidSyncStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2264,8 +2261,8 @@ impl crate::Client {
     pub fn registries_pack_uid_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1RegistriesPackUidUpdate {
-        V1RegistriesPackUidUpdate {
+    ) -> RegistriesPackUidUpdate {
+        RegistriesPackUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2276,13 +2273,13 @@ impl crate::Client {
 /// Request builder for [`Client::registries_pack_uid_update`](crate::Client::registries_pack_uid_update): `PUT /v1/registries/pack/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesPackUidUpdate {
+pub struct RegistriesPackUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PackRegistry>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesPackUidUpdate {
+impl RegistriesPackUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PackRegistry) -> Self {
         self.body = Some(value);
@@ -2318,11 +2315,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1RegistriesUidDelete {
-        V1RegistriesUidDelete {
+    pub fn registries_uid_delete(&self, uid: impl Into<String>) -> RegistriesUidDelete {
+        RegistriesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2332,12 +2326,12 @@ impl crate::Client {
 /// Request builder for [`Client::registries_uid_delete`](crate::Client::registries_uid_delete): `DELETE /v1/registries/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RegistriesUidDelete {
+pub struct RegistriesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RegistriesUidDelete {
+impl RegistriesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

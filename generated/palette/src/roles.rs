@@ -10,8 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn roles_clone(&self, uid: impl Into<String>) -> V1RolesClone {
-        V1RolesClone {
+    pub fn roles_clone(&self, uid: impl Into<String>) -> RolesClone {
+        RolesClone {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -22,13 +22,13 @@ impl crate::Client {
 /// Request builder for [`Client::roles_clone`](crate::Client::roles_clone): `POST /v1/roles/{uid}/clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesClone {
+pub struct RolesClone {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1RoleClone>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesClone {
+impl RolesClone {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1RoleClone) -> Self {
         self.body = Some(value);
@@ -67,8 +67,8 @@ impl crate::Client {
     /// Creates a role with specified permissions
     ///
     /// Sends `POST /v1/roles`.
-    pub fn roles_create(&self) -> V1RolesCreate {
-        V1RolesCreate {
+    pub fn roles_create(&self) -> RolesCreate {
+        RolesCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -78,12 +78,12 @@ impl crate::Client {
 /// Request builder for [`Client::roles_create`](crate::Client::roles_create): `POST /v1/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesCreate {
+pub struct RolesCreate {
     client: crate::Client,
     body: Option<crate::models::V1Role>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesCreate {
+impl RolesCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);
@@ -121,8 +121,8 @@ impl crate::Client {
     /// Retrieves a list of roles
     ///
     /// Sends `GET /v1/roles`.
-    pub fn roles_list(&self) -> V1RolesList {
-        V1RolesList {
+    pub fn roles_list(&self) -> RolesList {
+        RolesList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -137,7 +137,7 @@ impl crate::Client {
 /// Request builder for [`Client::roles_list`](crate::Client::roles_list): `GET /v1/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesList {
+pub struct RolesList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -147,7 +147,7 @@ pub struct V1RolesList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesList {
+impl RolesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -253,8 +253,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn roles_uid_delete(&self, uid: impl Into<String>) -> V1RolesUidDelete {
-        V1RolesUidDelete {
+    pub fn roles_uid_delete(&self, uid: impl Into<String>) -> RolesUidDelete {
+        RolesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -264,12 +264,12 @@ impl crate::Client {
 /// Request builder for [`Client::roles_uid_delete`](crate::Client::roles_uid_delete): `DELETE /v1/roles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesUidDelete {
+pub struct RolesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesUidDelete {
+impl RolesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -296,8 +296,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn roles_uid_get(&self, uid: impl Into<String>) -> V1RolesUidGet {
-        V1RolesUidGet {
+    pub fn roles_uid_get(&self, uid: impl Into<String>) -> RolesUidGet {
+        RolesUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -307,12 +307,12 @@ impl crate::Client {
 /// Request builder for [`Client::roles_uid_get`](crate::Client::roles_uid_get): `GET /v1/roles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesUidGet {
+pub struct RolesUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesUidGet {
+impl RolesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -347,8 +347,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn roles_uid_update(&self, uid: impl Into<String>) -> V1RolesUidUpdate {
-        V1RolesUidUpdate {
+    pub fn roles_uid_update(&self, uid: impl Into<String>) -> RolesUidUpdate {
+        RolesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -359,13 +359,13 @@ impl crate::Client {
 /// Request builder for [`Client::roles_uid_update`](crate::Client::roles_uid_update): `PUT /v1/roles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RolesUidUpdate {
+pub struct RolesUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Role>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RolesUidUpdate {
+impl RolesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);

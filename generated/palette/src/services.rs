@@ -14,11 +14,11 @@ impl crate::Client {
     /// - `action` (`action`): action type
     pub fn service_manifest_get(
         &self,
-        service_name: impl Into<crate::models::V1ServiceManifestGetServiceName>,
+        service_name: impl Into<crate::models::ServiceManifestGetServiceName>,
         version: impl Into<String>,
-        action: impl Into<crate::models::V1ServiceManifestGetAction>,
-    ) -> V1ServiceManifestGet {
-        V1ServiceManifestGet {
+        action: impl Into<crate::models::ServiceManifestGetAction>,
+    ) -> ServiceManifestGet {
+        ServiceManifestGet {
             client: self.clone(),
             service_name: service_name.into(),
             version: version.into(),
@@ -33,17 +33,17 @@ impl crate::Client {
 /// Request builder for [`Client::service_manifest_get`](crate::Client::service_manifest_get): `GET /v1/services/{serviceName}/versions/{version}/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ServiceManifestGet {
+pub struct ServiceManifestGet {
     client: crate::Client,
-    service_name: crate::models::V1ServiceManifestGetServiceName,
+    service_name: crate::models::ServiceManifestGetServiceName,
     version: String,
-    action: crate::models::V1ServiceManifestGetAction,
+    action: crate::models::ServiceManifestGetAction,
     resource_filename: Option<String>,
     cluster_uid: Option<String>,
     edge_host_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ServiceManifestGet {
+impl ServiceManifestGet {
     /// resource file name
     ///
     /// Sets the query parameter `resourceFilename`.
@@ -109,9 +109,9 @@ impl crate::Client {
     /// - `service_name` (`serviceName`): service name
     pub fn service_version_get(
         &self,
-        service_name: impl Into<crate::models::V1ServiceVersionGetServiceName>,
-    ) -> V1ServiceVersionGet {
-        V1ServiceVersionGet {
+        service_name: impl Into<crate::models::ServiceVersionGetServiceName>,
+    ) -> ServiceVersionGet {
+        ServiceVersionGet {
             client: self.clone(),
             service_name: service_name.into(),
             cluster_uid: None,
@@ -123,14 +123,14 @@ impl crate::Client {
 /// Request builder for [`Client::service_version_get`](crate::Client::service_version_get): `GET /v1/services/{serviceName}/version`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ServiceVersionGet {
+pub struct ServiceVersionGet {
     client: crate::Client,
-    service_name: crate::models::V1ServiceVersionGetServiceName,
+    service_name: crate::models::ServiceVersionGetServiceName,
     cluster_uid: Option<String>,
     edge_host_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ServiceVersionGet {
+impl ServiceVersionGet {
     /// spectro cluster uid
     ///
     /// Sets the query parameter `clusterUid`.

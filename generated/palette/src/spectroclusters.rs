@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn cluster_feature_backup_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupCreate {
-        V1ClusterFeatureBackupCreate {
+    ) -> ClusterFeatureBackupCreate {
+        ClusterFeatureBackupCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -25,13 +25,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_create`](crate::Client::cluster_feature_backup_create): `POST /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupCreate {
+pub struct ClusterFeatureBackupCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterBackupConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupCreate {
+impl ClusterFeatureBackupCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
@@ -83,8 +83,8 @@ impl crate::Client {
         uid: impl Into<String>,
         backup_name: impl Into<String>,
         request_uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupDelete {
-        V1ClusterFeatureBackupDelete {
+    ) -> ClusterFeatureBackupDelete {
+        ClusterFeatureBackupDelete {
             client: self.clone(),
             uid: uid.into(),
             backup_name: backup_name.into(),
@@ -96,14 +96,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_delete`](crate::Client::cluster_feature_backup_delete): `DELETE /v1/spectroclusters/{uid}/features/backup/{backupName}/request/{requestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupDelete {
+pub struct ClusterFeatureBackupDelete {
     client: crate::Client,
     uid: String,
     backup_name: String,
     request_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupDelete {
+impl ClusterFeatureBackupDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -138,8 +138,8 @@ impl crate::Client {
     pub fn cluster_feature_backup_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupGet {
-        V1ClusterFeatureBackupGet {
+    ) -> ClusterFeatureBackupGet {
+        ClusterFeatureBackupGet {
             client: self.clone(),
             uid: uid.into(),
             backup_request_uid: None,
@@ -150,13 +150,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_get`](crate::Client::cluster_feature_backup_get): `GET /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupGet {
+pub struct ClusterFeatureBackupGet {
     client: crate::Client,
     uid: String,
     backup_request_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupGet {
+impl ClusterFeatureBackupGet {
     /// Sets the query parameter `backupRequestUid`.
     pub fn backup_request_uid(mut self, value: impl Into<String>) -> Self {
         self.backup_request_uid = Some(value.into());
@@ -203,8 +203,8 @@ impl crate::Client {
     pub fn cluster_feature_backup_on_demand_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupOnDemandCreate {
-        V1ClusterFeatureBackupOnDemandCreate {
+    ) -> ClusterFeatureBackupOnDemandCreate {
+        ClusterFeatureBackupOnDemandCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -215,13 +215,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_on_demand_create`](crate::Client::cluster_feature_backup_on_demand_create): `POST /v1/spectroclusters/{uid}/features/backup/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupOnDemandCreate {
+pub struct ClusterFeatureBackupOnDemandCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterBackupConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupOnDemandCreate {
+impl ClusterFeatureBackupOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
@@ -269,8 +269,8 @@ impl crate::Client {
     pub fn cluster_feature_backup_schedule_reset(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupScheduleReset {
-        V1ClusterFeatureBackupScheduleReset {
+    ) -> ClusterFeatureBackupScheduleReset {
+        ClusterFeatureBackupScheduleReset {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -280,12 +280,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_schedule_reset`](crate::Client::cluster_feature_backup_schedule_reset): `DELETE /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupScheduleReset {
+pub struct ClusterFeatureBackupScheduleReset {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupScheduleReset {
+impl ClusterFeatureBackupScheduleReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -318,8 +318,8 @@ impl crate::Client {
     pub fn cluster_feature_backup_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureBackupUpdate {
-        V1ClusterFeatureBackupUpdate {
+    ) -> ClusterFeatureBackupUpdate {
+        ClusterFeatureBackupUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -330,13 +330,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_backup_update`](crate::Client::cluster_feature_backup_update): `PUT /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureBackupUpdate {
+pub struct ClusterFeatureBackupUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterBackupConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureBackupUpdate {
+impl ClusterFeatureBackupUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
@@ -378,8 +378,8 @@ impl crate::Client {
     pub fn cluster_feature_compliance_scan_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanCreate {
-        V1ClusterFeatureComplianceScanCreate {
+    ) -> ClusterFeatureComplianceScanCreate {
+        ClusterFeatureComplianceScanCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -390,13 +390,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_create`](crate::Client::cluster_feature_compliance_scan_create): `POST /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanCreate {
+pub struct ClusterFeatureComplianceScanCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterComplianceScheduleConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanCreate {
+impl ClusterFeatureComplianceScanCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -447,8 +447,8 @@ impl crate::Client {
     pub fn cluster_feature_compliance_scan_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanGet {
-        V1ClusterFeatureComplianceScanGet {
+    ) -> ClusterFeatureComplianceScanGet {
+        ClusterFeatureComplianceScanGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -458,12 +458,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_get`](crate::Client::cluster_feature_compliance_scan_get): `GET /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanGet {
+pub struct ClusterFeatureComplianceScanGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanGet {
+impl ClusterFeatureComplianceScanGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -506,8 +506,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanLogDelete {
-        V1ClusterFeatureComplianceScanLogDelete {
+    ) -> ClusterFeatureComplianceScanLogDelete {
+        ClusterFeatureComplianceScanLogDelete {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -518,13 +518,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_log_delete`](crate::Client::cluster_feature_compliance_scan_log_delete): `DELETE /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanLogDelete {
+pub struct ClusterFeatureComplianceScanLogDelete {
     client: crate::Client,
     uid: String,
     log_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanLogDelete {
+impl ClusterFeatureComplianceScanLogDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -558,8 +558,8 @@ impl crate::Client {
     pub fn cluster_feature_compliance_scan_logs_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanLogsGet {
-        V1ClusterFeatureComplianceScanLogsGet {
+    ) -> ClusterFeatureComplianceScanLogsGet {
+        ClusterFeatureComplianceScanLogsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -569,12 +569,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_logs_get`](crate::Client::cluster_feature_compliance_scan_logs_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanLogsGet {
+pub struct ClusterFeatureComplianceScanLogsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanLogsGet {
+impl ClusterFeatureComplianceScanLogsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -615,8 +615,8 @@ impl crate::Client {
     pub fn cluster_feature_compliance_scan_on_demand_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanOnDemandCreate {
-        V1ClusterFeatureComplianceScanOnDemandCreate {
+    ) -> ClusterFeatureComplianceScanOnDemandCreate {
+        ClusterFeatureComplianceScanOnDemandCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -627,13 +627,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_on_demand_create`](crate::Client::cluster_feature_compliance_scan_on_demand_create): `POST /v1/spectroclusters/{uid}/features/complianceScan/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanOnDemandCreate {
+pub struct ClusterFeatureComplianceScanOnDemandCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterComplianceOnDemandConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanOnDemandCreate {
+impl ClusterFeatureComplianceScanOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -684,8 +684,8 @@ impl crate::Client {
     pub fn cluster_feature_compliance_scan_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureComplianceScanUpdate {
-        V1ClusterFeatureComplianceScanUpdate {
+    ) -> ClusterFeatureComplianceScanUpdate {
+        ClusterFeatureComplianceScanUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -696,13 +696,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_compliance_scan_update`](crate::Client::cluster_feature_compliance_scan_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureComplianceScanUpdate {
+pub struct ClusterFeatureComplianceScanUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterComplianceScheduleConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureComplianceScanUpdate {
+impl ClusterFeatureComplianceScanUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -750,9 +750,9 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-        driver: impl Into<crate::models::V1ClusterFeatureDriverLogDownloadDriver>,
-    ) -> V1ClusterFeatureDriverLogDownload {
-        V1ClusterFeatureDriverLogDownload {
+        driver: impl Into<crate::models::ClusterFeatureDriverLogDownloadDriver>,
+    ) -> ClusterFeatureDriverLogDownload {
+        ClusterFeatureDriverLogDownload {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -765,15 +765,15 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_driver_log_download`](crate::Client::cluster_feature_driver_log_download): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/{driver}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureDriverLogDownload {
+pub struct ClusterFeatureDriverLogDownload {
     client: crate::Client,
     uid: String,
     log_uid: String,
-    driver: crate::models::V1ClusterFeatureDriverLogDownloadDriver,
+    driver: crate::models::ClusterFeatureDriverLogDownloadDriver,
     file_format: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureDriverLogDownload {
+impl ClusterFeatureDriverLogDownload {
     /// Sets the query parameter `fileFormat`.
     pub fn file_format(mut self, value: impl Into<String>) -> Self {
         self.file_format = Some(value.into());
@@ -816,8 +816,8 @@ impl crate::Client {
     pub fn cluster_feature_helm_charts_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureHelmChartsGet {
-        V1ClusterFeatureHelmChartsGet {
+    ) -> ClusterFeatureHelmChartsGet {
+        ClusterFeatureHelmChartsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -827,12 +827,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_helm_charts_get`](crate::Client::cluster_feature_helm_charts_get): `GET /v1/spectroclusters/{uid}/features/helmCharts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureHelmChartsGet {
+pub struct ClusterFeatureHelmChartsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureHelmChartsGet {
+impl ClusterFeatureHelmChartsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -875,8 +875,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-    ) -> V1ClusterFeatureKubeBenchLogGet {
-        V1ClusterFeatureKubeBenchLogGet {
+    ) -> ClusterFeatureKubeBenchLogGet {
+        ClusterFeatureKubeBenchLogGet {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -888,14 +888,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_kube_bench_log_get`](crate::Client::cluster_feature_kube_bench_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeBench`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureKubeBenchLogGet {
+pub struct ClusterFeatureKubeBenchLogGet {
     client: crate::Client,
     uid: String,
     log_uid: String,
     report_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureKubeBenchLogGet {
+impl ClusterFeatureKubeBenchLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
@@ -945,8 +945,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-    ) -> V1ClusterFeatureKubeHunterLogGet {
-        V1ClusterFeatureKubeHunterLogGet {
+    ) -> ClusterFeatureKubeHunterLogGet {
+        ClusterFeatureKubeHunterLogGet {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -958,14 +958,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_kube_hunter_log_get`](crate::Client::cluster_feature_kube_hunter_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeHunter`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureKubeHunterLogGet {
+pub struct ClusterFeatureKubeHunterLogGet {
     client: crate::Client,
     uid: String,
     log_uid: String,
     report_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureKubeHunterLogGet {
+impl ClusterFeatureKubeHunterLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
@@ -1013,8 +1013,8 @@ impl crate::Client {
     pub fn cluster_feature_log_fetcher_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureLogFetcherCreate {
-        V1ClusterFeatureLogFetcherCreate {
+    ) -> ClusterFeatureLogFetcherCreate {
+        ClusterFeatureLogFetcherCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1025,13 +1025,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_log_fetcher_create`](crate::Client::cluster_feature_log_fetcher_create): `POST /v1/spectroclusters/{uid}/features/logFetcher`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureLogFetcherCreate {
+pub struct ClusterFeatureLogFetcherCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterLogFetcherRequest>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureLogFetcherCreate {
+impl ClusterFeatureLogFetcherCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterLogFetcherRequest) -> Self {
         self.body = Some(value);
@@ -1079,8 +1079,8 @@ impl crate::Client {
     pub fn cluster_feature_log_fetcher_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureLogFetcherGet {
-        V1ClusterFeatureLogFetcherGet {
+    ) -> ClusterFeatureLogFetcherGet {
+        ClusterFeatureLogFetcherGet {
             client: self.clone(),
             uid: uid.into(),
             request_id: None,
@@ -1091,13 +1091,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_log_fetcher_get`](crate::Client::cluster_feature_log_fetcher_get): `GET /v1/spectroclusters/{uid}/features/logFetcher`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureLogFetcherGet {
+pub struct ClusterFeatureLogFetcherGet {
     client: crate::Client,
     uid: String,
     request_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureLogFetcherGet {
+impl ClusterFeatureLogFetcherGet {
     /// Sets the query parameter `requestId`.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
@@ -1144,8 +1144,8 @@ impl crate::Client {
     pub fn cluster_feature_log_fetcher_log_download(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureLogFetcherLogDownload {
-        V1ClusterFeatureLogFetcherLogDownload {
+    ) -> ClusterFeatureLogFetcherLogDownload {
+        ClusterFeatureLogFetcherLogDownload {
             client: self.clone(),
             uid: uid.into(),
             file_name: None,
@@ -1156,13 +1156,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_log_fetcher_log_download`](crate::Client::cluster_feature_log_fetcher_log_download): `GET /v1/spectroclusters/features/logFetcher/{uid}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureLogFetcherLogDownload {
+pub struct ClusterFeatureLogFetcherLogDownload {
     client: crate::Client,
     uid: String,
     file_name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureLogFetcherLogDownload {
+impl ClusterFeatureLogFetcherLogDownload {
     /// Sets the query parameter `fileName`.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
@@ -1203,8 +1203,8 @@ impl crate::Client {
     pub fn cluster_feature_log_fetcher_log_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureLogFetcherLogUpdate {
-        V1ClusterFeatureLogFetcherLogUpdate {
+    ) -> ClusterFeatureLogFetcherLogUpdate {
+        ClusterFeatureLogFetcherLogUpdate {
             client: self.clone(),
             uid: uid.into(),
             request_id: None,
@@ -1216,14 +1216,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_log_fetcher_log_update`](crate::Client::cluster_feature_log_fetcher_log_update): `POST /v1/spectroclusters/features/logFetcher/{uid}/log`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureLogFetcherLogUpdate {
+pub struct ClusterFeatureLogFetcherLogUpdate {
     client: crate::Client,
     uid: String,
     request_id: Option<String>,
     body: Option<rt::Multipart>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureLogFetcherLogUpdate {
+impl ClusterFeatureLogFetcherLogUpdate {
     /// Unique request Id
     ///
     /// Sets the query parameter `requestId`.
@@ -1273,8 +1273,8 @@ impl crate::Client {
     pub fn cluster_feature_manifests_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureManifestsGet {
-        V1ClusterFeatureManifestsGet {
+    ) -> ClusterFeatureManifestsGet {
+        ClusterFeatureManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1284,12 +1284,12 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_manifests_get`](crate::Client::cluster_feature_manifests_get): `GET /v1/spectroclusters/{uid}/features/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureManifestsGet {
+pub struct ClusterFeatureManifestsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureManifestsGet {
+impl ClusterFeatureManifestsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1330,8 +1330,8 @@ impl crate::Client {
     pub fn cluster_feature_restore_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureRestoreGet {
-        V1ClusterFeatureRestoreGet {
+    ) -> ClusterFeatureRestoreGet {
+        ClusterFeatureRestoreGet {
             client: self.clone(),
             uid: uid.into(),
             restore_request_uid: None,
@@ -1342,13 +1342,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_restore_get`](crate::Client::cluster_feature_restore_get): `GET /v1/spectroclusters/{uid}/features/restore`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureRestoreGet {
+pub struct ClusterFeatureRestoreGet {
     client: crate::Client,
     uid: String,
     restore_request_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureRestoreGet {
+impl ClusterFeatureRestoreGet {
     /// Sets the query parameter `restoreRequestUid`.
     pub fn restore_request_uid(mut self, value: impl Into<String>) -> Self {
         self.restore_request_uid = Some(value.into());
@@ -1395,8 +1395,8 @@ impl crate::Client {
     pub fn cluster_feature_restore_on_demand_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureRestoreOnDemandCreate {
-        V1ClusterFeatureRestoreOnDemandCreate {
+    ) -> ClusterFeatureRestoreOnDemandCreate {
+        ClusterFeatureRestoreOnDemandCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1407,13 +1407,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_restore_on_demand_create`](crate::Client::cluster_feature_restore_on_demand_create): `POST /v1/spectroclusters/{uid}/features/restore/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureRestoreOnDemandCreate {
+pub struct ClusterFeatureRestoreOnDemandCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterRestoreConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureRestoreOnDemandCreate {
+impl ClusterFeatureRestoreOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRestoreConfig) -> Self {
         self.body = Some(value);
@@ -1461,8 +1461,8 @@ impl crate::Client {
     pub fn cluster_feature_scan_kube_bench_log_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureScanKubeBenchLogUpdate {
-        V1ClusterFeatureScanKubeBenchLogUpdate {
+    ) -> ClusterFeatureScanKubeBenchLogUpdate {
+        ClusterFeatureScanKubeBenchLogUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1473,13 +1473,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_scan_kube_bench_log_update`](crate::Client::cluster_feature_scan_kube_bench_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeBench`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureScanKubeBenchLogUpdate {
+pub struct ClusterFeatureScanKubeBenchLogUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1KubeBenchEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureScanKubeBenchLogUpdate {
+impl ClusterFeatureScanKubeBenchLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeBenchEntity) -> Self {
         self.body = Some(value);
@@ -1521,8 +1521,8 @@ impl crate::Client {
     pub fn cluster_feature_scan_kube_hunter_log_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureScanKubeHunterLogUpdate {
-        V1ClusterFeatureScanKubeHunterLogUpdate {
+    ) -> ClusterFeatureScanKubeHunterLogUpdate {
+        ClusterFeatureScanKubeHunterLogUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1533,13 +1533,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_scan_kube_hunter_log_update`](crate::Client::cluster_feature_scan_kube_hunter_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeHunter`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureScanKubeHunterLogUpdate {
+pub struct ClusterFeatureScanKubeHunterLogUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1KubeHunterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureScanKubeHunterLogUpdate {
+impl ClusterFeatureScanKubeHunterLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeHunterEntity) -> Self {
         self.body = Some(value);
@@ -1581,8 +1581,8 @@ impl crate::Client {
     pub fn cluster_feature_scan_sonobuoy_log_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureScanSonobuoyLogUpdate {
-        V1ClusterFeatureScanSonobuoyLogUpdate {
+    ) -> ClusterFeatureScanSonobuoyLogUpdate {
+        ClusterFeatureScanSonobuoyLogUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1593,13 +1593,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_scan_sonobuoy_log_update`](crate::Client::cluster_feature_scan_sonobuoy_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/sonobuoy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureScanSonobuoyLogUpdate {
+pub struct ClusterFeatureScanSonobuoyLogUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SonobuoyEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureScanSonobuoyLogUpdate {
+impl ClusterFeatureScanSonobuoyLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SonobuoyEntity) -> Self {
         self.body = Some(value);
@@ -1641,8 +1641,8 @@ impl crate::Client {
     pub fn cluster_feature_scan_syft_log_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterFeatureScanSyftLogUpdate {
-        V1ClusterFeatureScanSyftLogUpdate {
+    ) -> ClusterFeatureScanSyftLogUpdate {
+        ClusterFeatureScanSyftLogUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1653,13 +1653,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_scan_syft_log_update`](crate::Client::cluster_feature_scan_syft_log_update): `PATCH /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/syft`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureScanSyftLogUpdate {
+pub struct ClusterFeatureScanSyftLogUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SyftEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureScanSyftLogUpdate {
+impl ClusterFeatureScanSyftLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SyftEntity) -> Self {
         self.body = Some(value);
@@ -1703,8 +1703,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-    ) -> V1ClusterFeatureSonobuoyLogGet {
-        V1ClusterFeatureSonobuoyLogGet {
+    ) -> ClusterFeatureSonobuoyLogGet {
+        ClusterFeatureSonobuoyLogGet {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -1716,14 +1716,14 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_sonobuoy_log_get`](crate::Client::cluster_feature_sonobuoy_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/sonobuoy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureSonobuoyLogGet {
+pub struct ClusterFeatureSonobuoyLogGet {
     client: crate::Client,
     uid: String,
     log_uid: String,
     report_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureSonobuoyLogGet {
+impl ClusterFeatureSonobuoyLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
@@ -1773,8 +1773,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         log_uid: impl Into<String>,
-    ) -> V1ClusterFeatureSyftLogGet {
-        V1ClusterFeatureSyftLogGet {
+    ) -> ClusterFeatureSyftLogGet {
+        ClusterFeatureSyftLogGet {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -1785,13 +1785,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_feature_syft_log_get`](crate::Client::cluster_feature_syft_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterFeatureSyftLogGet {
+pub struct ClusterFeatureSyftLogGet {
     client: crate::Client,
     uid: String,
     log_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterFeatureSyftLogGet {
+impl ClusterFeatureSyftLogGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1833,8 +1833,8 @@ impl crate::Client {
     pub fn cluster_namespaces_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterNamespacesGet {
-        V1ClusterNamespacesGet {
+    ) -> ClusterNamespacesGet {
+        ClusterNamespacesGet {
             client: self.clone(),
             uid: uid.into(),
             skip_empty_namespaces: None,
@@ -1845,13 +1845,13 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_namespaces_get`](crate::Client::cluster_namespaces_get): `GET /v1/spectroclusters/{uid}/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterNamespacesGet {
+pub struct ClusterNamespacesGet {
     client: crate::Client,
     uid: String,
     skip_empty_namespaces: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterNamespacesGet {
+impl ClusterNamespacesGet {
     /// Sets the query parameter `skipEmptyNamespaces`.
     pub fn skip_empty_namespaces(mut self, value: impl Into<bool>) -> Self {
         self.skip_empty_namespaces = Some(value.into());
@@ -1898,8 +1898,8 @@ impl crate::Client {
     pub fn cluster_vm_snapshots_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1ClusterVmSnapshotsList {
-        V1ClusterVmSnapshotsList {
+    ) -> ClusterVmSnapshotsList {
+        ClusterVmSnapshotsList {
             client: self.clone(),
             uid: uid.into(),
             vm_name: None,
@@ -1913,7 +1913,7 @@ impl crate::Client {
 /// Request builder for [`Client::cluster_vm_snapshots_list`](crate::Client::cluster_vm_snapshots_list): `GET /v1/spectroclusters/{uid}/vms/snapshot`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1ClusterVmSnapshotsList {
+pub struct ClusterVmSnapshotsList {
     client: crate::Client,
     uid: String,
     vm_name: Option<Vec<String>>,
@@ -1922,7 +1922,7 @@ pub struct V1ClusterVmSnapshotsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1ClusterVmSnapshotsList {
+impl ClusterVmSnapshotsList {
     /// vmName is comma separated value (ex: name1,name2).
     ///
     /// Sets the query parameter `vmName`.
@@ -2002,8 +2002,8 @@ impl crate::Client {
     pub fn edge_native_clusters_hosts_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1EdgeNativeClustersHostsList {
-        V1EdgeNativeClustersHostsList {
+    ) -> EdgeNativeClustersHostsList {
+        EdgeNativeClustersHostsList {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2013,12 +2013,12 @@ impl crate::Client {
 /// Request builder for [`Client::edge_native_clusters_hosts_list`](crate::Client::edge_native_clusters_hosts_list): `GET /v1/spectroclusters/{uid}/edge-native/edgeHosts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1EdgeNativeClustersHostsList {
+pub struct EdgeNativeClustersHostsList {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1EdgeNativeClustersHostsList {
+impl EdgeNativeClustersHostsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2053,8 +2053,8 @@ impl crate::Client {
     /// Creates an AKS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aks`.
-    pub fn spectro_clusters_aks_create(&self) -> V1SpectroClustersAksCreate {
-        V1SpectroClustersAksCreate {
+    pub fn spectro_clusters_aks_create(&self) -> SpectroClustersAksCreate {
+        SpectroClustersAksCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2064,12 +2064,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aks_create`](crate::Client::spectro_clusters_aks_create): `POST /v1/spectroclusters/aks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAksCreate {
+pub struct SpectroClustersAksCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAksCreate {
+impl SpectroClustersAksCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
@@ -2107,8 +2107,8 @@ impl crate::Client {
     /// Get AKS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/aks/rate`.
-    pub fn spectro_clusters_aks_rate(&self) -> V1SpectroClustersAksRate {
-        V1SpectroClustersAksRate {
+    pub fn spectro_clusters_aks_rate(&self) -> SpectroClustersAksRate {
+        SpectroClustersAksRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -2119,17 +2119,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aks_rate`](crate::Client::spectro_clusters_aks_rate): `POST /v1/spectroclusters/aks/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAksRate {
+pub struct SpectroClustersAksRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersAksRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersAksRatePeriodType>,
     body: Option<crate::models::V1SpectroAzureClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAksRate {
+impl SpectroClustersAksRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersAksRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersAksRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -2177,8 +2177,8 @@ impl crate::Client {
     /// Validates AKS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/aks/validate`.
-    pub fn spectro_clusters_aks_validate(&self) -> V1SpectroClustersAksValidate {
-        V1SpectroClustersAksValidate {
+    pub fn spectro_clusters_aks_validate(&self) -> SpectroClustersAksValidate {
+        SpectroClustersAksValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2188,12 +2188,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aks_validate`](crate::Client::spectro_clusters_aks_validate): `POST /v1/spectroclusters/aks/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAksValidate {
+pub struct SpectroClustersAksValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAksValidate {
+impl SpectroClustersAksValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
@@ -2239,8 +2239,8 @@ impl crate::Client {
     /// Creates an AWS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aws`.
-    pub fn spectro_clusters_aws_create(&self) -> V1SpectroClustersAwsCreate {
-        V1SpectroClustersAwsCreate {
+    pub fn spectro_clusters_aws_create(&self) -> SpectroClustersAwsCreate {
+        SpectroClustersAwsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2250,12 +2250,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aws_create`](crate::Client::spectro_clusters_aws_create): `POST /v1/spectroclusters/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAwsCreate {
+pub struct SpectroClustersAwsCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAwsClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAwsCreate {
+impl SpectroClustersAwsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
@@ -2293,8 +2293,8 @@ impl crate::Client {
     /// Imports an AWS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aws/import`.
-    pub fn spectro_clusters_aws_import(&self) -> V1SpectroClustersAwsImport {
-        V1SpectroClustersAwsImport {
+    pub fn spectro_clusters_aws_import(&self) -> SpectroClustersAwsImport {
+        SpectroClustersAwsImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2304,12 +2304,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aws_import`](crate::Client::spectro_clusters_aws_import): `POST /v1/spectroclusters/aws/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAwsImport {
+pub struct SpectroClustersAwsImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAwsClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAwsImport {
+impl SpectroClustersAwsImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2353,8 +2353,8 @@ impl crate::Client {
     /// Get AWS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/aws/rate`.
-    pub fn spectro_clusters_aws_rate(&self) -> V1SpectroClustersAwsRate {
-        V1SpectroClustersAwsRate {
+    pub fn spectro_clusters_aws_rate(&self) -> SpectroClustersAwsRate {
+        SpectroClustersAwsRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -2365,17 +2365,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aws_rate`](crate::Client::spectro_clusters_aws_rate): `POST /v1/spectroclusters/aws/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAwsRate {
+pub struct SpectroClustersAwsRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersAwsRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersAwsRatePeriodType>,
     body: Option<crate::models::V1SpectroAwsClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAwsRate {
+impl SpectroClustersAwsRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersAwsRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersAwsRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -2420,8 +2420,8 @@ impl crate::Client {
     /// Validates AWS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/aws/validate`.
-    pub fn spectro_clusters_aws_validate(&self) -> V1SpectroClustersAwsValidate {
-        V1SpectroClustersAwsValidate {
+    pub fn spectro_clusters_aws_validate(&self) -> SpectroClustersAwsValidate {
+        SpectroClustersAwsValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2431,12 +2431,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_aws_validate`](crate::Client::spectro_clusters_aws_validate): `POST /v1/spectroclusters/aws/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAwsValidate {
+pub struct SpectroClustersAwsValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAwsClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAwsValidate {
+impl SpectroClustersAwsValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
@@ -2482,8 +2482,8 @@ impl crate::Client {
     /// Creates an Azure cluster
     ///
     /// Sends `POST /v1/spectroclusters/azure`.
-    pub fn spectro_clusters_azure_create(&self) -> V1SpectroClustersAzureCreate {
-        V1SpectroClustersAzureCreate {
+    pub fn spectro_clusters_azure_create(&self) -> SpectroClustersAzureCreate {
+        SpectroClustersAzureCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2493,12 +2493,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_azure_create`](crate::Client::spectro_clusters_azure_create): `POST /v1/spectroclusters/azure`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAzureCreate {
+pub struct SpectroClustersAzureCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAzureCreate {
+impl SpectroClustersAzureCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
@@ -2536,8 +2536,8 @@ impl crate::Client {
     /// Imports an Azure cluster
     ///
     /// Sends `POST /v1/spectroclusters/azure/import`.
-    pub fn spectro_clusters_azure_import(&self) -> V1SpectroClustersAzureImport {
-        V1SpectroClustersAzureImport {
+    pub fn spectro_clusters_azure_import(&self) -> SpectroClustersAzureImport {
+        SpectroClustersAzureImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2547,12 +2547,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_azure_import`](crate::Client::spectro_clusters_azure_import): `POST /v1/spectroclusters/azure/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAzureImport {
+pub struct SpectroClustersAzureImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAzureClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAzureImport {
+impl SpectroClustersAzureImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2596,8 +2596,8 @@ impl crate::Client {
     /// Get Azure cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/azure/rate`.
-    pub fn spectro_clusters_azure_rate(&self) -> V1SpectroClustersAzureRate {
-        V1SpectroClustersAzureRate {
+    pub fn spectro_clusters_azure_rate(&self) -> SpectroClustersAzureRate {
+        SpectroClustersAzureRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -2608,17 +2608,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_azure_rate`](crate::Client::spectro_clusters_azure_rate): `POST /v1/spectroclusters/azure/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAzureRate {
+pub struct SpectroClustersAzureRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersAzureRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersAzureRatePeriodType>,
     body: Option<crate::models::V1SpectroAzureClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAzureRate {
+impl SpectroClustersAzureRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersAzureRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersAzureRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -2669,8 +2669,8 @@ impl crate::Client {
     /// Validates Azure cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/azure/validate`.
-    pub fn spectro_clusters_azure_validate(&self) -> V1SpectroClustersAzureValidate {
-        V1SpectroClustersAzureValidate {
+    pub fn spectro_clusters_azure_validate(&self) -> SpectroClustersAzureValidate {
+        SpectroClustersAzureValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2680,12 +2680,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_azure_validate`](crate::Client::spectro_clusters_azure_validate): `POST /v1/spectroclusters/azure/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersAzureValidate {
+pub struct SpectroClustersAzureValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersAzureValidate {
+impl SpectroClustersAzureValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
@@ -2737,8 +2737,8 @@ impl crate::Client {
     pub fn spectro_clusters_certificates_renew(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersCertificatesRenew {
-        V1SpectroClustersCertificatesRenew {
+    ) -> SpectroClustersCertificatesRenew {
+        SpectroClustersCertificatesRenew {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2748,12 +2748,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_certificates_renew`](crate::Client::spectro_clusters_certificates_renew): `PATCH /v1/spectroclusters/{uid}/k8certificates/renew`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCertificatesRenew {
+pub struct SpectroClustersCertificatesRenew {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCertificatesRenew {
+impl SpectroClustersCertificatesRenew {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2782,8 +2782,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack`.
     pub fn spectro_clusters_cloud_stack_create(
         &self,
-    ) -> V1SpectroClustersCloudStackCreate {
-        V1SpectroClustersCloudStackCreate {
+    ) -> SpectroClustersCloudStackCreate {
+        SpectroClustersCloudStackCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2793,12 +2793,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_cloud_stack_create`](crate::Client::spectro_clusters_cloud_stack_create): `POST /v1/spectroclusters/apache-cloudstack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCloudStackCreate {
+pub struct SpectroClustersCloudStackCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroCloudStackClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCloudStackCreate {
+impl SpectroClustersCloudStackCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2844,8 +2844,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/import`.
     pub fn spectro_clusters_cloud_stack_import(
         &self,
-    ) -> V1SpectroClustersCloudStackImport {
-        V1SpectroClustersCloudStackImport {
+    ) -> SpectroClustersCloudStackImport {
+        SpectroClustersCloudStackImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2855,12 +2855,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_cloud_stack_import`](crate::Client::spectro_clusters_cloud_stack_import): `POST /v1/spectroclusters/apache-cloudstack/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCloudStackImport {
+pub struct SpectroClustersCloudStackImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroCloudStackClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCloudStackImport {
+impl SpectroClustersCloudStackImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -2904,8 +2904,8 @@ impl crate::Client {
     /// Get CloudStack cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/rate`.
-    pub fn spectro_clusters_cloud_stack_rate(&self) -> V1SpectroClustersCloudStackRate {
-        V1SpectroClustersCloudStackRate {
+    pub fn spectro_clusters_cloud_stack_rate(&self) -> SpectroClustersCloudStackRate {
+        SpectroClustersCloudStackRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -2916,17 +2916,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_cloud_stack_rate`](crate::Client::spectro_clusters_cloud_stack_rate): `POST /v1/spectroclusters/apache-cloudstack/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCloudStackRate {
+pub struct SpectroClustersCloudStackRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersCloudStackRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersCloudStackRatePeriodType>,
     body: Option<crate::models::V1SpectroCloudStackClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCloudStackRate {
+impl SpectroClustersCloudStackRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersCloudStackRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersCloudStackRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -2979,8 +2979,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/validate`.
     pub fn spectro_clusters_cloud_stack_validate(
         &self,
-    ) -> V1SpectroClustersCloudStackValidate {
-        V1SpectroClustersCloudStackValidate {
+    ) -> SpectroClustersCloudStackValidate {
+        SpectroClustersCloudStackValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2990,12 +2990,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_cloud_stack_validate`](crate::Client::spectro_clusters_cloud_stack_validate): `POST /v1/spectroclusters/apache-cloudstack/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCloudStackValidate {
+pub struct SpectroClustersCloudStackValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroCloudStackClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCloudStackValidate {
+impl SpectroClustersCloudStackValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3046,8 +3046,8 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/config/edgeInstaller`.
     pub fn spectro_clusters_config_edge_installer(
         &self,
-    ) -> V1SpectroClustersConfigEdgeInstaller {
-        V1SpectroClustersConfigEdgeInstaller {
+    ) -> SpectroClustersConfigEdgeInstaller {
+        SpectroClustersConfigEdgeInstaller {
             client: self.clone(),
             timeout: None,
         }
@@ -3056,11 +3056,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_config_edge_installer`](crate::Client::spectro_clusters_config_edge_installer): `GET /v1/spectroclusters/config/edgeInstaller`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersConfigEdgeInstaller {
+pub struct SpectroClustersConfigEdgeInstaller {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersConfigEdgeInstaller {
+impl SpectroClustersConfigEdgeInstaller {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3103,8 +3103,8 @@ impl crate::Client {
     pub fn spectro_clusters_custom_create(
         &self,
         cloud_type: impl Into<String>,
-    ) -> V1SpectroClustersCustomCreate {
-        V1SpectroClustersCustomCreate {
+    ) -> SpectroClustersCustomCreate {
+        SpectroClustersCustomCreate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
@@ -3115,13 +3115,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_custom_create`](crate::Client::spectro_clusters_custom_create): `POST /v1/spectroclusters/cloudTypes/{cloudType}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCustomCreate {
+pub struct SpectroClustersCustomCreate {
     client: crate::Client,
     cloud_type: String,
     body: Option<crate::models::V1SpectroCustomClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCustomCreate {
+impl SpectroClustersCustomCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
@@ -3169,8 +3169,8 @@ impl crate::Client {
     pub fn spectro_clusters_custom_validate(
         &self,
         cloud_type: impl Into<String>,
-    ) -> V1SpectroClustersCustomValidate {
-        V1SpectroClustersCustomValidate {
+    ) -> SpectroClustersCustomValidate {
+        SpectroClustersCustomValidate {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
@@ -3181,13 +3181,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_custom_validate`](crate::Client::spectro_clusters_custom_validate): `POST /v1/spectroclusters/cloudTypes/{cloudType}/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersCustomValidate {
+pub struct SpectroClustersCustomValidate {
     client: crate::Client,
     cloud_type: String,
     body: Option<crate::models::V1SpectroCustomClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersCustomValidate {
+impl SpectroClustersCustomValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
@@ -3240,8 +3240,8 @@ impl crate::Client {
     pub fn spectro_clusters_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersDelete {
-        V1SpectroClustersDelete {
+    ) -> SpectroClustersDelete {
+        SpectroClustersDelete {
             client: self.clone(),
             uid: uid.into(),
             force_delete: None,
@@ -3252,13 +3252,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_delete`](crate::Client::spectro_clusters_delete): `DELETE /v1/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersDelete {
+pub struct SpectroClustersDelete {
     client: crate::Client,
     uid: String,
     force_delete: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersDelete {
+impl SpectroClustersDelete {
     /// If set to true the cluster will be force deleted and user has to manually clean up the provisioned cloud resources
     ///
     /// Sets the query parameter `forceDelete`.
@@ -3296,8 +3296,8 @@ impl crate::Client {
     pub fn spectro_clusters_delete_profiles(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersDeleteProfiles {
-        V1SpectroClustersDeleteProfiles {
+    ) -> SpectroClustersDeleteProfiles {
+        SpectroClustersDeleteProfiles {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -3308,13 +3308,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_delete_profiles`](crate::Client::spectro_clusters_delete_profiles): `DELETE /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersDeleteProfiles {
+pub struct SpectroClustersDeleteProfiles {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterProfilesDeleteEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersDeleteProfiles {
+impl SpectroClustersDeleteProfiles {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3355,8 +3355,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native`.
     pub fn spectro_clusters_edge_native_create(
         &self,
-    ) -> V1SpectroClustersEdgeNativeCreate {
-        V1SpectroClustersEdgeNativeCreate {
+    ) -> SpectroClustersEdgeNativeCreate {
+        SpectroClustersEdgeNativeCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3366,12 +3366,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_edge_native_create`](crate::Client::spectro_clusters_edge_native_create): `POST /v1/spectroclusters/edge-native`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEdgeNativeCreate {
+pub struct SpectroClustersEdgeNativeCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroEdgeNativeClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEdgeNativeCreate {
+impl SpectroClustersEdgeNativeCreate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3417,8 +3417,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native/import`.
     pub fn spectro_clusters_edge_native_import(
         &self,
-    ) -> V1SpectroClustersEdgeNativeImport {
-        V1SpectroClustersEdgeNativeImport {
+    ) -> SpectroClustersEdgeNativeImport {
+        SpectroClustersEdgeNativeImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3428,12 +3428,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_edge_native_import`](crate::Client::spectro_clusters_edge_native_import): `POST /v1/spectroclusters/edge-native/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEdgeNativeImport {
+pub struct SpectroClustersEdgeNativeImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroEdgeNativeClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEdgeNativeImport {
+impl SpectroClustersEdgeNativeImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3477,8 +3477,8 @@ impl crate::Client {
     /// Get edge-native cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/rate`.
-    pub fn spectro_clusters_edge_native_rate(&self) -> V1SpectroClustersEdgeNativeRate {
-        V1SpectroClustersEdgeNativeRate {
+    pub fn spectro_clusters_edge_native_rate(&self) -> SpectroClustersEdgeNativeRate {
+        SpectroClustersEdgeNativeRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -3489,17 +3489,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_edge_native_rate`](crate::Client::spectro_clusters_edge_native_rate): `POST /v1/spectroclusters/edge-native/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEdgeNativeRate {
+pub struct SpectroClustersEdgeNativeRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersEdgeNativeRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersEdgeNativeRatePeriodType>,
     body: Option<crate::models::V1SpectroEdgeNativeClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEdgeNativeRate {
+impl SpectroClustersEdgeNativeRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersEdgeNativeRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersEdgeNativeRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -3552,8 +3552,8 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native/validate`.
     pub fn spectro_clusters_edge_native_validate(
         &self,
-    ) -> V1SpectroClustersEdgeNativeValidate {
-        V1SpectroClustersEdgeNativeValidate {
+    ) -> SpectroClustersEdgeNativeValidate {
+        SpectroClustersEdgeNativeValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3563,12 +3563,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_edge_native_validate`](crate::Client::spectro_clusters_edge_native_validate): `POST /v1/spectroclusters/edge-native/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEdgeNativeValidate {
+pub struct SpectroClustersEdgeNativeValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroEdgeNativeClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEdgeNativeValidate {
+impl SpectroClustersEdgeNativeValidate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3617,8 +3617,8 @@ impl crate::Client {
     /// Creates an EKS cluster
     ///
     /// Sends `POST /v1/spectroclusters/eks`.
-    pub fn spectro_clusters_eks_create(&self) -> V1SpectroClustersEksCreate {
-        V1SpectroClustersEksCreate {
+    pub fn spectro_clusters_eks_create(&self) -> SpectroClustersEksCreate {
+        SpectroClustersEksCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3628,12 +3628,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_eks_create`](crate::Client::spectro_clusters_eks_create): `POST /v1/spectroclusters/eks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEksCreate {
+pub struct SpectroClustersEksCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroEksClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEksCreate {
+impl SpectroClustersEksCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
@@ -3671,8 +3671,8 @@ impl crate::Client {
     /// Get EKS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/eks/rate`.
-    pub fn spectro_clusters_eks_rate(&self) -> V1SpectroClustersEksRate {
-        V1SpectroClustersEksRate {
+    pub fn spectro_clusters_eks_rate(&self) -> SpectroClustersEksRate {
+        SpectroClustersEksRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -3683,17 +3683,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_eks_rate`](crate::Client::spectro_clusters_eks_rate): `POST /v1/spectroclusters/eks/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEksRate {
+pub struct SpectroClustersEksRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersEksRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersEksRatePeriodType>,
     body: Option<crate::models::V1SpectroEksClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEksRate {
+impl SpectroClustersEksRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersEksRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersEksRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -3738,8 +3738,8 @@ impl crate::Client {
     /// Validates EKS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/eks/validate`.
-    pub fn spectro_clusters_eks_validate(&self) -> V1SpectroClustersEksValidate {
-        V1SpectroClustersEksValidate {
+    pub fn spectro_clusters_eks_validate(&self) -> SpectroClustersEksValidate {
+        SpectroClustersEksValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3749,12 +3749,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_eks_validate`](crate::Client::spectro_clusters_eks_validate): `POST /v1/spectroclusters/eks/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersEksValidate {
+pub struct SpectroClustersEksValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroEksClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersEksValidate {
+impl SpectroClustersEksValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
@@ -3800,8 +3800,8 @@ impl crate::Client {
     /// Creates a GCP cluster
     ///
     /// Sends `POST /v1/spectroclusters/gcp`.
-    pub fn spectro_clusters_gcp_create(&self) -> V1SpectroClustersGcpCreate {
-        V1SpectroClustersGcpCreate {
+    pub fn spectro_clusters_gcp_create(&self) -> SpectroClustersGcpCreate {
+        SpectroClustersGcpCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3811,12 +3811,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gcp_create`](crate::Client::spectro_clusters_gcp_create): `POST /v1/spectroclusters/gcp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGcpCreate {
+pub struct SpectroClustersGcpCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGcpCreate {
+impl SpectroClustersGcpCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
@@ -3854,8 +3854,8 @@ impl crate::Client {
     /// Imports a GCP cluster
     ///
     /// Sends `POST /v1/spectroclusters/gcp/import`.
-    pub fn spectro_clusters_gcp_import(&self) -> V1SpectroClustersGcpImport {
-        V1SpectroClustersGcpImport {
+    pub fn spectro_clusters_gcp_import(&self) -> SpectroClustersGcpImport {
+        SpectroClustersGcpImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3865,12 +3865,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gcp_import`](crate::Client::spectro_clusters_gcp_import): `POST /v1/spectroclusters/gcp/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGcpImport {
+pub struct SpectroClustersGcpImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGcpClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGcpImport {
+impl SpectroClustersGcpImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -3914,8 +3914,8 @@ impl crate::Client {
     /// Get GCP cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/gcp/rate`.
-    pub fn spectro_clusters_gcp_rate(&self) -> V1SpectroClustersGcpRate {
-        V1SpectroClustersGcpRate {
+    pub fn spectro_clusters_gcp_rate(&self) -> SpectroClustersGcpRate {
+        SpectroClustersGcpRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -3926,17 +3926,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gcp_rate`](crate::Client::spectro_clusters_gcp_rate): `POST /v1/spectroclusters/gcp/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGcpRate {
+pub struct SpectroClustersGcpRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersGcpRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersGcpRatePeriodType>,
     body: Option<crate::models::V1SpectroGcpClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGcpRate {
+impl SpectroClustersGcpRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersGcpRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersGcpRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -3981,8 +3981,8 @@ impl crate::Client {
     /// Validates GCP cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/gcp/validate`.
-    pub fn spectro_clusters_gcp_validate(&self) -> V1SpectroClustersGcpValidate {
-        V1SpectroClustersGcpValidate {
+    pub fn spectro_clusters_gcp_validate(&self) -> SpectroClustersGcpValidate {
+        SpectroClustersGcpValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3992,12 +3992,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gcp_validate`](crate::Client::spectro_clusters_gcp_validate): `POST /v1/spectroclusters/gcp/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGcpValidate {
+pub struct SpectroClustersGcpValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGcpValidate {
+impl SpectroClustersGcpValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
@@ -4045,8 +4045,8 @@ impl crate::Client {
     /// The machines information will be captured, whereas the cloud specific configuration info will not be retrieved
     ///
     /// Sends `POST /v1/spectroclusters/generic/import`.
-    pub fn spectro_clusters_generic_import(&self) -> V1SpectroClustersGenericImport {
-        V1SpectroClustersGenericImport {
+    pub fn spectro_clusters_generic_import(&self) -> SpectroClustersGenericImport {
+        SpectroClustersGenericImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -4056,12 +4056,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_generic_import`](crate::Client::spectro_clusters_generic_import): `POST /v1/spectroclusters/generic/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGenericImport {
+pub struct SpectroClustersGenericImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGenericClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGenericImport {
+impl SpectroClustersGenericImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -4105,8 +4105,8 @@ impl crate::Client {
     /// Get generic cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/generic/rate`.
-    pub fn spectro_clusters_generic_rate(&self) -> V1SpectroClustersGenericRate {
-        V1SpectroClustersGenericRate {
+    pub fn spectro_clusters_generic_rate(&self) -> SpectroClustersGenericRate {
+        SpectroClustersGenericRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -4117,17 +4117,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_generic_rate`](crate::Client::spectro_clusters_generic_rate): `POST /v1/spectroclusters/generic/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGenericRate {
+pub struct SpectroClustersGenericRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersGenericRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersGenericRatePeriodType>,
     body: Option<crate::models::V1SpectroGenericClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGenericRate {
+impl SpectroClustersGenericRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersGenericRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersGenericRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -4181,8 +4181,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn spectro_clusters_get(&self, uid: impl Into<String>) -> V1SpectroClustersGet {
-        V1SpectroClustersGet {
+    pub fn spectro_clusters_get(&self, uid: impl Into<String>) -> SpectroClustersGet {
+        SpectroClustersGet {
             client: self.clone(),
             uid: uid.into(),
             include_tags: None,
@@ -4197,7 +4197,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_get`](crate::Client::spectro_clusters_get): `GET /v1/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGet {
+pub struct SpectroClustersGet {
     client: crate::Client,
     uid: String,
     include_tags: Option<String>,
@@ -4207,7 +4207,7 @@ pub struct V1SpectroClustersGet {
     include_non_spectro_labels: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGet {
+impl SpectroClustersGet {
     /// Comma separated tags like system,profile
     ///
     /// Sets the query parameter `includeTags`.
@@ -4288,8 +4288,8 @@ impl crate::Client {
     pub fn spectro_clusters_get_hybrid_pools_metadata(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersGetHybridPoolsMetadata {
-        V1SpectroClustersGetHybridPoolsMetadata {
+    ) -> SpectroClustersGetHybridPoolsMetadata {
+        SpectroClustersGetHybridPoolsMetadata {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -4299,12 +4299,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_get_hybrid_pools_metadata`](crate::Client::spectro_clusters_get_hybrid_pools_metadata): `GET /v1/spectroclusters/{uid}/hybridPools/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGetHybridPoolsMetadata {
+pub struct SpectroClustersGetHybridPoolsMetadata {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGetHybridPoolsMetadata {
+impl SpectroClustersGetHybridPoolsMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4348,8 +4348,8 @@ impl crate::Client {
     pub fn spectro_clusters_get_profile_updates(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersGetProfileUpdates {
-        V1SpectroClustersGetProfileUpdates {
+    ) -> SpectroClustersGetProfileUpdates {
+        SpectroClustersGetProfileUpdates {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -4359,12 +4359,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_get_profile_updates`](crate::Client::spectro_clusters_get_profile_updates): `GET /v1/spectroclusters/{uid}/profileUpdates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGetProfileUpdates {
+pub struct SpectroClustersGetProfileUpdates {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGetProfileUpdates {
+impl SpectroClustersGetProfileUpdates {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4408,8 +4408,8 @@ impl crate::Client {
     pub fn spectro_clusters_get_profiles(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersGetProfiles {
-        V1SpectroClustersGetProfiles {
+    ) -> SpectroClustersGetProfiles {
+        SpectroClustersGetProfiles {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -4420,13 +4420,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_get_profiles`](crate::Client::spectro_clusters_get_profiles): `GET /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGetProfiles {
+pub struct SpectroClustersGetProfiles {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGetProfiles {
+impl SpectroClustersGetProfiles {
     /// includes pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -4475,8 +4475,8 @@ impl crate::Client {
     pub fn spectro_clusters_get_profiles_packs_manifests(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersGetProfilesPacksManifests {
-        V1SpectroClustersGetProfilesPacksManifests {
+    ) -> SpectroClustersGetProfilesPacksManifests {
+        SpectroClustersGetProfilesPacksManifests {
             client: self.clone(),
             uid: uid.into(),
             include_pack_meta: None,
@@ -4488,14 +4488,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_get_profiles_packs_manifests`](crate::Client::spectro_clusters_get_profiles_packs_manifests): `GET /v1/spectroclusters/{uid}/profiles/packs/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGetProfilesPacksManifests {
+pub struct SpectroClustersGetProfilesPacksManifests {
     client: crate::Client,
     uid: String,
     include_pack_meta: Option<String>,
     resolve_macros: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGetProfilesPacksManifests {
+impl SpectroClustersGetProfilesPacksManifests {
     /// Includes pack meta such as schema, presets
     ///
     /// Sets the query parameter `includePackMeta`.
@@ -4549,8 +4549,8 @@ impl crate::Client {
     /// Creates an GKE cluster
     ///
     /// Sends `POST /v1/spectroclusters/gke`.
-    pub fn spectro_clusters_gke_create(&self) -> V1SpectroClustersGkeCreate {
-        V1SpectroClustersGkeCreate {
+    pub fn spectro_clusters_gke_create(&self) -> SpectroClustersGkeCreate {
+        SpectroClustersGkeCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -4560,12 +4560,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gke_create`](crate::Client::spectro_clusters_gke_create): `POST /v1/spectroclusters/gke`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGkeCreate {
+pub struct SpectroClustersGkeCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGkeCreate {
+impl SpectroClustersGkeCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
@@ -4603,8 +4603,8 @@ impl crate::Client {
     /// Get GKE cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/gke/rate`.
-    pub fn spectro_clusters_gke_rate(&self) -> V1SpectroClustersGkeRate {
-        V1SpectroClustersGkeRate {
+    pub fn spectro_clusters_gke_rate(&self) -> SpectroClustersGkeRate {
+        SpectroClustersGkeRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -4615,17 +4615,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gke_rate`](crate::Client::spectro_clusters_gke_rate): `POST /v1/spectroclusters/gke/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGkeRate {
+pub struct SpectroClustersGkeRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersGkeRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersGkeRatePeriodType>,
     body: Option<crate::models::V1SpectroGcpClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGkeRate {
+impl SpectroClustersGkeRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersGkeRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersGkeRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -4670,8 +4670,8 @@ impl crate::Client {
     /// Validates GKE cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/gke/validate`.
-    pub fn spectro_clusters_gke_validate(&self) -> V1SpectroClustersGkeValidate {
-        V1SpectroClustersGkeValidate {
+    pub fn spectro_clusters_gke_validate(&self) -> SpectroClustersGkeValidate {
+        SpectroClustersGkeValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -4681,12 +4681,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_gke_validate`](crate::Client::spectro_clusters_gke_validate): `POST /v1/spectroclusters/gke/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersGkeValidate {
+pub struct SpectroClustersGkeValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersGkeValidate {
+impl SpectroClustersGkeValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
@@ -4738,8 +4738,8 @@ impl crate::Client {
     pub fn spectro_clusters_k8_certificate(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersK8Certificate {
-        V1SpectroClustersK8Certificate {
+    ) -> SpectroClustersK8Certificate {
+        SpectroClustersK8Certificate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -4749,12 +4749,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_k8_certificate`](crate::Client::spectro_clusters_k8_certificate): `GET /v1/spectroclusters/{uid}/k8certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersK8Certificate {
+pub struct SpectroClustersK8Certificate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersK8Certificate {
+impl SpectroClustersK8Certificate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -4795,8 +4795,8 @@ impl crate::Client {
     pub fn spectro_clusters_k8_certificate_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersK8CertificateUpdate {
-        V1SpectroClustersK8CertificateUpdate {
+    ) -> SpectroClustersK8CertificateUpdate {
+        SpectroClustersK8CertificateUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -4807,13 +4807,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_k8_certificate_update`](crate::Client::spectro_clusters_k8_certificate_update): `PUT /v1/spectroclusters/{uid}/k8certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersK8CertificateUpdate {
+pub struct SpectroClustersK8CertificateUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterK8sCertificate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersK8CertificateUpdate {
+impl SpectroClustersK8CertificateUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterK8sCertificate) -> Self {
         self.body = Some(value);
@@ -4849,8 +4849,8 @@ impl crate::Client {
     /// Creates a MAAS cluster
     ///
     /// Sends `POST /v1/spectroclusters/maas`.
-    pub fn spectro_clusters_maas_create(&self) -> V1SpectroClustersMaasCreate {
-        V1SpectroClustersMaasCreate {
+    pub fn spectro_clusters_maas_create(&self) -> SpectroClustersMaasCreate {
+        SpectroClustersMaasCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -4860,12 +4860,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_maas_create`](crate::Client::spectro_clusters_maas_create): `POST /v1/spectroclusters/maas`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMaasCreate {
+pub struct SpectroClustersMaasCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroMaasClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMaasCreate {
+impl SpectroClustersMaasCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
@@ -4903,8 +4903,8 @@ impl crate::Client {
     /// Imports a Maas cluster
     ///
     /// Sends `POST /v1/spectroclusters/maas/import`.
-    pub fn spectro_clusters_maas_import(&self) -> V1SpectroClustersMaasImport {
-        V1SpectroClustersMaasImport {
+    pub fn spectro_clusters_maas_import(&self) -> SpectroClustersMaasImport {
+        SpectroClustersMaasImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -4914,12 +4914,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_maas_import`](crate::Client::spectro_clusters_maas_import): `POST /v1/spectroclusters/maas/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMaasImport {
+pub struct SpectroClustersMaasImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroMaasClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMaasImport {
+impl SpectroClustersMaasImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -4963,8 +4963,8 @@ impl crate::Client {
     /// Get maas cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/maas/rate`.
-    pub fn spectro_clusters_maas_rate(&self) -> V1SpectroClustersMaasRate {
-        V1SpectroClustersMaasRate {
+    pub fn spectro_clusters_maas_rate(&self) -> SpectroClustersMaasRate {
+        SpectroClustersMaasRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -4975,17 +4975,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_maas_rate`](crate::Client::spectro_clusters_maas_rate): `POST /v1/spectroclusters/maas/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMaasRate {
+pub struct SpectroClustersMaasRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersMaasRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersMaasRatePeriodType>,
     body: Option<crate::models::V1SpectroMaasClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMaasRate {
+impl SpectroClustersMaasRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersMaasRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersMaasRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -5030,8 +5030,8 @@ impl crate::Client {
     /// Validates MAAS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/maas/validate`.
-    pub fn spectro_clusters_maas_validate(&self) -> V1SpectroClustersMaasValidate {
-        V1SpectroClustersMaasValidate {
+    pub fn spectro_clusters_maas_validate(&self) -> SpectroClustersMaasValidate {
+        SpectroClustersMaasValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -5041,12 +5041,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_maas_validate`](crate::Client::spectro_clusters_maas_validate): `POST /v1/spectroclusters/maas/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersMaasValidate {
+pub struct SpectroClustersMaasValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroMaasClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersMaasValidate {
+impl SpectroClustersMaasValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
@@ -5098,8 +5098,8 @@ impl crate::Client {
     pub fn spectro_clusters_packs_ref_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersPacksRefUpdate {
-        V1SpectroClustersPacksRefUpdate {
+    ) -> SpectroClustersPacksRefUpdate {
+        SpectroClustersPacksRefUpdate {
             client: self.clone(),
             uid: uid.into(),
             notify: None,
@@ -5111,14 +5111,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_packs_ref_update`](crate::Client::spectro_clusters_packs_ref_update): `PATCH /v1/spectroclusters/{uid}/packRefs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersPacksRefUpdate {
+pub struct SpectroClustersPacksRefUpdate {
     client: crate::Client,
     uid: String,
     notify: Option<String>,
     body: Option<crate::models::V1ClusterNotificationUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersPacksRefUpdate {
+impl SpectroClustersPacksRefUpdate {
     /// Sets the query parameter `notify`.
     pub fn notify(mut self, value: impl Into<String>) -> Self {
         self.notify = Some(value.into());
@@ -5169,8 +5169,8 @@ impl crate::Client {
     pub fn spectro_clusters_patch_profiles(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersPatchProfiles {
-        V1SpectroClustersPatchProfiles {
+    ) -> SpectroClustersPatchProfiles {
+        SpectroClustersPatchProfiles {
             client: self.clone(),
             uid: uid.into(),
             resolve_notification: None,
@@ -5182,14 +5182,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_patch_profiles`](crate::Client::spectro_clusters_patch_profiles): `PATCH /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersPatchProfiles {
+pub struct SpectroClustersPatchProfiles {
     client: crate::Client,
     uid: String,
     resolve_notification: Option<bool>,
     body: Option<crate::models::V1SpectroClusterProfiles>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersPatchProfiles {
+impl SpectroClustersPatchProfiles {
     /// Resolve pending cluster notification if set to true
     ///
     /// Sets the query parameter `resolveNotification`.
@@ -5243,8 +5243,8 @@ impl crate::Client {
         uid: impl Into<String>,
         profile_uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1SpectroClustersProfilesUidPackManifestsGet {
-        V1SpectroClustersProfilesUidPackManifestsGet {
+    ) -> SpectroClustersProfilesUidPackManifestsGet {
+        SpectroClustersProfilesUidPackManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             profile_uid: profile_uid.into(),
@@ -5256,14 +5256,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_profiles_uid_pack_manifests_get`](crate::Client::spectro_clusters_profiles_uid_pack_manifests_get): `GET /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersProfilesUidPackManifestsGet {
+pub struct SpectroClustersProfilesUidPackManifestsGet {
     client: crate::Client,
     uid: String,
     profile_uid: String,
     pack_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersProfilesUidPackManifestsGet {
+impl SpectroClustersProfilesUidPackManifestsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5310,8 +5310,8 @@ impl crate::Client {
         uid: impl Into<String>,
         profile_uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1SpectroClustersProfilesUidPackManifestsUpdate {
-        V1SpectroClustersProfilesUidPackManifestsUpdate {
+    ) -> SpectroClustersProfilesUidPackManifestsUpdate {
+        SpectroClustersProfilesUidPackManifestsUpdate {
             client: self.clone(),
             uid: uid.into(),
             profile_uid: profile_uid.into(),
@@ -5324,7 +5324,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_profiles_uid_pack_manifests_update`](crate::Client::spectro_clusters_profiles_uid_pack_manifests_update): `PUT /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersProfilesUidPackManifestsUpdate {
+pub struct SpectroClustersProfilesUidPackManifestsUpdate {
     client: crate::Client,
     uid: String,
     profile_uid: String,
@@ -5332,7 +5332,7 @@ pub struct V1SpectroClustersProfilesUidPackManifestsUpdate {
     body: Option<crate::models::V1ManifestRefInputEntities>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersProfilesUidPackManifestsUpdate {
+impl SpectroClustersProfilesUidPackManifestsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefInputEntities) -> Self {
         self.body = Some(value);
@@ -5370,8 +5370,8 @@ impl crate::Client {
     /// Downloads the cluster definition archive file
     ///
     /// Sends `POST /v1/spectroclusters/spc/download`.
-    pub fn spectro_clusters_spc_download(&self) -> V1SpectroClustersSpcDownload {
-        V1SpectroClustersSpcDownload {
+    pub fn spectro_clusters_spc_download(&self) -> SpectroClustersSpcDownload {
+        SpectroClustersSpcDownload {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -5381,12 +5381,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_spc_download`](crate::Client::spectro_clusters_spc_download): `POST /v1/spectroclusters/spc/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersSpcDownload {
+pub struct SpectroClustersSpcDownload {
     client: crate::Client,
     body: Option<crate::models::V1ClusterDefinitionEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersSpcDownload {
+impl SpectroClustersSpcDownload {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterDefinitionEntity) -> Self {
         self.body = Some(value);
@@ -5423,8 +5423,8 @@ impl crate::Client {
     /// Retrieves a list of spectrocluster tags
     ///
     /// Sends `GET /v1/spectroclusters/tags`.
-    pub fn spectro_clusters_tags_get(&self) -> V1SpectroClustersTagsGet {
-        V1SpectroClustersTagsGet {
+    pub fn spectro_clusters_tags_get(&self) -> SpectroClustersTagsGet {
+        SpectroClustersTagsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -5433,11 +5433,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_tags_get`](crate::Client::spectro_clusters_tags_get): `GET /v1/spectroclusters/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersTagsGet {
+pub struct SpectroClustersTagsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersTagsGet {
+impl SpectroClustersTagsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5474,8 +5474,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_admin_kube_config(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidAdminKubeConfig {
-        V1SpectroClustersUidAdminKubeConfig {
+    ) -> SpectroClustersUidAdminKubeConfig {
+        SpectroClustersUidAdminKubeConfig {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -5485,12 +5485,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_admin_kube_config`](crate::Client::spectro_clusters_uid_admin_kube_config): `GET /v1/spectroclusters/{uid}/assets/adminKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidAdminKubeConfig {
+pub struct SpectroClustersUidAdminKubeConfig {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidAdminKubeConfig {
+impl SpectroClustersUidAdminKubeConfig {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5525,8 +5525,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_assets(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidAssets {
-        V1SpectroClustersUidAssets {
+    ) -> SpectroClustersUidAssets {
+        SpectroClustersUidAssets {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -5537,13 +5537,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_assets`](crate::Client::spectro_clusters_uid_assets): `POST /v1/spectroclusters/{uid}/assets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidAssets {
+pub struct SpectroClustersUidAssets {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidAssets {
+impl SpectroClustersUidAssets {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetEntity) -> Self {
         self.body = Some(value);
@@ -5585,8 +5585,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_assets_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidAssetsGet {
-        V1SpectroClustersUidAssetsGet {
+    ) -> SpectroClustersUidAssetsGet {
+        SpectroClustersUidAssetsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -5596,12 +5596,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_assets_get`](crate::Client::spectro_clusters_uid_assets_get): `GET /v1/spectroclusters/{uid}/assets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidAssetsGet {
+pub struct SpectroClustersUidAssetsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidAssetsGet {
+impl SpectroClustersUidAssetsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5642,8 +5642,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_cluster_meta_attribute_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidClusterMetaAttributeUpdate {
-        V1SpectroClustersUidClusterMetaAttributeUpdate {
+    ) -> SpectroClustersUidClusterMetaAttributeUpdate {
+        SpectroClustersUidClusterMetaAttributeUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -5654,13 +5654,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_cluster_meta_attribute_update`](crate::Client::spectro_clusters_uid_cluster_meta_attribute_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/clusterMetaAttribute`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidClusterMetaAttributeUpdate {
+pub struct SpectroClustersUidClusterMetaAttributeUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterMetaAttributeEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidClusterMetaAttributeUpdate {
+impl SpectroClustersUidClusterMetaAttributeUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterMetaAttributeEntity) -> Self {
         self.body = Some(value);
@@ -5702,8 +5702,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_config_namespaces_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigNamespacesGet {
-        V1SpectroClustersUidConfigNamespacesGet {
+    ) -> SpectroClustersUidConfigNamespacesGet {
+        SpectroClustersUidConfigNamespacesGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -5713,12 +5713,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_get`](crate::Client::spectro_clusters_uid_config_namespaces_get): `GET /v1/spectroclusters/{uid}/config/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigNamespacesGet {
+pub struct SpectroClustersUidConfigNamespacesGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigNamespacesGet {
+impl SpectroClustersUidConfigNamespacesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5761,8 +5761,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         namespace_uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigNamespacesUidGet {
-        V1SpectroClustersUidConfigNamespacesUidGet {
+    ) -> SpectroClustersUidConfigNamespacesUidGet {
+        SpectroClustersUidConfigNamespacesUidGet {
             client: self.clone(),
             uid: uid.into(),
             namespace_uid: namespace_uid.into(),
@@ -5773,13 +5773,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_uid_get`](crate::Client::spectro_clusters_uid_config_namespaces_uid_get): `GET /v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigNamespacesUidGet {
+pub struct SpectroClustersUidConfigNamespacesUidGet {
     client: crate::Client,
     uid: String,
     namespace_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigNamespacesUidGet {
+impl SpectroClustersUidConfigNamespacesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -5823,8 +5823,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         namespace_uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigNamespacesUidUpdate {
-        V1SpectroClustersUidConfigNamespacesUidUpdate {
+    ) -> SpectroClustersUidConfigNamespacesUidUpdate {
+        SpectroClustersUidConfigNamespacesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             namespace_uid: namespace_uid.into(),
@@ -5836,14 +5836,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_uid_update`](crate::Client::spectro_clusters_uid_config_namespaces_uid_update): `PUT /v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigNamespacesUidUpdate {
+pub struct SpectroClustersUidConfigNamespacesUidUpdate {
     client: crate::Client,
     uid: String,
     namespace_uid: String,
     body: Option<crate::models::V1ClusterNamespaceResourceInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigNamespacesUidUpdate {
+impl SpectroClustersUidConfigNamespacesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -5889,8 +5889,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_config_namespaces_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigNamespacesUpdate {
-        V1SpectroClustersUidConfigNamespacesUpdate {
+    ) -> SpectroClustersUidConfigNamespacesUpdate {
+        SpectroClustersUidConfigNamespacesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -5901,13 +5901,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_update`](crate::Client::spectro_clusters_uid_config_namespaces_update): `PUT /v1/spectroclusters/{uid}/config/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigNamespacesUpdate {
+pub struct SpectroClustersUidConfigNamespacesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterNamespaceResourcesUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigNamespacesUpdate {
+impl SpectroClustersUidConfigNamespacesUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -5952,8 +5952,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_config_rbacs_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigRbacsGet {
-        V1SpectroClustersUidConfigRbacsGet {
+    ) -> SpectroClustersUidConfigRbacsGet {
+        SpectroClustersUidConfigRbacsGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -5963,12 +5963,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_get`](crate::Client::spectro_clusters_uid_config_rbacs_get): `GET /v1/spectroclusters/{uid}/config/rbacs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigRbacsGet {
+pub struct SpectroClustersUidConfigRbacsGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigRbacsGet {
+impl SpectroClustersUidConfigRbacsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6011,8 +6011,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         rbac_uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigRbacsUidGet {
-        V1SpectroClustersUidConfigRbacsUidGet {
+    ) -> SpectroClustersUidConfigRbacsUidGet {
+        SpectroClustersUidConfigRbacsUidGet {
             client: self.clone(),
             uid: uid.into(),
             rbac_uid: rbac_uid.into(),
@@ -6023,13 +6023,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_uid_get`](crate::Client::spectro_clusters_uid_config_rbacs_uid_get): `GET /v1/spectroclusters/{uid}/config/rbacs/{rbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigRbacsUidGet {
+pub struct SpectroClustersUidConfigRbacsUidGet {
     client: crate::Client,
     uid: String,
     rbac_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigRbacsUidGet {
+impl SpectroClustersUidConfigRbacsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6073,8 +6073,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         rbac_uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigRbacsUidUpdate {
-        V1SpectroClustersUidConfigRbacsUidUpdate {
+    ) -> SpectroClustersUidConfigRbacsUidUpdate {
+        SpectroClustersUidConfigRbacsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             rbac_uid: rbac_uid.into(),
@@ -6086,14 +6086,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_uid_update`](crate::Client::spectro_clusters_uid_config_rbacs_uid_update): `PUT /v1/spectroclusters/{uid}/config/rbacs/{rbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigRbacsUidUpdate {
+pub struct SpectroClustersUidConfigRbacsUidUpdate {
     client: crate::Client,
     uid: String,
     rbac_uid: String,
     body: Option<crate::models::V1ClusterRbacInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigRbacsUidUpdate {
+impl SpectroClustersUidConfigRbacsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbacInputEntity) -> Self {
         self.body = Some(value);
@@ -6136,8 +6136,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_config_rbacs_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidConfigRbacsUpdate {
-        V1SpectroClustersUidConfigRbacsUpdate {
+    ) -> SpectroClustersUidConfigRbacsUpdate {
+        SpectroClustersUidConfigRbacsUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6148,13 +6148,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_update`](crate::Client::spectro_clusters_uid_config_rbacs_update): `PUT /v1/spectroclusters/{uid}/config/rbacs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidConfigRbacsUpdate {
+pub struct SpectroClustersUidConfigRbacsUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterRbacResourcesUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidConfigRbacsUpdate {
+impl SpectroClustersUidConfigRbacsUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6199,8 +6199,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_download(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidDownload {
-        V1SpectroClustersUidDownload {
+    ) -> SpectroClustersUidDownload {
+        SpectroClustersUidDownload {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6210,12 +6210,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_download`](crate::Client::spectro_clusters_uid_download): `GET /v1/spectroclusters/{uid}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidDownload {
+pub struct SpectroClustersUidDownload {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidDownload {
+impl SpectroClustersUidDownload {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6250,8 +6250,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_frp_kube_config_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidFrpKubeConfigDelete {
-        V1SpectroClustersUidFrpKubeConfigDelete {
+    ) -> SpectroClustersUidFrpKubeConfigDelete {
+        SpectroClustersUidFrpKubeConfigDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6261,12 +6261,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_delete`](crate::Client::spectro_clusters_uid_frp_kube_config_delete): `DELETE /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidFrpKubeConfigDelete {
+pub struct SpectroClustersUidFrpKubeConfigDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidFrpKubeConfigDelete {
+impl SpectroClustersUidFrpKubeConfigDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6299,8 +6299,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_frp_kube_config_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidFrpKubeConfigGet {
-        V1SpectroClustersUidFrpKubeConfigGet {
+    ) -> SpectroClustersUidFrpKubeConfigGet {
+        SpectroClustersUidFrpKubeConfigGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6310,12 +6310,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_get`](crate::Client::spectro_clusters_uid_frp_kube_config_get): `GET /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidFrpKubeConfigGet {
+pub struct SpectroClustersUidFrpKubeConfigGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidFrpKubeConfigGet {
+impl SpectroClustersUidFrpKubeConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6350,8 +6350,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_frp_kube_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidFrpKubeConfigUpdate {
-        V1SpectroClustersUidFrpKubeConfigUpdate {
+    ) -> SpectroClustersUidFrpKubeConfigUpdate {
+        SpectroClustersUidFrpKubeConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6362,13 +6362,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_update`](crate::Client::spectro_clusters_uid_frp_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidFrpKubeConfigUpdate {
+pub struct SpectroClustersUidFrpKubeConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetFrpKubeConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidFrpKubeConfigUpdate {
+impl SpectroClustersUidFrpKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6413,8 +6413,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_heartbeat_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidHeartbeatUpdate {
-        V1SpectroClustersUidHeartbeatUpdate {
+    ) -> SpectroClustersUidHeartbeatUpdate {
+        SpectroClustersUidHeartbeatUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6425,13 +6425,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_heartbeat_update`](crate::Client::spectro_clusters_uid_heartbeat_update): `PUT /v1/spectroclusters/{uid}/heartbeat`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidHeartbeatUpdate {
+pub struct SpectroClustersUidHeartbeatUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterHeartbeat>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidHeartbeatUpdate {
+impl SpectroClustersUidHeartbeatUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterHeartbeat) -> Self {
         self.body = Some(value);
@@ -6473,8 +6473,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_hybrid_settings(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidHybridSettings {
-        V1SpectroClustersUidHybridSettings {
+    ) -> SpectroClustersUidHybridSettings {
+        SpectroClustersUidHybridSettings {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6485,13 +6485,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_hybrid_settings`](crate::Client::spectro_clusters_uid_hybrid_settings): `PATCH /v1/spectroclusters/{uid}/hybridSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidHybridSettings {
+pub struct SpectroClustersUidHybridSettings {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterHybridSettingsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidHybridSettings {
+impl SpectroClustersUidHybridSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterHybridSettingsEntity) -> Self {
         self.body = Some(value);
@@ -6533,8 +6533,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_import_manifest(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidImportManifest {
-        V1SpectroClustersUidImportManifest {
+    ) -> SpectroClustersUidImportManifest {
+        SpectroClustersUidImportManifest {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6544,12 +6544,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_import_manifest`](crate::Client::spectro_clusters_uid_import_manifest): `GET /v1/spectroclusters/{uid}/import/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidImportManifest {
+pub struct SpectroClustersUidImportManifest {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidImportManifest {
+impl SpectroClustersUidImportManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6584,8 +6584,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_import_upgrade_patch(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidImportUpgradePatch {
-        V1SpectroClustersUidImportUpgradePatch {
+    ) -> SpectroClustersUidImportUpgradePatch {
+        SpectroClustersUidImportUpgradePatch {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6595,12 +6595,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_import_upgrade_patch`](crate::Client::spectro_clusters_uid_import_upgrade_patch): `PATCH /v1/spectroclusters/{uid}/import/upgrade`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidImportUpgradePatch {
+pub struct SpectroClustersUidImportUpgradePatch {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidImportUpgradePatch {
+impl SpectroClustersUidImportUpgradePatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6633,8 +6633,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_kube_config(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidKubeConfig {
-        V1SpectroClustersUidKubeConfig {
+    ) -> SpectroClustersUidKubeConfig {
+        SpectroClustersUidKubeConfig {
             client: self.clone(),
             uid: uid.into(),
             frp: None,
@@ -6645,13 +6645,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_kube_config`](crate::Client::spectro_clusters_uid_kube_config): `GET /v1/spectroclusters/{uid}/assets/kubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidKubeConfig {
+pub struct SpectroClustersUidKubeConfig {
     client: crate::Client,
     uid: String,
     frp: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidKubeConfig {
+impl SpectroClustersUidKubeConfig {
     /// FRP (reverse-proxy) based kube config will be returned if available
     ///
     /// Sets the query parameter `frp`.
@@ -6694,8 +6694,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_kube_config_client_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidKubeConfigClientDelete {
-        V1SpectroClustersUidKubeConfigClientDelete {
+    ) -> SpectroClustersUidKubeConfigClientDelete {
+        SpectroClustersUidKubeConfigClientDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6705,12 +6705,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_delete`](crate::Client::spectro_clusters_uid_kube_config_client_delete): `DELETE /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidKubeConfigClientDelete {
+pub struct SpectroClustersUidKubeConfigClientDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidKubeConfigClientDelete {
+impl SpectroClustersUidKubeConfigClientDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6743,8 +6743,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_kube_config_client_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidKubeConfigClientGet {
-        V1SpectroClustersUidKubeConfigClientGet {
+    ) -> SpectroClustersUidKubeConfigClientGet {
+        SpectroClustersUidKubeConfigClientGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -6754,12 +6754,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_get`](crate::Client::spectro_clusters_uid_kube_config_client_get): `GET /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidKubeConfigClientGet {
+pub struct SpectroClustersUidKubeConfigClientGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidKubeConfigClientGet {
+impl SpectroClustersUidKubeConfigClientGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -6794,8 +6794,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_kube_config_client_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidKubeConfigClientUpdate {
-        V1SpectroClustersUidKubeConfigClientUpdate {
+    ) -> SpectroClustersUidKubeConfigClientUpdate {
+        SpectroClustersUidKubeConfigClientUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6806,13 +6806,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_update`](crate::Client::spectro_clusters_uid_kube_config_client_update): `PUT /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidKubeConfigClientUpdate {
+pub struct SpectroClustersUidKubeConfigClientUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetKubeConfigClient>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidKubeConfigClientUpdate {
+impl SpectroClustersUidKubeConfigClientUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6857,8 +6857,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_kube_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidKubeConfigUpdate {
-        V1SpectroClustersUidKubeConfigUpdate {
+    ) -> SpectroClustersUidKubeConfigUpdate {
+        SpectroClustersUidKubeConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6869,13 +6869,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_update`](crate::Client::spectro_clusters_uid_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/kubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidKubeConfigUpdate {
+pub struct SpectroClustersUidKubeConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetKubeConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidKubeConfigUpdate {
+impl SpectroClustersUidKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -6920,8 +6920,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_lifecycle_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidLifecycleConfigUpdate {
-        V1SpectroClustersUidLifecycleConfigUpdate {
+    ) -> SpectroClustersUidLifecycleConfigUpdate {
+        SpectroClustersUidLifecycleConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6932,13 +6932,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_lifecycle_config_update`](crate::Client::spectro_clusters_uid_lifecycle_config_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidLifecycleConfigUpdate {
+pub struct SpectroClustersUidLifecycleConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1LifecycleConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidLifecycleConfigUpdate {
+impl SpectroClustersUidLifecycleConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LifecycleConfigEntity) -> Self {
         self.body = Some(value);
@@ -6980,8 +6980,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_location_put(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidLocationPut {
-        V1SpectroClustersUidLocationPut {
+    ) -> SpectroClustersUidLocationPut {
+        SpectroClustersUidLocationPut {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -6992,13 +6992,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_location_put`](crate::Client::spectro_clusters_uid_location_put): `PUT /v1/spectroclusters/{uid}/location`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidLocationPut {
+pub struct SpectroClustersUidLocationPut {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterLocationInputEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidLocationPut {
+impl SpectroClustersUidLocationPut {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -7043,8 +7043,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_manifest_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidManifestGet {
-        V1SpectroClustersUidManifestGet {
+    ) -> SpectroClustersUidManifestGet {
+        SpectroClustersUidManifestGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -7054,12 +7054,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_manifest_get`](crate::Client::spectro_clusters_uid_manifest_get): `GET /v1/spectroclusters/{uid}/assets/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidManifestGet {
+pub struct SpectroClustersUidManifestGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidManifestGet {
+impl SpectroClustersUidManifestGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7095,8 +7095,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_manifest_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidManifestUpdate {
-        V1SpectroClustersUidManifestUpdate {
+    ) -> SpectroClustersUidManifestUpdate {
+        SpectroClustersUidManifestUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -7107,13 +7107,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_manifest_update`](crate::Client::spectro_clusters_uid_manifest_update): `PUT /v1/spectroclusters/{uid}/assets/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidManifestUpdate {
+pub struct SpectroClustersUidManifestUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetManifest>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidManifestUpdate {
+impl SpectroClustersUidManifestUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetManifest) -> Self {
         self.body = Some(value);
@@ -7157,8 +7157,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_manifests_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidManifestsGet {
-        V1SpectroClustersUidManifestsGet {
+    ) -> SpectroClustersUidManifestsGet {
+        SpectroClustersUidManifestsGet {
             client: self.clone(),
             uid: uid.into(),
             resolve_values: None,
@@ -7169,13 +7169,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_manifests_get`](crate::Client::spectro_clusters_uid_manifests_get): `GET /v1/spectroclusters/{uid}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidManifestsGet {
+pub struct SpectroClustersUidManifestsGet {
     client: crate::Client,
     uid: String,
     resolve_values: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidManifestsGet {
+impl SpectroClustersUidManifestsGet {
     /// Resolve macros, variables, and template values in manifest content when true
     ///
     /// Sets the query parameter `resolveValues`.
@@ -7227,8 +7227,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_metadata_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidMetadataUpdate {
-        V1SpectroClustersUidMetadataUpdate {
+    ) -> SpectroClustersUidMetadataUpdate {
+        SpectroClustersUidMetadataUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -7239,13 +7239,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_metadata_update`](crate::Client::spectro_clusters_uid_metadata_update): `PATCH /v1/spectroclusters/{uid}/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidMetadataUpdate {
+pub struct SpectroClustersUidMetadataUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMetaInputEntitySchema>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidMetadataUpdate {
+impl SpectroClustersUidMetadataUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
@@ -7287,8 +7287,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_os_patch_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidOsPatchUpdate {
-        V1SpectroClustersUidOsPatchUpdate {
+    ) -> SpectroClustersUidOsPatchUpdate {
+        SpectroClustersUidOsPatchUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -7299,13 +7299,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_os_patch_update`](crate::Client::spectro_clusters_uid_os_patch_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/osPatch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidOsPatchUpdate {
+pub struct SpectroClustersUidOsPatchUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OsPatchEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidOsPatchUpdate {
+impl SpectroClustersUidOsPatchUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OsPatchEntity) -> Self {
         self.body = Some(value);
@@ -7349,8 +7349,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         manifest_uid: impl Into<String>,
-    ) -> V1SpectroClustersUidPackManifestsUidGet {
-        V1SpectroClustersUidPackManifestsUidGet {
+    ) -> SpectroClustersUidPackManifestsUidGet {
+        SpectroClustersUidPackManifestsUidGet {
             client: self.clone(),
             uid: uid.into(),
             manifest_uid: manifest_uid.into(),
@@ -7362,14 +7362,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_pack_manifests_uid_get`](crate::Client::spectro_clusters_uid_pack_manifests_uid_get): `GET /v1/spectroclusters/{uid}/pack/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidPackManifestsUidGet {
+pub struct SpectroClustersUidPackManifestsUidGet {
     client: crate::Client,
     uid: String,
     manifest_uid: String,
     resolve_manifest_values: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidPackManifestsUidGet {
+impl SpectroClustersUidPackManifestsUidGet {
     /// resolve pack manifest values if set to true
     ///
     /// Sets the query parameter `resolveManifestValues`.
@@ -7423,8 +7423,8 @@ impl crate::Client {
         uid: impl Into<String>,
         layer: impl Into<String>,
         field_path: impl Into<String>,
-    ) -> V1SpectroClustersUidPackProperties {
-        V1SpectroClustersUidPackProperties {
+    ) -> SpectroClustersUidPackProperties {
+        SpectroClustersUidPackProperties {
             client: self.clone(),
             uid: uid.into(),
             layer: layer.into(),
@@ -7438,7 +7438,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_pack_properties`](crate::Client::spectro_clusters_uid_pack_properties): `GET /v1/spectroclusters/{uid}/pack/properties`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidPackProperties {
+pub struct SpectroClustersUidPackProperties {
     client: crate::Client,
     uid: String,
     layer: String,
@@ -7447,7 +7447,7 @@ pub struct V1SpectroClustersUidPackProperties {
     resolve_macros: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidPackProperties {
+impl SpectroClustersUidPackProperties {
     /// Pack name
     ///
     /// Sets the query parameter `name`.
@@ -7509,8 +7509,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidPacksResolvedValuesGet {
-        V1SpectroClustersUidPacksResolvedValuesGet {
+    ) -> SpectroClustersUidPacksResolvedValuesGet {
+        SpectroClustersUidPacksResolvedValuesGet {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -7521,13 +7521,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_packs_resolved_values_get`](crate::Client::spectro_clusters_uid_packs_resolved_values_get): `GET /v1/spectroclusters/{uid}/packs/resolvedValues`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidPacksResolvedValuesGet {
+pub struct SpectroClustersUidPacksResolvedValuesGet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterProfilesParamReferenceEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidPacksResolvedValuesGet {
+impl SpectroClustersUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -7583,8 +7583,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_packs_status_patch(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidPacksStatusPatch {
-        V1SpectroClustersUidPacksStatusPatch {
+    ) -> SpectroClustersUidPacksStatusPatch {
+        SpectroClustersUidPacksStatusPatch {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -7595,13 +7595,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_packs_status_patch`](crate::Client::spectro_clusters_uid_packs_status_patch): `PATCH /v1/spectroclusters/{uid}/packs/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidPacksStatusPatch {
+pub struct SpectroClustersUidPacksStatusPatch {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterPacksStatusEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidPacksStatusPatch {
+impl SpectroClustersUidPacksStatusPatch {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -7650,8 +7650,8 @@ impl crate::Client {
         uid: impl Into<String>,
         profile_uid: impl Into<String>,
         pack_name: impl Into<String>,
-    ) -> V1SpectroClustersUidProfilesUidPacksConfigGet {
-        V1SpectroClustersUidProfilesUidPacksConfigGet {
+    ) -> SpectroClustersUidProfilesUidPacksConfigGet {
+        SpectroClustersUidProfilesUidPacksConfigGet {
             client: self.clone(),
             uid: uid.into(),
             profile_uid: profile_uid.into(),
@@ -7663,14 +7663,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_profiles_uid_packs_config_get`](crate::Client::spectro_clusters_uid_profiles_uid_packs_config_get): `GET /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/config`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidProfilesUidPacksConfigGet {
+pub struct SpectroClustersUidProfilesUidPacksConfigGet {
     client: crate::Client,
     uid: String,
     profile_uid: String,
     pack_name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidProfilesUidPacksConfigGet {
+impl SpectroClustersUidProfilesUidPacksConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7716,8 +7716,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_rate(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidRate {
-        V1SpectroClustersUidRate {
+    ) -> SpectroClustersUidRate {
+        SpectroClustersUidRate {
             client: self.clone(),
             uid: uid.into(),
             period_type: None,
@@ -7728,19 +7728,19 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_rate`](crate::Client::spectro_clusters_uid_rate): `GET /v1/spectroclusters/{uid}/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidRate {
+pub struct SpectroClustersUidRate {
     client: crate::Client,
     uid: String,
-    period_type: Option<crate::models::V1SpectroClustersUidRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersUidRatePeriodType>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidRate {
+impl SpectroClustersUidRate {
     /// Period type \[hourly, monthly, yearly\]
     ///
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersUidRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersUidRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -7783,8 +7783,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_repave_approve_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidRepaveApproveUpdate {
-        V1SpectroClustersUidRepaveApproveUpdate {
+    ) -> SpectroClustersUidRepaveApproveUpdate {
+        SpectroClustersUidRepaveApproveUpdate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -7794,12 +7794,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_repave_approve_update`](crate::Client::spectro_clusters_uid_repave_approve_update): `PATCH /v1/spectroclusters/{uid}/repave/approve`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidRepaveApproveUpdate {
+pub struct SpectroClustersUidRepaveApproveUpdate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidRepaveApproveUpdate {
+impl SpectroClustersUidRepaveApproveUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7832,8 +7832,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_repave_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidRepaveGet {
-        V1SpectroClustersUidRepaveGet {
+    ) -> SpectroClustersUidRepaveGet {
+        SpectroClustersUidRepaveGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -7843,12 +7843,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_repave_get`](crate::Client::spectro_clusters_uid_repave_get): `GET /v1/spectroclusters/{uid}/repave/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidRepaveGet {
+pub struct SpectroClustersUidRepaveGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidRepaveGet {
+impl SpectroClustersUidRepaveGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7889,8 +7889,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_status(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidStatus {
-        V1SpectroClustersUidStatus {
+    ) -> SpectroClustersUidStatus {
+        SpectroClustersUidStatus {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -7900,12 +7900,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_status`](crate::Client::spectro_clusters_uid_status): `GET /v1/spectroclusters/{uid}/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidStatus {
+pub struct SpectroClustersUidStatus {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidStatus {
+impl SpectroClustersUidStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7949,8 +7949,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_status_spc_apply(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidStatusSpcApply {
-        V1SpectroClustersUidStatusSpcApply {
+    ) -> SpectroClustersUidStatusSpcApply {
+        SpectroClustersUidStatusSpcApply {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -7960,12 +7960,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_apply`](crate::Client::spectro_clusters_uid_status_spc_apply): `POST /v1/spectroclusters/{uid}/status/spcApply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidStatusSpcApply {
+pub struct SpectroClustersUidStatusSpcApply {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidStatusSpcApply {
+impl SpectroClustersUidStatusSpcApply {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -7998,8 +7998,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_status_spc_apply_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidStatusSpcApplyGet {
-        V1SpectroClustersUidStatusSpcApplyGet {
+    ) -> SpectroClustersUidStatusSpcApplyGet {
+        SpectroClustersUidStatusSpcApplyGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -8009,12 +8009,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_apply_get`](crate::Client::spectro_clusters_uid_status_spc_apply_get): `GET /v1/spectroclusters/{uid}/status/spcApply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidStatusSpcApplyGet {
+pub struct SpectroClustersUidStatusSpcApplyGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidStatusSpcApplyGet {
+impl SpectroClustersUidStatusSpcApplyGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8055,8 +8055,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_status_spc_patch_time(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidStatusSpcPatchTime {
-        V1SpectroClustersUidStatusSpcPatchTime {
+    ) -> SpectroClustersUidStatusSpcPatchTime {
+        SpectroClustersUidStatusSpcPatchTime {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8067,13 +8067,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_patch_time`](crate::Client::spectro_clusters_uid_status_spc_patch_time): `PATCH /v1/spectroclusters/{uid}/status/spcApply/patchTime`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidStatusSpcPatchTime {
+pub struct SpectroClustersUidStatusSpcPatchTime {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpcPatchTimeEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidStatusSpcPatchTime {
+impl SpectroClustersUidStatusSpcPatchTime {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPatchTimeEntity) -> Self {
         self.body = Some(value);
@@ -8115,8 +8115,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_timezone_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidTimezoneUpdate {
-        V1SpectroClustersUidTimezoneUpdate {
+    ) -> SpectroClustersUidTimezoneUpdate {
+        SpectroClustersUidTimezoneUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8127,13 +8127,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_timezone_update`](crate::Client::spectro_clusters_uid_timezone_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/timezone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidTimezoneUpdate {
+pub struct SpectroClustersUidTimezoneUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1TimezoneUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidTimezoneUpdate {
+impl SpectroClustersUidTimezoneUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TimezoneUpdateEntity) -> Self {
         self.body = Some(value);
@@ -8175,8 +8175,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_token_kube_config_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidTokenKubeConfigDelete {
-        V1SpectroClustersUidTokenKubeConfigDelete {
+    ) -> SpectroClustersUidTokenKubeConfigDelete {
+        SpectroClustersUidTokenKubeConfigDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -8186,12 +8186,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_delete`](crate::Client::spectro_clusters_uid_token_kube_config_delete): `DELETE /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidTokenKubeConfigDelete {
+pub struct SpectroClustersUidTokenKubeConfigDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidTokenKubeConfigDelete {
+impl SpectroClustersUidTokenKubeConfigDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8224,8 +8224,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_token_kube_config_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidTokenKubeConfigGet {
-        V1SpectroClustersUidTokenKubeConfigGet {
+    ) -> SpectroClustersUidTokenKubeConfigGet {
+        SpectroClustersUidTokenKubeConfigGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -8235,12 +8235,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_get`](crate::Client::spectro_clusters_uid_token_kube_config_get): `GET /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidTokenKubeConfigGet {
+pub struct SpectroClustersUidTokenKubeConfigGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidTokenKubeConfigGet {
+impl SpectroClustersUidTokenKubeConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8275,8 +8275,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_token_kube_config_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidTokenKubeConfigUpdate {
-        V1SpectroClustersUidTokenKubeConfigUpdate {
+    ) -> SpectroClustersUidTokenKubeConfigUpdate {
+        SpectroClustersUidTokenKubeConfigUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8287,13 +8287,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_update`](crate::Client::spectro_clusters_uid_token_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidTokenKubeConfigUpdate {
+pub struct SpectroClustersUidTokenKubeConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterAssetTokenKubeConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidTokenKubeConfigUpdate {
+impl SpectroClustersUidTokenKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -8338,8 +8338,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_upgrade_settings(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidUpgradeSettings {
-        V1SpectroClustersUidUpgradeSettings {
+    ) -> SpectroClustersUidUpgradeSettings {
+        SpectroClustersUidUpgradeSettings {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8350,13 +8350,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_upgrade_settings`](crate::Client::spectro_clusters_uid_upgrade_settings): `POST /v1/spectroclusters/{uid}/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidUpgradeSettings {
+pub struct SpectroClustersUidUpgradeSettings {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterUpgradeSettingsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidUpgradeSettings {
+impl SpectroClustersUidUpgradeSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
@@ -8398,8 +8398,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_upgrades_put(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidUpgradesPut {
-        V1SpectroClustersUidUpgradesPut {
+    ) -> SpectroClustersUidUpgradesPut {
+        SpectroClustersUidUpgradesPut {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8410,13 +8410,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_upgrades_put`](crate::Client::spectro_clusters_uid_upgrades_put): `PUT /v1/spectroclusters/{uid}/status/upgrades`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidUpgradesPut {
+pub struct SpectroClustersUidUpgradesPut {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterUidUpgrades>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidUpgradesPut {
+impl SpectroClustersUidUpgradesPut {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterUidUpgrades) -> Self {
         self.body = Some(value);
@@ -8458,8 +8458,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_validate_packs(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidValidatePacks {
-        V1SpectroClustersUidValidatePacks {
+    ) -> SpectroClustersUidValidatePacks {
+        SpectroClustersUidValidatePacks {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8470,13 +8470,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_validate_packs`](crate::Client::spectro_clusters_uid_validate_packs): `POST /v1/spectroclusters/{uid}/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidValidatePacks {
+pub struct SpectroClustersUidValidatePacks {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidValidatePacks {
+impl SpectroClustersUidValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
@@ -8529,8 +8529,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_validate_repave(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidValidateRepave {
-        V1SpectroClustersUidValidateRepave {
+    ) -> SpectroClustersUidValidateRepave {
+        SpectroClustersUidValidateRepave {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8541,13 +8541,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_validate_repave`](crate::Client::spectro_clusters_uid_validate_repave): `POST /v1/spectroclusters/{uid}/validate/repave`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidValidateRepave {
+pub struct SpectroClustersUidValidateRepave {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidValidateRepave {
+impl SpectroClustersUidValidateRepave {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
@@ -8600,8 +8600,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_variables_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidVariablesGet {
-        V1SpectroClustersUidVariablesGet {
+    ) -> SpectroClustersUidVariablesGet {
+        SpectroClustersUidVariablesGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -8611,12 +8611,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_variables_get`](crate::Client::spectro_clusters_uid_variables_get): `GET /v1/spectroclusters/{uid}/variables`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidVariablesGet {
+pub struct SpectroClustersUidVariablesGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidVariablesGet {
+impl SpectroClustersUidVariablesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8660,8 +8660,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_variables_patch(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidVariablesPatch {
-        V1SpectroClustersUidVariablesPatch {
+    ) -> SpectroClustersUidVariablesPatch {
+        SpectroClustersUidVariablesPatch {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8672,13 +8672,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_variables_patch`](crate::Client::spectro_clusters_uid_variables_patch): `PATCH /v1/spectroclusters/{uid}/variables`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidVariablesPatch {
+pub struct SpectroClustersUidVariablesPatch {
     client: crate::Client,
     uid: String,
     body: Option<Vec<crate::models::V1SpectroClusterVariableUpdateEntity>>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidVariablesPatch {
+impl SpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -8725,10 +8725,10 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         workload_kind: impl Into<
-            crate::models::V1SpectroClustersUidWorkloadsKindSyncWorkloadKind,
+            crate::models::SpectroClustersUidWorkloadsKindSyncWorkloadKind,
         >,
-    ) -> V1SpectroClustersUidWorkloadsKindSync {
-        V1SpectroClustersUidWorkloadsKindSync {
+    ) -> SpectroClustersUidWorkloadsKindSync {
+        SpectroClustersUidWorkloadsKindSync {
             client: self.clone(),
             uid: uid.into(),
             workload_kind: workload_kind.into(),
@@ -8739,13 +8739,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_workloads_kind_sync`](crate::Client::spectro_clusters_uid_workloads_kind_sync): `POST /v1/spectroclusters/{uid}/workloads/{workloadKind}/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidWorkloadsKindSync {
+pub struct SpectroClustersUidWorkloadsKindSync {
     client: crate::Client,
     uid: String,
-    workload_kind: crate::models::V1SpectroClustersUidWorkloadsKindSyncWorkloadKind,
+    workload_kind: crate::models::SpectroClustersUidWorkloadsKindSyncWorkloadKind,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidWorkloadsKindSync {
+impl SpectroClustersUidWorkloadsKindSync {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8781,8 +8781,8 @@ impl crate::Client {
     pub fn spectro_clusters_uid_workloads_sync(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUidWorkloadsSync {
-        V1SpectroClustersUidWorkloadsSync {
+    ) -> SpectroClustersUidWorkloadsSync {
+        SpectroClustersUidWorkloadsSync {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -8792,12 +8792,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_uid_workloads_sync`](crate::Client::spectro_clusters_uid_workloads_sync): `POST /v1/spectroclusters/{uid}/workloads/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUidWorkloadsSync {
+pub struct SpectroClustersUidWorkloadsSync {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUidWorkloadsSync {
+impl SpectroClustersUidWorkloadsSync {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -8830,8 +8830,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_profiles(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateProfiles {
-        V1SpectroClustersUpdateProfiles {
+    ) -> SpectroClustersUpdateProfiles {
+        SpectroClustersUpdateProfiles {
             client: self.clone(),
             uid: uid.into(),
             resolve_notification: None,
@@ -8843,14 +8843,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_profiles`](crate::Client::spectro_clusters_update_profiles): `PUT /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateProfiles {
+pub struct SpectroClustersUpdateProfiles {
     client: crate::Client,
     uid: String,
     resolve_notification: Option<bool>,
     body: Option<crate::models::V1SpectroClusterProfiles>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateProfiles {
+impl SpectroClustersUpdateProfiles {
     /// Resolve pending cluster notification if set to true
     ///
     /// Sets the query parameter `resolveNotification`.
@@ -8900,8 +8900,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_status_condition(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateStatusCondition {
-        V1SpectroClustersUpdateStatusCondition {
+    ) -> SpectroClustersUpdateStatusCondition {
+        SpectroClustersUpdateStatusCondition {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8912,13 +8912,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_status_condition`](crate::Client::spectro_clusters_update_status_condition): `PUT /v1/spectroclusters/{uid}/status/condition`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateStatusCondition {
+pub struct SpectroClustersUpdateStatusCondition {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterCondition>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateStatusCondition {
+impl SpectroClustersUpdateStatusCondition {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterCondition) -> Self {
         self.body = Some(value);
@@ -8960,8 +8960,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_status_conditions(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateStatusConditions {
-        V1SpectroClustersUpdateStatusConditions {
+    ) -> SpectroClustersUpdateStatusConditions {
+        SpectroClustersUpdateStatusConditions {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -8972,13 +8972,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_status_conditions`](crate::Client::spectro_clusters_update_status_conditions): `PATCH /v1/spectroclusters/{uid}/status/conditions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateStatusConditions {
+pub struct SpectroClustersUpdateStatusConditions {
     client: crate::Client,
     uid: String,
     body: Option<Vec<crate::models::V1ClusterCondition>>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateStatusConditions {
+impl SpectroClustersUpdateStatusConditions {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ClusterCondition>) -> Self {
         self.body = Some(value);
@@ -9020,8 +9020,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_status_endpoints(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateStatusEndpoints {
-        V1SpectroClustersUpdateStatusEndpoints {
+    ) -> SpectroClustersUpdateStatusEndpoints {
+        SpectroClustersUpdateStatusEndpoints {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -9032,13 +9032,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_status_endpoints`](crate::Client::spectro_clusters_update_status_endpoints): `PUT /v1/spectroclusters/{uid}/status/endpoints`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateStatusEndpoints {
+pub struct SpectroClustersUpdateStatusEndpoints {
     client: crate::Client,
     uid: String,
     body: Option<Vec<crate::models::V1ApiEndpoint>>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateStatusEndpoints {
+impl SpectroClustersUpdateStatusEndpoints {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ApiEndpoint>) -> Self {
         self.body = Some(value);
@@ -9080,8 +9080,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_status_imported(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateStatusImported {
-        V1SpectroClustersUpdateStatusImported {
+    ) -> SpectroClustersUpdateStatusImported {
+        SpectroClustersUpdateStatusImported {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -9091,12 +9091,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_status_imported`](crate::Client::spectro_clusters_update_status_imported): `PATCH /v1/spectroclusters/{uid}/status/imported`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateStatusImported {
+pub struct SpectroClustersUpdateStatusImported {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateStatusImported {
+impl SpectroClustersUpdateStatusImported {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9129,8 +9129,8 @@ impl crate::Client {
     pub fn spectro_clusters_update_status_services(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersUpdateStatusServices {
-        V1SpectroClustersUpdateStatusServices {
+    ) -> SpectroClustersUpdateStatusServices {
+        SpectroClustersUpdateStatusServices {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -9141,13 +9141,13 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_update_status_services`](crate::Client::spectro_clusters_update_status_services): `PUT /v1/spectroclusters/{uid}/status/services`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpdateStatusServices {
+pub struct SpectroClustersUpdateStatusServices {
     client: crate::Client,
     uid: String,
     body: Option<Vec<crate::models::V1LoadBalancerService>>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpdateStatusServices {
+impl SpectroClustersUpdateStatusServices {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1LoadBalancerService>) -> Self {
         self.body = Some(value);
@@ -9183,8 +9183,8 @@ impl crate::Client {
     /// Update all clusters upgrade settings
     ///
     /// Sends `POST /v1/spectroclusters/upgrade/settings`.
-    pub fn spectro_clusters_upgrade_settings(&self) -> V1SpectroClustersUpgradeSettings {
-        V1SpectroClustersUpgradeSettings {
+    pub fn spectro_clusters_upgrade_settings(&self) -> SpectroClustersUpgradeSettings {
+        SpectroClustersUpgradeSettings {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -9194,12 +9194,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_upgrade_settings`](crate::Client::spectro_clusters_upgrade_settings): `POST /v1/spectroclusters/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpgradeSettings {
+pub struct SpectroClustersUpgradeSettings {
     client: crate::Client,
     body: Option<crate::models::V1ClusterUpgradeSettingsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpgradeSettings {
+impl SpectroClustersUpgradeSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
@@ -9236,8 +9236,8 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/upgrade/settings`.
     pub fn spectro_clusters_upgrade_settings_get(
         &self,
-    ) -> V1SpectroClustersUpgradeSettingsGet {
-        V1SpectroClustersUpgradeSettingsGet {
+    ) -> SpectroClustersUpgradeSettingsGet {
+        SpectroClustersUpgradeSettingsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -9246,11 +9246,11 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_upgrade_settings_get`](crate::Client::spectro_clusters_upgrade_settings_get): `GET /v1/spectroclusters/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersUpgradeSettingsGet {
+pub struct SpectroClustersUpgradeSettingsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersUpgradeSettingsGet {
+impl SpectroClustersUpgradeSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9287,8 +9287,8 @@ impl crate::Client {
     /// Validates the cluster name
     ///
     /// Sends `GET /v1/spectroclusters/validate/name`.
-    pub fn spectro_clusters_validate_name(&self) -> V1SpectroClustersValidateName {
-        V1SpectroClustersValidateName {
+    pub fn spectro_clusters_validate_name(&self) -> SpectroClustersValidateName {
+        SpectroClustersValidateName {
             client: self.clone(),
             name: None,
             timeout: None,
@@ -9298,12 +9298,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_validate_name`](crate::Client::spectro_clusters_validate_name): `GET /v1/spectroclusters/validate/name`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersValidateName {
+pub struct SpectroClustersValidateName {
     client: crate::Client,
     name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersValidateName {
+impl SpectroClustersValidateName {
     /// Cluster name
     ///
     /// Sets the query parameter `name`.
@@ -9337,8 +9337,8 @@ impl crate::Client {
     /// Validates spectro cluster packs
     ///
     /// Sends `POST /v1/spectroclusters/validate/packs`.
-    pub fn spectro_clusters_validate_packs(&self) -> V1SpectroClustersValidatePacks {
-        V1SpectroClustersValidatePacks {
+    pub fn spectro_clusters_validate_packs(&self) -> SpectroClustersValidatePacks {
+        SpectroClustersValidatePacks {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -9348,12 +9348,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_validate_packs`](crate::Client::spectro_clusters_validate_packs): `POST /v1/spectroclusters/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersValidatePacks {
+pub struct SpectroClustersValidatePacks {
     client: crate::Client,
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersValidatePacks {
+impl SpectroClustersValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
@@ -9399,8 +9399,8 @@ impl crate::Client {
     /// Creates a virtual cluster
     ///
     /// Sends `POST /v1/spectroclusters/virtual`.
-    pub fn spectro_clusters_virtual_create(&self) -> V1SpectroClustersVirtualCreate {
-        V1SpectroClustersVirtualCreate {
+    pub fn spectro_clusters_virtual_create(&self) -> SpectroClustersVirtualCreate {
+        SpectroClustersVirtualCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -9410,12 +9410,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_virtual_create`](crate::Client::spectro_clusters_virtual_create): `POST /v1/spectroclusters/virtual`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVirtualCreate {
+pub struct SpectroClustersVirtualCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroVirtualClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVirtualCreate {
+impl SpectroClustersVirtualCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
@@ -9453,8 +9453,8 @@ impl crate::Client {
     /// Validates virtual cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/virtual/validate`.
-    pub fn spectro_clusters_virtual_validate(&self) -> V1SpectroClustersVirtualValidate {
-        V1SpectroClustersVirtualValidate {
+    pub fn spectro_clusters_virtual_validate(&self) -> SpectroClustersVirtualValidate {
+        SpectroClustersVirtualValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -9464,12 +9464,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_virtual_validate`](crate::Client::spectro_clusters_virtual_validate): `POST /v1/spectroclusters/virtual/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVirtualValidate {
+pub struct SpectroClustersVirtualValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroVirtualClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVirtualValidate {
+impl SpectroClustersVirtualValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
@@ -9525,8 +9525,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmAddVolume {
-        V1SpectroClustersVmAddVolume {
+    ) -> SpectroClustersVmAddVolume {
+        SpectroClustersVmAddVolume {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -9539,7 +9539,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_add_volume`](crate::Client::spectro_clusters_vm_add_volume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/addVolume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmAddVolume {
+pub struct SpectroClustersVmAddVolume {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -9547,7 +9547,7 @@ pub struct V1SpectroClustersVmAddVolume {
     body: Option<crate::models::V1VmAddVolumeEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmAddVolume {
+impl SpectroClustersVmAddVolume {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmAddVolumeEntity) -> Self {
         self.body = Some(value);
@@ -9595,8 +9595,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmClone {
-        V1SpectroClustersVmClone {
+    ) -> SpectroClustersVmClone {
+        SpectroClustersVmClone {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -9609,7 +9609,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_clone`](crate::Client::spectro_clusters_vm_clone): `POST /v1/spectroclusters/{uid}/vms/{vmName}/clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmClone {
+pub struct SpectroClustersVmClone {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -9617,7 +9617,7 @@ pub struct V1SpectroClustersVmClone {
     body: Option<crate::models::V1SpectroClusterVmCloneEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmClone {
+impl SpectroClustersVmClone {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterVmCloneEntity) -> Self {
         self.body = Some(value);
@@ -9671,8 +9671,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmCreate {
-        V1SpectroClustersVmCreate {
+    ) -> SpectroClustersVmCreate {
+        SpectroClustersVmCreate {
             client: self.clone(),
             uid: uid.into(),
             namespace: namespace.into(),
@@ -9684,14 +9684,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_create`](crate::Client::spectro_clusters_vm_create): `POST /v1/spectroclusters/{uid}/vms`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmCreate {
+pub struct SpectroClustersVmCreate {
     client: crate::Client,
     uid: String,
     namespace: String,
     body: Option<crate::models::V1ClusterVirtualMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmCreate {
+impl SpectroClustersVmCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
@@ -9743,8 +9743,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmDelete {
-        V1SpectroClustersVmDelete {
+    ) -> SpectroClustersVmDelete {
+        SpectroClustersVmDelete {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -9756,14 +9756,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_delete`](crate::Client::spectro_clusters_vm_delete): `DELETE /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmDelete {
+pub struct SpectroClustersVmDelete {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmDelete {
+impl SpectroClustersVmDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9802,8 +9802,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmGet {
-        V1SpectroClustersVmGet {
+    ) -> SpectroClustersVmGet {
+        SpectroClustersVmGet {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -9815,14 +9815,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_get`](crate::Client::spectro_clusters_vm_get): `GET /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmGet {
+pub struct SpectroClustersVmGet {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmGet {
+impl SpectroClustersVmGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -9865,8 +9865,8 @@ impl crate::Client {
     pub fn spectro_clusters_vm_list(
         &self,
         uid: impl Into<String>,
-    ) -> V1SpectroClustersVmList {
-        V1SpectroClustersVmList {
+    ) -> SpectroClustersVmList {
+        SpectroClustersVmList {
             client: self.clone(),
             uid: uid.into(),
             namespace: None,
@@ -9879,7 +9879,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_list`](crate::Client::spectro_clusters_vm_list): `GET /v1/spectroclusters/{uid}/vms`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmList {
+pub struct SpectroClustersVmList {
     client: crate::Client,
     uid: String,
     namespace: Option<Vec<String>>,
@@ -9887,7 +9887,7 @@ pub struct V1SpectroClustersVmList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmList {
+impl SpectroClustersVmList {
     /// Namespace names, comma separated value (ex: dev,test). If namespace is empty it returns the specific resource under all namespace
     ///
     /// Sets the query parameter `namespace`.
@@ -9957,8 +9957,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmMigrate {
-        V1SpectroClustersVmMigrate {
+    ) -> SpectroClustersVmMigrate {
+        SpectroClustersVmMigrate {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -9970,14 +9970,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_migrate`](crate::Client::spectro_clusters_vm_migrate): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/migrate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmMigrate {
+pub struct SpectroClustersVmMigrate {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmMigrate {
+impl SpectroClustersVmMigrate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10016,8 +10016,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmPause {
-        V1SpectroClustersVmPause {
+    ) -> SpectroClustersVmPause {
+        SpectroClustersVmPause {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10029,14 +10029,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_pause`](crate::Client::spectro_clusters_vm_pause): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/pause`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmPause {
+pub struct SpectroClustersVmPause {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmPause {
+impl SpectroClustersVmPause {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10075,8 +10075,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmRemoveVolume {
-        V1SpectroClustersVmRemoveVolume {
+    ) -> SpectroClustersVmRemoveVolume {
+        SpectroClustersVmRemoveVolume {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10089,7 +10089,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_remove_volume`](crate::Client::spectro_clusters_vm_remove_volume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/removeVolume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmRemoveVolume {
+pub struct SpectroClustersVmRemoveVolume {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -10097,7 +10097,7 @@ pub struct V1SpectroClustersVmRemoveVolume {
     body: Option<crate::models::V1VmRemoveVolumeEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmRemoveVolume {
+impl SpectroClustersVmRemoveVolume {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmRemoveVolumeEntity) -> Self {
         self.body = Some(value);
@@ -10145,8 +10145,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmRestart {
-        V1SpectroClustersVmRestart {
+    ) -> SpectroClustersVmRestart {
+        SpectroClustersVmRestart {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10158,14 +10158,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_restart`](crate::Client::spectro_clusters_vm_restart): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/restart`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmRestart {
+pub struct SpectroClustersVmRestart {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmRestart {
+impl SpectroClustersVmRestart {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10204,8 +10204,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmResume {
-        V1SpectroClustersVmResume {
+    ) -> SpectroClustersVmResume {
+        SpectroClustersVmResume {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10217,14 +10217,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_resume`](crate::Client::spectro_clusters_vm_resume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/resume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmResume {
+pub struct SpectroClustersVmResume {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmResume {
+impl SpectroClustersVmResume {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10263,8 +10263,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmStart {
-        V1SpectroClustersVmStart {
+    ) -> SpectroClustersVmStart {
+        SpectroClustersVmStart {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10276,14 +10276,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_start`](crate::Client::spectro_clusters_vm_start): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/start`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmStart {
+pub struct SpectroClustersVmStart {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmStart {
+impl SpectroClustersVmStart {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10322,8 +10322,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmStop {
-        V1SpectroClustersVmStop {
+    ) -> SpectroClustersVmStop {
+        SpectroClustersVmStop {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10335,14 +10335,14 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_stop`](crate::Client::spectro_clusters_vm_stop): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/stop`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmStop {
+pub struct SpectroClustersVmStop {
     client: crate::Client,
     uid: String,
     vm_name: String,
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmStop {
+impl SpectroClustersVmStop {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -10381,8 +10381,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1SpectroClustersVmUpdate {
-        V1SpectroClustersVmUpdate {
+    ) -> SpectroClustersVmUpdate {
+        SpectroClustersVmUpdate {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -10395,7 +10395,7 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vm_update`](crate::Client::spectro_clusters_vm_update): `PUT /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVmUpdate {
+pub struct SpectroClustersVmUpdate {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -10403,7 +10403,7 @@ pub struct V1SpectroClustersVmUpdate {
     body: Option<crate::models::V1ClusterVirtualMachine>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVmUpdate {
+impl SpectroClustersVmUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
@@ -10449,8 +10449,8 @@ impl crate::Client {
     /// Creates a vSphere cluster
     ///
     /// Sends `POST /v1/spectroclusters/vsphere`.
-    pub fn spectro_clusters_vsphere_create(&self) -> V1SpectroClustersVsphereCreate {
-        V1SpectroClustersVsphereCreate {
+    pub fn spectro_clusters_vsphere_create(&self) -> SpectroClustersVsphereCreate {
+        SpectroClustersVsphereCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -10460,12 +10460,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vsphere_create`](crate::Client::spectro_clusters_vsphere_create): `POST /v1/spectroclusters/vsphere`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVsphereCreate {
+pub struct SpectroClustersVsphereCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroVsphereClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVsphereCreate {
+impl SpectroClustersVsphereCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
@@ -10503,8 +10503,8 @@ impl crate::Client {
     /// Imports a vSphere cluster
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/import`.
-    pub fn spectro_clusters_vsphere_import(&self) -> V1SpectroClustersVsphereImport {
-        V1SpectroClustersVsphereImport {
+    pub fn spectro_clusters_vsphere_import(&self) -> SpectroClustersVsphereImport {
+        SpectroClustersVsphereImport {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -10514,12 +10514,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vsphere_import`](crate::Client::spectro_clusters_vsphere_import): `POST /v1/spectroclusters/vsphere/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVsphereImport {
+pub struct SpectroClustersVsphereImport {
     client: crate::Client,
     body: Option<crate::models::V1SpectroVsphereClusterImportEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVsphereImport {
+impl SpectroClustersVsphereImport {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -10563,8 +10563,8 @@ impl crate::Client {
     /// Get vSphere cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/rate`.
-    pub fn spectro_clusters_vsphere_rate(&self) -> V1SpectroClustersVsphereRate {
-        V1SpectroClustersVsphereRate {
+    pub fn spectro_clusters_vsphere_rate(&self) -> SpectroClustersVsphereRate {
+        SpectroClustersVsphereRate {
             client: self.clone(),
             period_type: None,
             body: None,
@@ -10575,17 +10575,17 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vsphere_rate`](crate::Client::spectro_clusters_vsphere_rate): `POST /v1/spectroclusters/vsphere/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVsphereRate {
+pub struct SpectroClustersVsphereRate {
     client: crate::Client,
-    period_type: Option<crate::models::V1SpectroClustersVsphereRatePeriodType>,
+    period_type: Option<crate::models::SpectroClustersVsphereRatePeriodType>,
     body: Option<crate::models::V1SpectroVsphereClusterRateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVsphereRate {
+impl SpectroClustersVsphereRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
         mut self,
-        value: impl Into<crate::models::V1SpectroClustersVsphereRatePeriodType>,
+        value: impl Into<crate::models::SpectroClustersVsphereRatePeriodType>,
     ) -> Self {
         self.period_type = Some(value.into());
         self
@@ -10636,8 +10636,8 @@ impl crate::Client {
     /// Validates vSphere cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/validate`.
-    pub fn spectro_clusters_vsphere_validate(&self) -> V1SpectroClustersVsphereValidate {
-        V1SpectroClustersVsphereValidate {
+    pub fn spectro_clusters_vsphere_validate(&self) -> SpectroClustersVsphereValidate {
+        SpectroClustersVsphereValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -10647,12 +10647,12 @@ impl crate::Client {
 /// Request builder for [`Client::spectro_clusters_vsphere_validate`](crate::Client::spectro_clusters_vsphere_validate): `POST /v1/spectroclusters/vsphere/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SpectroClustersVsphereValidate {
+pub struct SpectroClustersVsphereValidate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroVsphereClusterEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SpectroClustersVsphereValidate {
+impl SpectroClustersVsphereValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
@@ -10708,8 +10708,8 @@ impl crate::Client {
         uid: impl Into<String>,
         log_uid: impl Into<String>,
         image: impl Into<String>,
-    ) -> V1SyftScanLogImageSbomGet {
-        V1SyftScanLogImageSbomGet {
+    ) -> SyftScanLogImageSbomGet {
+        SyftScanLogImageSbomGet {
             client: self.clone(),
             uid: uid.into(),
             log_uid: log_uid.into(),
@@ -10721,14 +10721,14 @@ impl crate::Client {
 /// Request builder for [`Client::syft_scan_log_image_sbom_get`](crate::Client::syft_scan_log_image_sbom_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft/sbom`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SyftScanLogImageSbomGet {
+pub struct SyftScanLogImageSbomGet {
     client: crate::Client,
     uid: String,
     log_uid: String,
     image: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SyftScanLogImageSbomGet {
+impl SyftScanLogImageSbomGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -11472,8 +11472,8 @@ impl crate::Client {
     /// Get the cluster pack values yaml
     ///
     /// Sends `GET /v1/spectroclusters/virtual/packs/values`.
-    pub fn virtual_clusters_packs_values(&self) -> V1VirtualClustersPacksValues {
-        V1VirtualClustersPacksValues {
+    pub fn virtual_clusters_packs_values(&self) -> VirtualClustersPacksValues {
+        VirtualClustersPacksValues {
             client: self.clone(),
             kubernetes_distro_type: None,
             timeout: None,
@@ -11483,20 +11483,20 @@ impl crate::Client {
 /// Request builder for [`Client::virtual_clusters_packs_values`](crate::Client::virtual_clusters_packs_values): `GET /v1/spectroclusters/virtual/packs/values`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VirtualClustersPacksValues {
+pub struct VirtualClustersPacksValues {
     client: crate::Client,
     kubernetes_distro_type: Option<
-        crate::models::V1VirtualClustersPacksValuesKubernetesDistroType,
+        crate::models::VirtualClustersPacksValuesKubernetesDistroType,
     >,
     timeout: Option<std::time::Duration>,
 }
-impl V1VirtualClustersPacksValues {
+impl VirtualClustersPacksValues {
     /// Kubernetes distribution type
     ///
     /// Sets the query parameter `kubernetesDistroType`.
     pub fn kubernetes_distro_type(
         mut self,
-        value: impl Into<crate::models::V1VirtualClustersPacksValuesKubernetesDistroType>,
+        value: impl Into<crate::models::VirtualClustersPacksValuesKubernetesDistroType>,
     ) -> Self {
         self.kubernetes_distro_type = Some(value.into());
         self
@@ -11545,8 +11545,8 @@ impl crate::Client {
         uid: impl Into<String>,
         vm_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1VmSnapshotCreate {
-        V1VmSnapshotCreate {
+    ) -> VmSnapshotCreate {
+        VmSnapshotCreate {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -11559,7 +11559,7 @@ impl crate::Client {
 /// Request builder for [`Client::vm_snapshot_create`](crate::Client::vm_snapshot_create): `POST /v1/spectroclusters/{uid}/vms/{vmName}/snapshot`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VmSnapshotCreate {
+pub struct VmSnapshotCreate {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -11567,7 +11567,7 @@ pub struct V1VmSnapshotCreate {
     body: Option<crate::models::V1VirtualMachineSnapshot>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VmSnapshotCreate {
+impl VmSnapshotCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);
@@ -11625,8 +11625,8 @@ impl crate::Client {
         vm_name: impl Into<String>,
         snapshot_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1VmSnapshotDelete {
-        V1VmSnapshotDelete {
+    ) -> VmSnapshotDelete {
+        VmSnapshotDelete {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -11639,7 +11639,7 @@ impl crate::Client {
 /// Request builder for [`Client::vm_snapshot_delete`](crate::Client::vm_snapshot_delete): `DELETE /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VmSnapshotDelete {
+pub struct VmSnapshotDelete {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -11647,7 +11647,7 @@ pub struct V1VmSnapshotDelete {
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VmSnapshotDelete {
+impl VmSnapshotDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -11689,8 +11689,8 @@ impl crate::Client {
         vm_name: impl Into<String>,
         snapshot_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1VmSnapshotGet {
-        V1VmSnapshotGet {
+    ) -> VmSnapshotGet {
+        VmSnapshotGet {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -11703,7 +11703,7 @@ impl crate::Client {
 /// Request builder for [`Client::vm_snapshot_get`](crate::Client::vm_snapshot_get): `GET /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VmSnapshotGet {
+pub struct VmSnapshotGet {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -11711,7 +11711,7 @@ pub struct V1VmSnapshotGet {
     namespace: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VmSnapshotGet {
+impl VmSnapshotGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -11761,8 +11761,8 @@ impl crate::Client {
         vm_name: impl Into<String>,
         snapshot_name: impl Into<String>,
         namespace: impl Into<String>,
-    ) -> V1VmSnapshotUpdate {
-        V1VmSnapshotUpdate {
+    ) -> VmSnapshotUpdate {
+        VmSnapshotUpdate {
             client: self.clone(),
             uid: uid.into(),
             vm_name: vm_name.into(),
@@ -11776,7 +11776,7 @@ impl crate::Client {
 /// Request builder for [`Client::vm_snapshot_update`](crate::Client::vm_snapshot_update): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VmSnapshotUpdate {
+pub struct VmSnapshotUpdate {
     client: crate::Client,
     uid: String,
     vm_name: String,
@@ -11785,7 +11785,7 @@ pub struct V1VmSnapshotUpdate {
     body: Option<crate::models::V1VirtualMachineSnapshot>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VmSnapshotUpdate {
+impl VmSnapshotUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);

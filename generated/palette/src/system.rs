@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn system_activate(
         &self,
         body: crate::models::V1SystemActivateRequest,
-    ) -> V1SystemActivate {
-        V1SystemActivate {
+    ) -> SystemActivate {
+        SystemActivate {
             client: self.clone(),
             body,
             timeout: None,
@@ -24,12 +24,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_activate`](crate::Client::system_activate): `POST /v1/system/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemActivate {
+pub struct SystemActivate {
     client: crate::Client,
     body: crate::models::V1SystemActivateRequest,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemActivate {
+impl SystemActivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -59,8 +59,8 @@ impl crate::Client {
     /// Returns system activations doc, to be used in sysadmin console
     ///
     /// Sends `GET /v1/system/activation`.
-    pub fn system_activation_get(&self) -> V1SystemActivationGet {
-        V1SystemActivationGet {
+    pub fn system_activation_get(&self) -> SystemActivationGet {
+        SystemActivationGet {
             client: self.clone(),
             timeout: None,
         }
@@ -69,11 +69,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_activation_get`](crate::Client::system_activation_get): `GET /v1/system/activation`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemActivationGet {
+pub struct SystemActivationGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemActivationGet {
+impl SystemActivationGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -104,8 +104,8 @@ impl crate::Client {
     /// Create a System Administrator
     ///
     /// Sends `POST /v1/system/admins`.
-    pub fn system_admins_create(&self) -> V1SystemAdminsCreate {
-        V1SystemAdminsCreate {
+    pub fn system_admins_create(&self) -> SystemAdminsCreate {
+        SystemAdminsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -115,12 +115,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_create`](crate::Client::system_admins_create): `POST /v1/system/admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsCreate {
+pub struct SystemAdminsCreate {
     client: crate::Client,
     body: Option<crate::models::V1SystemAdminEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsCreate {
+impl SystemAdminsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminEntity) -> Self {
         self.body = Some(value);
@@ -160,8 +160,8 @@ impl crate::Client {
     /// Lists all System Administrator's information
     ///
     /// Sends `GET /v1/system/admins`.
-    pub fn system_admins_list(&self) -> V1SystemAdminsList {
-        V1SystemAdminsList {
+    pub fn system_admins_list(&self) -> SystemAdminsList {
+        SystemAdminsList {
             client: self.clone(),
             timeout: None,
         }
@@ -170,11 +170,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_list`](crate::Client::system_admins_list): `GET /v1/system/admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsList {
+pub struct SystemAdminsList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsList {
+impl SystemAdminsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -214,9 +214,9 @@ impl crate::Client {
     pub fn system_admins_password_activate(
         &self,
         password_token: impl Into<String>,
-        body: crate::models::V1SystemAdminsPasswordActivateBody,
-    ) -> V1SystemAdminsPasswordActivate {
-        V1SystemAdminsPasswordActivate {
+        body: crate::models::SystemAdminsPasswordActivateBody,
+    ) -> SystemAdminsPasswordActivate {
+        SystemAdminsPasswordActivate {
             client: self.clone(),
             password_token: password_token.into(),
             body,
@@ -227,13 +227,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_password_activate`](crate::Client::system_admins_password_activate): `PATCH /v1/system/admins/auth/password/{passwordToken}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsPasswordActivate {
+pub struct SystemAdminsPasswordActivate {
     client: crate::Client,
     password_token: String,
-    body: crate::models::V1SystemAdminsPasswordActivateBody,
+    body: crate::models::SystemAdminsPasswordActivateBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsPasswordActivate {
+impl SystemAdminsPasswordActivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -267,8 +267,8 @@ impl crate::Client {
     pub fn system_admins_uid_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1SystemAdminsUidDelete {
-        V1SystemAdminsUidDelete {
+    ) -> SystemAdminsUidDelete {
+        SystemAdminsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -278,12 +278,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_uid_delete`](crate::Client::system_admins_uid_delete): `DELETE /v1/system/admins/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsUidDelete {
+pub struct SystemAdminsUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsUidDelete {
+impl SystemAdminsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -310,8 +310,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_admins_uid_get(&self, uid: impl Into<String>) -> V1SystemAdminsUidGet {
-        V1SystemAdminsUidGet {
+    pub fn system_admins_uid_get(&self, uid: impl Into<String>) -> SystemAdminsUidGet {
+        SystemAdminsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -321,12 +321,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_uid_get`](crate::Client::system_admins_uid_get): `GET /v1/system/admins/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsUidGet {
+pub struct SystemAdminsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsUidGet {
+impl SystemAdminsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -365,9 +365,9 @@ impl crate::Client {
     pub fn system_admins_uid_password_change(
         &self,
         uid: impl Into<String>,
-        body: crate::models::V1SystemAdminsUidPasswordChangeBody,
-    ) -> V1SystemAdminsUidPasswordChange {
-        V1SystemAdminsUidPasswordChange {
+        body: crate::models::SystemAdminsUidPasswordChangeBody,
+    ) -> SystemAdminsUidPasswordChange {
+        SystemAdminsUidPasswordChange {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -378,13 +378,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_uid_password_change`](crate::Client::system_admins_uid_password_change): `PATCH /v1/system/admins/{uid}/changePassword`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsUidPasswordChange {
+pub struct SystemAdminsUidPasswordChange {
     client: crate::Client,
     uid: String,
-    body: crate::models::V1SystemAdminsUidPasswordChangeBody,
+    body: crate::models::SystemAdminsUidPasswordChangeBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsUidPasswordChange {
+impl SystemAdminsUidPasswordChange {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -418,8 +418,8 @@ impl crate::Client {
     pub fn system_admins_uid_password_reset_link(
         &self,
         uid: impl Into<String>,
-    ) -> V1SystemAdminsUidPasswordResetLink {
-        V1SystemAdminsUidPasswordResetLink {
+    ) -> SystemAdminsUidPasswordResetLink {
+        SystemAdminsUidPasswordResetLink {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -429,12 +429,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_uid_password_reset_link`](crate::Client::system_admins_uid_password_reset_link): `PUT /v1/system/admins/{uid}/passwordResetLink`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsUidPasswordResetLink {
+pub struct SystemAdminsUidPasswordResetLink {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsUidPasswordResetLink {
+impl SystemAdminsUidPasswordResetLink {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -469,8 +469,8 @@ impl crate::Client {
     pub fn system_admins_uid_profile_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1SystemAdminsUidProfileUpdate {
-        V1SystemAdminsUidProfileUpdate {
+    ) -> SystemAdminsUidProfileUpdate {
+        SystemAdminsUidProfileUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -481,13 +481,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_admins_uid_profile_update`](crate::Client::system_admins_uid_profile_update): `PATCH /v1/system/admins/{uid}/profile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAdminsUidProfileUpdate {
+pub struct SystemAdminsUidProfileUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1SystemAdminProfile>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAdminsUidProfileUpdate {
+impl SystemAdminsUidProfileUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminProfile) -> Self {
         self.body = Some(value);
@@ -529,8 +529,8 @@ impl crate::Client {
     pub fn system_alert_delete(
         &self,
         component: impl Into<String>,
-    ) -> V1SystemAlertDelete {
-        V1SystemAlertDelete {
+    ) -> SystemAlertDelete {
+        SystemAlertDelete {
             client: self.clone(),
             component: component.into(),
             timeout: None,
@@ -540,12 +540,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_alert_delete`](crate::Client::system_alert_delete): `DELETE /v1/system/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAlertDelete {
+pub struct SystemAlertDelete {
     client: crate::Client,
     component: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAlertDelete {
+impl SystemAlertDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -578,8 +578,8 @@ impl crate::Client {
     pub fn system_alert_update(
         &self,
         component: impl Into<String>,
-    ) -> V1SystemAlertUpdate {
-        V1SystemAlertUpdate {
+    ) -> SystemAlertUpdate {
+        SystemAlertUpdate {
             client: self.clone(),
             component: component.into(),
             body: None,
@@ -590,13 +590,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_alert_update`](crate::Client::system_alert_update): `PUT /v1/system/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAlertUpdate {
+pub struct SystemAlertUpdate {
     client: crate::Client,
     component: String,
     body: Option<crate::models::V1AlertEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAlertUpdate {
+impl SystemAlertUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
@@ -629,8 +629,8 @@ impl crate::Client {
     /// get the alerts specified for the system
     ///
     /// Sends `GET /v1/system/alerts`.
-    pub fn system_alerts_get(&self) -> V1SystemAlertsGet {
-        V1SystemAlertsGet {
+    pub fn system_alerts_get(&self) -> SystemAlertsGet {
+        SystemAlertsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -639,11 +639,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_alerts_get`](crate::Client::system_alerts_get): `GET /v1/system/alerts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAlertsGet {
+pub struct SystemAlertsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAlertsGet {
+impl SystemAlertsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -674,8 +674,8 @@ impl crate::Client {
     /// Get system app features
     ///
     /// Sends `GET /v1/system/appFeatures`.
-    pub fn system_app_features_get(&self) -> V1SystemAppFeaturesGet {
-        V1SystemAppFeaturesGet {
+    pub fn system_app_features_get(&self) -> SystemAppFeaturesGet {
+        SystemAppFeaturesGet {
             client: self.clone(),
             timeout: None,
         }
@@ -684,11 +684,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_app_features_get`](crate::Client::system_app_features_get): `GET /v1/system/appFeatures`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAppFeaturesGet {
+pub struct SystemAppFeaturesGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAppFeaturesGet {
+impl SystemAppFeaturesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -719,8 +719,8 @@ impl crate::Client {
     /// Update system app features
     ///
     /// Sends `PUT /v1/system/appFeatures`.
-    pub fn system_app_features_update(&self) -> V1SystemAppFeaturesUpdate {
-        V1SystemAppFeaturesUpdate {
+    pub fn system_app_features_update(&self) -> SystemAppFeaturesUpdate {
+        SystemAppFeaturesUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -730,12 +730,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_app_features_update`](crate::Client::system_app_features_update): `PUT /v1/system/appFeatures`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAppFeaturesUpdate {
+pub struct SystemAppFeaturesUpdate {
     client: crate::Client,
     body: Option<crate::models::V1AppFeatures>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAppFeaturesUpdate {
+impl SystemAppFeaturesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppFeatures) -> Self {
         self.body = Some(value);
@@ -767,8 +767,8 @@ impl crate::Client {
     /// Get system auth token settings
     ///
     /// Sends `GET /v1/system/authTokenSettings`.
-    pub fn system_auth_token_settings_get(&self) -> V1SystemAuthTokenSettingsGet {
-        V1SystemAuthTokenSettingsGet {
+    pub fn system_auth_token_settings_get(&self) -> SystemAuthTokenSettingsGet {
+        SystemAuthTokenSettingsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -777,11 +777,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_auth_token_settings_get`](crate::Client::system_auth_token_settings_get): `GET /v1/system/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAuthTokenSettingsGet {
+pub struct SystemAuthTokenSettingsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAuthTokenSettingsGet {
+impl SystemAuthTokenSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -812,8 +812,8 @@ impl crate::Client {
     /// Update system auth token settings
     ///
     /// Sends `PUT /v1/system/authTokenSettings`.
-    pub fn system_auth_token_settings_update(&self) -> V1SystemAuthTokenSettingsUpdate {
-        V1SystemAuthTokenSettingsUpdate {
+    pub fn system_auth_token_settings_update(&self) -> SystemAuthTokenSettingsUpdate {
+        SystemAuthTokenSettingsUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -823,12 +823,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_auth_token_settings_update`](crate::Client::system_auth_token_settings_update): `PUT /v1/system/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemAuthTokenSettingsUpdate {
+pub struct SystemAuthTokenSettingsUpdate {
     client: crate::Client,
     body: Option<crate::models::V1AuthTokenSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemAuthTokenSettingsUpdate {
+impl SystemAuthTokenSettingsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
@@ -860,8 +860,8 @@ impl crate::Client {
     /// Get system classification banner
     ///
     /// Sends `GET /v1/system/classificationBanner`.
-    pub fn system_classification_banner_get(&self) -> V1SystemClassificationBannerGet {
-        V1SystemClassificationBannerGet {
+    pub fn system_classification_banner_get(&self) -> SystemClassificationBannerGet {
+        SystemClassificationBannerGet {
             client: self.clone(),
             timeout: None,
         }
@@ -870,11 +870,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_classification_banner_get`](crate::Client::system_classification_banner_get): `GET /v1/system/classificationBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemClassificationBannerGet {
+pub struct SystemClassificationBannerGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemClassificationBannerGet {
+impl SystemClassificationBannerGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -910,8 +910,8 @@ impl crate::Client {
     /// Sends `PUT /v1/system/classificationBanner`.
     pub fn system_classification_banner_update(
         &self,
-    ) -> V1SystemClassificationBannerUpdate {
-        V1SystemClassificationBannerUpdate {
+    ) -> SystemClassificationBannerUpdate {
+        SystemClassificationBannerUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -921,12 +921,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_classification_banner_update`](crate::Client::system_classification_banner_update): `PUT /v1/system/classificationBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemClassificationBannerUpdate {
+pub struct SystemClassificationBannerUpdate {
     client: crate::Client,
     body: Option<crate::models::V1ClassificationBanner>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemClassificationBannerUpdate {
+impl SystemClassificationBannerUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClassificationBanner) -> Self {
         self.body = Some(value);
@@ -967,8 +967,8 @@ impl crate::Client {
     pub fn system_credits_uid_delete(
         &self,
         credit_uid: impl Into<String>,
-    ) -> V1SystemCreditsUidDelete {
-        V1SystemCreditsUidDelete {
+    ) -> SystemCreditsUidDelete {
+        SystemCreditsUidDelete {
             client: self.clone(),
             credit_uid: credit_uid.into(),
             timeout: None,
@@ -978,12 +978,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_credits_uid_delete`](crate::Client::system_credits_uid_delete): `DELETE /v1/system/plan/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemCreditsUidDelete {
+pub struct SystemCreditsUidDelete {
     client: crate::Client,
     credit_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemCreditsUidDelete {
+impl SystemCreditsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1016,8 +1016,8 @@ impl crate::Client {
     pub fn system_credits_uid_update(
         &self,
         credit_uid: impl Into<String>,
-    ) -> V1SystemCreditsUidUpdate {
-        V1SystemCreditsUidUpdate {
+    ) -> SystemCreditsUidUpdate {
+        SystemCreditsUidUpdate {
             client: self.clone(),
             credit_uid: credit_uid.into(),
             body: None,
@@ -1028,13 +1028,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_credits_uid_update`](crate::Client::system_credits_uid_update): `PUT /v1/system/plan/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemCreditsUidUpdate {
+pub struct SystemCreditsUidUpdate {
     client: crate::Client,
     credit_uid: String,
     body: Option<crate::models::V1PlanCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemCreditsUidUpdate {
+impl SystemCreditsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
         self.body = Some(value);
@@ -1070,8 +1070,8 @@ impl crate::Client {
     /// Add system free credit
     ///
     /// Sends `POST /v1/system/plan/freeCredit`.
-    pub fn system_free_credit_add(&self) -> V1SystemFreeCreditAdd {
-        V1SystemFreeCreditAdd {
+    pub fn system_free_credit_add(&self) -> SystemFreeCreditAdd {
+        SystemFreeCreditAdd {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1081,12 +1081,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_free_credit_add`](crate::Client::system_free_credit_add): `POST /v1/system/plan/freeCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemFreeCreditAdd {
+pub struct SystemFreeCreditAdd {
     client: crate::Client,
     body: Option<crate::models::V1PlanAddFreeCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemFreeCreditAdd {
+impl SystemFreeCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
         self.body = Some(value);
@@ -1124,8 +1124,8 @@ impl crate::Client {
     /// Get system login banner settings
     ///
     /// Sends `GET /v1/system/loginBanner`.
-    pub fn system_login_banner_get(&self) -> V1SystemLoginBannerGet {
-        V1SystemLoginBannerGet {
+    pub fn system_login_banner_get(&self) -> SystemLoginBannerGet {
+        SystemLoginBannerGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1134,11 +1134,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_login_banner_get`](crate::Client::system_login_banner_get): `GET /v1/system/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemLoginBannerGet {
+pub struct SystemLoginBannerGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemLoginBannerGet {
+impl SystemLoginBannerGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1169,8 +1169,8 @@ impl crate::Client {
     /// Update system login banner settings
     ///
     /// Sends `PUT /v1/system/loginBanner`.
-    pub fn system_login_banner_update(&self) -> V1SystemLoginBannerUpdate {
-        V1SystemLoginBannerUpdate {
+    pub fn system_login_banner_update(&self) -> SystemLoginBannerUpdate {
+        SystemLoginBannerUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1180,12 +1180,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_login_banner_update`](crate::Client::system_login_banner_update): `PUT /v1/system/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemLoginBannerUpdate {
+pub struct SystemLoginBannerUpdate {
     client: crate::Client,
     body: Option<crate::models::V1LoginBannerSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemLoginBannerUpdate {
+impl SystemLoginBannerUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
@@ -1217,8 +1217,8 @@ impl crate::Client {
     /// Updates the specified system plan's limit
     ///
     /// Sends `PUT /v1/system/plan/planLimit`.
-    pub fn system_plan_limit_update(&self) -> V1SystemPlanLimitUpdate {
-        V1SystemPlanLimitUpdate {
+    pub fn system_plan_limit_update(&self) -> SystemPlanLimitUpdate {
+        SystemPlanLimitUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1228,12 +1228,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_plan_limit_update`](crate::Client::system_plan_limit_update): `PUT /v1/system/plan/planLimit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemPlanLimitUpdate {
+pub struct SystemPlanLimitUpdate {
     client: crate::Client,
     body: Option<crate::models::V1SystemPlanLimitUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemPlanLimitUpdate {
+impl SystemPlanLimitUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemPlanLimitUpdate) -> Self {
         self.body = Some(value);
@@ -1265,8 +1265,8 @@ impl crate::Client {
     /// Get system resource limits
     ///
     /// Sends `GET /v1/system/resourceLimits`.
-    pub fn system_resource_limits_get(&self) -> V1SystemResourceLimitsGet {
-        V1SystemResourceLimitsGet {
+    pub fn system_resource_limits_get(&self) -> SystemResourceLimitsGet {
+        SystemResourceLimitsGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1275,11 +1275,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_resource_limits_get`](crate::Client::system_resource_limits_get): `GET /v1/system/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemResourceLimitsGet {
+pub struct SystemResourceLimitsGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemResourceLimitsGet {
+impl SystemResourceLimitsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1310,8 +1310,8 @@ impl crate::Client {
     /// Update system resource limits
     ///
     /// Sends `PATCH /v1/system/resourceLimits`.
-    pub fn system_resource_limits_update(&self) -> V1SystemResourceLimitsUpdate {
-        V1SystemResourceLimitsUpdate {
+    pub fn system_resource_limits_update(&self) -> SystemResourceLimitsUpdate {
+        SystemResourceLimitsUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1321,12 +1321,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_resource_limits_update`](crate::Client::system_resource_limits_update): `PATCH /v1/system/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemResourceLimitsUpdate {
+pub struct SystemResourceLimitsUpdate {
     client: crate::Client,
     body: Option<crate::models::V1SystemResourceLimits>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemResourceLimitsUpdate {
+impl SystemResourceLimitsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemResourceLimits) -> Self {
         self.body = Some(value);
@@ -1358,8 +1358,8 @@ impl crate::Client {
     /// Adds system sla breach credit
     ///
     /// Sends `POST /v1/system/plan/slaCredit`.
-    pub fn system_sla_credit_add(&self) -> V1SystemSlaCreditAdd {
-        V1SystemSlaCreditAdd {
+    pub fn system_sla_credit_add(&self) -> SystemSlaCreditAdd {
+        SystemSlaCreditAdd {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1369,12 +1369,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_sla_credit_add`](crate::Client::system_sla_credit_add): `POST /v1/system/plan/slaCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemSlaCreditAdd {
+pub struct SystemSlaCreditAdd {
     client: crate::Client,
     body: Option<crate::models::V1PlanAddSlaCreditUpdate>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemSlaCreditAdd {
+impl SystemSlaCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
         self.body = Some(value);
@@ -1412,8 +1412,8 @@ impl crate::Client {
     /// Returns system plan document
     ///
     /// Sends `GET /v1/system/sysplan`.
-    pub fn system_sysplan_get(&self) -> V1SystemSysplanGet {
-        V1SystemSysplanGet {
+    pub fn system_sysplan_get(&self) -> SystemSysplanGet {
+        SystemSysplanGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1422,11 +1422,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_sysplan_get`](crate::Client::system_sysplan_get): `GET /v1/system/sysplan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemSysplanGet {
+pub struct SystemSysplanGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemSysplanGet {
+impl SystemSysplanGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1460,11 +1460,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_theme_activate(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1SystemThemeActivate {
-        V1SystemThemeActivate {
+    pub fn system_theme_activate(&self, uid: impl Into<String>) -> SystemThemeActivate {
+        SystemThemeActivate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1474,12 +1471,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_activate`](crate::Client::system_theme_activate): `PATCH /v1/system/themes/{uid}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeActivate {
+pub struct SystemThemeActivate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeActivate {
+impl SystemThemeActivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1506,8 +1503,8 @@ impl crate::Client {
     /// Returns the active theme
     ///
     /// Sends `GET /v1/system/themes/active`.
-    pub fn system_theme_active_get(&self) -> V1SystemThemeActiveGet {
-        V1SystemThemeActiveGet {
+    pub fn system_theme_active_get(&self) -> SystemThemeActiveGet {
+        SystemThemeActiveGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1516,11 +1513,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_active_get`](crate::Client::system_theme_active_get): `GET /v1/system/themes/active`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeActiveGet {
+pub struct SystemThemeActiveGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeActiveGet {
+impl SystemThemeActiveGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1551,8 +1548,8 @@ impl crate::Client {
     /// Stores the theme json fields like logo, name at system level.
     ///
     /// Sends `POST /v1/system/themes`.
-    pub fn system_theme_create(&self) -> V1SystemThemeCreate {
-        V1SystemThemeCreate {
+    pub fn system_theme_create(&self) -> SystemThemeCreate {
+        SystemThemeCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1562,12 +1559,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_create`](crate::Client::system_theme_create): `POST /v1/system/themes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeCreate {
+pub struct SystemThemeCreate {
     client: crate::Client,
     body: Option<crate::models::V1ThemeCreateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeCreate {
+impl SystemThemeCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeCreateEntity) -> Self {
         self.body = Some(value);
@@ -1611,8 +1608,8 @@ impl crate::Client {
     pub fn system_theme_deactivate(
         &self,
         uid: impl Into<String>,
-    ) -> V1SystemThemeDeactivate {
-        V1SystemThemeDeactivate {
+    ) -> SystemThemeDeactivate {
+        SystemThemeDeactivate {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1622,12 +1619,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_deactivate`](crate::Client::system_theme_deactivate): `PATCH /v1/system/themes/{uid}/deactivate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeDeactivate {
+pub struct SystemThemeDeactivate {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeDeactivate {
+impl SystemThemeDeactivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1657,8 +1654,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_theme_delete(&self, uid: impl Into<String>) -> V1SystemThemeDelete {
-        V1SystemThemeDelete {
+    pub fn system_theme_delete(&self, uid: impl Into<String>) -> SystemThemeDelete {
+        SystemThemeDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1668,12 +1665,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_delete`](crate::Client::system_theme_delete): `DELETE /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeDelete {
+pub struct SystemThemeDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeDelete {
+impl SystemThemeDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1700,8 +1697,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_theme_get(&self, uid: impl Into<String>) -> V1SystemThemeGet {
-        V1SystemThemeGet {
+    pub fn system_theme_get(&self, uid: impl Into<String>) -> SystemThemeGet {
+        SystemThemeGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1711,12 +1708,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_get`](crate::Client::system_theme_get): `GET /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeGet {
+pub struct SystemThemeGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeGet {
+impl SystemThemeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1751,8 +1748,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_theme_update(&self, uid: impl Into<String>) -> V1SystemThemeUpdate {
-        V1SystemThemeUpdate {
+    pub fn system_theme_update(&self, uid: impl Into<String>) -> SystemThemeUpdate {
+        SystemThemeUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1763,13 +1760,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_theme_update`](crate::Client::system_theme_update): `PUT /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemeUpdate {
+pub struct SystemThemeUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ThemeUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemeUpdate {
+impl SystemThemeUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeUpdateEntity) -> Self {
         self.body = Some(value);
@@ -1802,8 +1799,8 @@ impl crate::Client {
     /// Returns the metadata of all the themes
     ///
     /// Sends `GET /v1/system/themes/metadata`.
-    pub fn system_themes_metadata_get(&self) -> V1SystemThemesMetadataGet {
-        V1SystemThemesMetadataGet {
+    pub fn system_themes_metadata_get(&self) -> SystemThemesMetadataGet {
+        SystemThemesMetadataGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1812,11 +1809,11 @@ impl crate::Client {
 /// Request builder for [`Client::system_themes_metadata_get`](crate::Client::system_themes_metadata_get): `GET /v1/system/themes/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemThemesMetadataGet {
+pub struct SystemThemesMetadataGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemThemesMetadataGet {
+impl SystemThemesMetadataGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1856,9 +1853,9 @@ impl crate::Client {
     pub fn system_users_password_reset(
         &self,
         password_token: impl Into<String>,
-        body: crate::models::V1SystemUsersPasswordResetBody,
-    ) -> V1SystemUsersPasswordReset {
-        V1SystemUsersPasswordReset {
+        body: crate::models::SystemUsersPasswordResetBody,
+    ) -> SystemUsersPasswordReset {
+        SystemUsersPasswordReset {
             client: self.clone(),
             password_token: password_token.into(),
             body,
@@ -1869,13 +1866,13 @@ impl crate::Client {
 /// Request builder for [`Client::system_users_password_reset`](crate::Client::system_users_password_reset): `PATCH /v1/system/users/password/{passwordToken}/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemUsersPasswordReset {
+pub struct SystemUsersPasswordReset {
     client: crate::Client,
     password_token: String,
-    body: crate::models::V1SystemUsersPasswordResetBody,
+    body: crate::models::SystemUsersPasswordResetBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemUsersPasswordReset {
+impl SystemUsersPasswordReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1910,9 +1907,9 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn system_users_password_reset_request(
         &self,
-        body: crate::models::V1SystemUsersPasswordResetRequestBody,
-    ) -> V1SystemUsersPasswordResetRequest {
-        V1SystemUsersPasswordResetRequest {
+        body: crate::models::SystemUsersPasswordResetRequestBody,
+    ) -> SystemUsersPasswordResetRequest {
+        SystemUsersPasswordResetRequest {
             client: self.clone(),
             body,
             timeout: None,
@@ -1922,12 +1919,12 @@ impl crate::Client {
 /// Request builder for [`Client::system_users_password_reset_request`](crate::Client::system_users_password_reset_request): `POST /v1/system/users/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1SystemUsersPasswordResetRequest {
+pub struct SystemUsersPasswordResetRequest {
     client: crate::Client,
-    body: crate::models::V1SystemUsersPasswordResetRequestBody,
+    body: crate::models::SystemUsersPasswordResetRequestBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1SystemUsersPasswordResetRequest {
+impl SystemUsersPasswordResetRequest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates a team with the specified users and roles
     ///
     /// Sends `POST /v1/teams`.
-    pub fn teams_create(&self) -> V1TeamsCreate {
-        V1TeamsCreate {
+    pub fn teams_create(&self) -> TeamsCreate {
+        TeamsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_create`](crate::Client::teams_create): `POST /v1/teams`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsCreate {
+pub struct TeamsCreate {
     client: crate::Client,
     body: Option<crate::models::V1Team>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsCreate {
+impl TeamsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);
@@ -61,8 +61,8 @@ impl crate::Client {
     /// Retrieves a list of teams
     ///
     /// Sends `GET /v1/teams`.
-    pub fn teams_list(&self) -> V1TeamsList {
-        V1TeamsList {
+    pub fn teams_list(&self) -> TeamsList {
+        TeamsList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -77,7 +77,7 @@ impl crate::Client {
 /// Request builder for [`Client::teams_list`](crate::Client::teams_list): `GET /v1/teams`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsList {
+pub struct TeamsList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -87,7 +87,7 @@ pub struct V1TeamsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsList {
+impl TeamsList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -193,8 +193,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn teams_project_roles(&self, uid: impl Into<String>) -> V1TeamsProjectRoles {
-        V1TeamsProjectRoles {
+    pub fn teams_project_roles(&self, uid: impl Into<String>) -> TeamsProjectRoles {
+        TeamsProjectRoles {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -204,12 +204,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_project_roles`](crate::Client::teams_project_roles): `GET /v1/teams/{uid}/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsProjectRoles {
+pub struct TeamsProjectRoles {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsProjectRoles {
+impl TeamsProjectRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -249,8 +249,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1ProjectRolesPatch,
-    ) -> V1TeamsProjectRolesPut {
-        V1TeamsProjectRolesPut {
+    ) -> TeamsProjectRolesPut {
+        TeamsProjectRolesPut {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -261,13 +261,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_project_roles_put`](crate::Client::teams_project_roles_put): `PUT /v1/teams/{uid}/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsProjectRolesPut {
+pub struct TeamsProjectRolesPut {
     client: crate::Client,
     uid: String,
     body: crate::models::V1ProjectRolesPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsProjectRolesPut {
+impl TeamsProjectRolesPut {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -304,8 +304,8 @@ impl crate::Client {
         uid: impl Into<String>,
         resource_role_uid: impl Into<String>,
         body: crate::models::V1ResourceRolesUpdateEntity,
-    ) -> V1TeamsResourceRolesUidUpdate {
-        V1TeamsResourceRolesUidUpdate {
+    ) -> TeamsResourceRolesUidUpdate {
+        TeamsResourceRolesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             resource_role_uid: resource_role_uid.into(),
@@ -317,14 +317,14 @@ impl crate::Client {
 /// Request builder for [`Client::teams_resource_roles_uid_update`](crate::Client::teams_resource_roles_uid_update): `PATCH /v1/teams/{uid}/resourceRoles/{resourceRoleUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsResourceRolesUidUpdate {
+pub struct TeamsResourceRolesUidUpdate {
     client: crate::Client,
     uid: String,
     resource_role_uid: String,
     body: crate::models::V1ResourceRolesUpdateEntity,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsResourceRolesUidUpdate {
+impl TeamsResourceRolesUidUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -353,8 +353,8 @@ impl crate::Client {
     /// Retrieves a list of teams summary with provided filter spec
     ///
     /// Sends `POST /v1/teams/summary`.
-    pub fn teams_summary_get(&self) -> V1TeamsSummaryGet {
-        V1TeamsSummaryGet {
+    pub fn teams_summary_get(&self) -> TeamsSummaryGet {
+        TeamsSummaryGet {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -364,12 +364,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_summary_get`](crate::Client::teams_summary_get): `POST /v1/teams/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsSummaryGet {
+pub struct TeamsSummaryGet {
     client: crate::Client,
     body: Option<crate::models::V1TeamsSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsSummaryGet {
+impl TeamsSummaryGet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TeamsSummarySpec) -> Self {
         self.body = Some(value);
@@ -412,8 +412,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn teams_uid_delete(&self, uid: impl Into<String>) -> V1TeamsUidDelete {
-        V1TeamsUidDelete {
+    pub fn teams_uid_delete(&self, uid: impl Into<String>) -> TeamsUidDelete {
+        TeamsUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -423,12 +423,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_delete`](crate::Client::teams_uid_delete): `DELETE /v1/teams/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidDelete {
+pub struct TeamsUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidDelete {
+impl TeamsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -455,8 +455,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn teams_uid_get(&self, uid: impl Into<String>) -> V1TeamsUidGet {
-        V1TeamsUidGet {
+    pub fn teams_uid_get(&self, uid: impl Into<String>) -> TeamsUidGet {
+        TeamsUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -466,12 +466,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_get`](crate::Client::teams_uid_get): `GET /v1/teams/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidGet {
+pub struct TeamsUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidGet {
+impl TeamsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -511,8 +511,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1TeamPatch,
-    ) -> V1TeamsUidPatch {
-        V1TeamsUidPatch {
+    ) -> TeamsUidPatch {
+        TeamsUidPatch {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -523,13 +523,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_patch`](crate::Client::teams_uid_patch): `PATCH /v1/teams/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidPatch {
+pub struct TeamsUidPatch {
     client: crate::Client,
     uid: String,
     body: crate::models::V1TeamPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidPatch {
+impl TeamsUidPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -562,8 +562,8 @@ impl crate::Client {
     pub fn teams_uid_resource_roles(
         &self,
         uid: impl Into<String>,
-    ) -> V1TeamsUidResourceRoles {
-        V1TeamsUidResourceRoles {
+    ) -> TeamsUidResourceRoles {
+        TeamsUidResourceRoles {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -573,12 +573,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_resource_roles`](crate::Client::teams_uid_resource_roles): `GET /v1/teams/{uid}/resourceRoles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidResourceRoles {
+pub struct TeamsUidResourceRoles {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidResourceRoles {
+impl TeamsUidResourceRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -620,8 +620,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1ResourceRolesUpdateEntity,
-    ) -> V1TeamsUidResourceRolesCreate {
-        V1TeamsUidResourceRolesCreate {
+    ) -> TeamsUidResourceRolesCreate {
+        TeamsUidResourceRolesCreate {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -632,13 +632,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_resource_roles_create`](crate::Client::teams_uid_resource_roles_create): `POST /v1/teams/{uid}/resourceRoles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidResourceRolesCreate {
+pub struct TeamsUidResourceRolesCreate {
     client: crate::Client,
     uid: String,
     body: crate::models::V1ResourceRolesUpdateEntity,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidResourceRolesCreate {
+impl TeamsUidResourceRolesCreate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -671,8 +671,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         resource_role_uid: impl Into<String>,
-    ) -> V1TeamsUidResourceRolesUidDelete {
-        V1TeamsUidResourceRolesUidDelete {
+    ) -> TeamsUidResourceRolesUidDelete {
+        TeamsUidResourceRolesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             resource_role_uid: resource_role_uid.into(),
@@ -683,13 +683,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_resource_roles_uid_delete`](crate::Client::teams_uid_resource_roles_uid_delete): `DELETE /v1/teams/{uid}/resourceRoles/{resourceRoleUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidResourceRolesUidDelete {
+pub struct TeamsUidResourceRolesUidDelete {
     client: crate::Client,
     uid: String,
     resource_role_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidResourceRolesUidDelete {
+impl TeamsUidResourceRolesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -720,8 +720,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn teams_uid_update(&self, uid: impl Into<String>) -> V1TeamsUidUpdate {
-        V1TeamsUidUpdate {
+    pub fn teams_uid_update(&self, uid: impl Into<String>) -> TeamsUidUpdate {
+        TeamsUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -732,13 +732,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_uid_update`](crate::Client::teams_uid_update): `PUT /v1/teams/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsUidUpdate {
+pub struct TeamsUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Team>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsUidUpdate {
+impl TeamsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);

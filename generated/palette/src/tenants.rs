@@ -15,8 +15,8 @@ impl crate::Client {
         &self,
         tenant_uid: impl Into<String>,
         invoice_uid: impl Into<String>,
-    ) -> V1InvoicesUidGet {
-        V1InvoicesUidGet {
+    ) -> InvoicesUidGet {
+        InvoicesUidGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             invoice_uid: invoice_uid.into(),
@@ -27,13 +27,13 @@ impl crate::Client {
 /// Request builder for [`Client::invoices_uid_get`](crate::Client::invoices_uid_get): `GET /v1/tenants/{tenantUid}/invoices/{invoiceUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1InvoicesUidGet {
+pub struct InvoicesUidGet {
     client: crate::Client,
     tenant_uid: String,
     invoice_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1InvoicesUidGet {
+impl InvoicesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -75,8 +75,8 @@ impl crate::Client {
     pub fn patch_tenant_address(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1PatchTenantAddress {
-        V1PatchTenantAddress {
+    ) -> PatchTenantAddress {
+        PatchTenantAddress {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -87,13 +87,13 @@ impl crate::Client {
 /// Request builder for [`Client::patch_tenant_address`](crate::Client::patch_tenant_address): `PATCH /v1/tenants/{tenantUid}/address`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PatchTenantAddress {
+pub struct PatchTenantAddress {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantAddressPatch>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PatchTenantAddress {
+impl PatchTenantAddress {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantAddressPatch) -> Self {
         self.body = Some(value);
@@ -135,8 +135,8 @@ impl crate::Client {
     pub fn patch_tenant_email_id(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1PatchTenantEmailId {
-        V1PatchTenantEmailId {
+    ) -> PatchTenantEmailId {
+        PatchTenantEmailId {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -147,13 +147,13 @@ impl crate::Client {
 /// Request builder for [`Client::patch_tenant_email_id`](crate::Client::patch_tenant_email_id): `PATCH /v1/tenants/{tenantUid}/emailId`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PatchTenantEmailId {
+pub struct PatchTenantEmailId {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantEmailPatch>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PatchTenantEmailId {
+impl PatchTenantEmailId {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantEmailPatch) -> Self {
         self.body = Some(value);
@@ -197,8 +197,8 @@ impl crate::Client {
         &self,
         tenant_uid: impl Into<String>,
         start_date: impl Into<String>,
-    ) -> V1PlansUsageMonthlyGet {
-        V1PlansUsageMonthlyGet {
+    ) -> PlansUsageMonthlyGet {
+        PlansUsageMonthlyGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             start_date: start_date.into(),
@@ -210,14 +210,14 @@ impl crate::Client {
 /// Request builder for [`Client::plans_usage_monthly_get`](crate::Client::plans_usage_monthly_get): `GET /v1/tenants/{tenantUid}/plans/usage/monthly`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1PlansUsageMonthlyGet {
+pub struct PlansUsageMonthlyGet {
     client: crate::Client,
     tenant_uid: String,
     start_date: String,
     end_date: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1PlansUsageMonthlyGet {
+impl PlansUsageMonthlyGet {
     /// Sets the query parameter `endDate`.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
@@ -262,8 +262,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn rate_config_get(&self, tenant_uid: impl Into<String>) -> V1RateConfigGet {
-        V1RateConfigGet {
+    pub fn rate_config_get(&self, tenant_uid: impl Into<String>) -> RateConfigGet {
+        RateConfigGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -273,12 +273,12 @@ impl crate::Client {
 /// Request builder for [`Client::rate_config_get`](crate::Client::rate_config_get): `GET /v1/tenants/{tenantUid}/rateConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RateConfigGet {
+pub struct RateConfigGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1RateConfigGet {
+impl RateConfigGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -316,11 +316,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn rate_config_update(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> V1RateConfigUpdate {
-        V1RateConfigUpdate {
+    pub fn rate_config_update(&self, tenant_uid: impl Into<String>) -> RateConfigUpdate {
+        RateConfigUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -331,13 +328,13 @@ impl crate::Client {
 /// Request builder for [`Client::rate_config_update`](crate::Client::rate_config_update): `PUT /v1/tenants/{tenantUid}/rateConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1RateConfigUpdate {
+pub struct RateConfigUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1RateConfig>,
     timeout: Option<std::time::Duration>,
 }
-impl V1RateConfigUpdate {
+impl RateConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1RateConfig) -> Self {
         self.body = Some(value);
@@ -379,8 +376,8 @@ impl crate::Client {
     pub fn tenant_cluster_rbac_settings_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantClusterRbacSettingsGet {
-        V1TenantClusterRbacSettingsGet {
+    ) -> TenantClusterRbacSettingsGet {
+        TenantClusterRbacSettingsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -390,12 +387,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_cluster_rbac_settings_get`](crate::Client::tenant_cluster_rbac_settings_get): `GET /v1/tenants/{tenantUid}/preferences/clusterRbacSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantClusterRbacSettingsGet {
+pub struct TenantClusterRbacSettingsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantClusterRbacSettingsGet {
+impl TenantClusterRbacSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -436,8 +433,8 @@ impl crate::Client {
     pub fn tenant_cluster_rbac_settings_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantClusterRbacSettingsUpdate {
-        V1TenantClusterRbacSettingsUpdate {
+    ) -> TenantClusterRbacSettingsUpdate {
+        TenantClusterRbacSettingsUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -448,13 +445,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_cluster_rbac_settings_update`](crate::Client::tenant_cluster_rbac_settings_update): `PUT /v1/tenants/{tenantUid}/preferences/clusterRbacSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantClusterRbacSettingsUpdate {
+pub struct TenantClusterRbacSettingsUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantClusterRbacSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantClusterRbacSettingsUpdate {
+impl TenantClusterRbacSettingsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantClusterRbacSettings) -> Self {
         self.body = Some(value);
@@ -496,8 +493,8 @@ impl crate::Client {
     pub fn tenant_cluster_settings_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantClusterSettingsGet {
-        V1TenantClusterSettingsGet {
+    ) -> TenantClusterSettingsGet {
+        TenantClusterSettingsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -507,12 +504,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_cluster_settings_get`](crate::Client::tenant_cluster_settings_get): `GET /v1/tenants/{tenantUid}/preferences/clusterSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantClusterSettingsGet {
+pub struct TenantClusterSettingsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantClusterSettingsGet {
+impl TenantClusterSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -553,8 +550,8 @@ impl crate::Client {
     pub fn tenant_clusters_nodes_auto_remediation_setting_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantClustersNodesAutoRemediationSettingUpdate {
-        V1TenantClustersNodesAutoRemediationSettingUpdate {
+    ) -> TenantClustersNodesAutoRemediationSettingUpdate {
+        TenantClustersNodesAutoRemediationSettingUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -565,13 +562,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_clusters_nodes_auto_remediation_setting_update`](crate::Client::tenant_clusters_nodes_auto_remediation_setting_update): `PUT /v1/tenants/{tenantUid}/preferences/clusterSettings/nodesAutoRemediationSetting`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantClustersNodesAutoRemediationSettingUpdate {
+pub struct TenantClustersNodesAutoRemediationSettingUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1NodesAutoRemediationSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantClustersNodesAutoRemediationSettingUpdate {
+impl TenantClustersNodesAutoRemediationSettingUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
@@ -613,8 +610,8 @@ impl crate::Client {
     pub fn tenant_fips_settings_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantFipsSettingsGet {
-        V1TenantFipsSettingsGet {
+    ) -> TenantFipsSettingsGet {
+        TenantFipsSettingsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -624,12 +621,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_fips_settings_get`](crate::Client::tenant_fips_settings_get): `GET /v1/tenants/{tenantUid}/preferences/fips`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantFipsSettingsGet {
+pub struct TenantFipsSettingsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantFipsSettingsGet {
+impl TenantFipsSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -670,8 +667,8 @@ impl crate::Client {
     pub fn tenant_fips_settings_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantFipsSettingsUpdate {
-        V1TenantFipsSettingsUpdate {
+    ) -> TenantFipsSettingsUpdate {
+        TenantFipsSettingsUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -682,13 +679,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_fips_settings_update`](crate::Client::tenant_fips_settings_update): `PUT /v1/tenants/{tenantUid}/preferences/fips`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantFipsSettingsUpdate {
+pub struct TenantFipsSettingsUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1FipsSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantFipsSettingsUpdate {
+impl TenantFipsSettingsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1FipsSettings) -> Self {
         self.body = Some(value);
@@ -730,8 +727,8 @@ impl crate::Client {
     pub fn tenant_freemium_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantFreemiumGet {
-        V1TenantFreemiumGet {
+    ) -> TenantFreemiumGet {
+        TenantFreemiumGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -741,12 +738,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_freemium_get`](crate::Client::tenant_freemium_get): `GET /v1/tenants/{tenantUid}/freemium`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantFreemiumGet {
+pub struct TenantFreemiumGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantFreemiumGet {
+impl TenantFreemiumGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -787,8 +784,8 @@ impl crate::Client {
     pub fn tenant_freemium_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantFreemiumUpdate {
-        V1TenantFreemiumUpdate {
+    ) -> TenantFreemiumUpdate {
+        TenantFreemiumUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -799,13 +796,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_freemium_update`](crate::Client::tenant_freemium_update): `PUT /v1/tenants/{tenantUid}/freemium`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantFreemiumUpdate {
+pub struct TenantFreemiumUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantFreemium>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantFreemiumUpdate {
+impl TenantFreemiumUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantFreemium) -> Self {
         self.body = Some(value);
@@ -847,8 +844,8 @@ impl crate::Client {
     pub fn tenant_freemium_usage_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantFreemiumUsageGet {
-        V1TenantFreemiumUsageGet {
+    ) -> TenantFreemiumUsageGet {
+        TenantFreemiumUsageGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -858,12 +855,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_freemium_usage_get`](crate::Client::tenant_freemium_usage_get): `GET /v1/tenants/{tenantUid}/freemiumUsage`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantFreemiumUsageGet {
+pub struct TenantFreemiumUsageGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantFreemiumUsageGet {
+impl TenantFreemiumUsageGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -904,8 +901,8 @@ impl crate::Client {
     pub fn tenant_resource_limits_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantResourceLimitsGet {
-        V1TenantResourceLimitsGet {
+    ) -> TenantResourceLimitsGet {
+        TenantResourceLimitsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -915,12 +912,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_resource_limits_get`](crate::Client::tenant_resource_limits_get): `GET /v1/tenants/{tenantUid}/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantResourceLimitsGet {
+pub struct TenantResourceLimitsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantResourceLimitsGet {
+impl TenantResourceLimitsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -961,8 +958,8 @@ impl crate::Client {
     pub fn tenant_resource_limits_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantResourceLimitsUpdate {
-        V1TenantResourceLimitsUpdate {
+    ) -> TenantResourceLimitsUpdate {
+        TenantResourceLimitsUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -973,13 +970,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_resource_limits_update`](crate::Client::tenant_resource_limits_update): `PATCH /v1/tenants/{tenantUid}/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantResourceLimitsUpdate {
+pub struct TenantResourceLimitsUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantResourceLimitsEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantResourceLimitsUpdate {
+impl TenantResourceLimitsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantResourceLimitsEntity) -> Self {
         self.body = Some(value);
@@ -1021,8 +1018,8 @@ impl crate::Client {
     pub fn tenant_uid_auth_token_settings_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantUidAuthTokenSettingsGet {
-        V1TenantUidAuthTokenSettingsGet {
+    ) -> TenantUidAuthTokenSettingsGet {
+        TenantUidAuthTokenSettingsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1032,12 +1029,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_uid_auth_token_settings_get`](crate::Client::tenant_uid_auth_token_settings_get): `GET /v1/tenants/{tenantUid}/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantUidAuthTokenSettingsGet {
+pub struct TenantUidAuthTokenSettingsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantUidAuthTokenSettingsGet {
+impl TenantUidAuthTokenSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1078,8 +1075,8 @@ impl crate::Client {
     pub fn tenant_uid_auth_token_settings_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantUidAuthTokenSettingsUpdate {
-        V1TenantUidAuthTokenSettingsUpdate {
+    ) -> TenantUidAuthTokenSettingsUpdate {
+        TenantUidAuthTokenSettingsUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -1090,13 +1087,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_uid_auth_token_settings_update`](crate::Client::tenant_uid_auth_token_settings_update): `PUT /v1/tenants/{tenantUid}/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantUidAuthTokenSettingsUpdate {
+pub struct TenantUidAuthTokenSettingsUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1AuthTokenSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantUidAuthTokenSettingsUpdate {
+impl TenantUidAuthTokenSettingsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
@@ -1138,8 +1135,8 @@ impl crate::Client {
     pub fn tenant_uid_login_banner_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantUidLoginBannerGet {
-        V1TenantUidLoginBannerGet {
+    ) -> TenantUidLoginBannerGet {
+        TenantUidLoginBannerGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1149,12 +1146,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_uid_login_banner_get`](crate::Client::tenant_uid_login_banner_get): `GET /v1/tenants/{tenantUid}/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantUidLoginBannerGet {
+pub struct TenantUidLoginBannerGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantUidLoginBannerGet {
+impl TenantUidLoginBannerGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1195,8 +1192,8 @@ impl crate::Client {
     pub fn tenant_uid_login_banner_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantUidLoginBannerUpdate {
-        V1TenantUidLoginBannerUpdate {
+    ) -> TenantUidLoginBannerUpdate {
+        TenantUidLoginBannerUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -1207,13 +1204,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenant_uid_login_banner_update`](crate::Client::tenant_uid_login_banner_update): `PUT /v1/tenants/{tenantUid}/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantUidLoginBannerUpdate {
+pub struct TenantUidLoginBannerUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1LoginBannerSettings>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantUidLoginBannerUpdate {
+impl TenantUidLoginBannerUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
@@ -1252,8 +1249,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_clean_up(&self, tenant_uid: impl Into<String>) -> V1TenantsCleanUp {
-        V1TenantsCleanUp {
+    pub fn tenants_clean_up(&self, tenant_uid: impl Into<String>) -> TenantsCleanUp {
+        TenantsCleanUp {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             use_tenant_ctx: None,
@@ -1265,14 +1262,14 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_clean_up`](crate::Client::tenants_clean_up): `DELETE /v1/tenants/{tenantUid}/cleanUp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsCleanUp {
+pub struct TenantsCleanUp {
     client: crate::Client,
     tenant_uid: String,
     use_tenant_ctx: Option<bool>,
     force_delete: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsCleanUp {
+impl TenantsCleanUp {
     /// Sets the query parameter `useTenantCtx`.
     pub fn use_tenant_ctx(mut self, value: impl Into<bool>) -> Self {
         self.use_tenant_ctx = Some(value.into());
@@ -1311,8 +1308,8 @@ impl crate::Client {
     /// Creates a tenant
     ///
     /// Sends `POST /v1/tenants`.
-    pub fn tenants_create(&self) -> V1TenantsCreate {
-        V1TenantsCreate {
+    pub fn tenants_create(&self) -> TenantsCreate {
+        TenantsCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1322,12 +1319,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_create`](crate::Client::tenants_create): `POST /v1/tenants`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsCreate {
+pub struct TenantsCreate {
     client: crate::Client,
     body: Option<crate::models::V1TenantEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsCreate {
+impl TenantsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantEntity) -> Self {
         self.body = Some(value);
@@ -1371,8 +1368,8 @@ impl crate::Client {
     pub fn tenants_credit_account_delete(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsCreditAccountDelete {
-        V1TenantsCreditAccountDelete {
+    ) -> TenantsCreditAccountDelete {
+        TenantsCreditAccountDelete {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             force_delete: None,
@@ -1383,13 +1380,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_credit_account_delete`](crate::Client::tenants_credit_account_delete): `DELETE /v1/tenants/{tenantUid}/creditAccount/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsCreditAccountDelete {
+pub struct TenantsCreditAccountDelete {
     client: crate::Client,
     tenant_uid: String,
     force_delete: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsCreditAccountDelete {
+impl TenantsCreditAccountDelete {
     /// Sets the query parameter `forceDelete`.
     pub fn force_delete(mut self, value: impl Into<bool>) -> Self {
         self.force_delete = Some(value.into());
@@ -1428,8 +1425,8 @@ impl crate::Client {
     pub fn tenants_credit_account_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsCreditAccountGet {
-        V1TenantsCreditAccountGet {
+    ) -> TenantsCreditAccountGet {
+        TenantsCreditAccountGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1439,12 +1436,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_credit_account_get`](crate::Client::tenants_credit_account_get): `GET /v1/tenants/{tenantUid}/creditAccount/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsCreditAccountGet {
+pub struct TenantsCreditAccountGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsCreditAccountGet {
+impl TenantsCreditAccountGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1482,8 +1479,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_delete(&self, tenant_uid: impl Into<String>) -> V1TenantsDelete {
-        V1TenantsDelete {
+    pub fn tenants_delete(&self, tenant_uid: impl Into<String>) -> TenantsDelete {
+        TenantsDelete {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1493,12 +1490,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_delete`](crate::Client::tenants_delete): `DELETE /v1/tenants/{tenantUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsDelete {
+pub struct TenantsDelete {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsDelete {
+impl TenantsDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1525,8 +1522,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_get(&self, tenant_uid: impl Into<String>) -> V1TenantsGet {
-        V1TenantsGet {
+    pub fn tenants_get(&self, tenant_uid: impl Into<String>) -> TenantsGet {
+        TenantsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1536,12 +1533,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_get`](crate::Client::tenants_get): `GET /v1/tenants/{tenantUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsGet {
+pub struct TenantsGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsGet {
+impl TenantsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1579,8 +1576,8 @@ impl crate::Client {
     pub fn tenants_is_cleaned_up(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsIsCleanedUp {
-        V1TenantsIsCleanedUp {
+    ) -> TenantsIsCleanedUp {
+        TenantsIsCleanedUp {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1590,12 +1587,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_is_cleaned_up`](crate::Client::tenants_is_cleaned_up): `GET /v1/tenants/{tenantUid}/isCleanedUp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsIsCleanedUp {
+pub struct TenantsIsCleanedUp {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsIsCleanedUp {
+impl TenantsIsCleanedUp {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1630,8 +1627,8 @@ impl crate::Client {
     /// Retrieves a list of tenants
     ///
     /// Sends `GET /v1/tenants`.
-    pub fn tenants_list(&self) -> V1TenantsList {
-        V1TenantsList {
+    pub fn tenants_list(&self) -> TenantsList {
+        TenantsList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -1646,7 +1643,7 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_list`](crate::Client::tenants_list): `GET /v1/tenants`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsList {
+pub struct TenantsList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -1656,7 +1653,7 @@ pub struct V1TenantsList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsList {
+impl TenantsList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1759,8 +1756,8 @@ impl crate::Client {
     /// Self signing up
     ///
     /// Sends `POST /v1/tenants/signup`.
-    pub fn tenants_self_sign_up(&self) -> V1TenantsSelfSignUp {
-        V1TenantsSelfSignUp {
+    pub fn tenants_self_sign_up(&self) -> TenantsSelfSignUp {
+        TenantsSelfSignUp {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1770,12 +1767,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_self_sign_up`](crate::Client::tenants_self_sign_up): `POST /v1/tenants/signup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsSelfSignUp {
+pub struct TenantsSelfSignUp {
     client: crate::Client,
     body: Option<crate::models::V1TenantSelfSignUpSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsSelfSignUp {
+impl TenantsSelfSignUp {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantSelfSignUpSpec) -> Self {
         self.body = Some(value);
@@ -1813,8 +1810,8 @@ impl crate::Client {
     pub fn tenants_self_sign_up_activate(
         &self,
         signup_token: impl Into<String>,
-    ) -> V1TenantsSelfSignUpActivate {
-        V1TenantsSelfSignUpActivate {
+    ) -> TenantsSelfSignUpActivate {
+        TenantsSelfSignUpActivate {
             client: self.clone(),
             signup_token: signup_token.into(),
             timeout: None,
@@ -1824,12 +1821,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_self_sign_up_activate`](crate::Client::tenants_self_sign_up_activate): `POST /v1/tenants/signup/{signupToken}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsSelfSignUpActivate {
+pub struct TenantsSelfSignUpActivate {
     client: crate::Client,
     signup_token: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsSelfSignUpActivate {
+impl TenantsSelfSignUpActivate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1862,8 +1859,8 @@ impl crate::Client {
     pub fn tenants_uid_contract_accept(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidContractAccept {
-        V1TenantsUidContractAccept {
+    ) -> TenantsUidContractAccept {
+        TenantsUidContractAccept {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -1873,12 +1870,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_contract_accept`](crate::Client::tenants_uid_contract_accept): `PATCH /v1/tenants/{tenantUid}/contract/accept`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidContractAccept {
+pub struct TenantsUidContractAccept {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidContractAccept {
+impl TenantsUidContractAccept {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1911,8 +1908,8 @@ impl crate::Client {
     pub fn tenants_uid_contract_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidContractUpdate {
-        V1TenantsUidContractUpdate {
+    ) -> TenantsUidContractUpdate {
+        TenantsUidContractUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -1923,13 +1920,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_contract_update`](crate::Client::tenants_uid_contract_update): `PUT /v1/tenants/{tenantUid}/contract`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidContractUpdate {
+pub struct TenantsUidContractUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1TenantContractSpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidContractUpdate {
+impl TenantsUidContractUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantContractSpec) -> Self {
         self.body = Some(value);
@@ -1971,8 +1968,8 @@ impl crate::Client {
     pub fn tenants_uid_macros_create(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidMacrosCreate {
-        V1TenantsUidMacrosCreate {
+    ) -> TenantsUidMacrosCreate {
+        TenantsUidMacrosCreate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -1983,13 +1980,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_macros_create`](crate::Client::tenants_uid_macros_create): `POST /v1/tenants/{tenantUid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidMacrosCreate {
+pub struct TenantsUidMacrosCreate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidMacrosCreate {
+impl TenantsUidMacrosCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2031,8 +2028,8 @@ impl crate::Client {
     pub fn tenants_uid_macros_delete_by_macro_name(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidMacrosDeleteByMacroName {
-        V1TenantsUidMacrosDeleteByMacroName {
+    ) -> TenantsUidMacrosDeleteByMacroName {
+        TenantsUidMacrosDeleteByMacroName {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -2043,13 +2040,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_macros_delete_by_macro_name`](crate::Client::tenants_uid_macros_delete_by_macro_name): `DELETE /v1/tenants/{tenantUid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidMacrosDeleteByMacroName {
+pub struct TenantsUidMacrosDeleteByMacroName {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidMacrosDeleteByMacroName {
+impl TenantsUidMacrosDeleteByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2091,8 +2088,8 @@ impl crate::Client {
     pub fn tenants_uid_macros_list(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidMacrosList {
-        V1TenantsUidMacrosList {
+    ) -> TenantsUidMacrosList {
+        TenantsUidMacrosList {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -2102,12 +2099,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_macros_list`](crate::Client::tenants_uid_macros_list): `GET /v1/tenants/{tenantUid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidMacrosList {
+pub struct TenantsUidMacrosList {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidMacrosList {
+impl TenantsUidMacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2145,8 +2142,8 @@ impl crate::Client {
     pub fn tenants_uid_macros_update(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidMacrosUpdate {
-        V1TenantsUidMacrosUpdate {
+    ) -> TenantsUidMacrosUpdate {
+        TenantsUidMacrosUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -2157,13 +2154,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_macros_update`](crate::Client::tenants_uid_macros_update): `PUT /v1/tenants/{tenantUid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidMacrosUpdate {
+pub struct TenantsUidMacrosUpdate {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidMacrosUpdate {
+impl TenantsUidMacrosUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2202,8 +2199,8 @@ impl crate::Client {
     pub fn tenants_uid_macros_update_by_macro_name(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidMacrosUpdateByMacroName {
-        V1TenantsUidMacrosUpdateByMacroName {
+    ) -> TenantsUidMacrosUpdateByMacroName {
+        TenantsUidMacrosUpdateByMacroName {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             body: None,
@@ -2214,13 +2211,13 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_macros_update_by_macro_name`](crate::Client::tenants_uid_macros_update_by_macro_name): `PATCH /v1/tenants/{tenantUid}/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidMacrosUpdateByMacroName {
+pub struct TenantsUidMacrosUpdateByMacroName {
     client: crate::Client,
     tenant_uid: String,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidMacrosUpdateByMacroName {
+impl TenantsUidMacrosUpdateByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2262,8 +2259,8 @@ impl crate::Client {
     pub fn tenants_uid_plan_get(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidPlanGet {
-        V1TenantsUidPlanGet {
+    ) -> TenantsUidPlanGet {
+        TenantsUidPlanGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -2273,12 +2270,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_uid_plan_get`](crate::Client::tenants_uid_plan_get): `GET /v1/tenants/{tenantUid}/plan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUidPlanGet {
+pub struct TenantsUidPlanGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUidPlanGet {
+impl TenantsUidPlanGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2313,8 +2310,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_user_get(&self, tenant_uid: impl Into<String>) -> V1TenantsUserGet {
-        V1TenantsUserGet {
+    pub fn tenants_user_get(&self, tenant_uid: impl Into<String>) -> TenantsUserGet {
+        TenantsUserGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             timeout: None,
@@ -2324,12 +2321,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_user_get`](crate::Client::tenants_user_get): `GET /v1/tenants/{tenantUid}/user`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsUserGet {
+pub struct TenantsUserGet {
     client: crate::Client,
     tenant_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsUserGet {
+impl TenantsUserGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2361,8 +2358,8 @@ impl crate::Client {
     /// Validate tenant
     ///
     /// Sends `POST /v1/tenants/validate`.
-    pub fn tenants_validate(&self) -> V1TenantsValidate {
-        V1TenantsValidate {
+    pub fn tenants_validate(&self) -> TenantsValidate {
+        TenantsValidate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2372,12 +2369,12 @@ impl crate::Client {
 /// Request builder for [`Client::tenants_validate`](crate::Client::tenants_validate): `POST /v1/tenants/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TenantsValidate {
+pub struct TenantsValidate {
     client: crate::Client,
     body: Option<crate::models::V1TenantBasicEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1TenantsValidate {
+impl TenantsValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TenantBasicEntity) -> Self {
         self.body = Some(value);
@@ -2415,8 +2412,8 @@ impl crate::Client {
     pub fn usage_cpu_core_hours(
         &self,
         tenant_uid: impl Into<String>,
-    ) -> V1UsageCpuCoreHours {
-        V1UsageCpuCoreHours {
+    ) -> UsageCpuCoreHours {
+        UsageCpuCoreHours {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
             end_time: None,
@@ -2428,14 +2425,14 @@ impl crate::Client {
 /// Request builder for [`Client::usage_cpu_core_hours`](crate::Client::usage_cpu_core_hours): `GET /v1/tenants/{tenantUid}/usage/cpuCoreHours`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsageCpuCoreHours {
+pub struct UsageCpuCoreHours {
     client: crate::Client,
     tenant_uid: String,
     end_time: Option<String>,
     start_time: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsageCpuCoreHours {
+impl UsageCpuCoreHours {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.

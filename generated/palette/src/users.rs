@@ -7,8 +7,8 @@ impl crate::Client {
     /// Creates a SSH key
     ///
     /// Sends `POST /v1/users/assets/sshkeys`.
-    pub fn user_assets_ssh_create(&self) -> V1UserAssetsSshCreate {
-        V1UserAssetsSshCreate {
+    pub fn user_assets_ssh_create(&self) -> UserAssetsSshCreate {
+        UserAssetsSshCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -18,12 +18,12 @@ impl crate::Client {
 /// Request builder for [`Client::user_assets_ssh_create`](crate::Client::user_assets_ssh_create): `POST /v1/users/assets/sshkeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UserAssetsSshCreate {
+pub struct UserAssetsSshCreate {
     client: crate::Client,
     body: Option<crate::models::V1UserAssetSshEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UserAssetsSshCreate {
+impl UserAssetsSshCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetSshEntity) -> Self {
         self.body = Some(value);
@@ -64,11 +64,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
-    pub fn users_asset_ssh_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1UsersAssetSshDelete {
-        V1UsersAssetSshDelete {
+    pub fn users_asset_ssh_delete(&self, uid: impl Into<String>) -> UsersAssetSshDelete {
+        UsersAssetSshDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -78,12 +75,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_asset_ssh_delete`](crate::Client::users_asset_ssh_delete): `DELETE /v1/users/assets/sshkeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetSshDelete {
+pub struct UsersAssetSshDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetSshDelete {
+impl UsersAssetSshDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -116,8 +113,8 @@ impl crate::Client {
     pub fn users_asset_ssh_get_uid(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetSshGetUid {
-        V1UsersAssetSshGetUid {
+    ) -> UsersAssetSshGetUid {
+        UsersAssetSshGetUid {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -127,12 +124,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_asset_ssh_get_uid`](crate::Client::users_asset_ssh_get_uid): `GET /v1/users/assets/sshkeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetSshGetUid {
+pub struct UsersAssetSshGetUid {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetSshGetUid {
+impl UsersAssetSshGetUid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -167,11 +164,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
-    pub fn users_asset_ssh_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1UsersAssetSshUpdate {
-        V1UsersAssetSshUpdate {
+    pub fn users_asset_ssh_update(&self, uid: impl Into<String>) -> UsersAssetSshUpdate {
+        UsersAssetSshUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -182,13 +176,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_asset_ssh_update`](crate::Client::users_asset_ssh_update): `PUT /v1/users/assets/sshkeys/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetSshUpdate {
+pub struct UsersAssetSshUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserAssetSsh>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetSshUpdate {
+impl UsersAssetSshUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetSsh) -> Self {
         self.body = Some(value);
@@ -221,10 +215,8 @@ impl crate::Client {
     /// Create a Azure location
     ///
     /// Sends `POST /v1/users/assets/locations/azure`.
-    pub fn users_assets_location_azure_create(
-        &self,
-    ) -> V1UsersAssetsLocationAzureCreate {
-        V1UsersAssetsLocationAzureCreate {
+    pub fn users_assets_location_azure_create(&self) -> UsersAssetsLocationAzureCreate {
+        UsersAssetsLocationAzureCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -234,12 +226,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_azure_create`](crate::Client::users_assets_location_azure_create): `POST /v1/users/assets/locations/azure`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationAzureCreate {
+pub struct UsersAssetsLocationAzureCreate {
     client: crate::Client,
     body: Option<crate::models::V1UserAssetsLocationAzure>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationAzureCreate {
+impl UsersAssetsLocationAzureCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
@@ -286,8 +278,8 @@ impl crate::Client {
     pub fn users_assets_location_azure_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationAzureGet {
-        V1UsersAssetsLocationAzureGet {
+    ) -> UsersAssetsLocationAzureGet {
+        UsersAssetsLocationAzureGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -297,12 +289,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_azure_get`](crate::Client::users_assets_location_azure_get): `GET /v1/users/assets/locations/azure/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationAzureGet {
+pub struct UsersAssetsLocationAzureGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationAzureGet {
+impl UsersAssetsLocationAzureGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -343,8 +335,8 @@ impl crate::Client {
     pub fn users_assets_location_azure_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationAzureUpdate {
-        V1UsersAssetsLocationAzureUpdate {
+    ) -> UsersAssetsLocationAzureUpdate {
+        UsersAssetsLocationAzureUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -355,13 +347,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_azure_update`](crate::Client::users_assets_location_azure_update): `PUT /v1/users/assets/locations/azure/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationAzureUpdate {
+pub struct UsersAssetsLocationAzureUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserAssetsLocationAzure>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationAzureUpdate {
+impl UsersAssetsLocationAzureUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
@@ -405,8 +397,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         r#type: impl Into<String>,
-    ) -> V1UsersAssetsLocationDefaultUpdate {
-        V1UsersAssetsLocationDefaultUpdate {
+    ) -> UsersAssetsLocationDefaultUpdate {
+        UsersAssetsLocationDefaultUpdate {
             client: self.clone(),
             uid: uid.into(),
             r#type: r#type.into(),
@@ -417,13 +409,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_default_update`](crate::Client::users_assets_location_default_update): `PATCH /v1/users/assets/locations/{type}/{uid}/default`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationDefaultUpdate {
+pub struct UsersAssetsLocationDefaultUpdate {
     client: crate::Client,
     uid: String,
     r#type: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationDefaultUpdate {
+impl UsersAssetsLocationDefaultUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -457,8 +449,8 @@ impl crate::Client {
     pub fn users_assets_location_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationDelete {
-        V1UsersAssetsLocationDelete {
+    ) -> UsersAssetsLocationDelete {
+        UsersAssetsLocationDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -468,12 +460,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_delete`](crate::Client::users_assets_location_delete): `DELETE /v1/users/assets/locations/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationDelete {
+pub struct UsersAssetsLocationDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationDelete {
+impl UsersAssetsLocationDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -500,8 +492,8 @@ impl crate::Client {
     /// Create a GCP location
     ///
     /// Sends `POST /v1/users/assets/locations/gcp`.
-    pub fn users_assets_location_gcp_create(&self) -> V1UsersAssetsLocationGcpCreate {
-        V1UsersAssetsLocationGcpCreate {
+    pub fn users_assets_location_gcp_create(&self) -> UsersAssetsLocationGcpCreate {
+        UsersAssetsLocationGcpCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -511,12 +503,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_gcp_create`](crate::Client::users_assets_location_gcp_create): `POST /v1/users/assets/locations/gcp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationGcpCreate {
+pub struct UsersAssetsLocationGcpCreate {
     client: crate::Client,
     body: Option<crate::models::V1UserAssetsLocationGcp>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationGcpCreate {
+impl UsersAssetsLocationGcpCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
@@ -563,8 +555,8 @@ impl crate::Client {
     pub fn users_assets_location_gcp_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationGcpGet {
-        V1UsersAssetsLocationGcpGet {
+    ) -> UsersAssetsLocationGcpGet {
+        UsersAssetsLocationGcpGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -574,12 +566,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_gcp_get`](crate::Client::users_assets_location_gcp_get): `GET /v1/users/assets/locations/gcp/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationGcpGet {
+pub struct UsersAssetsLocationGcpGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationGcpGet {
+impl UsersAssetsLocationGcpGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -620,8 +612,8 @@ impl crate::Client {
     pub fn users_assets_location_gcp_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationGcpUpdate {
-        V1UsersAssetsLocationGcpUpdate {
+    ) -> UsersAssetsLocationGcpUpdate {
+        UsersAssetsLocationGcpUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -632,13 +624,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_gcp_update`](crate::Client::users_assets_location_gcp_update): `PUT /v1/users/assets/locations/gcp/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationGcpUpdate {
+pub struct UsersAssetsLocationGcpUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserAssetsLocationGcp>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationGcpUpdate {
+impl UsersAssetsLocationGcpUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
@@ -674,8 +666,8 @@ impl crate::Client {
     /// Returns the specified users location
     ///
     /// Sends `GET /v1/users/assets/locations`.
-    pub fn users_assets_location_get(&self) -> V1UsersAssetsLocationGet {
-        V1UsersAssetsLocationGet {
+    pub fn users_assets_location_get(&self) -> UsersAssetsLocationGet {
+        UsersAssetsLocationGet {
             client: self.clone(),
             filters: None,
             order_by: None,
@@ -686,13 +678,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_get`](crate::Client::users_assets_location_get): `GET /v1/users/assets/locations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationGet {
+pub struct UsersAssetsLocationGet {
     client: crate::Client,
     filters: Option<String>,
     order_by: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationGet {
+impl UsersAssetsLocationGet {
     /// Filters can be combined with AND, OR operators with field path name. Eg: metadata.name=TestServiceANDspec.cloudType=aws
     ///
     /// Server will be restricted to certain fields based on the indexed data for each resource.
@@ -741,10 +733,8 @@ impl crate::Client {
     /// Create a MinIO location
     ///
     /// Sends `POST /v1/users/assets/locations/minio`.
-    pub fn users_assets_location_minio_create(
-        &self,
-    ) -> V1UsersAssetsLocationMinioCreate {
-        V1UsersAssetsLocationMinioCreate {
+    pub fn users_assets_location_minio_create(&self) -> UsersAssetsLocationMinioCreate {
+        UsersAssetsLocationMinioCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -754,12 +744,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_minio_create`](crate::Client::users_assets_location_minio_create): `POST /v1/users/assets/locations/minio`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationMinioCreate {
+pub struct UsersAssetsLocationMinioCreate {
     client: crate::Client,
     body: Option<crate::models::V1UserAssetsLocationS3>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationMinioCreate {
+impl UsersAssetsLocationMinioCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
@@ -806,8 +796,8 @@ impl crate::Client {
     pub fn users_assets_location_minio_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationMinioGet {
-        V1UsersAssetsLocationMinioGet {
+    ) -> UsersAssetsLocationMinioGet {
+        UsersAssetsLocationMinioGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -817,12 +807,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_minio_get`](crate::Client::users_assets_location_minio_get): `GET /v1/users/assets/locations/minio/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationMinioGet {
+pub struct UsersAssetsLocationMinioGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationMinioGet {
+impl UsersAssetsLocationMinioGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -863,8 +853,8 @@ impl crate::Client {
     pub fn users_assets_location_minio_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationMinioUpdate {
-        V1UsersAssetsLocationMinioUpdate {
+    ) -> UsersAssetsLocationMinioUpdate {
+        UsersAssetsLocationMinioUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -875,13 +865,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_minio_update`](crate::Client::users_assets_location_minio_update): `PUT /v1/users/assets/locations/minio/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationMinioUpdate {
+pub struct UsersAssetsLocationMinioUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserAssetsLocationS3>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationMinioUpdate {
+impl UsersAssetsLocationMinioUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
@@ -917,8 +907,8 @@ impl crate::Client {
     /// Create a S3 location
     ///
     /// Sends `POST /v1/users/assets/locations/s3`.
-    pub fn users_assets_location_s3_create(&self) -> V1UsersAssetsLocationS3Create {
-        V1UsersAssetsLocationS3Create {
+    pub fn users_assets_location_s3_create(&self) -> UsersAssetsLocationS3Create {
+        UsersAssetsLocationS3Create {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -928,12 +918,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_s3_create`](crate::Client::users_assets_location_s3_create): `POST /v1/users/assets/locations/s3`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationS3Create {
+pub struct UsersAssetsLocationS3Create {
     client: crate::Client,
     body: Option<crate::models::V1UserAssetsLocationS3>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationS3Create {
+impl UsersAssetsLocationS3Create {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
@@ -980,8 +970,8 @@ impl crate::Client {
     pub fn users_assets_location_s3_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationS3Delete {
-        V1UsersAssetsLocationS3Delete {
+    ) -> UsersAssetsLocationS3Delete {
+        UsersAssetsLocationS3Delete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -991,12 +981,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_s3_delete`](crate::Client::users_assets_location_s3_delete): `DELETE /v1/users/assets/locations/s3/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationS3Delete {
+pub struct UsersAssetsLocationS3Delete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationS3Delete {
+impl UsersAssetsLocationS3Delete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1029,8 +1019,8 @@ impl crate::Client {
     pub fn users_assets_location_s3_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationS3Get {
-        V1UsersAssetsLocationS3Get {
+    ) -> UsersAssetsLocationS3Get {
+        UsersAssetsLocationS3Get {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1040,12 +1030,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_s3_get`](crate::Client::users_assets_location_s3_get): `GET /v1/users/assets/locations/s3/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationS3Get {
+pub struct UsersAssetsLocationS3Get {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationS3Get {
+impl UsersAssetsLocationS3Get {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1086,8 +1076,8 @@ impl crate::Client {
     pub fn users_assets_location_s3_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersAssetsLocationS3Update {
-        V1UsersAssetsLocationS3Update {
+    ) -> UsersAssetsLocationS3Update {
+        UsersAssetsLocationS3Update {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1098,13 +1088,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_location_s3_update`](crate::Client::users_assets_location_s3_update): `PUT /v1/users/assets/locations/s3/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsLocationS3Update {
+pub struct UsersAssetsLocationS3Update {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserAssetsLocationS3>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsLocationS3Update {
+impl UsersAssetsLocationS3Update {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
@@ -1140,8 +1130,8 @@ impl crate::Client {
     /// Returns the SSH keys
     ///
     /// Sends `GET /v1/users/assets/sshkeys`.
-    pub fn users_assets_ssh_get(&self) -> V1UsersAssetsSshGet {
-        V1UsersAssetsSshGet {
+    pub fn users_assets_ssh_get(&self) -> UsersAssetsSshGet {
+        UsersAssetsSshGet {
             client: self.clone(),
             filters: None,
             order_by: None,
@@ -1152,13 +1142,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_assets_ssh_get`](crate::Client::users_assets_ssh_get): `GET /v1/users/assets/sshkeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAssetsSshGet {
+pub struct UsersAssetsSshGet {
     client: crate::Client,
     filters: Option<String>,
     order_by: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAssetsSshGet {
+impl UsersAssetsSshGet {
     /// Filters can be combined with AND, OR operators with field path name. Eg: metadata.name=TestServiceANDspec.cloudType=aws
     ///
     /// Server will be restricted to certain fields based on the indexed data for each resource.
@@ -1207,8 +1197,8 @@ impl crate::Client {
     /// Revoke access of specific token(s)
     ///
     /// Sends `POST /v1/users/auth/tokens/revoke`.
-    pub fn users_auth_tokens_revoke(&self) -> V1UsersAuthTokensRevoke {
-        V1UsersAuthTokensRevoke {
+    pub fn users_auth_tokens_revoke(&self) -> UsersAuthTokensRevoke {
+        UsersAuthTokensRevoke {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1218,12 +1208,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_auth_tokens_revoke`](crate::Client::users_auth_tokens_revoke): `POST /v1/users/auth/tokens/revoke`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersAuthTokensRevoke {
+pub struct UsersAuthTokensRevoke {
     client: crate::Client,
     body: Option<crate::models::V1AuthTokenRevoke>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersAuthTokensRevoke {
+impl UsersAuthTokensRevoke {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenRevoke) -> Self {
         self.body = Some(value);
@@ -1257,8 +1247,8 @@ impl crate::Client {
     /// A user is created for the given user context
     ///
     /// Sends `POST /v1/users`.
-    pub fn users_create(&self) -> V1UsersCreate {
-        V1UsersCreate {
+    pub fn users_create(&self) -> UsersCreate {
+        UsersCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1268,12 +1258,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_create`](crate::Client::users_create): `POST /v1/users`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersCreate {
+pub struct UsersCreate {
     client: crate::Client,
     body: Option<crate::models::V1UserEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersCreate {
+impl UsersCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserEntity) -> Self {
         self.body = Some(value);
@@ -1318,9 +1308,9 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn users_email_password_reset(
         &self,
-        body: crate::models::V1UsersEmailPasswordResetBody,
-    ) -> V1UsersEmailPasswordReset {
-        V1UsersEmailPasswordReset {
+        body: crate::models::UsersEmailPasswordResetBody,
+    ) -> UsersEmailPasswordReset {
+        UsersEmailPasswordReset {
             client: self.clone(),
             body,
             timeout: None,
@@ -1330,12 +1320,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_email_password_reset`](crate::Client::users_email_password_reset): `PATCH /v1/users/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersEmailPasswordReset {
+pub struct UsersEmailPasswordReset {
     client: crate::Client,
-    body: crate::models::V1UsersEmailPasswordResetBody,
+    body: crate::models::UsersEmailPasswordResetBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersEmailPasswordReset {
+impl UsersEmailPasswordReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1361,8 +1351,8 @@ impl crate::Client {
     /// Returns a basic information of User for the specified uid.
     ///
     /// Sends `GET /v1/users/info`.
-    pub fn users_info_get(&self) -> V1UsersInfoGet {
-        V1UsersInfoGet {
+    pub fn users_info_get(&self) -> UsersInfoGet {
+        UsersInfoGet {
             client: self.clone(),
             timeout: None,
         }
@@ -1371,11 +1361,11 @@ impl crate::Client {
 /// Request builder for [`Client::users_info_get`](crate::Client::users_info_get): `GET /v1/users/info`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersInfoGet {
+pub struct UsersInfoGet {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersInfoGet {
+impl UsersInfoGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1408,8 +1398,8 @@ impl crate::Client {
     /// Lists users the given user context
     ///
     /// Sends `GET /v1/users`.
-    pub fn users_list(&self) -> V1UsersList {
-        V1UsersList {
+    pub fn users_list(&self) -> UsersList {
+        UsersList {
             client: self.clone(),
             fields: None,
             filters: None,
@@ -1424,7 +1414,7 @@ impl crate::Client {
 /// Request builder for [`Client::users_list`](crate::Client::users_list): `GET /v1/users`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersList {
+pub struct UsersList {
     client: crate::Client,
     fields: Option<String>,
     filters: Option<String>,
@@ -1434,7 +1424,7 @@ pub struct V1UsersList {
     r#continue: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersList {
+impl UsersList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
     /// Sets the query parameter `fields`.
@@ -1537,8 +1527,8 @@ impl crate::Client {
     /// Retrieves a list of users metadata
     ///
     /// Sends `GET /v1/users/meta`.
-    pub fn users_metadata(&self) -> V1UsersMetadata {
-        V1UsersMetadata {
+    pub fn users_metadata(&self) -> UsersMetadata {
+        UsersMetadata {
             client: self.clone(),
             timeout: None,
         }
@@ -1547,11 +1537,11 @@ impl crate::Client {
 /// Request builder for [`Client::users_metadata`](crate::Client::users_metadata): `GET /v1/users/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersMetadata {
+pub struct UsersMetadata {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersMetadata {
+impl UsersMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1587,8 +1577,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_project_roles(&self, uid: impl Into<String>) -> V1UsersProjectRoles {
-        V1UsersProjectRoles {
+    pub fn users_project_roles(&self, uid: impl Into<String>) -> UsersProjectRoles {
+        UsersProjectRoles {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1598,12 +1588,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_project_roles`](crate::Client::users_project_roles): `GET /v1/users/{uid}/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersProjectRoles {
+pub struct UsersProjectRoles {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersProjectRoles {
+impl UsersProjectRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1645,8 +1635,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1ProjectRolesPatch,
-    ) -> V1UsersProjectRolesPut {
-        V1UsersProjectRolesPut {
+    ) -> UsersProjectRolesPut {
+        UsersProjectRolesPut {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -1657,13 +1647,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_project_roles_put`](crate::Client::users_project_roles_put): `PUT /v1/users/{uid}/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersProjectRolesPut {
+pub struct UsersProjectRolesPut {
     client: crate::Client,
     uid: String,
     body: crate::models::V1ProjectRolesPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersProjectRolesPut {
+impl UsersProjectRolesPut {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1700,8 +1690,8 @@ impl crate::Client {
         uid: impl Into<String>,
         resource_role_uid: impl Into<String>,
         body: crate::models::V1ResourceRolesUpdateEntity,
-    ) -> V1UsersResourceRolesUidUpdate {
-        V1UsersResourceRolesUidUpdate {
+    ) -> UsersResourceRolesUidUpdate {
+        UsersResourceRolesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             resource_role_uid: resource_role_uid.into(),
@@ -1713,14 +1703,14 @@ impl crate::Client {
 /// Request builder for [`Client::users_resource_roles_uid_update`](crate::Client::users_resource_roles_uid_update): `PATCH /v1/users/{uid}/resourceRoles/{resourceRoleUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersResourceRolesUidUpdate {
+pub struct UsersResourceRolesUidUpdate {
     client: crate::Client,
     uid: String,
     resource_role_uid: String,
     body: crate::models::V1ResourceRolesUpdateEntity,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersResourceRolesUidUpdate {
+impl UsersResourceRolesUidUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1755,8 +1745,8 @@ impl crate::Client {
     pub fn users_status_login_mode(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersStatusLoginMode {
-        V1UsersStatusLoginMode {
+    ) -> UsersStatusLoginMode {
+        UsersStatusLoginMode {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1767,13 +1757,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_status_login_mode`](crate::Client::users_status_login_mode): `PATCH /v1/users/{uid}/status/loginMode`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersStatusLoginMode {
+pub struct UsersStatusLoginMode {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserStatusLoginMode>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersStatusLoginMode {
+impl UsersStatusLoginMode {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserStatusLoginMode) -> Self {
         self.body = Some(value);
@@ -1809,8 +1799,8 @@ impl crate::Client {
     /// Retrieves a list of users summary with provided filter spec
     ///
     /// Sends `POST /v1/users/summary`.
-    pub fn users_summary_get(&self) -> V1UsersSummaryGet {
-        V1UsersSummaryGet {
+    pub fn users_summary_get(&self) -> UsersSummaryGet {
+        UsersSummaryGet {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1820,12 +1810,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_summary_get`](crate::Client::users_summary_get): `POST /v1/users/summary`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSummaryGet {
+pub struct UsersSummaryGet {
     client: crate::Client,
     body: Option<crate::models::V1UsersSummarySpec>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSummaryGet {
+impl UsersSummaryGet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UsersSummarySpec) -> Self {
         self.body = Some(value);
@@ -1867,8 +1857,8 @@ impl crate::Client {
     /// Returns the users system feature
     ///
     /// Sends `GET /v1/users/system/features`.
-    pub fn users_system_feature(&self) -> V1UsersSystemFeature {
-        V1UsersSystemFeature {
+    pub fn users_system_feature(&self) -> UsersSystemFeature {
+        UsersSystemFeature {
             client: self.clone(),
             timeout: None,
         }
@@ -1877,11 +1867,11 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_feature`](crate::Client::users_system_feature): `GET /v1/users/system/features`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemFeature {
+pub struct UsersSystemFeature {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemFeature {
+impl UsersSystemFeature {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1912,8 +1902,8 @@ impl crate::Client {
     /// Create or add new macros for the system user
     ///
     /// Sends `POST /v1/users/system/macros`.
-    pub fn users_system_macros_create(&self) -> V1UsersSystemMacrosCreate {
-        V1UsersSystemMacrosCreate {
+    pub fn users_system_macros_create(&self) -> UsersSystemMacrosCreate {
+        UsersSystemMacrosCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1923,12 +1913,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_macros_create`](crate::Client::users_system_macros_create): `POST /v1/users/system/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemMacrosCreate {
+pub struct UsersSystemMacrosCreate {
     client: crate::Client,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemMacrosCreate {
+impl UsersSystemMacrosCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -1962,8 +1952,8 @@ impl crate::Client {
     /// Sends `DELETE /v1/users/system/macros`.
     pub fn users_system_macros_delete_by_macro_name(
         &self,
-    ) -> V1UsersSystemMacrosDeleteByMacroName {
-        V1UsersSystemMacrosDeleteByMacroName {
+    ) -> UsersSystemMacrosDeleteByMacroName {
+        UsersSystemMacrosDeleteByMacroName {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -1973,12 +1963,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_macros_delete_by_macro_name`](crate::Client::users_system_macros_delete_by_macro_name): `DELETE /v1/users/system/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemMacrosDeleteByMacroName {
+pub struct UsersSystemMacrosDeleteByMacroName {
     client: crate::Client,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemMacrosDeleteByMacroName {
+impl UsersSystemMacrosDeleteByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2010,8 +2000,8 @@ impl crate::Client {
     /// List the macros of the system
     ///
     /// Sends `GET /v1/users/system/macros`.
-    pub fn users_system_macros_list(&self) -> V1UsersSystemMacrosList {
-        V1UsersSystemMacrosList {
+    pub fn users_system_macros_list(&self) -> UsersSystemMacrosList {
+        UsersSystemMacrosList {
             client: self.clone(),
             timeout: None,
         }
@@ -2020,11 +2010,11 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_macros_list`](crate::Client::users_system_macros_list): `GET /v1/users/system/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemMacrosList {
+pub struct UsersSystemMacrosList {
     client: crate::Client,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemMacrosList {
+impl UsersSystemMacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2055,8 +2045,8 @@ impl crate::Client {
     /// Update the macros of the system
     ///
     /// Sends `PUT /v1/users/system/macros`.
-    pub fn users_system_macros_update(&self) -> V1UsersSystemMacrosUpdate {
-        V1UsersSystemMacrosUpdate {
+    pub fn users_system_macros_update(&self) -> UsersSystemMacrosUpdate {
+        UsersSystemMacrosUpdate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2066,12 +2056,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_macros_update`](crate::Client::users_system_macros_update): `PUT /v1/users/system/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemMacrosUpdate {
+pub struct UsersSystemMacrosUpdate {
     client: crate::Client,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemMacrosUpdate {
+impl UsersSystemMacrosUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2105,8 +2095,8 @@ impl crate::Client {
     /// Sends `PATCH /v1/users/system/macros`.
     pub fn users_system_macros_update_by_macro_name(
         &self,
-    ) -> V1UsersSystemMacrosUpdateByMacroName {
-        V1UsersSystemMacrosUpdateByMacroName {
+    ) -> UsersSystemMacrosUpdateByMacroName {
+        UsersSystemMacrosUpdateByMacroName {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -2116,12 +2106,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_system_macros_update_by_macro_name`](crate::Client::users_system_macros_update_by_macro_name): `PATCH /v1/users/system/macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersSystemMacrosUpdateByMacroName {
+pub struct UsersSystemMacrosUpdateByMacroName {
     client: crate::Client,
     body: Option<crate::models::V1Macros>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersSystemMacrosUpdateByMacroName {
+impl UsersSystemMacrosUpdateByMacroName {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
@@ -2158,8 +2148,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_delete(&self, uid: impl Into<String>) -> V1UsersUidDelete {
-        V1UsersUidDelete {
+    pub fn users_uid_delete(&self, uid: impl Into<String>) -> UsersUidDelete {
+        UsersUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2169,12 +2159,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_delete`](crate::Client::users_uid_delete): `DELETE /v1/users/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidDelete {
+pub struct UsersUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidDelete {
+impl UsersUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2203,8 +2193,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_get(&self, uid: impl Into<String>) -> V1UsersUidGet {
-        V1UsersUidGet {
+    pub fn users_uid_get(&self, uid: impl Into<String>) -> UsersUidGet {
+        UsersUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2214,12 +2204,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_get`](crate::Client::users_uid_get): `GET /v1/users/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidGet {
+pub struct UsersUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidGet {
+impl UsersUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2260,9 +2250,9 @@ impl crate::Client {
     pub fn users_uid_password_change(
         &self,
         uid: impl Into<String>,
-        body: crate::models::V1UsersUidPasswordChangeBody,
-    ) -> V1UsersUidPasswordChange {
-        V1UsersUidPasswordChange {
+        body: crate::models::UsersUidPasswordChangeBody,
+    ) -> UsersUidPasswordChange {
+        UsersUidPasswordChange {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -2273,13 +2263,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_password_change`](crate::Client::users_uid_password_change): `PATCH /v1/users/{uid}/password/change`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidPasswordChange {
+pub struct UsersUidPasswordChange {
     client: crate::Client,
     uid: String,
-    body: crate::models::V1UsersUidPasswordChangeBody,
+    body: crate::models::UsersUidPasswordChangeBody,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidPasswordChange {
+impl UsersUidPasswordChange {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2315,8 +2305,8 @@ impl crate::Client {
     pub fn users_uid_password_reset(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersUidPasswordReset {
-        V1UsersUidPasswordReset {
+    ) -> UsersUidPasswordReset {
+        UsersUidPasswordReset {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2326,12 +2316,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_password_reset`](crate::Client::users_uid_password_reset): `PATCH /v1/users/{uid}/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidPasswordReset {
+pub struct UsersUidPasswordReset {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidPasswordReset {
+impl UsersUidPasswordReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2368,8 +2358,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1UserPatch,
-    ) -> V1UsersUidPatch {
-        V1UsersUidPatch {
+    ) -> UsersUidPatch {
+        UsersUidPatch {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -2380,13 +2370,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_patch`](crate::Client::users_uid_patch): `PATCH /v1/users/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidPatch {
+pub struct UsersUidPatch {
     client: crate::Client,
     uid: String,
     body: crate::models::V1UserPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidPatch {
+impl UsersUidPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2419,8 +2409,8 @@ impl crate::Client {
     pub fn users_uid_resource_roles(
         &self,
         uid: impl Into<String>,
-    ) -> V1UsersUidResourceRoles {
-        V1UsersUidResourceRoles {
+    ) -> UsersUidResourceRoles {
+        UsersUidResourceRoles {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2430,12 +2420,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_resource_roles`](crate::Client::users_uid_resource_roles): `GET /v1/users/{uid}/resourceRoles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidResourceRoles {
+pub struct UsersUidResourceRoles {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidResourceRoles {
+impl UsersUidResourceRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2477,8 +2467,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1ResourceRolesUpdateEntity,
-    ) -> V1UsersUidResourceRolesCreate {
-        V1UsersUidResourceRolesCreate {
+    ) -> UsersUidResourceRolesCreate {
+        UsersUidResourceRolesCreate {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -2489,13 +2479,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_resource_roles_create`](crate::Client::users_uid_resource_roles_create): `POST /v1/users/{uid}/resourceRoles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidResourceRolesCreate {
+pub struct UsersUidResourceRolesCreate {
     client: crate::Client,
     uid: String,
     body: crate::models::V1ResourceRolesUpdateEntity,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidResourceRolesCreate {
+impl UsersUidResourceRolesCreate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2528,8 +2518,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         resource_role_uid: impl Into<String>,
-    ) -> V1UsersUidResourceRolesUidDelete {
-        V1UsersUidResourceRolesUidDelete {
+    ) -> UsersUidResourceRolesUidDelete {
+        UsersUidResourceRolesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             resource_role_uid: resource_role_uid.into(),
@@ -2540,13 +2530,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_resource_roles_uid_delete`](crate::Client::users_uid_resource_roles_uid_delete): `DELETE /v1/users/{uid}/resourceRoles/{resourceRoleUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidResourceRolesUidDelete {
+pub struct UsersUidResourceRolesUidDelete {
     client: crate::Client,
     uid: String,
     resource_role_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidResourceRolesUidDelete {
+impl UsersUidResourceRolesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2579,8 +2569,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_roles(&self, uid: impl Into<String>) -> V1UsersUidRoles {
-        V1UsersUidRoles {
+    pub fn users_uid_roles(&self, uid: impl Into<String>) -> UsersUidRoles {
+        UsersUidRoles {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -2590,12 +2580,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_roles`](crate::Client::users_uid_roles): `GET /v1/users/{uid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidRoles {
+pub struct UsersUidRoles {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidRoles {
+impl UsersUidRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2637,8 +2627,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         body: crate::models::V1UserRoleUiDs,
-    ) -> V1UsersUidRolesUpdate {
-        V1UsersUidRolesUpdate {
+    ) -> UsersUidRolesUpdate {
+        UsersUidRolesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body,
@@ -2649,13 +2639,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_roles_update`](crate::Client::users_uid_roles_update): `PUT /v1/users/{uid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidRolesUpdate {
+pub struct UsersUidRolesUpdate {
     client: crate::Client,
     uid: String,
     body: crate::models::V1UserRoleUiDs,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidRolesUpdate {
+impl UsersUidRolesUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -2685,8 +2675,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_update(&self, uid: impl Into<String>) -> V1UsersUidUpdate {
-        V1UsersUidUpdate {
+    pub fn users_uid_update(&self, uid: impl Into<String>) -> UsersUidUpdate {
+        UsersUidUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -2697,13 +2687,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_uid_update`](crate::Client::users_uid_update): `PUT /v1/users/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersUidUpdate {
+pub struct UsersUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1UserUpdateEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersUidUpdate {
+impl UsersUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1UserUpdateEntity) -> Self {
         self.body = Some(value);
@@ -3157,8 +3147,8 @@ impl crate::Client {
     /// Create a vSphere DNS mapping
     ///
     /// Sends `POST /v1/users/assets/vsphere/dnsMappings`.
-    pub fn vsphere_dns_mapping_create(&self) -> V1VsphereDnsMappingCreate {
-        V1VsphereDnsMappingCreate {
+    pub fn vsphere_dns_mapping_create(&self) -> VsphereDnsMappingCreate {
+        VsphereDnsMappingCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -3168,12 +3158,12 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_dns_mapping_create`](crate::Client::vsphere_dns_mapping_create): `POST /v1/users/assets/vsphere/dnsMappings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereDnsMappingCreate {
+pub struct VsphereDnsMappingCreate {
     client: crate::Client,
     body: Option<crate::models::V1VsphereDnsMapping>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereDnsMappingCreate {
+impl VsphereDnsMappingCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
@@ -3220,8 +3210,8 @@ impl crate::Client {
     pub fn vsphere_dns_mapping_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1VsphereDnsMappingDelete {
-        V1VsphereDnsMappingDelete {
+    ) -> VsphereDnsMappingDelete {
+        VsphereDnsMappingDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3231,12 +3221,12 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_dns_mapping_delete`](crate::Client::vsphere_dns_mapping_delete): `DELETE /v1/users/assets/vsphere/dnsMappings/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereDnsMappingDelete {
+pub struct VsphereDnsMappingDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereDnsMappingDelete {
+impl VsphereDnsMappingDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3269,8 +3259,8 @@ impl crate::Client {
     pub fn vsphere_dns_mapping_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1VsphereDnsMappingGet {
-        V1VsphereDnsMappingGet {
+    ) -> VsphereDnsMappingGet {
+        VsphereDnsMappingGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -3280,12 +3270,12 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_dns_mapping_get`](crate::Client::vsphere_dns_mapping_get): `GET /v1/users/assets/vsphere/dnsMappings/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereDnsMappingGet {
+pub struct VsphereDnsMappingGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereDnsMappingGet {
+impl VsphereDnsMappingGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -3326,8 +3316,8 @@ impl crate::Client {
     pub fn vsphere_dns_mapping_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1VsphereDnsMappingUpdate {
-        V1VsphereDnsMappingUpdate {
+    ) -> VsphereDnsMappingUpdate {
+        VsphereDnsMappingUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -3338,13 +3328,13 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_dns_mapping_update`](crate::Client::vsphere_dns_mapping_update): `PUT /v1/users/assets/vsphere/dnsMappings/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereDnsMappingUpdate {
+pub struct VsphereDnsMappingUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1VsphereDnsMapping>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereDnsMappingUpdate {
+impl VsphereDnsMappingUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
@@ -3380,8 +3370,8 @@ impl crate::Client {
     /// Returns the specified vSphere DNS mappings
     ///
     /// Sends `GET /v1/users/assets/vsphere/dnsMappings`.
-    pub fn vsphere_dns_mappings_get(&self) -> V1VsphereDnsMappingsGet {
-        V1VsphereDnsMappingsGet {
+    pub fn vsphere_dns_mappings_get(&self) -> VsphereDnsMappingsGet {
+        VsphereDnsMappingsGet {
             client: self.clone(),
             filters: None,
             order_by: None,
@@ -3392,13 +3382,13 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_dns_mappings_get`](crate::Client::vsphere_dns_mappings_get): `GET /v1/users/assets/vsphere/dnsMappings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereDnsMappingsGet {
+pub struct VsphereDnsMappingsGet {
     client: crate::Client,
     filters: Option<String>,
     order_by: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereDnsMappingsGet {
+impl VsphereDnsMappingsGet {
     /// Filters can be combined with AND, OR operators with field path name. Eg: metadata.name=TestServiceANDspec.cloudType=aws
     ///
     /// Server will be restricted to certain fields based on the indexed data for each resource.
@@ -3460,8 +3450,8 @@ impl crate::Client {
         gateway_uid: impl Into<String>,
         datacenter: impl Into<String>,
         network: impl Into<String>,
-    ) -> V1VsphereMappingGet {
-        V1VsphereMappingGet {
+    ) -> VsphereMappingGet {
+        VsphereMappingGet {
             client: self.clone(),
             gateway_uid: gateway_uid.into(),
             datacenter: datacenter.into(),
@@ -3473,14 +3463,14 @@ impl crate::Client {
 /// Request builder for [`Client::vsphere_mapping_get`](crate::Client::vsphere_mapping_get): `GET /v1/users/assets/vsphere/dnsMapping`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1VsphereMappingGet {
+pub struct VsphereMappingGet {
     client: crate::Client,
     gateway_uid: String,
     datacenter: String,
     network: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1VsphereMappingGet {
+impl VsphereMappingGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

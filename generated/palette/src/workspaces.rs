@@ -13,8 +13,8 @@ impl crate::Client {
     pub fn teams_workspace_get_roles(
         &self,
         team_uid: impl Into<String>,
-    ) -> V1TeamsWorkspaceGetRoles {
-        V1TeamsWorkspaceGetRoles {
+    ) -> TeamsWorkspaceGetRoles {
+        TeamsWorkspaceGetRoles {
             client: self.clone(),
             team_uid: team_uid.into(),
             timeout: None,
@@ -24,12 +24,12 @@ impl crate::Client {
 /// Request builder for [`Client::teams_workspace_get_roles`](crate::Client::teams_workspace_get_roles): `GET /v1/workspaces/teams/{teamUid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsWorkspaceGetRoles {
+pub struct TeamsWorkspaceGetRoles {
     client: crate::Client,
     team_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsWorkspaceGetRoles {
+impl TeamsWorkspaceGetRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -72,8 +72,8 @@ impl crate::Client {
         &self,
         team_uid: impl Into<String>,
         body: crate::models::V1WorkspacesRolesPatch,
-    ) -> V1TeamsWorkspaceRolesPut {
-        V1TeamsWorkspaceRolesPut {
+    ) -> TeamsWorkspaceRolesPut {
+        TeamsWorkspaceRolesPut {
             client: self.clone(),
             team_uid: team_uid.into(),
             body,
@@ -84,13 +84,13 @@ impl crate::Client {
 /// Request builder for [`Client::teams_workspace_roles_put`](crate::Client::teams_workspace_roles_put): `PUT /v1/workspaces/teams/{teamUid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1TeamsWorkspaceRolesPut {
+pub struct TeamsWorkspaceRolesPut {
     client: crate::Client,
     team_uid: String,
     body: crate::models::V1WorkspacesRolesPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1TeamsWorkspaceRolesPut {
+impl TeamsWorkspaceRolesPut {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -126,8 +126,8 @@ impl crate::Client {
     pub fn users_workspace_get_roles(
         &self,
         user_uid: impl Into<String>,
-    ) -> V1UsersWorkspaceGetRoles {
-        V1UsersWorkspaceGetRoles {
+    ) -> UsersWorkspaceGetRoles {
+        UsersWorkspaceGetRoles {
             client: self.clone(),
             user_uid: user_uid.into(),
             timeout: None,
@@ -137,12 +137,12 @@ impl crate::Client {
 /// Request builder for [`Client::users_workspace_get_roles`](crate::Client::users_workspace_get_roles): `GET /v1/workspaces/users/{userUid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersWorkspaceGetRoles {
+pub struct UsersWorkspaceGetRoles {
     client: crate::Client,
     user_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersWorkspaceGetRoles {
+impl UsersWorkspaceGetRoles {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -187,8 +187,8 @@ impl crate::Client {
         &self,
         user_uid: impl Into<String>,
         body: crate::models::V1WorkspacesRolesPatch,
-    ) -> V1UsersWorkspaceRolesPut {
-        V1UsersWorkspaceRolesPut {
+    ) -> UsersWorkspaceRolesPut {
+        UsersWorkspaceRolesPut {
             client: self.clone(),
             user_uid: user_uid.into(),
             body,
@@ -199,13 +199,13 @@ impl crate::Client {
 /// Request builder for [`Client::users_workspace_roles_put`](crate::Client::users_workspace_roles_put): `PUT /v1/workspaces/users/{userUid}/roles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1UsersWorkspaceRolesPut {
+pub struct UsersWorkspaceRolesPut {
     client: crate::Client,
     user_uid: String,
     body: crate::models::V1WorkspacesRolesPatch,
     timeout: Option<std::time::Duration>,
 }
-impl V1UsersWorkspaceRolesPut {
+impl UsersWorkspaceRolesPut {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -239,8 +239,8 @@ impl crate::Client {
     pub fn workspace_ops_backup_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsBackupCreate {
-        V1WorkspaceOpsBackupCreate {
+    ) -> WorkspaceOpsBackupCreate {
+        WorkspaceOpsBackupCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -251,13 +251,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_backup_create`](crate::Client::workspace_ops_backup_create): `POST /v1/workspaces/{uid}/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsBackupCreate {
+pub struct WorkspaceOpsBackupCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceBackupConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsBackupCreate {
+impl WorkspaceOpsBackupCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
@@ -302,8 +302,8 @@ impl crate::Client {
     pub fn workspace_ops_backup_delete(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsBackupDelete {
-        V1WorkspaceOpsBackupDelete {
+    ) -> WorkspaceOpsBackupDelete {
+        WorkspaceOpsBackupDelete {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -314,13 +314,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_backup_delete`](crate::Client::workspace_ops_backup_delete): `DELETE /v1/workspaces/{uid}/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsBackupDelete {
+pub struct WorkspaceOpsBackupDelete {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceBackupDeleteEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsBackupDelete {
+impl WorkspaceOpsBackupDelete {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupDeleteEntity) -> Self {
         self.body = Some(value);
@@ -359,8 +359,8 @@ impl crate::Client {
     pub fn workspace_ops_backup_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsBackupGet {
-        V1WorkspaceOpsBackupGet {
+    ) -> WorkspaceOpsBackupGet {
+        WorkspaceOpsBackupGet {
             client: self.clone(),
             uid: uid.into(),
             backup_request_uid: None,
@@ -371,13 +371,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_backup_get`](crate::Client::workspace_ops_backup_get): `GET /v1/workspaces/{uid}/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsBackupGet {
+pub struct WorkspaceOpsBackupGet {
     client: crate::Client,
     uid: String,
     backup_request_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsBackupGet {
+impl WorkspaceOpsBackupGet {
     /// Sets the query parameter `backupRequestUid`.
     pub fn backup_request_uid(mut self, value: impl Into<String>) -> Self {
         self.backup_request_uid = Some(value.into());
@@ -421,8 +421,8 @@ impl crate::Client {
     pub fn workspace_ops_backup_on_demand_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsBackupOnDemandCreate {
-        V1WorkspaceOpsBackupOnDemandCreate {
+    ) -> WorkspaceOpsBackupOnDemandCreate {
+        WorkspaceOpsBackupOnDemandCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -433,13 +433,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_backup_on_demand_create`](crate::Client::workspace_ops_backup_on_demand_create): `POST /v1/workspaces/{uid}/backup/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsBackupOnDemandCreate {
+pub struct WorkspaceOpsBackupOnDemandCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceBackupConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsBackupOnDemandCreate {
+impl WorkspaceOpsBackupOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
@@ -487,8 +487,8 @@ impl crate::Client {
     pub fn workspace_ops_backup_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsBackupUpdate {
-        V1WorkspaceOpsBackupUpdate {
+    ) -> WorkspaceOpsBackupUpdate {
+        WorkspaceOpsBackupUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -499,13 +499,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_backup_update`](crate::Client::workspace_ops_backup_update): `PUT /v1/workspaces/{uid}/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsBackupUpdate {
+pub struct WorkspaceOpsBackupUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceBackupConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsBackupUpdate {
+impl WorkspaceOpsBackupUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
@@ -544,8 +544,8 @@ impl crate::Client {
     pub fn workspace_ops_restore_get(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsRestoreGet {
-        V1WorkspaceOpsRestoreGet {
+    ) -> WorkspaceOpsRestoreGet {
+        WorkspaceOpsRestoreGet {
             client: self.clone(),
             uid: uid.into(),
             restore_request_uid: None,
@@ -556,13 +556,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_restore_get`](crate::Client::workspace_ops_restore_get): `GET /v1/workspaces/{uid}/restore`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsRestoreGet {
+pub struct WorkspaceOpsRestoreGet {
     client: crate::Client,
     uid: String,
     restore_request_uid: Option<String>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsRestoreGet {
+impl WorkspaceOpsRestoreGet {
     /// Sets the query parameter `restoreRequestUid`.
     pub fn restore_request_uid(mut self, value: impl Into<String>) -> Self {
         self.restore_request_uid = Some(value.into());
@@ -606,8 +606,8 @@ impl crate::Client {
     pub fn workspace_ops_restore_on_demand_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspaceOpsRestoreOnDemandCreate {
-        V1WorkspaceOpsRestoreOnDemandCreate {
+    ) -> WorkspaceOpsRestoreOnDemandCreate {
+        WorkspaceOpsRestoreOnDemandCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -618,13 +618,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspace_ops_restore_on_demand_create`](crate::Client::workspace_ops_restore_on_demand_create): `POST /v1/workspaces/{uid}/restore/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspaceOpsRestoreOnDemandCreate {
+pub struct WorkspaceOpsRestoreOnDemandCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceRestoreConfigEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspaceOpsRestoreOnDemandCreate {
+impl WorkspaceOpsRestoreOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceRestoreConfigEntity) -> Self {
         self.body = Some(value);
@@ -672,8 +672,8 @@ impl crate::Client {
     pub fn workspaces_cluster_rbac_create(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspacesClusterRbacCreate {
-        V1WorkspacesClusterRbacCreate {
+    ) -> WorkspacesClusterRbacCreate {
+        WorkspacesClusterRbacCreate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -684,13 +684,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_cluster_rbac_create`](crate::Client::workspaces_cluster_rbac_create): `POST /v1/workspaces/{uid}/clusterRbacs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesClusterRbacCreate {
+pub struct WorkspacesClusterRbacCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterRbac>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesClusterRbacCreate {
+impl WorkspacesClusterRbacCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
@@ -732,8 +732,8 @@ impl crate::Client {
     /// Create workspace
     ///
     /// Sends `POST /v1/workspaces`.
-    pub fn workspaces_create(&self) -> V1WorkspacesCreate {
-        V1WorkspacesCreate {
+    pub fn workspaces_create(&self) -> WorkspacesCreate {
+        WorkspacesCreate {
             client: self.clone(),
             body: None,
             timeout: None,
@@ -743,12 +743,12 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_create`](crate::Client::workspaces_create): `POST /v1/workspaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesCreate {
+pub struct WorkspacesCreate {
     client: crate::Client,
     body: Option<crate::models::V1WorkspaceEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesCreate {
+impl WorkspacesCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceEntity) -> Self {
         self.body = Some(value);
@@ -792,8 +792,8 @@ impl crate::Client {
     pub fn workspaces_uid_cluster_namespaces_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspacesUidClusterNamespacesUpdate {
-        V1WorkspacesUidClusterNamespacesUpdate {
+    ) -> WorkspacesUidClusterNamespacesUpdate {
+        WorkspacesUidClusterNamespacesUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -804,13 +804,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_cluster_namespaces_update`](crate::Client::workspaces_uid_cluster_namespaces_update): `PUT /v1/workspaces/{uid}/clusterNamespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidClusterNamespacesUpdate {
+pub struct WorkspacesUidClusterNamespacesUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceClusterNamespacesEntity>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidClusterNamespacesUpdate {
+impl WorkspacesUidClusterNamespacesUpdate {
     /// Sent as `application/json`.
     pub fn body(
         mut self,
@@ -857,8 +857,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         cluster_rbac_uid: impl Into<String>,
-    ) -> V1WorkspacesUidClusterRbacDelete {
-        V1WorkspacesUidClusterRbacDelete {
+    ) -> WorkspacesUidClusterRbacDelete {
+        WorkspacesUidClusterRbacDelete {
             client: self.clone(),
             uid: uid.into(),
             cluster_rbac_uid: cluster_rbac_uid.into(),
@@ -869,13 +869,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_cluster_rbac_delete`](crate::Client::workspaces_uid_cluster_rbac_delete): `DELETE /v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidClusterRbacDelete {
+pub struct WorkspacesUidClusterRbacDelete {
     client: crate::Client,
     uid: String,
     cluster_rbac_uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidClusterRbacDelete {
+impl WorkspacesUidClusterRbacDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -911,8 +911,8 @@ impl crate::Client {
         &self,
         uid: impl Into<String>,
         cluster_rbac_uid: impl Into<String>,
-    ) -> V1WorkspacesUidClusterRbacUpdate {
-        V1WorkspacesUidClusterRbacUpdate {
+    ) -> WorkspacesUidClusterRbacUpdate {
+        WorkspacesUidClusterRbacUpdate {
             client: self.clone(),
             uid: uid.into(),
             cluster_rbac_uid: cluster_rbac_uid.into(),
@@ -924,14 +924,14 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_cluster_rbac_update`](crate::Client::workspaces_uid_cluster_rbac_update): `PUT /v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidClusterRbacUpdate {
+pub struct WorkspacesUidClusterRbacUpdate {
     client: crate::Client,
     uid: String,
     cluster_rbac_uid: String,
     body: Option<crate::models::V1ClusterRbac>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidClusterRbacUpdate {
+impl WorkspacesUidClusterRbacUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
@@ -971,11 +971,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspaces_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1WorkspacesUidDelete {
-        V1WorkspacesUidDelete {
+    pub fn workspaces_uid_delete(&self, uid: impl Into<String>) -> WorkspacesUidDelete {
+        WorkspacesUidDelete {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -985,12 +982,12 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_delete`](crate::Client::workspaces_uid_delete): `DELETE /v1/workspaces/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidDelete {
+pub struct WorkspacesUidDelete {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidDelete {
+impl WorkspacesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1017,8 +1014,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspaces_uid_get(&self, uid: impl Into<String>) -> V1WorkspacesUidGet {
-        V1WorkspacesUidGet {
+    pub fn workspaces_uid_get(&self, uid: impl Into<String>) -> WorkspacesUidGet {
+        WorkspacesUidGet {
             client: self.clone(),
             uid: uid.into(),
             timeout: None,
@@ -1028,12 +1025,12 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_get`](crate::Client::workspaces_uid_get): `GET /v1/workspaces/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidGet {
+pub struct WorkspacesUidGet {
     client: crate::Client,
     uid: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidGet {
+impl WorkspacesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -1071,8 +1068,8 @@ impl crate::Client {
     pub fn workspaces_uid_meta_update(
         &self,
         uid: impl Into<String>,
-    ) -> V1WorkspacesUidMetaUpdate {
-        V1WorkspacesUidMetaUpdate {
+    ) -> WorkspacesUidMetaUpdate {
+        WorkspacesUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
             body: None,
@@ -1083,13 +1080,13 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_uid_meta_update`](crate::Client::workspaces_uid_meta_update): `PUT /v1/workspaces/{uid}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesUidMetaUpdate {
+pub struct WorkspacesUidMetaUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMeta>,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesUidMetaUpdate {
+impl WorkspacesUidMetaUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
@@ -1128,8 +1125,8 @@ impl crate::Client {
     pub fn workspaces_validate_name(
         &self,
         name: impl Into<String>,
-    ) -> V1WorkspacesValidateName {
-        V1WorkspacesValidateName {
+    ) -> WorkspacesValidateName {
+        WorkspacesValidateName {
             client: self.clone(),
             name: name.into(),
             timeout: None,
@@ -1139,12 +1136,12 @@ impl crate::Client {
 /// Request builder for [`Client::workspaces_validate_name`](crate::Client::workspaces_validate_name): `GET /v1/workspaces/validate/name`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
-pub struct V1WorkspacesValidateName {
+pub struct WorkspacesValidateName {
     client: crate::Client,
     name: String,
     timeout: Option<std::time::Duration>,
 }
-impl V1WorkspacesValidateName {
+impl WorkspacesValidateName {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);

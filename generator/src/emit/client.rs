@@ -9,7 +9,9 @@ use super::features::{FeatureMap, feature_of};
 use super::models::ident;
 use super::operations::envelope_type;
 use crate::ir::{Api, Auth};
-use crate::settings::Settings;
+use crate::settings::{
+    LoginSettings, RateLimitRow, ScopeLocation, ScopeSettings, Settings, TokenHeaderSetting,
+};
 
 fn vendor_name(api: &Api, settings: &Settings) -> String {
     settings
@@ -65,6 +67,10 @@ pub fn emit_lib<'a>(
         ),
     ]);
     let doc = lines.iter().map(|l| format!(" {l}"));
+    let rate_limits_reexport = settings
+        .rate_limits
+        .is_some()
+        .then(|| quote! { pub use client::RATE_LIMITS; });
     let modules: Vec<TokenStream> = modules
         .map(|m| {
             let m = ident(m);
@@ -85,7 +91,8 @@ pub fn emit_lib<'a>(
         mod pagination;
         #( #modules )*
 
-        pub use client::{Client, Error, PROFILE};
+        pub use client::{Client, Error, POLICIES, PROFILE};
+        #rate_limits_reexport
         /// The runtime this crate is built on: `Response`, streams, and error details.
         pub use cloudgen_runtime as runtime;
     }
@@ -128,6 +135,9 @@ pub fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
         " The error of every call: transport, timeout, HTTP status (with the {vendor} error \
          body decoded when it has the documented shape), or a response that does not decode."
     );
+    let policies = emit_policies(settings);
+    let scope = settings.scope.as_ref().map(emit_scope);
+    let login = settings.login.as_ref().map(emit_login);
     quote! {
         //! The client handle and the vendor profile it is built from.
         use cloudgen_runtime::codegen as rt;
@@ -156,19 +166,152 @@ pub fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
             }
         }
 
+        #policies
+
         impl Client {
             #[doc = #builder_doc1]
             #[doc = ""]
             #[doc = #builder_doc2]
             #[doc = #base_doc]
+            #[doc = ""]
+            #[doc = " Retries, rate limits and other policies come from [`POLICIES`]."]
             pub fn builder() -> rt::ClientBuilder<Client> {
-                rt::ClientBuilder::new(&PROFILE)
+                rt::ClientBuilder::new(&PROFILE).policies(&POLICIES)
             }
+
+            #scope
+            #login
 
             /// The runtime client underneath: base URL, remembered ETags.
             pub fn core(&self) -> &rt::ClientCore {
                 &self.core
             }
+        }
+    }
+}
+
+fn limit_tokens(row: &RateLimitRow) -> TokenStream {
+    let prefix = row.prefix.as_str();
+    let per_second = row.per_second;
+    let burst = row.burst;
+    quote! { rt::RateLimit { prefix: #prefix, per_second: #per_second, burst: #burst } }
+}
+
+/// `POLICIES` (and the rate-limit table it points to).
+fn emit_policies(settings: &Settings) -> TokenStream {
+    let mut chain = quote! { rt::VendorPolicies::new() };
+    if let Some(attempts) = settings.retry.max_attempts {
+        chain = quote! { #chain.retry(rt::RetryPolicy::STANDARD.max_attempts(#attempts)) };
+    }
+    let mut table_static = TokenStream::new();
+    let mut lines = vec![
+        "How this client treats the vendor's service:".to_owned(),
+        String::new(),
+    ];
+    match settings.retry.max_attempts {
+        Some(n) => lines.push(format!("- retries: at most {n} attempts per call, exponential backoff with jitter, `Retry-After` honoured, only for requests safe to repeat;")),
+        None => lines.push("- retries: the runtime's standard policy (3 attempts, exponential backoff with jitter, `Retry-After` honoured, only for requests safe to repeat);".to_owned()),
+    }
+    if let Some(limits) = &settings.rate_limits {
+        let rows = limits.prefixes.iter().map(limit_tokens);
+        table_static = quote! {
+            /// The vendor's published rate limits by path prefix.
+            pub static RATE_LIMITS: &[rt::RateLimit] = &[ #( #rows ),* ];
+        };
+        let mut table = quote! { rt::RateLimitTable::new(RATE_LIMITS) };
+        if let Some(default) = &limits.default {
+            let d = limit_tokens(default);
+            table = quote! { #table.default_limit(#d) };
+            lines.push(format!(
+                "- client-side rate limits: {} per second (burst {}) by default, and the \
+                 [`RATE_LIMITS`] table by path prefix, so a well-behaved client never sees a 429;",
+                default.per_second, default.burst
+            ));
+        } else {
+            lines.push(
+                "- client-side rate limits: the [`RATE_LIMITS`] table by path prefix;".to_owned(),
+            );
+        }
+        chain = quote! { #chain.rate_limits(#table) };
+    } else {
+        lines.push("- no client-side rate limits (the vendor documents none);".to_owned());
+    }
+    lines.push("- timeouts: as set on the builder.".to_owned());
+    let doc = docs::attrs(&lines);
+    quote! {
+        #table_static
+
+        #doc
+        pub static POLICIES: rt::VendorPolicies = #chain;
+    }
+}
+
+/// `Client::with_<scope>`: a client sharing connections and caches, in another scope.
+fn emit_scope(scope: &ScopeSettings) -> TokenStream {
+    let method = ident(&scope.method);
+    let name = scope.name.as_str();
+    let (call, place) = match scope.location {
+        ScopeLocation::Header => (quote! { header }, format!("the `{name}` header")),
+        ScopeLocation::Query => (quote! { query }, format!("the `{name}` query parameter")),
+    };
+    let mut lines = vec![format!(
+        "A client for the same service in another scope: every request carries {place}."
+    )];
+    if let Some(d) = &scope.description {
+        lines.push(String::new());
+        lines.extend(docs::clean(d));
+    }
+    lines.push(String::new());
+    lines.push(
+        "The new client shares the connection pool, credentials, rate limiters and retry \
+         budget; remembered ETags are kept per scope. Fails only when `value` cannot be sent \
+         (for example, a newline in a header)."
+            .to_owned(),
+    );
+    let doc = docs::attrs(&lines);
+    quote! {
+        #doc
+        pub fn #method(&self, value: impl Into<String>) -> Result<Client, rt::BuildError> {
+            let scope = rt::Scope::new().#call(#name, value);
+            Ok(Client { core: self.core.with_scope(scope)? })
+        }
+    }
+}
+
+/// `Client::login`: a token provider for the vendor's login endpoint.
+fn emit_login(login: &LoginSettings) -> TokenStream {
+    let path = login.path.as_str();
+    let user_field = login.user_field.as_str();
+    let password_field = login.password_field.as_str();
+    let token_field = login.token_field.as_str();
+    let lifetime = login.lifetime_seconds.map(|secs| {
+        quote! { .lifetime(std::time::Duration::from_secs(#secs)) }
+    });
+    let header = match login.token_header {
+        TokenHeaderSetting::Bearer => quote! { rt::TokenHeader::BEARER },
+        TokenHeaderSetting::RawAuthorization => quote! { rt::TokenHeader::RAW_AUTHORIZATION },
+    };
+    let lifetime_text = login
+        .lifetime_seconds
+        .map(|s| format!(" The token lives {s} s and is refreshed before it expires."))
+        .unwrap_or_default();
+    let lines = vec![
+        format!(
+            "Credentials for `POST {path}`: pass this to the builder's `.token_provider(..)` to \
+             log in with a user's credentials instead of an API key.{lifetime_text}"
+        ),
+        String::new(),
+        "The token is fetched on first use, shared by concurrent calls, and fetched again \
+         once after a 401. The password is never printed."
+            .to_owned(),
+    ];
+    let doc = docs::attrs(&lines);
+    quote! {
+        #doc
+        pub fn login(user: impl Into<String>, password: impl Into<rt::Secret>) -> rt::LoginProvider {
+            rt::LoginProvider::new(#path, #user_field, user, #password_field, password, #token_field)
+                #lifetime
+                .with_header(#header)
         }
     }
 }

@@ -151,9 +151,12 @@ fn emit_union(name: &str, u: &Union) -> TokenStream {
         let ty = type_tokens(ty, &TokenStream::new());
         quote! { #variant(#ty), }
     });
+    // Variants hold structs of very different sizes (GitHub's timeline events); boxing
+    // them all would make every use clumsier for a one-off move cost.
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #variants )*
         }
@@ -161,6 +164,9 @@ fn emit_union(name: &str, u: &Union) -> TokenStream {
 }
 
 fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
+    if e.catch_all.is_empty() {
+        return emit_closed_enum(name, e);
+    }
     let name = ident(name);
     let variants: Vec<Ident> = e
         .variants
@@ -228,6 +234,70 @@ fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))
+            }
+        }
+        },
+    ]
+}
+
+/// A string enum with no catch-all (an empty `catch_all` name): the tag property of a
+/// union variant, where an unknown value must fail so the next variant is tried.
+fn emit_closed_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
+    let name = ident(name);
+    let variants: Vec<Ident> = e
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_name))
+        .collect();
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
+    vec![
+        quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+        }
+        },
+        quote! {
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                }
+            }
+        }
+        },
+        quote! {
+        impl std::str::FromStr for #name {
+            type Err = String;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    #( #wires => Ok(Self::#variants), )*
+                    other => Err(format!("unexpected value {other:?}")),
+                }
+            }
+        }
+        },
+        quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        },
+        quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        },
+        quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+                value.parse().map_err(serde::de::Error::custom)
             }
         }
         },

@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::models::{ident, type_tokens};
-use crate::ir::{Api, Body, BodyKind, Operation, Param, ParamLocation, Success, TypeRef};
+use crate::ir::{
+    Api, Body, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, Success, TypeRef,
+};
 
 fn models() -> TokenStream {
     quote! { crate::models:: }
@@ -266,7 +268,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     );
     let must_use = "a request builder does nothing until `.send()` is awaited";
 
+    let read_modify_write = op
+        .read_modify_write
+        .as_ref()
+        .map(|rmw| emit_read_modify_write(api, op, rmw, &required, &output));
+
     quote! {
+        #read_modify_write
+
         impl crate::Client {
             #method_doc
             #deprecated
@@ -317,6 +326,77 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #streams
+        }
+    }
+}
+
+/// `replace_x_with(id, |resource| ...)`: GET, modify, PUT with `If-Match`; start over on 412.
+fn emit_read_modify_write(
+    api: &Api,
+    op: &Operation,
+    rmw: &ReadModifyWrite,
+    path_params: &[&Param],
+    output: &TokenStream,
+) -> TokenStream {
+    let method = ident(&rmw.method);
+    let get = ident(&rmw.get_method);
+    let put = ident(&op.rust_name);
+    let resource = type_tokens(&rmw.resource, &models());
+    let attempts = api.update_attempts;
+    let names: Vec<_> = path_params.iter().map(|p| ident(&p.rust_name)).collect();
+    let args = path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = arg_type(&p.ty);
+        quote! { #name: #ty }
+    });
+    let owned = path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(&p.ty, &models());
+        quote! { let #name: #ty = #name.into(); }
+    });
+    let lines = vec![
+        format!(
+            "Read-modify-write: fetches the resource with [`Self::{}`], lets `modify` change \
+             it, and writes it back with [`Self::{}`] under `If-Match`. When someone else \
+             changed it in between (412), starts over with a fresh copy, up to {attempts} \
+             attempts; then returns the 412.",
+            crate::ident::unraw(&rmw.get_method),
+            crate::ident::unraw(&op.rust_name)
+        ),
+        String::new(),
+        "Read-only fields of the fetched resource are never sent back.".to_owned(),
+    ];
+    let doc = docs::attrs(&lines);
+    quote! {
+        impl crate::Client {
+            #doc
+            pub async fn #method(
+                &self,
+                #( #args, )*
+                modify: impl FnMut(&mut #resource),
+            ) -> Result<rt::Response<#output>, crate::Error> {
+                #( #owned )*
+                rt::update_with(
+                    #attempts,
+                    || {
+                        let request = self.#get( #( #names.clone() ),* );
+                        async move {
+                            let response = request.send().await?;
+                            let etag = response.etag().map(str::to_owned);
+                            Ok((response.into_inner(), etag))
+                        }
+                    },
+                    modify,
+                    |resource, etag| {
+                        let request = self.#put( #( #names.clone(), )* resource);
+                        match etag {
+                            Some(etag) => request.if_match(etag).send(),
+                            None => request.send(),
+                        }
+                    },
+                )
+                .await
+            }
         }
     }
 }

@@ -31,6 +31,9 @@ pub(crate) struct Lowerer<'a> {
     /// Names of hoisted types in creation order, so the types an operation created can be
     /// dropped again when the operation is skipped.
     hoisted: Vec<String>,
+    /// Pointers of schemas lowered to `serde_json::Value` because this version cannot
+    /// express them (each is noted in the report once).
+    fallbacks: std::collections::BTreeSet<String>,
 }
 
 /// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
@@ -78,6 +81,7 @@ pub fn lower(
         type_names: Namespace::with_reserved(["Result"]),
         types: BTreeMap::new(),
         hoisted: Vec::new(),
+        fallbacks: std::collections::BTreeSet::new(),
     };
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     lowerer.name_component_schemas();
@@ -119,6 +123,7 @@ pub fn lower(
         operations,
         error_envelope,
         if_match_header: settings.etag.as_ref().map(|e| e.if_match_header.clone()),
+        update_attempts: settings.etag.as_ref().map_or(3, |e| e.update_attempts),
     })
 }
 

@@ -16,8 +16,8 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyKind, Operation, PageStrategy, Pagination, Param, ParamLocation, Success,
-    TypeDef, TypeKind, TypeRef,
+    ArrayStyle, Body, BodyKind, Operation, PageStrategy, Pagination, Param, ParamLocation,
+    ReadModifyWrite, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -65,6 +65,56 @@ fn component_name<'r>(reference: &'r str, kind: &str) -> Option<&'r str> {
         .strip_prefix("#/components/")?
         .strip_prefix(kind)?
         .strip_prefix('/')
+}
+
+/// Finds each PUT guarded by `If-Match` whose body is what a GET on the same path returns
+/// (taking only path parameters), and names its read-modify-write helper.
+fn link_read_modify_write(operations: &mut [Operation], methods: &mut Namespace) {
+    let gets: BTreeMap<&str, (&str, &TypeRef)> = operations
+        .iter()
+        .filter(|op| {
+            op.method == "GET"
+                && op
+                    .params
+                    .iter()
+                    .all(|p| !p.required || p.location == ParamLocation::Path)
+        })
+        .filter_map(|op| match &op.success {
+            Success::Json(ty) => Some((op.path.as_str(), (op.rust_name.as_str(), ty))),
+            _ => None,
+        })
+        .collect();
+    let mut links = Vec::new();
+    for (i, op) in operations.iter().enumerate() {
+        let Some(BodyKind::Json { ty, .. }) =
+            op.body.as_ref().filter(|b| b.required).map(|b| &b.kind)
+        else {
+            continue;
+        };
+        if op.method != "PUT"
+            || op.if_match.is_none()
+            || op
+                .params
+                .iter()
+                .any(|p| p.required && p.location != ParamLocation::Path)
+        {
+            continue;
+        }
+        if let Some((get, resource)) = gets.get(op.path.as_str()).filter(|(_, t)| *t == ty) {
+            links.push((i, (*get).to_owned(), (*resource).clone()));
+        }
+    }
+    for (i, get_method, resource) in links {
+        let method = methods.claim(&format!(
+            "{}_with",
+            crate::ident::unraw(&operations[i].rust_name)
+        ));
+        operations[i].read_modify_write = Some(ReadModifyWrite {
+            method,
+            get_method,
+            resource,
+        });
+    }
 }
 
 /// `Application/JSON; charset=utf-8` → `application/json`.
@@ -175,6 +225,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        link_read_modify_write(&mut operations, &mut namers.methods);
         operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         Ok(operations)
     }
@@ -192,7 +243,7 @@ impl<'a> Lowerer<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{method}{path}"));
-        let op_camel = camel(&operation_id);
+        let op_camel = camel(self.method_base_name(&operation_id));
         let mut params = Vec::new();
         let mut if_match = None;
         let mut param_names = Namespace::with_reserved(BUILDER_RESERVED.iter().copied());
@@ -308,6 +359,7 @@ impl<'a> Lowerer<'a> {
             body,
             success,
             pagination,
+            read_modify_write: None,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Schema → IR types. Component schemas become named types; inline objects and enums are
 //! hoisted into named types with stable names derived from where they sit
-//! (`Kubecluster.status` → `KubeclusterStatus`). Shapes not supported yet are located
-//! errors, never a silent `serde_json::Value`.
+//! (`Kubecluster.status` → `KubeclusterStatus`). A shape this version cannot express
+//! becomes `serde_json::Value` for that schema only, with a report note naming its pointer
+//! and why (never silently); a broken document (a `$ref` to nothing) is a located error.
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -13,6 +14,7 @@ use super::Lowerer;
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use crate::report::{Skipped, Stage};
 
 /// A schema position: a reference or an inline schema.
 #[derive(Debug, Clone, Copy)]
@@ -77,8 +79,20 @@ impl<'a> Lowerer<'a> {
                 },
                 SchemaAt::Item(s) => self.lower_named(&rust, s, &pointer)?,
             };
+            let fell_back =
+                def.kind == TypeKind::Alias(TypeRef::Json) && self.fallbacks.contains(&pointer);
             self.types.insert(rust, def);
-            self.report.schemas_emitted += 1;
+            if fell_back {
+                // Still emitted (as `serde_json::Value`), so references to it compile.
+                self.report.schemas_skipped.push(Skipped {
+                    pointer,
+                    reason: "cannot be expressed by this generator version; emitted as \
+                             `serde_json::Value` (see the note)"
+                        .to_owned(),
+                });
+            } else {
+                self.report.schemas_emitted += 1;
+            }
         }
         Ok(())
     }
@@ -106,17 +120,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The inline component schema a `#/components/schemas/X` reference names, if any.
+    /// The inline component schema a `#/components/schemas/X` reference names, if any
+    /// (through components that are themselves references, a bounded number of them).
     pub(crate) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
         let spec: &'a openapiv3::OpenAPI = self.spec;
-        let name = reference
-            .strip_prefix(SCHEMA_PREFIX)?
-            .replace("~1", "/")
-            .replace("~0", "~");
-        match spec.components.as_ref()?.schemas.get(&name)? {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { .. } => None,
+        let mut reference = reference;
+        for _ in 0..MAX_ALL_OF_DEPTH {
+            let name = reference
+                .strip_prefix(SCHEMA_PREFIX)?
+                .replace("~1", "/")
+                .replace("~0", "~");
+            match spec.components.as_ref()?.schemas.get(&name)? {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
         }
+        None
     }
 
     /// Builds a named type from an inline schema (component or hoisted).
@@ -129,7 +148,13 @@ impl<'a> Lowerer<'a> {
         } else if let Some(props) = self.object_properties(schema, pointer, 0)? {
             TypeKind::Struct(self.lower_struct(rust, props)?)
         } else if let Some((keyword, parts)) = union_parts(schema) {
-            TypeKind::Union(self.lower_union(rust, keyword, parts, pointer)?)
+            if parts.iter().all(|p| self.is_plain_string(p, 0)) {
+                // Every alternative is a string (Dropshot's `NameOrId`: a UUID or a
+                // name): the value is a string, usable as a path or query parameter.
+                TypeKind::Alias(TypeRef::String)
+            } else {
+                TypeKind::Union(self.lower_union(rust, keyword, parts, pointer)?)
+            }
         } else {
             TypeKind::Alias(self.lower_type(SchemaAt::Item(schema), pointer, rust)?)
         };
@@ -220,6 +245,12 @@ impl<'a> Lowerer<'a> {
             // `allOf: [{$ref}]` (often with a description beside it) is the referenced type.
             return self.resolve_schema_ref(single, &pointer_push(pointer, "allOf/0"));
         }
+        if let Some((i, part)) = single_part_all_of(schema) {
+            // `allOf` with one meaningful part (`{title, allOf: [{type: string}]}`, the
+            // other parts empty) is that part.
+            let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
+            return self.lower_type(SchemaAt::from(part), &part_pointer, hint);
+        }
         if string_enum_values(schema).is_some()
             || union_parts(schema).is_some()
             || self.object_properties(schema, pointer, 0)?.is_some()
@@ -227,10 +258,17 @@ impl<'a> Lowerer<'a> {
             return self.hoist(hint, schema, pointer);
         }
         match &schema.schema_kind {
+            // `enum: [null]`: the only value is `null`.
+            SchemaKind::Type(Type::String(s))
+                if !s.enumeration.is_empty() && s.enumeration.iter().all(Option::is_none) =>
+            {
+                Ok(TypeRef::Json)
+            }
             SchemaKind::Type(Type::String(_)) => Ok(TypeRef::String),
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Bool),
-            SchemaKind::Type(Type::Integer(i)) => Ok(match i.format {
+            SchemaKind::Type(Type::Integer(i)) => Ok(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(f) => integer_format(f),
                 _ => TypeRef::I64,
             }),
             SchemaKind::Type(Type::Number(n)) => Ok(match n.format {
@@ -262,26 +300,157 @@ impl<'a> Lowerer<'a> {
                 // No properties and any (or unspecified) extra properties: free-form.
                 _ => Ok(TypeRef::JsonObject),
             },
-            SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() => {
-                if any.one_of.is_empty() && any.all_of.is_empty() && any.any_of.is_empty() {
-                    Ok(TypeRef::Json)
-                } else {
-                    Err(self.unsupported(
-                        pointer,
-                        "a schema mixing oneOf/allOf/anyOf with other keywords",
-                    ))
+            SchemaKind::Any(any) => self.lower_any(any, pointer, hint),
+            SchemaKind::OneOf { .. } => Ok(self.fallback(pointer, "an empty `oneOf`")),
+            SchemaKind::AnyOf { .. } => Ok(self.fallback(pointer, "an empty `anyOf`")),
+            SchemaKind::AllOf { .. } => {
+                Ok(self.fallback(pointer, "`allOf` over parts that are not all objects"))
+            }
+            SchemaKind::Not { .. } => Ok(self.fallback(pointer, "`not`")),
+        }
+    }
+
+    /// A schema `openapiv3` could not classify (keywords of several types, or a type
+    /// beside `oneOf`/`allOf`/`anyOf`): lowered by its `type` when the other keywords
+    /// only constrain values (`type: string` with `additionalProperties`), else a
+    /// `serde_json::Value` with a note.
+    fn lower_any<'s>(
+        &mut self,
+        any: &'s openapiv3::AnySchema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef>
+    where
+        'a: 's,
+    {
+        if !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty() {
+            return Ok(self.fallback(
+                pointer,
+                "a schema mixing oneOf/allOf/anyOf with each other or with other keywords",
+            ));
+        }
+        if !any.properties.is_empty() {
+            return Ok(self.fallback(pointer, "this combination of schema keywords"));
+        }
+        let Some(typ) = any.typ.as_deref() else {
+            if any.not.is_some() {
+                return Ok(self.fallback(pointer, "`not`"));
+            }
+            // No type and nothing that shapes a value: any JSON value.
+            return Ok(TypeRef::Json);
+        };
+        Ok(match typ {
+            "string" => TypeRef::String,
+            "boolean" => TypeRef::Bool,
+            "integer" => any.format.as_deref().map_or(TypeRef::I64, integer_format),
+            "number" => match any.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            "array" => match &any.items {
+                Some(items) => {
+                    let item_pointer = pointer_push(pointer, "items");
+                    let inner = self.lower_type(
+                        SchemaAt::from(items),
+                        &item_pointer,
+                        &format!("{hint}Item"),
+                    )?;
+                    TypeRef::Vec(Box::new(inner))
+                }
+                None => TypeRef::Vec(Box::new(TypeRef::Json)),
+            },
+            "object" => match &any.additional_properties {
+                Some(AdditionalProperties::Schema(s)) => {
+                    let value_pointer = pointer_push(pointer, "additionalProperties");
+                    let inner = self.lower_type(
+                        SchemaAt::from(s.as_ref()),
+                        &value_pointer,
+                        &format!("{hint}Value"),
+                    )?;
+                    TypeRef::Map(Box::new(inner))
+                }
+                _ => TypeRef::JsonObject,
+            },
+            other => self.fallback(pointer, &format!("`type: {other}`")),
+        })
+    }
+
+    /// Whether a schema is a string without an `enum` (directly, through references and
+    /// through a one-part `allOf`).
+    fn is_plain_string(&self, at: &ReferenceOr<Schema>, depth: usize) -> bool {
+        if depth > MAX_ALL_OF_DEPTH {
+            return false;
+        }
+        let schema = match at {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                Some(s) => s,
+                None => return false,
+            },
+        };
+        if let Some(single) = single_ref_all_of(schema) {
+            let part = ReferenceOr::Reference {
+                reference: single.to_owned(),
+            };
+            return self.is_plain_string(&part, depth + 1);
+        }
+        if let Some((_, part)) = single_part_all_of(schema) {
+            return self.is_plain_string(part, depth + 1);
+        }
+        matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.is_empty())
+    }
+
+    /// A union variant that is an object with a required single-value enum property
+    /// declared in place (Dropshot's tagged enums: `{type: {enum: [create]}, ...}`): that
+    /// enum becomes closed (no catch-all variant), so the property tells the variants
+    /// apart when the union is decoded by trying each variant in order.
+    fn close_tags(&mut self, ty: &TypeRef) {
+        let TypeRef::Named(name) = ty else {
+            return;
+        };
+        let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = self.types.get(name)
+        else {
+            return;
+        };
+        let tags: Vec<String> = s
+            .fields
+            .iter()
+            .filter(|f| f.required && !f.nullable && !f.read_only)
+            .filter_map(|f| match &f.ty {
+                TypeRef::Named(n) if self.hoisted.contains(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
+        for tag in tags {
+            if let Some(TypeDef {
+                kind: TypeKind::StringEnum(e),
+                ..
+            }) = self.types.get_mut(&tag)
+            {
+                if e.variants.len() == 1 {
+                    // An empty catch-all name means a closed enum (see `emit::models`).
+                    e.catch_all.clear();
                 }
             }
-            SchemaKind::OneOf { .. } => Err(self.unsupported(pointer, "an empty `oneOf`")),
-            SchemaKind::AnyOf { .. } => Err(self.unsupported(pointer, "an empty `anyOf`")),
-            SchemaKind::AllOf { .. } => {
-                Err(self.unsupported(pointer, "`allOf` over non-object schemas"))
-            }
-            SchemaKind::Not { .. } => Err(self.unsupported(pointer, "`not`")),
-            SchemaKind::Any(_) => {
-                Err(self.unsupported(pointer, "this combination of schema keywords"))
-            }
         }
+    }
+
+    /// A schema this version cannot express: `serde_json::Value`, with a note in the
+    /// report (once per pointer) saying where and why.
+    fn fallback(&mut self, pointer: &str, what: &str) -> TypeRef {
+        if self.fallbacks.insert(pointer.to_owned()) {
+            self.report.note(
+                Stage::Lower,
+                format!(
+                    "{pointer}: {what} is not supported by this generator version; the value \
+                     is a `serde_json::Value`"
+                ),
+            );
+        }
+        TypeRef::Json
     }
 
     /// An object schema's properties (through `allOf`): (name, schema, required).
@@ -350,17 +519,10 @@ impl<'a> Lowerer<'a> {
             if variants.iter().any(|(_, t)| *t == ty) {
                 continue;
             }
+            self.close_tags(&ty);
             variants.push((names.claim(&variant_name(&ty)), ty));
         }
         Ok(Union { variants })
-    }
-
-    fn unsupported(&self, pointer: &str, what: &str) -> Error {
-        Error::invalid(
-            self.file,
-            pointer,
-            format!("{what} is not supported by this generator version"),
-        )
     }
 }
 
@@ -435,10 +597,13 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(a)
                 if (!a.properties.is_empty() || !a.all_of.is_empty())
-                    && a.one_of.is_empty()
-                    && a.any_of.is_empty()
+                    && constraints_only(&a.one_of, &a.properties)
+                    && constraints_only(&a.any_of, &a.properties)
                     && single_ref_all_of(schema).is_none() =>
             {
+                // A `oneOf`/`anyOf` of constraints only (GitHub's "at least one of these
+                // properties is required") does not change the shape: every property it
+                // names stays optional.
                 (Some(&a.properties), &a.required, &a.all_of)
             }
             _ => return Ok(None),
@@ -451,12 +616,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => match self.component_schema(reference) {
                     Some(s) => (s, reference.trim_start_matches('#').to_owned()),
                     None => {
-                        // Resolves to a non-inline or missing schema: say which.
+                        // A missing schema is an error; a reference cycle is not an object.
                         self.resolve_schema_ref(reference, &part_pointer)?;
-                        return Err(self.unsupported(
-                            &part_pointer,
-                            "an `allOf` part that is itself a reference to a reference",
-                        ));
+                        return Ok(None);
                     }
                 },
             };
@@ -474,11 +636,8 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 None if is_free_form_object(part_schema) => {}
-                None => {
-                    return Err(
-                        self.unsupported(&part_pointer, "an `allOf` part that is not an object")
-                    );
-                }
+                // Not an object: the schema is not a struct (the caller decides what it is).
+                None => return Ok(None),
             }
         }
         if let Some(properties) = properties {
@@ -540,6 +699,71 @@ fn single_ref_all_of(schema: &Schema) -> Option<&str> {
     }
 }
 
+/// Whether every part of a `oneOf`/`anyOf` beside `properties` only constrains them: an
+/// inline schema with no type other than `object`, no combinators of its own, and no
+/// properties but ones already declared (`{required: [name]}`, `{properties: {status:
+/// {enum: [completed]}}}`).
+fn constraints_only(
+    parts: &[ReferenceOr<Schema>],
+    properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+) -> bool {
+    parts.iter().all(|part| match part {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(a),
+            ..
+        }) => {
+            a.typ.as_deref().is_none_or(|t| t == "object")
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+                && a.not.is_none()
+                && a.properties.keys().all(|k| properties.contains_key(k))
+        }
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::Object(o)),
+            ..
+        }) => o.properties.keys().all(|k| properties.contains_key(k)),
+        _ => false,
+    })
+}
+
+/// `allOf` whose parts are all empty (`{}`, or only a description) but one, with no
+/// properties, `oneOf` or `anyOf` beside it: (index, the part).
+fn single_part_all_of(schema: &Schema) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a)
+            if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() =>
+        {
+            &a.all_of
+        }
+        _ => return None,
+    };
+    let mut meaningful = parts.iter().enumerate().filter(|(_, p)| match p {
+        ReferenceOr::Reference { .. } => true,
+        ReferenceOr::Item(s) => !is_empty_schema(s),
+    });
+    let first = meaningful.next()?;
+    meaningful.next().is_none().then_some(first)
+}
+
+/// A schema with no keyword that shapes a value (`{}`, or only docs).
+fn is_empty_schema(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => *a == openapiv3::AnySchema::default(),
+        _ => false,
+    }
+}
+
+/// The Rust integer for an integer `format` openapiv3 does not know (`uint8`, `int16`,
+/// `uint64`, ...): `i32` for the formats that fit in it, else `i64` (never an error).
+fn integer_format(format: &str) -> TypeRef {
+    match format {
+        "int8" | "int16" | "uint8" | "uint16" => TypeRef::I32,
+        _ => TypeRef::I64,
+    }
+}
+
 /// `type: object` (or no type) with no properties: contributes nothing to an `allOf`.
 fn is_free_form_object(schema: &Schema) -> bool {
     match &schema.schema_kind {
@@ -554,12 +778,31 @@ fn is_free_form_object(schema: &Schema) -> bool {
     }
 }
 
+/// The values of a string enum: `type: string` with `enum`, or a `oneOf`/`anyOf` whose
+/// parts are all inline string enums (Dropshot documents each value of an enum that way).
 fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-            Some(s.enumeration.iter().flatten().cloned().collect())
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            // `enum: [null]` (Dropshot's unit type) has no string values: not an enum.
+            (!values.is_empty()).then_some(values)
         }
-        _ => None,
+        _ => {
+            let (_, parts) = union_parts(schema)?;
+            let mut values = Vec::new();
+            for part in parts {
+                match part {
+                    ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Type(Type::String(s)),
+                        ..
+                    }) if !s.enumeration.is_empty() => {
+                        values.extend(s.enumeration.iter().flatten().cloned());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(values)
+        }
     }
 }
 
