@@ -21,7 +21,12 @@ fn seeds() -> &'static [Value] {
             .expect("generator/tests/fixtures exists")
             .flatten()
             .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
+            })
             .collect();
         files.sort();
         files

@@ -165,6 +165,8 @@ fixture_tests! {
     field_names_colliding_after_escaping => "field_names_colliding_after_escaping.yaml",
     required_scalar_params => "required_scalar_params.yaml",
     all_of_merge_and_single_ref => "all_of_merge_and_single_ref.yaml",
+    dropshot_unions_and_formats => "dropshot_unions_and_formats.yaml",
+    schema_fallbacks => "schema_fallbacks.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

@@ -135,7 +135,6 @@ pub mod users;
 #[cfg(feature = "workspaces")]
 #[rustfmt::skip]
 pub mod workspaces;
-pub use client::{Client, Error, POLICIES, PROFILE};
-pub use client::RATE_LIMITS;
+pub use client::{Client, Error, POLICIES, PROFILE, RATE_LIMITS};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

@@ -67,10 +67,16 @@ pub fn emit_lib<'a>(
         ),
     ]);
     let doc = lines.iter().map(|l| format!(" {l}"));
-    let rate_limits_reexport = settings
-        .rate_limits
-        .is_some()
-        .then(|| quote! { pub use client::RATE_LIMITS; });
+    // One `use`, in rustfmt's order, so rustfmt leaves lib.rs as generated.
+    let mut reexports = vec![
+        quote! { Client },
+        quote! { Error },
+        quote! { POLICIES },
+        quote! { PROFILE },
+    ];
+    if settings.rate_limits.is_some() {
+        reexports.push(quote! { RATE_LIMITS });
+    }
     let modules: Vec<TokenStream> = modules
         .map(|m| {
             let m = ident(m);
@@ -91,8 +97,7 @@ pub fn emit_lib<'a>(
         mod pagination;
         #( #modules )*
 
-        pub use client::{Client, Error, POLICIES, PROFILE};
-        #rate_limits_reexport
+        pub use client::{ #( #reexports ),* };
         /// The runtime this crate is built on: `Response`, streams, and error details.
         pub use cloudgen_runtime as runtime;
     }

@@ -151,12 +151,18 @@ fn emit_union(name: &str, u: &Union) -> TokenStream {
         let ty = type_tokens(ty, &TokenStream::new());
         quote! { #variant(#ty), }
     });
-    // Variants hold structs of very different sizes (GitHub's timeline events); boxing
-    // them all would make every use clumsier for a one-off move cost.
+    // Variants that are named types may be structs of very different sizes (GitHub's
+    // timeline events); boxing them all would make every use clumsier for a one-off
+    // move cost. Scalar variants are never large.
+    let allow_large = u
+        .variants
+        .iter()
+        .any(|(_, ty)| matches!(ty, TypeRef::Named(_)))
+        .then(|| quote! { #[allow(clippy::large_enum_variant)] });
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
+        #allow_large
         pub enum #name {
             #( #variants )*
         }

@@ -34,6 +34,9 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of schemas lowered to `serde_json::Value` because this version cannot
     /// express them (each is noted in the report once).
     fallbacks: std::collections::BTreeSet<String>,
+    /// Pointers of the inline schemas being hoisted, innermost last: an `allOf` that
+    /// inlines a schema containing itself would otherwise hoist forever.
+    hoisting: Vec<String>,
 }
 
 /// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
@@ -82,6 +85,7 @@ pub fn lower(
         types: BTreeMap::new(),
         hoisted: Vec::new(),
         fallbacks: std::collections::BTreeSet::new(),
+        hoisting: Vec::new(),
     };
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     lowerer.name_component_schemas();

@@ -176,11 +176,21 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
+        if self.hoisting.iter().any(|p| p == pointer) || self.hoisting.len() > MAX_HOIST_DEPTH {
+            // The same inline schema inside itself: an `allOf` inlined a schema that
+            // contains that `allOf` (a tree whose children extend the node type).
+            return Ok(self.fallback(
+                pointer,
+                "an inline schema that contains itself through `allOf`",
+            ));
+        }
         let rust = self.type_names.claim(&camel(hint));
         // The name is claimed before recursing, so nested types get distinct names.
         self.hoisted.push(rust.clone());
-        let def = self.lower_named(&rust, schema, pointer)?;
-        self.types.insert(rust.clone(), def);
+        self.hoisting.push(pointer.to_owned());
+        let def = self.lower_named(&rust, schema, pointer);
+        self.hoisting.pop();
+        self.types.insert(rust.clone(), def?);
         Ok(TypeRef::Named(rust))
     }
 
@@ -403,17 +413,18 @@ impl<'a> Lowerer<'a> {
     /// A union variant that is an object with a required single-value enum property
     /// declared in place (Dropshot's tagged enums: `{type: {enum: [create]}, ...}`): that
     /// enum becomes closed (no catch-all variant), so the property tells the variants
-    /// apart when the union is decoded by trying each variant in order.
-    fn close_tags(&mut self, ty: &TypeRef) {
+    /// apart when the union is decoded by trying each variant in order. Returns the value
+    /// of the first such tag.
+    fn close_tags(&mut self, ty: &TypeRef) -> Option<String> {
         let TypeRef::Named(name) = ty else {
-            return;
+            return None;
         };
         let Some(TypeDef {
             kind: TypeKind::Struct(s),
             ..
         }) = self.types.get(name)
         else {
-            return;
+            return None;
         };
         let tags: Vec<String> = s
             .fields
@@ -424,18 +435,21 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
             .collect();
+        let mut first = None;
         for tag in tags {
             if let Some(TypeDef {
                 kind: TypeKind::StringEnum(e),
                 ..
             }) = self.types.get_mut(&tag)
             {
-                if e.variants.len() == 1 {
+                if let [only] = e.variants.as_slice() {
                     // An empty catch-all name means a closed enum (see `emit::models`).
                     e.catch_all.clear();
+                    first.get_or_insert_with(|| only.wire_value.clone());
                 }
             }
         }
+        first
     }
 
     /// A schema this version cannot express: `serde_json::Value`, with a note in the
@@ -519,8 +533,12 @@ impl<'a> Lowerer<'a> {
             if variants.iter().any(|(_, t)| *t == ty) {
                 continue;
             }
-            self.close_tags(&ty);
-            variants.push((names.claim(&variant_name(&ty)), ty));
+            // A tagged variant is named after its tag value (`DiskSource::Blank`).
+            let name = match self.close_tags(&ty) {
+                Some(tag) => camel(&tag),
+                None => variant_name(&ty),
+            };
+            variants.push((names.claim(&name), ty));
         }
         Ok(Union { variants })
     }
@@ -565,6 +583,9 @@ type ObjectParts<'s> = (
     &'s [String],
     &'s [ReferenceOr<Schema>],
 );
+
+/// Deepest nesting of inline schemas hoisted into named types.
+const MAX_HOIST_DEPTH: usize = 64;
 
 /// Deepest `allOf` nesting followed before giving up (a cycle).
 const MAX_ALL_OF_DEPTH: usize = 32;
