@@ -411,3 +411,54 @@ async fn replace_with_starts_over_after_a_concurrent_change() {
         "read-only fields stripped"
     );
 }
+
+#[tokio::test]
+async fn a_job_is_polled_until_it_finishes() {
+    use cloudcasa_api::models::JobState;
+    use cloudcasa_api::runtime::{ManualClock, TaskState};
+
+    let server = MockServer::start().await;
+    let job = "64b0000000000000000000j1";
+    for state in ["PENDING", "RUNNING", "RUNNING", "COMPLETED"] {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v1/jobs/{job}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "_id": job, "name": "nightly", "jobrunner": "r1", "type": "K8S_SNAP", "state": state
+            })))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    // A manual clock: the poller's waits advance it instead of sleeping.
+    let clock =
+        ManualClock::new(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000));
+    let client = Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .bearer_token(TOKEN)
+        .clock(clock.clone())
+        .build()
+        .expect("client");
+
+    let finished = client
+        .core()
+        .poll_task(|| {
+            let request = client.get_job(job);
+            async move {
+                let job = request.send().await?.into_inner();
+                Ok(match job.state {
+                    Some(JobState::Completed)
+                    | Some(JobState::Partial)
+                    | Some(JobState::Skipped) => TaskState::Succeeded(job),
+                    Some(JobState::Failed) | Some(JobState::Canceled) => TaskState::Failed {
+                        message: job.message.unwrap_or_default(),
+                    },
+                    _ => TaskState::Pending,
+                })
+            }
+        })
+        .await
+        .expect("job completes");
+    assert_eq!(finished.state, Some(JobState::Completed));
+    assert_eq!(clock.sleeps().len(), 3, "waited between the four polls");
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(4));
+}

@@ -23,6 +23,15 @@ pub const SERDE_VERSION: &str = "1.0.228";
 /// See [`SERDE_VERSION`].
 pub const SERDE_JSON_VERSION: &str = "1.0.145";
 
+/// One file to emit.
+enum Job<'a> {
+    Models,
+    Lib,
+    Client,
+    Pagination,
+    Module(&'a str, &'a Vec<&'a Operation>),
+}
+
 /// How the emitted crate refers to things outside itself.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
@@ -76,35 +85,65 @@ pub fn emit(
         "Cargo.toml".to_owned(),
         cargo_toml(api, settings, opts, &feature_map),
     );
-    files.insert(
-        "src/lib.rs".to_owned(),
-        render(
-            client::emit_lib(api, settings, modules.keys().copied(), &feature_map),
-            "src/lib.rs",
-            opts,
-        )?,
-    );
-    files.insert(
-        "src/client.rs".to_owned(),
-        render(client::emit_client(api, settings), "src/client.rs", opts)?,
-    );
-    files.insert(
-        "src/models.rs".to_owned(),
-        render(models::emit(api, &feature_map), "src/models.rs", opts)?,
-    );
-    files.insert(
-        "src/pagination.rs".to_owned(),
-        render(
-            pagination::emit(api, &feature_map),
-            "src/pagination.rs",
-            opts,
-        )?,
-    );
+    // Each Rust file is built and printed independently, so the files are spread over the
+    // machine's cores (token streams are not `Send`: each job builds its own). Results go
+    // into a sorted map, so the output does not depend on scheduling.
+    let module_names: Vec<&str> = modules.keys().copied().collect();
+    let mut jobs: Vec<(String, Job<'_>)> = vec![
+        ("src/models.rs".to_owned(), Job::Models),
+        ("src/lib.rs".to_owned(), Job::Lib),
+        ("src/client.rs".to_owned(), Job::Client),
+        ("src/pagination.rs".to_owned(), Job::Pagination),
+    ];
     for (module, ops) in &modules {
         let path = format!("src/{}.rs", crate::ident::unraw(module));
-        let tokens = operations::emit_module(api, module, ops);
-        files.insert(path.clone(), render(tokens, &path, opts)?);
+        jobs.push((path, Job::Module(module, ops)));
     }
+    let run = |(path, job): &(String, Job<'_>)| -> (String, Result<String>) {
+        let tokens = match job {
+            Job::Models => models::emit(api, &feature_map),
+            Job::Lib => client::emit_lib(api, settings, module_names.iter().copied(), &feature_map),
+            Job::Client => client::emit_client(api, settings),
+            Job::Pagination => pagination::emit(api, &feature_map),
+            Job::Module(module, ops) => operations::emit_module(api, module, ops),
+        };
+        (path.clone(), render(tokens, path, opts))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        done.push(run(job));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    let message = "internal error: an emitter thread panicked; please report this";
+                    vec![("src".to_owned(), Err(Error::invalid("emit", "", message)))]
+                })
+            })
+            .collect()
+    });
+    // Sorted, so that which error is reported does not depend on scheduling either.
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, text) in results {
+        files.insert(path, text?);
+    }
+    jobs.clear();
     Ok(files)
 }
 

@@ -41,7 +41,12 @@ pub(crate) struct Lowerer<'a> {
 
 /// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
 pub fn parse(doc: Value, file: &str) -> Result<OpenAPI> {
-    serde_path_to_error::deserialize(doc).map_err(|e| {
+    use serde::Deserialize;
+    // The fast path; on failure, parse again while tracking the path, for the error.
+    if let Ok(spec) = OpenAPI::deserialize(&doc) {
+        return Ok(spec);
+    }
+    serde_path_to_error::deserialize(&doc).map_err(|e| {
         let pointer = path_to_pointer(&e.path().to_string());
         Error::Parse {
             location: Location::new(file, pointer),

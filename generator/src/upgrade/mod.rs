@@ -1,8 +1,8 @@
 //! Stage 2, upgrade: bring the document to OpenAPI 3.0.x, the one dialect the later
 //! stages read.
 //!
-//! - Swagger 2.0 is converted to OpenAPI 3.0.3 ([`swagger2`]).
-//! - OpenAPI 3.1 is converted to OpenAPI 3.0.3 ([`openapi31`]).
+//! - Swagger 2.0 is converted to OpenAPI 3.0.3 (`swagger2`).
+//! - OpenAPI 3.1 is converted to OpenAPI 3.0.3 (`openapi31`).
 //! - OpenAPI 3.0.x passes through, except that 3.1 schema constructs real 3.0 documents
 //!   use anyway (`type: [string, "null"]`, `const`, numeric `exclusiveMinimum`, …) are
 //!   rewritten the same way as in a 3.1 document, and a numeric `openapi: 3.0` becomes a
