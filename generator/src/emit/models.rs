@@ -169,6 +169,28 @@ fn emit_union(name: &str, u: &Union) -> TokenStream {
     }
 }
 
+/// `Display` through the enum's `as_str`, shared by open and closed string enums.
+fn display_impl(name: &Ident) -> TokenStream {
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// `Serialize` as the wire string, shared by open and closed string enums.
+fn serialize_impl(name: &Ident) -> TokenStream {
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    }
+}
+
 fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
     if e.catch_all.is_empty() {
         return emit_closed_enum(name, e);
@@ -221,20 +243,8 @@ fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
             }
         }
         },
-        quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        },
-        quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        },
+        display_impl(&name),
+        serialize_impl(&name),
         quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -285,20 +295,8 @@ fn emit_closed_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
             }
         }
         },
-        quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        },
-        quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        },
+        display_impl(&name),
+        serialize_impl(&name),
         quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

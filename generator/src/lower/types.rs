@@ -553,6 +553,21 @@ pub(crate) struct Props<'s> {
 }
 
 impl<'s> Props<'s> {
+    /// Adds a property unless one of that name is already there (first declaration wins).
+    fn push(&mut self, wire: &'s str, at: SchemaAt<'s>, pointer: String) {
+        if !self.entries.iter().any(|(w, _, _)| *w == wire) {
+            self.entries.push((wire, at, pointer));
+        }
+    }
+
+    /// Marks a property required (once).
+    fn require(&mut self, wire: &'s str) {
+        if !self.required.contains(&wire) {
+            self.required.push(wire);
+        }
+    }
+
+    /// Adds an object schema's own properties and required names.
     fn add(
         &mut self,
         properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -561,16 +576,17 @@ impl<'s> Props<'s> {
     ) {
         let base = pointer_push(pointer, "properties");
         for (wire, prop) in properties {
-            if !self.entries.iter().any(|(w, _, _)| *w == wire.as_str()) {
-                self.entries
-                    .push((wire, SchemaAt::from(prop), pointer_push(&base, wire)));
-            }
+            self.push(wire, SchemaAt::from(prop), pointer_push(&base, wire));
         }
-        for r in required {
-            if !self.required.contains(&r.as_str()) {
-                self.required.push(r);
-            }
+        required.iter().for_each(|r| self.require(r));
+    }
+
+    /// Adds another part's properties (an `allOf` part).
+    fn merge(&mut self, other: Props<'s>) {
+        for (wire, at, pointer) in other.entries {
+            self.push(wire, at, pointer);
         }
+        other.required.into_iter().for_each(|r| self.require(r));
     }
 }
 
@@ -644,18 +660,7 @@ impl<'a> Lowerer<'a> {
                 },
             };
             match self.object_properties(part_schema, &at, depth + 1)? {
-                Some(part_props) => {
-                    for (wire, s, p) in part_props.entries {
-                        if !props.entries.iter().any(|(w, _, _)| *w == wire) {
-                            props.entries.push((wire, s, p));
-                        }
-                    }
-                    for r in part_props.required {
-                        if !props.required.contains(&r) {
-                            props.required.push(r);
-                        }
-                    }
-                }
+                Some(part_props) => props.merge(part_props),
                 None if is_free_form_object(part_schema) => {}
                 // Not an object: the schema is not a struct (the caller decides what it is).
                 None => return Ok(None),
