@@ -28,6 +28,21 @@ pub struct Api {
     pub if_match_header: Option<String>,
     /// Attempts of the read-modify-write helpers.
     pub update_attempts: u32,
+    /// Where the document comes from, for the crate's docs.
+    pub provenance: Provenance,
+}
+
+/// Who wrote the document the crate is generated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provenance {
+    /// The vendor published it; the project's fixes added these operations
+    /// (`METHOD /path`).
+    Vendor {
+        /// Operations added by fixes.
+        added_by_fixes: Vec<String>,
+    },
+    /// The project wrote it from public facts (the vendor publishes none).
+    Project,
 }
 
 /// Authentication scheme.
@@ -255,6 +270,9 @@ pub enum Success {
     Empty,
     /// A JSON body of this type.
     Json(TypeRef),
+    /// A JSON body of this type, or no body (the document declares both, e.g. `200` with
+    /// a body and `204`): `Option<T>`.
+    JsonOrEmpty(TypeRef),
     /// A binary body, streamed.
     Binary,
     /// A text body.
@@ -273,28 +291,63 @@ pub struct ArrayStyle {
 /// Pagination facts for a list operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The page (response) type, a named struct.
-    pub page_type: String,
+    /// What a page looks like.
+    pub page: PageShape,
     /// The item type.
     pub item_type: TypeRef,
-    /// The items field of the page struct, and whether it is an `Option`.
-    pub items_field: (String, bool),
-    /// How to reach the cursor (next link or token) from a page: field steps
-    /// (name, is_option); the last one is a string.
-    pub cursor: Vec<(String, bool)>,
-    /// What the cursor is.
+    /// How the next page is found.
     pub strategy: PageStrategy,
 }
 
-/// What a page's cursor means.
+/// The shape of a list response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageShape {
+    /// A model struct (in `crate::models`) with an array field.
+    Model {
+        /// The struct's name.
+        name: String,
+        /// The items field, and whether it is an `Option`.
+        items_field: (String, bool),
+    },
+    /// A bare JSON array; the generator adds a transparent newtype with this name in
+    /// `crate::pagination` to carry the `Page` impl.
+    Array {
+        /// The newtype's name.
+        name: String,
+    },
+}
+
+impl PageShape {
+    /// The page type's name.
+    pub fn name(&self) -> &str {
+        match self {
+            PageShape::Model { name, .. } | PageShape::Array { name } => name,
+        }
+    }
+}
+
+/// How a page says where the next one is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageStrategy {
-    /// A link to the next page.
-    NextLink,
-    /// A token to send back in this query parameter.
+    /// A link to the next page, at `cursor`: field steps (name, is_option) ending in a
+    /// string.
+    NextLink {
+        /// Path to the link.
+        cursor: Vec<(String, bool)>,
+    },
+    /// A token to send back in query parameter `param`, at `cursor`.
     Token {
         /// Query parameter name.
         param: String,
+        /// Path to the token.
+        cursor: Vec<(String, bool)>,
+    },
+    /// Skip/limit: add the page's item count to query parameter `param`.
+    Offset {
+        /// Query parameter holding the offset.
+        param: String,
+        /// Query parameter holding the page size, if the operation has one.
+        limit_param: Option<String>,
     },
 }
 
@@ -335,6 +388,14 @@ pub struct Operation {
     /// For a PUT guarded by `If-Match` whose resource a GET on the same path returns: the
     /// read-modify-write helper to generate.
     pub read_modify_write: Option<ReadModifyWrite>,
+    /// The success body is this wrapper struct's one field (`success` is the field's
+    /// type): (wrapper type, field's Rust name).
+    pub unwrap: Option<(String, String)>,
+    /// Not in the vendor's published document: added by the project's declared fixes.
+    pub added_by_fixes: bool,
+    /// The success body is the vendor's "task accepted" answer: the builder also gets
+    /// `send_and_wait()`.
+    pub returns_task: bool,
 }
 
 /// A generated `replace_x_with(id, |resource| ...)` helper.

@@ -10,6 +10,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod exercise;
 pub mod ident;
 pub mod ir;
 pub mod load;
@@ -67,9 +68,53 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Runs the whole pipeline.
+/// Runs the whole pipeline on one document: load, upgrade, normalize, lower, emit.
 pub fn generate(input: &Input<'_>) -> Result<Generated> {
+    let lowered = lower_input(input, false)?;
+    let files = emit::emit(&lowered.api, input.settings, &emit_options(input))?;
+    Ok(Generated {
+        files,
+        report: lowered.report,
+    })
+}
+
+/// Like [`generate`], and also the exercise file for the crate: a call of every
+/// operation with sample values (see [`exercise`]).
+pub fn generate_with_exercise(input: &Input<'_>) -> Result<(Generated, String)> {
+    let lowered = lower_input(input, true)?;
+    let opts = emit_options(input);
+    let files = emit::emit(&lowered.api, input.settings, &opts)?;
+    let normalized = lowered.normalized.unwrap_or_default();
+    let exercise = exercise::emit(
+        &lowered.api,
+        &normalized,
+        &input.settings.krate.name,
+        &emit::header(&opts, "//"),
+    )?;
+    let generated = Generated {
+        files,
+        report: lowered.report,
+    };
+    Ok((generated, exercise))
+}
+
+/// The document as the generator sees it before lowering: upgraded to OpenAPI 3.0.3,
+/// with the vendor's overlays and fixups applied and names normalized, as JSON. Mock
+/// servers and validators are given this document, so they judge the same API.
+pub fn normalized_document(input: &Input<'_>) -> Result<serde_json::Value> {
     let mut report = Report::default();
+    normalized(input, &mut report)
+}
+
+/// The pipeline's result before emission.
+struct Lowered {
+    api: ir::Api,
+    report: Report,
+    /// The normalized document, when asked for.
+    normalized: Option<serde_json::Value>,
+}
+
+fn normalized(input: &Input<'_>, report: &mut Report) -> Result<serde_json::Value> {
     let name = input.document_name;
     let mut doc = load::parse_document(name, input.document)?;
     for line in upgrade::upgrade(&mut doc, name)? {
@@ -81,8 +126,16 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
         input.settings,
         input.settings_name,
         input.overlays,
-        &mut report,
+        report,
     )?;
+    Ok(doc)
+}
+
+fn lower_input(input: &Input<'_>, keep_document: bool) -> Result<Lowered> {
+    let mut report = Report::default();
+    let name = input.document_name;
+    let doc = normalized(input, &mut report)?;
+    let kept = keep_document.then(|| doc.clone());
     let spec = lower::parse(doc, name)?;
     let api = lower::lower(
         &spec,
@@ -91,18 +144,23 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
         name,
         &mut report,
     )?;
-    let opts = EmitOptions {
+    Ok(Lowered {
+        api,
+        report,
+        normalized: kept,
+    })
+}
+
+fn emit_options(input: &Input<'_>) -> EmitOptions {
+    EmitOptions {
         command: input.command.to_owned(),
-        document_name: display_name(name),
+        document_name: display_name(input.document_name),
         document_sha256: sha256_hex(input.document),
         runtime_path: input.runtime_path.to_owned(),
         standalone: input.standalone,
-    };
-    let files = emit::emit(&api, input.settings, &opts)?;
-    Ok(Generated { files, report })
+    }
 }
 
-/// The file name of a path or URL, so headers do not depend on where a checkout lives.
 fn display_name(name: &str) -> String {
     name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned()
 }

@@ -54,6 +54,9 @@ pub struct Report {
     pub operations_published: usize,
     /// Operations in the document after fixes (declared fixes may remove some).
     pub operations_total: usize,
+    /// Operations the declared fixes added (`METHOD /path`): not in the published
+    /// document.
+    pub operations_added_by_fixes: std::collections::BTreeSet<String>,
     /// Operations emitted as client methods.
     pub operations_emitted: usize,
     /// Operations skipped.

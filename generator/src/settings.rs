@@ -35,6 +35,11 @@ pub struct Settings {
     pub scope: Option<ScopeSettings>,
     /// A login endpoint that trades user credentials for an expiring token.
     pub login: Option<LoginSettings>,
+    /// Response envelopes.
+    #[serde(default)]
+    pub responses: ResponseSettings,
+    /// Async tasks returned by writes.
+    pub tasks: Option<TaskSettings>,
 }
 
 /// Retry policy.
@@ -182,6 +187,10 @@ pub struct DocumentSource {
     pub url: Option<String>,
     /// Expected sha256 of the document's bytes (lower-case hex).
     pub sha256: Option<String>,
+    /// The project wrote this document from public facts (the vendor publishes none);
+    /// the crate's docs say so.
+    #[serde(default)]
+    pub written_by_project: bool,
 }
 
 /// Client defaults baked into the generated crate.
@@ -216,18 +225,23 @@ pub struct PaginationSettings {
     /// The strategy.
     pub style: PaginationStyle,
     /// Property of the list response holding the array of items (`_items`, `items`).
-    pub items: String,
+    /// Optional for `offset`: without it, a list response is either an array itself or
+    /// an object with exactly one array property (Spheron's `{projects: [...]}`).
+    pub items: Option<String>,
     /// JSON pointer into the list response to the cursor: the next page's href for
     /// `next-link` (`/_links/next/href`), the continue token for `token`
-    /// (`/listmeta/continue`).
+    /// (`/listmeta/continue`). Required for those two styles; unused by `offset`.
     #[serde(alias = "next_link")]
-    pub next: String,
+    pub next: Option<String>,
     /// Query parameter whose presence marks a GET operation as a paged list (`page`,
-    /// `continue`).
+    /// `continue`, `skip`). For `offset` it is also the parameter carrying the offset.
     pub marker_param: String,
     /// For `token`: the query parameter that carries the cursor (defaults to
     /// `marker_param`).
     pub token_param: Option<String>,
+    /// For `offset`: the page-size parameter (`limit`); a page shorter than the
+    /// requested size ends the listing without another request.
+    pub limit_param: Option<String>,
 }
 
 /// Pagination strategies the runtime knows.
@@ -239,6 +253,37 @@ pub enum PaginationStyle {
     /// Send back a cursor found in the response body as a query parameter; an empty or
     /// missing cursor ends the listing (Palette's `continue` / `listmeta.continue`).
     Token,
+    /// Skip/limit: the next page's offset is this one's plus its item count; an empty
+    /// or short page ends the listing (Spheron's `skip` / `limit`).
+    Offset,
+}
+
+impl PaginationSettings {
+    /// Checks the keys each style needs; the message names the missing key.
+    fn check(&self) -> std::result::Result<(), String> {
+        match self.style {
+            PaginationStyle::NextLink | PaginationStyle::Token => {
+                if self.next.is_none() {
+                    return Err("this style needs `next`, the JSON pointer to the cursor".into());
+                }
+                if self.items.is_none() {
+                    return Err("this style needs `items`, the property holding the items".into());
+                }
+                if self.limit_param.is_some() {
+                    return Err("`limit_param` only applies to style = \"offset\"".into());
+                }
+            }
+            PaginationStyle::Offset => {
+                if self.next.is_some() || self.token_param.is_some() {
+                    return Err(
+                        "style = \"offset\" takes no `next` or `token_param`: the offset is counted"
+                            .into(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The vendor's error envelope.
@@ -265,6 +310,42 @@ fn default_update_attempts() -> u32 {
     3
 }
 
+/// Success envelopes.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseSettings {
+    /// A JSON success body whose schema is an object with this one property (required)
+    /// and no other is returned unwrapped: the caller gets the property's value
+    /// (CloudMC's `{"data": ...}`).
+    pub unwrap: Option<String>,
+}
+
+/// Writes that answer "accepted, running" with a task to poll (CloudMC's
+/// `{taskId, taskStatus}` polled with `GET /tasks/{id}`). Every operation whose success
+/// schema is `accepted` gets a `send_and_wait()` that polls the task to its end.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSettings {
+    /// Name of the schema (in `components/schemas`) of the accepted answer.
+    pub accepted: String,
+    /// Path of the poll request (relative to the base URL) with an `{id}` parameter.
+    pub poll_path: String,
+    /// JSON pointers to the task id in the accepted answer, tried in order.
+    pub id: Vec<String>,
+    /// JSON pointers to the status, in the accepted answer and in poll answers.
+    pub status: Vec<String>,
+    /// JSON pointers to the result of a succeeded task.
+    #[serde(default)]
+    pub result: Vec<String>,
+    /// JSON pointers to a failure message.
+    #[serde(default)]
+    pub message: Vec<String>,
+    /// Status values meaning success.
+    pub succeeded: Vec<String>,
+    /// Status values meaning failure; any other status means pending.
+    pub failed: Vec<String>,
+}
+
 /// Declared fixes.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -278,7 +359,7 @@ pub struct FixSettings {
 impl Settings {
     /// Parses settings from TOML text; `file` names the file in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| {
+        let settings: Self = toml::from_str(text).map_err(|e| {
             let pointer = e
                 .span()
                 .map(|span| {
@@ -291,7 +372,14 @@ impl Settings {
                 location: Location::new(file, pointer),
                 message: e.message().to_owned(),
             }
-        })
+        })?;
+        if let Some(pagination) = &settings.pagination {
+            pagination.check().map_err(|message| Error::Settings {
+                location: Location::new(file, "[pagination]"),
+                message,
+            })?;
+        }
+        Ok(settings)
     }
 }
 

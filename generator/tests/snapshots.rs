@@ -167,6 +167,7 @@ fixture_tests! {
     all_of_merge_and_single_ref => "all_of_merge_and_single_ref.yaml",
     dropshot_unions_and_formats => "dropshot_unions_and_formats.yaml",
     schema_fallbacks => "schema_fallbacks.yaml",
+    offset_pages_data_envelope_tasks => "offset_pages_data_envelope_tasks.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

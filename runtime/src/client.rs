@@ -31,7 +31,7 @@ use crate::retry::{
     BudgetState, NoRetryReason, Outcome, RetryDecision, RetryPolicy, idempotent_method,
 };
 use crate::scope::Scope;
-use crate::task::{PollPolicy, TaskState, poll_task};
+use crate::task::{PollPolicy, TaskShape, TaskState, poll_task};
 use crate::time::{Clock, RandomSource};
 
 /// Header used for `If-Match` when the profile declares no ETag policy.
@@ -197,6 +197,27 @@ impl ClientCore {
         Ok(Response::new(raw.status, raw.headers, body))
     }
 
+    /// Like [`ClientCore::send_json`], for operations whose document also declares a
+    /// success without a body (`204`): an empty body gives `None`.
+    pub async fn send_json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<Response<Option<T>>, Error<E>> {
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        if raw.status == http::StatusCode::NO_CONTENT
+            || raw.body.iter().all(u8::is_ascii_whitespace)
+        {
+            return Ok(Response::new(raw.status, raw.headers, None));
+        }
+        let body = if unwrap {
+            decode_json_data(raw.status, raw.body)?
+        } else {
+            decode_json(raw.status, raw.body)?
+        };
+        Ok(Response::new(raw.status, raw.headers, Some(body)))
+    }
+
     /// Sends `req`; any 2xx is success and the body is ignored.
     pub async fn send_empty<E: DeserializeOwned>(
         &self,
@@ -265,6 +286,43 @@ impl ClientCore {
         Fut: Future<Output = Result<TaskState<T>, Error<E>>>,
     {
         poll_task(&*self.inner.clock, self.inner.task_poll, poll).await
+    }
+
+    /// Follows an async task to its end: `accepted` is the typed answer of the call
+    /// that started it. A task already terminal in that answer returns at once;
+    /// otherwise `GET poll_path` (whose one path parameter is `{id}`) is polled with the
+    /// client's poll policy. The result is the task's `result`, as JSON (vendors type it
+    /// per operation, if at all); an empty answer (`accepted` serializes to `null`, as an
+    /// `Option` that is `None` does) means no task and gives `null`.
+    pub async fn wait_for_task<A, E>(
+        &self,
+        shape: &TaskShape,
+        poll_path: &'static str,
+        accepted: &A,
+    ) -> Result<serde_json::Value, Error<E>>
+    where
+        A: serde::Serialize,
+        E: DeserializeOwned,
+    {
+        let accepted = serde_json::to_value(accepted).map_err(Error::Serialize)?;
+        if accepted.is_null() {
+            // No body (a 204 where the document also allows one): nothing runs on.
+            return Ok(serde_json::Value::Null);
+        }
+        match shape.state(&accepted) {
+            Some(TaskState::Succeeded(result)) => return Ok(result),
+            Some(TaskState::Failed { message }) => return Err(Error::TaskFailed { message }),
+            Some(TaskState::Pending) | None => {}
+        }
+        let id = shape.require_id(&accepted)?;
+        self.poll_task(|| {
+            let request = Request::new(Method::GET, poll_path).path_param("id", &id);
+            async move {
+                let task = self.send_json::<serde_json::Value, E>(request).await?;
+                shape.require_state(&task)
+            }
+        })
+        .await
     }
 
     /// Like [`ClientCore::poll_task`] with another policy.

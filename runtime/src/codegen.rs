@@ -18,7 +18,7 @@ pub use crate::request::{IfMatch, Request};
 pub use crate::response::Response;
 pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
-pub use crate::task::{PollPolicy, TaskState};
+pub use crate::task::{PollPolicy, TaskShape, TaskState};
 
 pub use crate::params::Delimited;
 pub use bytes::Bytes;

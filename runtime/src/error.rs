@@ -115,6 +115,13 @@ pub enum Error<E = serde_json::Value> {
         /// Polls made.
         polls: u32,
     },
+    /// A task response (the accepted answer or a poll) did not say what the vendor
+    /// profile expects: no task id, or no status. The body is kept in the message.
+    #[error("unreadable task response: {message}")]
+    TaskUnreadable {
+        /// What was missing, and the response.
+        message: String,
+    },
     /// Polling a task answered 404: the task is unknown or has expired (CloudMC keeps
     /// tasks about 30 minutes).
     #[error("the task is gone (expired or unknown): {0}")]
@@ -138,6 +145,7 @@ impl<E> Error<E> {
             | Self::Auth { .. }
             | Self::Body { .. }
             | Self::TaskFailed { .. }
+            | Self::TaskUnreadable { .. }
             | Self::TaskDeadlineExceeded { .. } => None,
         }
     }
@@ -168,6 +176,7 @@ impl<E> Error<E> {
             | Self::Decode { .. }
             | Self::OperationTimeout { .. }
             | Self::TaskFailed { .. }
+            | Self::TaskUnreadable { .. }
             | Self::TaskDeadlineExceeded { .. }
             | Self::TaskExpired(_) => true,
         }

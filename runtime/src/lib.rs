@@ -19,6 +19,8 @@
 //! - [`Error`] / [`ApiError`]: one error taxonomy that says whether the request may
 //!   have been sent and keeps the raw body of every failed response.
 //! - [`Clock`] / [`RandomSource`]: injected time and randomness.
+//! - [`eve`]: typed `where` / `sort` / `projection` / `embedded` query values for
+//!   Eve-based APIs (MongoDB filters without hand-written JSON).
 //!
 //! Generated code reaches all of this through one façade, [`codegen`]; nothing else
 //! in this crate is part of the contract with the generator.
@@ -40,6 +42,7 @@ pub mod concurrency;
 mod decode;
 mod error;
 mod etag;
+pub mod eve;
 mod pagination;
 mod params;
 mod path;
@@ -68,5 +71,5 @@ pub use request::{IDEMPOTENCY_KEY_HEADER, IfMatch, Request};
 pub use response::Response;
 pub use retry::{RetryBudget, RetryDecision, RetryPolicy};
 pub use scope::Scope;
-pub use task::{PollPolicy, TaskState};
+pub use task::{PollPolicy, TaskShape, TaskState};
 pub use time::{BoxFuture, Clock, ManualClock, RandomSource, SeededRandom, SystemClock};

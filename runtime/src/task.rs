@@ -131,9 +131,150 @@ where
     }
 }
 
+/// Where a vendor's task responses keep the task id, status, result and message, as
+/// lists of JSON pointers tried in order (vendors' own documents and clients disagree on
+/// the shape: CloudMC's docs say `/taskStatus`, its clients read `/data/status`).
+/// Generated crates hold one as a `const`; [`TaskShape::state`] turns a response into a
+/// [`TaskState`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskShape {
+    /// Pointers to the task id in the accepted response.
+    pub id: &'static [&'static str],
+    /// Pointers to the status, in accepted and poll responses.
+    pub status: &'static [&'static str],
+    /// Pointers to the result of a succeeded task.
+    pub result: &'static [&'static str],
+    /// Pointers to a failure message.
+    pub message: &'static [&'static str],
+    /// Status values meaning success (compared case-insensitively).
+    pub succeeded: &'static [&'static str],
+    /// Status values meaning failure; any other status is pending.
+    pub failed: &'static [&'static str],
+}
+
+impl TaskShape {
+    fn first<'v>(pointers: &[&str], value: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        pointers
+            .iter()
+            .filter_map(|p| value.pointer(p))
+            .find(|v| !v.is_null())
+    }
+
+    /// The task id of an accepted response (a string, or a number written as one).
+    pub fn id(&self, accepted: &serde_json::Value) -> Option<String> {
+        match Self::first(self.id, accepted)? {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// What a response says about the task; `None` when it has no status.
+    pub fn state(&self, response: &serde_json::Value) -> Option<TaskState<serde_json::Value>> {
+        let status = Self::first(self.status, response)?.as_str()?;
+        let is = |set: &[&str]| set.iter().any(|s| s.eq_ignore_ascii_case(status));
+        Some(if is(self.succeeded) {
+            let result = Self::first(self.result, response)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            TaskState::Succeeded(result)
+        } else if is(self.failed) {
+            let message = Self::first(self.message, response)
+                .map(|m| match m {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_else(|| format!("status {status}"));
+            TaskState::Failed { message }
+        } else {
+            TaskState::Pending
+        })
+    }
+
+    /// Like [`TaskShape::state`], but a response without a status is an
+    /// [`Error::TaskUnreadable`] naming the pointers tried.
+    pub fn require_state<E>(
+        &self,
+        response: &serde_json::Value,
+    ) -> Result<TaskState<serde_json::Value>, Error<E>> {
+        self.state(response).ok_or_else(|| Error::TaskUnreadable {
+            message: format!(
+                "no task status at {} in {}",
+                self.status.join(" or "),
+                truncated(response)
+            ),
+        })
+    }
+
+    /// Like [`TaskShape::id`], but a missing id is an [`Error::TaskUnreadable`].
+    pub fn require_id<E>(&self, accepted: &serde_json::Value) -> Result<String, Error<E>> {
+        self.id(accepted).ok_or_else(|| Error::TaskUnreadable {
+            message: format!(
+                "no task id at {} in {}",
+                self.id.join(" or "),
+                truncated(accepted)
+            ),
+        })
+    }
+}
+
+/// A JSON value for an error message, cut at 500 bytes.
+fn truncated(value: &serde_json::Value) -> String {
+    let mut text = value.to_string();
+    if text.len() > 500 {
+        let cut = (0..=500)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SHAPE: TaskShape = TaskShape {
+        id: &["/taskId", "/data/id"],
+        status: &["/taskStatus", "/status", "/data/status"],
+        result: &["/result", "/data/result"],
+        message: &["/message", "/data/message"],
+        succeeded: &["SUCCESS"],
+        failed: &["FAILED"],
+    };
+
+    #[test]
+    fn task_shape_reads_either_layout() {
+        let docs =
+            serde_json::json!({"taskId": "t1", "taskStatus": "SUCCESS", "result": {"id": 7}});
+        let clients = serde_json::json!({"data": {"id": "t1", "status": "success", "result": 3}});
+        assert_eq!(SHAPE.id(&docs).as_deref(), Some("t1"));
+        assert_eq!(SHAPE.id(&clients).as_deref(), Some("t1"));
+        assert_eq!(
+            SHAPE.state(&docs),
+            Some(TaskState::Succeeded(serde_json::json!({"id": 7})))
+        );
+        assert_eq!(
+            SHAPE.state(&clients),
+            Some(TaskState::Succeeded(serde_json::json!(3)))
+        );
+        let pending = serde_json::json!({"taskId": "t1", "status": "PENDING"});
+        assert_eq!(SHAPE.state(&pending), Some(TaskState::Pending));
+        let failed = serde_json::json!({"taskStatus": "FAILED"});
+        assert_eq!(
+            SHAPE.state(&failed),
+            Some(TaskState::Failed {
+                message: "status FAILED".into()
+            })
+        );
+        let nothing = serde_json::json!({"taskId": null});
+        assert_eq!(SHAPE.state(&nothing), None);
+        assert_eq!(SHAPE.id(&nothing), None);
+        let err = SHAPE.require_id::<()>(&nothing).expect_err("no id");
+        assert!(err.to_string().contains("/taskId or /data/id"), "{err}");
+    }
 
     #[test]
     fn intervals_grow_and_cap() {

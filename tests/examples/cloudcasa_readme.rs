@@ -3,6 +3,7 @@
 //! `CLOUDCASA_TOKEN=... cargo run -p integration-tests --example cloudcasa_readme`.
 
 use cloudcasa_api::Client;
+use cloudcasa_api::runtime::eve::{Filter, Sort};
 use futures_util::TryStreamExt;
 
 async fn example() -> Result<(), cloudcasa_api::Error> {
@@ -11,11 +12,12 @@ async fn example() -> Result<(), cloudcasa_api::Error> {
         .build()
         .expect("valid configuration");
 
-    // Every page, lazily: Eve's `_links.next` is followed until the last page.
+    // Every page, lazily: Eve's `_links.next` is followed until the last page. `where`
+    // and `sort` are typed: {"name":{"$regex":"^prod","$options":"i"}} and -_created.
     let mut clusters = client
         .list_kubeclusters()
-        .r#where(r#"{"name": {"$regex": "^prod", "$options": "i"}}"#)
-        .sort("-_created")
+        .r#where(Filter::regex_i("name", "^prod"))
+        .sort(Sort::desc("_created"))
         .items();
     while let Some(cluster) = clusters.try_next().await? {
         println!(

@@ -462,3 +462,139 @@ async fn a_job_is_polled_until_it_finishes() {
     assert_eq!(clock.sleeps().len(), 3, "waited between the four polls");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(4));
 }
+
+#[tokio::test]
+async fn lists_backups_with_typed_query_values_then_runs_one() {
+    use cloudcasa_api::models::{Kubebackup, RunRequest, RunRequestRetention};
+    use cloudcasa_api::runtime::eve::{Embedded, Filter, Sort};
+
+    let server = MockServer::start().await;
+    let id = "64b0000000000000000000b1";
+    let (east, west) = ("5f612ab693eac38c72ff0b74", "5f612ab693eac38c72ff0b75");
+    let backup = |last_job_run_time: i64| {
+        json!({
+            "_id": id,
+            "name": "Nightly-East",
+            "cluster": east,
+            "trigger_type": "ADHOC",
+            "source": {"all_namespaces": false, "namespaces": ["shop"], "snapshotPersistentVolumes": true},
+            "status": {
+                "jobs": [{"jobid": "64b0000000000000000000j9", "state": "COMPLETED", "message": ""}],
+                "last_job_run_time": last_job_run_time
+            },
+            "_etag": "b-etag-1",
+            "_created": "Tue, 15 Sep 2020 20:57:38 GMT",
+            "_updated": "Tue, 15 Sep 2020 20:57:38 GMT",
+            "_links": {"self": {"href": format!("/v1/kubebackups/{id}"), "title": "Kubebackup"}}
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v1/kubebackups"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "_items": [backup(1_700_000_000)],
+            "_meta": {"page": 1, "max_results": 25, "total": 1},
+            "_links": {
+                "self": {"href": "v1/kubebackups", "title": "/v1/kubebackups"},
+                "parent": {"href": "/", "title": "home"}
+            }
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/kubebackups/{id}/action/run")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(backup(1_700_000_600)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    // No JSON written by hand: a case-insensitive name match AND a cluster among two.
+    let filter = Filter::all_of([
+        Filter::regex_i("name", "^nightly"),
+        Filter::is_in("cluster", [east, west]),
+    ]);
+    // The backup has no copy definition, so nothing is embedded in this answer. (The typed
+    // models declare references as ObjectId strings: an embedded document would not
+    // decode into them.)
+    let backups: Vec<Kubebackup> = client
+        .list_kubebackups()
+        .r#where(&filter)
+        .sort(Sort::desc("_created"))
+        .embedded(Embedded::fields(["copydef", "copy_policy"]))
+        .items()
+        .try_collect()
+        .await
+        .expect("list decodes");
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].name, "Nightly-East");
+    assert_eq!(
+        backups[0].status.as_ref().and_then(|s| s.last_job_run_time),
+        Some(1_700_000_000)
+    );
+
+    let run = client
+        .run_kubebackup(
+            id,
+            RunRequest {
+                retention: Some(RunRequestRetention {
+                    retain_days: Some(7),
+                }),
+                run_backup: Some(true),
+            },
+        )
+        .send()
+        .await
+        .expect("run answers 200");
+    assert_eq!(run.status(), 200);
+    assert_eq!(run.id.as_deref(), Some(id));
+    let status = run.status.clone().expect("status");
+    assert_eq!(status.last_job_run_time, Some(1_700_000_600));
+    assert_eq!(
+        status.jobs.expect("jobs")[0].state.as_deref(),
+        Some("COMPLETED")
+    );
+
+    let requests = server.received_requests().await.expect("recording on");
+    assert_eq!(requests.len(), 2);
+    let list = &requests[0];
+    assert_eq!(list.method.as_str(), "GET");
+    assert_eq!(list.url.path(), "/api/v1/kubebackups");
+    let where_json = concat!(
+        r#"{"$and":[{"name":{"$regex":"^nightly","$options":"i"}},"#,
+        r#"{"cluster":{"$in":["5f612ab693eac38c72ff0b74","5f612ab693eac38c72ff0b75"]}}]}"#
+    );
+    assert_eq!(
+        query(list),
+        [
+            ("where".to_owned(), where_json.to_owned()),
+            ("sort".to_owned(), "-_created".to_owned()),
+            (
+                "embedded".to_owned(),
+                r#"{"copydef":1,"copy_policy":1}"#.to_owned()
+            ),
+        ]
+    );
+    let sent: Value = serde_json::from_str(where_json).expect("JSON");
+    assert_eq!(
+        sent,
+        json!({"$and": [
+            {"name": {"$regex": "^nightly", "$options": "i"}},
+            {"cluster": {"$in": [east, west]}}
+        ]})
+    );
+
+    let post = &requests[1];
+    assert_eq!(post.method.as_str(), "POST");
+    assert_eq!(
+        post.url.path(),
+        format!("/api/v1/kubebackups/{id}/action/run")
+    );
+    assert!(post.url.query().is_none());
+    assert_eq!(header(post, "content-type"), Some("application/json"));
+    assert_eq!(header(post, "if-match"), None);
+    let body: Value = serde_json::from_slice(&post.body).expect("JSON body");
+    // The body the Terraform provider sends (vendor facts §8).
+    assert_eq!(
+        body,
+        json!({"retention": {"retainDays": 7}, "runBackup": true})
+    );
+}

@@ -59,6 +59,9 @@ pub struct VendorCrate {
     pub dir: PathBuf,
     /// Its files.
     pub generated: cloudgen::Generated,
+    /// The exercise file (every operation called once with samples) and where it goes:
+    /// `tests/exercise/<vendor>.rs`.
+    pub exercise: (PathBuf, String),
 }
 
 fn read_settings(path: &Path, name: &str) -> Result<Settings, String> {
@@ -101,7 +104,7 @@ pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String>
     let document = source::fetch(root, vendor, document_source)?;
     let overlays = read_overlays(&dir, &rel_dir, &settings)?;
     let command = format!("cargo xtask codegen {vendor}");
-    let generated = cloudgen::generate(&Input {
+    let (generated, exercise) = cloudgen::generate_with_exercise(&Input {
         document_name: &document.name,
         document: &document.bytes,
         settings: &settings,
@@ -115,6 +118,12 @@ pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String>
     Ok(VendorCrate {
         dir: root.join("generated").join(vendor),
         generated,
+        exercise: (
+            root.join("tests")
+                .join("exercise")
+                .join(format!("{vendor}.rs")),
+            exercise,
+        ),
     })
 }
 
@@ -154,8 +163,21 @@ pub fn codegen(opts: &CodegenOptions) -> Result<(), String> {
                     .iter()
                     .map(|p| format!("  no longer generated: {}", p.display())),
             );
+            let (path, text) = &krate.exercise;
+            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+                stale_lines.push(format!("  stale: {}", path.display()));
+            }
         } else {
             let written = fsutil::write_tree(&krate.dir, &krate.generated.files, OWNED)?;
+            let (path, text) = &krate.exercise;
+            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
+                }
+                fs::write(path, text)
+                    .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+            }
             println!(
                 "{vendor}: {} ({} files changed, {} removed, {:.2?})",
                 krate.generated.report.summary(),

@@ -118,6 +118,7 @@ mod tests {
             path: Some("no/such/file.yaml".into()),
             url: Some("http://127.0.0.1:9/spec.yaml".into()),
             sha256: Some("00".into()),
+            written_by_project: false,
         };
         let err = fetch(&dir, "acme", &source).expect_err("nothing to fetch");
         assert!(err.contains("no/such/file.yaml"), "{err}");
@@ -132,6 +133,7 @@ mod tests {
             path: Some("doc.yaml".into()),
             url: None,
             sha256: Some("0".repeat(64)),
+            written_by_project: false,
         };
         let err = fetch(&dir, "acme", &source).expect_err("pin mismatch");
         assert!(err.contains("sha256"), "{err}");

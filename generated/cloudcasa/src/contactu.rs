@@ -170,6 +170,7 @@ impl crate::Client {
             sort: None,
             page: None,
             max_results: None,
+            embedded: None,
             timeout: None,
         }
     }
@@ -184,6 +185,7 @@ pub struct ListContactus {
     sort: Option<String>,
     page: Option<i64>,
     max_results: Option<i64>,
+    embedded: Option<String>,
     timeout: Option<std::time::Duration>,
 }
 impl ListContactus {
@@ -222,6 +224,13 @@ impl ListContactus {
         self.max_results = Some(value.into());
         self
     }
+    /// the embedding query parameter (ex.: {"cluster": 1}): each named field (dotted paths allowed, e.g. backup\_inst.cluster) holds the referenced document instead of its ObjectId. The typed models declare those fields as ObjectId strings, so an item with an embedded reference does not decode into them.
+    ///
+    /// Sets the query parameter `embedded`.
+    pub fn embedded(mut self, value: impl Into<String>) -> Self {
+        self.embedded = Some(value.into());
+        self
+    }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -233,7 +242,8 @@ impl ListContactus {
             .query_opt("projection", self.projection.as_ref())
             .query_opt("sort", self.sort.as_ref())
             .query_opt("page", self.page.as_ref())
-            .query_opt("max_results", self.max_results.as_ref());
+            .query_opt("max_results", self.max_results.as_ref())
+            .query_opt("embedded", self.embedded.as_ref());
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -179,6 +179,7 @@ impl crate::Client {
             sort: None,
             page: None,
             max_results: None,
+            embedded: None,
             timeout: None,
         }
     }
@@ -193,6 +194,7 @@ pub struct ListKubebackups {
     sort: Option<String>,
     page: Option<i64>,
     max_results: Option<i64>,
+    embedded: Option<String>,
     timeout: Option<std::time::Duration>,
 }
 impl ListKubebackups {
@@ -231,6 +233,13 @@ impl ListKubebackups {
         self.max_results = Some(value.into());
         self
     }
+    /// the embedding query parameter (ex.: {"cluster": 1}): each named field (dotted paths allowed, e.g. backup\_inst.cluster) holds the referenced document instead of its ObjectId. The typed models declare those fields as ObjectId strings, so an item with an embedded reference does not decode into them.
+    ///
+    /// Sets the query parameter `embedded`.
+    pub fn embedded(mut self, value: impl Into<String>) -> Self {
+        self.embedded = Some(value.into());
+        self
+    }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.timeout = Some(timeout);
@@ -242,7 +251,8 @@ impl ListKubebackups {
             .query_opt("projection", self.projection.as_ref())
             .query_opt("sort", self.sort.as_ref())
             .query_opt("page", self.page.as_ref())
-            .query_opt("max_results", self.max_results.as_ref());
+            .query_opt("max_results", self.max_results.as_ref())
+            .query_opt("embedded", self.embedded.as_ref());
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -384,6 +394,72 @@ impl ReplaceKubebackup {
             .core()
             .send_json::<
                 crate::models::EveWriteResult,
+                crate::models::Error,
+            >(self.into_request())
+            .await
+    }
+}
+impl crate::Client {
+    /// Runs a backup definition now
+    ///
+    /// Starts a job for an ADHOC definition, or an immediate run of a scheduled one. Answers with the definition; find the job with `list_jobs`, filtering on `backupdef` and a `start_time` after `status.last_job_run_time`.
+    ///
+    /// Sends `POST /v1/kubebackups/{kubebackupId}/action/run`.
+    ///
+    /// Not in the vendor's published document: added by this project's declared fixes (the vendor's API serves it; see the crate docs).
+    ///
+    /// Arguments:
+    /// - `kubebackup_id` (`kubebackupId`): the path parameter
+    /// - `body`: Sent as `application/json`.
+    pub fn run_kubebackup(
+        &self,
+        kubebackup_id: impl Into<String>,
+        body: crate::models::RunRequest,
+    ) -> RunKubebackup {
+        RunKubebackup {
+            client: self.clone(),
+            kubebackup_id: kubebackup_id.into(),
+            body,
+            timeout: None,
+        }
+    }
+}
+/// Request builder for [`Client::run_kubebackup`](crate::Client::run_kubebackup): `POST /v1/kubebackups/{kubebackupId}/action/run`.
+#[derive(Debug, Clone)]
+#[must_use = "a request builder does nothing until `.send()` is awaited"]
+pub struct RunKubebackup {
+    client: crate::Client,
+    kubebackup_id: String,
+    body: crate::models::RunRequest,
+    timeout: Option<std::time::Duration>,
+}
+impl RunKubebackup {
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    fn into_request(self) -> rt::Request {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/v1/kubebackups/{kubebackupId}/action/run",
+            )
+            .path_param("kubebackupId", self.kubebackup_id)
+            .json_body(&self.body);
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
+    }
+    /// Sends the request.
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<crate::models::Kubebackup>, crate::Error> {
+        let client = self.client.clone();
+        client
+            .core()
+            .send_json::<
+                crate::models::Kubebackup,
                 crate::models::Error,
             >(self.into_request())
             .await

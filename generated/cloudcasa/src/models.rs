@@ -4251,6 +4251,7 @@ pub struct ErrorError {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -4338,6 +4339,7 @@ pub struct EveItemLinks {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -5397,6 +5399,9 @@ pub struct KubebackupStatus {
     pub jobs: Option<Vec<KubebackupStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// When the last job ran, in epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_job_run_time: Option<i64>,
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status/properties/jobs/items`.
@@ -5955,6 +5960,83 @@ pub struct Kubehunterresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubemigration")]
+/// A migration or replication (backup on one cluster, restore on another). Modelled from the fields CloudCasa's Rancher extension reads; not in the published document.
+///
+/// Schema `/components/schemas/Kubemigration`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Kubemigration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `true` for a replication, `false` for a one-time migration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_replication: Option<bool>,
+    /// The schedule policy: its ObjectId, or the policy document when `embedded` names `policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<serde_json::Value>,
+    /// The backup side of the migration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<KubemigrationBackup>,
+    /// The restore side of the migration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<KubemigrationRestore>,
+    /// Progress, set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<KubemigrationStatus>,
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The document's version; send it back as `If-Match` to change the document.
+    ///
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_etag", default, skip_serializing)]
+    pub etag: Option<String>,
+    /// Creation time, RFC 1123 (`Tue, 15 Sep 2020 20:57:38 GMT`).
+    ///
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_created", default, skip_serializing)]
+    pub created: Option<String>,
+    /// Last update time, RFC 1123 (`Tue, 15 Sep 2020 20:57:38 GMT`).
+    ///
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_updated", default, skip_serializing)]
+    pub updated: Option<String>,
+    /// Read-only: set by the server and never sent in requests.
+    #[serde(rename = "_links", default, skip_serializing)]
+    pub links: Option<EveItemLinks>,
+}
+#[cfg(feature = "kubemigration")]
+/// The backup side of the migration.
+///
+/// Schema `/components/schemas/Kubemigration/properties/backup`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct KubemigrationBackup {
+    /// ObjectId of the cluster the backup runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+#[cfg(feature = "kubemigration")]
+/// The restore side of the migration.
+///
+/// Schema `/components/schemas/Kubemigration/properties/restore`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct KubemigrationRestore {
+    /// ObjectId of the cluster the restore runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+#[cfg(feature = "kubemigration")]
+/// Progress, set by the server.
+///
+/// Schema `/components/schemas/Kubemigration/properties/status`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct KubemigrationStatus {
+    /// Recent jobs of this migration (shape not documented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// When the last job ran, in epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_job_run_time: Option<i64>,
+}
 #[cfg(feature = "kubenamespace")]
 /// Schema `/components/schemas/Kubenamespace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6093,6 +6175,9 @@ pub struct KubeoffloadStatus {
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// When the last job ran, in epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_job_run_time: Option<i64>,
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status/properties/state`.
@@ -7726,6 +7811,17 @@ pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubemigration")]
+/// Schema `/paths/~1v1~1kubemigrations/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListKubemigrationsResponse {
+    #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Kubemigration>>,
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ResponeMetadata>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResponeLinks>,
+}
 #[cfg(feature = "kubenamespace")]
 /// Schema `/paths/~1v1~1kubenamespaces/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8650,6 +8746,7 @@ pub struct PolicyStatus {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -8740,6 +8837,7 @@ pub struct ResponeLinks {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -8824,6 +8922,7 @@ pub struct ResponeLinksParent {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -8908,6 +9007,7 @@ pub struct ResponeLinksSelfType {
         feature = "kubeconfigauditresult",
         feature = "kubehook",
         feature = "kubehunterresult",
+        feature = "kubemigration",
         feature = "kubenamespace",
         feature = "kubeoffload",
         feature = "kubepvclaim",
@@ -9049,6 +9149,29 @@ impl<'de> serde::Deserialize<'de> for RoleType {
         > as serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
+}
+#[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
+/// Body of `POST /kubebackups/{id}/action/run` and `POST /kubeoffloads/{id}/action/run`.
+///
+/// Schema `/components/schemas/RunRequest`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunRequest {
+    /// How long the recovery point of this run is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<RunRequestRetention>,
+    /// On a kubeoffload, `true` takes a snapshot first and copies that; the Terraform provider sends `true` for kubebackups too.
+    #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
+    pub run_backup: Option<bool>,
+}
+#[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
+/// How long the recovery point of this run is kept.
+///
+/// Schema `/components/schemas/RunRequest/properties/retention`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunRequestRetention {
+    /// Days to keep the recovery point.
+    #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
+    pub retain_days: Option<i64>,
 }
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup`.

@@ -812,6 +812,25 @@ impl rt::Page for crate::models::ListKubehunterresultsResponse {
         Some(self.items.as_ref().map_or(0, Vec::len))
     }
 }
+#[cfg(feature = "kubemigration")]
+impl rt::Page for crate::models::ListKubemigrationsResponse {
+    type Item = crate::models::Kubemigration;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::ListKubemigrationsResponse) -> Option<&str> {
+            page.links.as_ref()?.next.as_ref()?.href.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items.unwrap_or_default()
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.as_ref().map_or(0, Vec::len))
+    }
+}
 #[cfg(feature = "kubenamespace")]
 impl rt::Page for crate::models::ListKubenamespacesResponse {
     type Item = crate::models::Kubenamespace;

@@ -7,6 +7,8 @@
 //!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
 //!
+//! Every operation comes from the vendor's published document (repairs, if any, are declared in `specs/` in the cloudgen repository).
+//!
 //! Cargo features: one per operation group (40 in all, named after the document's tags, e.g. `activations`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["activations"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
@@ -14,7 +16,7 @@ mod client;
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
-mod pagination;
+pub mod pagination;
 #[cfg(feature = "activations")]
 #[rustfmt::skip]
 pub mod activations;

@@ -44,11 +44,13 @@ impl SystemActivate {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<rt::Response<Option<crate::models::V1Uid>>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
+            .send_json_or_empty::<
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())

@@ -8,9 +8,10 @@ use super::docs;
 use super::features::{FeatureMap, feature_of};
 use super::models::ident;
 use super::operations::envelope_type;
-use crate::ir::{Api, Auth};
+use crate::ir::{Api, Auth, Provenance};
 use crate::settings::{
-    LoginSettings, RateLimitRow, ScopeLocation, ScopeSettings, Settings, TokenHeaderSetting,
+    LoginSettings, RateLimitRow, ScopeLocation, ScopeSettings, Settings, TaskSettings,
+    TokenHeaderSetting,
 };
 
 fn vendor_name(api: &Api, settings: &Settings) -> String {
@@ -50,6 +51,43 @@ pub fn emit_lib<'a>(
          `.pages()` streams. Every call returns [`Error`] on failure."
             .to_owned(),
     ]);
+    lines.push(String::new());
+    match &api.provenance {
+        Provenance::Project => lines.push(
+            "The vendor publishes no OpenAPI document: this crate is generated from one this \
+             project wrote from the vendor's public documentation and official clients \
+             (`specs/` in the cloudgen repository, every choice commented there)."
+                .to_owned(),
+        ),
+        Provenance::Vendor { added_by_fixes } if added_by_fixes.is_empty() => lines.push(
+            "Every operation comes from the vendor's published document (repairs, if any, \
+             are declared in `specs/` in the cloudgen repository)."
+                .to_owned(),
+        ),
+        Provenance::Vendor { added_by_fixes } => {
+            lines.push(format!(
+                "Operations come from the vendor's published document, except {} that this \
+                 project's declared fixes add because the API serves them but the document \
+                 omits them (`specs/` in the cloudgen repository):",
+                added_by_fixes.len()
+            ));
+            lines.push(String::new());
+            let by_key: std::collections::BTreeMap<String, &str> = api
+                .operations
+                .iter()
+                .map(|op| (format!("{} {}", op.method, op.path), op.rust_name.as_str()))
+                .collect();
+            for key in added_by_fixes {
+                match by_key.get(key) {
+                    Some(method) => lines.push(format!(
+                        "- [`Client::{0}`](Client::{0}): `{key}`",
+                        crate::ident::unraw(method)
+                    )),
+                    None => lines.push(format!("- `{key}`")),
+                }
+            }
+        }
+    }
     let example = feature_map
         .tags
         .iter()
@@ -77,6 +115,10 @@ pub fn emit_lib<'a>(
     if settings.rate_limits.is_some() {
         reexports.push(quote! { RATE_LIMITS });
     }
+    if settings.tasks.is_some() {
+        reexports.push(quote! { TASK_POLL_PATH });
+        reexports.push(quote! { TASK_SHAPE });
+    }
     let modules: Vec<TokenStream> = modules
         .map(|m| {
             let m = ident(m);
@@ -94,7 +136,7 @@ pub fn emit_lib<'a>(
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
-        mod pagination;
+        pub mod pagination;
         #( #modules )*
 
         pub use client::{ #( #reexports ),* };
@@ -143,6 +185,7 @@ pub fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
     let policies = emit_policies(settings);
     let scope = settings.scope.as_ref().map(emit_scope);
     let login = settings.login.as_ref().map(emit_login);
+    let tasks = settings.tasks.as_ref().map(emit_tasks);
     quote! {
         //! The client handle and the vendor profile it is built from.
         use cloudgen_runtime::codegen as rt;
@@ -173,6 +216,8 @@ pub fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
 
         #policies
 
+        #tasks
+
         impl Client {
             #[doc = #builder_doc1]
             #[doc = ""]
@@ -192,6 +237,39 @@ pub fn emit_client(api: &Api, settings: &Settings) -> TokenStream {
                 &self.core
             }
         }
+    }
+}
+
+/// The task-polling constants behind `send_and_wait()`.
+fn emit_tasks(tasks: &TaskSettings) -> TokenStream {
+    let list = |values: &[String]| {
+        let values = values.iter().map(String::as_str);
+        quote! { &[ #( #values ),* ] }
+    };
+    let id = list(&tasks.id);
+    let status = list(&tasks.status);
+    let result = list(&tasks.result);
+    let message = list(&tasks.message);
+    let succeeded = list(&tasks.succeeded);
+    let failed = list(&tasks.failed);
+    let path = tasks.poll_path.as_str();
+    let path_doc = format!(
+        " Where `send_and_wait()` polls a task: `GET {path}`, with the client's poll policy."
+    );
+    quote! {
+        #[doc = #path_doc]
+        pub const TASK_POLL_PATH: &str = #path;
+
+        /// Where task answers keep the id, status, result and message (JSON pointers, tried
+        /// in order), and which statuses end a task.
+        pub const TASK_SHAPE: rt::TaskShape = rt::TaskShape {
+            id: #id,
+            status: #status,
+            result: #result,
+            message: #message,
+            succeeded: #succeeded,
+            failed: #failed,
+        };
     }
 }
 

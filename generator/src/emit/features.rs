@@ -72,8 +72,11 @@ pub fn compute(api: &Api) -> FeatureMap {
         if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.model()) {
             named_in(ty, roots);
         }
-        if let Success::Json(ty) = &op.success {
+        if let Success::Json(ty) | Success::JsonOrEmpty(ty) = &op.success {
             named_in(ty, roots);
+        }
+        if let Some((wrapper, _)) = &op.unwrap {
+            roots.push(wrapper.clone());
         }
     }
     for (feature, roots) in roots_by_feature {

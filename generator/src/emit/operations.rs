@@ -226,7 +226,21 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         Success::Empty => (quote! { () }, quote! { send_empty::<#envelope> }),
         Success::Json(ty) => {
             let ty = type_tokens(ty, &models());
-            (ty.clone(), quote! { send_json::<#ty, #envelope> })
+            let wire = match &op.unwrap {
+                Some((wrapper, _)) => {
+                    let wrapper = ident(wrapper);
+                    quote! { crate::models::#wrapper }
+                }
+                None => ty.clone(),
+            };
+            (ty, quote! { send_json::<#wire, #envelope> })
+        }
+        Success::JsonOrEmpty(ty) => {
+            let ty = type_tokens(ty, &models());
+            (
+                quote! { Option<#ty> },
+                quote! { send_json_or_empty::<#ty, #envelope> },
+            )
         }
         Success::Binary => (
             quote! { rt::ByteStream<#envelope> },
@@ -235,27 +249,46 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         Success::Text => (quote! { String }, quote! { send_text::<#envelope> }),
     };
     let streams = op.pagination.as_ref().map(|pg| {
-        let page = ident(&pg.page_type);
+        let page = super::pagination::page_path(&pg.page);
         quote! {
             /// Every page, following the next-page links, as a stream. Each page is
             /// requested when the previous one has been consumed.
-            pub fn pages(self) -> rt::Pages<crate::models::#page, #envelope> {
+            pub fn pages(self) -> rt::Pages<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().pages(self.into_request())
             }
 
             /// Every item of every page, as a stream; at most one page is held in memory.
             /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-            pub fn items(self) -> rt::Items<crate::models::#page, #envelope> {
+            pub fn items(self) -> rt::Items<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().items(self.into_request(), None)
             }
 
             /// Like [`Self::items`], stopping after `max_items` items without requesting
             /// further pages.
-            pub fn items_max(self, max_items: u64) -> rt::Items<crate::models::#page, #envelope> {
+            pub fn items_max(self, max_items: u64) -> rt::Items<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().items(self.into_request(), Some(max_items))
+            }
+        }
+    });
+    let unwrap = op.unwrap.as_ref().map(|(_, field)| {
+        let field = ident(field);
+        quote! { .map(|response| response.map(|envelope| envelope.#field)) }
+    });
+    let wait = op.returns_task.then(|| {
+        quote! {
+            /// Sends the request, then polls the task it started until the task ends (at
+            /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
+            /// poll policy bounds the wait.
+            pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
+                let client = self.client.clone();
+                let accepted = self.send().await?;
+                client
+                    .core()
+                    .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
+                    .await
             }
         }
     });
@@ -322,8 +355,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             /// Sends the request.
             pub async fn send(self) -> Result<rt::Response<#output>, crate::Error> {
                 let client = self.client.clone();
-                client.core().#call(self.into_request()).await
+                client.core().#call(self.into_request()).await #unwrap
             }
+
+            #wait
 
             #streams
         }
@@ -509,6 +544,22 @@ fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) ->
         lines.push(String::new());
     }
     lines.push(format!("Sends `{} {}`.", op.method, op.path));
+    if op.added_by_fixes {
+        lines.push(String::new());
+        lines.push(
+            "Not in the vendor's published document: added by this project's declared fixes \
+             (the vendor's API serves it; see the crate docs)."
+                .to_owned(),
+        );
+    }
+    if op.returns_task {
+        lines.push(String::new());
+        lines.push(
+            "The vendor runs this as a task: `.send()` returns the accepted task, \
+             `.send_and_wait()` polls it to its end."
+                .to_owned(),
+        );
+    }
     if !required.is_empty() || body_required {
         lines.push(String::new());
         lines.push("Arguments:".to_owned());

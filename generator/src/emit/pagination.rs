@@ -2,27 +2,36 @@
 //! where a page's items and its next-page link are. The navigation is plain field access
 //! decided at generation time, so paging costs no extra decoding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::{FeatureMap, cfg_attr};
+use super::features::{FeatureMap, cfg_attr, feature_of};
 use super::models::{ident, type_tokens};
-use crate::ir::{Api, PageStrategy, Pagination};
+use crate::ir::{Api, PageShape, PageStrategy, Pagination};
 
 /// The whole module.
 pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
-    let pages: BTreeMap<&str, &Pagination> = api
+    let pages: BTreeMap<&str, (&Pagination, Option<&str>)> = api
         .operations
         .iter()
-        .filter_map(|op| op.pagination.as_ref())
-        .map(|p| (p.page_type.as_str(), p))
+        .filter_map(|op| Some((op.pagination.as_ref()?, op)))
+        .map(|(p, op)| (p.page.name(), (p, Some(op.module.as_str()))))
         .collect();
-    let impls = pages.values().map(|p| {
-        let cfg = cfg_attr(features.types.get(&p.page_type));
-        let item = emit_page(p);
-        quote! { #cfg #item }
+    let impls = pages.values().map(|(p, module)| {
+        let cfg = match &p.page {
+            PageShape::Model { name, .. } => cfg_attr(features.types.get(name)),
+            // The newtype serves one operation: it is compiled with that operation's group.
+            PageShape::Array { .. } => {
+                let group: Option<BTreeSet<String>> =
+                    module.map(|m| BTreeSet::from([feature_of(m)]));
+                cfg_attr(group.as_ref())
+            }
+        };
+        let (wrapper, page) = emit_page(p);
+        let wrapper = wrapper.map(|w| quote! { #cfg #w });
+        quote! { #wrapper #cfg #page }
     });
     quote! {
         //! How list responses are paged: where the items and the next-page link are.
@@ -32,37 +41,78 @@ pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
     }
 }
 
-fn emit_page(p: &Pagination) -> TokenStream {
-    let page = ident(&p.page_type);
+/// The path of a page type from inside the crate.
+pub fn page_path(shape: &PageShape) -> TokenStream {
+    let name = ident(shape.name());
+    match shape {
+        PageShape::Model { .. } => quote! { crate::models::#name },
+        PageShape::Array { .. } => quote! { crate::pagination::#name },
+    }
+}
+
+/// The newtype a bare-array page needs (if any), and the `Page` impl.
+fn emit_page(p: &Pagination) -> (Option<TokenStream>, TokenStream) {
+    let page = page_path(&p.page);
     let item = type_tokens(&p.item_type, &quote! { crate::models:: });
-    let items = ident(&p.items_field.0);
-    let (into_items, count) = if p.items_field.1 {
-        (
-            quote! { self.#items.unwrap_or_default() },
-            quote! { self.#items.as_ref().map_or(0, Vec::len) },
-        )
-    } else {
-        (quote! { self.#items }, quote! { self.#items.len() })
+    let (wrapper, into_items, count) = match &p.page {
+        PageShape::Model {
+            items_field: (items, optional),
+            ..
+        } => {
+            let items = ident(items);
+            let (into_items, count) = if *optional {
+                (
+                    quote! { self.#items.unwrap_or_default() },
+                    quote! { self.#items.as_ref().map_or(0, Vec::len) },
+                )
+            } else {
+                (quote! { self.#items }, quote! { self.#items.len() })
+            };
+            (None, into_items, count)
+        }
+        PageShape::Array { name } => {
+            let name = ident(name);
+            let doc = " One page of a list answered as a bare JSON array.";
+            let wrapper = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub Vec<#item>);
+            };
+            (Some(wrapper), quote! { self.0 }, quote! { self.0.len() })
+        }
     };
-    let cursor = cursor_expr(&p.cursor);
-    let next = match &p.strategy {
-        PageStrategy::NextLink => quote! { rt::NextPage::Link(value.to_owned()) },
-        PageStrategy::Token { param } => quote! {
-            rt::NextPage::Token { param: #param, value: value.to_owned() }
-        },
+    let next_page = match &p.strategy {
+        PageStrategy::NextLink { cursor } => cursor_next(
+            &page,
+            cursor,
+            quote! { rt::NextPage::Link(value.to_owned()) },
+        ),
+        PageStrategy::Token { param, cursor } => cursor_next(
+            &page,
+            cursor,
+            quote! { rt::NextPage::Token { param: #param, value: value.to_owned() } },
+        ),
+        PageStrategy::Offset { param, limit_param } => {
+            let limit = match limit_param {
+                Some(limit) => quote! { Some(#limit) },
+                None => quote! { None },
+            };
+            quote! {
+                rt::NextPage::Offset {
+                    param: #param,
+                    increment: #count as u64,
+                    limit_param: #limit,
+                }
+            }
+        }
     };
-    quote! {
-        impl rt::Page for crate::models::#page {
+    let page_impl = quote! {
+        impl rt::Page for #page {
             type Item = #item;
 
             fn next_page(&self) -> rt::NextPage {
-                fn cursor(page: &crate::models::#page) -> Option<&str> {
-                    #cursor
-                }
-                match cursor(self) {
-                    Some(value) if !value.is_empty() => #next,
-                    _ => rt::NextPage::Done,
-                }
+                #next_page
             }
 
             fn into_items(self) -> Vec<Self::Item> {
@@ -72,6 +122,22 @@ fn emit_page(p: &Pagination) -> TokenStream {
             fn item_count(&self) -> Option<usize> {
                 Some(#count)
             }
+        }
+    };
+    (wrapper, page_impl)
+}
+
+/// The body of `next_page` for cursor strategies: read the cursor, `Done` when absent
+/// or empty.
+fn cursor_next(page: &TokenStream, steps: &[(String, bool)], next: TokenStream) -> TokenStream {
+    let cursor = cursor_expr(steps);
+    quote! {
+        fn cursor(page: &#page) -> Option<&str> {
+            #cursor
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => #next,
+            _ => rt::NextPage::Done,
         }
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
 use crate::ident::Namespace;
-use crate::ir::{Api, Auth, TypeDef};
+use crate::ir::{Api, Auth, Operation, Provenance, Success, TypeDef, TypeKind, TypeRef};
 use crate::report::{Report, Stage};
 use crate::settings::{AuthSettings, Settings};
 
@@ -95,7 +95,7 @@ pub fn lower(
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     lowerer.name_component_schemas();
     lowerer.lower_component_schemas()?;
-    let operations = lowerer.lower_operations()?;
+    let mut operations = lowerer.lower_operations()?;
     let error_envelope = match &settings.errors.envelope {
         Some(name) => {
             Some(
@@ -118,6 +118,8 @@ pub fn lower(
             format!("{boxed} field(s) boxed to break recursive types"),
         );
     }
+    lowerer.mark_tasks(&mut operations, settings_name)?;
+    lowerer.unwrap_envelopes(&mut operations);
     let auth = lowerer.auth();
     let base_url = lowerer.base_url();
     let report = lowerer.report;
@@ -133,10 +135,106 @@ pub fn lower(
         error_envelope,
         if_match_header: settings.etag.as_ref().map(|e| e.if_match_header.clone()),
         update_attempts: settings.etag.as_ref().map_or(3, |e| e.update_attempts),
+        provenance: match settings
+            .document
+            .as_ref()
+            .is_some_and(|d| d.written_by_project)
+        {
+            true => Provenance::Project,
+            false => Provenance::Vendor {
+                added_by_fixes: report.operations_added_by_fixes.iter().cloned().collect(),
+            },
+        },
     })
 }
 
 impl Lowerer<'_> {
+    /// Marks the operations answering the vendor's "task accepted" schema.
+    fn mark_tasks(&mut self, operations: &mut [Operation], settings_name: &str) -> Result<()> {
+        let Some(tasks) = &self.settings.tasks else {
+            return Ok(());
+        };
+        let accepted = self
+            .schema_names
+            .get(&tasks.accepted)
+            .cloned()
+            .ok_or_else(|| Error::Settings {
+                location: Location::new(settings_name, "/tasks/accepted"),
+                message: format!(
+                    "no schema `{}` in the document's components/schemas",
+                    tasks.accepted
+                ),
+            })?;
+        if !tasks.poll_path.contains("{id}") {
+            return Err(Error::Settings {
+                location: Location::new(settings_name, "/tasks/poll_path"),
+                message: format!("`{}` has no `{{id}}` parameter", tasks.poll_path),
+            });
+        }
+        let mut marked = 0;
+        for op in operations.iter_mut() {
+            if matches!(
+                &op.success,
+                Success::Json(TypeRef::Named(n)) | Success::JsonOrEmpty(TypeRef::Named(n))
+                    if *n == accepted
+            ) {
+                op.returns_task = true;
+                marked += 1;
+            }
+        }
+        if marked > 0 {
+            self.report.note(
+                Stage::Lower,
+                format!(
+                    "{marked} operation(s) answer `{}` and can wait for their task",
+                    tasks.accepted
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Returns the inside of `{"<unwrap>": ...}` success bodies (not for paged lists,
+    /// whose pages are decoded whole).
+    fn unwrap_envelopes(&mut self, operations: &mut [Operation]) {
+        let Some(property) = self.settings.responses.unwrap.as_deref() else {
+            return;
+        };
+        let mut unwrapped = 0;
+        for op in operations.iter_mut() {
+            let Success::Json(TypeRef::Named(wrapper)) = &op.success else {
+                continue;
+            };
+            if op.pagination.is_some() || op.returns_task {
+                continue;
+            }
+            let Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) = self.types.get(wrapper)
+            else {
+                continue;
+            };
+            let [field] = s.fields.as_slice() else {
+                continue;
+            };
+            if field.wire_name != property || field.is_option() {
+                continue;
+            }
+            op.unwrap = Some((wrapper.clone(), field.rust_name.clone()));
+            op.success = Success::Json(field.ty.clone());
+            unwrapped += 1;
+        }
+        if unwrapped > 0 {
+            self.report.note(
+                Stage::Lower,
+                format!(
+                    "{unwrapped} operation(s) return the inside of their `{property}` envelope"
+                ),
+            );
+        }
+    }
+
     /// The settings' auth, else the document's: the first scheme of the global security
     /// requirement, else the first declared scheme.
     fn auth(&mut self) -> Auth {

@@ -16,8 +16,8 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyKind, Operation, PageStrategy, Pagination, Param, ParamLocation,
-    ReadModifyWrite, Success, TypeDef, TypeKind, TypeRef,
+    ArrayStyle, Body, BodyKind, Operation, PageShape, PageStrategy, Pagination, Param,
+    ParamLocation, ReadModifyWrite, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -80,7 +80,9 @@ fn link_read_modify_write(operations: &mut [Operation], methods: &mut Namespace)
                     .all(|p| !p.required || p.location == ParamLocation::Path)
         })
         .filter_map(|op| match &op.success {
-            Success::Json(ty) => Some((op.path.as_str(), (op.rust_name.as_str(), ty))),
+            Success::Json(ty) | Success::JsonOrEmpty(ty) => {
+                Some((op.path.as_str(), (op.rust_name.as_str(), ty)))
+            }
             _ => None,
         })
         .collect();
@@ -322,7 +324,8 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
-        let pagination = self.pagination(method, &params, &success, pointer);
+        let builder_name = namers.builders.claim(&op_camel);
+        let pagination = self.pagination(method, &params, &success, pointer, &builder_name);
         let tag = match self.settings.operations.group_by {
             GroupBy::Tag => op
                 .tags
@@ -345,7 +348,7 @@ impl<'a> Lowerer<'a> {
             rust_name: namers
                 .methods
                 .claim(&snake(self.method_base_name(&operation_id))),
-            builder_name: namers.builders.claim(&op_camel),
+            builder_name,
             operation_id,
             origin: pointer.to_owned(),
             method: method.to_ascii_uppercase(),
@@ -360,6 +363,12 @@ impl<'a> Lowerer<'a> {
             success,
             pagination,
             read_modify_write: None,
+            unwrap: None,
+            added_by_fixes: self
+                .report
+                .operations_added_by_fixes
+                .contains(&format!("{} {path}", method.to_ascii_uppercase())),
+            returns_task: false,
         })
     }
 
@@ -593,7 +602,11 @@ impl<'a> Lowerer<'a> {
                 "success responses with different bodies (e.g. {code}) are not supported yet"
             ));
         }
-        Ok(first.clone())
+        let some_empty = shapes.iter().any(|(_, s)| *s == Success::Empty);
+        Ok(match first {
+            Success::Json(ty) if some_empty => Success::JsonOrEmpty(ty.clone()),
+            other => other.clone(),
+        })
     }
 
     /// Whether a type can be written as a single path/query/header value.
@@ -622,6 +635,7 @@ impl<'a> Lowerer<'a> {
         params: &[Param],
         success: &Success,
         pointer: &str,
+        builder_name: &str,
     ) -> Option<Pagination> {
         let settings = self.settings.pagination.as_ref()?;
         if method != "get"
@@ -631,67 +645,123 @@ impl<'a> Lowerer<'a> {
         {
             return None;
         }
-        let why_not = |reason: String| format!("{pointer}: not paginated: {reason}");
-        let Success::Json(TypeRef::Named(page_type)) = success else {
-            self.report.note(
-                Stage::Lower,
-                why_not("the response is not a named object".into()),
-            );
-            return None;
+        match self.page_shape(success, settings.items.as_deref(), builder_name) {
+            Ok((page, item_type)) => {
+                let strategy = self.page_strategy(settings, &page, params, pointer)?;
+                Some(Pagination {
+                    page,
+                    item_type,
+                    strategy,
+                })
+            }
+            Err(reason) => {
+                self.report
+                    .note(Stage::Lower, format!("{pointer}: not paginated: {reason}"));
+                None
+            }
+        }
+    }
+
+    /// Where a list response's items are: the named property `items`, or (without one)
+    /// the response itself when it is an array, or its only array property.
+    fn page_shape(
+        &self,
+        success: &Success,
+        items: Option<&str>,
+        builder_name: &str,
+    ) -> std::result::Result<(PageShape, TypeRef), String> {
+        let page_type = match success {
+            Success::Json(TypeRef::Vec(item)) if items.is_none() => {
+                let shape = PageShape::Array {
+                    name: format!("{builder_name}Page"),
+                };
+                return Ok((shape, (**item).clone()));
+            }
+            Success::Json(TypeRef::Named(name)) => name,
+            _ => return Err("the response is not a named object".into()),
         };
         let Some(TypeDef {
             kind: TypeKind::Struct(page),
             ..
         }) = self.types.get(page_type)
         else {
-            self.report.note(
-                Stage::Lower,
-                why_not(format!("`{page_type}` is not an object")),
-            );
-            return None;
+            return Err(format!("`{page_type}` is not an object"));
         };
-        let Some(items) = page.fields.iter().find(|f| f.wire_name == settings.items) else {
-            self.report.note(
-                Stage::Lower,
-                why_not(format!("`{page_type}` has no `{}`", settings.items)),
-            );
-            return None;
+        let field = match items {
+            Some(items) => page
+                .fields
+                .iter()
+                .find(|f| f.wire_name == items)
+                .ok_or_else(|| format!("`{page_type}` has no `{items}`"))?,
+            None => {
+                let mut arrays = page
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+                match (arrays.next(), arrays.next()) {
+                    (Some(field), None) => field,
+                    (None, _) => return Err(format!("`{page_type}` has no array property")),
+                    (Some(_), Some(_)) => {
+                        return Err(format!(
+                            "`{page_type}` has several array properties; set `items`"
+                        ));
+                    }
+                }
+            }
         };
-        let TypeRef::Vec(item_type) = &items.ty else {
-            self.report.note(
-                Stage::Lower,
-                why_not(format!("`{}` is not an array", settings.items)),
-            );
-            return None;
+        let TypeRef::Vec(item_type) = &field.ty else {
+            return Err(format!("`{}` is not an array", field.wire_name));
         };
-        let strategy = match settings.style {
-            PaginationStyle::NextLink => PageStrategy::NextLink,
-            PaginationStyle::Token => PageStrategy::Token {
+        let shape = PageShape::Model {
+            name: page_type.clone(),
+            items_field: (field.rust_name.clone(), field.is_option()),
+        };
+        Ok((shape, (**item_type).clone()))
+    }
+
+    /// How a page leads to the next, per the vendor's style; `None` (with a note) when
+    /// the cursor the style needs is missing from the page type.
+    fn page_strategy(
+        &mut self,
+        settings: &crate::settings::PaginationSettings,
+        page: &PageShape,
+        params: &[Param],
+        pointer: &str,
+    ) -> Option<PageStrategy> {
+        let cursor = |this: &mut Self| {
+            let next = settings.next.as_deref().unwrap_or_default();
+            let PageShape::Model { name, .. } = page else {
+                return Err(format!("a bare array has no cursor `{next}`"));
+            };
+            resolve_field_path(&this.types, name, next)
+                .map_err(|reason| format!("cursor `{next}` in `{name}`: {reason}"))
+        };
+        let result = match settings.style {
+            PaginationStyle::NextLink => {
+                cursor(self).map(|cursor| PageStrategy::NextLink { cursor })
+            }
+            PaginationStyle::Token => cursor(self).map(|cursor| PageStrategy::Token {
                 param: settings
                     .token_param
                     .clone()
                     .unwrap_or_else(|| settings.marker_param.clone()),
-            },
-        };
-        match resolve_field_path(&self.types, page_type, &settings.next) {
-            Ok(cursor) => Some(Pagination {
-                page_type: page_type.clone(),
-                item_type: (**item_type).clone(),
-                items_field: (items.rust_name.clone(), items.is_option()),
                 cursor,
-                strategy,
             }),
-            Err(reason) => {
-                self.report.note(
-                    Stage::Lower,
-                    why_not(format!(
-                        "cursor `{}` in `{page_type}`: {reason}",
-                        settings.next
-                    )),
-                );
-                None
-            }
-        }
+            PaginationStyle::Offset => Ok(PageStrategy::Offset {
+                param: settings.marker_param.clone(),
+                limit_param: settings.limit_param.clone().filter(|limit| {
+                    params
+                        .iter()
+                        .any(|p| p.location == ParamLocation::Query && &p.wire_name == limit)
+                }),
+            }),
+        };
+        result
+            .map_err(|reason| {
+                self.report
+                    .note(Stage::Lower, format!("{pointer}: not paginated: {reason}"));
+            })
+            .ok()
     }
 }
 

@@ -30,6 +30,7 @@ pub fn normalize(
     overlays: &[OverlayInput],
     report: &mut Report,
 ) -> Result<()> {
+    let published = operation_keys(doc);
     for overlay in overlays {
         let applied =
             overlay::apply_overlay(doc, &overlay.document, &overlay.name).map_err(|e| {
@@ -58,6 +59,10 @@ pub fn normalize(
             report.note(Stage::Fix, format!("fixup {name}: {line}"));
         }
     }
+    report.operations_added_by_fixes = operation_keys(doc)
+        .difference(&published)
+        .cloned()
+        .collect();
     for line in duplicates::merge_identical(doc) {
         report.note(Stage::Normalize, line);
     }
@@ -65,6 +70,21 @@ pub fn normalize(
         report.note(Stage::Normalize, line);
     }
     Ok(())
+}
+
+/// Every operation of the document as `METHOD /path` (method upper-case).
+pub fn operation_keys(doc: &Value) -> std::collections::BTreeSet<String> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, item)| Some((path, item.as_object()?)))
+        .flat_map(|(path, item)| {
+            item.keys()
+                .filter(|k| fixups::METHODS.contains(&k.as_str()))
+                .map(move |method| format!("{} {path}", method.to_ascii_uppercase()))
+        })
+        .collect()
 }
 
 /// Number of operations in a document (methods under `paths`).
