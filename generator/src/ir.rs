@@ -273,10 +273,16 @@ pub enum Success {
     /// A JSON body of this type, or no body (the document declares both, e.g. `200` with
     /// a body and `204`): `Option<T>`.
     JsonOrEmpty(TypeRef),
-    /// A binary body, streamed.
-    Binary,
-    /// A text body.
-    Text,
+    /// A binary body, streamed; `accept` lists the declared media types.
+    Binary {
+        /// The `Accept` header to send.
+        accept: String,
+    },
+    /// A text body; `accept` lists the declared media types.
+    Text {
+        /// The `Accept` header to send.
+        accept: String,
+    },
 }
 
 /// How an array parameter is written (OpenAPI `style` / `explode`).

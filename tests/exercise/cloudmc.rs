@@ -106,7 +106,7 @@ pub static CALLS: &[Call] = &[
         headers: &[],
         content_type: Some("application/json"),
         body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"serviceConnection\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
+            "{\"name\":\"0\",\"serviceConnection\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
         ),
         run: call_3,
     },
@@ -144,7 +144,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json("{\"name\":\"sample\",\"entryPoint\":\"sample\"}"),
+        body: ExpectedBody::Json("{\"name\":\"0x\",\"entryPoint\":\"sample\"}"),
         run: call_6,
     },
     Call {
@@ -1017,7 +1017,7 @@ fn call_3(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let body: api::models::CreateEnvironmentRequest = sample(
-                "{\"name\":\"sample\",\"serviceConnection\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
+                "{\"name\":\"0\",\"serviceConnection\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
             )?;
             Ok(client.create_environment(body))
         };
@@ -1063,7 +1063,7 @@ fn call_6(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let body: api::models::CreateOrganizationRequest = sample(
-                "{\"name\":\"sample\",\"entryPoint\":\"sample\"}",
+                "{\"name\":\"0x\",\"entryPoint\":\"sample\"}",
             )?;
             Ok(client.create_organization(body))
         };

@@ -9,14 +9,19 @@
 //! Failures are listed as a table naming the operation.
 
 #[path = "../exercise/cloudcasa.rs"]
+#[rustfmt::skip]
 mod cloudcasa;
 #[path = "../exercise/cloudmc.rs"]
+#[rustfmt::skip]
 mod cloudmc;
 #[path = "../exercise/palette.rs"]
+#[rustfmt::skip]
 mod palette;
 #[path = "../exercise/spheron.rs"]
+#[rustfmt::skip]
 mod spheron;
 
+// The exercise files are generated (and formatted by prettyplease): rustfmt keeps off.
 mod support;
 
 use support::{Expected, ExpectedBody, Sent, check};

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::codegen::{self, CodegenOptions, GenerateOptions};
+use crate::contract::{self, ContractOptions};
 use crate::peers::{self, PeersOptions};
 
 const USAGE: &str = "usage:
@@ -15,7 +16,12 @@ const USAGE: &str = "usage:
       generate a client crate from any OpenAPI document into DIR
   cargo xtask peers [--check-compile] [--explain] [--dir DIR]
       generate every peer document (../shared/specs/peers) into target/peer-crates/;
-      --check-compile also runs one `cargo clippy -- -D warnings` over all of them";
+      --check-compile also runs one `cargo clippy -- -D warnings` over all of them
+  cargo xtask contract [VENDOR...] [--sample N] [--dynamic] [--original] [--strict]
+      run every operation of each generated client against Prism (npm
+      @stoplight/prism-cli) serving the same document with request validation on;
+      writes target/contract/report.md; --strict fails unless every call was accepted
+      and decoded";
 
 /// Runs the command given by `args` (without the program name).
 pub fn run(args: Vec<OsString>) -> Result<(), String> {
@@ -87,6 +93,27 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
                 }
             }
             peers::peers(&opts)
+        }
+        "contract" => {
+            let mut opts = ContractOptions::default();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("sample") => {
+                        let value = parser.value().map_err(|e| e.to_string())?;
+                        let text = value.string().map_err(|e| e.to_string())?;
+                        let n = text.parse().map_err(|_| {
+                            format!("--sample takes a number of operations, not `{text}`")
+                        })?;
+                        opts.sample = Some(n);
+                    }
+                    Long("dynamic") => opts.dynamic = true,
+                    Long("original") => opts.original = true,
+                    Long("strict") => opts.strict = true,
+                    Value(v) => opts.vendors.push(v.string().map_err(|e| e.to_string())?),
+                    other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+                }
+            }
+            contract::contract(&opts)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }

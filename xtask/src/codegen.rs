@@ -90,8 +90,65 @@ fn read_overlays(
         .collect()
 }
 
-/// Generates one vendor's crate in memory.
-pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String> {
+/// Everything one vendor's generation reads: settings, document, overlays.
+#[derive(Debug)]
+pub struct VendorInputs {
+    /// Vendor name (directory under `specs/`).
+    pub vendor: String,
+    /// Parsed settings.
+    pub settings: Settings,
+    /// How the settings file is named in messages.
+    pub settings_name: String,
+    /// The document.
+    pub document: source::Document,
+    /// The overlays the settings name.
+    pub overlays: Vec<OverlayInput>,
+}
+
+impl VendorInputs {
+    fn input<'a>(&'a self, command: &'a str) -> Input<'a> {
+        Input {
+            document_name: &self.document.name,
+            document: &self.document.bytes,
+            settings: &self.settings,
+            settings_name: &self.settings_name,
+            overlays: &self.overlays,
+            command,
+            runtime_path: "../../runtime",
+            standalone: false,
+        }
+    }
+
+    /// The document after upgrade and the declared fixes (OpenAPI 3.0.3 JSON).
+    pub fn normalized_document(&self) -> Result<serde_json::Value, String> {
+        cloudgen::normalized_document(&self.input("")).map_err(|e| e.to_string())
+    }
+
+    /// The vendor's own document written into `dir` (for tools that need a file), or
+    /// `None` when the project wrote the document.
+    pub fn original_path(&self, dir: &Path) -> Result<Option<PathBuf>, String> {
+        if self
+            .settings
+            .document
+            .as_ref()
+            .is_some_and(|d| d.written_by_project)
+        {
+            return Ok(None);
+        }
+        let extension = if self.document.bytes.first() == Some(&b'{') {
+            "json"
+        } else {
+            "yaml"
+        };
+        let path = dir.join(format!("{}.original.{extension}", self.vendor));
+        fs::write(&path, &self.document.bytes)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        Ok(Some(path))
+    }
+}
+
+/// Reads one vendor's settings, document and overlays.
+pub fn read_vendor(root: &Path, vendor: &str) -> Result<VendorInputs, String> {
     let rel_dir = format!("specs/{vendor}");
     let dir = root.join(&rel_dir);
     let settings_name = format!("{rel_dir}/settings.toml");
@@ -103,18 +160,21 @@ pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String>
     };
     let document = source::fetch(root, vendor, document_source)?;
     let overlays = read_overlays(&dir, &rel_dir, &settings)?;
-    let command = format!("cargo xtask codegen {vendor}");
-    let (generated, exercise) = cloudgen::generate_with_exercise(&Input {
-        document_name: &document.name,
-        document: &document.bytes,
-        settings: &settings,
-        settings_name: &settings_name,
-        overlays: &overlays,
-        command: &command,
-        runtime_path: "../../runtime",
-        standalone: false,
+    Ok(VendorInputs {
+        vendor: vendor.to_owned(),
+        settings,
+        settings_name,
+        document,
+        overlays,
     })
-    .map_err(|e| e.to_string())?;
+}
+
+/// Generates one vendor's crate in memory.
+pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String> {
+    let inputs = read_vendor(root, vendor)?;
+    let command = format!("cargo xtask codegen {vendor}");
+    let (generated, exercise) =
+        cloudgen::generate_with_exercise(&inputs.input(&command)).map_err(|e| e.to_string())?;
     Ok(VendorCrate {
         dir: root.join("generated").join(vendor),
         generated,

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod codegen;
+pub mod contract;
 pub mod fsutil;
 pub mod peers;
 pub mod source;

@@ -4877,7 +4877,8 @@ impl V1CustomCloudTypeLogoGet {
                 rt::Method::GET,
                 "/v1/clouds/cloudTypes/{cloudType}/logo",
             )
-            .path_param("cloudType", self.cloud_type);
+            .path_param("cloudType", self.cloud_type)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

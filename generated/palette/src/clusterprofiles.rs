@@ -1647,7 +1647,8 @@ impl ClusterProfilesUidSpcDownload {
                 rt::Method::GET,
                 "/v1/clusterprofiles/{uid}/spc/download",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -2043,7 +2044,8 @@ impl V1ClusterProfilesUidExport {
                 "/v1/clusterprofiles/{uid}/export",
             )
             .path_param("uid", self.uid)
-            .query_opt("format", self.format.as_ref());
+            .query_opt("format", self.format.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -2107,7 +2109,8 @@ impl V1ClusterProfilesUidExportTerraform {
                 "/v1/clusterprofiles/{uid}/export/terraform",
             )
             .path_param("uid", self.uid)
-            .query_opt("format", self.format.as_ref());
+            .query_opt("format", self.format.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

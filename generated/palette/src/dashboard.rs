@@ -917,7 +917,8 @@ impl DashboardClustersSearchSummaryExport {
                 rt::Method::POST,
                 "/v1/dashboard/spectroclusters/search/export",
             )
-            .query_opt("format", self.format.as_ref());
+            .query_opt("format", self.format.as_ref())
+            .header("accept", "application/octet-stream");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -984,7 +985,8 @@ impl DashboardClustersSearchSummaryExportGet {
                 "/v1/dashboard/spectroclusters/search/export",
             )
             .query_opt("encodedFilter", self.encoded_filter.as_ref())
-            .query_opt("format", self.format.as_ref());
+            .query_opt("format", self.format.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

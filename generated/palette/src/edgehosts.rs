@@ -916,7 +916,8 @@ impl EdgeHostDevicesUidSpcDownload {
                 rt::Method::GET,
                 "/v1/edgehosts/{uid}/spc/download",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -39509,7 +39509,7 @@ impl<'de> serde::Deserialize<'de> for V1UpdateStrategyType {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "system")]
+#[cfg(feature = "all")]
 /// The resource was updated successfully
 ///
 /// Schema `/components/schemas/v1Updated`.
@@ -41996,11 +41996,7 @@ pub struct V1VmFeatures {
 /// The exact format is defined in sigs.k8s.io/structured-merge-diff
 ///
 /// Schema `/components/schemas/v1VmFieldsV1`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct V1VmFieldsV1 {
-    #[serde(rename = "Raw", default, skip_serializing_if = "Option::is_none")]
-    pub raw: Option<Vec<String>>,
-}
+pub type V1VmFieldsV1 = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "spectroclusters")]
 /// Schema `/components/schemas/v1VmFilesystem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -126,7 +126,8 @@ impl PacksPackUidLogo {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{packUid}/logo")
-            .path_param("packUid", self.pack_uid);
+            .path_param("packUid", self.pack_uid)
+            .header("accept", "image/png, image/gif, image/jpeg");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -96,7 +96,8 @@ impl PcgUidAllyManifestGet {
                 rt::Method::GET,
                 "/v1/pcg/{uid}/services/ally/manifest",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -147,7 +148,8 @@ impl PcgUidJetManifestGet {
                 rt::Method::GET,
                 "/v1/pcg/{uid}/services/jet/manifest",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

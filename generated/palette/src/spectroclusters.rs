@@ -792,7 +792,8 @@ impl ClusterFeatureDriverLogDownload {
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .path_param("driver", self.driver)
-            .query_opt("fileFormat", self.file_format.as_ref());
+            .query_opt("fileFormat", self.file_format.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -1179,7 +1180,8 @@ impl ClusterFeatureLogFetcherLogDownload {
                 "/v1/spectroclusters/features/logFetcher/{uid}/download",
             )
             .path_param("uid", self.uid)
-            .query_opt("fileName", self.file_name.as_ref());
+            .query_opt("fileName", self.file_name.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -5399,9 +5401,10 @@ impl SpectroClustersSpcDownload {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/spc/download",
-        );
+                rt::Method::POST,
+                "/v1/spectroclusters/spc/download",
+            )
+            .header("accept", "application/octet-stream");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5501,7 +5504,8 @@ impl SpectroClustersUidAdminKubeConfig {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/assets/adminKubeconfig",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -6226,7 +6230,8 @@ impl SpectroClustersUidDownload {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/download",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -6326,7 +6331,8 @@ impl SpectroClustersUidFrpKubeConfigGet {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -6560,7 +6566,8 @@ impl SpectroClustersUidImportManifest {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/import/manifest",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -6670,7 +6677,8 @@ impl SpectroClustersUidKubeConfig {
                 "/v1/spectroclusters/{uid}/assets/kubeconfig",
             )
             .path_param("uid", self.uid)
-            .query_opt("frp", self.frp.as_ref());
+            .query_opt("frp", self.frp.as_ref())
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -6770,7 +6778,8 @@ impl SpectroClustersUidKubeConfigClientGet {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -8251,7 +8260,8 @@ impl SpectroClustersUidTokenKubeConfigGet {
                 rt::Method::GET,
                 "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
             )
-            .path_param("uid", self.uid);
+            .path_param("uid", self.uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -10741,7 +10751,8 @@ impl SyftScanLogImageSbomGet {
             )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
-            .query("image", self.image);
+            .query("image", self.image)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -1589,15 +1589,9 @@ impl SystemThemeCreate {
         }
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2041,17 +2035,9 @@ impl V1BillingPreferenceUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2146,17 +2132,9 @@ impl V1ClusterPreferenceUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2252,17 +2230,9 @@ impl V1PasswordsBlockListUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2309,17 +2279,9 @@ impl V1PaymentSecretsUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2363,17 +2325,9 @@ impl V1SystemAdminEmail {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2420,17 +2374,9 @@ impl V1SystemAdminPasswordReset {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2519,17 +2465,9 @@ impl V1SystemConfigAuthUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2618,17 +2556,9 @@ impl V1SystemConfigAwsAccountUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2877,17 +2807,9 @@ impl V1SystemConfigAwsGovStsAccountUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -2976,17 +2898,9 @@ impl V1SystemConfigAwsImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3083,17 +2997,9 @@ impl V1SystemConfigAwsStsAccountUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3188,17 +3094,9 @@ impl V1SystemConfigAzureAccountUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3293,17 +3191,9 @@ impl V1SystemConfigAzureStorageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3400,17 +3290,9 @@ impl V1SystemConfigCloudstackImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3499,17 +3381,9 @@ impl V1SystemConfigClusterUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3606,17 +3480,9 @@ impl V1SystemConfigDatabaseBackupFtpUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3713,17 +3579,9 @@ impl V1SystemConfigDatabaseBackupS3Update {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3823,17 +3681,9 @@ impl V1SystemConfigDomainCertificatesPut {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -3922,17 +3772,9 @@ impl V1SystemConfigEdgeImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4029,17 +3871,9 @@ impl V1SystemConfigEdgeNativeImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4190,17 +4024,9 @@ impl V1SystemConfigGcpAccountUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4289,17 +4115,9 @@ impl V1SystemConfigGcpImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4388,17 +4206,9 @@ impl V1SystemConfigKubectlUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4487,17 +4297,9 @@ impl V1SystemConfigLoggerUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4586,17 +4388,9 @@ impl V1SystemConfigMaasImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4685,17 +4479,9 @@ impl V1SystemConfigProxyUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4792,17 +4578,9 @@ impl V1SystemConfigRegistriesOciImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -4894,17 +4672,9 @@ impl V1SystemConfigReverseProxyUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5050,17 +4820,9 @@ impl V1SystemConfigScarUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5200,17 +4962,9 @@ impl V1SystemConfigSmtpUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5446,17 +5200,9 @@ impl V1SystemConfigSsoUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5545,17 +5291,9 @@ impl V1SystemConfigStorageS3Update {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5801,17 +5539,9 @@ impl V1SystemConfigTimeseriesUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5906,17 +5636,9 @@ impl V1SystemConfigVsphereImageUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -5962,17 +5684,9 @@ impl V1SystemDbBackup {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6140,17 +5854,9 @@ impl V1SystemDbRecover {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6208,17 +5914,9 @@ impl V1SystemDbRestore {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6469,17 +6167,9 @@ impl V1SystemPasswordPolicyUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6869,17 +6559,9 @@ impl V1SystemServiceModeUpdate {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {
@@ -6923,17 +6605,9 @@ impl V1SystemStartDatePatch {
         }
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::V1Updated>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Updated,
-                crate::models::V1Error,
-            >(self.into_request())
-            .await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
     }
 }
 impl crate::Client {

@@ -2521,7 +2521,8 @@ impl V1InvoiceUidReportInvoicePdf {
                 "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/invoice/pdf",
             )
             .path_param("tenantUid", self.tenant_uid)
-            .path_param("invoiceUid", self.invoice_uid);
+            .path_param("invoiceUid", self.invoice_uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -2577,7 +2578,8 @@ impl V1InvoiceUidReportPdf {
                 "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/pdf",
             )
             .path_param("tenantUid", self.tenant_uid)
-            .path_param("invoiceUid", self.invoice_uid);
+            .path_param("invoiceUid", self.invoice_uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,
@@ -2633,7 +2635,8 @@ impl V1InvoiceUidReportUsagePdf {
                 "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/usage/pdf",
             )
             .path_param("tenantUid", self.tenant_uid)
-            .path_param("invoiceUid", self.invoice_uid);
+            .path_param("invoiceUid", self.invoice_uid)
+            .header("accept", "application/octet-stream");
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
             None => request,

@@ -22,6 +22,10 @@ use crate::settings::Settings;
 pub const SERDE_VERSION: &str = "1.0.228";
 /// See [`SERDE_VERSION`].
 pub const SERDE_JSON_VERSION: &str = "1.0.145";
+/// `tokio`, a dev-dependency of generated crates (their examples), as in the workspace.
+pub const TOKIO_VERSION: &str = "1.48.0";
+/// `futures-util`, a dev-dependency of generated crates (their examples).
+pub const FUTURES_UTIL_VERSION: &str = "0.3.34";
 
 /// One file to emit.
 enum Job<'a> {
@@ -205,6 +209,11 @@ publish = false
 cloudgen-runtime = {{ path = {runtime} }}
 serde = {{ version = \"{SERDE_VERSION}\", features = [\"derive\"] }}
 serde_json = \"{SERDE_JSON_VERSION}\"
+
+# For examples and doc tests: an async runtime and stream helpers.
+[dev-dependencies]
+futures-util = \"{FUTURES_UTIL_VERSION}\"
+tokio = {{ version = \"{TOKIO_VERSION}\", features = [\"macros\", \"rt-multi-thread\"] }}
 
 {feature_lines}{workspace}",
         header = header(opts, "#"),

@@ -196,6 +196,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         };
         steps.push(step);
     }
+    if let Success::Binary { accept } | Success::Text { accept } = &op.success {
+        // The client's default `Accept` is JSON; this answer is something else.
+        steps.push(quote! { .header("accept", #accept) });
+    }
     if let Some(required) = op.if_match {
         let policy = if required {
             quote! { rt::IfMatch::Required }
@@ -242,11 +246,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 quote! { send_json_or_empty::<#ty, #envelope> },
             )
         }
-        Success::Binary => (
+        Success::Binary { .. } => (
             quote! { rt::ByteStream<#envelope> },
             quote! { send_stream::<#envelope> },
         ),
-        Success::Text => (quote! { String }, quote! { send_text::<#envelope> }),
+        Success::Text { .. } => (quote! { String }, quote! { send_text::<#envelope> }),
     };
     let streams = op.pagination.as_ref().map(|pg| {
         let page = super::pagination::page_path(&pg.page);

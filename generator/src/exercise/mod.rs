@@ -10,6 +10,7 @@
 //! that each response decodes. The file is written by `cargo xtask codegen` next to the
 //! crate it exercises, so a change in the generator shows in both.
 
+pub mod pattern;
 pub mod sample;
 
 use proc_macro2::TokenStream;
@@ -18,7 +19,7 @@ use serde_json::Value;
 
 use crate::emit::models::{ident, type_tokens};
 use crate::error::{Error, Result};
-use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation};
+use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Success};
 use sample::Sampler;
 
 /// The bytes every file upload sends: not UTF-8, with a NUL and CRLF, so that a body
@@ -38,6 +39,9 @@ pub fn emit(api: &Api, doc: &Value, crate_name: &str, header: &str) -> Result<St
     for (index, op) in api.operations.iter().enumerate() {
         let function = format_ident!("call_{index}");
         let mut call = exercise(&sampler, doc, op)?;
+        if let Success::Binary { accept } | Success::Text { accept } = &op.success {
+            call.headers.push(("accept".to_owned(), accept.clone()));
+        }
         if let (Some(_), Some(name)) = (op.if_match, &api.if_match_header) {
             call.headers.push((name.clone(), SAMPLE_ETAG.to_owned()));
             call.if_match = true;

@@ -160,11 +160,22 @@ fn string_sample(schema: &Value) -> Value {
         "byte" => "c2FtcGxl",
         "duration" => "PT1S",
         _ => {
-            // A pattern cannot be satisfied in general: the document's example is the
-            // best guess there.
-            if schema.get("pattern").is_some() {
+            // The document's example first (vendors' patterns can be beyond the simple
+            // builder), else a string built from the pattern.
+            if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
                 if let Some(example) = schema.get("example").filter(|e| e.is_string()) {
                     return example.clone();
+                }
+                if let Some(mut text) = super::pattern::sample(pattern) {
+                    // A pattern open at its end (`^[A-Za-z0-9]`) still matches when the
+                    // string grows to `minLength`.
+                    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+                    if !pattern.trim_end().ends_with('$') {
+                        while text.chars().count() < min {
+                            text.push('x');
+                        }
+                    }
+                    return Value::String(text);
                 }
             }
             "sample"

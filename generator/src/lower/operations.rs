@@ -119,6 +119,19 @@ fn link_read_modify_write(operations: &mut [Operation], methods: &mut Namespace)
     }
 }
 
+/// The `Accept` header for non-JSON responses: the declared media types, in order,
+/// without duplicates.
+fn accept_header<'m>(media: impl Iterator<Item = &'m String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for m in media {
+        let m = m.trim().to_owned();
+        if !seen.contains(&m) {
+            seen.push(m);
+        }
+    }
+    seen.join(", ")
+}
+
 /// `Application/JSON; charset=utf-8` → `application/json`.
 fn media_essence(media: &str) -> String {
     media
@@ -575,7 +588,19 @@ impl<'a> Lowerer<'a> {
             }
             let at = pointer_push(&pointer_push(pointer, "responses"), &text);
             let response = self.resolve_response(response, &at)?;
-            let shape = if response.content.is_empty() {
+            // HTTP forbids a body in 204 and 205 answers: a declared one is a document
+            // defect (Swagger 2.0 generators often copy the 200 schema), and decoding it
+            // would fail on every real answer.
+            let bodiless = matches!(code, StatusCode::Code(204 | 205));
+            if bodiless && !response.content.is_empty() {
+                self.report.note(
+                    Stage::Lower,
+                    format!(
+                        "{at}: a {text} answer has no body (HTTP); its declared content is ignored"
+                    ),
+                );
+            }
+            let shape = if response.content.is_empty() || bodiless {
                 Success::Empty
             } else if let Some((media_name, media)) =
                 response.content.iter().find(|(m, _)| is_json(m))
@@ -587,9 +612,13 @@ impl<'a> Lowerer<'a> {
                 .keys()
                 .all(|m| media_essence(m).starts_with("text/"))
             {
-                Success::Text
+                Success::Text {
+                    accept: accept_header(response.content.keys()),
+                }
             } else {
-                Success::Binary
+                Success::Binary {
+                    accept: accept_header(response.content.keys()),
+                }
             };
             shapes.push((text, shape));
         }

@@ -3,6 +3,7 @@
 //! `serde_json::Value`, before typed parsing; every change is reported.
 
 pub mod duplicates;
+pub mod empty_enums;
 pub mod fixups;
 pub mod operation_ids;
 pub mod overlay;
@@ -63,6 +64,9 @@ pub fn normalize(
         .difference(&published)
         .cloned()
         .collect();
+    for line in empty_enums::drop_empty_enums(doc) {
+        report.note(Stage::Normalize, line);
+    }
     for line in duplicates::merge_identical(doc) {
         report.note(Stage::Normalize, line);
     }
