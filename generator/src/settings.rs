@@ -231,8 +231,10 @@ pub struct PaginationSettings {
     /// JSON pointer into the list response to the cursor: the next page's href for
     /// `next-link` (`/_links/next/href`), the continue token for `token`
     /// (`/listmeta/continue`). Required for those two styles; unused by `offset`.
+    /// Several pointers may be given (`["/listmeta/continue", "/metadata/continue"]`):
+    /// each list response uses the first its type has.
     #[serde(alias = "next_link")]
-    pub next: Option<String>,
+    pub next: Option<Pointers>,
     /// Query parameter whose presence marks a GET operation as a paged list (`page`,
     /// `continue`, `skip`). For `offset` it is also the parameter carrying the offset.
     pub marker_param: String,
@@ -242,6 +244,26 @@ pub struct PaginationSettings {
     /// For `offset`: the page-size parameter (`limit`); a page shorter than the
     /// requested size ends the listing without another request.
     pub limit_param: Option<String>,
+}
+
+/// One JSON pointer, or several tried in order.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Pointers {
+    /// One pointer.
+    One(String),
+    /// Pointers tried in order.
+    Many(Vec<String>),
+}
+
+impl Pointers {
+    /// Every pointer, in order.
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            Pointers::One(p) => vec![p.as_str()],
+            Pointers::Many(ps) => ps.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// Pagination strategies the runtime knows.

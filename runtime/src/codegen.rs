@@ -7,8 +7,10 @@
 pub use crate::auth::{AuthScheme, LoginProvider, Secret, TokenHeader};
 pub use crate::body::{ByteStream, Multipart};
 pub use crate::builder::{BuildError, ClientBuilder};
+pub use crate::call::CallOptions;
 pub use crate::client::ClientCore;
 pub use crate::concurrency::{strip_fields, update_with};
+pub use crate::de::{FieldKey, required};
 pub use crate::error::{ApiError, Error};
 pub use crate::pagination::{Items, NextPage, Page, Pages};
 pub use crate::policy::VendorPolicies;

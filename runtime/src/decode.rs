@@ -6,37 +6,74 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error};
+use crate::json_path;
 
 /// Decodes a 2xx JSON body as `T`; a mismatch is [`Error::Decode`] with the JSON path.
+///
+/// `T` is decoded once, with plain `serde_json`; the path of a failure is found from its
+/// position (see [`crate::json_path`]), so no second, path-tracking decoder is compiled
+/// for every generated type (that doubled the `Deserialize` code of a generated crate).
 pub(crate) fn decode_json<T: DeserializeOwned, E>(
     status: StatusCode,
     body: Bytes,
 ) -> Result<T, Error<E>> {
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let result = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| (e.path().to_string(), e.into_inner()))
-        .and_then(|value| de.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
-    result.map_err(|(path, source)| Error::Decode {
-        status,
-        path,
-        source,
-        body,
-    })
-}
-
-/// `{"data": T}`, as CloudMC wraps its success bodies.
-#[derive(serde::Deserialize)]
-struct DataEnvelope<T> {
-    data: T,
+    serde_json::from_slice(&body).map_err(|source| decode_error(status, body.clone(), source, 0))
 }
 
 /// Decodes a 2xx JSON body `{"data": T}` as `T`; the JSON path of a mismatch starts
 /// with `data`.
+///
+/// The `data` member is located first without knowing `T` (a borrowed raw value), then
+/// decoded as `T`: no envelope type is compiled per `T`.
 pub(crate) fn decode_json_data<T: DeserializeOwned, E>(
     status: StatusCode,
     body: Bytes,
 ) -> Result<T, Error<E>> {
-    decode_json::<DataEnvelope<T>, E>(status, body).map(|envelope| envelope.data)
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        data: &'a serde_json::value::RawValue,
+    }
+    let located = serde_json::from_slice::<Envelope<'_>>(&body).map(|envelope| {
+        let raw = envelope.data.get();
+        // Where the member starts in the body, to place a failure inside it.
+        (raw.as_ptr() as usize - body.as_ptr() as usize, raw.len())
+    });
+    let (start, len) = match located {
+        Ok(span) => span,
+        Err(source) => return Err(decode_error(status, body, source, 0)),
+    };
+    match serde_json::from_slice(&body[start..start + len]) {
+        Ok(value) => Ok(value),
+        Err(source) => {
+            let at = start
+                + json_path::offset_of(&body[start..start + len], source.line(), source.column());
+            Err(decode_error(status, body, source, at))
+        }
+    }
+}
+
+/// [`Error::Decode`] for a failure at byte `at` of `body` (0: use the error's own line
+/// and column, which count from the start of `body`).
+fn decode_error<E>(
+    status: StatusCode,
+    body: Bytes,
+    source: serde_json::Error,
+    at: usize,
+) -> Error<E> {
+    let at = if at == 0 {
+        json_path::offset_of(&body, source.line(), source.column())
+    } else {
+        at
+    };
+    let missing_field = source.to_string().starts_with("missing field");
+    let path = json_path::path_at(&body, at, missing_field);
+    Error::Decode {
+        status,
+        path,
+        source,
+        body,
+    }
 }
 
 /// A 2xx body as UTF-8 text; invalid UTF-8 is [`Error::Decode`].

@@ -144,9 +144,20 @@ impl Request {
         }
     }
 
+    /// Like [`Request::header`], for a name known only at run time (a caller's extra
+    /// header).
+    #[must_use]
+    pub fn header_named(self, name: &str, value: impl Display) -> Self {
+        self.header_impl(name, value)
+    }
+
     /// Sets a header, replacing one of the same name (including the client's defaults).
     #[must_use]
-    pub fn header(mut self, name: &'static str, value: impl Display) -> Self {
+    pub fn header(self, name: &'static str, value: impl Display) -> Self {
+        self.header_impl(name, value)
+    }
+
+    fn header_impl(mut self, name: &str, value: impl Display) -> Self {
         let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
             self.record(Problem::Invalid(format!(
                 "`{name}` is not a valid header name"

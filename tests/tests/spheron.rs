@@ -192,3 +192,83 @@ async fn creates_a_deployment_and_reads_the_error_envelope() {
     assert_eq!(envelope.message, "Organization is overdue");
     assert_eq!(envelope.error, Some(true));
 }
+
+#[tokio::test]
+async fn per_call_headers_and_an_idempotency_key_make_a_post_retryable() {
+    let server = MockServer::start().await;
+    // The first attempt hits a 503; a POST is retried only because it carries a key.
+    Mock::given(method("POST"))
+        .and(path("/v1/deployment"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/deployment"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deploymentId": "d1"})))
+        .mount(&server)
+        .await;
+    let request = CreateDeploymentRequest {
+        organization_id: ORG.into(),
+        git_url: "https://github.com/acme/site.git".into(),
+        repo_name: "site".into(),
+        branch: "main".into(),
+        protocol: Protocol::Ipfs,
+        provider: Provider::Github,
+        create_default_webhook: false,
+        configuration: BuildConfigurationInput::default(),
+        env: None,
+        git_provider_preferences: None,
+        unique_topic_id: None,
+    };
+    let client = client(&server);
+
+    let started = client
+        .create_deployment(request.clone())
+        .header("X-Request-Id", "req-42")
+        .idempotency_key("deploy-site-main-1")
+        .send()
+        .await
+        .expect("retried, then created")
+        .into_inner();
+    assert_eq!(started.deployment_id.as_deref(), Some("d1"));
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 2, "one retry");
+    for request in &requests {
+        assert_eq!(request.headers["x-request-id"], "req-42");
+        assert_eq!(request.headers["idempotency-key"], "deploy-site-main-1");
+    }
+
+    // Without a key the POST is not repeated; `no_retry` says so for any method.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/deployment"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let error = client
+        .create_deployment(request)
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(1));
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/project/p1/deployments/count"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let error = client
+        .count_project_deployments("p1")
+        .no_retry()
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        server.received_requests().await.map(|r| r.len()),
+        Some(1),
+        "a GET, not retried"
+    );
+}

@@ -14,7 +14,7 @@ impl crate::Client {
         CreateAlerts {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -24,21 +24,34 @@ impl crate::Client {
 pub struct CreateAlerts {
     client: crate::Client,
     body: crate::models::Alert,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateAlerts {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/alerts")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -66,7 +79,7 @@ impl crate::Client {
             client: self.clone(),
             alert_id: alert_id.into(),
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -77,7 +90,7 @@ pub struct DeleteAlert {
     client: crate::Client,
     alert_id: String,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteAlert {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -89,17 +102,30 @@ impl DeleteAlert {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/alerts/{alertId}")
             .path_param("alertId", self.alert_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -118,7 +144,7 @@ impl crate::Client {
         GetAlert {
             client: self.clone(),
             alert_id: alert_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -128,21 +154,34 @@ impl crate::Client {
 pub struct GetAlert {
     client: crate::Client,
     alert_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetAlert {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/alerts/{alertId}")
             .path_param("alertId", self.alert_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::Alert>, crate::Error> {
@@ -166,7 +205,7 @@ impl crate::Client {
             page: None,
             max_results: None,
             embedded: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -181,7 +220,7 @@ pub struct ListAlerts {
     page: Option<i64>,
     max_results: Option<i64>,
     embedded: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListAlerts {
     /// the filters query parameter (ex.: {"number": 10})
@@ -228,7 +267,23 @@ impl ListAlerts {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -239,10 +294,7 @@ impl ListAlerts {
             .query_opt("page", self.page.as_ref())
             .query_opt("max_results", self.max_results.as_ref())
             .query_opt("embedded", self.embedded.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -14,7 +14,7 @@ impl crate::Client {
         CreateApikeys {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -24,21 +24,34 @@ impl crate::Client {
 pub struct CreateApikeys {
     client: crate::Client,
     body: crate::models::Apikey,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateApikeys {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/apikeys")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -66,7 +79,7 @@ impl crate::Client {
             client: self.clone(),
             apikey_id: apikey_id.into(),
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -77,7 +90,7 @@ pub struct DeleteApikey {
     client: crate::Client,
     apikey_id: String,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteApikey {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -89,17 +102,30 @@ impl DeleteApikey {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/apikeys/{apikeyId}")
             .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -118,7 +144,7 @@ impl crate::Client {
         GetApikey {
             client: self.clone(),
             apikey_id: apikey_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -128,21 +154,34 @@ impl crate::Client {
 pub struct GetApikey {
     client: crate::Client,
     apikey_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetApikey {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/apikeys/{apikeyId}")
             .path_param("apikeyId", self.apikey_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -171,7 +210,7 @@ impl crate::Client {
             page: None,
             max_results: None,
             embedded: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -186,7 +225,7 @@ pub struct ListApikeys {
     page: Option<i64>,
     max_results: Option<i64>,
     embedded: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListApikeys {
     /// the filters query parameter (ex.: {"number": 10})
@@ -233,7 +272,23 @@ impl ListApikeys {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -244,10 +299,7 @@ impl ListApikeys {
             .query_opt("page", self.page.as_ref())
             .query_opt("max_results", self.max_results.as_ref())
             .query_opt("embedded", self.embedded.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -338,7 +390,7 @@ impl crate::Client {
             apikey_id: apikey_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -350,7 +402,7 @@ pub struct ReplaceApikey {
     apikey_id: String,
     body: crate::models::Apikey,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ReplaceApikey {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -362,7 +414,23 @@ impl ReplaceApikey {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -370,10 +438,7 @@ impl ReplaceApikey {
             .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -407,7 +472,7 @@ impl crate::Client {
             apikey_id: apikey_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -419,7 +484,7 @@ pub struct UpdateApikey {
     apikey_id: String,
     body: crate::models::Apikey,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateApikey {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -431,7 +496,23 @@ impl UpdateApikey {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -439,10 +520,7 @@ impl UpdateApikey {
             .path_param("apikeyId", self.apikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

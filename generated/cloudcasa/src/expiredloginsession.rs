@@ -17,7 +17,7 @@ impl crate::Client {
         CreateExpiredloginsessions {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,21 +27,34 @@ impl crate::Client {
 pub struct CreateExpiredloginsessions {
     client: crate::Client,
     body: crate::models::Expiredloginsession,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateExpiredloginsessions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/expiredloginsessions")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -72,7 +85,7 @@ impl crate::Client {
             client: self.clone(),
             expiredloginsession_id: expiredloginsession_id.into(),
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -83,7 +96,7 @@ pub struct DeleteExpiredloginsession {
     client: crate::Client,
     expiredloginsession_id: String,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteExpiredloginsession {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -95,7 +108,23 @@ impl DeleteExpiredloginsession {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -105,10 +134,7 @@ impl DeleteExpiredloginsession {
             )
             .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -130,7 +156,7 @@ impl crate::Client {
         GetExpiredloginsession {
             client: self.clone(),
             expiredloginsession_id: expiredloginsession_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -140,12 +166,28 @@ impl crate::Client {
 pub struct GetExpiredloginsession {
     client: crate::Client,
     expiredloginsession_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetExpiredloginsession {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -154,10 +196,7 @@ impl GetExpiredloginsession {
                 "/v1/expiredloginsessions/{expiredloginsessionId}",
             )
             .path_param("expiredloginsessionId", self.expiredloginsession_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -186,7 +225,7 @@ impl crate::Client {
             page: None,
             max_results: None,
             embedded: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -201,7 +240,7 @@ pub struct ListExpiredloginsessions {
     page: Option<i64>,
     max_results: Option<i64>,
     embedded: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListExpiredloginsessions {
     /// the filters query parameter (ex.: {"number": 10})
@@ -248,7 +287,23 @@ impl ListExpiredloginsessions {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -259,10 +314,7 @@ impl ListExpiredloginsessions {
             .query_opt("page", self.page.as_ref())
             .query_opt("max_results", self.max_results.as_ref())
             .query_opt("embedded", self.embedded.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -370,7 +422,7 @@ impl crate::Client {
             expiredloginsession_id: expiredloginsession_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -382,7 +434,7 @@ pub struct ReplaceExpiredloginsession {
     expiredloginsession_id: String,
     body: crate::models::Expiredloginsession,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ReplaceExpiredloginsession {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -394,7 +446,23 @@ impl ReplaceExpiredloginsession {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -405,10 +473,7 @@ impl ReplaceExpiredloginsession {
             .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -442,7 +507,7 @@ impl crate::Client {
             expiredloginsession_id: expiredloginsession_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -454,7 +519,7 @@ pub struct UpdateExpiredloginsession {
     expiredloginsession_id: String,
     body: crate::models::Expiredloginsession,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateExpiredloginsession {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -466,7 +531,23 @@ impl UpdateExpiredloginsession {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -477,10 +558,7 @@ impl UpdateExpiredloginsession {
             .path_param("expiredloginsessionId", self.expiredloginsession_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -7,7 +7,7 @@
 //!
 //! Archimedes APIs
 //!
-//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
+//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
 //!
 //! Operations come from the vendor's published document, except 3 that this project's declared fixes add because the API serves them but the document omits them (`specs/` in the cloudgen repository):
 //!

@@ -5,7 +5,7 @@
 //! and enums it declares in place, named after where they sit.
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/ACLs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AcLs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
@@ -31,9 +31,57 @@ pub struct AcLs {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AcLs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AcLs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AcLs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "acls" => f0 = map.next_value()?,
+                        "_id" => f1 = map.next_value()?,
+                        "_etag" => f2 = map.next_value()?,
+                        "_created" => f3 = map.next_value()?,
+                        "_updated" => f4 = map.next_value()?,
+                        "_links" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AcLs {
+                    acls: f0,
+                    id: f1,
+                    etag: f2,
+                    created: f3,
+                    updated: f4,
+                    links: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 /// Schema `/components/schemas/ACL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Acl {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -43,9 +91,51 @@ pub struct Acl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Acl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Acl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Acl`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "resource" => f0 = Some(map.next_value()?),
+                        "resourceIds" => f1 = map.next_value()?,
+                        "permissions" => f2 = map.next_value()?,
+                        "roles" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Acl {
+                    resource: rt::required(f0, "resource")?,
+                    resource_ids: f1,
+                    permissions: f2,
+                    roles: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Alert {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +166,69 @@ pub struct Alert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Alert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Alert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Alert`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "type" => f3 = Some(map.next_value()?),
+                        "description" => f4 = Some(map.next_value()?),
+                        "job" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Alert {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    r#type: rt::required(f3, "type")?,
+                    description: rt::required(f4, "description")?,
+                    job: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert/properties/type`.
@@ -215,7 +368,7 @@ impl<'de> serde::Deserialize<'de> for AlertType {
 }
 #[cfg(feature = "apikey")]
 /// Schema `/components/schemas/Apikey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Apikey {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -250,6 +403,72 @@ pub struct Apikey {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Apikey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Apikey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Apikey`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "description" => f3 = map.next_value()?,
+                        "snippet" => f4 = map.next_value()?,
+                        "org_role" => f5 = map.next_value()?,
+                        "acls" => f6 = map.next_value()?,
+                        "_id" => f7 = map.next_value()?,
+                        "_etag" => f8 = map.next_value()?,
+                        "_created" => f9 = map.next_value()?,
+                        "_updated" => f10 = map.next_value()?,
+                        "_links" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Apikey {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    description: f3,
+                    snippet: f4,
+                    org_role: f5,
+                    acls: f6,
+                    id: f7,
+                    etag: f8,
+                    created: f9,
+                    updated: f10,
+                    links: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "apikey", feature = "internalacl", feature = "internalapikey"))]
 /// Schema `/components/schemas/Apikey__id`.
@@ -320,7 +539,7 @@ impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsaccount {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,6 +572,69 @@ pub struct Awsaccount {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsaccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsaccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsaccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "description" => f4 = map.next_value()?,
+                        "opt_out" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsaccount {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    status: f3,
+                    description: f4,
+                    opt_out: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -453,7 +735,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AwsaccountStatusState>,
@@ -489,9 +771,78 @@ pub struct AwsaccountStatus {
     #[serde(rename = "awsRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsaccountStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsaccountStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "inventory" => f1 = map.next_value()?,
+                        "pendingStateTimestamp" => f2 = map.next_value()?,
+                        "externalId" => f3 = map.next_value()?,
+                        "region" => f4 = Some(map.next_value()?),
+                        "cfLaunchURL" => f5 = map.next_value()?,
+                        "message" => f6 = map.next_value()?,
+                        "version" => f7 = map.next_value()?,
+                        "cfTemplateVersion" => f8 = map.next_value()?,
+                        "awsAccountId" => f9 = map.next_value()?,
+                        "awsAccountRole" => f10 = map.next_value()?,
+                        "awsCFStackName" => f11 = map.next_value()?,
+                        "awsRoleArn" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsaccountStatus {
+                    state: f0,
+                    inventory: f1,
+                    pending_state_timestamp: f2,
+                    external_id: f3,
+                    region: rt::required(f4, "region")?,
+                    cf_launch_url: f5,
+                    message: f6,
+                    version: f7,
+                    cf_template_version: f8,
+                    aws_account_id: f9,
+                    aws_account_role: f10,
+                    aws_cf_stack_name: f11,
+                    aws_role_arn: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsaccountStatusInventory {
     #[serde(
         rename = "lastCompletedTimestamp",
@@ -503,6 +854,45 @@ pub struct AwsaccountStatusInventory {
     pub state: Option<AwsaccountStatusInventoryState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsaccountStatusInventory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsaccountStatusInventory`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "lastCompletedTimestamp" => f0 = map.next_value()?,
+                        "state" => f1 = map.next_value()?,
+                        "event_name" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsaccountStatusInventory {
+                    last_completed_timestamp: f0,
+                    state: f1,
+                    event_name: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory/properties/state`.
@@ -754,7 +1144,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
 }
 #[cfg(feature = "awsebsvolume")]
 /// Schema `/components/schemas/Awsebsvolume`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsebsvolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -802,9 +1192,93 @@ pub struct Awsebsvolume {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsebsvolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsebsvolume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsebsvolume`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cc_user_email" => f0 = map.next_value()?,
+                        "tags" => f1 = map.next_value()?,
+                        "awsaccount" => f2 = Some(map.next_value()?),
+                        "region" => f3 = map.next_value()?,
+                        "create_time" => f4 = map.next_value()?,
+                        "encrypted" => f5 = map.next_value()?,
+                        "kms_key_id" => f6 = map.next_value()?,
+                        "size" => f7 = map.next_value()?,
+                        "parent_snapshot_id" => f8 = map.next_value()?,
+                        "state" => f9 = map.next_value()?,
+                        "volume_id" => f10 = map.next_value()?,
+                        "volume_type" => f11 = map.next_value()?,
+                        "backupinst_id" => f12 = map.next_value()?,
+                        "_id" => f13 = map.next_value()?,
+                        "_etag" => f14 = map.next_value()?,
+                        "_created" => f15 = map.next_value()?,
+                        "_updated" => f16 = map.next_value()?,
+                        "_links" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsebsvolume {
+                    cc_user_email: f0,
+                    tags: f1,
+                    awsaccount: rt::required(f2, "awsaccount")?,
+                    region: f3,
+                    create_time: f4,
+                    encrypted: f5,
+                    kms_key_id: f6,
+                    size: f7,
+                    parent_snapshot_id: f8,
+                    state: f9,
+                    volume_id: f10,
+                    volume_type: f11,
+                    backupinst_id: f12,
+                    id: f13,
+                    etag: f14,
+                    created: f15,
+                    updated: f16,
+                    links: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsec2securitygroup")]
 /// Schema `/components/schemas/Awsec2securitygroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsec2securitygroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -842,9 +1316,78 @@ pub struct Awsec2securitygroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsec2securitygroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsec2securitygroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cc_user_email" => f0 = map.next_value()?,
+                        "tags" => f1 = map.next_value()?,
+                        "awsaccount" => f2 = Some(map.next_value()?),
+                        "region" => f3 = map.next_value()?,
+                        "description" => f4 = map.next_value()?,
+                        "group_id" => f5 = map.next_value()?,
+                        "group_name" => f6 = map.next_value()?,
+                        "vpc_id" => f7 = map.next_value()?,
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsec2securitygroup {
+                    cc_user_email: f0,
+                    tags: f1,
+                    awsaccount: rt::required(f2, "awsaccount")?,
+                    region: f3,
+                    description: f4,
+                    group_id: f5,
+                    group_name: f6,
+                    vpc_id: f7,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsec2subnet")]
 /// Schema `/components/schemas/Awsec2subnet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsec2subnet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -890,9 +1433,90 @@ pub struct Awsec2subnet {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsec2subnet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsec2subnet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsec2subnet`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cc_user_email" => f0 = map.next_value()?,
+                        "tags" => f1 = map.next_value()?,
+                        "awsaccount" => f2 = Some(map.next_value()?),
+                        "region" => f3 = map.next_value()?,
+                        "availability_zone" => f4 = map.next_value()?,
+                        "availability_zone_id" => f5 = map.next_value()?,
+                        "cidr_block" => f6 = map.next_value()?,
+                        "default_for_az" => f7 = map.next_value()?,
+                        "state" => f8 = map.next_value()?,
+                        "arn" => f9 = map.next_value()?,
+                        "subnet_id" => f10 = map.next_value()?,
+                        "vpc_id" => f11 = map.next_value()?,
+                        "_id" => f12 = map.next_value()?,
+                        "_etag" => f13 = map.next_value()?,
+                        "_created" => f14 = map.next_value()?,
+                        "_updated" => f15 = map.next_value()?,
+                        "_links" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsec2subnet {
+                    cc_user_email: f0,
+                    tags: f1,
+                    awsaccount: rt::required(f2, "awsaccount")?,
+                    region: f3,
+                    availability_zone: f4,
+                    availability_zone_id: f5,
+                    cidr_block: f6,
+                    default_for_az: f7,
+                    state: f8,
+                    arn: f9,
+                    subnet_id: f10,
+                    vpc_id: f11,
+                    id: f12,
+                    etag: f13,
+                    created: f14,
+                    updated: f15,
+                    links: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsekscluster {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -953,14 +1577,158 @@ pub struct Awsekscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsekscluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsekscluster;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsekscluster`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "arn" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "cluster_created" => f6 = map.next_value()?,
+                        "endpoint" => f7 = map.next_value()?,
+                        "platform_version" => f8 = map.next_value()?,
+                        "role_arn" => f9 = map.next_value()?,
+                        "status" => f10 = map.next_value()?,
+                        "version" => f11 = map.next_value()?,
+                        "aws_tags" => f12 = map.next_value()?,
+                        "aws_tag_ids" => f13 = map.next_value()?,
+                        "encryption_config" => f14 = map.next_value()?,
+                        "service_ipv4_cidr" => f15 = map.next_value()?,
+                        "logging" => f16 = map.next_value()?,
+                        "vpc_config" => f17 = map.next_value()?,
+                        "ignored" => f18 = map.next_value()?,
+                        "kubecluster" => f19 = map.next_value()?,
+                        "backupinst_id" => f20 = map.next_value()?,
+                        "_id" => f21 = map.next_value()?,
+                        "_etag" => f22 = map.next_value()?,
+                        "_created" => f23 = map.next_value()?,
+                        "_updated" => f24 = map.next_value()?,
+                        "_links" => f25 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsekscluster {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    arn: rt::required(f4, "arn")?,
+                    region: rt::required(f5, "region")?,
+                    cluster_created: f6,
+                    endpoint: f7,
+                    platform_version: f8,
+                    role_arn: f9,
+                    status: f10,
+                    version: f11,
+                    aws_tags: f12,
+                    aws_tag_ids: f13,
+                    encryption_config: f14,
+                    service_ipv4_cidr: f15,
+                    logging: f16,
+                    vpc_config: f17,
+                    ignored: f18,
+                    kubecluster: f19,
+                    backupinst_id: f20,
+                    id: f21,
+                    etag: f22,
+                    created: f23,
+                    updated: f24,
+                    links: f25,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/encryption_config/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksclusterEncryptionConfigItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksclusterEncryptionConfigItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksclusterEncryptionConfigItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "kms_key_id" => f0 = map.next_value()?,
+                        "resources" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksclusterEncryptionConfigItem {
+                    kms_key_id: f0,
+                    resources: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -974,16 +1742,52 @@ pub struct AwseksclusterEncryptionConfigItem {
 pub type AwseksclusterId = String;
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/logging/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksclusterLoggingItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logging_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_types: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksclusterLoggingItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksclusterLoggingItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "logging_enabled" => f0 = map.next_value()?,
+                        "log_types" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksclusterLoggingItem {
+                    logging_enabled: f0,
+                    log_types: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/vpc_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
@@ -1000,9 +1804,60 @@ pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksclusterVpcConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksclusterVpcConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "vpc_id" => f0 = map.next_value()?,
+                        "cluster_security_group_id" => f1 = map.next_value()?,
+                        "endpoint_private_access" => f2 = map.next_value()?,
+                        "endpoint_public_access" => f3 = map.next_value()?,
+                        "public_access_cidrs" => f4 = map.next_value()?,
+                        "security_group_ids" => f5 = map.next_value()?,
+                        "subnet_ids" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksclusterVpcConfig {
+                    vpc_id: f0,
+                    cluster_security_group_id: f1,
+                    endpoint_private_access: f2,
+                    endpoint_public_access: f3,
+                    public_access_cidrs: f4,
+                    security_group_ids: f5,
+                    subnet_ids: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awseksnodegroup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1089,9 +1944,156 @@ pub struct Awseksnodegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awseksnodegroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awseksnodegroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                let mut f38 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "awsekscluster" => f4 = map.next_value()?,
+                        "cluster_name" => f5 = map.next_value()?,
+                        "arn" => f6 = Some(map.next_value()?),
+                        "region" => f7 = Some(map.next_value()?),
+                        "ami_type" => f8 = map.next_value()?,
+                        "capacity_type" => f9 = map.next_value()?,
+                        "node_group_created" => f10 = map.next_value()?,
+                        "disk_size" => f11 = map.next_value()?,
+                        "health" => f12 = map.next_value()?,
+                        "instance_types" => f13 = map.next_value()?,
+                        "labels" => f14 = map.next_value()?,
+                        "launch_template_id" => f15 = map.next_value()?,
+                        "launch_template_name" => f16 = map.next_value()?,
+                        "launch_template_version" => f17 = map.next_value()?,
+                        "launch_template_data" => f18 = map.next_value()?,
+                        "node_group_modified" => f19 = map.next_value()?,
+                        "node_role" => f20 = map.next_value()?,
+                        "release_version" => f21 = map.next_value()?,
+                        "remote_access_ssh_key" => f22 = map.next_value()?,
+                        "remote_access_security_groups" => f23 = map.next_value()?,
+                        "node_group_resource_autoscale_groups" => f24 = map.next_value()?,
+                        "node_group_resource_security_group" => f25 = map.next_value()?,
+                        "node_group_scale_desired_size" => f26 = map.next_value()?,
+                        "node_group_scale_max_size" => f27 = map.next_value()?,
+                        "node_group_scale_min_size" => f28 = map.next_value()?,
+                        "status" => f29 = map.next_value()?,
+                        "subnets" => f30 = map.next_value()?,
+                        "taints" => f31 = map.next_value()?,
+                        "version" => f32 = map.next_value()?,
+                        "backupinst_id" => f33 = map.next_value()?,
+                        "_id" => f34 = map.next_value()?,
+                        "_etag" => f35 = map.next_value()?,
+                        "_created" => f36 = map.next_value()?,
+                        "_updated" => f37 = map.next_value()?,
+                        "_links" => f38 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awseksnodegroup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    awsekscluster: f4,
+                    cluster_name: f5,
+                    arn: rt::required(f6, "arn")?,
+                    region: rt::required(f7, "region")?,
+                    ami_type: f8,
+                    capacity_type: f9,
+                    node_group_created: f10,
+                    disk_size: f11,
+                    health: f12,
+                    instance_types: f13,
+                    labels: f14,
+                    launch_template_id: f15,
+                    launch_template_name: f16,
+                    launch_template_version: f17,
+                    launch_template_data: f18,
+                    node_group_modified: f19,
+                    node_role: f20,
+                    release_version: f21,
+                    remote_access_ssh_key: f22,
+                    remote_access_security_groups: f23,
+                    node_group_resource_autoscale_groups: f24,
+                    node_group_resource_security_group: f25,
+                    node_group_scale_desired_size: f26,
+                    node_group_scale_max_size: f27,
+                    node_group_scale_min_size: f28,
+                    status: f29,
+                    subnets: f30,
+                    taints: f31,
+                    version: f32,
+                    backupinst_id: f33,
+                    id: f34,
+                    etag: f35,
+                    created: f36,
+                    updated: f37,
+                    links: f38,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/health/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksnodegroupHealthItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -1100,9 +2102,48 @@ pub struct AwseksnodegroupHealthItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksnodegroupHealthItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksnodegroupHealthItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        "resource_ids" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksnodegroupHealthItem {
+                    code: f0,
+                    message: f1,
+                    resource_ids: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_device_mappings: Option<
@@ -1129,9 +2170,72 @@ pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksnodegroupLaunchTemplateData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksnodegroupLaunchTemplateData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "block_device_mappings" => f0 = map.next_value()?,
+                        "capacity_reservation_preference" => f1 = map.next_value()?,
+                        "cpu_core_count" => f2 = map.next_value()?,
+                        "cpu_threads_per_core" => f3 = map.next_value()?,
+                        "cpu_credits" => f4 = map.next_value()?,
+                        "disable_api_termination" => f5 = map.next_value()?,
+                        "ebs_optimized" => f6 = map.next_value()?,
+                        "image_id" => f7 = map.next_value()?,
+                        "instance_type" => f8 = map.next_value()?,
+                        "kernel_id" => f9 = map.next_value()?,
+                        "userdata" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksnodegroupLaunchTemplateData {
+                    block_device_mappings: f0,
+                    capacity_reservation_preference: f1,
+                    cpu_core_count: f2,
+                    cpu_threads_per_core: f3,
+                    cpu_credits: f4,
+                    disable_api_termination: f5,
+                    ebs_optimized: f6,
+                    image_id: f7,
+                    instance_type: f8,
+                    kernel_id: f9,
+                    userdata: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data/properties/block_device_mappings/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
@@ -1150,9 +2254,66 @@ pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "device_name" => f0 = map.next_value()?,
+                        "ebs_delete_on_termination" => f1 = map.next_value()?,
+                        "ebs_iops" => f2 = map.next_value()?,
+                        "ebs_throughput" => f3 = map.next_value()?,
+                        "ebs_volume_size" => f4 = map.next_value()?,
+                        "ebs_volume_type" => f5 = map.next_value()?,
+                        "no_device" => f6 = map.next_value()?,
+                        "virtual_name" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
+                    device_name: f0,
+                    ebs_delete_on_termination: f1,
+                    ebs_iops: f2,
+                    ebs_throughput: f3,
+                    ebs_volume_size: f4,
+                    ebs_volume_type: f5,
+                    no_device: f6,
+                    virtual_name: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/taints/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwseksnodegroupTaintsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
@@ -1161,9 +2322,48 @@ pub struct AwseksnodegroupTaintsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwseksnodegroupTaintsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwseksnodegroupTaintsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "effect" => f0 = map.next_value()?,
+                        "key" => f1 = map.next_value()?,
+                        "value" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwseksnodegroupTaintsItem {
+                    effect: f0,
+                    key: f1,
+                    value: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsiamrole")]
 /// Schema `/components/schemas/Awsiamrole`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsiamrole {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1200,9 +2400,84 @@ pub struct Awsiamrole {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsiamrole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsiamrole;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsiamrole`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "arn" => f4 = Some(map.next_value()?),
+                        "assume_role_policy_document" => f5 = Some(map.next_value()?),
+                        "description" => f6 = map.next_value()?,
+                        "max_session_duration" => f7 = map.next_value()?,
+                        "path" => f8 = map.next_value()?,
+                        "_id" => f9 = map.next_value()?,
+                        "_etag" => f10 = map.next_value()?,
+                        "_created" => f11 = map.next_value()?,
+                        "_updated" => f12 = map.next_value()?,
+                        "_links" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsiamrole {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    arn: rt::required(f4, "arn")?,
+                    assume_role_policy_document: rt::required(
+                        f5,
+                        "assume_role_policy_document",
+                    )?,
+                    description: f6,
+                    max_session_duration: f7,
+                    path: f8,
+                    id: f9,
+                    etag: f10,
+                    created: f11,
+                    updated: f12,
+                    links: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsmarketplace")]
 /// Schema `/components/schemas/Awsmarketplace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsmarketplace {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1230,9 +2505,63 @@ pub struct Awsmarketplace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsmarketplace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsmarketplace;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsmarketplace`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "_id" => f3 = map.next_value()?,
+                        "_etag" => f4 = map.next_value()?,
+                        "_created" => f5 = map.next_value()?,
+                        "_updated" => f6 = map.next_value()?,
+                        "_links" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsmarketplace {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    id: f3,
+                    etag: f4,
+                    created: f5,
+                    updated: f6,
+                    links: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdsbackup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1274,6 +2603,81 @@ pub struct Awsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdsbackup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdsbackup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "trigger_type" => f3 = map.next_value()?,
+                        "awsaccount" => f4 = map.next_value()?,
+                        "databases" => f5 = map.next_value()?,
+                        "aws_tag_ids" => f6 = map.next_value()?,
+                        "policy" => f7 = map.next_value()?,
+                        "pause" => f8 = map.next_value()?,
+                        "status" => f9 = map.next_value()?,
+                        "_id" => f10 = map.next_value()?,
+                        "_etag" => f11 = map.next_value()?,
+                        "_created" => f12 = map.next_value()?,
+                        "_updated" => f13 = map.next_value()?,
+                        "_links" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdsbackup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    trigger_type: f3,
+                    awsaccount: f4,
+                    databases: f5,
+                    aws_tag_ids: f6,
+                    policy: f7,
+                    pause: f8,
+                    status: f9,
+                    id: f10,
+                    etag: f11,
+                    created: f12,
+                    updated: f13,
+                    links: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "awsrdsbackup",
@@ -1287,22 +2691,97 @@ pub struct Awsrdsbackup {
 pub type AwsrdsbackupId = String;
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdsbackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<AwsrdsbackupStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsbackupStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsbackupStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsbackupStatus {
+                    jobs: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsrdsbackupStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsbackupStatusJobsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsbackupStatusJobsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobid" => f0 = Some(map.next_value()?),
+                        "state" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsbackupStatusJobsItem {
+                    jobid: rt::required(f0, "jobid")?,
+                    state: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/trigger_type`.
@@ -1370,7 +2849,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
 }
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdscopie {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1417,27 +2896,186 @@ pub struct Awsrdscopie {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdscopie {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdscopie;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdscopie`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "trigger_type" => f3 = map.next_value()?,
+                        "databases" => f4 = map.next_value()?,
+                        "backupdef" => f5 = map.next_value()?,
+                        "backup_inst" => f6 = map.next_value()?,
+                        "region" => f7 = Some(map.next_value()?),
+                        "kms_key_id" => f8 = map.next_value()?,
+                        "delete_snapshots" => f9 = map.next_value()?,
+                        "policy" => f10 = map.next_value()?,
+                        "pause" => f11 = map.next_value()?,
+                        "status" => f12 = map.next_value()?,
+                        "_id" => f13 = map.next_value()?,
+                        "_etag" => f14 = map.next_value()?,
+                        "_created" => f15 = map.next_value()?,
+                        "_updated" => f16 = map.next_value()?,
+                        "_links" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdscopie {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    trigger_type: f3,
+                    databases: f4,
+                    backupdef: f5,
+                    backup_inst: f6,
+                    region: rt::required(f7, "region")?,
+                    kms_key_id: f8,
+                    delete_snapshots: f9,
+                    policy: f10,
+                    pause: f11,
+                    status: f12,
+                    id: f13,
+                    etag: f14,
+                    created: f15,
+                    updated: f16,
+                    links: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "awsrdscopie", feature = "job", feature = "runawsrdscopy"))]
 /// Schema `/components/schemas/Awsrdscopie__id`.
 pub type AwsrdscopieId = String;
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdscopieStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<AwsrdscopieStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdscopieStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdscopieStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdscopieStatus {
+                    jobs: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsrdscopieStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdscopieStatusJobsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdscopieStatusJobsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobid" => f0 = Some(map.next_value()?),
+                        "state" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdscopieStatusJobsItem {
+                    jobid: rt::required(f0, "jobid")?,
+                    state: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/trigger_type`.
@@ -1505,7 +3143,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
 }
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdsdatabase {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1602,9 +3240,168 @@ pub struct Awsrdsdatabase {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdsdatabase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdsdatabase`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                let mut f38 = None;
+                let mut f39 = None;
+                let mut f40 = None;
+                let mut f41 = None;
+                let mut f42 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cloudaccount" => f3 = map.next_value()?,
+                        "awsaccount" => f4 = Some(map.next_value()?),
+                        "parent_cluster" => f5 = map.next_value()?,
+                        "parent_cluster_name" => f6 = map.next_value()?,
+                        "cluster_info" => f7 = map.next_value()?,
+                        "resource_type" => f8 = map.next_value()?,
+                        "resource_id" => f9 = map.next_value()?,
+                        "arn" => f10 = map.next_value()?,
+                        "region" => f11 = map.next_value()?,
+                        "zones" => f12 = map.next_value()?,
+                        "size" => f13 = map.next_value()?,
+                        "storage_type" => f14 = map.next_value()?,
+                        "storage_iops" => f15 = map.next_value()?,
+                        "snapshot_retention" => f16 = map.next_value()?,
+                        "maintenance_window" => f17 = map.next_value()?,
+                        "backup_window" => f18 = map.next_value()?,
+                        "aws_tags" => f19 = map.next_value()?,
+                        "aws_tag_ids" => f20 = map.next_value()?,
+                        "status" => f21 = map.next_value()?,
+                        "engine" => f22 = map.next_value()?,
+                        "engine_version" => f23 = map.next_value()?,
+                        "instance_class" => f24 = map.next_value()?,
+                        "subnet_group_name" => f25 = map.next_value()?,
+                        "option_groups" => f26 = map.next_value()?,
+                        "parameter_groups" => f27 = map.next_value()?,
+                        "security_groups" => f28 = map.next_value()?,
+                        "is_multi_az" => f29 = map.next_value()?,
+                        "delete_protection" => f30 = map.next_value()?,
+                        "is_iam_auth_enabled" => f31 = map.next_value()?,
+                        "automated_backups" => f32 = map.next_value()?,
+                        "automated_backups_enabled" => f33 = map.next_value()?,
+                        "resource_created" => f34 = map.next_value()?,
+                        "num_recovery_points" => f35 = map.next_value()?,
+                        "kms_key_id" => f36 = map.next_value()?,
+                        "backupinst_id" => f37 = map.next_value()?,
+                        "_id" => f38 = map.next_value()?,
+                        "_etag" => f39 = map.next_value()?,
+                        "_created" => f40 = map.next_value()?,
+                        "_updated" => f41 = map.next_value()?,
+                        "_links" => f42 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdsdatabase {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cloudaccount: f3,
+                    awsaccount: rt::required(f4, "awsaccount")?,
+                    parent_cluster: f5,
+                    parent_cluster_name: f6,
+                    cluster_info: f7,
+                    resource_type: f8,
+                    resource_id: f9,
+                    arn: f10,
+                    region: f11,
+                    zones: f12,
+                    size: f13,
+                    storage_type: f14,
+                    storage_iops: f15,
+                    snapshot_retention: f16,
+                    maintenance_window: f17,
+                    backup_window: f18,
+                    aws_tags: f19,
+                    aws_tag_ids: f20,
+                    status: f21,
+                    engine: f22,
+                    engine_version: f23,
+                    instance_class: f24,
+                    subnet_group_name: f25,
+                    option_groups: f26,
+                    parameter_groups: f27,
+                    security_groups: f28,
+                    is_multi_az: f29,
+                    delete_protection: f30,
+                    is_iam_auth_enabled: f31,
+                    automated_backups: f32,
+                    automated_backups_enabled: f33,
+                    resource_created: f34,
+                    num_recovery_points: f35,
+                    kms_key_id: f36,
+                    backupinst_id: f37,
+                    id: f38,
+                    etag: f39,
+                    created: f40,
+                    updated: f41,
+                    links: f42,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/automated_backups/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdsdatabaseAutomatedBackupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -1619,9 +3416,57 @@ pub struct AwsrdsdatabaseAutomatedBackupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsdatabaseAutomatedBackupsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsdatabaseAutomatedBackupsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "size" => f0 = map.next_value()?,
+                        "arn" => f1 = map.next_value()?,
+                        "status" => f2 = map.next_value()?,
+                        "storage" => f3 = map.next_value()?,
+                        "earliest_time" => f4 = map.next_value()?,
+                        "latest_time" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsdatabaseAutomatedBackupsItem {
+                    size: f0,
+                    arn: f1,
+                    status: f2,
+                    storage: f3,
+                    earliest_time: f4,
+                    latest_time: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/cluster_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdsdatabaseClusterInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -1636,6 +3481,54 @@ pub struct AwsrdsdatabaseClusterInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_instance: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsdatabaseClusterInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsdatabaseClusterInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "capacity" => f0 = map.next_value()?,
+                        "backtrack_window" => f1 = map.next_value()?,
+                        "earliest_backtrack" => f2 = map.next_value()?,
+                        "earliest_restorable" => f3 = map.next_value()?,
+                        "latest_restorable" => f4 = map.next_value()?,
+                        "primary_instance" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsdatabaseClusterInfo {
+                    capacity: f0,
+                    backtrack_window: f1,
+                    earliest_backtrack: f2,
+                    earliest_restorable: f3,
+                    latest_restorable: f4,
+                    primary_instance: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "awsrdsdatabase",
@@ -1648,7 +3541,7 @@ pub struct AwsrdsdatabaseClusterInfo {
 pub type AwsrdsdatabaseId = String;
 #[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/components/schemas/Awsrdsoptiongroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdsoptiongroup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1684,9 +3577,84 @@ pub struct Awsrdsoptiongroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdsoptiongroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdsoptiongroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "arn" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "engine" => f6 = Some(map.next_value()?),
+                        "engine_version" => f7 = Some(map.next_value()?),
+                        "description" => f8 = Some(map.next_value()?),
+                        "backupinst_id" => f9 = map.next_value()?,
+                        "_id" => f10 = map.next_value()?,
+                        "_etag" => f11 = map.next_value()?,
+                        "_created" => f12 = map.next_value()?,
+                        "_updated" => f13 = map.next_value()?,
+                        "_links" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdsoptiongroup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    arn: rt::required(f4, "arn")?,
+                    region: rt::required(f5, "region")?,
+                    engine: rt::required(f6, "engine")?,
+                    engine_version: rt::required(f7, "engine_version")?,
+                    description: rt::required(f8, "description")?,
+                    backupinst_id: f9,
+                    id: f10,
+                    etag: f11,
+                    created: f12,
+                    updated: f13,
+                    links: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/components/schemas/Awsrdsparametergroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdsparametergroup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1722,9 +3690,84 @@ pub struct Awsrdsparametergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdsparametergroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdsparametergroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "arn" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "family" => f6 = Some(map.next_value()?),
+                        "description" => f7 = Some(map.next_value()?),
+                        "resource_type" => f8 = Some(map.next_value()?),
+                        "backupinst_id" => f9 = map.next_value()?,
+                        "_id" => f10 = map.next_value()?,
+                        "_etag" => f11 = map.next_value()?,
+                        "_created" => f12 = map.next_value()?,
+                        "_updated" => f13 = map.next_value()?,
+                        "_links" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdsparametergroup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    arn: rt::required(f4, "arn")?,
+                    region: rt::required(f5, "region")?,
+                    family: rt::required(f6, "family")?,
+                    description: rt::required(f7, "description")?,
+                    resource_type: rt::required(f8, "resource_type")?,
+                    backupinst_id: f9,
+                    id: f10,
+                    etag: f11,
+                    created: f12,
+                    updated: f13,
+                    links: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdsrestore {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1782,21 +3825,159 @@ pub struct Awsrdsrestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdsrestore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdsrestore`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "backup_inst" => f3 = map.next_value()?,
+                        "awsaccount" => f4 = Some(map.next_value()?),
+                        "source_database" => f5 = map.next_value()?,
+                        "point_in_time" => f6 = map.next_value()?,
+                        "resource_name" => f7 = Some(map.next_value()?),
+                        "subnet_group_name" => f8 = map.next_value()?,
+                        "parameter_group_name" => f9 = map.next_value()?,
+                        "option_group_name" => f10 = map.next_value()?,
+                        "security_groups" => f11 = map.next_value()?,
+                        "storage_type" => f12 = map.next_value()?,
+                        "storage_iops" => f13 = map.next_value()?,
+                        "instance_class" => f14 = map.next_value()?,
+                        "is_multi_az" => f15 = map.next_value()?,
+                        "is_iam_auth_enabled" => f16 = map.next_value()?,
+                        "region" => f17 = map.next_value()?,
+                        "status" => f18 = map.next_value()?,
+                        "_id" => f19 = map.next_value()?,
+                        "_etag" => f20 = map.next_value()?,
+                        "_created" => f21 = map.next_value()?,
+                        "_updated" => f22 = map.next_value()?,
+                        "_links" => f23 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdsrestore {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    backup_inst: f3,
+                    awsaccount: rt::required(f4, "awsaccount")?,
+                    source_database: f5,
+                    point_in_time: f6,
+                    resource_name: rt::required(f7, "resource_name")?,
+                    subnet_group_name: f8,
+                    parameter_group_name: f9,
+                    option_group_name: f10,
+                    security_groups: f11,
+                    storage_type: f12,
+                    storage_iops: f13,
+                    instance_class: f14,
+                    is_multi_az: f15,
+                    is_iam_auth_enabled: f16,
+                    region: f17,
+                    status: f18,
+                    id: f19,
+                    etag: f20,
+                    created: f21,
+                    updated: f22,
+                    links: f23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "awsrdsrestore", feature = "job"))]
 /// Schema `/components/schemas/Awsrdsrestore__id`.
 pub type AwsrdsrestoreId = String;
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/point_in_time`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdsrestorePointInTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<AwsrdsdatabaseId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsrestorePointInTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsrestorePointInTime`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "database" => f0 = map.next_value()?,
+                        "restore_time" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsrestorePointInTime {
+                    database: f0,
+                    restore_time: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsrdsrestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AwsrdsrestoreStatusState>,
@@ -1804,6 +3985,45 @@ pub struct AwsrdsrestoreStatus {
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdsrestoreStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdsrestoreStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "jobid" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdsrestoreStatus {
+                    state: f0,
+                    jobid: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status/properties/state`.
@@ -1879,7 +4099,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
 }
 #[cfg(feature = "awsrdssnapshot")]
 /// Schema `/components/schemas/Awsrdssnapshot`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdssnapshot {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1934,12 +4154,117 @@ pub struct Awsrdssnapshot {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdssnapshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdssnapshot`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "awsrdsdatabase" => f4 = map.next_value()?,
+                        "resource_name" => f5 = Some(map.next_value()?),
+                        "resource_type" => f6 = Some(map.next_value()?),
+                        "arn" => f7 = Some(map.next_value()?),
+                        "region" => f8 = Some(map.next_value()?),
+                        "type" => f9 = Some(map.next_value()?),
+                        "retention" => f10 = map.next_value()?,
+                        "size" => f11 = map.next_value()?,
+                        "storage" => f12 = map.next_value()?,
+                        "progress" => f13 = map.next_value()?,
+                        "status" => f14 = Some(map.next_value()?),
+                        "snapshot_created" => f15 = map.next_value()?,
+                        "engine" => f16 = map.next_value()?,
+                        "source_snapshot" => f17 = map.next_value()?,
+                        "kms_key_id" => f18 = map.next_value()?,
+                        "backupinst_id" => f19 = map.next_value()?,
+                        "_id" => f20 = map.next_value()?,
+                        "_etag" => f21 = map.next_value()?,
+                        "_created" => f22 = map.next_value()?,
+                        "_updated" => f23 = map.next_value()?,
+                        "_links" => f24 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdssnapshot {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    awsrdsdatabase: f4,
+                    resource_name: rt::required(f5, "resource_name")?,
+                    resource_type: rt::required(f6, "resource_type")?,
+                    arn: rt::required(f7, "arn")?,
+                    region: rt::required(f8, "region")?,
+                    r#type: rt::required(f9, "type")?,
+                    retention: f10,
+                    size: f11,
+                    storage: f12,
+                    progress: f13,
+                    status: rt::required(f14, "status")?,
+                    snapshot_created: f15,
+                    engine: f16,
+                    source_snapshot: f17,
+                    kms_key_id: f18,
+                    backupinst_id: f19,
+                    id: f20,
+                    etag: f21,
+                    created: f22,
+                    updated: f23,
+                    links: f24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "awsrdssnapshot", feature = "backupinstance"))]
 /// Schema `/components/schemas/Awsrdssnapshot__id`.
 pub type AwsrdssnapshotId = String;
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsrdssubnetgroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1975,16 +4300,124 @@ pub struct Awsrdssubnetgroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsrdssubnetgroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsrdssubnetgroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cc_user_email" => f0 = map.next_value()?,
+                        "tags" => f1 = map.next_value()?,
+                        "awsaccount" => f2 = Some(map.next_value()?),
+                        "security_groups" => f3 = map.next_value()?,
+                        "arn" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "vpc_id" => f6 = Some(map.next_value()?),
+                        "subnet_group_name" => f7 = Some(map.next_value()?),
+                        "backupinst_id" => f8 = map.next_value()?,
+                        "_id" => f9 = map.next_value()?,
+                        "_etag" => f10 = map.next_value()?,
+                        "_created" => f11 = map.next_value()?,
+                        "_updated" => f12 = map.next_value()?,
+                        "_links" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsrdssubnetgroup {
+                    cc_user_email: f0,
+                    tags: f1,
+                    awsaccount: rt::required(f2, "awsaccount")?,
+                    security_groups: f3,
+                    arn: rt::required(f4, "arn")?,
+                    region: rt::required(f5, "region")?,
+                    vpc_id: rt::required(f6, "vpc_id")?,
+                    subnet_group_name: rt::required(f7, "subnet_group_name")?,
+                    backupinst_id: f8,
+                    id: f9,
+                    etag: f10,
+                    created: f11,
+                    updated: f12,
+                    links: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup/properties/security_groups/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsrdssubnetgroupSecurityGroupsItem {
     pub group_id: String,
     pub group_name: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsrdssubnetgroupSecurityGroupsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsrdssubnetgroupSecurityGroupsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "group_id" => f0 = Some(map.next_value()?),
+                        "group_name" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsrdssubnetgroupSecurityGroupsItem {
+                    group_id: rt::required(f0, "group_id")?,
+                    group_name: rt::required(f1, "group_name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsscanoverview {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2019,9 +4452,78 @@ pub struct Awsscanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsscanoverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsscanoverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsscanoverview`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "overview" => f3 = Some(map.next_value()?),
+                        "severity" => f4 = map.next_value()?,
+                        "service" => f5 = map.next_value()?,
+                        "security_scan_instance" => f6 = Some(map.next_value()?),
+                        "aws_account" => f7 = Some(map.next_value()?),
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsscanoverview {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    overview: rt::required(f3, "overview")?,
+                    severity: f4,
+                    service: f5,
+                    security_scan_instance: rt::required(f6, "security_scan_instance")?,
+                    aws_account: rt::required(f7, "aws_account")?,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/overview`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_checks: Option<i64>,
@@ -2034,9 +4536,54 @@ pub struct AwsscanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsscanoverviewOverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsscanoverviewOverview`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_checks" => f0 = map.next_value()?,
+                        "pass" => f1 = map.next_value()?,
+                        "fail" => f2 = map.next_value()?,
+                        "warn" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsscanoverviewOverview {
+                    total_checks: f0,
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/service/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
@@ -2049,9 +4596,54 @@ pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsscanoverviewServiceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsscanoverviewServiceItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "service" => f0 = map.next_value()?,
+                        "pass" => f1 = map.next_value()?,
+                        "fail" => f2 = map.next_value()?,
+                        "warn" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsscanoverviewServiceItem {
+                    service: f0,
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
@@ -2064,9 +4656,54 @@ pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AwsscanoverviewSeverityItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AwsscanoverviewSeverityItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = map.next_value()?,
+                        "pass" => f1 = map.next_value()?,
+                        "fail" => f2 = map.next_value()?,
+                        "warn" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AwsscanoverviewSeverityItem {
+                    severity: f0,
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanresult")]
 /// Schema `/components/schemas/Awsscanresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsscanresult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2115,9 +4752,96 @@ pub struct Awsscanresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsscanresult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsscanresult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsscanresult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan_instance" => f3 = Some(map.next_value()?),
+                        "aws_account" => f4 = Some(map.next_value()?),
+                        "result" => f5 = map.next_value()?,
+                        "severity" => f6 = map.next_value()?,
+                        "service" => f7 = map.next_value()?,
+                        "region" => f8 = map.next_value()?,
+                        "output" => f9 = map.next_value()?,
+                        "remediation" => f10 = map.next_value()?,
+                        "remediation_link" => f11 = map.next_value()?,
+                        "test_info" => f12 = map.next_value()?,
+                        "bookmarked" => f13 = map.next_value()?,
+                        "_id" => f14 = map.next_value()?,
+                        "_etag" => f15 = map.next_value()?,
+                        "_created" => f16 = map.next_value()?,
+                        "_updated" => f17 = map.next_value()?,
+                        "_links" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsscanresult {
+                    name: f0,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan_instance: rt::required(f3, "security_scan_instance")?,
+                    aws_account: rt::required(f4, "aws_account")?,
+                    result: f5,
+                    severity: f6,
+                    service: f7,
+                    region: f8,
+                    output: f9,
+                    remediation: f10,
+                    remediation_link: f11,
+                    test_info: f12,
+                    bookmarked: f13,
+                    id: f14,
+                    etag: f15,
+                    created: f16,
+                    updated: f17,
+                    links: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awstag")]
 /// Schema `/components/schemas/Awstag`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awstag {
     pub awsaccount: AwsaccountId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2145,9 +4869,63 @@ pub struct Awstag {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awstag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awstag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awstag`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = Some(map.next_value()?),
+                        "k" => f1 = map.next_value()?,
+                        "v" => f2 = map.next_value()?,
+                        "_id" => f3 = map.next_value()?,
+                        "_etag" => f4 = map.next_value()?,
+                        "_created" => f5 = map.next_value()?,
+                        "_updated" => f6 = map.next_value()?,
+                        "_links" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awstag {
+                    awsaccount: rt::required(f0, "awsaccount")?,
+                    k: f1,
+                    v: f2,
+                    id: f3,
+                    etag: f4,
+                    created: f5,
+                    updated: f6,
+                    links: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsuser")]
 /// Schema `/components/schemas/Awsuser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsuser {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2180,12 +4958,81 @@ pub struct Awsuser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Awsuser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Awsuser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Awsuser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "awsaccount" => f3 = Some(map.next_value()?),
+                        "arn" => f4 = Some(map.next_value()?),
+                        "path" => f5 = Some(map.next_value()?),
+                        "user_id" => f6 = Some(map.next_value()?),
+                        "user_created" => f7 = Some(map.next_value()?),
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Awsuser {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    awsaccount: rt::required(f3, "awsaccount")?,
+                    arn: rt::required(f4, "arn")?,
+                    path: rt::required(f5, "path")?,
+                    user_id: rt::required(f6, "user_id")?,
+                    user_created: rt::required(f7, "user_created")?,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "awsuser", feature = "kuberestore"))]
 /// Schema `/components/schemas/Awsuser__id`.
 pub type AwsuserId = String;
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Azureakscluster {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2232,21 +5079,147 @@ pub struct Azureakscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Azureakscluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Azureakscluster;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Azureakscluster`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cloudaccount" => f3 = Some(map.next_value()?),
+                        "azure_tags" => f4 = map.next_value()?,
+                        "azure_id" => f5 = Some(map.next_value()?),
+                        "region" => f6 = Some(map.next_value()?),
+                        "properties" => f7 = Some(map.next_value()?),
+                        "extended_location" => f8 = map.next_value()?,
+                        "identity" => f9 = map.next_value()?,
+                        "sku" => f10 = map.next_value()?,
+                        "kubecluster" => f11 = map.next_value()?,
+                        "ignored" => f12 = map.next_value()?,
+                        "backupinst_id" => f13 = map.next_value()?,
+                        "resource_group_id" => f14 = Some(map.next_value()?),
+                        "_id" => f15 = map.next_value()?,
+                        "_etag" => f16 = map.next_value()?,
+                        "_created" => f17 = map.next_value()?,
+                        "_updated" => f18 = map.next_value()?,
+                        "_links" => f19 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Azureakscluster {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cloudaccount: rt::required(f3, "cloudaccount")?,
+                    azure_tags: f4,
+                    azure_id: rt::required(f5, "azure_id")?,
+                    region: rt::required(f6, "region")?,
+                    properties: rt::required(f7, "properties")?,
+                    extended_location: f8,
+                    identity: f9,
+                    sku: f10,
+                    kubecluster: f11,
+                    ignored: f12,
+                    backupinst_id: f13,
+                    resource_group_id: rt::required(f14, "resource_group_id")?,
+                    id: f15,
+                    etag: f16,
+                    created: f17,
+                    updated: f18,
+                    links: f19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/extended_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterExtendedLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterExtendedLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterExtendedLocation`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "type" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterExtendedLocation {
+                    name: f0,
+                    r#type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "azureakscluster", feature = "backupinstance", feature = "job"))]
 /// Schema `/components/schemas/Azureakscluster__id`.
 pub type AzureaksclusterId = String;
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -2257,27 +5230,144 @@ pub struct AzureaksclusterIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_assigned_identities: Option<AzureaksclusterIdentityUserAssignedIdentities>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterIdentity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterIdentity`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "principal_id" => f1 = map.next_value()?,
+                        "tenant_id" => f2 = map.next_value()?,
+                        "user_assigned_identities" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterIdentity {
+                    r#type: f0,
+                    principal_id: f1,
+                    tenant_id: f2,
+                    user_assigned_identities: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keysrules: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuesrules: Option<AzureaksclusterIdentityUserAssignedIdentitiesValuesrules>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterIdentityUserAssignedIdentities;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterIdentityUserAssignedIdentities`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "keysrules" => f0 = map.next_value()?,
+                        "valuesrules" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentities {
+                    keysrules: f0,
+                    valuesrules: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities/properties/valuesrules`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterIdentityUserAssignedIdentitiesValuesrules`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "principal_id" => f0 = map.next_value()?,
+                        "client_id" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
+                    principal_id: f0,
+                    client_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AzureaksclusterProperties {
     pub kubernetes_version: String,
     pub node_resource_group: String,
@@ -2327,9 +5417,111 @@ pub struct AzureaksclusterProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AzureaksclusterPropertiesSecurityProfile>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterProperties;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterProperties`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "kubernetes_version" => f0 = Some(map.next_value()?),
+                        "node_resource_group" => f1 = Some(map.next_value()?),
+                        "enable_rbac" => f2 = Some(map.next_value()?),
+                        "agent_pool_profiles" => f3 = Some(map.next_value()?),
+                        "dns_prefix" => f4 = Some(map.next_value()?),
+                        "fqdn" => f5 = map.next_value()?,
+                        "azure_portal_fqdn" => f6 = map.next_value()?,
+                        "private_fqdn" => f7 = map.next_value()?,
+                        "fqdn_subdomain" => f8 = map.next_value()?,
+                        "disk_encryption_set_id" => f9 = map.next_value()?,
+                        "disable_local_accounts" => f10 = map.next_value()?,
+                        "public_network_access" => f11 = map.next_value()?,
+                        "linux_profile" => f12 = map.next_value()?,
+                        "windows_profile" => f13 = map.next_value()?,
+                        "addon_profiles" => f14 = map.next_value()?,
+                        "pod_identity_profile" => f15 = map.next_value()?,
+                        "auto_upgrade_profile" => f16 = map.next_value()?,
+                        "auto_scaler_profile" => f17 = map.next_value()?,
+                        "network_profile" => f18 = map.next_value()?,
+                        "api_server_access_profile" => f19 = map.next_value()?,
+                        "identity_profile" => f20 = map.next_value()?,
+                        "private_link_resource" => f21 = map.next_value()?,
+                        "http_proxy_config" => f22 = map.next_value()?,
+                        "security_profile" => f23 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterProperties {
+                    kubernetes_version: rt::required(f0, "kubernetes_version")?,
+                    node_resource_group: rt::required(f1, "node_resource_group")?,
+                    enable_rbac: rt::required(f2, "enable_rbac")?,
+                    agent_pool_profiles: rt::required(f3, "agent_pool_profiles")?,
+                    dns_prefix: rt::required(f4, "dns_prefix")?,
+                    fqdn: f5,
+                    azure_portal_fqdn: f6,
+                    private_fqdn: f7,
+                    fqdn_subdomain: f8,
+                    disk_encryption_set_id: f9,
+                    disable_local_accounts: f10,
+                    public_network_access: f11,
+                    linux_profile: f12,
+                    windows_profile: f13,
+                    addon_profiles: f14,
+                    pod_identity_profile: f15,
+                    auto_upgrade_profile: f16,
+                    auto_scaler_profile: f17,
+                    network_profile: f18,
+                    api_server_access_profile: f19,
+                    identity_profile: f20,
+                    private_link_resource: f21,
+                    http_proxy_config: f22,
+                    security_profile: f23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub name: String,
     pub count: i64,
@@ -2354,6 +5546,84 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub availability_zones: Option<
         Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
     >,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfilesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesAgentPoolProfilesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesAgentPoolProfilesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "count" => f1 = Some(map.next_value()?),
+                        "vm_size" => f2 = Some(map.next_value()?),
+                        "os_disk_size" => f3 = Some(map.next_value()?),
+                        "kubelet_disk_type" => f4 = Some(map.next_value()?),
+                        "max_pods" => f5 = map.next_value()?,
+                        "type" => f6 = Some(map.next_value()?),
+                        "enable_autoscaling" => f7 = map.next_value()?,
+                        "orchestrator_version" => f8 = Some(map.next_value()?),
+                        "enable_node_public_ip" => f9 = map.next_value()?,
+                        "mode" => f10 = Some(map.next_value()?),
+                        "os_type" => f11 = Some(map.next_value()?),
+                        "os_sku" => f12 = Some(map.next_value()?),
+                        "node_image_version" => f13 = Some(map.next_value()?),
+                        "enable_fips" => f14 = map.next_value()?,
+                        "availability_zones" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesAgentPoolProfilesItem {
+                    name: rt::required(f0, "name")?,
+                    count: rt::required(f1, "count")?,
+                    vm_size: rt::required(f2, "vm_size")?,
+                    os_disk_size: rt::required(f3, "os_disk_size")?,
+                    kubelet_disk_type: rt::required(f4, "kubelet_disk_type")?,
+                    max_pods: f5,
+                    r#type: rt::required(f6, "type")?,
+                    enable_autoscaling: f7,
+                    orchestrator_version: rt::required(f8, "orchestrator_version")?,
+                    enable_node_public_ip: f9,
+                    mode: rt::required(f10, "mode")?,
+                    os_type: rt::required(f11, "os_type")?,
+                    os_sku: rt::required(f12, "os_sku")?,
+                    node_image_version: rt::required(f13, "node_image_version")?,
+                    enable_fips: f14,
+                    availability_zones: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items/properties/availability_zones/items`.
@@ -2429,7 +5699,7 @@ for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/api_server_access_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_private_cluster: Option<bool>,
@@ -2442,9 +5712,56 @@ pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_ip_ranges: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesApiServerAccessProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesApiServerAccessProfile`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enable_private_cluster" => f0 = map.next_value()?,
+                        "disable_run_command" => f1 = map.next_value()?,
+                        "enable_private_cluster_public_fqdn" => f2 = map.next_value()?,
+                        "private_dns_zone" => f3 = map.next_value()?,
+                        "authorized_ip_ranges" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesApiServerAccessProfile {
+                    enable_private_cluster: f0,
+                    disable_run_command: f1,
+                    enable_private_cluster_public_fqdn: f2,
+                    private_dns_zone: f3,
+                    authorized_ip_ranges: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_scaler_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAutoScalerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_similar_node_groups: Option<String>,
@@ -2481,16 +5798,130 @@ pub struct AzureaksclusterPropertiesAutoScalerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_nodes_with_system_pods: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesAutoScalerProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesAutoScalerProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "balance_similar_node_groups" => f0 = map.next_value()?,
+                        "expander" => f1 = map.next_value()?,
+                        "max_empty_bulk_delete" => f2 = map.next_value()?,
+                        "max_graceful_termination_sec" => f3 = map.next_value()?,
+                        "max_node_provision_time" => f4 = map.next_value()?,
+                        "max_total_unready_percentage" => f5 = map.next_value()?,
+                        "new_pod_scale_up_delay" => f6 = map.next_value()?,
+                        "ok_total_unready_count" => f7 = map.next_value()?,
+                        "scan_interval" => f8 = map.next_value()?,
+                        "scale_down_delay_after_add" => f9 = map.next_value()?,
+                        "scale_down_delay_after_delete" => f10 = map.next_value()?,
+                        "scale_down_delay_after_failure" => f11 = map.next_value()?,
+                        "scale_down_unneeded_time" => f12 = map.next_value()?,
+                        "scale_down_unready_time" => f13 = map.next_value()?,
+                        "scale_down_utilization_threshold" => f14 = map.next_value()?,
+                        "skip_nodes_with_local_storage" => f15 = map.next_value()?,
+                        "skip_nodes_with_system_pods" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesAutoScalerProfile {
+                    balance_similar_node_groups: f0,
+                    expander: f1,
+                    max_empty_bulk_delete: f2,
+                    max_graceful_termination_sec: f3,
+                    max_node_provision_time: f4,
+                    max_total_unready_percentage: f5,
+                    new_pod_scale_up_delay: f6,
+                    ok_total_unready_count: f7,
+                    scan_interval: f8,
+                    scale_down_delay_after_add: f9,
+                    scale_down_delay_after_delete: f10,
+                    scale_down_delay_after_failure: f11,
+                    scale_down_unneeded_time: f12,
+                    scale_down_unready_time: f13,
+                    scale_down_utilization_threshold: f14,
+                    skip_nodes_with_local_storage: f15,
+                    skip_nodes_with_system_pods: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_upgrade_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAutoUpgradeProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesAutoUpgradeProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesAutoUpgradeProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "upgrade_channel" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesAutoUpgradeProfile {
+                    upgrade_channel: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/http_proxy_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesHttpProxyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
@@ -2501,32 +5932,179 @@ pub struct AzureaksclusterPropertiesHttpProxyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesHttpProxyConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesHttpProxyConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "http_proxy" => f0 = map.next_value()?,
+                        "https_proxy" => f1 = map.next_value()?,
+                        "trusted_ca" => f2 = map.next_value()?,
+                        "no_proxy" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesHttpProxyConfig {
+                    http_proxy: f0,
+                    https_proxy: f1,
+                    trusted_ca: f2,
+                    no_proxy: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<AzureaksclusterPropertiesLinuxProfileSsh>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesLinuxProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesLinuxProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "admin_username" => f0 = map.next_value()?,
+                        "ssh" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesLinuxProfile {
+                    admin_username: f0,
+                    ssh: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_keys: Option<Vec<AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesLinuxProfileSsh;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesLinuxProfileSsh`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "public_keys" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSsh {
+                    public_keys: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh/properties/public_keys/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_data: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "key_data" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
+                    key_data: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_plugin: Option<String>,
@@ -2561,9 +6139,81 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_families: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesNetworkProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "network_plugin" => f0 = map.next_value()?,
+                        "network_policy" => f1 = map.next_value()?,
+                        "network_mode" => f2 = map.next_value()?,
+                        "loadbalancer_sku" => f3 = map.next_value()?,
+                        "service_cidr" => f4 = map.next_value()?,
+                        "service_cidrs" => f5 = map.next_value()?,
+                        "pod_cidr" => f6 = map.next_value()?,
+                        "pod_cidrs" => f7 = map.next_value()?,
+                        "dns_service_ip" => f8 = map.next_value()?,
+                        "docker_bridge_cidr" => f9 = map.next_value()?,
+                        "outbound_type" => f10 = map.next_value()?,
+                        "loadbalancer_profile" => f11 = map.next_value()?,
+                        "nat_gateway_profile" => f12 = map.next_value()?,
+                        "ip_families" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfile {
+                    network_plugin: f0,
+                    network_policy: f1,
+                    network_mode: f2,
+                    loadbalancer_sku: f3,
+                    service_cidr: f4,
+                    service_cidrs: f5,
+                    pod_cidr: f6,
+                    pod_cidrs: f7,
+                    dns_service_ip: f8,
+                    docker_bridge_cidr: f9,
+                    outbound_type: f10,
+                    loadbalancer_profile: f11,
+                    nat_gateway_profile: f12,
+                    ip_families: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_multiple_standard_load_balancers: Option<bool>,
@@ -2590,25 +6240,156 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
         >,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enable_multiple_standard_load_balancers" => {
+                            f0 = map.next_value()?;
+                        }
+                        "idle_timeout_in_minutes" => f1 = map.next_value()?,
+                        "allocated_outbound_ports" => f2 = map.next_value()?,
+                        "managed_outbound_ips" => f3 = map.next_value()?,
+                        "outbound_ips" => f4 = map.next_value()?,
+                        "outbound_ip_prefixes" => f5 = map.next_value()?,
+                        "effective_outbound_ips" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
+                    enable_multiple_standard_load_balancers: f0,
+                    idle_timeout_in_minutes: f1,
+                    allocated_outbound_ports: f2,
+                    managed_outbound_ips: f3,
+                    outbound_ips: f4,
+                    outbound_ip_prefixes: f5,
+                    effective_outbound_ips: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/effective_outbound_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
+                    id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/managed_outbound_ips`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_ipv6: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "count" => f0 = map.next_value()?,
+                        "count_ipv6" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
+                    count: f0,
+                    count_ipv6: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip_prefixes: Option<
@@ -2617,16 +6398,88 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
         >,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "public_ip_prefixes" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
+                    public_ip_prefixes: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes/properties/public_ip_prefixes/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
+                    id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ips: Option<
@@ -2635,16 +6488,88 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
         >,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "public_ips" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
+                    public_ips: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips/properties/public_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
+                    id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout_in_minutes: Option<i64>,
@@ -2659,23 +6584,137 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
         AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfile`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "idle_timeout_in_minutes" => f0 = map.next_value()?,
+                        "effective_outbound_ips" => f1 = map.next_value()?,
+                        "managed_outbound_ip_profile" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
+                    idle_timeout_in_minutes: f0,
+                    effective_outbound_ips: f1,
+                    managed_outbound_ip_profile: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/effective_outbound_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
+                    id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/managed_outbound_ip_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "count" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
+                    count: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -2692,9 +6731,51 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
         >,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesPodIdentityProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "allow_network_plugin_kubenet" => f1 = map.next_value()?,
+                        "user_assigned_identities" => f2 = map.next_value()?,
+                        "user_assigned_identity_exceptions" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfile {
+                    enabled: f0,
+                    allow_network_plugin_kubenet: f1,
+                    user_assigned_identities: f2,
+                    user_assigned_identity_exceptions: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2707,9 +6788,54 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
         AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
     >,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "namespace" => f1 = map.next_value()?,
+                        "binding_selector" => f2 = map.next_value()?,
+                        "identity" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
+                    name: f0,
+                    namespace: f1,
+                    binding_selector: f2,
+                    identity: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items/properties/identity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
@@ -2718,9 +6844,51 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "resource_id" => f0 = map.next_value()?,
+                        "client_id" => f1 = map.next_value()?,
+                        "object_id" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
+                    resource_id: f0,
+                    client_id: f1,
+                    object_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identity_exceptions/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2729,9 +6897,51 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_labels: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "namespace" => f1 = map.next_value()?,
+                        "pod_labels" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
+                    name: f0,
+                    namespace: f1,
+                    pod_labels: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/private_link_resource/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2746,25 +6956,147 @@ pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_members: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResourceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesPrivateLinkResourceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesPrivateLinkResourceItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "type" => f2 = map.next_value()?,
+                        "group_id" => f3 = map.next_value()?,
+                        "private_link_service_id" => f4 = map.next_value()?,
+                        "required_members" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesPrivateLinkResourceItem {
+                    id: f0,
+                    name: f1,
+                    r#type: f2,
+                    group_id: f3,
+                    private_link_service_id: f4,
+                    required_members: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesSecurityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_defender: Option<AzureaksclusterPropertiesSecurityProfileAzureDefender>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesSecurityProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesSecurityProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "azure_defender" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesSecurityProfile {
+                    azure_defender: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile/properties/azure_defender`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_analytics_workspace_resource_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesSecurityProfileAzureDefender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesSecurityProfileAzureDefender`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "log_analytics_workspace_resource_id" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender {
+                    enabled: f0,
+                    log_analytics_workspace_resource_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesWindowsProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_username: Option<String>,
@@ -2777,9 +7109,54 @@ pub struct AzureaksclusterPropertiesWindowsProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gmsa_profile: Option<AzureaksclusterPropertiesWindowsProfileGmsaProfile>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesWindowsProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterPropertiesWindowsProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "admin_username" => f0 = map.next_value()?,
+                        "admin_password" => f1 = map.next_value()?,
+                        "license_type" => f2 = map.next_value()?,
+                        "enable_csi_proxy" => f3 = map.next_value()?,
+                        "gmsa_profile" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesWindowsProfile {
+                    admin_username: f0,
+                    admin_password: f1,
+                    license_type: f2,
+                    enable_csi_proxy: f3,
+                    gmsa_profile: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile/properties/gmsa_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -2788,14 +7165,92 @@ pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_domain_name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `AzureaksclusterPropertiesWindowsProfileGmsaProfile`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "dns_server" => f1 = map.next_value()?,
+                        "root_domain_name" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile {
+                    enabled: f0,
+                    dns_server: f1,
+                    root_domain_name: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AzureaksclusterSku {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<AzureaksclusterSkuName>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<AzureaksclusterSkuTier>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AzureaksclusterSku;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AzureaksclusterSku`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "tier" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AzureaksclusterSku {
+                    name: f0,
+                    tier: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku/properties/name`.
@@ -2923,7 +7378,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
 }
 #[cfg(feature = "azureresourcegroup")]
 /// Schema `/components/schemas/Azureresourcegroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Azureresourcegroup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2960,6 +7415,78 @@ pub struct Azureresourcegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Azureresourcegroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Azureresourcegroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cloudaccount" => f3 = Some(map.next_value()?),
+                        "azure_id" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "azure_tags" => f6 = map.next_value()?,
+                        "managed_by" => f7 = map.next_value()?,
+                        "backupinst_id" => f8 = map.next_value()?,
+                        "_id" => f9 = map.next_value()?,
+                        "_etag" => f10 = map.next_value()?,
+                        "_created" => f11 = map.next_value()?,
+                        "_updated" => f12 = map.next_value()?,
+                        "_links" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Azureresourcegroup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cloudaccount: rt::required(f3, "cloudaccount")?,
+                    azure_id: rt::required(f4, "azure_id")?,
+                    region: rt::required(f5, "region")?,
+                    azure_tags: f6,
+                    managed_by: f7,
+                    backupinst_id: f8,
+                    id: f9,
+                    etag: f10,
+                    created: f11,
+                    updated: f12,
+                    links: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "azureakscluster",
@@ -2971,7 +7498,7 @@ pub struct Azureresourcegroup {
 pub type AzureresourcegroupId = String;
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Backupinstance {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3068,9 +7595,168 @@ pub struct Backupinstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Backupinstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Backupinstance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Backupinstance`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                let mut f38 = None;
+                let mut f39 = None;
+                let mut f40 = None;
+                let mut f41 = None;
+                let mut f42 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "kubeagent_info" => f4 = map.next_value()?,
+                        "source_type" => f5 = map.next_value()?,
+                        "start_time" => f6 = map.next_value()?,
+                        "end_time" => f7 = map.next_value()?,
+                        "num_total_resources" => f8 = map.next_value()?,
+                        "num_backup_resources" => f9 = map.next_value()?,
+                        "num_volume_snapshots_attempted" => f10 = map.next_value()?,
+                        "num_volume_snapshots_completed" => f11 = map.next_value()?,
+                        "pv_count" => f12 = map.next_value()?,
+                        "num_errors" => f13 = map.next_value()?,
+                        "num_warnings" => f14 = map.next_value()?,
+                        "message" => f15 = map.next_value()?,
+                        "retention" => f16 = map.next_value()?,
+                        "state" => f17 = map.next_value()?,
+                        "cluster" => f18 = map.next_value()?,
+                        "objectstore" => f19 = map.next_value()?,
+                        "backupdef" => f20 = map.next_value()?,
+                        "backup_selection" => f21 = map.next_value()?,
+                        "backup_location" => f22 = Some(map.next_value()?),
+                        "backup_job_id" => f23 = map.next_value()?,
+                        "offload_snapshot_job_id" => f24 = map.next_value()?,
+                        "backup_storage_size" => f25 = map.next_value()?,
+                        "offload_def" => f26 = map.next_value()?,
+                        "protected_storage_size" => f27 = map.next_value()?,
+                        "total_snapshot_data" => f28 = map.next_value()?,
+                        "total_copy_data" => f29 = map.next_value()?,
+                        "cluster_name" => f30 = map.next_value()?,
+                        "backupdef_name" => f31 = map.next_value()?,
+                        "awsrds" => f32 = map.next_value()?,
+                        "awseks" => f33 = map.next_value()?,
+                        "azure_aks" => f34 = map.next_value()?,
+                        "source_backupinst" => f35 = map.next_value()?,
+                        "type" => f36 = map.next_value()?,
+                        "cloudaccount" => f37 = map.next_value()?,
+                        "_id" => f38 = map.next_value()?,
+                        "_etag" => f39 = map.next_value()?,
+                        "_created" => f40 = map.next_value()?,
+                        "_updated" => f41 = map.next_value()?,
+                        "_links" => f42 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Backupinstance {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    status: f3,
+                    kubeagent_info: f4,
+                    source_type: f5,
+                    start_time: f6,
+                    end_time: f7,
+                    num_total_resources: f8,
+                    num_backup_resources: f9,
+                    num_volume_snapshots_attempted: f10,
+                    num_volume_snapshots_completed: f11,
+                    pv_count: f12,
+                    num_errors: f13,
+                    num_warnings: f14,
+                    message: f15,
+                    retention: f16,
+                    state: f17,
+                    cluster: f18,
+                    objectstore: f19,
+                    backupdef: f20,
+                    backup_selection: f21,
+                    backup_location: rt::required(f22, "backup_location")?,
+                    backup_job_id: f23,
+                    offload_snapshot_job_id: f24,
+                    backup_storage_size: f25,
+                    offload_def: f26,
+                    protected_storage_size: f27,
+                    total_snapshot_data: f28,
+                    total_copy_data: f29,
+                    cluster_name: f30,
+                    backupdef_name: f31,
+                    awsrds: f32,
+                    awseks: f33,
+                    azure_aks: f34,
+                    source_backupinst: f35,
+                    r#type: f36,
+                    cloudaccount: f37,
+                    id: f38,
+                    etag: f39,
+                    created: f40,
+                    updated: f41,
+                    links: f42,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -3081,9 +7767,51 @@ pub struct BackupinstanceAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceAwseks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceAwseks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        "awsaccount_name" => f1 = map.next_value()?,
+                        "awsekscluster" => f2 = map.next_value()?,
+                        "region" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceAwseks {
+                    awsaccount: f0,
+                    awsaccount_name: f1,
+                    awsekscluster: f2,
+                    region: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awsrds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -3101,6 +7829,60 @@ pub struct BackupinstanceAwsrds {
     pub automated_snapshot: Option<AwsrdssnapshotId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<AwsrdsbackupId>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceAwsrds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceAwsrds`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        "awsaccount_name" => f1 = map.next_value()?,
+                        "snapshot_type" => f2 = map.next_value()?,
+                        "snapshot_size" => f3 = map.next_value()?,
+                        "database" => f4 = map.next_value()?,
+                        "region" => f5 = map.next_value()?,
+                        "automated_snapshot" => f6 = map.next_value()?,
+                        "backupdef" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceAwsrds {
+                    awsaccount: f0,
+                    awsaccount_name: f1,
+                    snapshot_type: f2,
+                    snapshot_size: f3,
+                    database: f4,
+                    region: f5,
+                    automated_snapshot: f6,
+                    backupdef: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awsrds/properties/snapshot_type`.
@@ -3172,16 +7954,52 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceAzureAks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceAzureAks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "azure_aks_cluster" => f0 = map.next_value()?,
+                        "region" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceAzureAks {
+                    azure_aks_cluster: f0,
+                    region: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<String>,
@@ -3198,9 +8016,60 @@ pub struct BackupinstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceBackupLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceBackupLocation`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "backup_provider" => f0 = map.next_value()?,
+                        "bucket_name" => f1 = map.next_value()?,
+                        "region" => f2 = map.next_value()?,
+                        "endpoint" => f3 = map.next_value()?,
+                        "prefix" => f4 = map.next_value()?,
+                        "backup_repo_prefix" => f5 = map.next_value()?,
+                        "repo_password" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceBackupLocation {
+                    backup_provider: f0,
+                    bucket_name: f1,
+                    region: f2,
+                    endpoint: f3,
+                    prefix: f4,
+                    backup_repo_prefix: f5,
+                    repo_password: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_selection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceBackupSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_namespaces: Option<bool>,
@@ -3214,6 +8083,48 @@ pub struct BackupinstanceBackupSelection {
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_persistent_volumes: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceBackupSelection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceBackupSelection`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "all_namespaces" => f0 = map.next_value()?,
+                        "namespaces" => f1 = map.next_value()?,
+                        "label_selector" => f2 = map.next_value()?,
+                        "snapshotPersistentVolumes" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceBackupSelection {
+                    all_namespaces: f0,
+                    namespaces: f1,
+                    label_selector: f2,
+                    snapshot_persistent_volumes: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -3241,16 +8152,52 @@ pub struct BackupinstanceBackupSelection {
 pub type BackupinstanceId = String;
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/kubeagent_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceKubeagentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceKubeagentInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceKubeagentInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "format_version" => f0 = map.next_value()?,
+                        "phase" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceKubeagentInfo {
+                    format_version: f0,
+                    phase: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BackupinstanceRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -3260,6 +8207,42 @@ pub struct BackupinstanceRetention {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_always_retain: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/source_type`.
@@ -3395,7 +8378,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceState {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackupinstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_size_set: Option<bool>,
@@ -3405,6 +8388,48 @@ pub struct BackupinstanceStatus {
     pub deleted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BackupinstanceStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackupinstanceStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "backup_size_set" => f0 = map.next_value()?,
+                        "s3_dir_deleted" => f1 = map.next_value()?,
+                        "deleted" => f2 = map.next_value()?,
+                        "locked" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BackupinstanceStatus {
+                    backup_size_set: f0,
+                    s3_dir_deleted: f1,
+                    deleted: f2,
+                    locked: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/type`.
@@ -3472,7 +8497,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceType {
 }
 #[cfg(feature = "chargify")]
 /// Schema `/components/schemas/Chargify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Chargify {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3500,9 +8525,63 @@ pub struct Chargify {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Chargify {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Chargify;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Chargify`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "_id" => f3 = map.next_value()?,
+                        "_etag" => f4 = map.next_value()?,
+                        "_created" => f5 = map.next_value()?,
+                        "_updated" => f6 = map.next_value()?,
+                        "_links" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Chargify {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    id: f3,
+                    etag: f4,
+                    created: f5,
+                    updated: f6,
+                    links: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "chargifywebhook")]
 /// Schema `/components/schemas/Chargifywebhook`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Chargifywebhook {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3534,9 +8613,72 @@ pub struct Chargifywebhook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Chargifywebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Chargifywebhook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Chargifywebhook`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "webhook_id" => f3 = Some(map.next_value()?),
+                        "event" => f4 = Some(map.next_value()?),
+                        "payload" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Chargifywebhook {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    webhook_id: rt::required(f3, "webhook_id")?,
+                    event: rt::required(f4, "event")?,
+                    payload: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cloudaccount {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3573,12 +8715,114 @@ pub struct Cloudaccount {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Cloudaccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Cloudaccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Cloudaccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "provider_type" => f4 = Some(map.next_value()?),
+                        "description" => f5 = map.next_value()?,
+                        "aws" => f6 = map.next_value()?,
+                        "azure" => f7 = map.next_value()?,
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Cloudaccount {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    status: f3,
+                    provider_type: rt::required(f4, "provider_type")?,
+                    description: f5,
+                    aws: f6,
+                    azure: f7,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/aws`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloudaccountAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CloudaccountAws {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CloudaccountAws;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CloudaccountAws`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CloudaccountAws {
+                    awsaccount: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -3660,7 +8904,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CloudaccountStatusState>,
@@ -3681,9 +8925,54 @@ pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<CloudaccountStatusAzure>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CloudaccountStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CloudaccountStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "pendingStateTimestamp" => f1 = map.next_value()?,
+                        "inventory" => f2 = map.next_value()?,
+                        "updateAvailable" => f3 = map.next_value()?,
+                        "azure" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CloudaccountStatus {
+                    state: f0,
+                    pending_state_timestamp: f1,
+                    inventory: f2,
+                    update_available: f3,
+                    azure: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/azure`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_subscription_id: Option<String>,
@@ -3696,9 +8985,54 @@ pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_to_active_callback_timestamp: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CloudaccountStatusAzure;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CloudaccountStatusAzure`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "azure_subscription_id" => f0 = map.next_value()?,
+                        "azure_tenant_id" => f1 = map.next_value()?,
+                        "arm_template_launch_url" => f2 = map.next_value()?,
+                        "arm_template_version" => f3 = map.next_value()?,
+                        "move_to_active_callback_timestamp" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CloudaccountStatusAzure {
+                    azure_subscription_id: f0,
+                    azure_tenant_id: f1,
+                    arm_template_launch_url: f2,
+                    arm_template_version: f3,
+                    move_to_active_callback_timestamp: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloudaccountStatusInventory {
     #[serde(
         rename = "lastCompletedTimestamp",
@@ -3710,6 +9044,45 @@ pub struct CloudaccountStatusInventory {
     pub state: Option<CloudaccountStatusInventoryState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CloudaccountStatusInventory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CloudaccountStatusInventory`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "lastCompletedTimestamp" => f0 = map.next_value()?,
+                        "state" => f1 = map.next_value()?,
+                        "event_name" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CloudaccountStatusInventory {
+                    last_completed_timestamp: f0,
+                    state: f1,
+                    event_name: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory/properties/state`.
@@ -3841,7 +9214,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
 }
 #[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cloudtask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -3878,6 +9251,78 @@ pub struct Cloudtask {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Cloudtask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Cloudtask;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Cloudtask`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cc_user_email" => f0 = map.next_value()?,
+                        "tags" => f1 = map.next_value()?,
+                        "job" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "provider_type" => f4 = Some(map.next_value()?),
+                        "type" => f5 = Some(map.next_value()?),
+                        "region" => f6 = map.next_value()?,
+                        "task" => f7 = map.next_value()?,
+                        "container" => f8 = map.next_value()?,
+                        "_id" => f9 = map.next_value()?,
+                        "_etag" => f10 = map.next_value()?,
+                        "_created" => f11 = map.next_value()?,
+                        "_updated" => f12 = map.next_value()?,
+                        "_links" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Cloudtask {
+                    cc_user_email: f0,
+                    tags: f1,
+                    job: rt::required(f2, "job")?,
+                    state: f3,
+                    provider_type: rt::required(f4, "provider_type")?,
+                    r#type: rt::required(f5, "type")?,
+                    region: f6,
+                    task: f7,
+                    container: f8,
+                    id: f9,
+                    etag: f10,
+                    created: f11,
+                    updated: f12,
+                    links: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask/properties/provider_type`.
@@ -4089,7 +9534,7 @@ impl<'de> serde::Deserialize<'de> for CloudtaskType {
 }
 #[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contactu {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4122,6 +9567,69 @@ pub struct Contactu {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Contactu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Contactu;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Contactu`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "message" => f3 = map.next_value()?,
+                        "context" => f4 = map.next_value()?,
+                        "user" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Contactu {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    message: f3,
+                    context: f4,
+                    user: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu/properties/context`.
@@ -4188,7 +9696,7 @@ impl<'de> serde::Deserialize<'de> for ContactuContext {
     }
 }
 /// Schema `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
     #[serde(rename = "_error")]
     pub error: ErrorError,
@@ -4199,13 +9707,88 @@ pub struct Error {
     #[serde(rename = "_issues", default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Error`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_error" => f0 = Some(map.next_value()?),
+                        "_status" => f1 = Some(map.next_value()?),
+                        "_issues" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Error {
+                    error: rt::required(f0, "_error")?,
+                    status: rt::required(f1, "_status")?,
+                    issues: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `/components/schemas/Error/properties/_error`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ErrorError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ErrorError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ErrorError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ErrorError {
+                    code: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -4287,13 +9870,49 @@ pub struct ErrorError {
 /// Links of one document (read-only).
 ///
 /// Schema `/components/schemas/EveItemLinks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EveItemLinks {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<EveLink>,
     /// Links to the documents this one references, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<std::collections::BTreeMap<String, EveLink>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EveItemLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EveItemLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EveItemLinks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "self" => f0 = map.next_value()?,
+                        "related" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EveItemLinks {
+                    self_: f0,
+                    related: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -4375,12 +9994,48 @@ pub struct EveItemLinks {
 /// A hypermedia link. `href` is relative to the API root without the `/api` prefix.
 ///
 /// Schema `/components/schemas/EveLink`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EveLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EveLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EveLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EveLink`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "href" => f0 = map.next_value()?,
+                        "title" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EveLink {
+                    href: f0,
+                    title: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -4459,7 +10114,7 @@ pub struct EveLink {
 /// What Eve answers to a create, replace or update: the document's metadata (and, depending on server settings, its fields, which this type ignores).
 ///
 /// Schema `/components/schemas/EveWriteResult`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EveWriteResult {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4485,9 +10140,57 @@ pub struct EveWriteResult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EveWriteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EveWriteResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EveWriteResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = map.next_value()?,
+                        "_etag" => f1 = map.next_value()?,
+                        "_created" => f2 = map.next_value()?,
+                        "_updated" => f3 = map.next_value()?,
+                        "_status" => f4 = map.next_value()?,
+                        "_links" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EveWriteResult {
+                    id: f0,
+                    etag: f1,
+                    created: f2,
+                    updated: f3,
+                    status: f4,
+                    links: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "expiredloginsession")]
 /// Schema `/components/schemas/Expiredloginsession`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Expiredloginsession {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4516,9 +10219,66 @@ pub struct Expiredloginsession {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Expiredloginsession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Expiredloginsession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Expiredloginsession`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "auth_token" => f3 = Some(map.next_value()?),
+                        "_id" => f4 = map.next_value()?,
+                        "_etag" => f5 = map.next_value()?,
+                        "_created" => f6 = map.next_value()?,
+                        "_updated" => f7 = map.next_value()?,
+                        "_links" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Expiredloginsession {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    auth_token: rt::required(f3, "auth_token")?,
+                    id: f4,
+                    etag: f5,
+                    created: f6,
+                    updated: f7,
+                    links: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalacl")]
 /// Schema `/components/schemas/Internalacl`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Internalacl {
     pub org: OrgId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4548,9 +10308,66 @@ pub struct Internalacl {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Internalacl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Internalacl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Internalacl`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "org" => f0 = Some(map.next_value()?),
+                        "user" => f1 = map.next_value()?,
+                        "apikey" => f2 = map.next_value()?,
+                        "permissions" => f3 = map.next_value()?,
+                        "_id" => f4 = map.next_value()?,
+                        "_etag" => f5 = map.next_value()?,
+                        "_created" => f6 = map.next_value()?,
+                        "_updated" => f7 = map.next_value()?,
+                        "_links" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Internalacl {
+                    org: rt::required(f0, "org")?,
+                    user: f1,
+                    apikey: f2,
+                    permissions: f3,
+                    id: f4,
+                    etag: f5,
+                    created: f6,
+                    updated: f7,
+                    links: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalapikey")]
 /// Schema `/components/schemas/Internalapikey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Internalapikey {
     pub org: OrgId,
     pub user: UserId,
@@ -4577,9 +10394,66 @@ pub struct Internalapikey {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Internalapikey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Internalapikey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Internalapikey`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "org" => f0 = Some(map.next_value()?),
+                        "user" => f1 = Some(map.next_value()?),
+                        "apikeyres" => f2 = Some(map.next_value()?),
+                        "hashed_apikey" => f3 = Some(map.next_value()?),
+                        "_id" => f4 = map.next_value()?,
+                        "_etag" => f5 = map.next_value()?,
+                        "_created" => f6 = map.next_value()?,
+                        "_updated" => f7 = map.next_value()?,
+                        "_links" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Internalapikey {
+                    org: rt::required(f0, "org")?,
+                    user: rt::required(f1, "user")?,
+                    apikeyres: rt::required(f2, "apikeyres")?,
+                    hashed_apikey: rt::required(f3, "hashed_apikey")?,
+                    id: f4,
+                    etag: f5,
+                    created: f6,
+                    updated: f7,
+                    links: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Internalorg {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4651,18 +10525,183 @@ pub struct Internalorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Internalorg {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Internalorg;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Internalorg`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "org" => f3 = map.next_value()?,
+                        "chargify_subscription_id" => f4 = map.next_value()?,
+                        "chargify_component_id" => f5 = map.next_value()?,
+                        "chargify_subscription_group_id" => f6 = map.next_value()?,
+                        "chargify_subscription_group_members_ids" => {
+                            f7 = map.next_value()?;
+                        }
+                        "chargify_billing_duration" => f8 = map.next_value()?,
+                        "chargify_delta_usage" => f9 = map.next_value()?,
+                        "chargify_delta_copy_data" => f10 = map.next_value()?,
+                        "copy_objectstore_size" => f11 = map.next_value()?,
+                        "chargify_delta_copy_objectstore_size" => f12 = map.next_value()?,
+                        "chargify_delta_copy_objectstore_size_update_timestamp" => {
+                            f13 = map.next_value()?;
+                        }
+                        "chargify_delta_copy_data_update_timestamp" => {
+                            f14 = map.next_value()?;
+                        }
+                        "node_count_update_timestamp" => f15 = map.next_value()?,
+                        "node_count" => f16 = map.next_value()?,
+                        "timed_node_count" => f17 = map.next_value()?,
+                        "max_number_apikeys" => f18 = map.next_value()?,
+                        "total_scan_quota" => f19 = map.next_value()?,
+                        "kopia_repo_root" => f20 = Some(map.next_value()?),
+                        "kopia_repo_password" => f21 = Some(map.next_value()?),
+                        "locks" => f22 = map.next_value()?,
+                        "total_repo_size" => f23 = map.next_value()?,
+                        "scan_job_limit" => f24 = map.next_value()?,
+                        "backup_repositories" => f25 = map.next_value()?,
+                        "_id" => f26 = map.next_value()?,
+                        "_etag" => f27 = map.next_value()?,
+                        "_created" => f28 = map.next_value()?,
+                        "_updated" => f29 = map.next_value()?,
+                        "_links" => f30 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Internalorg {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    org: f3,
+                    chargify_subscription_id: f4,
+                    chargify_component_id: f5,
+                    chargify_subscription_group_id: f6,
+                    chargify_subscription_group_members_ids: f7,
+                    chargify_billing_duration: f8,
+                    chargify_delta_usage: f9,
+                    chargify_delta_copy_data: f10,
+                    copy_objectstore_size: f11,
+                    chargify_delta_copy_objectstore_size: f12,
+                    chargify_delta_copy_objectstore_size_update_timestamp: f13,
+                    chargify_delta_copy_data_update_timestamp: f14,
+                    node_count_update_timestamp: f15,
+                    node_count: f16,
+                    timed_node_count: f17,
+                    max_number_apikeys: f18,
+                    total_scan_quota: f19,
+                    kopia_repo_root: rt::required(f20, "kopia_repo_root")?,
+                    kopia_repo_password: rt::required(f21, "kopia_repo_password")?,
+                    locks: f22,
+                    total_repo_size: f23,
+                    scan_job_limit: f24,
+                    backup_repositories: f25,
+                    id: f26,
+                    etag: f27,
+                    created: f28,
+                    updated: f29,
+                    links: f30,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/backup_repositories/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InternalorgBackupRepositoriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectstore: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_size: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InternalorgBackupRepositoriesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InternalorgBackupRepositoriesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "objectstore" => f0 = map.next_value()?,
+                        "repo_size" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InternalorgBackupRepositoriesItem {
+                    objectstore: f0,
+                    repo_size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/locks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InternalorgLocksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
@@ -4676,6 +10715,54 @@ pub struct InternalorgLocksItem {
     pub job: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InternalorgLocksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InternalorgLocksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "bucket_name" => f0 = map.next_value()?,
+                        "provider_type" => f1 = map.next_value()?,
+                        "repo_path" => f2 = map.next_value()?,
+                        "type" => f3 = map.next_value()?,
+                        "job" => f4 = map.next_value()?,
+                        "description" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InternalorgLocksItem {
+                    bucket_name: f0,
+                    provider_type: f1,
+                    repo_path: f2,
+                    r#type: f3,
+                    job: f4,
+                    description: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/locks/items/properties/type`.
@@ -4743,16 +10830,52 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/scan_job_limit`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InternalorgScanJobLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_cloud_count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InternalorgScanJobLimit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InternalorgScanJobLimit`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "current_month" => f0 = map.next_value()?,
+                        "current_cloud_count" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InternalorgScanJobLimit {
+                    current_month: f0,
+                    current_cloud_count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internaluser")]
 /// Schema `/components/schemas/Internaluser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Internaluser {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4784,9 +10907,69 @@ pub struct Internaluser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Internaluser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Internaluser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Internaluser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "user" => f3 = map.next_value()?,
+                        "active_org" => f4 = map.next_value()?,
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Internaluser {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    user: f3,
+                    active_org: f4,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Job {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4896,18 +11079,234 @@ pub struct Job {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Job;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Job`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                let mut f38 = None;
+                let mut f39 = None;
+                let mut f40 = None;
+                let mut f41 = None;
+                let mut f42 = None;
+                let mut f43 = None;
+                let mut f44 = None;
+                let mut f45 = None;
+                let mut f46 = None;
+                let mut f47 = None;
+                let mut f48 = None;
+                let mut f49 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "type" => f3 = Some(map.next_value()?),
+                        "start_time" => f4 = map.next_value()?,
+                        "end_time" => f5 = map.next_value()?,
+                        "num_total_resources" => f6 = map.next_value()?,
+                        "num_backup_resources" => f7 = map.next_value()?,
+                        "num_restored_resources" => f8 = map.next_value()?,
+                        "num_volume_snapshots_attempted" => f9 = map.next_value()?,
+                        "num_volume_snapshots_completed" => f10 = map.next_value()?,
+                        "num_total_snapshots" => f11 = map.next_value()?,
+                        "num_snapshot_offload_attempted" => f12 = map.next_value()?,
+                        "num_snapshot_offload_completed" => f13 = map.next_value()?,
+                        "num_errors" => f14 = map.next_value()?,
+                        "num_warnings" => f15 = map.next_value()?,
+                        "message" => f16 = map.next_value()?,
+                        "policy_id" => f17 = map.next_value()?,
+                        "retention" => f18 = map.next_value()?,
+                        "cluster" => f19 = map.next_value()?,
+                        "backupdef" => f20 = map.next_value()?,
+                        "security_scan_def" => f21 = map.next_value()?,
+                        "restoredef" => f22 = map.next_value()?,
+                        "offloaddef" => f23 = map.next_value()?,
+                        "jobrunner" => f24 = Some(map.next_value()?),
+                        "state" => f25 = map.next_value()?,
+                        "phase" => f26 = map.next_value()?,
+                        "backup_inst" => f27 = map.next_value()?,
+                        "security_scan_inst" => f28 = map.next_value()?,
+                        "offload_backup_inst" => f29 = map.next_value()?,
+                        "activity" => f30 = map.next_value()?,
+                        "record_offload_snapshot_job" => f31 = map.next_value()?,
+                        "process_logs" => f32 = map.next_value()?,
+                        "cluster_name" => f33 = map.next_value()?,
+                        "backupdef_name" => f34 = map.next_value()?,
+                        "restoredef_name" => f35 = map.next_value()?,
+                        "awsrds" => f36 = map.next_value()?,
+                        "offloaddef_name" => f37 = map.next_value()?,
+                        "securityscan_name" => f38 = map.next_value()?,
+                        "awsebs" => f39 = map.next_value()?,
+                        "awseks" => f40 = map.next_value()?,
+                        "azure_aks" => f41 = map.next_value()?,
+                        "kube_copy_progress" => f42 = map.next_value()?,
+                        "kube_snapshot_progress" => f43 = map.next_value()?,
+                        "cloudaccount" => f44 = map.next_value()?,
+                        "_id" => f45 = map.next_value()?,
+                        "_etag" => f46 = map.next_value()?,
+                        "_created" => f47 = map.next_value()?,
+                        "_updated" => f48 = map.next_value()?,
+                        "_links" => f49 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Job {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    r#type: rt::required(f3, "type")?,
+                    start_time: f4,
+                    end_time: f5,
+                    num_total_resources: f6,
+                    num_backup_resources: f7,
+                    num_restored_resources: f8,
+                    num_volume_snapshots_attempted: f9,
+                    num_volume_snapshots_completed: f10,
+                    num_total_snapshots: f11,
+                    num_snapshot_offload_attempted: f12,
+                    num_snapshot_offload_completed: f13,
+                    num_errors: f14,
+                    num_warnings: f15,
+                    message: f16,
+                    policy_id: f17,
+                    retention: f18,
+                    cluster: f19,
+                    backupdef: f20,
+                    security_scan_def: f21,
+                    restoredef: f22,
+                    offloaddef: f23,
+                    jobrunner: rt::required(f24, "jobrunner")?,
+                    state: f25,
+                    phase: f26,
+                    backup_inst: f27,
+                    security_scan_inst: f28,
+                    offload_backup_inst: f29,
+                    activity: f30,
+                    record_offload_snapshot_job: f31,
+                    process_logs: f32,
+                    cluster_name: f33,
+                    backupdef_name: f34,
+                    restoredef_name: f35,
+                    awsrds: f36,
+                    offloaddef_name: f37,
+                    securityscan_name: f38,
+                    awsebs: f39,
+                    awseks: f40,
+                    azure_aks: f41,
+                    kube_copy_progress: f42,
+                    kube_snapshot_progress: f43,
+                    cloudaccount: f44,
+                    id: f45,
+                    etag: f46,
+                    created: f47,
+                    updated: f48,
+                    links: f49,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsebs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobAwsebs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount_name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobAwsebs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobAwsebs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobAwsebs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        "awsaccount_name" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobAwsebs {
+                    awsaccount: f0,
+                    awsaccount_name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -4918,9 +11317,51 @@ pub struct JobAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restoredef: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobAwseks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobAwseks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobAwseks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        "awsaccount_name" => f1 = map.next_value()?,
+                        "awsekscluster" => f2 = map.next_value()?,
+                        "restoredef" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobAwseks {
+                    awsaccount: f0,
+                    awsaccount_name: f1,
+                    awsekscluster: f2,
+                    restoredef: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsrds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -4935,12 +11376,93 @@ pub struct JobAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copydef: Option<AwsrdscopieId>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobAwsrds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobAwsrds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobAwsrds`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = map.next_value()?,
+                        "awsaccount_name" => f1 = map.next_value()?,
+                        "databases" => f2 = map.next_value()?,
+                        "backupdef" => f3 = map.next_value()?,
+                        "restoredef" => f4 = map.next_value()?,
+                        "copydef" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobAwsrds {
+                    awsaccount: f0,
+                    awsaccount_name: f1,
+                    databases: f2,
+                    backupdef: f3,
+                    restoredef: f4,
+                    copydef: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobAzureAks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobAzureAks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobAzureAks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "azure_aks_cluster" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobAzureAks {
+                    azure_aks_cluster: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -4955,7 +11477,7 @@ pub struct JobAzureAks {
 pub type JobId = String;
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<JobKubeCopyProgressStats>,
@@ -4970,9 +11492,57 @@ pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_pvs: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobKubeCopyProgress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobKubeCopyProgress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "stats" => f0 = map.next_value()?,
+                        "total_pvs" => f1 = map.next_value()?,
+                        "pending_pvs" => f2 = map.next_value()?,
+                        "active_pvs" => f3 = map.next_value()?,
+                        "completed_pvs" => f4 = map.next_value()?,
+                        "failed_pvs" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobKubeCopyProgress {
+                    stats: f0,
+                    total_pvs: f1,
+                    pending_pvs: f2,
+                    active_pvs: f3,
+                    completed_pvs: f4,
+                    failed_pvs: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobKubeCopyProgressStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_size: Option<i64>,
@@ -4987,9 +11557,57 @@ pub struct JobKubeCopyProgressStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobKubeCopyProgressStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobKubeCopyProgressStats`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "estimated_size" => f0 = map.next_value()?,
+                        "estimated_number_of_files" => f1 = map.next_value()?,
+                        "io_size" => f2 = map.next_value()?,
+                        "io_number_of_files" => f3 = map.next_value()?,
+                        "transferred_size" => f4 = map.next_value()?,
+                        "transferred_number_of_files" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobKubeCopyProgressStats {
+                    estimated_size: f0,
+                    estimated_number_of_files: f1,
+                    io_size: f2,
+                    io_number_of_files: f3,
+                    transferred_size: f4,
+                    transferred_number_of_files: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_snapshot_progress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobKubeSnapshotProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pvs: Option<i64>,
@@ -5003,6 +11621,54 @@ pub struct JobKubeSnapshotProgress {
     pub failed_pvs: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_pvs: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobKubeSnapshotProgress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobKubeSnapshotProgress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_pvs" => f0 = map.next_value()?,
+                        "pending_pvs" => f1 = map.next_value()?,
+                        "active_pvs" => f2 = map.next_value()?,
+                        "completed_pvs" => f3 = map.next_value()?,
+                        "failed_pvs" => f4 = map.next_value()?,
+                        "skipped_pvs" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobKubeSnapshotProgress {
+                    total_pvs: f0,
+                    pending_pvs: f1,
+                    active_pvs: f2,
+                    completed_pvs: f3,
+                    failed_pvs: f4,
+                    skipped_pvs: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/phase`.
@@ -5074,7 +11740,7 @@ impl<'de> serde::Deserialize<'de> for JobPhase {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/retention`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobRetention {
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
@@ -5084,6 +11750,42 @@ pub struct JobRetention {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_always_retain: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for JobRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::JobRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `JobRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = map.next_value()?,
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::JobRetention {
+                    retain_days: f0,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/state`.
@@ -5295,7 +11997,7 @@ impl<'de> serde::Deserialize<'de> for JobType {
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubebackup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5341,6 +12043,90 @@ pub struct Kubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubebackup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubebackup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubebackup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "trigger_type" => f3 = map.next_value()?,
+                        "cluster" => f4 = Some(map.next_value()?),
+                        "policy" => f5 = map.next_value()?,
+                        "source" => f6 = Some(map.next_value()?),
+                        "pre_hooks" => f7 = map.next_value()?,
+                        "post_hooks" => f8 = map.next_value()?,
+                        "pause" => f9 = map.next_value()?,
+                        "status" => f10 = map.next_value()?,
+                        "copydef" => f11 = map.next_value()?,
+                        "copy_policy" => f12 = map.next_value()?,
+                        "_id" => f13 = map.next_value()?,
+                        "_etag" => f14 = map.next_value()?,
+                        "_created" => f15 = map.next_value()?,
+                        "_updated" => f16 = map.next_value()?,
+                        "_links" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubebackup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    trigger_type: f3,
+                    cluster: rt::required(f4, "cluster")?,
+                    policy: f5,
+                    source: rt::required(f6, "source")?,
+                    pre_hooks: f7,
+                    post_hooks: f8,
+                    pause: f9,
+                    status: f10,
+                    copydef: f11,
+                    copy_policy: f12,
+                    id: f13,
+                    etag: f14,
+                    created: f15,
+                    updated: f16,
+                    links: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "backupinstance",
@@ -5354,7 +12140,7 @@ pub struct Kubebackup {
 pub type KubebackupId = String;
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
@@ -5363,9 +12149,48 @@ pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubebackupPostHooksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubebackupPostHooksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "namespaces" => f0 = map.next_value()?,
+                        "hooks" => f1 = map.next_value()?,
+                        "template" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubebackupPostHooksItem {
+                    namespaces: f0,
+                    hooks: f1,
+                    template: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
@@ -5374,9 +12199,48 @@ pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubebackupPreHooksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubebackupPreHooksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "namespaces" => f0 = map.next_value()?,
+                        "hooks" => f1 = map.next_value()?,
+                        "template" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubebackupPreHooksItem {
+                    namespaces: f0,
+                    hooks: f1,
+                    template: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/source`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubebackupSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_namespaces: Option<bool>,
@@ -5391,9 +12255,51 @@ pub struct KubebackupSource {
     )]
     pub snapshot_persistent_volumes: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubebackupSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubebackupSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubebackupSource`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "all_namespaces" => f0 = map.next_value()?,
+                        "namespaces" => f1 = map.next_value()?,
+                        "label_selector" => f2 = map.next_value()?,
+                        "snapshotPersistentVolumes" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubebackupSource {
+                    all_namespaces: f0,
+                    namespaces: f1,
+                    label_selector: f2,
+                    snapshot_persistent_volumes: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubebackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<KubebackupStatusJobsItem>>,
@@ -5403,15 +12309,93 @@ pub struct KubebackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubebackupStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubebackupStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubebackupStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        "last_job_run_time" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubebackupStatus {
+                    jobs: f0,
+                    message: f1,
+                    last_job_run_time: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubebackupStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubebackupStatusJobsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubebackupStatusJobsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobid" => f0 = Some(map.next_value()?),
+                        "state" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubebackupStatusJobsItem {
+                    jobid: rt::required(f0, "jobid")?,
+                    state: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/trigger_type`.
@@ -5479,7 +12463,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
 }
 #[cfg(feature = "kubebenchresult")]
 /// Schema `/components/schemas/Kubebenchresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubebenchresult {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5524,9 +12508,93 @@ pub struct Kubebenchresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubebenchresult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubebenchresult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubebenchresult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan_instance" => f3 = Some(map.next_value()?),
+                        "cluster" => f4 = Some(map.next_value()?),
+                        "node" => f5 = Some(map.next_value()?),
+                        "section_text" => f6 = map.next_value()?,
+                        "section_desc" => f7 = map.next_value()?,
+                        "test_number" => f8 = map.next_value()?,
+                        "test_desc" => f9 = map.next_value()?,
+                        "status" => f10 = map.next_value()?,
+                        "scored" => f11 = map.next_value()?,
+                        "bookmarked" => f12 = map.next_value()?,
+                        "_id" => f13 = map.next_value()?,
+                        "_etag" => f14 = map.next_value()?,
+                        "_created" => f15 = map.next_value()?,
+                        "_updated" => f16 = map.next_value()?,
+                        "_links" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubebenchresult {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan_instance: rt::required(f3, "security_scan_instance")?,
+                    cluster: rt::required(f4, "cluster")?,
+                    node: rt::required(f5, "node")?,
+                    section_text: f6,
+                    section_desc: f7,
+                    test_number: f8,
+                    test_desc: f9,
+                    status: f10,
+                    scored: f11,
+                    bookmarked: f12,
+                    id: f13,
+                    etag: f14,
+                    created: f15,
+                    updated: f16,
+                    links: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubecluster {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5562,9 +12630,75 @@ pub struct Kubecluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubecluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubecluster;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubecluster`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "backup_provider" => f3 = map.next_value()?,
+                        "status" => f4 = map.next_value()?,
+                        "description" => f5 = map.next_value()?,
+                        "configuration" => f6 = map.next_value()?,
+                        "_id" => f7 = map.next_value()?,
+                        "_etag" => f8 = map.next_value()?,
+                        "_created" => f9 = map.next_value()?,
+                        "_updated" => f10 = map.next_value()?,
+                        "_links" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubecluster {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    backup_provider: f3,
+                    status: f4,
+                    description: f5,
+                    configuration: f6,
+                    id: f7,
+                    etag: f8,
+                    created: f9,
+                    updated: f10,
+                    links: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/backup_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeclusterBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -5572,6 +12706,45 @@ pub struct KubeclusterBackupProvider {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeclusterBackupProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeclusterBackupProvider`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "region" => f1 = map.next_value()?,
+                        "user_objectstore" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeclusterBackupProvider {
+                    r#type: f0,
+                    region: f1,
+                    user_objectstore: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -5599,7 +12772,7 @@ pub struct KubeclusterBackupProvider {
 pub type KubeclusterId = String;
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeclusterStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<KubeclusterStatusState>,
@@ -5647,6 +12820,87 @@ pub struct KubeclusterStatus {
     pub cloudaccount: Option<CloudaccountId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_count: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeclusterStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeclusterStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "otp" => f1 = map.next_value()?,
+                        "agentURL" => f2 = map.next_value()?,
+                        "message" => f3 = map.next_value()?,
+                        "version" => f4 = map.next_value()?,
+                        "agentVersion" => f5 = map.next_value()?,
+                        "kubeAgentVersion" => f6 = map.next_value()?,
+                        "kubeAgentManagerVersion" => f7 = map.next_value()?,
+                        "pendingStateTimestamp" => f8 = map.next_value()?,
+                        "updateTime" => f9 = map.next_value()?,
+                        "dormant" => f10 = map.next_value()?,
+                        "deployment_platform" => f11 = map.next_value()?,
+                        "num_recovery_points" => f12 = map.next_value()?,
+                        "awsekscluster_arn" => f13 = map.next_value()?,
+                        "azure_aks_cluster_id" => f14 = map.next_value()?,
+                        "cloudaccount" => f15 = map.next_value()?,
+                        "scan_count" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeclusterStatus {
+                    state: f0,
+                    otp: f1,
+                    agent_url: f2,
+                    message: f3,
+                    version: f4,
+                    agent_version: f5,
+                    kube_agent_version: f6,
+                    kube_agent_manager_version: f7,
+                    pending_state_timestamp: f8,
+                    update_time: f9,
+                    dormant: f10,
+                    deployment_platform: f11,
+                    num_recovery_points: f12,
+                    awsekscluster_arn: f13,
+                    azure_aks_cluster_id: f14,
+                    cloudaccount: f15,
+                    scan_count: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status/properties/state`.
@@ -5726,7 +12980,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
 }
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubeconfigauditresult {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5774,9 +13028,96 @@ pub struct Kubeconfigauditresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubeconfigauditresult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubeconfigauditresult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan_instance" => f3 = Some(map.next_value()?),
+                        "cluster" => f4 = Some(map.next_value()?),
+                        "check_type" => f5 = map.next_value()?,
+                        "container_name" => f6 = map.next_value()?,
+                        "category" => f7 = map.next_value()?,
+                        "check_id" => f8 = map.next_value()?,
+                        "message" => f9 = map.next_value()?,
+                        "severity" => f10 = map.next_value()?,
+                        "success" => f11 = map.next_value()?,
+                        "bookmarked" => f12 = map.next_value()?,
+                        "workload" => f13 = map.next_value()?,
+                        "_id" => f14 = map.next_value()?,
+                        "_etag" => f15 = map.next_value()?,
+                        "_created" => f16 = map.next_value()?,
+                        "_updated" => f17 = map.next_value()?,
+                        "_links" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubeconfigauditresult {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan_instance: rt::required(f3, "security_scan_instance")?,
+                    cluster: rt::required(f4, "cluster")?,
+                    check_type: f5,
+                    container_name: f6,
+                    category: f7,
+                    check_id: f8,
+                    message: f9,
+                    severity: f10,
+                    success: f11,
+                    bookmarked: f12,
+                    workload: f13,
+                    id: f14,
+                    etag: f15,
+                    created: f16,
+                    updated: f17,
+                    links: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult/properties/workload`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeconfigauditresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5785,9 +13126,48 @@ pub struct KubeconfigauditresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeconfigauditresultWorkload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeconfigauditresultWorkload`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "namespace" => f1 = map.next_value()?,
+                        "kind" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeconfigauditresultWorkload {
+                    name: f0,
+                    namespace: f1,
+                    kind: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubehook {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5822,22 +13202,160 @@ pub struct Kubehook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubehook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubehook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubehook`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "hook_type" => f3 = map.next_value()?,
+                        "post_hook" => f4 = map.next_value()?,
+                        "description" => f5 = map.next_value()?,
+                        "hook" => f6 = Some(map.next_value()?),
+                        "_id" => f7 = map.next_value()?,
+                        "_etag" => f8 = map.next_value()?,
+                        "_created" => f9 = map.next_value()?,
+                        "_updated" => f10 = map.next_value()?,
+                        "_links" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubehook {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    hook_type: f3,
+                    post_hook: f4,
+                    description: f5,
+                    hook: rt::required(f6, "hook")?,
+                    id: f7,
+                    etag: f8,
+                    created: f9,
+                    updated: f10,
+                    links: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubehookHookItem {
     pub labels: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<KubehookHookItemTargetItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubehookHookItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubehookHookItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubehookHookItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "labels" => f0 = Some(map.next_value()?),
+                        "target" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubehookHookItem {
+                    labels: rt::required(f0, "labels")?,
+                    target: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items/properties/target/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubehookHookItemTargetItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubehookHookItemTargetItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubehookHookItemTargetItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "container" => f0 = map.next_value()?,
+                        "command" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubehookHookItemTargetItem {
+                    container: f0,
+                    command: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook_type`.
@@ -5916,7 +13434,7 @@ impl<'de> serde::Deserialize<'de> for KubehookHookType {
 pub type KubehookId = String;
 #[cfg(feature = "kubehunterresult")]
 /// Schema `/components/schemas/Kubehunterresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubehunterresult {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5960,11 +13478,92 @@ pub struct Kubehunterresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubehunterresult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubehunterresult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubehunterresult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan_instance" => f3 = Some(map.next_value()?),
+                        "cluster" => f4 = Some(map.next_value()?),
+                        "vulnerability" => f5 = map.next_value()?,
+                        "category" => f6 = map.next_value()?,
+                        "severity" => f7 = map.next_value()?,
+                        "description" => f8 = map.next_value()?,
+                        "evidence" => f9 = map.next_value()?,
+                        "location" => f10 = map.next_value()?,
+                        "bookmarked" => f11 = map.next_value()?,
+                        "_id" => f12 = map.next_value()?,
+                        "_etag" => f13 = map.next_value()?,
+                        "_created" => f14 = map.next_value()?,
+                        "_updated" => f15 = map.next_value()?,
+                        "_links" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubehunterresult {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan_instance: rt::required(f3, "security_scan_instance")?,
+                    cluster: rt::required(f4, "cluster")?,
+                    vulnerability: f5,
+                    category: f6,
+                    severity: f7,
+                    description: f8,
+                    evidence: f9,
+                    location: f10,
+                    bookmarked: f11,
+                    id: f12,
+                    etag: f13,
+                    created: f14,
+                    updated: f15,
+                    links: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubemigration")]
 /// A migration or replication (backup on one cluster, restore on another). Modelled from the fields CloudCasa's Rancher extension reads; not in the published document.
 ///
 /// Schema `/components/schemas/Kubemigration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Kubemigration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6004,31 +13603,160 @@ pub struct Kubemigration {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubemigration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubemigration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubemigration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "is_replication" => f1 = map.next_value()?,
+                        "policy" => f2 = map.next_value()?,
+                        "backup" => f3 = map.next_value()?,
+                        "restore" => f4 = map.next_value()?,
+                        "status" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubemigration {
+                    name: f0,
+                    is_replication: f1,
+                    policy: f2,
+                    backup: f3,
+                    restore: f4,
+                    status: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubemigration")]
 /// The backup side of the migration.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/backup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubemigrationBackup {
     /// ObjectId of the cluster the backup runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubemigrationBackup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubemigrationBackup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cluster" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubemigrationBackup {
+                    cluster: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubemigration")]
 /// The restore side of the migration.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/restore`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubemigrationRestore {
     /// ObjectId of the cluster the restore runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubemigrationRestore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubemigrationRestore`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cluster" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubemigrationRestore {
+                    cluster: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubemigration")]
 /// Progress, set by the server.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubemigrationStatus {
     /// Recent jobs of this migration (shape not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6037,9 +13765,45 @@ pub struct KubemigrationStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubemigrationStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubemigrationStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => f0 = map.next_value()?,
+                        "last_job_run_time" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubemigrationStatus {
+                    jobs: f0,
+                    last_job_run_time: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubenamespace")]
 /// Schema `/components/schemas/Kubenamespace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubenamespace {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6072,9 +13836,72 @@ pub struct Kubenamespace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubenamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubenamespace;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubenamespace`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cluster_id" => f3 = Some(map.next_value()?),
+                        "k8s_uid" => f4 = map.next_value()?,
+                        "backupinst_id" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubenamespace {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cluster_id: rt::required(f3, "cluster_id")?,
+                    k8s_uid: f4,
+                    backupinst_id: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubeoffload {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6124,6 +13951,93 @@ pub struct Kubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubeoffload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubeoffload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubeoffload`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "trigger_type" => f3 = map.next_value()?,
+                        "backup_inst" => f4 = map.next_value()?,
+                        "backupdef" => f5 = map.next_value()?,
+                        "policy" => f6 = map.next_value()?,
+                        "delete_snapshots" => f7 = map.next_value()?,
+                        "run_backup" => f8 = map.next_value()?,
+                        "offload_provider" => f9 = map.next_value()?,
+                        "options" => f10 = map.next_value()?,
+                        "cluster" => f11 = map.next_value()?,
+                        "pause" => f12 = map.next_value()?,
+                        "status" => f13 = map.next_value()?,
+                        "_id" => f14 = map.next_value()?,
+                        "_etag" => f15 = map.next_value()?,
+                        "_created" => f16 = map.next_value()?,
+                        "_updated" => f17 = map.next_value()?,
+                        "_links" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubeoffload {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    trigger_type: f3,
+                    backup_inst: f4,
+                    backupdef: f5,
+                    policy: f6,
+                    delete_snapshots: f7,
+                    run_backup: f8,
+                    offload_provider: f9,
+                    options: f10,
+                    cluster: f11,
+                    pause: f12,
+                    status: f13,
+                    id: f14,
+                    etag: f15,
+                    created: f16,
+                    updated: f17,
+                    links: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "backupinstance",
@@ -6137,7 +14051,7 @@ pub struct Kubeoffload {
 pub type KubeoffloadId = String;
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/offload_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeoffloadOffloadProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -6146,9 +14060,48 @@ pub struct KubeoffloadOffloadProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeoffloadOffloadProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeoffloadOffloadProvider`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "region" => f1 = map.next_value()?,
+                        "user_objectstore" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeoffloadOffloadProvider {
+                    r#type: f0,
+                    region: f1,
+                    user_objectstore: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeoffloadOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_interval: Option<String>,
@@ -6165,9 +14118,60 @@ pub struct KubeoffloadOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeoffloadOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeoffloadOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "report_interval" => f0 = map.next_value()?,
+                        "upload_speed_limit" => f1 = map.next_value()?,
+                        "download_speed_limit" => f2 = map.next_value()?,
+                        "pvc_file_parallelism" => f3 = map.next_value()?,
+                        "pvc_parallelism" => f4 = map.next_value()?,
+                        "mover_ready_timeout" => f5 = map.next_value()?,
+                        "max_mover_pvcs" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeoffloadOptions {
+                    report_interval: f0,
+                    upload_speed_limit: f1,
+                    download_speed_limit: f2,
+                    pvc_file_parallelism: f3,
+                    pvc_parallelism: f4,
+                    mover_ready_timeout: f5,
+                    max_mover_pvcs: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubeoffloadStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<KubeoffloadStatusState>,
@@ -6178,6 +14182,48 @@ pub struct KubeoffloadStatus {
     /// When the last job ran, in epoch seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubeoffloadStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubeoffloadStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "jobid" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        "last_job_run_time" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubeoffloadStatus {
+                    state: f0,
+                    jobid: f1,
+                    message: f2,
+                    last_job_run_time: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status/properties/state`.
@@ -6313,7 +14359,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
 }
 #[cfg(feature = "kubepvclaim")]
 /// Schema `/components/schemas/Kubepvclaim`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubepvclaim {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6377,9 +14423,120 @@ pub struct Kubepvclaim {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubepvclaim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubepvclaim;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubepvclaim`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cluster_id" => f3 = Some(map.next_value()?),
+                        "namespace_name" => f4 = Some(map.next_value()?),
+                        "backupinst_id" => f5 = map.next_value()?,
+                        "restore_size" => f6 = map.next_value()?,
+                        "driver" => f7 = map.next_value()?,
+                        "volume_snapshot_class_name" => f8 = map.next_value()?,
+                        "storage_class_name" => f9 = map.next_value()?,
+                        "volume_handle" => f10 = map.next_value()?,
+                        "snapshot_handle" => f11 = map.next_value()?,
+                        "volume_type" => f12 = map.next_value()?,
+                        "volume_mode" => f13 = map.next_value()?,
+                        "phase" => f14 = map.next_value()?,
+                        "snapshot_taken" => f15 = map.next_value()?,
+                        "pv_name" => f16 = map.next_value()?,
+                        "zone_name" => f17 = map.next_value()?,
+                        "region_name" => f18 = map.next_value()?,
+                        "offload_recover_point_id" => f19 = map.next_value()?,
+                        "allocated_size" => f20 = map.next_value()?,
+                        "k8s_uid" => f21 = map.next_value()?,
+                        "_id" => f22 = map.next_value()?,
+                        "_etag" => f23 = map.next_value()?,
+                        "_created" => f24 = map.next_value()?,
+                        "_updated" => f25 = map.next_value()?,
+                        "_links" => f26 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubepvclaim {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cluster_id: rt::required(f3, "cluster_id")?,
+                    namespace_name: rt::required(f4, "namespace_name")?,
+                    backupinst_id: f5,
+                    restore_size: f6,
+                    driver: f7,
+                    volume_snapshot_class_name: f8,
+                    storage_class_name: f9,
+                    volume_handle: f10,
+                    snapshot_handle: f11,
+                    volume_type: f12,
+                    volume_mode: f13,
+                    phase: f14,
+                    snapshot_taken: f15,
+                    pv_name: f16,
+                    zone_name: f17,
+                    region_name: f18,
+                    offload_recover_point_id: f19,
+                    allocated_size: f20,
+                    k8s_uid: f21,
+                    id: f22,
+                    etag: f23,
+                    created: f24,
+                    updated: f25,
+                    links: f26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubepvcprogre {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6422,6 +14579,87 @@ pub struct Kubepvcprogre {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubepvcprogre;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubepvcprogre`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "namespace" => f3 = Some(map.next_value()?),
+                        "job_id" => f4 = Some(map.next_value()?),
+                        "state" => f5 = map.next_value()?,
+                        "start_time" => f6 = map.next_value()?,
+                        "end_time" => f7 = map.next_value()?,
+                        "message" => f8 = map.next_value()?,
+                        "stats" => f9 = map.next_value()?,
+                        "op_type" => f10 = map.next_value()?,
+                        "snapshot_progress_percentage" => f11 = map.next_value()?,
+                        "_id" => f12 = map.next_value()?,
+                        "_etag" => f13 = map.next_value()?,
+                        "_created" => f14 = map.next_value()?,
+                        "_updated" => f15 = map.next_value()?,
+                        "_links" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubepvcprogre {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    namespace: rt::required(f3, "namespace")?,
+                    job_id: rt::required(f4, "job_id")?,
+                    state: f5,
+                    start_time: f6,
+                    end_time: f7,
+                    message: f8,
+                    stats: f9,
+                    op_type: f10,
+                    snapshot_progress_percentage: f11,
+                    id: f12,
+                    etag: f13,
+                    created: f14,
+                    updated: f15,
+                    links: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/op_type`.
@@ -6565,7 +14803,7 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubepvcprogreStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_size: Option<i64>,
@@ -6580,9 +14818,57 @@ pub struct KubepvcprogreStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubepvcprogreStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubepvcprogreStats`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "estimated_size" => f0 = map.next_value()?,
+                        "estimated_number_of_files" => f1 = map.next_value()?,
+                        "io_size" => f2 = map.next_value()?,
+                        "io_number_of_files" => f3 = map.next_value()?,
+                        "transferred_size" => f4 = map.next_value()?,
+                        "transferred_number_of_files" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubepvcprogreStats {
+                    estimated_size: f0,
+                    estimated_number_of_files: f1,
+                    io_size: f2,
+                    io_number_of_files: f3,
+                    transferred_size: f4,
+                    transferred_number_of_files: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kuberestore {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6638,9 +14924,108 @@ pub struct Kuberestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kuberestore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kuberestore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kuberestore`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "backup_inst" => f3 = Some(map.next_value()?),
+                        "cluster" => f4 = map.next_value()?,
+                        "source_cluster" => f5 = map.next_value()?,
+                        "selection" => f6 = Some(map.next_value()?),
+                        "pre_hooks" => f7 = map.next_value()?,
+                        "post_hooks" => f8 = map.next_value()?,
+                        "namespaces_prefix" => f9 = map.next_value()?,
+                        "namespaces_suffix" => f10 = map.next_value()?,
+                        "namespaces_map" => f11 = map.next_value()?,
+                        "status" => f12 = map.next_value()?,
+                        "options" => f13 = map.next_value()?,
+                        "awseks" => f14 = map.next_value()?,
+                        "azure_aks" => f15 = map.next_value()?,
+                        "storage_class_map" => f16 = map.next_value()?,
+                        "cloudaccount" => f17 = map.next_value()?,
+                        "_id" => f18 = map.next_value()?,
+                        "_etag" => f19 = map.next_value()?,
+                        "_created" => f20 = map.next_value()?,
+                        "_updated" => f21 = map.next_value()?,
+                        "_links" => f22 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kuberestore {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    backup_inst: rt::required(f3, "backup_inst")?,
+                    cluster: f4,
+                    source_cluster: f5,
+                    selection: rt::required(f6, "selection")?,
+                    pre_hooks: f7,
+                    post_hooks: f8,
+                    namespaces_prefix: f9,
+                    namespaces_suffix: f10,
+                    namespaces_map: f11,
+                    status: f12,
+                    options: f13,
+                    awseks: f14,
+                    azure_aks: f15,
+                    storage_class_map: f16,
+                    cloudaccount: f17,
+                    id: f18,
+                    etag: f19,
+                    created: f20,
+                    updated: f21,
+                    links: f22,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KuberestoreAwseks {
     pub awsaccount: AwsaccountId,
     pub awsuser: AwsuserId,
@@ -6656,9 +15041,63 @@ pub struct KuberestoreAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_group_role_arn: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreAwseks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreAwseks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "awsaccount" => f0 = Some(map.next_value()?),
+                        "awsuser" => f1 = Some(map.next_value()?),
+                        "cluster_name" => f2 = Some(map.next_value()?),
+                        "region" => f3 = map.next_value()?,
+                        "security_groups" => f4 = map.next_value()?,
+                        "subnets" => f5 = map.next_value()?,
+                        "cluster_role_arn" => f6 = map.next_value()?,
+                        "node_group_role_arn" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreAwseks {
+                    awsaccount: rt::required(f0, "awsaccount")?,
+                    awsuser: rt::required(f1, "awsuser")?,
+                    cluster_name: rt::required(f2, "cluster_name")?,
+                    region: f3,
+                    security_groups: f4,
+                    subnets: f5,
+                    cluster_role_arn: f6,
+                    node_group_role_arn: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KuberestoreAzureAks {
     pub azure_account: CloudaccountId,
     pub cluster_name: String,
@@ -6670,25 +15109,142 @@ pub struct KuberestoreAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_profile: Option<KuberestoreAzureAksWindowsProfile>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreAzureAks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreAzureAks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "azure_account" => f0 = Some(map.next_value()?),
+                        "cluster_name" => f1 = Some(map.next_value()?),
+                        "region" => f2 = map.next_value()?,
+                        "resource_group_id" => f3 = map.next_value()?,
+                        "service_principal" => f4 = Some(map.next_value()?),
+                        "windows_profile" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreAzureAks {
+                    azure_account: rt::required(f0, "azure_account")?,
+                    cluster_name: rt::required(f1, "cluster_name")?,
+                    region: f2,
+                    resource_group_id: f3,
+                    service_principal: rt::required(f4, "service_principal")?,
+                    windows_profile: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/service_principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KuberestoreAzureAksServicePrincipal {
     pub client_id: String,
     pub client_secret: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreAzureAksServicePrincipal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreAzureAksServicePrincipal`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "client_id" => f0 = Some(map.next_value()?),
+                        "client_secret" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreAzureAksServicePrincipal {
+                    client_id: rt::required(f0, "client_id")?,
+                    client_secret: rt::required(f1, "client_secret")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/windows_profile`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KuberestoreAzureAksWindowsProfile {
     pub admin_password: String,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreAzureAksWindowsProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreAzureAksWindowsProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "admin_password" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreAzureAksWindowsProfile {
+                    admin_password: rt::required(f0, "admin_password")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "job", feature = "kuberestore"))]
 /// Schema `/components/schemas/Kuberestore__id`.
 pub type KuberestoreId = String;
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KuberestoreOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_interval: Option<String>,
@@ -6705,9 +15261,60 @@ pub struct KuberestoreOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreOptions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "report_interval" => f0 = map.next_value()?,
+                        "upload_speed_limit" => f1 = map.next_value()?,
+                        "download_speed_limit" => f2 = map.next_value()?,
+                        "pvc_file_parallelism" => f3 = map.next_value()?,
+                        "pvc_parallelism" => f4 = map.next_value()?,
+                        "mover_ready_timeout" => f5 = map.next_value()?,
+                        "max_mover_pvcs" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreOptions {
+                    report_interval: f0,
+                    upload_speed_limit: f1,
+                    download_speed_limit: f2,
+                    pvc_file_parallelism: f3,
+                    pvc_parallelism: f4,
+                    mover_ready_timeout: f5,
+                    max_mover_pvcs: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
@@ -6716,9 +15323,48 @@ pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestorePostHooksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestorePostHooksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "namespaces" => f0 = map.next_value()?,
+                        "hooks" => f1 = map.next_value()?,
+                        "template" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestorePostHooksItem {
+                    namespaces: f0,
+                    hooks: f1,
+                    template: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
@@ -6727,9 +15373,48 @@ pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestorePreHooksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestorePreHooksItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "namespaces" => f0 = map.next_value()?,
+                        "hooks" => f1 = map.next_value()?,
+                        "template" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestorePreHooksItem {
+                    namespaces: f0,
+                    hooks: f1,
+                    template: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/selection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KuberestoreSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_namespaces: Option<bool>,
@@ -6746,9 +15431,54 @@ pub struct KuberestoreSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_types: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreSelection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreSelection`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "all_namespaces" => f0 = map.next_value()?,
+                        "namespaces" => f1 = map.next_value()?,
+                        "label_selector" => f2 = map.next_value()?,
+                        "restorePersistentVolumes" => f3 = map.next_value()?,
+                        "include_resource_types" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreSelection {
+                    all_namespaces: f0,
+                    namespaces: f1,
+                    label_selector: f2,
+                    restore_persistent_volumes: f3,
+                    include_resource_types: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KuberestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<KuberestoreStatusState>,
@@ -6756,6 +15486,45 @@ pub struct KuberestoreStatus {
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KuberestoreStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KuberestoreStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = map.next_value()?,
+                        "jobid" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KuberestoreStatus {
+                    state: f0,
+                    jobid: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status/properties/state`.
@@ -6827,7 +15596,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubescanoverview {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6862,9 +15631,84 @@ pub struct Kubescanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubescanoverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubescanoverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubescanoverview`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "overview" => f3 = Some(map.next_value()?),
+                        "container_scan" => f4 = Some(map.next_value()?),
+                        "configuration_scan" => f5 = Some(map.next_value()?),
+                        "cis_scan" => f6 = Some(map.next_value()?),
+                        "network_scan" => f7 = Some(map.next_value()?),
+                        "security_scan_instance" => f8 = Some(map.next_value()?),
+                        "cluster" => f9 = Some(map.next_value()?),
+                        "_id" => f10 = map.next_value()?,
+                        "_etag" => f11 = map.next_value()?,
+                        "_created" => f12 = map.next_value()?,
+                        "_updated" => f13 = map.next_value()?,
+                        "_links" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubescanoverview {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    overview: rt::required(f3, "overview")?,
+                    container_scan: rt::required(f4, "container_scan")?,
+                    configuration_scan: rt::required(f5, "configuration_scan")?,
+                    cis_scan: rt::required(f6, "cis_scan")?,
+                    network_scan: rt::required(f7, "network_scan")?,
+                    security_scan_instance: rt::required(f8, "security_scan_instance")?,
+                    cluster: rt::required(f9, "cluster")?,
+                    id: f10,
+                    etag: f11,
+                    created: f12,
+                    updated: f13,
+                    links: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewCisScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<KubescanoverviewCisScanStatusItem>>,
@@ -6873,9 +15717,48 @@ pub struct KubescanoverviewCisScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Vec<KubescanoverviewCisScanDescriptionItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewCisScan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewCisScan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "status" => f0 = map.next_value()?,
+                        "test_number" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewCisScan {
+                    status: f0,
+                    test_number: f1,
+                    description: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/description/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanDescriptionItem {
     pub section_desc: String,
     #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
@@ -6887,9 +15770,54 @@ pub struct KubescanoverviewCisScanDescriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewCisScanDescriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewCisScanDescriptionItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "section_desc" => f0 = Some(map.next_value()?),
+                        "WARN" => f1 = map.next_value()?,
+                        "PASS" => f2 = map.next_value()?,
+                        "FAIL" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewCisScanDescriptionItem {
+                    section_desc: rt::required(f0, "section_desc")?,
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/status/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanStatusItem {
     pub status: String,
     #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
@@ -6901,9 +15829,54 @@ pub struct KubescanoverviewCisScanStatusItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewCisScanStatusItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewCisScanStatusItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "status" => f0 = Some(map.next_value()?),
+                        "WARN" => f1 = map.next_value()?,
+                        "PASS" => f2 = map.next_value()?,
+                        "FAIL" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewCisScanStatusItem {
+                    status: rt::required(f0, "status")?,
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/test_number/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanTestNumberItem {
     pub test_number: String,
     #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
@@ -6915,9 +15888,54 @@ pub struct KubescanoverviewCisScanTestNumberItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewCisScanTestNumberItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewCisScanTestNumberItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "test_number" => f0 = Some(map.next_value()?),
+                        "WARN" => f1 = map.next_value()?,
+                        "PASS" => f2 = map.next_value()?,
+                        "FAIL" => f3 = map.next_value()?,
+                        "percent" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewCisScanTestNumberItem {
+                    test_number: rt::required(f0, "test_number")?,
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Vec<KubescanoverviewConfigurationScanSeverityItem>>,
@@ -6930,9 +15948,54 @@ pub struct KubescanoverviewConfigurationScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<KubescanoverviewConfigurationScanSuccessItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewConfigurationScan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = map.next_value()?,
+                        "category" => f1 = map.next_value()?,
+                        "container_name" => f2 = map.next_value()?,
+                        "check_type" => f3 = map.next_value()?,
+                        "success" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScan {
+                    severity: f0,
+                    category: f1,
+                    container_name: f2,
+                    check_type: f3,
+                    success: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/category/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -6943,9 +16006,51 @@ pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScanCategoryItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewConfigurationScanCategoryItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "category" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScanCategoryItem {
+                    category: f0,
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/check_type/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
@@ -6956,9 +16061,51 @@ pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScanCheckTypeItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewConfigurationScanCheckTypeItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "check_type" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScanCheckTypeItem {
+                    check_type: f0,
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/container_name/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
@@ -6969,9 +16116,54 @@ pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de>
+for KubescanoverviewConfigurationScanContainerNameItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScanContainerNameItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object `KubescanoverviewConfigurationScanContainerNameItem`",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "container_name" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScanContainerNameItem {
+                    container_name: f0,
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
@@ -6982,9 +16174,51 @@ pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScanSeverityItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewConfigurationScanSeverityItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScanSeverityItem {
+                    severity: f0,
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/success/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_type: Option<String>,
@@ -6995,9 +16229,51 @@ pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewConfigurationScanSuccessItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewConfigurationScanSuccessItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success_type" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewConfigurationScanSuccessItem {
+                    success_type: f0,
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/container_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewContainerScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Vec<String>>,
@@ -7006,9 +16282,48 @@ pub struct KubescanoverviewContainerScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifacts: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewContainerScan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewContainerScan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = map.next_value()?,
+                        "resource" => f1 = map.next_value()?,
+                        "artifacts" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewContainerScan {
+                    severity: f0,
+                    resource: f1,
+                    artifacts: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewNetworkScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Vec<KubescanoverviewNetworkScanSeverityItem>>,
@@ -7019,41 +16334,227 @@ pub struct KubescanoverviewNetworkScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<Vec<KubescanoverviewNetworkScanVulnerabilityItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewNetworkScan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewNetworkScan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = map.next_value()?,
+                        "category" => f1 = map.next_value()?,
+                        "location" => f2 = map.next_value()?,
+                        "vulnerability" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewNetworkScan {
+                    severity: f0,
+                    category: f1,
+                    location: f2,
+                    vulnerability: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/category/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanCategoryItem {
     pub category: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewNetworkScanCategoryItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewNetworkScanCategoryItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "category" => f0 = Some(map.next_value()?),
+                        "count" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewNetworkScanCategoryItem {
+                    category: rt::required(f0, "category")?,
+                    count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/location/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanLocationItem {
     pub location: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewNetworkScanLocationItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewNetworkScanLocationItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "location" => f0 = Some(map.next_value()?),
+                        "count" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewNetworkScanLocationItem {
+                    location: rt::required(f0, "location")?,
+                    count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanSeverityItem {
     pub severity: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewNetworkScanSeverityItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewNetworkScanSeverityItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "severity" => f0 = Some(map.next_value()?),
+                        "count" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewNetworkScanSeverityItem {
+                    severity: rt::required(f0, "severity")?,
+                    count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/vulnerability/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     pub vulnerability: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewNetworkScanVulnerabilityItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewNetworkScanVulnerabilityItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "vulnerability" => f0 = Some(map.next_value()?),
+                        "count" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewNetworkScanVulnerabilityItem {
+                    vulnerability: rt::required(f0, "vulnerability")?,
+                    count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewOverview {
     pub cis: KubescanoverviewOverviewCis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7062,9 +16563,51 @@ pub struct KubescanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<KubescanoverviewOverviewNetwork>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewOverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewOverview`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cis" => f0 = Some(map.next_value()?),
+                        "container" => f1 = map.next_value()?,
+                        "configuration" => f2 = Some(map.next_value()?),
+                        "network" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewOverview {
+                    cis: rt::required(f0, "cis")?,
+                    container: f1,
+                    configuration: rt::required(f2, "configuration")?,
+                    network: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/cis`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewOverviewCis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_test: Option<i64>,
@@ -7075,9 +16618,51 @@ pub struct KubescanoverviewOverviewCis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewOverviewCis;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewOverviewCis`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_test" => f0 = map.next_value()?,
+                        "pass" => f1 = map.next_value()?,
+                        "fail" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewOverviewCis {
+                    total_test: f0,
+                    pass: f1,
+                    fail: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewOverviewConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_test: Option<i64>,
@@ -7088,21 +16673,129 @@ pub struct KubescanoverviewOverviewConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewOverviewConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewOverviewConfiguration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_test" => f0 = map.next_value()?,
+                        "pass" => f1 = map.next_value()?,
+                        "fail" => f2 = map.next_value()?,
+                        "percent" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewOverviewConfiguration {
+                    total_test: f0,
+                    pass: f1,
+                    fail: f2,
+                    percent: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/container`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewOverviewContainer {
     pub total_test: i64,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewOverviewContainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewOverviewContainer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_test" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewOverviewContainer {
+                    total_test: rt::required(f0, "total_test")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewOverviewNetwork {
     pub total_test: i64,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescanoverviewOverviewNetwork;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescanoverviewOverviewNetwork`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total_test" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescanoverviewOverviewNetwork {
+                    total_test: rt::required(f0, "total_test")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubescantoolprogre {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7150,9 +16843,96 @@ pub struct Kubescantoolprogre {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubescantoolprogre;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubescantoolprogre`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cluster" => f3 = Some(map.next_value()?),
+                        "job_id" => f4 = Some(map.next_value()?),
+                        "scan_tool_name" => f5 = map.next_value()?,
+                        "total_items" => f6 = map.next_value()?,
+                        "pending_items" => f7 = map.next_value()?,
+                        "completed_items" => f8 = map.next_value()?,
+                        "failed_items" => f9 = map.next_value()?,
+                        "skipped_items" => f10 = map.next_value()?,
+                        "avg_seconds_per_item" => f11 = map.next_value()?,
+                        "error" => f12 = map.next_value()?,
+                        "scan_errors" => f13 = map.next_value()?,
+                        "_id" => f14 = map.next_value()?,
+                        "_etag" => f15 = map.next_value()?,
+                        "_created" => f16 = map.next_value()?,
+                        "_updated" => f17 = map.next_value()?,
+                        "_links" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubescantoolprogre {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cluster: rt::required(f3, "cluster")?,
+                    job_id: rt::required(f4, "job_id")?,
+                    scan_tool_name: f5,
+                    total_items: f6,
+                    pending_items: f7,
+                    completed_items: f8,
+                    failed_items: f9,
+                    skipped_items: f10,
+                    avg_seconds_per_item: f11,
+                    error: f12,
+                    scan_errors: f13,
+                    id: f14,
+                    etag: f15,
+                    created: f16,
+                    updated: f17,
+                    links: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_errors/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescantoolprogreScanErrorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7160,6 +16940,45 @@ pub struct KubescantoolprogreScanErrorsItem {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubescantoolprogreScanErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubescantoolprogreScanErrorsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "namespace" => f1 = map.next_value()?,
+                        "error" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubescantoolprogreScanErrorsItem {
+                    name: f0,
+                    namespace: f1,
+                    error: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_tool_name`.
@@ -7235,7 +17054,7 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
 }
 #[cfg(feature = "kubestorageclasse")]
 /// Schema `/components/schemas/Kubestorageclasse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubestorageclasse {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7284,9 +17103,96 @@ pub struct Kubestorageclasse {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubestorageclasse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubestorageclasse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "cluster_id" => f3 = Some(map.next_value()?),
+                        "k8s_uid" => f4 = map.next_value()?,
+                        "provisioner" => f5 = map.next_value()?,
+                        "parameters" => f6 = map.next_value()?,
+                        "reclaim_policy" => f7 = map.next_value()?,
+                        "mount_options" => f8 = map.next_value()?,
+                        "allow_volume_expansion" => f9 = map.next_value()?,
+                        "volume_binding_mode" => f10 = map.next_value()?,
+                        "labels" => f11 = map.next_value()?,
+                        "annotations" => f12 = map.next_value()?,
+                        "finalizers" => f13 = map.next_value()?,
+                        "_id" => f14 = map.next_value()?,
+                        "_etag" => f15 = map.next_value()?,
+                        "_created" => f16 = map.next_value()?,
+                        "_updated" => f17 = map.next_value()?,
+                        "_links" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubestorageclasse {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    cluster_id: rt::required(f3, "cluster_id")?,
+                    k8s_uid: f4,
+                    provisioner: f5,
+                    parameters: f6,
+                    reclaim_policy: f7,
+                    mount_options: f8,
+                    allow_volume_expansion: f9,
+                    volume_binding_mode: f10,
+                    labels: f11,
+                    annotations: f12,
+                    finalizers: f13,
+                    id: f14,
+                    etag: f15,
+                    created: f16,
+                    updated: f17,
+                    links: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubevulnerabilityresult {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7336,9 +17242,99 @@ pub struct Kubevulnerabilityresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Kubevulnerabilityresult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Kubevulnerabilityresult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan_instance" => f3 = Some(map.next_value()?),
+                        "cluster" => f4 = Some(map.next_value()?),
+                        "artifact" => f5 = map.next_value()?,
+                        "fixed_version" => f6 = map.next_value()?,
+                        "installed_version" => f7 = map.next_value()?,
+                        "link" => f8 = map.next_value()?,
+                        "resource" => f9 = map.next_value()?,
+                        "score" => f10 = map.next_value()?,
+                        "severity" => f11 = map.next_value()?,
+                        "title" => f12 = map.next_value()?,
+                        "bookmarked" => f13 = map.next_value()?,
+                        "workload" => f14 = map.next_value()?,
+                        "_id" => f15 = map.next_value()?,
+                        "_etag" => f16 = map.next_value()?,
+                        "_created" => f17 = map.next_value()?,
+                        "_updated" => f18 = map.next_value()?,
+                        "_links" => f19 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Kubevulnerabilityresult {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan_instance: rt::required(f3, "security_scan_instance")?,
+                    cluster: rt::required(f4, "cluster")?,
+                    artifact: f5,
+                    fixed_version: f6,
+                    installed_version: f7,
+                    link: f8,
+                    resource: f9,
+                    score: f10,
+                    severity: f11,
+                    title: f12,
+                    bookmarked: f13,
+                    workload: f14,
+                    id: f15,
+                    etag: f16,
+                    created: f17,
+                    updated: f18,
+                    links: f19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult/properties/workload`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubevulnerabilityresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7349,9 +17345,51 @@ pub struct KubevulnerabilityresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::KubevulnerabilityresultWorkload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KubevulnerabilityresultWorkload`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "namespace" => f1 = map.next_value()?,
+                        "kind" => f2 = map.next_value()?,
+                        "container_name" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::KubevulnerabilityresultWorkload {
+                    name: f0,
+                    namespace: f1,
+                    kind: f2,
+                    container_name: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "alert")]
 /// Schema `/paths/~1v1~1alerts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAlertsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Alert>>,
@@ -7360,9 +17398,48 @@ pub struct ListAlertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAlertsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAlertsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAlertsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "apikey")]
 /// Schema `/paths/~1v1~1apikeys/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListApikeysResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Apikey>>,
@@ -7371,9 +17448,48 @@ pub struct ListApikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListApikeysResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListApikeysResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListApikeysResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsaccount")]
 /// Schema `/paths/~1v1~1awsaccounts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsaccountsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsaccount>>,
@@ -7382,9 +17498,48 @@ pub struct ListAwsaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsaccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsaccountsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsaccountsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsebsvolume")]
 /// Schema `/paths/~1v1~1awsebsvolumes/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsebsvolumesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsebsvolume>>,
@@ -7393,9 +17548,48 @@ pub struct ListAwsebsvolumesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsebsvolumesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsebsvolumesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsebsvolumesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsec2securitygroup")]
 /// Schema `/paths/~1v1~1awsec2securitygroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsec2securitygroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsec2securitygroup>>,
@@ -7404,9 +17598,48 @@ pub struct ListAwsec2securitygroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsec2securitygroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsec2securitygroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsec2securitygroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsec2subnet")]
 /// Schema `/paths/~1v1~1awsec2subnets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsec2subnetsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsec2subnet>>,
@@ -7415,9 +17648,48 @@ pub struct ListAwsec2subnetsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsec2subnetsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsec2subnetsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsec2subnetsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsekscluster")]
 /// Schema `/paths/~1v1~1awseksclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwseksclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsekscluster>>,
@@ -7426,9 +17698,48 @@ pub struct ListAwseksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwseksclustersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwseksclustersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwseksclustersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/paths/~1v1~1awseksnodegroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwseksnodegroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awseksnodegroup>>,
@@ -7437,9 +17748,48 @@ pub struct ListAwseksnodegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwseksnodegroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwseksnodegroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwseksnodegroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsiamrole")]
 /// Schema `/paths/~1v1~1awsiamroles/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsiamrolesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsiamrole>>,
@@ -7448,9 +17798,48 @@ pub struct ListAwsiamrolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsiamrolesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsiamrolesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsiamrolesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsmarketplace")]
 /// Schema `/paths/~1v1~1awsmarketplace/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsmarketplaceResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsmarketplace>>,
@@ -7459,9 +17848,48 @@ pub struct ListAwsmarketplaceResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsmarketplaceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsmarketplaceResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsmarketplaceResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/paths/~1v1~1awsrdsbackups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdsbackupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsbackup>>,
@@ -7470,9 +17898,48 @@ pub struct ListAwsrdsbackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdsbackupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdsbackupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdsbackupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/paths/~1v1~1awsrdscopies/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdscopiesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdscopie>>,
@@ -7481,9 +17948,48 @@ pub struct ListAwsrdscopiesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdscopiesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdscopiesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdscopiesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/paths/~1v1~1awsrdsdatabases/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdsdatabasesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsdatabase>>,
@@ -7492,9 +17998,48 @@ pub struct ListAwsrdsdatabasesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdsdatabasesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdsdatabasesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdsdatabasesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/paths/~1v1~1awsrdsoptiongroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdsoptiongroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsoptiongroup>>,
@@ -7503,9 +18048,48 @@ pub struct ListAwsrdsoptiongroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdsoptiongroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdsoptiongroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdsoptiongroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/paths/~1v1~1awsrdsparametergroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdsparametergroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsparametergroup>>,
@@ -7514,9 +18098,48 @@ pub struct ListAwsrdsparametergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdsparametergroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdsparametergroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdsparametergroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/paths/~1v1~1awsrdsrestores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdsrestoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsrestore>>,
@@ -7525,9 +18148,48 @@ pub struct ListAwsrdsrestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdsrestoresResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdsrestoresResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdsrestoresResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdssnapshot")]
 /// Schema `/paths/~1v1~1awsrdssnapshots/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdssnapshotsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdssnapshot>>,
@@ -7536,9 +18198,48 @@ pub struct ListAwsrdssnapshotsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdssnapshotsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdssnapshotsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdssnapshotsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/paths/~1v1~1awsrdssubnetgroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsrdssubnetgroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdssubnetgroup>>,
@@ -7547,9 +18248,48 @@ pub struct ListAwsrdssubnetgroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsrdssubnetgroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsrdssubnetgroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsrdssubnetgroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/paths/~1v1~1awsscanoverview/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsscanoverviewResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsscanoverview>>,
@@ -7558,9 +18298,48 @@ pub struct ListAwsscanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsscanoverviewResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsscanoverviewResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsscanoverviewResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsscanresult")]
 /// Schema `/paths/~1v1~1awsscanresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsscanresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsscanresult>>,
@@ -7569,9 +18348,48 @@ pub struct ListAwsscanresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsscanresultsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsscanresultsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsscanresultsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awstag")]
 /// Schema `/paths/~1v1~1awstags/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwstagsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awstag>>,
@@ -7580,9 +18398,48 @@ pub struct ListAwstagsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwstagsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwstagsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwstagsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "awsuser")]
 /// Schema `/paths/~1v1~1awsusers/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAwsusersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsuser>>,
@@ -7591,9 +18448,48 @@ pub struct ListAwsusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAwsusersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAwsusersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAwsusersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureakscluster")]
 /// Schema `/paths/~1v1~1azureaksclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAzureaksclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Azureakscluster>>,
@@ -7602,9 +18498,48 @@ pub struct ListAzureaksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAzureaksclustersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAzureaksclustersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAzureaksclustersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "azureresourcegroup")]
 /// Schema `/paths/~1v1~1azureresourcegroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListAzureresourcegroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Azureresourcegroup>>,
@@ -7613,9 +18548,48 @@ pub struct ListAzureresourcegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListAzureresourcegroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListAzureresourcegroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListAzureresourcegroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "backupinstance")]
 /// Schema `/paths/~1v1~1backupinstances/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListBackupinstancesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Backupinstance>>,
@@ -7624,9 +18598,48 @@ pub struct ListBackupinstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListBackupinstancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListBackupinstancesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListBackupinstancesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "chargify")]
 /// Schema `/paths/~1v1~1chargify/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListChargifyResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Chargify>>,
@@ -7635,9 +18648,48 @@ pub struct ListChargifyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListChargifyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListChargifyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListChargifyResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "chargifywebhook")]
 /// Schema `/paths/~1v1~1chargifywebhooks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListChargifywebhooksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Chargifywebhook>>,
@@ -7646,9 +18698,48 @@ pub struct ListChargifywebhooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListChargifywebhooksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListChargifywebhooksResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListChargifywebhooksResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudaccount")]
 /// Schema `/paths/~1v1~1cloudaccounts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCloudaccountsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Cloudaccount>>,
@@ -7657,9 +18748,48 @@ pub struct ListCloudaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListCloudaccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListCloudaccountsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListCloudaccountsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cloudtask")]
 /// Schema `/paths/~1v1~1cloudtasks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListCloudtasksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Cloudtask>>,
@@ -7668,9 +18798,48 @@ pub struct ListCloudtasksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListCloudtasksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListCloudtasksResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListCloudtasksResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "contactu")]
 /// Schema `/paths/~1v1~1contactus/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListContactusResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Contactu>>,
@@ -7679,9 +18848,48 @@ pub struct ListContactusResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListContactusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListContactusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListContactusResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListContactusResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "expiredloginsession")]
 /// Schema `/paths/~1v1~1expiredloginsessions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListExpiredloginsessionsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Expiredloginsession>>,
@@ -7690,9 +18898,48 @@ pub struct ListExpiredloginsessionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListExpiredloginsessionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListExpiredloginsessionsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListExpiredloginsessionsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalacl")]
 /// Schema `/paths/~1v1~1internalacls/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListInternalaclsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalacl>>,
@@ -7701,9 +18948,48 @@ pub struct ListInternalaclsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListInternalaclsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListInternalaclsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListInternalaclsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalapikey")]
 /// Schema `/paths/~1v1~1internalapikeys/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListInternalapikeysResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalapikey>>,
@@ -7712,9 +18998,48 @@ pub struct ListInternalapikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListInternalapikeysResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListInternalapikeysResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListInternalapikeysResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internalorg")]
 /// Schema `/paths/~1v1~1internalorgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListInternalorgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalorg>>,
@@ -7723,9 +19048,48 @@ pub struct ListInternalorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListInternalorgsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListInternalorgsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListInternalorgsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "internaluser")]
 /// Schema `/paths/~1v1~1internalusers/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListInternalusersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internaluser>>,
@@ -7734,9 +19098,48 @@ pub struct ListInternalusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListInternalusersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListInternalusersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListInternalusersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/paths/~1v1~1jobs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListJobsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Job>>,
@@ -7745,9 +19148,48 @@ pub struct ListJobsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListJobsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListJobsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListJobsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebackup")]
 /// Schema `/paths/~1v1~1kubebackups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubebackupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubebackup>>,
@@ -7756,9 +19198,48 @@ pub struct ListKubebackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubebackupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubebackupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubebackupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubebenchresult")]
 /// Schema `/paths/~1v1~1kubebenchresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubebenchresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubebenchresult>>,
@@ -7767,9 +19248,48 @@ pub struct ListKubebenchresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubebenchresultsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubebenchresultsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubebenchresultsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubecluster")]
 /// Schema `/paths/~1v1~1kubeclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubeclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubecluster>>,
@@ -7778,9 +19298,48 @@ pub struct ListKubeclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubeclustersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubeclustersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubeclustersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/paths/~1v1~1kubeconfigauditresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubeconfigauditresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubeconfigauditresult>>,
@@ -7789,9 +19348,48 @@ pub struct ListKubeconfigauditresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubeconfigauditresultsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubeconfigauditresultsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubeconfigauditresultsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubehook")]
 /// Schema `/paths/~1v1~1kubehooks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubehooksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubehook>>,
@@ -7800,9 +19398,48 @@ pub struct ListKubehooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubehooksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubehooksResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubehooksResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubehunterresult")]
 /// Schema `/paths/~1v1~1kubehunterresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubehunterresult>>,
@@ -7811,9 +19448,48 @@ pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubehunterresultsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubehunterresultsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubehunterresultsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubemigration")]
 /// Schema `/paths/~1v1~1kubemigrations/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubemigrationsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubemigration>>,
@@ -7822,9 +19498,48 @@ pub struct ListKubemigrationsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubemigrationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubemigrationsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubemigrationsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubenamespace")]
 /// Schema `/paths/~1v1~1kubenamespaces/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubenamespacesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubenamespace>>,
@@ -7833,9 +19548,48 @@ pub struct ListKubenamespacesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubenamespacesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubenamespacesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubenamespacesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubeoffload")]
 /// Schema `/paths/~1v1~1kubeoffloads/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubeoffloadsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubeoffload>>,
@@ -7844,9 +19598,48 @@ pub struct ListKubeoffloadsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubeoffloadsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubeoffloadsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubeoffloadsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubepvclaim")]
 /// Schema `/paths/~1v1~1kubepvclaims/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubepvclaimsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubepvclaim>>,
@@ -7855,9 +19648,48 @@ pub struct ListKubepvclaimsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubepvclaimsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubepvclaimsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubepvclaimsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/paths/~1v1~1kubepvcprogress/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubepvcprogressResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubepvcprogre>>,
@@ -7866,9 +19698,48 @@ pub struct ListKubepvcprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubepvcprogressResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubepvcprogressResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubepvcprogressResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/paths/~1v1~1kuberestores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKuberestoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kuberestore>>,
@@ -7877,9 +19748,48 @@ pub struct ListKuberestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKuberestoresResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKuberestoresResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKuberestoresResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/paths/~1v1~1kubescanoverview/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubescanoverviewResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubescanoverview>>,
@@ -7888,9 +19798,48 @@ pub struct ListKubescanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubescanoverviewResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubescanoverviewResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubescanoverviewResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubescantoolprogre")]
 /// Schema `/paths/~1v1~1kubescantoolprogress/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubescantoolprogressResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubescantoolprogre>>,
@@ -7899,9 +19848,48 @@ pub struct ListKubescantoolprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubescantoolprogressResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubescantoolprogressResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubescantoolprogressResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubestorageclasse")]
 /// Schema `/paths/~1v1~1kubestorageclasses/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubestorageclassesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubestorageclasse>>,
@@ -7910,9 +19898,48 @@ pub struct ListKubestorageclassesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubestorageclassesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubestorageclassesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubestorageclassesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/paths/~1v1~1kubevulnerabilityresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListKubevulnerabilityresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubevulnerabilityresult>>,
@@ -7921,9 +19948,48 @@ pub struct ListKubevulnerabilityresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListKubevulnerabilityresultsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListKubevulnerabilityresultsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListKubevulnerabilityresultsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "objectstore")]
 /// Schema `/paths/~1v1~1objectstores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListObjectstoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Objectstore>>,
@@ -7932,9 +19998,48 @@ pub struct ListObjectstoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListObjectstoresResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListObjectstoresResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListObjectstoresResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "orginvite")]
 /// Schema `/paths/~1v1~1orginvites/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListOrginvitesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Orginvite>>,
@@ -7943,9 +20048,48 @@ pub struct ListOrginvitesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListOrginvitesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListOrginvitesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListOrginvitesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "org")]
 /// Schema `/paths/~1v1~1orgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListOrgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Org>>,
@@ -7954,9 +20098,48 @@ pub struct ListOrgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListOrgsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListOrgsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListOrgsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "policy")]
 /// Schema `/paths/~1v1~1policies/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListPoliciesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Policy>>,
@@ -7965,9 +20148,48 @@ pub struct ListPoliciesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListPoliciesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListPoliciesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListPoliciesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "permission")]
 /// Schema `/paths/~1v1~1rbac~1permissions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRbacPermissionsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Permission>>,
@@ -7976,9 +20198,48 @@ pub struct ListRbacPermissionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRbacPermissionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRbacPermissionsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRbacPermissionsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "role")]
 /// Schema `/paths/~1v1~1roles/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRolesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Role>>,
@@ -7987,9 +20248,48 @@ pub struct ListRolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRolesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRolesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRolesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/paths/~1v1~1runawsrdsbackup/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRunawsrdsbackupResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runawsrdsbackup>>,
@@ -7998,9 +20298,48 @@ pub struct ListRunawsrdsbackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRunawsrdsbackupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRunawsrdsbackupResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRunawsrdsbackupResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/paths/~1v1~1runawsrdscopy/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRunawsrdscopyResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runawsrdscopy>>,
@@ -8009,9 +20348,48 @@ pub struct ListRunawsrdscopyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRunawsrdscopyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRunawsrdscopyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRunawsrdscopyResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubebackup")]
 /// Schema `/paths/~1v1~1runkubebackup/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRunkubebackupResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runkubebackup>>,
@@ -8020,9 +20398,48 @@ pub struct ListRunkubebackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRunkubebackupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRunkubebackupResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRunkubebackupResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/paths/~1v1~1runkubeoffload/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRunkubeoffloadResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runkubeoffload>>,
@@ -8031,9 +20448,48 @@ pub struct ListRunkubeoffloadResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRunkubeoffloadResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRunkubeoffloadResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRunkubeoffloadResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/paths/~1v1~1runsecurityscan/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListRunsecurityscanResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runsecurityscan>>,
@@ -8042,9 +20498,48 @@ pub struct ListRunsecurityscanResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListRunsecurityscanResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListRunsecurityscanResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListRunsecurityscanResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/paths/~1v1~1securityscaninstances/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListSecurityscaninstancesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Securityscaninstance>>,
@@ -8053,9 +20548,48 @@ pub struct ListSecurityscaninstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListSecurityscaninstancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListSecurityscaninstancesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListSecurityscaninstancesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscan")]
 /// Schema `/paths/~1v1~1securityscans/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListSecurityscansResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Securityscan>>,
@@ -8064,9 +20598,48 @@ pub struct ListSecurityscansResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListSecurityscansResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListSecurityscansResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListSecurityscansResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "systemalert")]
 /// Schema `/paths/~1v1~1systemalerts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListSystemalertsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Systemalert>>,
@@ -8075,9 +20648,48 @@ pub struct ListSystemalertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListSystemalertsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListSystemalertsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListSystemalertsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tawkio")]
 /// Schema `/paths/~1v1~1tawkio/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListTawkioResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Tawkio>>,
@@ -8086,9 +20698,48 @@ pub struct ListTawkioResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListTawkioResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListTawkioResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListTawkioResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/paths/~1v1~1threedauth/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListThreedauthResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Threedauth>>,
@@ -8097,9 +20748,48 @@ pub struct ListThreedauthResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListThreedauthResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListThreedauthResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListThreedauthResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "updatechargifyusage")]
 /// Schema `/paths/~1v1~1updatechargifyusage/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUpdatechargifyusageResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Updatechargifyusage>>,
@@ -8108,9 +20798,48 @@ pub struct ListUpdatechargifyusageResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListUpdatechargifyusageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListUpdatechargifyusageResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListUpdatechargifyusageResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/paths/~1v1~1usergroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUsergroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Usergroup>>,
@@ -8119,9 +20848,48 @@ pub struct ListUsergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListUsergroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListUsergroupsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListUsergroupsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "userorg")]
 /// Schema `/paths/~1v1~1userorgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUserorgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Userorg>>,
@@ -8130,9 +20898,48 @@ pub struct ListUserorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListUserorgsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListUserorgsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListUserorgsResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "user")]
 /// Schema `/paths/~1v1~1users/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUsersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<User>>,
@@ -8141,9 +20948,48 @@ pub struct ListUsersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListUsersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListUsersResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "userstate")]
 /// Schema `/paths/~1v1~1userstates/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUserstatesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Userstate>>,
@@ -8152,9 +20998,48 @@ pub struct ListUserstatesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListUserstatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListUserstatesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_items" => f0 = map.next_value()?,
+                        "_meta" => f1 = map.next_value()?,
+                        "_links" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListUserstatesResponse {
+                    items: f0,
+                    meta: f1,
+                    links: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "objectstore")]
 /// Schema `/components/schemas/Objectstore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Objectstore {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8207,6 +21092,99 @@ pub struct Objectstore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Objectstore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Objectstore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Objectstore`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "provider_type" => f3 = map.next_value()?,
+                        "s3provider" => f4 = map.next_value()?,
+                        "repo_password" => f5 = map.next_value()?,
+                        "account_id" => f6 = map.next_value()?,
+                        "bucket_name" => f7 = map.next_value()?,
+                        "region" => f8 = map.next_value()?,
+                        "prefix" => f9 = map.next_value()?,
+                        "locked" => f10 = map.next_value()?,
+                        "private" => f11 = map.next_value()?,
+                        "validate_state" => f12 = map.next_value()?,
+                        "validate_message" => f13 = map.next_value()?,
+                        "skip_tls_certificate_validation" => f14 = map.next_value()?,
+                        "proxy_cluster_list" => f15 = map.next_value()?,
+                        "_id" => f16 = map.next_value()?,
+                        "_etag" => f17 = map.next_value()?,
+                        "_created" => f18 = map.next_value()?,
+                        "_updated" => f19 = map.next_value()?,
+                        "_links" => f20 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Objectstore {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    provider_type: f3,
+                    s3provider: f4,
+                    repo_password: f5,
+                    account_id: f6,
+                    bucket_name: f7,
+                    region: f8,
+                    prefix: f9,
+                    locked: f10,
+                    private: f11,
+                    validate_state: f12,
+                    validate_message: f13,
+                    skip_tls_certificate_validation: f14,
+                    proxy_cluster_list: f15,
+                    id: f16,
+                    etag: f17,
+                    created: f18,
+                    updated: f19,
+                    links: f20,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8354,7 +21332,7 @@ impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
 }
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Org {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8405,9 +21383,99 @@ pub struct Org {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Org {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Org;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Org`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "display_name" => f3 = Some(map.next_value()?),
+                        "subscription" => f4 = map.next_value()?,
+                        "billing_admin" => f5 = map.next_value()?,
+                        "total_copy_quota" => f6 = map.next_value()?,
+                        "total_copy_data" => f7 = map.next_value()?,
+                        "timed_total_copy_data" => f8 = map.next_value()?,
+                        "total_snapshot_data" => f9 = map.next_value()?,
+                        "protected_storage_size" => f10 = map.next_value()?,
+                        "backup_storage_size" => f11 = map.next_value()?,
+                        "backup_provider" => f12 = map.next_value()?,
+                        "country" => f13 = map.next_value()?,
+                        "aws" => f14 = map.next_value()?,
+                        "_id" => f15 = map.next_value()?,
+                        "_etag" => f16 = map.next_value()?,
+                        "_created" => f17 = map.next_value()?,
+                        "_updated" => f18 = map.next_value()?,
+                        "_links" => f19 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Org {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    display_name: rt::required(f3, "display_name")?,
+                    subscription: f4,
+                    billing_admin: f5,
+                    total_copy_quota: f6,
+                    total_copy_data: f7,
+                    timed_total_copy_data: f8,
+                    total_snapshot_data: f9,
+                    protected_storage_size: f10,
+                    backup_storage_size: f11,
+                    backup_provider: f12,
+                    country: f13,
+                    aws: f14,
+                    id: f15,
+                    etag: f16,
+                    created: f17,
+                    updated: f18,
+                    links: f19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/aws`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrgAws {
     pub customer_identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8415,9 +21483,48 @@ pub struct OrgAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrgAws {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrgAws;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrgAws`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_identifier" => f0 = Some(map.next_value()?),
+                        "customer_aws_account_id" => f1 = map.next_value()?,
+                        "product_code" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrgAws {
+                    customer_identifier: rt::required(f0, "customer_identifier")?,
+                    customer_aws_account_id: f1,
+                    product_code: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/backup_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrgBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -8425,6 +21532,45 @@ pub struct OrgBackupProvider {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrgBackupProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrgBackupProvider`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "region" => f1 = map.next_value()?,
+                        "user_objectstore" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrgBackupProvider {
+                    r#type: f0,
+                    region: f1,
+                    user_objectstore: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8443,7 +21589,7 @@ pub struct OrgBackupProvider {
 pub type OrgId = String;
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Orginvite {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8487,9 +21633,90 @@ pub struct Orginvite {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Orginvite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Orginvite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Orginvite`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "email" => f3 = Some(map.next_value()?),
+                        "first_name" => f4 = Some(map.next_value()?),
+                        "last_name" => f5 = Some(map.next_value()?),
+                        "org" => f6 = map.next_value()?,
+                        "expires_in_days" => f7 = map.next_value()?,
+                        "state" => f8 = map.next_value()?,
+                        "inviter" => f9 = map.next_value()?,
+                        "usergroups" => f10 = map.next_value()?,
+                        "acls" => f11 = map.next_value()?,
+                        "_id" => f12 = map.next_value()?,
+                        "_etag" => f13 = map.next_value()?,
+                        "_created" => f14 = map.next_value()?,
+                        "_updated" => f15 = map.next_value()?,
+                        "_links" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Orginvite {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    email: rt::required(f3, "email")?,
+                    first_name: rt::required(f4, "first_name")?,
+                    last_name: rt::required(f5, "last_name")?,
+                    org: f6,
+                    expires_in_days: f7,
+                    state: f8,
+                    inviter: f9,
+                    usergroups: f10,
+                    acls: f11,
+                    id: f12,
+                    etag: f13,
+                    created: f14,
+                    updated: f15,
+                    links: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrginviteAclsItem {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -8499,9 +21726,51 @@ pub struct OrginviteAclsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrginviteAclsItemRolesItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrginviteAclsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrginviteAclsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "resource" => f0 = Some(map.next_value()?),
+                        "resourceIds" => f1 = map.next_value()?,
+                        "permissions" => f2 = map.next_value()?,
+                        "roles" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrginviteAclsItem {
+                    resource: rt::required(f0, "resource")?,
+                    resource_ids: f1,
+                    permissions: f2,
+                    roles: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items/properties/roles/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrginviteAclsItemRolesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -8509,6 +21778,45 @@ pub struct OrginviteAclsItemRolesItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrginviteAclsItemRolesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrginviteAclsItemRolesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "type" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrginviteAclsItemRolesItem {
+                    id: f0,
+                    name: f1,
+                    r#type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/state`.
@@ -8584,7 +21892,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteState {
 }
 #[cfg(feature = "permission")]
 /// Schema `/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Permission {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8614,9 +21922,69 @@ pub struct Permission {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Permission;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Permission`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "resource" => f3 = Some(map.next_value()?),
+                        "operation" => f4 = Some(map.next_value()?),
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Permission {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    resource: rt::required(f3, "resource")?,
+                    operation: rt::required(f4, "operation")?,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Policy {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8649,6 +22017,69 @@ pub struct Policy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Policy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Policy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "timezone" => f4 = map.next_value()?,
+                        "schedules" => f5 = Some(map.next_value()?),
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Policy {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    status: f3,
+                    timezone: f4,
+                    schedules: rt::required(f5, "schedules")?,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "awsrdsbackup",
@@ -8664,7 +22095,7 @@ pub struct Policy {
 pub type PolicyId = String;
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PolicySchedulesItem {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -8678,9 +22109,51 @@ pub struct PolicySchedulesItem {
     pub locked: Option<bool>,
     pub schedule: PolicySchedulesItemSchedule,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PolicySchedulesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PolicySchedulesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        "locked" => f2 = map.next_value()?,
+                        "schedule" => f3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PolicySchedulesItem {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                    locked: f2,
+                    schedule: rt::required(f3, "schedule")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items/properties/schedule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PolicySchedulesItemSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<String>,
@@ -8695,12 +22168,93 @@ pub struct PolicySchedulesItemSchedule {
     #[serde(rename = "cronSpec", default, skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PolicySchedulesItemSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PolicySchedulesItemSchedule`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "minute" => f0 = map.next_value()?,
+                        "hour" => f1 = map.next_value()?,
+                        "dayOfMonth" => f2 = map.next_value()?,
+                        "month" => f3 = map.next_value()?,
+                        "dayOfWeek" => f4 = map.next_value()?,
+                        "cronSpec" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PolicySchedulesItemSchedule {
+                    minute: f0,
+                    hour: f1,
+                    day_of_month: f2,
+                    month: f3,
+                    day_of_week: f4,
+                    cron_spec: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PolicyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PolicyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PolicyStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PolicyStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "suspended" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PolicyStatus {
+                    suspended: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8780,7 +22334,7 @@ pub struct PolicyStatus {
     )
 )]
 /// Schema `/components/schemas/respone_links`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponeLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ResponeLinksParent>,
@@ -8792,6 +22346,51 @@ pub struct ResponeLinks {
     pub prev: Option<EveLink>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<EveLink>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ResponeLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ResponeLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResponeLinks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "parent" => f0 = map.next_value()?,
+                        "self" => f1 = map.next_value()?,
+                        "next" => f2 = map.next_value()?,
+                        "prev" => f3 = map.next_value()?,
+                        "last" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ResponeLinks {
+                    parent: f0,
+                    self_: f1,
+                    next: f2,
+                    prev: f3,
+                    last: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8871,12 +22470,48 @@ pub struct ResponeLinks {
     )
 )]
 /// Schema `/components/schemas/respone_links/properties/parent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponeLinksParent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ResponeLinksParent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResponeLinksParent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "title" => f0 = map.next_value()?,
+                        "href" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ResponeLinksParent {
+                    title: f0,
+                    href: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8956,12 +22591,48 @@ pub struct ResponeLinksParent {
     )
 )]
 /// Schema `/components/schemas/respone_links/properties/self`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponeLinksSelfType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ResponeLinksSelfType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResponeLinksSelfType`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "title" => f0 = map.next_value()?,
+                        "href" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ResponeLinksSelfType {
+                    title: f0,
+                    href: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -9041,7 +22712,7 @@ pub struct ResponeLinksSelfType {
     )
 )]
 /// Schema `/components/schemas/respone_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResponeMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -9050,9 +22721,48 @@ pub struct ResponeMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ResponeMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ResponeMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResponeMetadata`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "page" => f0 = map.next_value()?,
+                        "total" => f1 = map.next_value()?,
+                        "max_results" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ResponeMetadata {
+                    page: f0,
+                    total: f1,
+                    max_results: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "role")]
 /// Schema `/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Role {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9085,6 +22795,69 @@ pub struct Role {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Role;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Role`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "description" => f3 = map.next_value()?,
+                        "permissions" => f4 = map.next_value()?,
+                        "type" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Role {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    description: f3,
+                    permissions: f4,
+                    r#type: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "role")]
 /// Schema `/components/schemas/Role/properties/type`.
@@ -9154,7 +22927,7 @@ impl<'de> serde::Deserialize<'de> for RoleType {
 /// Body of `POST /kubebackups/{id}/action/run` and `POST /kubeoffloads/{id}/action/run`.
 ///
 /// Schema `/components/schemas/RunRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunRequest {
     /// How long the recovery point of this run is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9163,19 +22936,88 @@ pub struct RunRequest {
     #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
     pub run_backup: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retention" => f0 = map.next_value()?,
+                        "runBackup" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunRequest {
+                    retention: f0,
+                    run_backup: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
 /// How long the recovery point of this run is kept.
 ///
 /// Schema `/components/schemas/RunRequest/properties/retention`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunRequestRetention {
     /// Days to keep the recovery point.
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunRequestRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunRequestRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunRequestRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunRequestRetention {
+                    retain_days: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Runawsrdsbackup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9205,9 +23047,69 @@ pub struct Runawsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Runawsrdsbackup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runawsrdsbackup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "backup" => f3 = Some(map.next_value()?),
+                        "retention" => f4 = Some(map.next_value()?),
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Runawsrdsbackup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    backup: rt::required(f3, "backup")?,
+                    retention: rt::required(f4, "retention")?,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunawsrdsbackupRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9218,9 +23120,45 @@ pub struct RunawsrdsbackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunawsrdsbackupRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunawsrdsbackupRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunawsrdsbackupRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Runawsrdscopy {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9258,9 +23196,75 @@ pub struct Runawsrdscopy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Runawsrdscopy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runawsrdscopy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "copy" => f3 = Some(map.next_value()?),
+                        "retention" => f4 = Some(map.next_value()?),
+                        "runBackup" => f5 = map.next_value()?,
+                        "deleteSnapshots" => f6 = map.next_value()?,
+                        "_id" => f7 = map.next_value()?,
+                        "_etag" => f8 = map.next_value()?,
+                        "_created" => f9 = map.next_value()?,
+                        "_updated" => f10 = map.next_value()?,
+                        "_links" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Runawsrdscopy {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    copy: rt::required(f3, "copy")?,
+                    retention: rt::required(f4, "retention")?,
+                    run_backup: f5,
+                    delete_snapshots: f6,
+                    id: f7,
+                    etag: f8,
+                    created: f9,
+                    updated: f10,
+                    links: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunawsrdscopyRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9271,9 +23275,45 @@ pub struct RunawsrdscopyRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunawsrdscopyRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunawsrdscopyRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunawsrdscopyRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Runkubebackup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9303,9 +23343,69 @@ pub struct Runkubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Runkubebackup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Runkubebackup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runkubebackup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "backup" => f3 = Some(map.next_value()?),
+                        "retention" => f4 = Some(map.next_value()?),
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Runkubebackup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    backup: rt::required(f3, "backup")?,
+                    retention: rt::required(f4, "retention")?,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunkubebackupRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9316,9 +23416,45 @@ pub struct RunkubebackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunkubebackupRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunkubebackupRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunkubebackupRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Runkubeoffload {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9350,9 +23486,72 @@ pub struct Runkubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Runkubeoffload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Runkubeoffload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runkubeoffload`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "offload" => f3 = Some(map.next_value()?),
+                        "retention" => f4 = Some(map.next_value()?),
+                        "runBackup" => f5 = map.next_value()?,
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Runkubeoffload {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    offload: rt::required(f3, "offload")?,
+                    retention: rt::required(f4, "retention")?,
+                    run_backup: f5,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunkubeoffloadRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9363,9 +23562,45 @@ pub struct RunkubeoffloadRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunkubeoffloadRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunkubeoffloadRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunkubeoffloadRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Runsecurityscan {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9395,9 +23630,69 @@ pub struct Runsecurityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Runsecurityscan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Runsecurityscan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Runsecurityscan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "security_scan" => f3 = Some(map.next_value()?),
+                        "retention" => f4 = Some(map.next_value()?),
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Runsecurityscan {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    security_scan: rt::required(f3, "security_scan")?,
+                    retention: rt::required(f4, "retention")?,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunsecurityscanRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9408,9 +23703,45 @@ pub struct RunsecurityscanRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RunsecurityscanRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RunsecurityscanRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RunsecurityscanRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Securityscan {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9454,14 +23785,128 @@ pub struct Securityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Securityscan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Securityscan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Securityscan`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "trigger_type" => f3 = map.next_value()?,
+                        "aws" => f4 = map.next_value()?,
+                        "kubernetes" => f5 = map.next_value()?,
+                        "policy" => f6 = map.next_value()?,
+                        "pause" => f7 = map.next_value()?,
+                        "status" => f8 = map.next_value()?,
+                        "send_email_report" => f9 = map.next_value()?,
+                        "report_email_addresses" => f10 = map.next_value()?,
+                        "_id" => f11 = map.next_value()?,
+                        "_etag" => f12 = map.next_value()?,
+                        "_created" => f13 = map.next_value()?,
+                        "_updated" => f14 = map.next_value()?,
+                        "_links" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Securityscan {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    trigger_type: f3,
+                    aws: f4,
+                    kubernetes: f5,
+                    policy: f6,
+                    pause: f7,
+                    status: f8,
+                    send_email_report: f9,
+                    report_email_addresses: f10,
+                    id: f11,
+                    etag: f12,
+                    created: f13,
+                    updated: f14,
+                    links: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/aws`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscanAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_groups: Option<Vec<String>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscanAws {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscanAws;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscanAws`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "accounts" => f0 = map.next_value()?,
+                        "scan_groups" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscanAws {
+                    accounts: f0,
+                    scan_groups: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -9475,7 +23920,7 @@ pub struct SecurityscanAws {
 pub type SecurityscanId = String;
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscanKubernetes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
@@ -9487,6 +23932,51 @@ pub struct SecurityscanKubernetes {
     pub scantool_timeout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trivy_server_timeout: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscanKubernetes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscanKubernetes`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "clusters" => f0 = map.next_value()?,
+                        "scan_tools" => f1 = map.next_value()?,
+                        "security_scan_source" => f2 = map.next_value()?,
+                        "scantool_timeout" => f3 = map.next_value()?,
+                        "trivy_server_timeout" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscanKubernetes {
+                    clusters: f0,
+                    scan_tools: f1,
+                    security_scan_source: f2,
+                    scantool_timeout: f3,
+                    trivy_server_timeout: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/scan_tools/items`.
@@ -9562,7 +24052,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/security_scan_source`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscanKubernetesSecurityScanSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_namespaces: Option<bool>,
@@ -9573,24 +24063,141 @@ pub struct SecurityscanKubernetesSecurityScanSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscanKubernetesSecurityScanSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscanKubernetesSecurityScanSource`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "all_namespaces" => f0 = map.next_value()?,
+                        "included_namespaces" => f1 = map.next_value()?,
+                        "excluded_namespaces" => f2 = map.next_value()?,
+                        "label_selector" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscanKubernetesSecurityScanSource {
+                    all_namespaces: f0,
+                    included_namespaces: f1,
+                    excluded_namespaces: f2,
+                    label_selector: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscanStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<SecurityscanStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscanStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscanStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscanStatus {
+                    jobs: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecurityscanStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscanStatusJobsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscanStatusJobsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jobid" => f0 = Some(map.next_value()?),
+                        "state" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscanStatusJobsItem {
+                    jobid: rt::required(f0, "jobid")?,
+                    state: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/trigger_type`.
@@ -9658,7 +24265,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Securityscaninstance {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9710,9 +24317,102 @@ pub struct Securityscaninstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Securityscaninstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Securityscaninstance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Securityscaninstance`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "aws" => f4 = map.next_value()?,
+                        "kubernetes" => f5 = map.next_value()?,
+                        "start_time" => f6 = map.next_value()?,
+                        "end_time" => f7 = map.next_value()?,
+                        "retention" => f8 = map.next_value()?,
+                        "state" => f9 = map.next_value()?,
+                        "object_store" => f10 = map.next_value()?,
+                        "security_scan" => f11 = Some(map.next_value()?),
+                        "security_scan_name" => f12 = map.next_value()?,
+                        "security_scan_job_id" => f13 = map.next_value()?,
+                        "storage_size" => f14 = map.next_value()?,
+                        "backup_location" => f15 = Some(map.next_value()?),
+                        "_id" => f16 = map.next_value()?,
+                        "_etag" => f17 = map.next_value()?,
+                        "_created" => f18 = map.next_value()?,
+                        "_updated" => f19 = map.next_value()?,
+                        "_links" => f20 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Securityscaninstance {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    status: f3,
+                    aws: f4,
+                    kubernetes: f5,
+                    start_time: f6,
+                    end_time: f7,
+                    retention: f8,
+                    state: f9,
+                    object_store: f10,
+                    security_scan: rt::required(f11, "security_scan")?,
+                    security_scan_name: f12,
+                    security_scan_job_id: f13,
+                    storage_size: f14,
+                    backup_location: rt::required(f15, "backup_location")?,
+                    id: f16,
+                    etag: f17,
+                    created: f18,
+                    updated: f19,
+                    links: f20,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecurityscaninstanceAwsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
@@ -9727,6 +24427,57 @@ pub struct SecurityscaninstanceAwsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SecurityscaninstanceAwsItemState>,
     pub aws_account: AwsaccountId,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscaninstanceAwsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscaninstanceAwsItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "start_time" => f0 = map.next_value()?,
+                        "end_time" => f1 = map.next_value()?,
+                        "num_errors" => f2 = map.next_value()?,
+                        "num_warnings" => f3 = map.next_value()?,
+                        "error" => f4 = map.next_value()?,
+                        "state" => f5 = map.next_value()?,
+                        "aws_account" => f6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscaninstanceAwsItem {
+                    start_time: f0,
+                    end_time: f1,
+                    num_errors: f2,
+                    num_warnings: f3,
+                    error: f4,
+                    state: f5,
+                    aws_account: rt::required(f6, "aws_account")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items/properties/state`.
@@ -9806,7 +24557,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/backup_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscaninstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<String>,
@@ -9822,6 +24573,57 @@ pub struct SecurityscaninstanceBackupLocation {
     pub backup_repo_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscaninstanceBackupLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscaninstanceBackupLocation`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "backup_provider" => f0 = map.next_value()?,
+                        "bucket_name" => f1 = map.next_value()?,
+                        "region" => f2 = map.next_value()?,
+                        "endpoint" => f3 = map.next_value()?,
+                        "prefix" => f4 = map.next_value()?,
+                        "backup_repo_prefix" => f5 = map.next_value()?,
+                        "repo_password" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscaninstanceBackupLocation {
+                    backup_provider: f0,
+                    bucket_name: f1,
+                    region: f2,
+                    endpoint: f3,
+                    prefix: f4,
+                    backup_repo_prefix: f5,
+                    repo_password: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -9840,7 +24642,7 @@ pub struct SecurityscaninstanceBackupLocation {
 pub type SecurityscaninstanceId = String;
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecurityscaninstanceKubernetesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
@@ -9853,6 +24655,54 @@ pub struct SecurityscaninstanceKubernetesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SecurityscaninstanceKubernetesItemState>,
     pub cluster: KubeclusterId,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscaninstanceKubernetesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscaninstanceKubernetesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "start_time" => f0 = map.next_value()?,
+                        "end_time" => f1 = map.next_value()?,
+                        "error" => f2 = map.next_value()?,
+                        "scan_attempt" => f3 = map.next_value()?,
+                        "state" => f4 = map.next_value()?,
+                        "cluster" => f5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscaninstanceKubernetesItem {
+                    start_time: f0,
+                    end_time: f1,
+                    error: f2,
+                    scan_attempt: f3,
+                    state: f4,
+                    cluster: rt::required(f5, "cluster")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items/properties/state`.
@@ -9932,7 +24782,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecurityscaninstanceRetention {
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
@@ -9942,6 +24792,42 @@ pub struct SecurityscaninstanceRetention {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_always_retain: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscaninstanceRetention;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscaninstanceRetention`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "retainDays" => f0 = Some(map.next_value()?),
+                        "numAlwaysRetain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscaninstanceRetention {
+                    retain_days: rt::required(f0, "retainDays")?,
+                    num_always_retain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/state`.
@@ -10017,7 +24903,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecurityscaninstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_set: Option<bool>,
@@ -10026,9 +24912,48 @@ pub struct SecurityscaninstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecurityscaninstanceStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecurityscaninstanceStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "storage_size_set" => f0 = map.next_value()?,
+                        "s3_dir_deleted" => f1 = map.next_value()?,
+                        "deleted" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecurityscaninstanceStatus {
+                    storage_size_set: f0,
+                    s3_dir_deleted: f1,
+                    deleted: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Systemalert {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10057,6 +24982,66 @@ pub struct Systemalert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Systemalert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Systemalert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Systemalert`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "type" => f3 = Some(map.next_value()?),
+                        "description" => f4 = Some(map.next_value()?),
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Systemalert {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    r#type: rt::required(f3, "type")?,
+                    description: rt::required(f4, "description")?,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert/properties/type`.
@@ -10120,7 +25105,7 @@ impl<'de> serde::Deserialize<'de> for SystemalertType {
 }
 #[cfg(feature = "tawkio")]
 /// Schema `/components/schemas/Tawkio`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Tawkio {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10148,9 +25133,63 @@ pub struct Tawkio {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Tawkio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Tawkio;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Tawkio`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "_id" => f3 = map.next_value()?,
+                        "_etag" => f4 = map.next_value()?,
+                        "_created" => f5 = map.next_value()?,
+                        "_updated" => f6 = map.next_value()?,
+                        "_links" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Tawkio {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    id: f3,
+                    etag: f4,
+                    created: f5,
+                    updated: f6,
+                    links: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Threedauth {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10202,33 +25241,279 @@ pub struct Threedauth {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Threedauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Threedauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Threedauth`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "gateway_payment_id" => f3 = Some(map.next_value()?),
+                        "stage" => f4 = Some(map.next_value()?),
+                        "step" => f5 = Some(map.next_value()?),
+                        "success" => f6 = map.next_value()?,
+                        "user" => f7 = Some(map.next_value()?),
+                        "monthly_subscription_id" => f8 = map.next_value()?,
+                        "monthly_subscription_pending_cancellation" => {
+                            f9 = map.next_value()?;
+                        }
+                        "monthly_subscription_pending_cancellation_message" => {
+                            f10 = map.next_value()?;
+                        }
+                        "new_monthly_product" => f11 = map.next_value()?,
+                        "previous_monthly_product" => f12 = map.next_value()?,
+                        "annual_subscription_id" => f13 = map.next_value()?,
+                        "annual_subscription_pending_cancellation" => {
+                            f14 = map.next_value()?;
+                        }
+                        "new_annual_product" => f15 = map.next_value()?,
+                        "previous_annual_product" => f16 = map.next_value()?,
+                        "_id" => f17 = map.next_value()?,
+                        "_etag" => f18 = map.next_value()?,
+                        "_created" => f19 = map.next_value()?,
+                        "_updated" => f20 = map.next_value()?,
+                        "_links" => f21 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Threedauth {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    gateway_payment_id: rt::required(f3, "gateway_payment_id")?,
+                    stage: rt::required(f4, "stage")?,
+                    step: rt::required(f5, "step")?,
+                    success: f6,
+                    user: rt::required(f7, "user")?,
+                    monthly_subscription_id: f8,
+                    monthly_subscription_pending_cancellation: f9,
+                    monthly_subscription_pending_cancellation_message: f10,
+                    new_monthly_product: f11,
+                    previous_monthly_product: f12,
+                    annual_subscription_id: f13,
+                    annual_subscription_pending_cancellation: f14,
+                    new_annual_product: f15,
+                    previous_annual_product: f16,
+                    id: f17,
+                    etag: f18,
+                    created: f19,
+                    updated: f20,
+                    links: f21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_annual_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ThreedauthNewAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ThreedauthNewAnnualProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThreedauthNewAnnualProduct`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "product_id" => f0 = Some(map.next_value()?),
+                        "product_price_point_id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ThreedauthNewAnnualProduct {
+                    product_id: rt::required(f0, "product_id")?,
+                    product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_monthly_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ThreedauthNewMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ThreedauthNewMonthlyProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThreedauthNewMonthlyProduct`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "product_id" => f0 = Some(map.next_value()?),
+                        "product_price_point_id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ThreedauthNewMonthlyProduct {
+                    product_id: rt::required(f0, "product_id")?,
+                    product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_annual_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ThreedauthPreviousAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ThreedauthPreviousAnnualProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThreedauthPreviousAnnualProduct`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "product_id" => f0 = Some(map.next_value()?),
+                        "product_price_point_id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ThreedauthPreviousAnnualProduct {
+                    product_id: rt::required(f0, "product_id")?,
+                    product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_monthly_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ThreedauthPreviousMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ThreedauthPreviousMonthlyProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ThreedauthPreviousMonthlyProduct`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "product_id" => f0 = Some(map.next_value()?),
+                        "product_price_point_id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ThreedauthPreviousMonthlyProduct {
+                    product_id: rt::required(f0, "product_id")?,
+                    product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/stage`.
@@ -10392,7 +25677,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthStep {
 }
 #[cfg(feature = "updatechargifyusage")]
 /// Schema `/components/schemas/Updatechargifyusage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Updatechargifyusage {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10423,9 +25708,72 @@ pub struct Updatechargifyusage {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Updatechargifyusage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Updatechargifyusage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "org" => f3 = Some(map.next_value()?),
+                        "billing_ends_at" => f4 = Some(map.next_value()?),
+                        "billing_started_at" => f5 = Some(map.next_value()?),
+                        "_id" => f6 = map.next_value()?,
+                        "_etag" => f7 = map.next_value()?,
+                        "_created" => f8 = map.next_value()?,
+                        "_updated" => f9 = map.next_value()?,
+                        "_links" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Updatechargifyusage {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    org: rt::required(f3, "org")?,
+                    billing_ends_at: rt::required(f4, "billing_ends_at")?,
+                    billing_started_at: rt::required(f5, "billing_started_at")?,
+                    id: f6,
+                    etag: f7,
+                    created: f8,
+                    updated: f9,
+                    links: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10466,9 +25814,84 @@ pub struct User {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `User`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "email" => f3 = Some(map.next_value()?),
+                        "first_name" => f4 = map.next_value()?,
+                        "last_name" => f5 = map.next_value()?,
+                        "paid" => f6 = map.next_value()?,
+                        "send_alert_emails" => f7 = map.next_value()?,
+                        "servicetier" => f8 = map.next_value()?,
+                        "mfa" => f9 = map.next_value()?,
+                        "_id" => f10 = map.next_value()?,
+                        "_etag" => f11 = map.next_value()?,
+                        "_created" => f12 = map.next_value()?,
+                        "_updated" => f13 = map.next_value()?,
+                        "_links" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::User {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    email: rt::required(f3, "email")?,
+                    first_name: f4,
+                    last_name: f5,
+                    paid: f6,
+                    send_alert_emails: f7,
+                    servicetier: f8,
+                    mfa: f9,
+                    id: f10,
+                    etag: f11,
+                    created: f12,
+                    updated: f13,
+                    links: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserGroupAcl {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -10478,9 +25901,51 @@ pub struct UserGroupAcl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UserGroupAclRolesItem>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserGroupAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserGroupAcl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserGroupAcl`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "resource" => f0 = Some(map.next_value()?),
+                        "resourceIds" => f1 = map.next_value()?,
+                        "permissions" => f2 = map.next_value()?,
+                        "roles" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserGroupAcl {
+                    resource: rt::required(f0, "resource")?,
+                    resource_ids: f1,
+                    permissions: f2,
+                    roles: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL/properties/roles/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserGroupAclRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -10488,6 +25953,45 @@ pub struct UserGroupAclRolesItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserGroupAclRolesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserGroupAclRolesItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "type" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserGroupAclRolesItem {
+                    id: f0,
+                    name: f1,
+                    r#type: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -10505,16 +26009,52 @@ pub struct UserGroupAclRolesItem {
 pub type UserId = String;
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User/properties/mfa`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserMfa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multifactor: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserMfa {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserMfa;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserMfa`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "multifactor" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserMfa {
+                    enabled: f0,
+                    multifactor: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/Usergroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Usergroup {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10546,9 +26086,69 @@ pub struct Usergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Usergroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Usergroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Usergroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "users" => f3 = map.next_value()?,
+                        "acls" => f4 = map.next_value()?,
+                        "_id" => f5 = map.next_value()?,
+                        "_etag" => f6 = map.next_value()?,
+                        "_created" => f7 = map.next_value()?,
+                        "_updated" => f8 = map.next_value()?,
+                        "_links" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Usergroup {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    users: f3,
+                    acls: f4,
+                    id: f5,
+                    etag: f6,
+                    created: f7,
+                    updated: f8,
+                    links: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "userorg")]
 /// Schema `/components/schemas/Userorg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Userorg {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10584,9 +26184,78 @@ pub struct Userorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Userorg {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Userorg;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Userorg`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "user" => f3 = Some(map.next_value()?),
+                        "org" => f4 = Some(map.next_value()?),
+                        "roles" => f5 = map.next_value()?,
+                        "acls" => f6 = map.next_value()?,
+                        "is_default" => f7 = map.next_value()?,
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Userorg {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    user: rt::required(f3, "user")?,
+                    org: rt::required(f4, "org")?,
+                    roles: f5,
+                    acls: f6,
+                    is_default: f7,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "userstate")]
 /// Schema `/components/schemas/Userstate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Userstate {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10619,4 +26288,73 @@ pub struct Userstate {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Userstate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Userstate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Userstate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "cc_user_email" => f1 = map.next_value()?,
+                        "tags" => f2 = map.next_value()?,
+                        "provider_type" => f3 = Some(map.next_value()?),
+                        "region" => f4 = Some(map.next_value()?),
+                        "objectstore_id" => f5 = Some(map.next_value()?),
+                        "storage_account_name" => f6 = map.next_value()?,
+                        "org" => f7 = Some(map.next_value()?),
+                        "_id" => f8 = map.next_value()?,
+                        "_etag" => f9 = map.next_value()?,
+                        "_created" => f10 = map.next_value()?,
+                        "_updated" => f11 = map.next_value()?,
+                        "_links" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Userstate {
+                    name: rt::required(f0, "name")?,
+                    cc_user_email: f1,
+                    tags: f2,
+                    provider_type: rt::required(f3, "provider_type")?,
+                    region: rt::required(f4, "region")?,
+                    objectstore_id: rt::required(f5, "objectstore_id")?,
+                    storage_account_name: f6,
+                    org: rt::required(f7, "org")?,
+                    id: f8,
+                    etag: f9,
+                    created: f10,
+                    updated: f11,
+                    links: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -14,7 +14,7 @@ impl crate::Client {
         CreateOrginvites {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -24,21 +24,34 @@ impl crate::Client {
 pub struct CreateOrginvites {
     client: crate::Client,
     body: crate::models::Orginvite,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateOrginvites {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/orginvites")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -66,7 +79,7 @@ impl crate::Client {
             client: self.clone(),
             orginvite_id: orginvite_id.into(),
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -77,7 +90,7 @@ pub struct DeleteOrginvite {
     client: crate::Client,
     orginvite_id: String,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteOrginvite {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -89,7 +102,23 @@ impl DeleteOrginvite {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -99,10 +128,7 @@ impl DeleteOrginvite {
             )
             .path_param("orginviteId", self.orginvite_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -121,7 +147,7 @@ impl crate::Client {
         GetOrginvite {
             client: self.clone(),
             orginvite_id: orginvite_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -131,21 +157,34 @@ impl crate::Client {
 pub struct GetOrginvite {
     client: crate::Client,
     orginvite_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetOrginvite {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/orginvites/{orginviteId}")
             .path_param("orginviteId", self.orginvite_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -174,7 +213,7 @@ impl crate::Client {
             page: None,
             max_results: None,
             embedded: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -189,7 +228,7 @@ pub struct ListOrginvites {
     page: Option<i64>,
     max_results: Option<i64>,
     embedded: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrginvites {
     /// the filters query parameter (ex.: {"number": 10})
@@ -236,7 +275,23 @@ impl ListOrginvites {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -247,10 +302,7 @@ impl ListOrginvites {
             .query_opt("page", self.page.as_ref())
             .query_opt("max_results", self.max_results.as_ref())
             .query_opt("embedded", self.embedded.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -341,7 +393,7 @@ impl crate::Client {
             orginvite_id: orginvite_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -353,7 +405,7 @@ pub struct ReplaceOrginvite {
     orginvite_id: String,
     body: crate::models::Orginvite,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ReplaceOrginvite {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -365,7 +417,23 @@ impl ReplaceOrginvite {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -373,10 +441,7 @@ impl ReplaceOrginvite {
             .path_param("orginviteId", self.orginvite_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -410,7 +475,7 @@ impl crate::Client {
             orginvite_id: orginvite_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -422,7 +487,7 @@ pub struct UpdateOrginvite {
     orginvite_id: String,
     body: crate::models::Orginvite,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateOrginvite {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -434,7 +499,23 @@ impl UpdateOrginvite {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -442,10 +523,7 @@ impl UpdateOrginvite {
             .path_param("orginviteId", self.orginvite_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

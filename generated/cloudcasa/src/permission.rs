@@ -17,7 +17,7 @@ impl crate::Client {
         CreateRbacPermissions {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,21 +27,34 @@ impl crate::Client {
 pub struct CreateRbacPermissions {
     client: crate::Client,
     body: crate::models::Permission,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateRbacPermissions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/rbac/permissions")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -72,7 +85,7 @@ impl crate::Client {
             client: self.clone(),
             permission_id: permission_id.into(),
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -83,7 +96,7 @@ pub struct DeletePermission {
     client: crate::Client,
     permission_id: String,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeletePermission {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -95,7 +108,23 @@ impl DeletePermission {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -105,10 +134,7 @@ impl DeletePermission {
             )
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -127,7 +153,7 @@ impl crate::Client {
         GetPermission {
             client: self.clone(),
             permission_id: permission_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -137,12 +163,28 @@ impl crate::Client {
 pub struct GetPermission {
     client: crate::Client,
     permission_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetPermission {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -151,10 +193,7 @@ impl GetPermission {
                 "/v1/rbac/permissions/{permissionId}",
             )
             .path_param("permissionId", self.permission_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -183,7 +222,7 @@ impl crate::Client {
             page: None,
             max_results: None,
             embedded: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -198,7 +237,7 @@ pub struct ListRbacPermissions {
     page: Option<i64>,
     max_results: Option<i64>,
     embedded: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListRbacPermissions {
     /// the filters query parameter (ex.: {"number": 10})
@@ -245,7 +284,23 @@ impl ListRbacPermissions {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -256,10 +311,7 @@ impl ListRbacPermissions {
             .query_opt("page", self.page.as_ref())
             .query_opt("max_results", self.max_results.as_ref())
             .query_opt("embedded", self.embedded.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -351,7 +403,7 @@ impl crate::Client {
             permission_id: permission_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -363,7 +415,7 @@ pub struct ReplacePermission {
     permission_id: String,
     body: crate::models::Permission,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ReplacePermission {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -375,7 +427,23 @@ impl ReplacePermission {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -386,10 +454,7 @@ impl ReplacePermission {
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -423,7 +488,7 @@ impl crate::Client {
             permission_id: permission_id.into(),
             body,
             if_match: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -435,7 +500,7 @@ pub struct UpdatePermission {
     permission_id: String,
     body: crate::models::Permission,
     if_match: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdatePermission {
     /// Sets the `If-Match` precondition to `etag` (the resource's current ETag).
@@ -447,7 +512,23 @@ impl UpdatePermission {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -458,10 +539,7 @@ impl UpdatePermission {
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -21,7 +21,7 @@ impl crate::Client {
             status: None,
             start: None,
             end: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -41,7 +41,7 @@ pub struct ListActivityLog {
     status: Option<String>,
     start: Option<String>,
     end: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListActivityLog {
     /// The organization (default the caller's).
@@ -111,7 +111,23 @@ impl ListActivityLog {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -127,10 +143,7 @@ impl ListActivityLog {
             .query_opt("status", self.status.as_ref())
             .query_opt("start", self.start.as_ref())
             .query_opt("end", self.end.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -28,7 +28,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -41,7 +41,7 @@ pub struct CreateInstance {
     environment_name: String,
     org_id: Option<String>,
     body: crate::models::CreateInstanceRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateInstance {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -53,7 +53,23 @@ impl CreateInstance {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -65,10 +81,7 @@ impl CreateInstance {
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -125,7 +138,7 @@ impl crate::Client {
             id: id.into(),
             org_id: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -139,7 +152,7 @@ pub struct DestroyInstance {
     id: String,
     org_id: Option<String>,
     body: Option<crate::models::DestroyInstanceRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DestroyInstance {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -156,7 +169,23 @@ impl DestroyInstance {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -172,10 +201,7 @@ impl DestroyInstance {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -227,7 +253,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -240,7 +266,7 @@ pub struct GetInstance {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetInstance {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -252,7 +278,23 @@ impl GetInstance {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -264,10 +306,7 @@ impl GetInstance {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -306,7 +345,7 @@ impl crate::Client {
             page_size: None,
             sort_by: None,
             sort_order: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -322,7 +361,7 @@ pub struct ListInstances {
     page_size: Option<i32>,
     sort_by: Option<String>,
     sort_order: Option<crate::models::SortOrder>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListInstances {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -362,7 +401,23 @@ impl ListInstances {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -377,10 +432,7 @@ impl ListInstances {
             .query_opt("page_size", self.page_size.as_ref())
             .query_opt("sort_by", self.sort_by.as_ref())
             .query_opt("sort_order", self.sort_order.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -425,7 +477,7 @@ impl crate::Client {
             operation: operation.into(),
             org_id: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -440,7 +492,7 @@ pub struct OperateInstance {
     operation: crate::models::InstanceOperation,
     org_id: Option<String>,
     body: Option<crate::models::InstanceOperationRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OperateInstance {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -457,7 +509,23 @@ impl OperateInstance {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -474,10 +542,7 @@ impl OperateInstance {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -536,7 +601,7 @@ impl crate::Client {
             id: id.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -550,7 +615,7 @@ pub struct UpdateInstance {
     id: String,
     org_id: Option<String>,
     body: crate::models::UpdateInstanceRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateInstance {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -562,7 +627,23 @@ impl UpdateInstance {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -575,10 +656,7 @@ impl UpdateInstance {
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -7,7 +7,7 @@
 //!
 //! Administration (organizations, users, environments, roles, service connections, activity log, tasks) and the CloudStack compute service plugin of CloudMC, the multi-cloud management portal by CloudOps (formerly cloud.ca). Written by the cloudgen project from public documentation and the official clients; not published by the vendor.
 //!
-//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
+//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Every call returns [`Error`] on failure.
 //!
 //! The vendor publishes no OpenAPI document: this crate is generated from one this project wrote from the vendor's public documentation and official clients (`specs/` in the cloudgen repository, every choice commented there).
 //!

@@ -7,16 +7,49 @@
 /// The VPC to acquire a public IP address for.
 ///
 /// Schema `/components/schemas/AcquirePublicIpRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AcquirePublicIpRequest {
     #[serde(rename = "vpcId")]
     pub vpc_id: String,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AcquirePublicIpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AcquirePublicIpRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "vpcId" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AcquirePublicIpRequest {
+                    vpc_id: rt::required(f0, "vpcId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "activity")]
 /// An audited activity.
 ///
 /// Schema `/components/schemas/Activity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -69,29 +102,218 @@ pub struct Activity {
     #[serde(rename = "eventContext", default, skip_serializing_if = "Option::is_none")]
     pub event_context: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Activity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Activity`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "correlationId" => f1 = map.next_value()?,
+                        "eventCode" => f2 = map.next_value()?,
+                        "category" => f3 = map.next_value()?,
+                        "status" => f4 = map.next_value()?,
+                        "created" => f5 = map.next_value()?,
+                        "updated" => f6 = map.next_value()?,
+                        "userId" => f7 = map.next_value()?,
+                        "username" => f8 = map.next_value()?,
+                        "userFirstname" => f9 = map.next_value()?,
+                        "userLastname" => f10 = map.next_value()?,
+                        "userEmail" => f11 = map.next_value()?,
+                        "userOrganizationId" => f12 = map.next_value()?,
+                        "userOrganizationName" => f13 = map.next_value()?,
+                        "organizationId" => f14 = map.next_value()?,
+                        "organizationName" => f15 = map.next_value()?,
+                        "requesterIp" => f16 = map.next_value()?,
+                        "eventContext" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Activity {
+                    id: f0,
+                    correlation_id: f1,
+                    event_code: f2,
+                    category: f3,
+                    status: f4,
+                    created: f5,
+                    updated: f6,
+                    user_id: f7,
+                    username: f8,
+                    user_firstname: f9,
+                    user_lastname: f10,
+                    user_email: f11,
+                    user_organization_id: f12,
+                    user_organization_name: f13,
+                    organization_id: f14,
+                    organization_name: f15,
+                    requester_ip: f16,
+                    event_context: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "activity")]
 /// Schema `/components/schemas/ActivityList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActivityList {
     pub data: Vec<Activity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ActivityList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ActivityList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ActivityList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ActivityList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// A user to add, with its role.
 ///
 /// Schema `/components/schemas/AddEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddEnvironmentMemberRequest {
     pub user: IdRef,
     pub role: IdRef,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AddEnvironmentMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AddEnvironmentMemberRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "user" => f0 = Some(map.next_value()?),
+                        "role" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AddEnvironmentMemberRequest {
+                    user: rt::required(f0, "user")?,
+                    role: rt::required(f1, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/AddVerifiedDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddVerifiedDomainRequest {
     /// The domain to verify.
     pub domain: String,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AddVerifiedDomainRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AddVerifiedDomainRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "domain" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AddVerifiedDomainRequest {
+                    domain: rt::required(f0, "domain")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// How an organization is billed.
@@ -163,7 +385,7 @@ impl<'de> serde::Deserialize<'de> for BillingMode {
 /// An instance size. A `custom` offering has no `cpuCount`/`memoryInMB`; the instance chooses them among the available values.
 ///
 /// Schema `/components/schemas/ComputeOffering`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -204,25 +426,154 @@ pub struct ComputeOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeOffering {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeOffering;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeOffering`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "cpuCount" => f2 = map.next_value()?,
+                        "memoryInMB" => f3 = map.next_value()?,
+                        "custom" => f4 = map.next_value()?,
+                        "availableCpuCountValues" => f5 = map.next_value()?,
+                        "availableMemoryInMBValues" => f6 = map.next_value()?,
+                        "maxMemoryInMBToCpuRatio" => f7 = map.next_value()?,
+                        "availabilityCount" => f8 = map.next_value()?,
+                        "type" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeOffering {
+                    id: f0,
+                    name: f1,
+                    cpu_count: f2,
+                    memory_in_mb: f3,
+                    custom: f4,
+                    available_cpu_count_values: f5,
+                    available_memory_in_mb_values: f6,
+                    max_memory_in_mb_to_cpu_ratio: f7,
+                    availability_count: f8,
+                    r#type: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeOfferingList {
     pub data: Vec<ComputeOffering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeOfferingList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeOfferingList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeOfferingList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeOfferingResponse {
     pub data: ComputeOffering,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeOfferingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeOfferingResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeOfferingResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// A new environment.
 ///
 /// Schema `/components/schemas/CreateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnvironmentRequest {
     /// Lowercase letters, digits, `-` and `_`; unique.
     pub name: String,
@@ -235,11 +586,56 @@ pub struct CreateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateEnvironmentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateEnvironmentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "serviceConnection" => f1 = Some(map.next_value()?),
+                        "description" => f2 = map.next_value()?,
+                        "organization" => f3 = map.next_value()?,
+                        "membership" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateEnvironmentRequest {
+                    name: rt::required(f0, "name")?,
+                    service_connection: rt::required(f1, "serviceConnection")?,
+                    description: f2,
+                    organization: f3,
+                    membership: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// A new instance.
 ///
 /// Schema `/components/schemas/CreateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateInstanceRequest {
     pub name: String,
     #[serde(rename = "computeOfferingId")]
@@ -302,11 +698,92 @@ pub struct CreateInstanceRequest {
     )]
     pub volume_id_to_attach: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateInstanceRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "computeOfferingId" => f1 = Some(map.next_value()?),
+                        "networkId" => f2 = Some(map.next_value()?),
+                        "templateId" => f3 = Some(map.next_value()?),
+                        "cpuCount" => f4 = map.next_value()?,
+                        "memoryInMB" => f5 = map.next_value()?,
+                        "additionalDiskIops" => f6 = map.next_value()?,
+                        "additionalDiskSizeInGb" => f7 = map.next_value()?,
+                        "diskOfferingId" => f8 = map.next_value()?,
+                        "affinityGroupId" => f9 = map.next_value()?,
+                        "ipAddress" => f10 = map.next_value()?,
+                        "portsToForward" => f11 = map.next_value()?,
+                        "publicKey" => f12 = map.next_value()?,
+                        "rootVolumeSizeInGb" => f13 = map.next_value()?,
+                        "sshKeyName" => f14 = map.next_value()?,
+                        "userData" => f15 = map.next_value()?,
+                        "volumeIdToAttach" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateInstanceRequest {
+                    name: rt::required(f0, "name")?,
+                    compute_offering_id: rt::required(f1, "computeOfferingId")?,
+                    network_id: rt::required(f2, "networkId")?,
+                    template_id: rt::required(f3, "templateId")?,
+                    cpu_count: f4,
+                    memory_in_mb: f5,
+                    additional_disk_iops: f6,
+                    additional_disk_size_in_gb: f7,
+                    disk_offering_id: f8,
+                    affinity_group_id: f9,
+                    ip_address: f10,
+                    ports_to_forward: f11,
+                    public_key: f12,
+                    root_volume_size_in_gb: f13,
+                    ssh_key_name: f14,
+                    user_data: f15,
+                    volume_id_to_attach: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "networks")]
 /// A new network. A VPC subnet (offering with `vpcOnly`) also needs `vpcId` and `networkAclId`; an isolated network may set `gateway` and `netmask` (both or neither).
 ///
 /// Schema `/components/schemas/CreateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateNetworkRequest {
     pub name: String,
     pub description: String,
@@ -321,11 +798,62 @@ pub struct CreateNetworkRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateNetworkRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateNetworkRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = Some(map.next_value()?),
+                        "networkOfferingId" => f2 = Some(map.next_value()?),
+                        "vpcId" => f3 = map.next_value()?,
+                        "networkAclId" => f4 = map.next_value()?,
+                        "gateway" => f5 = map.next_value()?,
+                        "netmask" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateNetworkRequest {
+                    name: rt::required(f0, "name")?,
+                    description: rt::required(f1, "description")?,
+                    network_offering_id: rt::required(f2, "networkOfferingId")?,
+                    vpc_id: f3,
+                    network_acl_id: f4,
+                    gateway: f5,
+                    netmask: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// A new sub-organization.
 ///
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateOrganizationRequest {
     /// 2 to 50 characters, starting with a letter or digit.
     pub name: String,
@@ -346,11 +874,59 @@ pub struct CreateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateOrganizationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateOrganizationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "entryPoint" => f1 = Some(map.next_value()?),
+                        "serviceConnections" => f2 = map.next_value()?,
+                        "parent" => f3 = map.next_value()?,
+                        "billingMode" => f4 = map.next_value()?,
+                        "tags" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateOrganizationRequest {
+                    name: rt::required(f0, "name")?,
+                    entry_point: rt::required(f1, "entryPoint")?,
+                    service_connections: f2,
+                    parent: f3,
+                    billing_mode: f4,
+                    tags: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "snapshots")]
 /// A snapshot to take of a Ready volume.
 ///
 /// Schema `/components/schemas/CreateSnapshotRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSnapshotRequest {
     #[serde(rename = "volumeId")]
     pub volume_id: String,
@@ -361,11 +937,50 @@ pub struct CreateSnapshotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateSnapshotRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateSnapshotRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "volumeId" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "rapid" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateSnapshotRequest {
+                    volume_id: rt::required(f0, "volumeId")?,
+                    name: f1,
+                    rapid: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "users")]
 /// A new user.
 ///
 /// Schema `/components/schemas/CreateUserRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateUserRequest {
     /// Unique in the organization.
     #[serde(rename = "userName")]
@@ -381,11 +996,59 @@ pub struct CreateUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<IdRef>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateUserRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "userName" => f0 = Some(map.next_value()?),
+                        "firstName" => f1 = Some(map.next_value()?),
+                        "lastName" => f2 = Some(map.next_value()?),
+                        "email" => f3 = Some(map.next_value()?),
+                        "primaryRoleBinding" => f4 = Some(map.next_value()?),
+                        "organization" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateUserRequest {
+                    user_name: rt::required(f0, "userName")?,
+                    first_name: rt::required(f1, "firstName")?,
+                    last_name: rt::required(f2, "lastName")?,
+                    email: rt::required(f3, "email")?,
+                    primary_role_binding: rt::required(f4, "primaryRoleBinding")?,
+                    organization: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "volumes")]
 /// A new data volume, attached to an instance.
 ///
 /// Schema `/components/schemas/CreateVolumeRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVolumeRequest {
     pub name: String,
     #[serde(rename = "diskOfferingId")]
@@ -393,11 +1056,50 @@ pub struct CreateVolumeRequest {
     #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateVolumeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateVolumeRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "diskOfferingId" => f1 = Some(map.next_value()?),
+                        "instanceId" => f2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateVolumeRequest {
+                    name: rt::required(f0, "name")?,
+                    disk_offering_id: rt::required(f1, "diskOfferingId")?,
+                    instance_id: rt::required(f2, "instanceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "vpcs")]
 /// A new VPC.
 ///
 /// Schema `/components/schemas/CreateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateVpcRequest {
     pub name: String,
     pub description: String,
@@ -406,11 +1108,53 @@ pub struct CreateVpcRequest {
     #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateVpcRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateVpcRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = Some(map.next_value()?),
+                        "vpcOfferingId" => f2 = Some(map.next_value()?),
+                        "networkDomain" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateVpcRequest {
+                    name: rt::required(f0, "name")?,
+                    description: rt::required(f1, "description")?,
+                    vpc_offering_id: rt::required(f2, "vpcOfferingId")?,
+                    network_domain: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// What to clean up with a destroyed instance.
 ///
 /// Schema `/components/schemas/DestroyInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DestroyInstanceRequest {
     /// Purge now; otherwise the instance stays Destroyed and can be recovered.
     #[serde(
@@ -440,11 +1184,53 @@ pub struct DestroyInstanceRequest {
     )]
     pub volume_ids_to_delete: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DestroyInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DestroyInstanceRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "purgeImmediately" => f0 = map.next_value()?,
+                        "deleteSnapshots" => f1 = map.next_value()?,
+                        "publicIpIdsToRelease" => f2 = map.next_value()?,
+                        "volumeIdsToDelete" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DestroyInstanceRequest {
+                    purge_immediately: f0,
+                    delete_snapshots: f1,
+                    public_ip_ids_to_release: f2,
+                    volume_ids_to_delete: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "offerings")]
 /// A data volume size and performance (fork cloudstack/\_disk\_offerings.md).
 ///
 /// Schema `/components/schemas/DiskOffering`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiskOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -457,25 +1243,139 @@ pub struct DiskOffering {
     #[serde(rename = "customIops", default, skip_serializing_if = "Option::is_none")]
     pub custom_iops: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DiskOffering {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DiskOffering;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DiskOffering`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "gbSize" => f2 = map.next_value()?,
+                        "customSize" => f3 = map.next_value()?,
+                        "customIops" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DiskOffering {
+                    id: f0,
+                    name: f1,
+                    gb_size: f2,
+                    custom_size: f3,
+                    custom_iops: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskOfferingList {
     pub data: Vec<DiskOffering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DiskOfferingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DiskOfferingList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DiskOfferingList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DiskOfferingList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiskOfferingResponse {
     pub data: DiskOffering,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DiskOfferingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DiskOfferingResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DiskOfferingResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// An environment of a service connection.
 ///
 /// Schema `/components/schemas/Environment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -515,19 +1415,127 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<Role>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Environment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Environment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Environment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "metadata" => f3 = map.next_value()?,
+                        "membership" => f4 = map.next_value()?,
+                        "creationDate" => f5 = map.next_value()?,
+                        "deleted" => f6 = map.next_value()?,
+                        "allowExternalMembers" => f7 = map.next_value()?,
+                        "organization" => f8 = map.next_value()?,
+                        "defaultRole" => f9 = map.next_value()?,
+                        "state" => f10 = map.next_value()?,
+                        "serviceConnection" => f11 = map.next_value()?,
+                        "users" => f12 = map.next_value()?,
+                        "roles" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Environment {
+                    id: f0,
+                    name: f1,
+                    description: f2,
+                    metadata: f3,
+                    membership: f4,
+                    creation_date: f5,
+                    deleted: f6,
+                    allow_external_members: f7,
+                    organization: f8,
+                    default_role: f9,
+                    state: f10,
+                    service_connection: f11,
+                    users: f12,
+                    roles: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnvironmentList {
     pub data: Vec<Environment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// A member of an environment (a role binding scoped to it).
 ///
 /// Schema `/components/schemas/EnvironmentMember`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EnvironmentMember {
     /// Id of the role binding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -547,20 +1555,143 @@ pub struct EnvironmentMember {
     #[serde(rename = "scopeQualifier", default, skip_serializing_if = "Option::is_none")]
     pub scope_qualifier: Option<ScopeQualifier>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentMember`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "creationDate" => f1 = map.next_value()?,
+                        "state" => f2 = map.next_value()?,
+                        "role" => f3 = map.next_value()?,
+                        "user" => f4 = map.next_value()?,
+                        "metadata" => f5 = map.next_value()?,
+                        "environment" => f6 = map.next_value()?,
+                        "scopeQualifier" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentMember {
+                    id: f0,
+                    creation_date: f1,
+                    state: f2,
+                    role: f3,
+                    user: f4,
+                    metadata: f5,
+                    environment: f6,
+                    scope_qualifier: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnvironmentMemberList {
     pub data: Vec<EnvironmentMember>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentMemberList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentMemberList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentMemberList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EnvironmentMemberMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<MemberMembership>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentMemberMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentMemberMetadata`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "membership" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentMemberMetadata {
+                    membership: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// Who is a member of an environment.
@@ -630,14 +1761,47 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMembership {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnvironmentResponse {
     pub data: Environment,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// One error.
 ///
 /// Schema `/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ErrorDetail {
     /// CloudMC error code (as documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -652,26 +1816,134 @@ pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorDetail`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = map.next_value()?,
+                        "errorCode" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        "context" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ErrorDetail {
+                    code: f0,
+                    error_code: f1,
+                    message: f2,
+                    context: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The body of every error answer.
 ///
 /// Schema `/components/schemas/ErrorEnvelope`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorEnvelope {
     pub errors: Vec<ErrorDetail>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ErrorEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorEnvelope`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "errors" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ErrorEnvelope {
+                    errors: rt::required(f0, "errors")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 /// A reference to another object by id.
 ///
 /// Schema `/components/schemas/IdRef`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdRef {
     pub id: String,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for IdRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::IdRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IdRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::IdRef {
+                    id: rt::required(f0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "templates")]
 /// A template to import from a URL.
 ///
 /// Schema `/components/schemas/ImportTemplateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportTemplateRequest {
     pub name: String,
     pub description: String,
@@ -727,11 +1999,95 @@ pub struct ImportTemplateRequest {
     #[serde(rename = "sshEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_enabled: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ImportTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ImportTemplateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = Some(map.next_value()?),
+                        "url" => f2 = Some(map.next_value()?),
+                        "zoneId" => f3 = map.next_value()?,
+                        "hypervisor" => f4 = Some(map.next_value()?),
+                        "format" => f5 = Some(map.next_value()?),
+                        "osTypeId" => f6 = Some(map.next_value()?),
+                        "osTypeName" => f7 = Some(map.next_value()?),
+                        "defaultUsername" => f8 = map.next_value()?,
+                        "size" => f9 = map.next_value()?,
+                        "availablePublicly" => f10 = map.next_value()?,
+                        "dynamicallyScalable" => f11 = map.next_value()?,
+                        "extractable" => f12 = map.next_value()?,
+                        "nicAdapter" => f13 = map.next_value()?,
+                        "rootDiskController" => f14 = map.next_value()?,
+                        "keyboard" => f15 = map.next_value()?,
+                        "passwordEnabled" => f16 = map.next_value()?,
+                        "sshEnabled" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ImportTemplateRequest {
+                    name: rt::required(f0, "name")?,
+                    description: rt::required(f1, "description")?,
+                    url: rt::required(f2, "url")?,
+                    zone_id: f3,
+                    hypervisor: rt::required(f4, "hypervisor")?,
+                    format: rt::required(f5, "format")?,
+                    os_type_id: rt::required(f6, "osTypeId")?,
+                    os_type_name: rt::required(f7, "osTypeName")?,
+                    default_username: f8,
+                    size: f9,
+                    available_publicly: f10,
+                    dynamically_scalable: f11,
+                    extractable: f12,
+                    nic_adapter: f13,
+                    root_disk_controller: f14,
+                    keyboard: f15,
+                    password_enabled: f16,
+                    ssh_enabled: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// A compute instance.
 ///
 /// Schema `/components/schemas/Instance`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -822,13 +2178,166 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<Nic>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Instance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Instance`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "hostname" => f2 = map.next_value()?,
+                        "state" => f3 = map.next_value()?,
+                        "computeOfferingId" => f4 = map.next_value()?,
+                        "computeOfferingName" => f5 = map.next_value()?,
+                        "cpuCount" => f6 = map.next_value()?,
+                        "memoryInMB" => f7 = map.next_value()?,
+                        "imageId" => f8 = map.next_value()?,
+                        "imageName" => f9 = map.next_value()?,
+                        "templateId" => f10 = map.next_value()?,
+                        "templateName" => f11 = map.next_value()?,
+                        "ipAddress" => f12 = map.next_value()?,
+                        "macAddress" => f13 = map.next_value()?,
+                        "networkId" => f14 = map.next_value()?,
+                        "networkName" => f15 = map.next_value()?,
+                        "vpcId" => f16 = map.next_value()?,
+                        "vpcName" => f17 = map.next_value()?,
+                        "zoneId" => f18 = map.next_value()?,
+                        "zoneName" => f19 = map.next_value()?,
+                        "username" => f20 = map.next_value()?,
+                        "isPasswordEnabled" => f21 = map.next_value()?,
+                        "isSshKeyEnabled" => f22 = map.next_value()?,
+                        "sshKeyName" => f23 = map.next_value()?,
+                        "password" => f24 = map.next_value()?,
+                        "affinityGroupIds" => f25 = map.next_value()?,
+                        "userData" => f26 = map.next_value()?,
+                        "publicIps" => f27 = map.next_value()?,
+                        "nics" => f28 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Instance {
+                    id: f0,
+                    name: f1,
+                    hostname: f2,
+                    state: f3,
+                    compute_offering_id: f4,
+                    compute_offering_name: f5,
+                    cpu_count: f6,
+                    memory_in_mb: f7,
+                    image_id: f8,
+                    image_name: f9,
+                    template_id: f10,
+                    template_name: f11,
+                    ip_address: f12,
+                    mac_address: f13,
+                    network_id: f14,
+                    network_name: f15,
+                    vpc_id: f16,
+                    vpc_name: f17,
+                    zone_id: f18,
+                    zone_name: f19,
+                    username: f20,
+                    is_password_enabled: f21,
+                    is_ssh_key_enabled: f22,
+                    ssh_key_name: f23,
+                    password: f24,
+                    affinity_group_ids: f25,
+                    user_data: f26,
+                    public_ips: f27,
+                    nics: f28,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceList {
     pub data: Vec<Instance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InstanceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InstanceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InstanceList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InstanceList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "instances")]
 /// An operation on an instance. Body fields (see `InstanceOperationRequest`): `stop` takes `forceStop`; `changeComputeOffering` takes `computeOfferingId` (and `cpuCount`, `memoryInMB` for a custom offering); `changeNetwork` takes `networkId`; `associateSSHKey` takes `sshKeyName`; `attachIso` takes `isoId`; `createRecoveryPoint` takes `recoveryPoint`; the others take no body.
@@ -940,7 +2449,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOperation {
 /// The fields of every instance operation (all optional; send those of the chosen operation).
 ///
 /// Schema `/components/schemas/InstanceOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InstanceOperationRequest {
     /// `stop`: stop even if the guest does not shut down.
     #[serde(rename = "forceStop", default, skip_serializing_if = "Option::is_none")]
@@ -970,11 +2479,65 @@ pub struct InstanceOperationRequest {
     #[serde(rename = "recoveryPoint", default, skip_serializing_if = "Option::is_none")]
     pub recovery_point: Option<RecoveryPoint>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InstanceOperationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InstanceOperationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "forceStop" => f0 = map.next_value()?,
+                        "computeOfferingId" => f1 = map.next_value()?,
+                        "cpuCount" => f2 = map.next_value()?,
+                        "memoryInMB" => f3 = map.next_value()?,
+                        "networkId" => f4 = map.next_value()?,
+                        "sshKeyName" => f5 = map.next_value()?,
+                        "isoId" => f6 = map.next_value()?,
+                        "recoveryPoint" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InstanceOperationRequest {
+                    force_stop: f0,
+                    compute_offering_id: f1,
+                    cpu_count: f2,
+                    memory_in_mb: f3,
+                    network_id: f4,
+                    ssh_key_name: f5,
+                    iso_id: f6,
+                    recovery_point: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// A public IP address as an instance lists it.
 ///
 /// Schema `/components/schemas/InstancePublicIp`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InstancePublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -986,11 +2549,86 @@ pub struct InstancePublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InstancePublicIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InstancePublicIp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InstancePublicIp`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "ipAddress" => f1 = map.next_value()?,
+                        "purposes" => f2 = map.next_value()?,
+                        "ports" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InstancePublicIp {
+                    id: f0,
+                    ip_address: f1,
+                    purposes: f2,
+                    ports: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceResponse {
     pub data: Instance,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InstanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InstanceResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InstanceResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "instances")]
 /// State of an instance (CloudStack may report others).
@@ -1093,7 +2731,7 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// Metadata of a service entity list. `recordCount` is documented; the paging fields come from the commented-out paging section (facts §4) and are unverified.
 ///
 /// Schema `/components/schemas/ListMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListMetadata {
     /// Number of items.
     #[serde(rename = "recordCount", default, skip_serializing_if = "Option::is_none")]
@@ -1107,11 +2745,56 @@ pub struct ListMetadata {
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ListMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ListMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListMetadata`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "recordCount" => f0 = map.next_value()?,
+                        "pageSize" => f1 = map.next_value()?,
+                        "pageCurrent" => f2 = map.next_value()?,
+                        "sortField" => f3 = map.next_value()?,
+                        "sortOrder" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ListMetadata {
+                    record_count: f0,
+                    page_size: f1,
+                    page_current: f2,
+                    sort_field: f3,
+                    sort_order: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// A service connection the caller can manage on an organization.
 ///
 /// Schema `/components/schemas/ManageableConnection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ManageableConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1132,13 +2815,100 @@ pub struct ManageableConnection {
     )]
     pub icon_override_url: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ManageableConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ManageableConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ManageableConnection`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "type" => f2 = map.next_value()?,
+                        "serviceCode" => f3 = map.next_value()?,
+                        "status" => f4 = map.next_value()?,
+                        "quotas" => f5 = map.next_value()?,
+                        "iconOverrideUrl" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ManageableConnection {
+                    id: f0,
+                    name: f1,
+                    r#type: f2,
+                    service_code: f3,
+                    status: f4,
+                    quotas: f5,
+                    icon_override_url: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ManageableConnectionList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ManageableConnectionList {
     pub data: Vec<ManageableConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ManageableConnectionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ManageableConnectionList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ManageableConnectionList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// How a member belongs to the environment.
@@ -1217,18 +2987,54 @@ impl<'de> serde::Deserialize<'de> for MemberMembership {
 /// A reference to another object, with its name.
 ///
 /// Schema `/components/schemas/NamedRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NamedRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for NamedRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::NamedRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NamedRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::NamedRef {
+                    id: f0,
+                    name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "networks")]
 /// A network (VPC subnet or isolated network).
 ///
 /// Schema `/components/schemas/Network`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Network {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1275,13 +3081,127 @@ pub struct Network {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NetworkState>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Network;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Network`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "vpcId" => f3 = map.next_value()?,
+                        "vpcName" => f4 = map.next_value()?,
+                        "zoneId" => f5 = map.next_value()?,
+                        "zoneName" => f6 = map.next_value()?,
+                        "cidr" => f7 = map.next_value()?,
+                        "gateway" => f8 = map.next_value()?,
+                        "netmask" => f9 = map.next_value()?,
+                        "networkAclId" => f10 = map.next_value()?,
+                        "networkAclName" => f11 = map.next_value()?,
+                        "networkOfferingId" => f12 = map.next_value()?,
+                        "networkOfferingName" => f13 = map.next_value()?,
+                        "networkOfferingDescription" => f14 = map.next_value()?,
+                        "state" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Network {
+                    id: f0,
+                    name: f1,
+                    description: f2,
+                    vpc_id: f3,
+                    vpc_name: f4,
+                    zone_id: f5,
+                    zone_name: f6,
+                    cidr: f7,
+                    gateway: f8,
+                    netmask: f9,
+                    network_acl_id: f10,
+                    network_acl_name: f11,
+                    network_offering_id: f12,
+                    network_offering_name: f13,
+                    network_offering_description: f14,
+                    state: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkList {
     pub data: Vec<Network>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for NetworkList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::NetworkList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::NetworkList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "networks")]
 /// `replace` sets the network ACL of a VPC subnet (takes `networkAclId`).
@@ -1349,17 +3269,83 @@ impl<'de> serde::Deserialize<'de> for NetworkOperation {
 /// The fields of every network operation (all optional).
 ///
 /// Schema `/components/schemas/NetworkOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NetworkOperationRequest {
     /// `replace` (required there): the new network ACL.
     #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::NetworkOperationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkOperationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "networkAclId" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::NetworkOperationRequest {
+                    network_acl_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkResponse {
     pub data: Network,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for NetworkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::NetworkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NetworkResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::NetworkResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "networks")]
 /// `Allocated` until an instance is created in the network, then `Implemented`.
@@ -1431,7 +3417,7 @@ impl<'de> serde::Deserialize<'de> for NetworkState {
 /// A network interface of an instance.
 ///
 /// Schema `/components/schemas/Nic`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Nic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1440,11 +3426,50 @@ pub struct Nic {
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Nic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Nic;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Nic`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "isDefault" => f1 = map.next_value()?,
+                        "networkId" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Nic {
+                    id: f0,
+                    is_default: f1,
+                    network_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// An organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1534,24 +3559,207 @@ pub struct Organization {
     )]
     pub custom_field_definitions: Option<serde_json::Value>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Organization`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "entryPoint" => f2 = map.next_value()?,
+                        "lineage" => f3 = map.next_value()?,
+                        "creationDate" => f4 = map.next_value()?,
+                        "billableStartDate" => f5 = map.next_value()?,
+                        "isBillable" => f6 = map.next_value()?,
+                        "billingMode" => f7 = map.next_value()?,
+                        "isReseller" => f8 = map.next_value()?,
+                        "isTrial" => f9 = map.next_value()?,
+                        "isDbAuthentication" => f10 = map.next_value()?,
+                        "isLdapAuthentication" => f11 = map.next_value()?,
+                        "deleted" => f12 = map.next_value()?,
+                        "parent" => f13 = map.next_value()?,
+                        "reseller" => f14 = map.next_value()?,
+                        "tags" => f15 = map.next_value()?,
+                        "environments" => f16 = map.next_value()?,
+                        "serviceConnections" => f17 = map.next_value()?,
+                        "users" => f18 = map.next_value()?,
+                        "features" => f19 = map.next_value()?,
+                        "customFields" => f20 = map.next_value()?,
+                        "resourceCommitments" => f21 = map.next_value()?,
+                        "customDomain" => f22 = map.next_value()?,
+                        "quotas" => f23 = map.next_value()?,
+                        "ldap" => f24 = map.next_value()?,
+                        "notes" => f25 = map.next_value()?,
+                        "customFieldDefinitions" => f26 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Organization {
+                    id: f0,
+                    name: f1,
+                    entry_point: f2,
+                    lineage: f3,
+                    creation_date: f4,
+                    billable_start_date: f5,
+                    is_billable: f6,
+                    billing_mode: f7,
+                    is_reseller: f8,
+                    is_trial: f9,
+                    is_db_authentication: f10,
+                    is_ldap_authentication: f11,
+                    deleted: f12,
+                    parent: f13,
+                    reseller: f14,
+                    tags: f15,
+                    environments: f16,
+                    service_connections: f17,
+                    users: f18,
+                    features: f19,
+                    custom_fields: f20,
+                    resource_commitments: f21,
+                    custom_domain: f22,
+                    quotas: f23,
+                    ldap: f24,
+                    notes: f25,
+                    custom_field_definitions: f26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// An environment of an organization, as the organization lists it.
 ///
 /// Schema `/components/schemas/OrganizationEnvironmentLink`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationEnvironmentLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationEnvironmentLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationEnvironmentLink`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "deleted" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationEnvironmentLink {
+                    id: f0,
+                    deleted: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationList {
     pub data: Vec<Organization>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -1564,7 +3772,7 @@ pub struct OrganizationList {
 /// An organization as other objects embed it.
 ///
 /// Schema `/components/schemas/OrganizationRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1573,17 +3781,89 @@ pub struct OrganizationRef {
     #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "entryPoint" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationRef {
+                    id: f0,
+                    name: f1,
+                    entry_point: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationResponse {
     pub data: Organization,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// One rule of a password policy, e.g. `min_password_length` 8.
 ///
 /// Schema `/components/schemas/PasswordConstraint`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PasswordConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1593,33 +3873,174 @@ pub struct PasswordConstraint {
     #[serde(rename = "isMandatory", default, skip_serializing_if = "Option::is_none")]
     pub is_mandatory: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PasswordConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PasswordConstraint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PasswordConstraint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "value" => f1 = map.next_value()?,
+                        "isMandatory" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PasswordConstraint {
+                    name: f0,
+                    value: f1,
+                    is_mandatory: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// The constraints of an organization's effective password policy.
 ///
 /// Schema `/components/schemas/PasswordConstraintList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PasswordConstraintList {
     pub data: Vec<PasswordConstraint>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PasswordConstraintList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PasswordConstraintList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PasswordConstraintList {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// A password policy.
 ///
 /// Schema `/components/schemas/PasswordPolicy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PasswordPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<PasswordConstraint>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PasswordPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PasswordPolicy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "constraints" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PasswordPolicy {
+                    constraints: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
 /// A permission of a role, e.g. `env:*:read`.
 ///
 /// Schema `/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Permission {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Permission;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Permission`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Permission {
+                    id: f0,
+                    name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 /// Provisioning state of an object on the underlying service (environments, members, a user's or organization's service connections).
@@ -1711,7 +4132,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningState {
 /// A public IP address.
 ///
 /// Schema `/components/schemas/PublicIp`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1738,13 +4159,112 @@ pub struct PublicIp {
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PublicIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PublicIp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PublicIp`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "ipAddress" => f1 = map.next_value()?,
+                        "instances" => f2 = map.next_value()?,
+                        "networkId" => f3 = map.next_value()?,
+                        "networkName" => f4 = map.next_value()?,
+                        "purposes" => f5 = map.next_value()?,
+                        "state" => f6 = map.next_value()?,
+                        "vpcId" => f7 = map.next_value()?,
+                        "vpcName" => f8 = map.next_value()?,
+                        "zoneId" => f9 = map.next_value()?,
+                        "zoneName" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PublicIp {
+                    id: f0,
+                    ip_address: f1,
+                    instances: f2,
+                    network_id: f3,
+                    network_name: f4,
+                    purposes: f5,
+                    state: f6,
+                    vpc_id: f7,
+                    vpc_name: f8,
+                    zone_id: f9,
+                    zone_name: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PublicIpList {
     pub data: Vec<PublicIp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PublicIpList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PublicIpList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PublicIpList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PublicIpList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "public_ips")]
 /// `enableStaticNat` takes `privateIpId`; `disableStaticNat` takes no body.
@@ -1816,11 +4336,44 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperation {
 /// The fields of every public IP operation (all optional).
 ///
 /// Schema `/components/schemas/PublicIpOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PublicIpOperationRequest {
     /// `enableStaticNat` (required there): id of the instance's private (or secondary) IP to expose.
     #[serde(rename = "privateIpId", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_id: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PublicIpOperationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PublicIpOperationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "privateIpId" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PublicIpOperationRequest {
+                    private_ip_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 /// What a public IP address is used for.
@@ -1902,26 +4455,95 @@ impl<'de> serde::Deserialize<'de> for PublicIpPurpose {
 }
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PublicIpResponse {
     pub data: PublicIp,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PublicIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PublicIpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PublicIpResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PublicIpResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "instances")]
 /// `createRecoveryPoint`: the recovery point to create (go-cloudca).
 ///
 /// Schema `/components/schemas/RecoveryPoint`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RecoveryPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RecoveryPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RecoveryPoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RecoveryPoint`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RecoveryPoint {
+                    name: f0,
+                    description: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "roles"))]
 /// A role.
 ///
 /// Schema `/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1948,38 +4570,209 @@ pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Role;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Role`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "alias" => f2 = map.next_value()?,
+                        "version" => f3 = map.next_value()?,
+                        "isSystem" => f4 = map.next_value()?,
+                        "isDefault" => f5 = map.next_value()?,
+                        "isFixed" => f6 = map.next_value()?,
+                        "deleted" => f7 = map.next_value()?,
+                        "defaultScope" => f8 = map.next_value()?,
+                        "pluginName" => f9 = map.next_value()?,
+                        "creationDate" => f10 = map.next_value()?,
+                        "permissions" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Role {
+                    id: f0,
+                    name: f1,
+                    alias: f2,
+                    version: f3,
+                    is_system: f4,
+                    is_default: f5,
+                    is_fixed: f6,
+                    deleted: f7,
+                    default_scope: f8,
+                    plugin_name: f9,
+                    creation_date: f10,
+                    permissions: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "users"))]
 /// A user's binding to a role.
 ///
 /// Schema `/components/schemas/RoleBinding`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RoleBinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<RoleRef>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RoleBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RoleBinding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RoleBinding`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "role" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RoleBinding {
+                    id: f0,
+                    role: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "users")]
 /// The role to bind a user to.
 ///
 /// Schema `/components/schemas/RoleBindingRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RoleBindingRequest {
     pub role: IdRef,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RoleBindingRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RoleBindingRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "role" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RoleBindingRequest {
+                    role: rt::required(f0, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "roles")]
 /// Schema `/components/schemas/RoleList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RoleList {
     pub data: Vec<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RoleList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RoleList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RoleList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RoleList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 /// A role as other objects embed it.
 ///
 /// Schema `/components/schemas/RoleRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RoleRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1997,6 +4790,60 @@ pub struct RoleRef {
     pub default_scope: Option<ScopeQualifier>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RoleRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RoleRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RoleRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "isSystem" => f2 = map.next_value()?,
+                        "isDefault" => f3 = map.next_value()?,
+                        "isFixed" => f4 = map.next_value()?,
+                        "deleted" => f5 = map.next_value()?,
+                        "defaultScope" => f6 = map.next_value()?,
+                        "creationDate" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RoleRef {
+                    id: f0,
+                    name: f1,
+                    is_system: f2,
+                    is_default: f3,
+                    is_fixed: f4,
+                    deleted: f5,
+                    default_scope: f6,
+                    creation_date: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -2137,7 +4984,7 @@ impl<'de> serde::Deserialize<'de> for ScopeQualifier {
 /// SSO and password settings of an organization.
 ///
 /// Schema `/components/schemas/SecuritySettings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SecuritySettings {
     #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleRef>,
@@ -2166,17 +5013,98 @@ pub struct SecuritySettings {
     #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecuritySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecuritySettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecuritySettings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "defaultRole" => f0 = map.next_value()?,
+                        "organization" => f1 = map.next_value()?,
+                        "autoCreationEnabled" => f2 = map.next_value()?,
+                        "verifiedDomains" => f3 = map.next_value()?,
+                        "blockedNativeLoginDomain" => f4 = map.next_value()?,
+                        "passwordPolicy" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecuritySettings {
+                    default_role: f0,
+                    organization: f1,
+                    auto_creation_enabled: f2,
+                    verified_domains: f3,
+                    blocked_native_login_domain: f4,
+                    password_policy: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/SecuritySettingsResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecuritySettingsResponse {
     pub data: SecuritySettings,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SecuritySettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SecuritySettingsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SecuritySettingsResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "service_connections")]
 /// A service connection.
 ///
 /// Schema `/components/schemas/ServiceConnection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServiceConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2222,11 +5150,89 @@ pub struct ServiceConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<NamedRef>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnection`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "serviceCode" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        "type" => f3 = map.next_value()?,
+                        "creationDate" => f4 = map.next_value()?,
+                        "status" => f5 = map.next_value()?,
+                        "organization" => f6 = map.next_value()?,
+                        "metricsEnabled" => f7 = map.next_value()?,
+                        "brownfield" => f8 = map.next_value()?,
+                        "supportsQuotas" => f9 = map.next_value()?,
+                        "supportsPolicies" => f10 = map.next_value()?,
+                        "supportsUsage" => f11 = map.next_value()?,
+                        "supportsInfra" => f12 = map.next_value()?,
+                        "hasWidgets" => f13 = map.next_value()?,
+                        "lastUsageRecord" => f14 = map.next_value()?,
+                        "quotas" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnection {
+                    id: f0,
+                    service_code: f1,
+                    name: f2,
+                    r#type: f3,
+                    creation_date: f4,
+                    status: f5,
+                    organization: f6,
+                    metrics_enabled: f7,
+                    brownfield: f8,
+                    supports_quotas: f9,
+                    supports_policies: f10,
+                    supports_usage: f11,
+                    supports_infra: f12,
+                    has_widgets: f13,
+                    last_usage_record: f14,
+                    quotas: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "service_connections")]
 /// The caller's native credentials on a service.
 ///
 /// Schema `/components/schemas/ServiceConnectionApiInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServiceConnectionApiInfo {
     #[serde(
         rename = "canRegenerateCredentials",
@@ -2238,25 +5244,130 @@ pub struct ServiceConnectionApiInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionApiInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionApiInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "canRegenerateCredentials" => f0 = map.next_value()?,
+                        "fields" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionApiInfo {
+                    can_regenerate_credentials: f0,
+                    fields: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionApiInfoResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceConnectionApiInfoResponse {
     pub data: ServiceConnectionApiInfo,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionApiInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionApiInfoResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionApiInfoResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceConnectionList {
     pub data: Vec<ServiceConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 /// A service connection as other objects embed it.
 ///
 /// Schema `/components/schemas/ServiceConnectionRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServiceConnectionRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2269,17 +5380,95 @@ pub struct ServiceConnectionRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "serviceCode" => f2 = map.next_value()?,
+                        "type" => f3 = map.next_value()?,
+                        "state" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionRef {
+                    id: f0,
+                    name: f1,
+                    service_code: f2,
+                    r#type: f3,
+                    state: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceConnectionResponse {
     pub data: ServiceConnection,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
 /// Whether CloudMC can reach the service.
 ///
 /// Schema `/components/schemas/ServiceConnectionStatus`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServiceConnectionStatus {
     #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
@@ -2288,11 +5477,50 @@ pub struct ServiceConnectionStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceConnectionStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceConnectionStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "lastUpdated" => f0 = map.next_value()?,
+                        "reachable" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceConnectionStatus {
+                    last_updated: f0,
+                    reachable: f1,
+                    message: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "snapshots")]
 /// A snapshot of a volume.
 ///
 /// Schema `/components/schemas/Snapshot`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2311,6 +5539,57 @@ pub struct Snapshot {
     pub volume: Option<String>,
     #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Snapshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Snapshot`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "state" => f2 = map.next_value()?,
+                        "intervalType" => f3 = map.next_value()?,
+                        "volumeId" => f4 = map.next_value()?,
+                        "volume" => f5 = map.next_value()?,
+                        "volumeType" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Snapshot {
+                    id: f0,
+                    name: f1,
+                    state: f2,
+                    interval_type: f3,
+                    volume_id: f4,
+                    volume: f5,
+                    volume_type: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "snapshots")]
 /// The only operation on the snapshot collection.
@@ -2376,17 +5655,86 @@ impl<'de> serde::Deserialize<'de> for SnapshotCreateOperation {
 }
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SnapshotList {
     pub data: Vec<Snapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SnapshotList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SnapshotList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SnapshotList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SnapshotList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SnapshotResponse {
     pub data: Snapshot,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SnapshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SnapshotResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SnapshotResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SnapshotResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -2591,32 +5939,137 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
 /// An SSH key, identified by its name.
 ///
 /// Schema `/components/schemas/SshKey`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SshKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SshKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SshKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SshKey`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "fingerprint" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SshKey {
+                    name: f0,
+                    fingerprint: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKeyList {
     pub data: Vec<SshKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SshKeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SshKeyList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SshKeyList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SshKeyList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKeyResponse {
     pub data: SshKey,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SshKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SshKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SshKeyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SshKeyResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// An organization tag (in requests, give `id` or `name`).
 ///
 /// Schema `/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2625,11 +6078,50 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Tag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Tag`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "system" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Tag {
+                    id: f0,
+                    name: f1,
+                    system: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tasks")]
 /// A task as `GET /tasks/{id}` answers it. The docs show `{taskId, taskStatus, result}`; both official clients read `{data: {id, status, created, result}}`. Both shapes decode: read the top-level fields, else `data`.
 ///
 /// Schema `/components/schemas/Task`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Task {
     /// Id of the task (documented shape).
     #[serde(rename = "taskId", default, skip_serializing_if = "Option::is_none")]
@@ -2643,6 +6135,51 @@ pub struct Task {
     pub result: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TaskData>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Task;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Task`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "taskId" => f0 = map.next_value()?,
+                        "taskStatus" => f1 = map.next_value()?,
+                        "status" => f2 = map.next_value()?,
+                        "result" => f3 = map.next_value()?,
+                        "data" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Task {
+                    task_id: f0,
+                    task_status: f1,
+                    status: f2,
+                    result: f3,
+                    data: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -2661,7 +6198,7 @@ pub struct Task {
 /// The answer of an asynchronous write: the task to poll with `GET /tasks/{id}`, and for some writes the object as written so far in `data`. A task may already be `SUCCESS` in this first answer.
 ///
 /// Schema `/components/schemas/TaskAccepted`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaskAccepted {
     /// Id of the task.
     #[serde(rename = "taskId")]
@@ -2674,11 +6211,53 @@ pub struct TaskAccepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TaskAccepted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TaskAccepted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskAccepted`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "taskId" => f0 = Some(map.next_value()?),
+                        "taskStatus" => f1 = map.next_value()?,
+                        "status" => f2 = map.next_value()?,
+                        "data" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TaskAccepted {
+                    task_id: rt::required(f0, "taskId")?,
+                    task_status: f1,
+                    status: f2,
+                    data: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tasks")]
 /// A task in the shape the Go and JS clients read (`data` of the poll answer).
 ///
 /// Schema `/components/schemas/TaskData`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TaskData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2690,6 +6269,48 @@ pub struct TaskData {
     /// Result of the operation once `SUCCESS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TaskData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TaskData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaskData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "status" => f1 = map.next_value()?,
+                        "created" => f2 = map.next_value()?,
+                        "result" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TaskData {
+                    id: f0,
+                    status: f1,
+                    created: f2,
+                    result: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -2863,7 +6484,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
 /// An image instances can be created from.
 ///
 /// Schema `/components/schemas/Template`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2937,13 +6558,145 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Template;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Template`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "defaultUsername" => f3 = map.next_value()?,
+                        "size" => f4 = map.next_value()?,
+                        "availablePublicly" => f5 = map.next_value()?,
+                        "ready" => f6 = map.next_value()?,
+                        "dynamicallyScalable" => f7 = map.next_value()?,
+                        "extractable" => f8 = map.next_value()?,
+                        "sshKeyEnabled" => f9 = map.next_value()?,
+                        "sshEnabled" => f10 = map.next_value()?,
+                        "created" => f11 = map.next_value()?,
+                        "zoneId" => f12 = map.next_value()?,
+                        "zoneName" => f13 = map.next_value()?,
+                        "osTypeId" => f14 = map.next_value()?,
+                        "osTypeName" => f15 = map.next_value()?,
+                        "availableInZones" => f16 = map.next_value()?,
+                        "hypervisor" => f17 = map.next_value()?,
+                        "format" => f18 = map.next_value()?,
+                        "nicAdapter" => f19 = map.next_value()?,
+                        "rootDiskController" => f20 = map.next_value()?,
+                        "keyboard" => f21 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Template {
+                    id: f0,
+                    name: f1,
+                    description: f2,
+                    default_username: f3,
+                    size: f4,
+                    available_publicly: f5,
+                    ready: f6,
+                    dynamically_scalable: f7,
+                    extractable: f8,
+                    ssh_key_enabled: f9,
+                    ssh_enabled: f10,
+                    created: f11,
+                    zone_id: f12,
+                    zone_name: f13,
+                    os_type_id: f14,
+                    os_type_name: f15,
+                    available_in_zones: f16,
+                    hypervisor: f17,
+                    format: f18,
+                    nic_adapter: f19,
+                    root_disk_controller: f20,
+                    keyboard: f21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TemplateList {
     pub data: Vec<Template>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TemplateList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TemplateList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "templates")]
 /// An operation on a template.
@@ -3011,7 +6764,7 @@ impl<'de> serde::Deserialize<'de> for TemplateOperation {
 /// `update`: the template's new values (the docs mark `name` and `description` as required for it).
 ///
 /// Schema `/components/schemas/TemplateOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TemplateOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3052,36 +6805,201 @@ pub struct TemplateOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TemplateOperationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TemplateOperationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "format" => f2 = map.next_value()?,
+                        "osTypeId" => f3 = map.next_value()?,
+                        "passwordEnabled" => f4 = map.next_value()?,
+                        "sshEnabled" => f5 = map.next_value()?,
+                        "defaultUsername" => f6 = map.next_value()?,
+                        "dynamicallyScalable" => f7 = map.next_value()?,
+                        "nicAdapter" => f8 = map.next_value()?,
+                        "rootDiskController" => f9 = map.next_value()?,
+                        "keyboard" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TemplateOperationRequest {
+                    name: f0,
+                    description: f1,
+                    format: f2,
+                    os_type_id: f3,
+                    password_enabled: f4,
+                    ssh_enabled: f5,
+                    default_username: f6,
+                    dynamically_scalable: f7,
+                    nic_adapter: f8,
+                    root_disk_controller: f9,
+                    keyboard: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TemplateResponse {
     pub data: Template,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TemplateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TemplateResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// A member's new role.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateEnvironmentMemberRequest {
     pub role: IdRef,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateEnvironmentMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateEnvironmentMemberRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "role" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateEnvironmentMemberRequest {
+                    role: rt::required(f0, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "environments")]
 /// Default membership of an environment.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMembershipRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentMembershipRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
     #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<IdRef>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateEnvironmentMembershipRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateEnvironmentMembershipRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "membership" => f0 = map.next_value()?,
+                        "defaultRole" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateEnvironmentMembershipRequest {
+                    membership: f0,
+                    default_role: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environments")]
 /// Changes to an environment; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3090,11 +7008,50 @@ pub struct UpdateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateEnvironmentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateEnvironmentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "membership" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateEnvironmentRequest {
+                    name: f0,
+                    description: f1,
+                    membership: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "instances")]
 /// A new name or hostname for an instance.
 ///
 /// Schema `/components/schemas/UpdateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateInstanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3102,20 +7059,92 @@ pub struct UpdateInstanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateInstanceRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "hostname" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateInstanceRequest {
+                    name: f0,
+                    hostname: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "networks")]
 /// A network's new name and description.
 ///
 /// Schema `/components/schemas/UpdateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateNetworkRequest {
     pub name: String,
     pub description: String,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateNetworkRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateNetworkRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateNetworkRequest {
+                    name: rt::required(f0, "name")?,
+                    description: rt::required(f1, "description")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// Changes to an organization; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3159,11 +7188,77 @@ pub struct UpdateOrganizationRequest {
     #[serde(rename = "isBillable", default, skip_serializing_if = "Option::is_none")]
     pub is_billable: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateOrganizationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateOrganizationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "entryPoint" => f1 = map.next_value()?,
+                        "serviceConnections" => f2 = map.next_value()?,
+                        "tags" => f3 = map.next_value()?,
+                        "resourceCommitments" => f4 = map.next_value()?,
+                        "users" => f5 = map.next_value()?,
+                        "notes" => f6 = map.next_value()?,
+                        "isDbAuthentication" => f7 = map.next_value()?,
+                        "isLdapAuthentication" => f8 = map.next_value()?,
+                        "customDomain" => f9 = map.next_value()?,
+                        "billingMode" => f10 = map.next_value()?,
+                        "isBillable" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateOrganizationRequest {
+                    name: f0,
+                    entry_point: f1,
+                    service_connections: f2,
+                    tags: f3,
+                    resource_commitments: f4,
+                    users: f5,
+                    notes: f6,
+                    is_db_authentication: f7,
+                    is_ldap_authentication: f8,
+                    custom_domain: f9,
+                    billing_mode: f10,
+                    is_billable: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// New SSO and password settings.
 ///
 /// Schema `/components/schemas/UpdateSecuritySettingsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateSecuritySettingsRequest {
     #[serde(rename = "defaultRole")]
     pub default_role: RoleRef,
@@ -3189,11 +7284,56 @@ pub struct UpdateSecuritySettingsRequest {
     #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateSecuritySettingsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateSecuritySettingsRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "defaultRole" => f0 = Some(map.next_value()?),
+                        "autoCreationEnabled" => f1 = map.next_value()?,
+                        "verifiedDomains" => f2 = map.next_value()?,
+                        "blockedNativeLoginDomain" => f3 = map.next_value()?,
+                        "passwordPolicy" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateSecuritySettingsRequest {
+                    default_role: rt::required(f0, "defaultRole")?,
+                    auto_creation_enabled: f1,
+                    verified_domains: f2,
+                    blocked_native_login_domain: f3,
+                    password_policy: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "users")]
 /// Changes to a user; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateUserRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserRequest {
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
@@ -3210,22 +7350,103 @@ pub struct UpdateUserRequest {
     )]
     pub primary_role_binding: Option<RoleBindingRequest>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateUserRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "userName" => f0 = map.next_value()?,
+                        "firstName" => f1 = map.next_value()?,
+                        "lastName" => f2 = map.next_value()?,
+                        "email" => f3 = map.next_value()?,
+                        "primaryRoleBinding" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateUserRequest {
+                    user_name: f0,
+                    first_name: f1,
+                    last_name: f2,
+                    email: f3,
+                    primary_role_binding: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "vpcs")]
 /// A VPC's new name or description.
 ///
 /// Schema `/components/schemas/UpdateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateVpcRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateVpcRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateVpcRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateVpcRequest {
+                    name: f0,
+                    description: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "users"))]
 /// A user.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3318,19 +7539,157 @@ pub struct User {
     )]
     pub identity_provider_users: Option<Vec<serde_json::Value>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `User`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "userName" => f1 = map.next_value()?,
+                        "firstName" => f2 = map.next_value()?,
+                        "lastName" => f3 = map.next_value()?,
+                        "email" => f4 = map.next_value()?,
+                        "status" => f5 = map.next_value()?,
+                        "creationDate" => f6 = map.next_value()?,
+                        "lastLogin" => f7 = map.next_value()?,
+                        "lastFailedLogin" => f8 = map.next_value()?,
+                        "loginCount" => f9 = map.next_value()?,
+                        "failedLoginCount" => f10 = map.next_value()?,
+                        "backupCodesRemaining" => f11 = map.next_value()?,
+                        "locale" => f12 = map.next_value()?,
+                        "timezone" => f13 = map.next_value()?,
+                        "isBusinessContact" => f14 = map.next_value()?,
+                        "isTechnicalContact" => f15 = map.next_value()?,
+                        "tfaEnabled" => f16 = map.next_value()?,
+                        "deleted" => f17 = map.next_value()?,
+                        "receivesEmailNotifications" => f18 = map.next_value()?,
+                        "canResendUserCreationEmail" => f19 = map.next_value()?,
+                        "organization" => f20 = map.next_value()?,
+                        "serviceConnections" => f21 = map.next_value()?,
+                        "primaryRoleBinding" => f22 = map.next_value()?,
+                        "identityProviderUsers" => f23 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::User {
+                    id: f0,
+                    user_name: f1,
+                    first_name: f2,
+                    last_name: f3,
+                    email: f4,
+                    status: f5,
+                    creation_date: f6,
+                    last_login: f7,
+                    last_failed_login: f8,
+                    login_count: f9,
+                    failed_login_count: f10,
+                    backup_codes_remaining: f11,
+                    locale: f12,
+                    timezone: f13,
+                    is_business_contact: f14,
+                    is_technical_contact: f15,
+                    tfa_enabled: f16,
+                    deleted: f17,
+                    receives_email_notifications: f18,
+                    can_resend_user_creation_email: f19,
+                    organization: f20,
+                    service_connections: f21,
+                    primary_role_binding: f22,
+                    identity_provider_users: f23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserList {
     pub data: Vec<User>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "environments", feature = "organizations"))]
 /// A user as other objects embed it.
 ///
 /// Schema `/components/schemas/UserRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3345,11 +7704,92 @@ pub struct UserRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserRef`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "userName" => f1 = map.next_value()?,
+                        "firstName" => f2 = map.next_value()?,
+                        "lastName" => f3 = map.next_value()?,
+                        "email" => f4 = map.next_value()?,
+                        "deleted" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserRef {
+                    id: f0,
+                    user_name: f1,
+                    first_name: f2,
+                    last_name: f3,
+                    email: f4,
+                    deleted: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserResponse {
     pub data: User,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UserResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 /// State of a user account (other values may appear).
@@ -3421,7 +7861,7 @@ impl<'de> serde::Deserialize<'de> for UserStatus {
 /// A domain an organization proves it owns (for SSO user creation).
 ///
 /// Schema `/components/schemas/VerifiedDomain`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VerifiedDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3447,19 +7887,139 @@ pub struct VerifiedDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VerifiedDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VerifiedDomain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerifiedDomain`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "domain" => f1 = map.next_value()?,
+                        "verificationCode" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "lastCheckedDate" => f4 = map.next_value()?,
+                        "createdDate" => f5 = map.next_value()?,
+                        "organization" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VerifiedDomain {
+                    id: f0,
+                    domain: f1,
+                    verification_code: f2,
+                    status: f3,
+                    last_checked_date: f4,
+                    created_date: f5,
+                    organization: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifiedDomainList {
     pub data: Vec<VerifiedDomain>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VerifiedDomainList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerifiedDomainList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VerifiedDomainList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifiedDomainResponse {
     pub data: VerifiedDomain,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VerifiedDomainResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerifiedDomainResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VerifiedDomainResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// Verification state of a domain.
@@ -3535,7 +8095,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainStatus {
 /// A volume (root or data disk).
 ///
 /// Schema `/components/schemas/Volume`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3567,13 +8127,115 @@ pub struct Volume {
     #[serde(rename = "sizeInGb", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gb: Option<i32>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Volume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Volume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Volume`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "type" => f2 = map.next_value()?,
+                        "creationDate" => f3 = map.next_value()?,
+                        "instanceId" => f4 = map.next_value()?,
+                        "instanceName" => f5 = map.next_value()?,
+                        "zoneId" => f6 = map.next_value()?,
+                        "zoneName" => f7 = map.next_value()?,
+                        "diskOfferingId" => f8 = map.next_value()?,
+                        "diskOfferingName" => f9 = map.next_value()?,
+                        "state" => f10 = map.next_value()?,
+                        "sizeInGb" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Volume {
+                    id: f0,
+                    name: f1,
+                    r#type: f2,
+                    creation_date: f3,
+                    instance_id: f4,
+                    instance_name: f5,
+                    zone_id: f6,
+                    zone_name: f7,
+                    disk_offering_id: f8,
+                    disk_offering_name: f9,
+                    state: f10,
+                    size_in_gb: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VolumeList {
     pub data: Vec<Volume>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VolumeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VolumeList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VolumeList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "volumes")]
 /// An operation on a volume: `attachToInstance` takes `instanceId`; `createSnapshotFromVolume` takes `snapshot`; `detachFromInstance` takes no body.
@@ -3649,7 +8311,7 @@ impl<'de> serde::Deserialize<'de> for VolumeOperation {
 /// The fields of every volume operation (all optional).
 ///
 /// Schema `/components/schemas/VolumeOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VolumeOperationRequest {
     /// `attachToInstance` (required there): the instance.
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
@@ -3657,17 +8319,86 @@ pub struct VolumeOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<VolumeSnapshotSpec>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VolumeOperationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeOperationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "instanceId" => f0 = map.next_value()?,
+                        "snapshot" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VolumeOperationRequest {
+                    instance_id: f0,
+                    snapshot: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VolumeResponse {
     pub data: Volume,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VolumeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VolumeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VolumeResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "volumes")]
 /// `createSnapshotFromVolume`: the snapshot to take.
 ///
 /// Schema `/components/schemas/VolumeSnapshotSpec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VolumeSnapshotSpec {
     /// Unique name (default `<instance>_<volume>_<timestamp>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3675,6 +8406,42 @@ pub struct VolumeSnapshotSpec {
     /// Keep the snapshot on the volume's primary storage (faster, costlier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VolumeSnapshotSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VolumeSnapshotSpec`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "rapid" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VolumeSnapshotSpec {
+                    name: f0,
+                    rapid: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "volumes")]
 /// `os` for an instance's root volume, `data` otherwise.
@@ -3746,7 +8513,7 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
 /// A VPC.
 ///
 /// Schema `/components/schemas/Vpc`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Vpc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3780,13 +8547,115 @@ pub struct Vpc {
     #[serde(rename = "vpnStatus", default, skip_serializing_if = "Option::is_none")]
     pub vpn_status: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Vpc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Vpc`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "cidr" => f3 = map.next_value()?,
+                        "zoneId" => f4 = map.next_value()?,
+                        "zoneName" => f5 = map.next_value()?,
+                        "state" => f6 = map.next_value()?,
+                        "networkDomain" => f7 = map.next_value()?,
+                        "vpcOfferingId" => f8 = map.next_value()?,
+                        "requiresUpgrade" => f9 = map.next_value()?,
+                        "sourceNatIp" => f10 = map.next_value()?,
+                        "vpnStatus" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Vpc {
+                    id: f0,
+                    name: f1,
+                    description: f2,
+                    cidr: f3,
+                    zone_id: f4,
+                    zone_name: f5,
+                    state: f6,
+                    network_domain: f7,
+                    vpc_offering_id: f8,
+                    requires_upgrade: f9,
+                    source_nat_ip: f10,
+                    vpn_status: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcList {
     pub data: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VpcList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VpcList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VpcList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VpcList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "vpcs")]
 /// `restart` restarts the VPC's router (no body).
@@ -3852,32 +8721,170 @@ impl<'de> serde::Deserialize<'de> for VpcOperation {
 }
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VpcResponse {
     pub data: Vpc,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for VpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::VpcResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VpcResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::VpcResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "zones")]
 /// A zone.
 ///
 /// Schema `/components/schemas/Zone`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Zone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Zone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Zone`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Zone {
+                    id: f0,
+                    name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ZoneList {
     pub data: Vec<Zone>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ZoneList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ZoneList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ZoneList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "metadata" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ZoneList {
+                    data: rt::required(f0, "data")?,
+                    metadata: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ZoneResponse {
     pub data: Zone,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ZoneResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ZoneResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ZoneResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ZoneResponse {
+                    data: rt::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

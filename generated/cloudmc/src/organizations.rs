@@ -23,7 +23,7 @@ impl crate::Client {
             id: id.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ pub struct AddVerifiedDomain {
     id: String,
     org_id: Option<String>,
     body: crate::models::AddVerifiedDomainRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AddVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -47,7 +47,23 @@ impl AddVerifiedDomain {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -58,10 +74,7 @@ impl AddVerifiedDomain {
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -97,7 +110,7 @@ impl crate::Client {
             client: self.clone(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -108,7 +121,7 @@ pub struct CreateOrganization {
     client: crate::Client,
     org_id: Option<String>,
     body: crate::models::CreateOrganizationRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -120,17 +133,30 @@ impl CreateOrganization {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/organizations")
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -177,7 +203,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -188,7 +214,7 @@ pub struct DeleteOrganization {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -200,17 +226,30 @@ impl DeleteOrganization {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/organizations/{id}")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -255,7 +294,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -266,7 +305,7 @@ pub struct DeletePasswordPolicy {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeletePasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -278,7 +317,23 @@ impl DeletePasswordPolicy {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -288,10 +343,7 @@ impl DeletePasswordPolicy {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -314,7 +366,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -325,7 +377,7 @@ pub struct GetOrganization {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -337,17 +389,30 @@ impl GetOrganization {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations/{id}")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -376,7 +441,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -387,7 +452,7 @@ pub struct GetPasswordPolicy {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetPasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -399,7 +464,23 @@ impl GetPasswordPolicy {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -409,10 +490,7 @@ impl GetPasswordPolicy {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -441,7 +519,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -452,7 +530,7 @@ pub struct GetSecuritySettings {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -464,7 +542,23 @@ impl GetSecuritySettings {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -474,10 +568,7 @@ impl GetSecuritySettings {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -509,7 +600,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -520,7 +611,7 @@ pub struct ListManageableConnections {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListManageableConnections {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -532,7 +623,23 @@ impl ListManageableConnections {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -542,10 +649,7 @@ impl ListManageableConnections {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -576,7 +680,7 @@ impl crate::Client {
             page_size: None,
             sort_by: None,
             sort_order: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -591,7 +695,7 @@ pub struct ListOrganizations {
     page_size: Option<i32>,
     sort_by: Option<String>,
     sort_order: Option<crate::models::SortOrder>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizations {
     /// Also return deleted organizations.
@@ -638,7 +742,23 @@ impl ListOrganizations {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -649,10 +769,7 @@ impl ListOrganizations {
             .query_opt("page_size", self.page_size.as_ref())
             .query_opt("sort_by", self.sort_by.as_ref())
             .query_opt("sort_order", self.sort_order.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -680,7 +797,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -691,7 +808,7 @@ pub struct ListVerifiedDomains {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListVerifiedDomains {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -703,7 +820,23 @@ impl ListVerifiedDomains {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -713,10 +846,7 @@ impl ListVerifiedDomains {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -747,7 +877,7 @@ impl crate::Client {
             client: self.clone(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -758,7 +888,7 @@ pub struct MarkOrganizationReseller {
     client: crate::Client,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl MarkOrganizationReseller {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -770,7 +900,23 @@ impl MarkOrganizationReseller {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -780,10 +926,7 @@ impl MarkOrganizationReseller {
             )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -812,7 +955,7 @@ impl crate::Client {
             id: id.into(),
             domain_id: domain_id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -824,7 +967,7 @@ pub struct RemoveVerifiedDomain {
     id: String,
     domain_id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl RemoveVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -836,7 +979,23 @@ impl RemoveVerifiedDomain {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -847,10 +1006,7 @@ impl RemoveVerifiedDomain {
             .path_param("id", self.id)
             .path_param("domainId", self.domain_id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -883,7 +1039,7 @@ impl crate::Client {
             id: id.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -895,7 +1051,7 @@ pub struct UpdateOrganization {
     id: String,
     org_id: Option<String>,
     body: crate::models::UpdateOrganizationRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -907,7 +1063,23 @@ impl UpdateOrganization {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -915,10 +1087,7 @@ impl UpdateOrganization {
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -967,7 +1136,7 @@ impl crate::Client {
             id: id.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -979,7 +1148,7 @@ pub struct UpdateSecuritySettings {
     id: String,
     org_id: Option<String>,
     body: crate::models::UpdateSecuritySettingsRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -991,7 +1160,23 @@ impl UpdateSecuritySettings {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1002,10 +1187,7 @@ impl UpdateSecuritySettings {
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {

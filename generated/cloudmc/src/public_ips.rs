@@ -26,7 +26,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -39,7 +39,7 @@ pub struct AcquirePublicIp {
     environment_name: String,
     org_id: Option<String>,
     body: crate::models::AcquirePublicIpRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AcquirePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -51,7 +51,23 @@ impl AcquirePublicIp {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -63,10 +79,7 @@ impl AcquirePublicIp {
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -118,7 +131,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -131,7 +144,7 @@ pub struct GetPublicIp {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetPublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -143,7 +156,23 @@ impl GetPublicIp {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -155,10 +184,7 @@ impl GetPublicIp {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -199,7 +225,7 @@ impl crate::Client {
             page_size: None,
             sort_by: None,
             sort_order: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -217,7 +243,7 @@ pub struct ListPublicIps {
     page_size: Option<i32>,
     sort_by: Option<String>,
     sort_order: Option<crate::models::SortOrder>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListPublicIps {
     /// Only the addresses of this VPC.
@@ -271,7 +297,23 @@ impl ListPublicIps {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -288,10 +330,7 @@ impl ListPublicIps {
             .query_opt("page_size", self.page_size.as_ref())
             .query_opt("sort_by", self.sort_by.as_ref())
             .query_opt("sort_order", self.sort_order.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -334,7 +373,7 @@ impl crate::Client {
             operation: operation.into(),
             org_id: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -349,7 +388,7 @@ pub struct OperatePublicIp {
     operation: crate::models::PublicIpOperation,
     org_id: Option<String>,
     body: Option<crate::models::PublicIpOperationRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OperatePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -366,7 +405,23 @@ impl OperatePublicIp {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -383,10 +438,7 @@ impl OperatePublicIp {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -442,7 +494,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -455,7 +507,7 @@ pub struct ReleasePublicIp {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ReleasePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -467,7 +519,23 @@ impl ReleasePublicIp {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -479,10 +547,7 @@ impl ReleasePublicIp {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -31,7 +31,7 @@ impl crate::Client {
             operation: operation.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -45,7 +45,7 @@ pub struct CreateSnapshot {
     operation: crate::models::SnapshotCreateOperation,
     org_id: Option<String>,
     body: crate::models::CreateSnapshotRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateSnapshot {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -57,7 +57,23 @@ impl CreateSnapshot {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -70,10 +86,7 @@ impl CreateSnapshot {
             .query("operation", self.operation)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -125,7 +138,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -138,7 +151,7 @@ pub struct GetSnapshot {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetSnapshot {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -150,7 +163,23 @@ impl GetSnapshot {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -162,10 +191,7 @@ impl GetSnapshot {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -205,7 +231,7 @@ impl crate::Client {
             page_size: None,
             sort_by: None,
             sort_order: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -222,7 +248,7 @@ pub struct ListSnapshots {
     page_size: Option<i32>,
     sort_by: Option<String>,
     sort_order: Option<crate::models::SortOrder>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListSnapshots {
     /// Only the snapshots of this volume.
@@ -269,7 +295,23 @@ impl ListSnapshots {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -285,10 +327,7 @@ impl ListSnapshots {
             .query_opt("page_size", self.page_size.as_ref())
             .query_opt("sort_by", self.sort_by.as_ref())
             .query_opt("sort_order", self.sort_order.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -26,7 +26,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -39,7 +39,7 @@ pub struct DeleteTemplate {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DeleteTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -51,7 +51,23 @@ impl DeleteTemplate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -63,10 +79,7 @@ impl DeleteTemplate {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -118,7 +131,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             id: id.into(),
             org_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -131,7 +144,7 @@ pub struct GetTemplate {
     environment_name: String,
     id: String,
     org_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -143,7 +156,23 @@ impl GetTemplate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -155,10 +184,7 @@ impl GetTemplate {
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -198,7 +224,7 @@ impl crate::Client {
             environment_name: environment_name.into(),
             org_id: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -211,7 +237,7 @@ pub struct ImportTemplate {
     environment_name: String,
     org_id: Option<String>,
     body: crate::models::ImportTemplateRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ImportTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -223,7 +249,23 @@ impl ImportTemplate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -235,10 +277,7 @@ impl ImportTemplate {
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -291,7 +330,7 @@ impl crate::Client {
             page_size: None,
             sort_by: None,
             sort_order: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -307,7 +346,7 @@ pub struct ListTemplates {
     page_size: Option<i32>,
     sort_by: Option<String>,
     sort_order: Option<crate::models::SortOrder>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListTemplates {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -347,7 +386,23 @@ impl ListTemplates {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -362,10 +417,7 @@ impl ListTemplates {
             .query_opt("page_size", self.page_size.as_ref())
             .query_opt("sort_by", self.sort_by.as_ref())
             .query_opt("sort_order", self.sort_order.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -408,7 +460,7 @@ impl crate::Client {
             operation: operation.into(),
             org_id: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -423,7 +475,7 @@ pub struct OperateTemplate {
     operation: crate::models::TemplateOperation,
     org_id: Option<String>,
     body: Option<crate::models::TemplateOperationRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OperateTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
@@ -440,7 +492,23 @@ impl OperateTemplate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -457,10 +525,7 @@ impl OperateTemplate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

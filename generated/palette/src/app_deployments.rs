@@ -13,7 +13,7 @@ impl crate::Client {
         AppDeploymentsClusterGroupCreate {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -23,7 +23,7 @@ impl crate::Client {
 pub struct AppDeploymentsClusterGroupCreate {
     client: crate::Client,
     body: Option<crate::models::V1AppDeploymentClusterGroupEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsClusterGroupCreate {
     /// Sent as `application/json`.
@@ -36,7 +36,23 @@ impl AppDeploymentsClusterGroupCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -48,10 +64,7 @@ impl AppDeploymentsClusterGroupCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -85,7 +98,7 @@ impl crate::Client {
             uid: uid.into(),
             tier_uid: tier_uid.into(),
             manifest_uid: manifest_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -97,12 +110,28 @@ pub struct AppDeploymentsProfileTiersManifestsUidGet {
     uid: String,
     tier_uid: String,
     manifest_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersManifestsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -113,10 +142,7 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -153,7 +179,7 @@ impl crate::Client {
             tier_uid: tier_uid.into(),
             manifest_uid: manifest_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -166,7 +192,7 @@ pub struct AppDeploymentsProfileTiersManifestsUidUpdate {
     tier_uid: String,
     manifest_uid: String,
     body: Option<crate::models::V1ManifestRefUpdateEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersManifestsUidUpdate {
     /// Sent as `application/json`.
@@ -176,7 +202,23 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -191,10 +233,7 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -219,7 +258,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -230,12 +269,28 @@ pub struct AppDeploymentsProfileTiersUidGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -245,10 +300,7 @@ impl AppDeploymentsProfileTiersUidGet {
             )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -281,7 +333,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             tier_uid: tier_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -292,12 +344,28 @@ pub struct AppDeploymentsProfileTiersUidManifestsGet {
     client: crate::Client,
     uid: String,
     tier_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersUidManifestsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -307,10 +375,7 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
             )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -344,7 +409,7 @@ impl crate::Client {
             uid: uid.into(),
             tier_uid: tier_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -356,7 +421,7 @@ pub struct AppDeploymentsProfileTiersUidUpdate {
     uid: String,
     tier_uid: String,
     body: Option<crate::models::V1AppTierUpdateEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersUidUpdate {
     /// Sent as `application/json`.
@@ -366,7 +431,23 @@ impl AppDeploymentsProfileTiersUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -380,10 +461,7 @@ impl AppDeploymentsProfileTiersUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -405,7 +483,7 @@ impl crate::Client {
         AppDeploymentsUidDelete {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -415,21 +493,34 @@ impl crate::Client {
 pub struct AppDeploymentsUidDelete {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/appDeployments/{uid}")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -451,7 +542,7 @@ impl crate::Client {
         AppDeploymentsUidGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -461,21 +552,34 @@ impl crate::Client {
 pub struct AppDeploymentsUidGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appDeployments/{uid}")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -506,7 +610,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             notify: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -517,7 +621,7 @@ pub struct AppDeploymentsUidProfileApply {
     client: crate::Client,
     uid: String,
     notify: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileApply {
     /// Application deployment notification uid
@@ -529,7 +633,23 @@ impl AppDeploymentsUidProfileApply {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -539,10 +659,7 @@ impl AppDeploymentsUidProfileApply {
             )
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -564,7 +681,7 @@ impl crate::Client {
         AppDeploymentsUidProfileGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -574,12 +691,28 @@ impl crate::Client {
 pub struct AppDeploymentsUidProfileGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -588,10 +721,7 @@ impl AppDeploymentsUidProfileGet {
                 "/v1/appDeployments/{uid}/profile",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -622,7 +752,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -633,7 +763,7 @@ pub struct AppDeploymentsUidProfileUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1AppDeploymentProfileEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileUpdate {
     /// Sent as `application/json`.
@@ -643,7 +773,23 @@ impl AppDeploymentsUidProfileUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -656,10 +802,7 @@ impl AppDeploymentsUidProfileUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -681,7 +824,7 @@ impl crate::Client {
         AppDeploymentsUidProfileVersionsGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -691,12 +834,28 @@ impl crate::Client {
 pub struct AppDeploymentsUidProfileVersionsGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileVersionsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -705,10 +864,7 @@ impl AppDeploymentsUidProfileVersionsGet {
                 "/v1/appDeployments/{uid}/profile/versions",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -737,7 +893,7 @@ impl crate::Client {
         AppDeploymentsVirtualClusterCreate {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -747,7 +903,7 @@ impl crate::Client {
 pub struct AppDeploymentsVirtualClusterCreate {
     client: crate::Client,
     body: Option<crate::models::V1AppDeploymentVirtualClusterEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AppDeploymentsVirtualClusterCreate {
     /// Sent as `application/json`.
@@ -760,7 +916,23 @@ impl AppDeploymentsVirtualClusterCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -769,10 +941,7 @@ impl AppDeploymentsVirtualClusterCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {

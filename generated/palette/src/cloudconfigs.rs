@@ -20,7 +20,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -31,12 +31,28 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -46,10 +62,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -74,7 +87,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -85,12 +98,28 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolGet {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -100,10 +129,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -140,7 +166,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -152,7 +178,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1HybridEdgeNativeMachinePoolConfigUpdateEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -165,7 +191,23 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -179,10 +221,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -205,7 +244,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -216,7 +255,7 @@ pub struct AwsCloudConfigsUidHybridConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsCloudHybridConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AwsCloudConfigsUidHybridConfig {
     /// Sent as `application/json`.
@@ -226,7 +265,23 @@ impl AwsCloudConfigsUidHybridConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -239,10 +294,7 @@ impl AwsCloudConfigsUidHybridConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -264,7 +316,7 @@ impl crate::Client {
         CloudConfigsAksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -274,12 +326,28 @@ impl crate::Client {
 pub struct CloudConfigsAksGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -288,10 +356,7 @@ impl CloudConfigsAksGet {
                 "/v1/cloudconfigs/aks/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -322,7 +387,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -333,7 +398,7 @@ pub struct CloudConfigsAksMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksMachinePoolCreate {
     /// Sent as `application/json`.
@@ -343,7 +408,23 @@ impl CloudConfigsAksMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -356,10 +437,7 @@ impl CloudConfigsAksMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -390,7 +468,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -401,12 +479,28 @@ pub struct CloudConfigsAksMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -416,10 +510,7 @@ impl CloudConfigsAksMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -445,7 +536,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -457,7 +548,7 @@ pub struct CloudConfigsAksMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -467,7 +558,23 @@ impl CloudConfigsAksMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -481,10 +588,7 @@ impl CloudConfigsAksMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -510,7 +614,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -522,7 +626,7 @@ pub struct CloudConfigsAksPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -532,7 +636,23 @@ impl CloudConfigsAksPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -546,10 +666,7 @@ impl CloudConfigsAksPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -586,7 +703,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -603,7 +720,7 @@ pub struct CloudConfigsAksPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -653,7 +770,23 @@ impl CloudConfigsAksPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -669,10 +802,7 @@ impl CloudConfigsAksPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -733,7 +863,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -745,12 +875,28 @@ pub struct CloudConfigsAksPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -761,10 +907,7 @@ impl CloudConfigsAksPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -792,7 +935,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -804,12 +947,28 @@ pub struct CloudConfigsAksPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -820,10 +979,7 @@ impl CloudConfigsAksPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -860,7 +1016,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -873,7 +1029,7 @@ pub struct CloudConfigsAksPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1AzureMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -883,7 +1039,23 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -898,10 +1070,7 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -924,7 +1093,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -935,7 +1104,7 @@ pub struct CloudConfigsAksUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAksUidClusterConfig {
     /// Sent as `application/json`.
@@ -948,7 +1117,23 @@ impl CloudConfigsAksUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -961,10 +1146,7 @@ impl CloudConfigsAksUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -986,7 +1168,7 @@ impl crate::Client {
         CloudConfigsAwsGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -996,12 +1178,28 @@ impl crate::Client {
 pub struct CloudConfigsAwsGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1010,10 +1208,7 @@ impl CloudConfigsAwsGet {
                 "/v1/cloudconfigs/aws/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1044,7 +1239,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1055,7 +1250,7 @@ pub struct CloudConfigsAwsMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsMachinePoolCreate {
     /// Sent as `application/json`.
@@ -1065,7 +1260,23 @@ impl CloudConfigsAwsMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1078,10 +1289,7 @@ impl CloudConfigsAwsMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1112,7 +1320,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1123,12 +1331,28 @@ pub struct CloudConfigsAwsMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1138,10 +1362,7 @@ impl CloudConfigsAwsMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1167,7 +1388,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1179,7 +1400,7 @@ pub struct CloudConfigsAwsMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -1189,7 +1410,23 @@ impl CloudConfigsAwsMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1203,10 +1440,7 @@ impl CloudConfigsAwsMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1232,7 +1466,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1244,7 +1478,7 @@ pub struct CloudConfigsAwsPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -1254,7 +1488,23 @@ impl CloudConfigsAwsPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1268,10 +1518,7 @@ impl CloudConfigsAwsPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1308,7 +1555,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1325,7 +1572,7 @@ pub struct CloudConfigsAwsPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -1375,7 +1622,23 @@ impl CloudConfigsAwsPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1391,10 +1654,7 @@ impl CloudConfigsAwsPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1455,7 +1715,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1467,12 +1727,28 @@ pub struct CloudConfigsAwsPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1483,10 +1759,7 @@ impl CloudConfigsAwsPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1514,7 +1787,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1526,12 +1799,28 @@ pub struct CloudConfigsAwsPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1542,10 +1831,7 @@ impl CloudConfigsAwsPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1582,7 +1868,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1595,7 +1881,7 @@ pub struct CloudConfigsAwsPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1AwsMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -1605,7 +1891,23 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1620,10 +1922,7 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1646,7 +1945,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1657,7 +1956,7 @@ pub struct CloudConfigsAwsUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AwsCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAwsUidClusterConfig {
     /// Sent as `application/json`.
@@ -1667,7 +1966,23 @@ impl CloudConfigsAwsUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1680,10 +1995,7 @@ impl CloudConfigsAwsUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1705,7 +2017,7 @@ impl crate::Client {
         CloudConfigsAzureGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1715,12 +2027,28 @@ impl crate::Client {
 pub struct CloudConfigsAzureGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzureGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1729,10 +2057,7 @@ impl CloudConfigsAzureGet {
                 "/v1/cloudconfigs/azure/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1763,7 +2088,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1774,7 +2099,7 @@ pub struct CloudConfigsAzureMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzureMachinePoolCreate {
     /// Sent as `application/json`.
@@ -1784,7 +2109,23 @@ impl CloudConfigsAzureMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1797,10 +2138,7 @@ impl CloudConfigsAzureMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1831,7 +2169,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1842,12 +2180,28 @@ pub struct CloudConfigsAzureMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzureMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1857,10 +2211,7 @@ impl CloudConfigsAzureMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1886,7 +2237,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1898,7 +2249,7 @@ pub struct CloudConfigsAzureMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzureMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -1908,7 +2259,23 @@ impl CloudConfigsAzureMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1922,10 +2289,7 @@ impl CloudConfigsAzureMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1951,7 +2315,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1963,7 +2327,7 @@ pub struct CloudConfigsAzurePoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AzureMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesAdd {
     /// Sent as `application/json`.
@@ -1973,7 +2337,23 @@ impl CloudConfigsAzurePoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1987,10 +2367,7 @@ impl CloudConfigsAzurePoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -2029,7 +2406,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2046,7 +2423,7 @@ pub struct CloudConfigsAzurePoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -2096,7 +2473,23 @@ impl CloudConfigsAzurePoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2112,10 +2505,7 @@ impl CloudConfigsAzurePoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2176,7 +2566,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2188,12 +2578,28 @@ pub struct CloudConfigsAzurePoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2204,10 +2610,7 @@ impl CloudConfigsAzurePoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2237,7 +2640,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2249,12 +2652,28 @@ pub struct CloudConfigsAzurePoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2265,10 +2684,7 @@ impl CloudConfigsAzurePoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2305,7 +2721,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2318,7 +2734,7 @@ pub struct CloudConfigsAzurePoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1AzureMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -2328,7 +2744,23 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2343,10 +2775,7 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2369,7 +2798,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2380,7 +2809,7 @@ pub struct CloudConfigsAzureUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsAzureUidClusterConfig {
     /// Sent as `application/json`.
@@ -2393,7 +2822,23 @@ impl CloudConfigsAzureUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2406,10 +2851,7 @@ impl CloudConfigsAzureUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2431,7 +2873,7 @@ impl crate::Client {
         CloudConfigsCloudStackGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2441,12 +2883,28 @@ impl crate::Client {
 pub struct CloudConfigsCloudStackGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2455,10 +2913,7 @@ impl CloudConfigsCloudStackGet {
                 "/v1/cloudconfigs/apache-cloudstack/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2489,7 +2944,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2500,7 +2955,7 @@ pub struct CloudConfigsCloudStackMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sent as `application/json`.
@@ -2513,7 +2968,23 @@ impl CloudConfigsCloudStackMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2526,10 +2997,7 @@ impl CloudConfigsCloudStackMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -2560,7 +3028,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2571,12 +3039,28 @@ pub struct CloudConfigsCloudStackMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2586,10 +3070,7 @@ impl CloudConfigsCloudStackMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2615,7 +3096,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2627,7 +3108,7 @@ pub struct CloudConfigsCloudStackMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -2640,7 +3121,23 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2654,10 +3151,7 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2683,7 +3177,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2695,7 +3189,7 @@ pub struct CloudConfigsCloudStackPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CloudStackMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -2705,7 +3199,23 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2719,10 +3229,7 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -2753,7 +3260,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2764,12 +3271,28 @@ pub struct CloudConfigsCloudStackPoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2779,10 +3302,7 @@ impl CloudConfigsCloudStackPoolMachinesList {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2818,7 +3338,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2830,12 +3350,28 @@ pub struct CloudConfigsCloudStackPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2846,10 +3382,7 @@ impl CloudConfigsCloudStackPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2877,7 +3410,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2889,12 +3422,28 @@ pub struct CloudConfigsCloudStackPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2905,10 +3454,7 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2945,7 +3491,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2958,7 +3504,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1CloudStackMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -2968,7 +3514,23 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2983,10 +3545,7 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3009,7 +3568,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3020,7 +3579,7 @@ pub struct CloudConfigsCloudStackUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1CloudStackCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackUidClusterConfig {
     /// Sent as `application/json`.
@@ -3033,7 +3592,23 @@ impl CloudConfigsCloudStackUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3046,10 +3621,7 @@ impl CloudConfigsCloudStackUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3074,7 +3646,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3085,12 +3657,28 @@ pub struct CloudConfigsCustomGet {
     client: crate::Client,
     cloud_type: String,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3100,10 +3688,7 @@ impl CloudConfigsCustomGet {
             )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3137,7 +3722,7 @@ impl crate::Client {
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3149,7 +3734,7 @@ pub struct CloudConfigsCustomMachinePoolCreate {
     cloud_type: String,
     config_uid: String,
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomMachinePoolCreate {
     /// Sent as `application/json`.
@@ -3162,7 +3747,23 @@ impl CloudConfigsCustomMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3176,10 +3777,7 @@ impl CloudConfigsCustomMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -3213,7 +3811,7 @@ impl crate::Client {
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3225,12 +3823,28 @@ pub struct CloudConfigsCustomMachinePoolDelete {
     cloud_type: String,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3241,10 +3855,7 @@ impl CloudConfigsCustomMachinePoolDelete {
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3273,7 +3884,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3286,7 +3897,7 @@ pub struct CloudConfigsCustomMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -3299,7 +3910,23 @@ impl CloudConfigsCustomMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3314,10 +3941,7 @@ impl CloudConfigsCustomMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3346,7 +3970,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3359,7 +3983,7 @@ pub struct CloudConfigsCustomPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1CustomMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -3369,7 +3993,23 @@ impl CloudConfigsCustomPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3384,10 +4024,7 @@ impl CloudConfigsCustomPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -3427,7 +4064,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3445,7 +4082,7 @@ pub struct CloudConfigsCustomPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -3495,7 +4132,23 @@ impl CloudConfigsCustomPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3512,10 +4165,7 @@ impl CloudConfigsCustomPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3579,7 +4229,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3592,12 +4242,28 @@ pub struct CloudConfigsCustomPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3609,10 +4275,7 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3643,7 +4306,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3656,12 +4319,28 @@ pub struct CloudConfigsCustomPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3673,10 +4352,7 @@ impl CloudConfigsCustomPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3716,7 +4392,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3730,7 +4406,7 @@ pub struct CloudConfigsCustomPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1CustomMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -3740,7 +4416,23 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3756,10 +4448,7 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3785,7 +4474,7 @@ impl crate::Client {
             cloud_type: cloud_type.into(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3797,7 +4486,7 @@ pub struct CloudConfigsCustomUidClusterConfig {
     cloud_type: String,
     config_uid: String,
     body: Option<crate::models::V1CustomCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsCustomUidClusterConfig {
     /// Sent as `application/json`.
@@ -3810,7 +4499,23 @@ impl CloudConfigsCustomUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3824,10 +4529,7 @@ impl CloudConfigsCustomUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3849,7 +4551,7 @@ impl crate::Client {
         CloudConfigsEdgeNativeGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3859,12 +4561,28 @@ impl crate::Client {
 pub struct CloudConfigsEdgeNativeGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3873,10 +4591,7 @@ impl CloudConfigsEdgeNativeGet {
                 "/v1/cloudconfigs/edge-native/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3907,7 +4622,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3918,7 +4633,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sent as `application/json`.
@@ -3931,7 +4646,23 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3944,10 +4675,7 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -3978,7 +4706,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3989,12 +4717,28 @@ pub struct CloudConfigsEdgeNativeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4004,10 +4748,7 @@ impl CloudConfigsEdgeNativeMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4033,7 +4774,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4045,7 +4786,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -4058,7 +4799,23 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4072,10 +4829,7 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4101,7 +4855,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4113,7 +4867,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EdgeNativeMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesAdd {
     /// Sent as `application/json`.
@@ -4123,7 +4877,23 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4137,10 +4907,7 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -4171,7 +4938,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4182,12 +4949,28 @@ pub struct CloudConfigsEdgeNativePoolMachinesList {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4197,10 +4980,7 @@ impl CloudConfigsEdgeNativePoolMachinesList {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4236,7 +5016,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4248,12 +5028,28 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4264,10 +5060,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4295,7 +5088,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4307,12 +5100,28 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4323,10 +5132,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4363,7 +5169,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4376,7 +5182,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1EdgeNativeMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -4386,7 +5192,23 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4401,10 +5223,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4427,7 +5246,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4438,7 +5257,7 @@ pub struct CloudConfigsEdgeNativeUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EdgeNativeCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeUidClusterConfig {
     /// Sent as `application/json`.
@@ -4451,7 +5270,23 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4464,10 +5299,7 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4489,7 +5321,7 @@ impl crate::Client {
         CloudConfigsEksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4499,12 +5331,28 @@ impl crate::Client {
 pub struct CloudConfigsEksGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4513,10 +5361,7 @@ impl CloudConfigsEksGet {
                 "/v1/cloudconfigs/eks/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4547,7 +5392,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4558,7 +5403,7 @@ pub struct CloudConfigsEksMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksMachinePoolCreate {
     /// Sent as `application/json`.
@@ -4568,7 +5413,23 @@ impl CloudConfigsEksMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4581,10 +5442,7 @@ impl CloudConfigsEksMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -4615,7 +5473,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4626,12 +5484,28 @@ pub struct CloudConfigsEksMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4641,10 +5515,7 @@ impl CloudConfigsEksMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4670,7 +5541,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4682,7 +5553,7 @@ pub struct CloudConfigsEksMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -4692,7 +5563,23 @@ impl CloudConfigsEksMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4706,10 +5593,7 @@ impl CloudConfigsEksMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4735,7 +5619,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4747,7 +5631,7 @@ pub struct CloudConfigsEksPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1AwsMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -4757,7 +5641,23 @@ impl CloudConfigsEksPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4771,10 +5671,7 @@ impl CloudConfigsEksPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -4811,7 +5708,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4828,7 +5725,7 @@ pub struct CloudConfigsEksPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -4878,7 +5775,23 @@ impl CloudConfigsEksPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4894,10 +5807,7 @@ impl CloudConfigsEksPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4958,7 +5868,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4970,12 +5880,28 @@ pub struct CloudConfigsEksPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4986,10 +5912,7 @@ impl CloudConfigsEksPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5017,7 +5940,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5029,12 +5952,28 @@ pub struct CloudConfigsEksPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5045,10 +5984,7 @@ impl CloudConfigsEksPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5085,7 +6021,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5098,7 +6034,7 @@ pub struct CloudConfigsEksPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1AwsMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -5108,7 +6044,23 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5123,10 +6075,7 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5149,7 +6098,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5160,7 +6109,7 @@ pub struct CloudConfigsEksUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksUidClusterConfig {
     /// Sent as `application/json`.
@@ -5170,7 +6119,23 @@ impl CloudConfigsEksUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5183,10 +6148,7 @@ impl CloudConfigsEksUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5209,7 +6171,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5220,7 +6182,7 @@ pub struct CloudConfigsEksUidFargateProfilesUpdate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1EksFargateProfiles>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsEksUidFargateProfilesUpdate {
     /// Sent as `application/json`.
@@ -5230,7 +6192,23 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5243,10 +6221,7 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5268,7 +6243,7 @@ impl crate::Client {
         CloudConfigsGcpGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5278,12 +6253,28 @@ impl crate::Client {
 pub struct CloudConfigsGcpGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5292,10 +6283,7 @@ impl CloudConfigsGcpGet {
                 "/v1/cloudconfigs/gcp/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5326,7 +6314,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5337,7 +6325,7 @@ pub struct CloudConfigsGcpMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpMachinePoolCreate {
     /// Sent as `application/json`.
@@ -5347,7 +6335,23 @@ impl CloudConfigsGcpMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5360,10 +6364,7 @@ impl CloudConfigsGcpMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -5394,7 +6395,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5405,12 +6406,28 @@ pub struct CloudConfigsGcpMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5420,10 +6437,7 @@ impl CloudConfigsGcpMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5449,7 +6463,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5461,7 +6475,7 @@ pub struct CloudConfigsGcpMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -5471,7 +6485,23 @@ impl CloudConfigsGcpMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5485,10 +6515,7 @@ impl CloudConfigsGcpMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5514,7 +6541,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5526,7 +6553,7 @@ pub struct CloudConfigsGcpPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -5536,7 +6563,23 @@ impl CloudConfigsGcpPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5550,10 +6593,7 @@ impl CloudConfigsGcpPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -5590,7 +6630,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5607,7 +6647,7 @@ pub struct CloudConfigsGcpPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -5657,7 +6697,23 @@ impl CloudConfigsGcpPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5673,10 +6729,7 @@ impl CloudConfigsGcpPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5737,7 +6790,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5749,12 +6802,28 @@ pub struct CloudConfigsGcpPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5765,10 +6834,7 @@ impl CloudConfigsGcpPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5796,7 +6862,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5808,12 +6874,28 @@ pub struct CloudConfigsGcpPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5824,10 +6906,7 @@ impl CloudConfigsGcpPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5864,7 +6943,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5877,7 +6956,7 @@ pub struct CloudConfigsGcpPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1GcpMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -5887,7 +6966,23 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5902,10 +6997,7 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5928,7 +7020,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5939,7 +7031,7 @@ pub struct CloudConfigsGcpUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGcpUidClusterConfig {
     /// Sent as `application/json`.
@@ -5949,7 +7041,23 @@ impl CloudConfigsGcpUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5962,10 +7070,7 @@ impl CloudConfigsGcpUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5987,7 +7092,7 @@ impl crate::Client {
         CloudConfigsGenericGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5997,12 +7102,28 @@ impl crate::Client {
 pub struct CloudConfigsGenericGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6011,10 +7132,7 @@ impl CloudConfigsGenericGet {
                 "/v1/cloudconfigs/generic/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6045,7 +7163,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6056,7 +7174,7 @@ pub struct CloudConfigsGenericMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericMachinePoolCreate {
     /// Sent as `application/json`.
@@ -6069,7 +7187,23 @@ impl CloudConfigsGenericMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6082,10 +7216,7 @@ impl CloudConfigsGenericMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -6116,7 +7247,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6127,12 +7258,28 @@ pub struct CloudConfigsGenericMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6142,10 +7289,7 @@ impl CloudConfigsGenericMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6171,7 +7315,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6183,7 +7327,7 @@ pub struct CloudConfigsGenericMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -6196,7 +7340,23 @@ impl CloudConfigsGenericMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6210,10 +7370,7 @@ impl CloudConfigsGenericMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6239,7 +7396,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6251,7 +7408,7 @@ pub struct CloudConfigsGenericPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GenericMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -6261,7 +7418,23 @@ impl CloudConfigsGenericPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6275,10 +7448,7 @@ impl CloudConfigsGenericPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -6315,7 +7485,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6332,7 +7502,7 @@ pub struct CloudConfigsGenericPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -6382,7 +7552,23 @@ impl CloudConfigsGenericPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6398,10 +7584,7 @@ impl CloudConfigsGenericPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6462,7 +7645,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6474,12 +7657,28 @@ pub struct CloudConfigsGenericPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6490,10 +7689,7 @@ impl CloudConfigsGenericPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6521,7 +7717,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6533,12 +7729,28 @@ pub struct CloudConfigsGenericPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6549,10 +7761,7 @@ impl CloudConfigsGenericPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6589,7 +7798,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6602,7 +7811,7 @@ pub struct CloudConfigsGenericPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1GenericMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -6612,7 +7821,23 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6627,10 +7852,7 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6653,7 +7875,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6664,7 +7886,7 @@ pub struct CloudConfigsGenericUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GenericCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGenericUidClusterConfig {
     /// Sent as `application/json`.
@@ -6677,7 +7899,23 @@ impl CloudConfigsGenericUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6690,10 +7928,7 @@ impl CloudConfigsGenericUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6715,7 +7950,7 @@ impl crate::Client {
         CloudConfigsGkeGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6725,12 +7960,28 @@ impl crate::Client {
 pub struct CloudConfigsGkeGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6739,10 +7990,7 @@ impl CloudConfigsGkeGet {
                 "/v1/cloudconfigs/gke/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6773,7 +8021,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6784,7 +8032,7 @@ pub struct CloudConfigsGkeMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkeMachinePoolCreate {
     /// Sent as `application/json`.
@@ -6794,7 +8042,23 @@ impl CloudConfigsGkeMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6807,10 +8071,7 @@ impl CloudConfigsGkeMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -6841,7 +8102,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6852,12 +8113,28 @@ pub struct CloudConfigsGkeMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkeMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6867,10 +8144,7 @@ impl CloudConfigsGkeMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6896,7 +8170,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6908,7 +8182,7 @@ pub struct CloudConfigsGkeMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkeMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -6918,7 +8192,23 @@ impl CloudConfigsGkeMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6932,10 +8222,7 @@ impl CloudConfigsGkeMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6961,7 +8248,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6973,7 +8260,7 @@ pub struct CloudConfigsGkePoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1GcpMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesAdd {
     /// Sent as `application/json`.
@@ -6983,7 +8270,23 @@ impl CloudConfigsGkePoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6997,10 +8300,7 @@ impl CloudConfigsGkePoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -7037,7 +8337,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7054,7 +8354,7 @@ pub struct CloudConfigsGkePoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -7104,7 +8404,23 @@ impl CloudConfigsGkePoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7120,10 +8436,7 @@ impl CloudConfigsGkePoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -7184,7 +8497,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7196,12 +8509,28 @@ pub struct CloudConfigsGkePoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7212,10 +8541,7 @@ impl CloudConfigsGkePoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7243,7 +8569,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7255,12 +8581,28 @@ pub struct CloudConfigsGkePoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7271,10 +8613,7 @@ impl CloudConfigsGkePoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -7311,7 +8650,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7324,7 +8663,7 @@ pub struct CloudConfigsGkePoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1GcpMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -7334,7 +8673,23 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7349,10 +8704,7 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7375,7 +8727,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7386,7 +8738,7 @@ pub struct CloudConfigsGkeUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsGkeUidClusterConfig {
     /// Sent as `application/json`.
@@ -7396,7 +8748,23 @@ impl CloudConfigsGkeUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7409,10 +8777,7 @@ impl CloudConfigsGkeUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7434,7 +8799,7 @@ impl crate::Client {
         CloudConfigsMaasGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7444,12 +8809,28 @@ impl crate::Client {
 pub struct CloudConfigsMaasGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7458,10 +8839,7 @@ impl CloudConfigsMaasGet {
                 "/v1/cloudconfigs/maas/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -7492,7 +8870,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7503,7 +8881,7 @@ pub struct CloudConfigsMaasMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasMachinePoolCreate {
     /// Sent as `application/json`.
@@ -7513,7 +8891,23 @@ impl CloudConfigsMaasMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7526,10 +8920,7 @@ impl CloudConfigsMaasMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -7560,7 +8951,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7571,12 +8962,28 @@ pub struct CloudConfigsMaasMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7586,10 +8993,7 @@ impl CloudConfigsMaasMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7615,7 +9019,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7627,7 +9031,7 @@ pub struct CloudConfigsMaasMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -7637,7 +9041,23 @@ impl CloudConfigsMaasMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7651,10 +9071,7 @@ impl CloudConfigsMaasMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7680,7 +9097,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7692,7 +9109,7 @@ pub struct CloudConfigsMaasPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1MaasMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -7702,7 +9119,23 @@ impl CloudConfigsMaasPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7716,10 +9149,7 @@ impl CloudConfigsMaasPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -7756,7 +9186,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7773,7 +9203,7 @@ pub struct CloudConfigsMaasPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -7823,7 +9253,23 @@ impl CloudConfigsMaasPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7839,10 +9285,7 @@ impl CloudConfigsMaasPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -7903,7 +9346,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7915,12 +9358,28 @@ pub struct CloudConfigsMaasPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7931,10 +9390,7 @@ impl CloudConfigsMaasPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -7962,7 +9418,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -7974,12 +9430,28 @@ pub struct CloudConfigsMaasPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -7990,10 +9462,7 @@ impl CloudConfigsMaasPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -8030,7 +9499,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8043,7 +9512,7 @@ pub struct CloudConfigsMaasPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1MaasMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -8053,7 +9522,23 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8068,10 +9553,7 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8094,7 +9576,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8105,7 +9587,7 @@ pub struct CloudConfigsMaasUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1MaasCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMaasUidClusterConfig {
     /// Sent as `application/json`.
@@ -8115,7 +9597,23 @@ impl CloudConfigsMaasUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8128,10 +9626,7 @@ impl CloudConfigsMaasUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8163,7 +9658,7 @@ impl crate::Client {
             machine_uid: machine_uid.into(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8177,7 +9672,7 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     machine_uid: String,
     cloud_type: String,
     body: Option<crate::models::V1MachineMaintenanceStatus>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     /// Sent as `application/json`.
@@ -8187,7 +9682,23 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8203,10 +9714,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8238,7 +9746,7 @@ impl crate::Client {
             machine_uid: machine_uid.into(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8252,7 +9760,7 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     machine_uid: String,
     cloud_type: String,
     body: Option<crate::models::V1MachineMaintenance>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     /// Sent as `application/json`.
@@ -8262,7 +9770,23 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8278,10 +9802,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8303,7 +9824,7 @@ impl crate::Client {
         CloudConfigsMachinePoolsMachineUidsGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8313,12 +9834,28 @@ impl crate::Client {
 pub struct CloudConfigsMachinePoolsMachineUidsGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsMachinePoolsMachineUidsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8327,10 +9864,7 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
                 "/v1/cloudconfigs/{configUid}/machinePools/machineUids",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -8363,7 +9897,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8374,12 +9908,28 @@ pub struct CloudConfigsUidMachinesHealthPatch {
     client: crate::Client,
     config_uid: String,
     body: crate::models::V1MachinesHealthEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsUidMachinesHealthPatch {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8389,10 +9939,7 @@ impl CloudConfigsUidMachinesHealthPatch {
             )
             .path_param("configUid", self.config_uid)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8414,7 +9961,7 @@ impl crate::Client {
         CloudConfigsVirtualGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8424,12 +9971,28 @@ impl crate::Client {
 pub struct CloudConfigsVirtualGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8438,10 +10001,7 @@ impl CloudConfigsVirtualGet {
                 "/v1/cloudconfigs/virtual/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -8472,7 +10032,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8483,7 +10043,7 @@ pub struct CloudConfigsVirtualMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualMachinePoolCreate {
     /// Sent as `application/json`.
@@ -8496,7 +10056,23 @@ impl CloudConfigsVirtualMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8509,10 +10085,7 @@ impl CloudConfigsVirtualMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -8543,7 +10116,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8554,12 +10127,28 @@ pub struct CloudConfigsVirtualMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8569,10 +10158,7 @@ impl CloudConfigsVirtualMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8598,7 +10184,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8610,7 +10196,7 @@ pub struct CloudConfigsVirtualMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -8623,7 +10209,23 @@ impl CloudConfigsVirtualMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8637,10 +10239,7 @@ impl CloudConfigsVirtualMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8666,7 +10265,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8678,7 +10277,7 @@ pub struct CloudConfigsVirtualPoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VirtualMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesAdd {
     /// Sent as `application/json`.
@@ -8688,7 +10287,23 @@ impl CloudConfigsVirtualPoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8702,10 +10317,7 @@ impl CloudConfigsVirtualPoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -8742,7 +10354,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8759,7 +10371,7 @@ pub struct CloudConfigsVirtualPoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -8809,7 +10421,23 @@ impl CloudConfigsVirtualPoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8825,10 +10453,7 @@ impl CloudConfigsVirtualPoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -8889,7 +10514,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8901,12 +10526,28 @@ pub struct CloudConfigsVirtualPoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8917,10 +10558,7 @@ impl CloudConfigsVirtualPoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -8948,7 +10586,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -8960,12 +10598,28 @@ pub struct CloudConfigsVirtualPoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -8976,10 +10630,7 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -9016,7 +10667,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9029,7 +10680,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1VirtualMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -9039,7 +10690,23 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9054,10 +10721,7 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9080,7 +10744,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9091,7 +10755,7 @@ pub struct CloudConfigsVirtualUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualUidClusterConfig {
     /// Sent as `application/json`.
@@ -9104,7 +10768,23 @@ impl CloudConfigsVirtualUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9117,10 +10797,7 @@ impl CloudConfigsVirtualUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9143,7 +10820,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9154,7 +10831,7 @@ pub struct CloudConfigsVirtualUidUpdate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VirtualClusterResize>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVirtualUidUpdate {
     /// Sent as `application/json`.
@@ -9164,7 +10841,23 @@ impl CloudConfigsVirtualUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9177,10 +10870,7 @@ impl CloudConfigsVirtualUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9202,7 +10892,7 @@ impl crate::Client {
         CloudConfigsVsphereGet {
             client: self.clone(),
             config_uid: config_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9212,12 +10902,28 @@ impl crate::Client {
 pub struct CloudConfigsVsphereGet {
     client: crate::Client,
     config_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVsphereGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9226,10 +10932,7 @@ impl CloudConfigsVsphereGet {
                 "/v1/cloudconfigs/vsphere/{configUid}",
             )
             .path_param("configUid", self.config_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -9260,7 +10963,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9271,7 +10974,7 @@ pub struct CloudConfigsVsphereMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVsphereMachinePoolCreate {
     /// Sent as `application/json`.
@@ -9284,7 +10987,23 @@ impl CloudConfigsVsphereMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9297,10 +11016,7 @@ impl CloudConfigsVsphereMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -9331,7 +11047,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9342,12 +11058,28 @@ pub struct CloudConfigsVsphereMachinePoolDelete {
     client: crate::Client,
     config_uid: String,
     machine_pool_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVsphereMachinePoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9357,10 +11089,7 @@ impl CloudConfigsVsphereMachinePoolDelete {
             )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9386,7 +11115,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9398,7 +11127,7 @@ pub struct CloudConfigsVsphereMachinePoolUpdate {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVsphereMachinePoolUpdate {
     /// Sent as `application/json`.
@@ -9411,7 +11140,23 @@ impl CloudConfigsVsphereMachinePoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9425,10 +11170,7 @@ impl CloudConfigsVsphereMachinePoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9454,7 +11196,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9466,7 +11208,7 @@ pub struct CloudConfigsVspherePoolMachinesAdd {
     config_uid: String,
     machine_pool_name: String,
     body: Option<crate::models::V1VsphereMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesAdd {
     /// Sent as `application/json`.
@@ -9476,7 +11218,23 @@ impl CloudConfigsVspherePoolMachinesAdd {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9490,10 +11248,7 @@ impl CloudConfigsVspherePoolMachinesAdd {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -9530,7 +11285,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9547,7 +11302,7 @@ pub struct CloudConfigsVspherePoolMachinesList {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
@@ -9597,7 +11352,23 @@ impl CloudConfigsVspherePoolMachinesList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9613,10 +11384,7 @@ impl CloudConfigsVspherePoolMachinesList {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -9677,7 +11445,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9689,12 +11457,28 @@ pub struct CloudConfigsVspherePoolMachinesUidDelete {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9705,10 +11489,7 @@ impl CloudConfigsVspherePoolMachinesUidDelete {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9736,7 +11517,7 @@ impl crate::Client {
             config_uid: config_uid.into(),
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9748,12 +11529,28 @@ pub struct CloudConfigsVspherePoolMachinesUidGet {
     config_uid: String,
     machine_pool_name: String,
     machine_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9764,10 +11561,7 @@ impl CloudConfigsVspherePoolMachinesUidGet {
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -9804,7 +11598,7 @@ impl crate::Client {
             machine_pool_name: machine_pool_name.into(),
             machine_uid: machine_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9817,7 +11611,7 @@ pub struct CloudConfigsVspherePoolMachinesUidUpdate {
     machine_pool_name: String,
     machine_uid: String,
     body: Option<crate::models::V1VsphereMachine>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesUidUpdate {
     /// Sent as `application/json`.
@@ -9827,7 +11621,23 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9842,10 +11652,7 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9868,7 +11675,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9879,7 +11686,7 @@ pub struct CloudConfigsVsphereUidClusterConfig {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1VsphereCloudClusterConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CloudConfigsVsphereUidClusterConfig {
     /// Sent as `application/json`.
@@ -9892,7 +11699,23 @@ impl CloudConfigsVsphereUidClusterConfig {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9905,10 +11728,7 @@ impl CloudConfigsVsphereUidClusterConfig {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -9931,7 +11751,7 @@ impl crate::Client {
             client: self.clone(),
             config_uid: config_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -9942,7 +11762,7 @@ pub struct V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     client: crate::Client,
     config_uid: String,
     body: Option<crate::models::V1HybridEdgeNativeMachinePoolConfigEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     /// Sent as `application/json`.
@@ -9955,7 +11775,23 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -9968,10 +11804,7 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {

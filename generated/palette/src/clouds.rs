@@ -17,7 +17,7 @@ impl crate::Client {
         AwsCloudCost {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,21 +27,34 @@ impl crate::Client {
 pub struct AwsCloudCost {
     client: crate::Client,
     body: crate::models::V1AwsCloudCostSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AwsCloudCost {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/cost")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -71,7 +84,7 @@ impl crate::Client {
         V1AwsAccountSecretCredentials {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -81,12 +94,28 @@ impl crate::Client {
 pub struct V1AwsAccountSecretCredentials {
     client: crate::Client,
     body: crate::models::V1AwsSecretSpecInputEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsAccountSecretCredentials {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -95,10 +124,7 @@ impl V1AwsAccountSecretCredentials {
                 "/v1/clouds/aws/account/secret/credentials",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -122,7 +148,7 @@ impl crate::Client {
         V1AwsAccountStsGet {
             client: self.clone(),
             partition: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -132,7 +158,7 @@ impl crate::Client {
 pub struct V1AwsAccountStsGet {
     client: crate::Client,
     partition: Option<crate::models::V1AwsAccountStsGetPartition>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsAccountStsGet {
     /// AWS accounts are scoped to a single partition. Allowed values \[aws, aws-us-gov\], Default values
@@ -147,16 +173,29 @@ impl V1AwsAccountStsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/account/sts")
             .query_opt("partition", self.partition.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -186,7 +225,7 @@ impl crate::Client {
         V1AwsAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -196,12 +235,28 @@ impl crate::Client {
 pub struct V1AwsAccountValidate {
     client: crate::Client,
     body: crate::models::V1AwsCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -210,10 +265,7 @@ impl V1AwsAccountValidate {
                 "/v1/clouds/aws/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -228,7 +280,7 @@ impl crate::Client {
     pub fn v1_aws_ami_types(&self) -> V1AwsAmiTypes {
         V1AwsAmiTypes {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -237,20 +289,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct V1AwsAmiTypes {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsAmiTypes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/amiTypes");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -288,7 +353,7 @@ impl crate::Client {
             cloud_account_uid: cloud_account_uid.into(),
             name: name.into(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -300,12 +365,28 @@ pub struct V1AwsClusterNameValidate {
     cloud_account_uid: String,
     name: String,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsClusterNameValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -316,10 +397,7 @@ impl V1AwsClusterNameValidate {
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("name", self.name)
             .path_param("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -342,7 +420,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -353,7 +431,7 @@ pub struct V1AwsCopyImageFromDefaultRegion {
     client: crate::Client,
     region: String,
     body: Option<crate::models::V1AwsFindImageRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsCopyImageFromDefaultRegion {
     /// Request payload to copy the AWS image
@@ -365,7 +443,23 @@ impl V1AwsCopyImageFromDefaultRegion {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -378,10 +472,7 @@ impl V1AwsCopyImageFromDefaultRegion {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -409,7 +500,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -420,7 +511,7 @@ pub struct V1AwsFindImage {
     client: crate::Client,
     region: String,
     body: Option<crate::models::V1AwsFindImageRequest>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsFindImage {
     /// Request payload to find the AWS image
@@ -432,7 +523,23 @@ impl V1AwsFindImage {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -445,10 +552,7 @@ impl V1AwsFindImage {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -484,7 +588,7 @@ impl crate::Client {
             region: region.into(),
             hrg_arn: hrg_arn.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -496,12 +600,28 @@ pub struct V1AwsHostResourceGroupCapacityValidation {
     region: String,
     hrg_arn: String,
     body: crate::models::V1AwsHrgCapacityValidationRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsHostResourceGroupCapacityValidation {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -512,10 +632,7 @@ impl V1AwsHostResourceGroupCapacityValidation {
             .path_param("region", self.region)
             .query("hrgArn", self.hrg_arn)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -554,7 +671,7 @@ impl crate::Client {
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
             hrg_arn: hrg_arn.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -566,12 +683,28 @@ pub struct V1AwsHostResourceGroupLicenses {
     region: String,
     cloud_account_uid: String,
     hrg_arn: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsHostResourceGroupLicenses {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -582,10 +715,7 @@ impl V1AwsHostResourceGroupLicenses {
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("hrgArn", self.hrg_arn);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -618,7 +748,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -629,12 +759,28 @@ pub struct V1AwsHostResourceGroups {
     client: crate::Client,
     region: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsHostResourceGroups {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -644,10 +790,7 @@ impl V1AwsHostResourceGroups {
             )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -678,7 +821,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_account_uid: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -689,7 +832,7 @@ pub struct V1AwsIamPolicies {
     client: crate::Client,
     cloud_account_uid: Option<String>,
     body: crate::models::V1AwsCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsIamPolicies {
     /// Uid for the specific AWS cloud account
@@ -701,17 +844,30 @@ impl V1AwsIamPolicies {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/policies")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -746,7 +902,7 @@ impl crate::Client {
             gpu_gt_eq: None,
             cloud_account_uid: None,
             hrg_arn: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -761,7 +917,7 @@ pub struct V1AwsInstanceTypes {
     gpu_gt_eq: Option<f64>,
     cloud_account_uid: Option<String>,
     hrg_arn: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsInstanceTypes {
     /// Filter for instances having cpu greater than or equal
@@ -801,7 +957,23 @@ impl V1AwsInstanceTypes {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -815,10 +987,7 @@ impl V1AwsInstanceTypes {
             .query_opt("gpuGtEq", self.gpu_gt_eq.as_ref())
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("hrgArn", self.hrg_arn.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -854,7 +1023,7 @@ impl crate::Client {
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
             keypair: keypair.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -866,12 +1035,28 @@ pub struct V1AwsKeyPairValidate {
     region: String,
     cloud_account_uid: String,
     keypair: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsKeyPairValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -882,10 +1067,7 @@ impl V1AwsKeyPairValidate {
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("keypair", self.keypair);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -910,7 +1092,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -921,12 +1103,28 @@ pub struct V1AwsKeyPairs {
     client: crate::Client,
     region: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsKeyPairs {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -936,10 +1134,7 @@ impl V1AwsKeyPairs {
             )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -975,7 +1170,7 @@ impl crate::Client {
             region: region.into(),
             key_id: key_id.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -987,12 +1182,28 @@ pub struct V1AwsKmsKeyGet {
     region: String,
     key_id: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsKmsKeyGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1003,10 +1214,7 @@ impl V1AwsKmsKeyGet {
             .path_param("region", self.region)
             .path_param("keyId", self.key_id)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1042,7 +1250,7 @@ impl crate::Client {
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
             key_arn: key_arn.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1054,12 +1262,28 @@ pub struct V1AwsKmsKeyValidate {
     region: String,
     cloud_account_uid: String,
     key_arn: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsKmsKeyValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1070,10 +1294,7 @@ impl V1AwsKmsKeyValidate {
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("keyArn", self.key_arn);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1098,7 +1319,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1109,12 +1330,28 @@ pub struct V1AwsKmsKeys {
     client: crate::Client,
     region: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsKmsKeys {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1124,10 +1361,7 @@ impl V1AwsKmsKeys {
             )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1158,7 +1392,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_account_uid: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1169,7 +1403,7 @@ pub struct V1AwsPolicyArnsValidate {
     client: crate::Client,
     cloud_account_uid: Option<String>,
     body: crate::models::V1AwsPolicyArnsSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsPolicyArnsValidate {
     /// Uid for the specific AWS cloud account
@@ -1181,7 +1415,23 @@ impl V1AwsPolicyArnsValidate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1191,10 +1441,7 @@ impl V1AwsPolicyArnsValidate {
             )
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1216,7 +1463,7 @@ impl crate::Client {
         V1AwsPropertiesValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1226,12 +1473,28 @@ impl crate::Client {
 pub struct V1AwsPropertiesValidate {
     client: crate::Client,
     body: crate::models::V1AwsPropertiesValidateSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsPropertiesValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1240,10 +1503,7 @@ impl V1AwsPropertiesValidate {
                 "/v1/clouds/aws/properties/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1262,7 +1522,7 @@ impl crate::Client {
         V1AwsRegions {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1272,21 +1532,34 @@ impl crate::Client {
 pub struct V1AwsRegions {
     client: crate::Client,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsRegions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions")
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1316,7 +1589,7 @@ impl crate::Client {
         V1AwsS3Validate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1326,21 +1599,34 @@ impl crate::Client {
 pub struct V1AwsS3Validate {
     client: crate::Client,
     body: crate::models::V1AwsS3BucketCredentials,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsS3Validate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/s3/validate")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1366,7 +1652,7 @@ impl crate::Client {
             region: region.into(),
             vpc_id: vpc_id.into(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1378,7 +1664,7 @@ pub struct V1AwsSecurityGroups {
     region: String,
     vpc_id: String,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsSecurityGroups {
     /// Uid for the specific AWS cloud account
@@ -1390,7 +1676,23 @@ impl V1AwsSecurityGroups {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1398,10 +1700,7 @@ impl V1AwsSecurityGroups {
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query("region", self.region)
             .query("vpcId", self.vpc_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1428,7 +1727,7 @@ impl crate::Client {
         V1AwsStorageTypes {
             client: self.clone(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1438,12 +1737,28 @@ impl crate::Client {
 pub struct V1AwsStorageTypes {
     client: crate::Client,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsStorageTypes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1452,10 +1767,7 @@ impl V1AwsStorageTypes {
                 "/v1/clouds/aws/regions/{region}/storagetypes",
             )
             .path_param("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1493,7 +1805,7 @@ impl crate::Client {
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
             image_id: image_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1505,12 +1817,28 @@ pub struct V1AwsVolumeSizeGet {
     region: String,
     cloud_account_uid: String,
     image_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsVolumeSizeGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1521,10 +1849,7 @@ impl V1AwsVolumeSizeGet {
             .query("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("imageId", self.image_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1556,7 +1881,7 @@ impl crate::Client {
         V1AwsVolumeTypesGet {
             client: self.clone(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1566,21 +1891,34 @@ impl crate::Client {
 pub struct V1AwsVolumeTypesGet {
     client: crate::Client,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsVolumeTypesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/volumeTypes")
             .query("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1613,7 +1951,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1624,12 +1962,28 @@ pub struct V1AwsVpcs {
     client: crate::Client,
     region: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsVpcs {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1639,10 +1993,7 @@ impl V1AwsVpcs {
             )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1675,7 +2026,7 @@ impl crate::Client {
             client: self.clone(),
             region: region.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1686,12 +2037,28 @@ pub struct V1AwsZones {
     client: crate::Client,
     region: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AwsZones {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1701,10 +2068,7 @@ impl V1AwsZones {
             )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1736,7 +2100,7 @@ impl crate::Client {
         V1AzureAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1746,12 +2110,28 @@ impl crate::Client {
 pub struct V1AzureAccountValidate {
     client: crate::Client,
     body: crate::models::V1AzureCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1760,10 +2140,7 @@ impl V1AzureAccountValidate {
                 "/v1/clouds/azure/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1799,7 +2176,7 @@ impl crate::Client {
             region: region.into(),
             subscription_id: subscription_id.into(),
             resource_group: resource_group.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1813,12 +2190,28 @@ pub struct V1AzureClusterNameValidate {
     region: String,
     subscription_id: String,
     resource_group: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureClusterNameValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1831,10 +2224,7 @@ impl V1AzureClusterNameValidate {
             .path_param("region", self.region)
             .path_param("subscriptionId", self.subscription_id)
             .query("resourceGroup", self.resource_group);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1850,7 +2240,7 @@ impl crate::Client {
         V1AzureGroups {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1860,7 +2250,7 @@ impl crate::Client {
 pub struct V1AzureGroups {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureGroups {
     /// Uid for the specific Azure cloud account
@@ -1872,16 +2262,29 @@ impl V1AzureGroups {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/groups")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1916,7 +2319,7 @@ impl crate::Client {
             cpu_gt_eq: None,
             memory_gt_eq: None,
             gpu_gt_eq: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1931,7 +2334,7 @@ pub struct V1AzureInstanceTypes {
     cpu_gt_eq: Option<f64>,
     memory_gt_eq: Option<f64>,
     gpu_gt_eq: Option<f64>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureInstanceTypes {
     /// Uid for the specific Azure cloud account
@@ -1971,7 +2374,23 @@ impl V1AzureInstanceTypes {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1985,10 +2404,7 @@ impl V1AzureInstanceTypes {
             .query_opt("cpuGtEq", self.cpu_gt_eq.as_ref())
             .query_opt("memoryGtEq", self.memory_gt_eq.as_ref())
             .query_opt("gpuGtEq", self.gpu_gt_eq.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2026,7 +2442,7 @@ impl crate::Client {
             resource_group: resource_group.into(),
             cloud_account_uid: cloud_account_uid.into(),
             subscription_id: subscription_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2038,12 +2454,28 @@ pub struct V1AzurePrivateDnsZones {
     resource_group: String,
     cloud_account_uid: String,
     subscription_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzurePrivateDnsZones {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2054,10 +2486,7 @@ impl V1AzurePrivateDnsZones {
             .path_param("resourceGroup", self.resource_group)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("subscriptionId", self.subscription_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2082,7 +2511,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_account_uid: None,
             subscription_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2093,7 +2522,7 @@ pub struct V1AzureRegions {
     client: crate::Client,
     cloud_account_uid: Option<String>,
     subscription_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureRegions {
     /// Uid for the specific Azure cloud account
@@ -2112,17 +2541,30 @@ impl V1AzureRegions {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/regions")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("subscriptionId", self.subscription_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2158,7 +2600,7 @@ impl crate::Client {
             cloud_account_uid: cloud_account_uid.into(),
             region: region.into(),
             subscription_id: subscription_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2170,12 +2612,28 @@ pub struct V1AzureResourceGroupList {
     cloud_account_uid: String,
     region: String,
     subscription_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureResourceGroupList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2186,10 +2644,7 @@ impl V1AzureResourceGroupList {
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("subscriptionId", self.subscription_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2215,7 +2670,7 @@ impl crate::Client {
         V1AzureStorageAccountTypes {
             client: self.clone(),
             region: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2225,7 +2680,7 @@ impl crate::Client {
 pub struct V1AzureStorageAccountTypes {
     client: crate::Client,
     region: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureStorageAccountTypes {
     /// Region for which Azure storage account types are requested
@@ -2237,7 +2692,23 @@ impl V1AzureStorageAccountTypes {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2246,10 +2717,7 @@ impl V1AzureStorageAccountTypes {
                 "/v1/clouds/azure/storageaccounttypes",
             )
             .query_opt("region", self.region.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2285,7 +2753,7 @@ impl crate::Client {
             resource_group: resource_group.into(),
             subscription_id: subscription_id.into(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2297,7 +2765,7 @@ pub struct V1AzureStorageAccounts {
     resource_group: String,
     subscription_id: String,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureStorageAccounts {
     /// Uid for the specific Azure cloud account
@@ -2309,7 +2777,23 @@ impl V1AzureStorageAccounts {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2320,10 +2804,7 @@ impl V1AzureStorageAccounts {
             .path_param("resourceGroup", self.resource_group)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query("subscriptionId", self.subscription_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2362,7 +2843,7 @@ impl crate::Client {
             subscription_id: subscription_id.into(),
             storage_account_name: storage_account_name.into(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2375,7 +2856,7 @@ pub struct V1AzureStorageContainers {
     subscription_id: String,
     storage_account_name: String,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureStorageContainers {
     /// Uid for the specific Azure cloud account
@@ -2387,7 +2868,23 @@ impl V1AzureStorageContainers {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2399,10 +2896,7 @@ impl V1AzureStorageContainers {
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query("subscriptionId", self.subscription_id)
             .path_param("storageAccountName", self.storage_account_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2432,7 +2926,7 @@ impl crate::Client {
         V1AzureStorageTypes {
             client: self.clone(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2442,12 +2936,28 @@ impl crate::Client {
 pub struct V1AzureStorageTypes {
     client: crate::Client,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureStorageTypes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2456,10 +2966,7 @@ impl V1AzureStorageTypes {
                 "/v1/clouds/azure/regions/{region}/storagetypes",
             )
             .path_param("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2491,7 +2998,7 @@ impl crate::Client {
         V1AzureSubscriptionList {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2501,21 +3008,34 @@ impl crate::Client {
 pub struct V1AzureSubscriptionList {
     client: crate::Client,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureSubscriptionList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/subscriptions")
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2548,7 +3068,7 @@ impl crate::Client {
             client: self.clone(),
             vhd: vhd.into(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2559,12 +3079,28 @@ pub struct V1AzureVhdUrl {
     client: crate::Client,
     vhd: String,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureVhdUrl {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2574,10 +3110,7 @@ impl V1AzureVhdUrl {
             )
             .path_param("vhd", self.vhd)
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2614,7 +3147,7 @@ impl crate::Client {
             region: region.into(),
             subscription_id: subscription_id.into(),
             resource_group: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2627,7 +3160,7 @@ pub struct V1AzureVirtualNetworkList {
     region: String,
     subscription_id: String,
     resource_group: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureVirtualNetworkList {
     /// Resource group for which Azure virtual networks are requested
@@ -2639,7 +3172,23 @@ impl V1AzureVirtualNetworkList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2651,10 +3200,7 @@ impl V1AzureVirtualNetworkList {
             .path_param("region", self.region)
             .path_param("subscriptionId", self.subscription_id)
             .query_opt("resourceGroup", self.resource_group.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2683,7 +3229,7 @@ impl crate::Client {
             region: region.into(),
             cloud_account_uid: None,
             subscription_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2695,7 +3241,7 @@ pub struct V1AzureZones {
     region: String,
     cloud_account_uid: Option<String>,
     subscription_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1AzureZones {
     /// Uid for the specific Azure cloud account
@@ -2714,7 +3260,23 @@ impl V1AzureZones {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2725,10 +3287,7 @@ impl V1AzureZones {
             .path_param("region", self.region)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("subscriptionId", self.subscription_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2764,7 +3323,7 @@ impl crate::Client {
             cloud: cloud.into(),
             r#type: r#type.into(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2776,12 +3335,28 @@ pub struct V1CloudComputeRate {
     cloud: String,
     r#type: String,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudComputeRate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2792,10 +3367,7 @@ impl V1CloudComputeRate {
             .path_param("cloud", self.cloud)
             .path_param("type", self.r#type)
             .query("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2827,7 +3399,7 @@ impl crate::Client {
         V1CloudStackAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2837,12 +3409,28 @@ impl crate::Client {
 pub struct V1CloudStackAccountValidate {
     client: crate::Client,
     body: crate::models::V1CloudStackCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2851,10 +3439,7 @@ impl V1CloudStackAccountValidate {
                 "/v1/clouds/apache-cloudstack/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2872,7 +3457,7 @@ impl crate::Client {
             cloud_account_uid: None,
             zone: None,
             project_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2884,7 +3469,7 @@ pub struct V1CloudStackDiskOfferingsGet {
     cloud_account_uid: Option<String>,
     zone: Option<String>,
     project_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackDiskOfferingsGet {
     /// Uid for the specific CloudStack cloud account
@@ -2910,7 +3495,23 @@ impl V1CloudStackDiskOfferingsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2921,10 +3522,7 @@ impl V1CloudStackDiskOfferingsGet {
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2948,7 +3546,7 @@ impl crate::Client {
         V1CloudStackDomainsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2958,7 +3556,7 @@ impl crate::Client {
 pub struct V1CloudStackDomainsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackDomainsGet {
     /// Uid for the specific CloudStack cloud account
@@ -2970,7 +3568,23 @@ impl V1CloudStackDomainsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2979,10 +3593,7 @@ impl V1CloudStackDomainsGet {
                 "/v1/clouds/apache-cloudstack/domains",
             )
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3008,7 +3619,7 @@ impl crate::Client {
             cloud_account_uid: None,
             domain_id: None,
             project_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3020,7 +3631,7 @@ pub struct V1CloudStackKeypairsGet {
     cloud_account_uid: Option<String>,
     domain_id: Option<String>,
     project_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackKeypairsGet {
     /// Uid for the specific CloudStack cloud account
@@ -3046,7 +3657,23 @@ impl V1CloudStackKeypairsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3057,10 +3684,7 @@ impl V1CloudStackKeypairsGet {
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("domainId", self.domain_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3087,7 +3711,7 @@ impl crate::Client {
             zone: None,
             project_id: None,
             vpc_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3100,7 +3724,7 @@ pub struct V1CloudStackNetworksGet {
     zone: Option<String>,
     project_id: Option<String>,
     vpc_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackNetworksGet {
     /// Uid for the specific CloudStack cloud account
@@ -3133,7 +3757,23 @@ impl V1CloudStackNetworksGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3145,10 +3785,7 @@ impl V1CloudStackNetworksGet {
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
             .query_opt("vpcId", self.vpc_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3175,7 +3812,7 @@ impl crate::Client {
             zone: None,
             project_id: None,
             template_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3188,7 +3825,7 @@ pub struct V1CloudStackOfferingsGet {
     zone: Option<String>,
     project_id: Option<String>,
     template_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackOfferingsGet {
     /// Uid for the specific CloudStack cloud account
@@ -3221,7 +3858,23 @@ impl V1CloudStackOfferingsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3233,10 +3886,7 @@ impl V1CloudStackOfferingsGet {
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
             .query_opt("templateId", self.template_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3260,7 +3910,7 @@ impl crate::Client {
         V1CloudStackProjectsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3270,7 +3920,7 @@ impl crate::Client {
 pub struct V1CloudStackProjectsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackProjectsGet {
     /// Uid for the specific CloudStack cloud account
@@ -3282,7 +3932,23 @@ impl V1CloudStackProjectsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3291,10 +3957,7 @@ impl V1CloudStackProjectsGet {
                 "/v1/clouds/apache-cloudstack/projects",
             )
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3321,7 +3984,7 @@ impl crate::Client {
             zone: None,
             project_id: None,
             template_ids: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3334,7 +3997,7 @@ pub struct V1CloudStackTemplatesGet {
     zone: Option<String>,
     project_id: Option<String>,
     template_ids: Option<Vec<String>>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackTemplatesGet {
     /// Uid for the specific CloudStack cloud account
@@ -3367,7 +4030,23 @@ impl V1CloudStackTemplatesGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3382,10 +4061,7 @@ impl V1CloudStackTemplatesGet {
                 "templateIds",
                 self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")),
             );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3411,7 +4087,7 @@ impl crate::Client {
             cloud_account_uid: None,
             zone_id: None,
             project_id: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3423,7 +4099,7 @@ pub struct V1CloudStackVpcsGet {
     cloud_account_uid: Option<String>,
     zone_id: Option<String>,
     project_id: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackVpcsGet {
     /// Uid for the specific CloudStack cloud account
@@ -3449,7 +4125,23 @@ impl V1CloudStackVpcsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3460,10 +4152,7 @@ impl V1CloudStackVpcsGet {
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zoneId", self.zone_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3487,7 +4176,7 @@ impl crate::Client {
         V1CloudStackZonesGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3497,7 +4186,7 @@ impl crate::Client {
 pub struct V1CloudStackZonesGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStackZonesGet {
     /// Uid for the specific CloudStack cloud account
@@ -3509,7 +4198,23 @@ impl V1CloudStackZonesGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3518,10 +4223,7 @@ impl V1CloudStackZonesGet {
                 "/v1/clouds/apache-cloudstack/zones",
             )
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3558,7 +4260,7 @@ impl crate::Client {
             r#type: r#type.into(),
             region: region.into(),
             max_disk_type: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3571,7 +4273,7 @@ pub struct V1CloudStorageRate {
     r#type: String,
     region: String,
     max_disk_type: Option<i64>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudStorageRate {
     /// maxDiskType for which compute rate is requested
@@ -3583,7 +4285,23 @@ impl V1CloudStorageRate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3595,10 +4313,7 @@ impl V1CloudStorageRate {
             .path_param("type", self.r#type)
             .query("region", self.region)
             .query_opt("maxDiskType", self.max_disk_type.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3623,7 +4338,7 @@ impl crate::Client {
     pub fn v1_clouds_aws_api_endpoints_get(&self) -> V1CloudsAwsApiEndpointsGet {
         V1CloudsAwsApiEndpointsGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3632,20 +4347,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct V1CloudsAwsApiEndpointsGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudsAwsApiEndpointsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/apiEndpoints");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3677,7 +4405,7 @@ impl crate::Client {
         V1CloudsAwsCloudWatchValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3687,12 +4415,28 @@ impl crate::Client {
 pub struct V1CloudsAwsCloudWatchValidate {
     client: crate::Client,
     body: crate::models::V1CloudWatchConfig,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CloudsAwsCloudWatchValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3701,10 +4445,7 @@ impl V1CloudsAwsCloudWatchValidate {
                 "/v1/clouds/aws/cloudwatch/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3726,7 +4467,7 @@ impl crate::Client {
         V1CustomCloudTypeBootstrapDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3736,12 +4477,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeBootstrapDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeBootstrapDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3750,10 +4507,7 @@ impl V1CustomCloudTypeBootstrapDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3775,7 +4529,7 @@ impl crate::Client {
         V1CustomCloudTypeBootstrapGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3785,12 +4539,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeBootstrapGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeBootstrapGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3799,10 +4569,7 @@ impl V1CustomCloudTypeBootstrapGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3836,7 +4603,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3847,7 +4614,7 @@ pub struct V1CustomCloudTypeBootstrapUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeBootstrapUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -3857,7 +4624,23 @@ impl V1CustomCloudTypeBootstrapUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3870,10 +4653,7 @@ impl V1CustomCloudTypeBootstrapUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -3895,7 +4675,7 @@ impl crate::Client {
         V1CustomCloudTypeCloudAccountKeysGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3905,12 +4685,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeCloudAccountKeysGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCloudAccountKeysGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3919,10 +4715,7 @@ impl V1CustomCloudTypeCloudAccountKeysGet {
                 "/v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3958,7 +4751,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3969,12 +4762,28 @@ pub struct V1CustomCloudTypeCloudAccountKeysUpdate {
     client: crate::Client,
     cloud_type: String,
     body: crate::models::V1CustomCloudTypeCloudAccountKeys,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCloudAccountKeysUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3984,10 +4793,7 @@ impl V1CustomCloudTypeCloudAccountKeysUpdate {
             )
             .path_param("cloudType", self.cloud_type)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4009,7 +4815,7 @@ impl crate::Client {
         V1CustomCloudTypeCloudProviderDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4019,12 +4825,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeCloudProviderDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCloudProviderDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4033,10 +4855,7 @@ impl V1CustomCloudTypeCloudProviderDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4058,7 +4877,7 @@ impl crate::Client {
         V1CustomCloudTypeCloudProviderGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4068,12 +4887,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeCloudProviderGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCloudProviderGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4082,10 +4917,7 @@ impl V1CustomCloudTypeCloudProviderGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4119,7 +4951,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4130,7 +4962,7 @@ pub struct V1CustomCloudTypeCloudProviderUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCloudProviderUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4140,7 +4972,23 @@ impl V1CustomCloudTypeCloudProviderUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4153,10 +5001,7 @@ impl V1CustomCloudTypeCloudProviderUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4178,7 +5023,7 @@ impl crate::Client {
         V1CustomCloudTypeClusterTemplateDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4188,12 +5033,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeClusterTemplateDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeClusterTemplateDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4202,10 +5063,7 @@ impl V1CustomCloudTypeClusterTemplateDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4227,7 +5085,7 @@ impl crate::Client {
         V1CustomCloudTypeClusterTemplateGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4237,12 +5095,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeClusterTemplateGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeClusterTemplateGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4251,10 +5125,7 @@ impl V1CustomCloudTypeClusterTemplateGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4288,7 +5159,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4299,7 +5170,7 @@ pub struct V1CustomCloudTypeClusterTemplateUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeClusterTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4309,7 +5180,23 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4322,10 +5209,7 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4347,7 +5231,7 @@ impl crate::Client {
         V1CustomCloudTypeControlPlaneDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4357,12 +5241,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeControlPlaneDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlaneDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4371,10 +5271,7 @@ impl V1CustomCloudTypeControlPlaneDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4396,7 +5293,7 @@ impl crate::Client {
         V1CustomCloudTypeControlPlaneGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4406,12 +5303,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeControlPlaneGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlaneGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4420,10 +5333,7 @@ impl V1CustomCloudTypeControlPlaneGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4456,7 +5366,7 @@ impl crate::Client {
         V1CustomCloudTypeControlPlanePoolTemplateDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4466,12 +5376,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeControlPlanePoolTemplateDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4480,10 +5406,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4505,7 +5428,7 @@ impl crate::Client {
         V1CustomCloudTypeControlPlanePoolTemplateGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4515,12 +5438,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeControlPlanePoolTemplateGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlanePoolTemplateGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4529,10 +5468,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4566,7 +5502,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4577,7 +5513,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4587,7 +5523,23 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4600,10 +5552,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4626,7 +5575,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4637,7 +5586,7 @@ pub struct V1CustomCloudTypeControlPlaneUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeControlPlaneUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4647,7 +5596,23 @@ impl V1CustomCloudTypeControlPlaneUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4660,10 +5625,7 @@ impl V1CustomCloudTypeControlPlaneUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4685,7 +5647,7 @@ impl crate::Client {
         V1CustomCloudTypeCoreDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4695,12 +5657,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeCoreDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCoreDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4709,10 +5687,7 @@ impl V1CustomCloudTypeCoreDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/core",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4734,7 +5709,7 @@ impl crate::Client {
         V1CustomCloudTypeCoreGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4744,12 +5719,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeCoreGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCoreGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4758,10 +5749,7 @@ impl V1CustomCloudTypeCoreGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/core",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4795,7 +5783,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4806,7 +5794,7 @@ pub struct V1CustomCloudTypeCoreUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeCoreUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4816,7 +5804,23 @@ impl V1CustomCloudTypeCoreUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4829,10 +5833,7 @@ impl V1CustomCloudTypeCoreUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4854,7 +5855,7 @@ impl crate::Client {
         V1CustomCloudTypeLogoGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4864,12 +5865,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeLogoGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeLogoGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4879,10 +5896,7 @@ impl V1CustomCloudTypeLogoGet {
             )
             .path_param("cloudType", self.cloud_type)
             .header("accept", "application/octet-stream");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4907,7 +5921,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4918,7 +5932,7 @@ pub struct V1CustomCloudTypeLogoUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeLogoUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -4928,7 +5942,23 @@ impl V1CustomCloudTypeLogoUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4941,10 +5971,7 @@ impl V1CustomCloudTypeLogoUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -4966,7 +5993,7 @@ impl crate::Client {
         V1CustomCloudTypeMetaGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4976,12 +6003,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeMetaGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeMetaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4990,10 +6033,7 @@ impl V1CustomCloudTypeMetaGet {
                 "/v1/clouds/cloudTypes/{cloudType}/meta",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5026,7 +6066,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5037,12 +6077,28 @@ pub struct V1CustomCloudTypeMetaUpdate {
     client: crate::Client,
     cloud_type: String,
     body: crate::models::V1CustomCloudRequestEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeMetaUpdate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5052,10 +6108,7 @@ impl V1CustomCloudTypeMetaUpdate {
             )
             .path_param("cloudType", self.cloud_type)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5071,7 +6124,7 @@ impl crate::Client {
         V1CustomCloudTypeRegister {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5081,7 +6134,7 @@ impl crate::Client {
 pub struct V1CustomCloudTypeRegister {
     client: crate::Client,
     body: Option<crate::models::V1CustomCloudRequestEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeRegister {
     /// Request payload to register custom cloud type
@@ -5093,7 +6146,23 @@ impl V1CustomCloudTypeRegister {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5105,10 +6174,7 @@ impl V1CustomCloudTypeRegister {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -5136,7 +6202,7 @@ impl crate::Client {
         V1CustomCloudTypeWorkerPoolTemplateDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5146,12 +6212,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeWorkerPoolTemplateDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeWorkerPoolTemplateDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5160,10 +6242,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateDelete {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5185,7 +6264,7 @@ impl crate::Client {
         V1CustomCloudTypeWorkerPoolTemplateGet {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5195,12 +6274,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypeWorkerPoolTemplateGet {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeWorkerPoolTemplateGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5209,10 +6304,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
                 "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5246,7 +6338,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_type: cloud_type.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5257,7 +6349,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateUpdate {
     client: crate::Client,
     cloud_type: String,
     body: Option<rt::Multipart>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
@@ -5267,7 +6359,23 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5280,10 +6388,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
             Some(body) => request.multipart(body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5305,7 +6410,7 @@ impl crate::Client {
         V1CustomCloudTypesDelete {
             client: self.clone(),
             cloud_type: cloud_type.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5315,12 +6420,28 @@ impl crate::Client {
 pub struct V1CustomCloudTypesDelete {
     client: crate::Client,
     cloud_type: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypesDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5329,10 +6450,7 @@ impl V1CustomCloudTypesDelete {
                 "/v1/clouds/cloudTypes/{cloudType}",
             )
             .path_param("cloudType", self.cloud_type);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5347,7 +6465,7 @@ impl crate::Client {
     pub fn v1_custom_cloud_types_get(&self) -> V1CustomCloudTypesGet {
         V1CustomCloudTypesGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5356,20 +6474,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct V1CustomCloudTypesGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1CustomCloudTypesGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/cloudTypes");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5399,7 +6530,7 @@ impl crate::Client {
         V1EksPropertiesValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5409,12 +6540,28 @@ impl crate::Client {
 pub struct V1EksPropertiesValidate {
     client: crate::Client,
     body: crate::models::V1EksPropertiesValidateSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1EksPropertiesValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5423,10 +6570,7 @@ impl V1EksPropertiesValidate {
                 "/v1/clouds/eks/properties/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5448,7 +6592,7 @@ impl crate::Client {
         V1GcpAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5458,12 +6602,28 @@ impl crate::Client {
 pub struct V1GcpAccountValidate {
     client: crate::Client,
     body: crate::models::V1GcpCloudAccountValidateEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5472,10 +6632,7 @@ impl V1GcpAccountValidate {
                 "/v1/clouds/gcp/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5500,7 +6657,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
             project: project.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5511,12 +6668,28 @@ pub struct V1GcpAvailabilityZones {
     client: crate::Client,
     cloud_account_uid: String,
     project: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpAvailabilityZones {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5526,10 +6699,7 @@ impl V1GcpAvailabilityZones {
             )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("project", self.project);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5559,7 +6729,7 @@ impl crate::Client {
         V1GcpAzValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5569,21 +6739,34 @@ impl crate::Client {
 pub struct V1GcpAzValidate {
     client: crate::Client,
     body: crate::models::V1AzValidateEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpAzValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/gcp/azs/validate")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5605,7 +6788,7 @@ impl crate::Client {
         V1GcpBucketNameValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5615,12 +6798,28 @@ impl crate::Client {
 pub struct V1GcpBucketNameValidate {
     client: crate::Client,
     body: crate::models::V1GcpAccountNameValidateSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpBucketNameValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5629,10 +6828,7 @@ impl V1GcpBucketNameValidate {
                 "/v1/clouds/gcp/bucketname/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5657,7 +6853,7 @@ impl crate::Client {
             client: self.clone(),
             image_path: image_path.into(),
             tag: tag.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5668,12 +6864,28 @@ pub struct V1GcpContainerImageValidate {
     client: crate::Client,
     image_path: String,
     tag: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpContainerImageValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5683,10 +6895,7 @@ impl V1GcpContainerImageValidate {
             )
             .query("imagePath", self.image_path)
             .query("tag", self.tag);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5705,7 +6914,7 @@ impl crate::Client {
         V1GcpImageUrl {
             client: self.clone(),
             image_name: image_name.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5715,12 +6924,28 @@ impl crate::Client {
 pub struct V1GcpImageUrl {
     client: crate::Client,
     image_name: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpImageUrl {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5729,10 +6954,7 @@ impl V1GcpImageUrl {
                 "/v1/clouds/gcp/images/{imageName}/url",
             )
             .path_param("imageName", self.image_name);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5765,7 +6987,7 @@ impl crate::Client {
             cpu_gt_eq: None,
             memory_gt_eq: None,
             gpu_gt_eq: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5778,7 +7000,7 @@ pub struct V1GcpInstanceTypes {
     cpu_gt_eq: Option<f64>,
     memory_gt_eq: Option<f64>,
     gpu_gt_eq: Option<f64>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpInstanceTypes {
     /// Filter for instances having cpu greater than or equal
@@ -5804,7 +7026,23 @@ impl V1GcpInstanceTypes {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5816,10 +7054,7 @@ impl V1GcpInstanceTypes {
             .query_opt("cpuGtEq", self.cpu_gt_eq.as_ref())
             .query_opt("memoryGtEq", self.memory_gt_eq.as_ref())
             .query_opt("gpuGtEq", self.gpu_gt_eq.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5855,7 +7090,7 @@ impl crate::Client {
             cloud_account_uid: cloud_account_uid.into(),
             region: region.into(),
             project: project.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5867,12 +7102,28 @@ pub struct V1GcpNetworks {
     cloud_account_uid: String,
     region: String,
     project: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpNetworks {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5883,10 +7134,7 @@ impl V1GcpNetworks {
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("project", self.project);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -5919,7 +7167,7 @@ impl crate::Client {
             client: self.clone(),
             project: project.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5930,12 +7178,28 @@ pub struct V1GcpProjectValidate {
     client: crate::Client,
     project: String,
     body: crate::models::V1CloudAccountUidEntity,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpProjectValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -5945,10 +7209,7 @@ impl V1GcpProjectValidate {
             )
             .path_param("project", self.project)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -5970,7 +7231,7 @@ impl crate::Client {
         V1GcpProjects {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -5980,21 +7241,34 @@ impl crate::Client {
 pub struct V1GcpProjects {
     client: crate::Client,
     cloud_account_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpProjects {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects")
             .query("cloudAccountUid", self.cloud_account_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6024,7 +7298,7 @@ impl crate::Client {
         V1GcpPropertiesValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6034,12 +7308,28 @@ impl crate::Client {
 pub struct V1GcpPropertiesValidate {
     client: crate::Client,
     body: crate::models::V1GcpPropertiesValidateSpec,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpPropertiesValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6048,10 +7338,7 @@ impl V1GcpPropertiesValidate {
                 "/v1/clouds/gcp/properties/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6076,7 +7363,7 @@ impl crate::Client {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
             project: project.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6087,12 +7374,28 @@ pub struct V1GcpRegions {
     client: crate::Client,
     cloud_account_uid: String,
     project: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpRegions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6102,10 +7405,7 @@ impl V1GcpRegions {
             )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("project", self.project);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6132,7 +7432,7 @@ impl crate::Client {
         V1GcpStorageTypes {
             client: self.clone(),
             region: region.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6142,12 +7442,28 @@ impl crate::Client {
 pub struct V1GcpStorageTypes {
     client: crate::Client,
     region: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpStorageTypes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6156,10 +7472,7 @@ impl V1GcpStorageTypes {
                 "/v1/clouds/gcp/regions/{region}/storagetypes",
             )
             .path_param("region", self.region);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6195,7 +7508,7 @@ impl crate::Client {
             cloud_account_uid: cloud_account_uid.into(),
             region: region.into(),
             project: project.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6207,12 +7520,28 @@ pub struct V1GcpZones {
     cloud_account_uid: String,
     region: String,
     project: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1GcpZones {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6223,10 +7552,7 @@ impl V1GcpZones {
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("project", self.project);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6258,7 +7584,7 @@ impl crate::Client {
         V1MaasAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6268,12 +7594,28 @@ impl crate::Client {
 pub struct V1MaasAccountValidate {
     client: crate::Client,
     body: crate::models::V1MaasCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6282,10 +7624,7 @@ impl V1MaasAccountValidate {
                 "/v1/clouds/maas/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6301,7 +7640,7 @@ impl crate::Client {
         V1MaasDomainsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6311,7 +7650,7 @@ impl crate::Client {
 pub struct V1MaasDomainsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasDomainsGet {
     /// Uid for the specific Maas cloud account
@@ -6323,16 +7662,29 @@ impl V1MaasDomainsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/domains")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6356,7 +7708,7 @@ impl crate::Client {
         V1MaasPoolsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6366,7 +7718,7 @@ impl crate::Client {
 pub struct V1MaasPoolsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasPoolsGet {
     /// Uid for the specific Maas cloud account
@@ -6378,16 +7730,29 @@ impl V1MaasPoolsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/resourcePools")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6411,7 +7776,7 @@ impl crate::Client {
         V1MaasSubnetsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6421,7 +7786,7 @@ impl crate::Client {
 pub struct V1MaasSubnetsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasSubnetsGet {
     /// Uid for the specific Maas cloud account
@@ -6433,16 +7798,29 @@ impl V1MaasSubnetsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/subnets")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6466,7 +7844,7 @@ impl crate::Client {
         V1MaasTagsGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6476,7 +7854,7 @@ impl crate::Client {
 pub struct V1MaasTagsGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasTagsGet {
     /// Uid for the specific Maas cloud account
@@ -6488,16 +7866,29 @@ impl V1MaasTagsGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/tags")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6521,7 +7912,7 @@ impl crate::Client {
         V1MaasZonesGet {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6531,7 +7922,7 @@ impl crate::Client {
 pub struct V1MaasZonesGet {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1MaasZonesGet {
     /// Uid for the specific Maas cloud account
@@ -6543,16 +7934,29 @@ impl V1MaasZonesGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/azs")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6584,7 +7988,7 @@ impl crate::Client {
         V1VsphereAccountValidate {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6594,12 +7998,28 @@ impl crate::Client {
 pub struct V1VsphereAccountValidate {
     client: crate::Client,
     body: crate::models::V1VsphereCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1VsphereAccountValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6608,10 +8028,7 @@ impl V1VsphereAccountValidate {
                 "/v1/clouds/vsphere/account/validate",
             )
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -6639,7 +8056,7 @@ impl crate::Client {
             cloud_account_uid: cloud_account_uid.into(),
             computecluster: computecluster.into(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6651,12 +8068,28 @@ pub struct V1VsphereComputeClusterResources {
     cloud_account_uid: String,
     computecluster: String,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1VsphereComputeClusterResources {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -6667,10 +8100,7 @@ impl V1VsphereComputeClusterResources {
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("computecluster", self.computecluster)
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6697,7 +8127,7 @@ impl crate::Client {
         V1VsphereDatacenters {
             client: self.clone(),
             cloud_account_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6707,7 +8137,7 @@ impl crate::Client {
 pub struct V1VsphereDatacenters {
     client: crate::Client,
     cloud_account_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1VsphereDatacenters {
     /// Uid for the specific cloud account
@@ -6719,16 +8149,29 @@ impl V1VsphereDatacenters {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/datacenters")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -6758,7 +8201,7 @@ impl crate::Client {
         V1VsphereEnv {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -6768,21 +8211,34 @@ impl crate::Client {
 pub struct V1VsphereEnv {
     client: crate::Client,
     body: crate::models::V1VsphereCloudAccount,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1VsphereEnv {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/env")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -21,7 +21,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ pub struct ClusterGroupUidHostClustersSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterGroupUidHostClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
@@ -67,7 +67,23 @@ impl ClusterGroupUidHostClustersSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -83,10 +99,7 @@ impl ClusterGroupUidHostClustersSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -100,6 +113,31 @@ impl ClusterGroupUidHostClustersSummary {
                 crate::models::V1Error,
             >(self.into_request())
             .await
+    }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
     }
 }
 impl crate::Client {
@@ -120,7 +158,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -134,7 +172,7 @@ pub struct ClusterGroupUidVirtualClustersSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterGroupUidVirtualClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
@@ -166,7 +204,23 @@ impl ClusterGroupUidVirtualClustersSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -182,10 +236,7 @@ impl ClusterGroupUidVirtualClustersSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -200,6 +251,31 @@ impl ClusterGroupUidVirtualClustersSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a list of cluster profiles filter summary Supported filter fields - \['profileName', 'tags', 'profileType', 'environment', 'resourceType'\] Supported sort fields - \['profileName', 'environment', 'profileType', 'creationTimestamp', 'lastModifiedTimestamp'\]
@@ -212,7 +288,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -225,7 +301,7 @@ pub struct ClusterProfilesFilterSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1ClusterProfilesFilterSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterProfilesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -257,7 +333,23 @@ impl ClusterProfilesFilterSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -269,10 +361,7 @@ impl ClusterProfilesFilterSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -287,6 +376,31 @@ impl ClusterProfilesFilterSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1ClusterProfilesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1ClusterProfilesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1ClusterProfilesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a list of cluster profiles metadata
@@ -295,7 +409,7 @@ impl crate::Client {
     pub fn cluster_profiles_metadata(&self) -> ClusterProfilesMetadata {
         ClusterProfilesMetadata {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -304,12 +418,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ClusterProfilesMetadata {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterProfilesMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -317,10 +447,7 @@ impl ClusterProfilesMetadata {
             rt::Method::GET,
             "/v1/dashboard/clusterprofiles/metadata",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -350,7 +477,7 @@ impl crate::Client {
         ClusterProfilesUidSummary {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -360,12 +487,28 @@ impl crate::Client {
 pub struct ClusterProfilesUidSummary {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterProfilesUidSummary {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -374,10 +517,7 @@ impl ClusterProfilesUidSummary {
                 "/v1/dashboard/clusterprofiles/{uid}",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -404,7 +544,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -417,7 +557,7 @@ pub struct ClusterTemplatesFilterSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1ClusterTemplatesFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterTemplatesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -452,7 +592,23 @@ impl ClusterTemplatesFilterSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -467,10 +623,7 @@ impl ClusterTemplatesFilterSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -485,6 +638,31 @@ impl ClusterTemplatesFilterSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a list of all cluster template metadata.
@@ -493,7 +671,7 @@ impl crate::Client {
     pub fn cluster_templates_metadata_get(&self) -> ClusterTemplatesMetadataGet {
         ClusterTemplatesMetadataGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -502,12 +680,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ClusterTemplatesMetadataGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterTemplatesMetadataGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -515,10 +709,7 @@ impl ClusterTemplatesMetadataGet {
             rt::Method::GET,
             "/v1/dashboard/clusterTemplates/metadata",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -548,7 +739,7 @@ impl crate::Client {
         ClusterTemplatesUidSpectroclustersMetaGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -558,12 +749,28 @@ impl crate::Client {
 pub struct ClusterTemplatesUidSpectroclustersMetaGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ClusterTemplatesUidSpectroclustersMetaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -572,10 +779,7 @@ impl ClusterTemplatesUidSpectroclustersMetaGet {
                 "/v1/dashboard/clusterTemplates/{uid}/spectroclusters/meta",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -602,7 +806,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -615,7 +819,7 @@ pub struct DashboardAppDeployments {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1AppDeploymentsFilterSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardAppDeployments {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -647,7 +851,23 @@ impl DashboardAppDeployments {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -659,10 +879,7 @@ impl DashboardAppDeployments {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -689,7 +906,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -702,7 +919,7 @@ pub struct DashboardAppProfiles {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1AppProfilesFilterSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardAppProfiles {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -734,7 +951,23 @@ impl DashboardAppProfiles {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -746,10 +979,7 @@ impl DashboardAppProfiles {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -772,7 +1002,7 @@ impl crate::Client {
     pub fn dashboard_app_profiles_metadata(&self) -> DashboardAppProfilesMetadata {
         DashboardAppProfilesMetadata {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -781,12 +1011,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DashboardAppProfilesMetadata {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardAppProfilesMetadata {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -794,10 +1040,7 @@ impl DashboardAppProfilesMetadata {
             rt::Method::GET,
             "/v1/dashboard/appProfiles/metadata",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -821,7 +1064,7 @@ impl crate::Client {
         DashboardCloudAccountsMetadata {
             client: self.clone(),
             environment: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -831,7 +1074,7 @@ impl crate::Client {
 pub struct DashboardCloudAccountsMetadata {
     client: crate::Client,
     environment: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardCloudAccountsMetadata {
     /// Sets the query parameter `environment`.
@@ -841,7 +1084,23 @@ impl DashboardCloudAccountsMetadata {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -850,10 +1109,7 @@ impl DashboardCloudAccountsMetadata {
                 "/v1/dashboard/cloudaccounts/metadata",
             )
             .query_opt("environment", self.environment.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -880,7 +1136,7 @@ impl crate::Client {
             client: self.clone(),
             format: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -891,7 +1147,7 @@ pub struct DashboardClustersSearchSummaryExport {
     client: crate::Client,
     format: Option<crate::models::DashboardClustersSearchSummaryExportFormat>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardClustersSearchSummaryExport {
     /// Sets the query parameter `format`.
@@ -909,7 +1165,23 @@ impl DashboardClustersSearchSummaryExport {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -923,10 +1195,7 @@ impl DashboardClustersSearchSummaryExport {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -947,7 +1216,7 @@ impl crate::Client {
             client: self.clone(),
             encoded_filter: None,
             format: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -958,7 +1227,7 @@ pub struct DashboardClustersSearchSummaryExportGet {
     client: crate::Client,
     encoded_filter: Option<String>,
     format: Option<crate::models::DashboardClustersSearchSummaryExportGetFormat>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardClustersSearchSummaryExportGet {
     /// Sets the query parameter `encodedFilter`.
@@ -976,7 +1245,23 @@ impl DashboardClustersSearchSummaryExportGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -987,10 +1272,7 @@ impl DashboardClustersSearchSummaryExportGet {
             .query_opt("encodedFilter", self.encoded_filter.as_ref())
             .query_opt("format", self.format.as_ref())
             .header("accept", "application/octet-stream");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1011,7 +1293,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1024,7 +1306,7 @@ pub struct DashboardEdgehostsSearch {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardEdgehostsSearch {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -1056,7 +1338,23 @@ impl DashboardEdgehostsSearch {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1071,10 +1369,7 @@ impl DashboardEdgehostsSearch {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1089,6 +1384,31 @@ impl DashboardEdgehostsSearch {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a schema for the Edgehost search filter
@@ -1099,7 +1419,7 @@ impl crate::Client {
     ) -> DashboardEdgehostsSearchSchemaGet {
         DashboardEdgehostsSearchSchemaGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1108,12 +1428,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DashboardEdgehostsSearchSchemaGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardEdgehostsSearchSchemaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1121,10 +1457,7 @@ impl DashboardEdgehostsSearchSchemaGet {
             rt::Method::GET,
             "/v1/dashboard/edgehosts/search/schema",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1147,7 +1480,7 @@ impl crate::Client {
     pub fn dashboard_pcg_search_schema_get(&self) -> DashboardPcgSearchSchemaGet {
         DashboardPcgSearchSchemaGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1156,12 +1489,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DashboardPcgSearchSchemaGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardPcgSearchSchemaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1169,10 +1518,7 @@ impl DashboardPcgSearchSchemaGet {
             rt::Method::GET,
             "/v1/dashboard/pcgs/search/schema",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1199,7 +1545,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1212,7 +1558,7 @@ pub struct DashboardPcgsSearchSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardPcgsSearchSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -1244,7 +1590,23 @@ impl DashboardPcgsSearchSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1256,10 +1618,7 @@ impl DashboardPcgsSearchSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1274,6 +1633,31 @@ impl DashboardPcgsSearchSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1PcgsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1PcgsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1PcgsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves spectro clusters cloud cost summary information
@@ -1285,7 +1669,7 @@ impl crate::Client {
         DashboardSpectroClustersCostSummary {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1295,7 +1679,7 @@ impl crate::Client {
 pub struct DashboardSpectroClustersCostSummary {
     client: crate::Client,
     body: Option<crate::models::V1SpectroClusterCloudCostSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersCostSummary {
     /// Sent as `application/json`.
@@ -1308,7 +1692,23 @@ impl DashboardSpectroClustersCostSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1320,10 +1720,7 @@ impl DashboardSpectroClustersCostSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1352,7 +1749,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             repave_state: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1365,7 +1762,7 @@ pub struct DashboardSpectroClustersRepaveList {
     offset: Option<i64>,
     r#continue: Option<String>,
     repave_state: Option<crate::models::DashboardSpectroClustersRepaveListRepaveState>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersRepaveList {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -1400,7 +1797,23 @@ impl DashboardSpectroClustersRepaveList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1412,10 +1825,7 @@ impl DashboardSpectroClustersRepaveList {
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref())
             .query_opt("repaveState", self.repave_state.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1465,7 +1875,7 @@ impl crate::Client {
     ) -> DashboardSpectroClustersSearchInput {
         DashboardSpectroClustersSearchInput {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1474,12 +1884,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DashboardSpectroClustersSearchInput {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersSearchInput {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1487,10 +1913,7 @@ impl DashboardSpectroClustersSearchInput {
             rt::Method::GET,
             "/v1/dashboard/spectroclusters/search/input",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1521,7 +1944,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1532,7 +1955,7 @@ pub struct DashboardSpectroClustersUidWorkloads {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloads {
     /// Sent as `application/json`.
@@ -1542,7 +1965,23 @@ impl DashboardSpectroClustersUidWorkloads {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1555,10 +1994,7 @@ impl DashboardSpectroClustersUidWorkloads {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1589,7 +2025,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1600,7 +2036,7 @@ pub struct DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
@@ -1610,7 +2046,23 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1623,10 +2075,7 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1660,7 +2109,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1671,7 +2120,7 @@ pub struct DashboardSpectroClustersUidWorkloadsCronJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsCronJob {
     /// Sent as `application/json`.
@@ -1681,7 +2130,23 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1694,10 +2159,7 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1728,7 +2190,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1739,7 +2201,7 @@ pub struct DashboardSpectroClustersUidWorkloadsDaemonSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     /// Sent as `application/json`.
@@ -1749,7 +2211,23 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1762,10 +2240,7 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1796,7 +2271,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1807,7 +2282,7 @@ pub struct DashboardSpectroClustersUidWorkloadsDeployment {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsDeployment {
     /// Sent as `application/json`.
@@ -1817,7 +2292,23 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1830,10 +2321,7 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1867,7 +2355,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1878,7 +2366,7 @@ pub struct DashboardSpectroClustersUidWorkloadsJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsJob {
     /// Sent as `application/json`.
@@ -1888,7 +2376,23 @@ impl DashboardSpectroClustersUidWorkloadsJob {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1901,10 +2405,7 @@ impl DashboardSpectroClustersUidWorkloadsJob {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1935,7 +2436,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1946,7 +2447,7 @@ pub struct DashboardSpectroClustersUidWorkloadsNamespace {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsNamespace {
     /// Sent as `application/json`.
@@ -1956,7 +2457,23 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1969,10 +2486,7 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2003,7 +2517,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2014,7 +2528,7 @@ pub struct DashboardSpectroClustersUidWorkloadsPod {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsPod {
     /// Sent as `application/json`.
@@ -2024,7 +2538,23 @@ impl DashboardSpectroClustersUidWorkloadsPod {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2037,10 +2567,7 @@ impl DashboardSpectroClustersUidWorkloadsPod {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2071,7 +2598,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2082,7 +2609,7 @@ pub struct DashboardSpectroClustersUidWorkloadsRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     /// Sent as `application/json`.
@@ -2092,7 +2619,23 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2105,10 +2648,7 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2142,7 +2682,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2153,7 +2693,7 @@ pub struct DashboardSpectroClustersUidWorkloadsStatefulSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     /// Sent as `application/json`.
@@ -2163,7 +2703,23 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2176,10 +2732,7 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2205,7 +2758,7 @@ impl crate::Client {
     pub fn dashboard_workspaces_list(&self) -> DashboardWorkspacesList {
         DashboardWorkspacesList {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2214,20 +2767,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DashboardWorkspacesList {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/workspaces");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2258,7 +2824,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2269,7 +2835,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
@@ -2279,7 +2845,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2292,10 +2874,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2329,7 +2908,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2340,7 +2919,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     /// Sent as `application/json`.
@@ -2350,7 +2929,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2363,10 +2958,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2400,7 +2992,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2411,7 +3003,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     /// Sent as `application/json`.
@@ -2421,7 +3013,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2434,10 +3042,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2471,7 +3076,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2482,7 +3087,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     /// Sent as `application/json`.
@@ -2492,7 +3097,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2505,10 +3126,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2542,7 +3160,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2553,7 +3171,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     /// Sent as `application/json`.
@@ -2563,7 +3181,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2576,10 +3210,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2613,7 +3244,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2624,7 +3255,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     /// Sent as `application/json`.
@@ -2634,7 +3265,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2647,10 +3294,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2684,7 +3328,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2695,7 +3339,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     /// Sent as `application/json`.
@@ -2705,7 +3349,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2718,10 +3378,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2755,7 +3412,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2766,7 +3423,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     /// Sent as `application/json`.
@@ -2776,7 +3433,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2789,10 +3462,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2826,7 +3496,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2837,7 +3507,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     /// Sent as `application/json`.
@@ -2847,7 +3517,23 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2860,10 +3546,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2890,7 +3573,7 @@ impl crate::Client {
         EdgeHostsMetadata {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2900,7 +3583,7 @@ impl crate::Client {
 pub struct EdgeHostsMetadata {
     client: crate::Client,
     body: Option<crate::models::V1EdgeHostsMetadataFilter>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl EdgeHostsMetadata {
     /// Sent as `application/json`.
@@ -2910,7 +3593,23 @@ impl EdgeHostsMetadata {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2922,10 +3621,7 @@ impl EdgeHostsMetadata {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2950,7 +3646,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2963,7 +3659,7 @@ pub struct ProjectsFilterSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1ProjectsFilterSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
@@ -2995,7 +3691,23 @@ impl ProjectsFilterSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3007,10 +3719,7 @@ impl ProjectsFilterSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3025,6 +3734,31 @@ impl ProjectsFilterSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1ProjectsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1ProjectsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1ProjectsSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a list of projects metadata
@@ -3034,7 +3768,7 @@ impl crate::Client {
         ProjectsMetadata {
             client: self.clone(),
             name: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3044,7 +3778,7 @@ impl crate::Client {
 pub struct ProjectsMetadata {
     client: crate::Client,
     name: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsMetadata {
     /// Name of the project
@@ -3056,7 +3790,23 @@ impl ProjectsMetadata {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3065,10 +3815,7 @@ impl ProjectsMetadata {
                 "/v1/dashboard/projects/metadata",
             )
             .query_opt("name", self.name.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3095,7 +3842,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3108,7 +3855,7 @@ pub struct SpcPoliciesFilterSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SpcPoliciesFilterSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpcPoliciesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -3140,7 +3887,23 @@ impl SpcPoliciesFilterSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3152,10 +3915,7 @@ impl SpcPoliciesFilterSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3170,6 +3930,31 @@ impl SpcPoliciesFilterSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a list of all spc policies metadata.
@@ -3178,7 +3963,7 @@ impl crate::Client {
     pub fn spc_policies_metadata_get(&self) -> SpcPoliciesMetadataGet {
         SpcPoliciesMetadataGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3187,12 +3972,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct SpcPoliciesMetadataGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpcPoliciesMetadataGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3200,10 +4001,7 @@ impl SpcPoliciesMetadataGet {
             rt::Method::GET,
             "/v1/dashboard/spcPolicies/metadata",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3229,7 +4027,7 @@ impl crate::Client {
             limit: None,
             offset: None,
             r#continue: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3241,7 +4039,7 @@ pub struct SpectroClustersFiltersWorkspace {
     limit: Option<i64>,
     offset: Option<i64>,
     r#continue: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersFiltersWorkspace {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
@@ -3268,7 +4066,23 @@ impl SpectroClustersFiltersWorkspace {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3279,10 +4093,7 @@ impl SpectroClustersFiltersWorkspace {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3332,7 +4143,7 @@ impl crate::Client {
     pub fn spectro_clusters_meta_get(&self) -> SpectroClustersMetaGet {
         SpectroClustersMetaGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3341,12 +4152,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct SpectroClustersMetaGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersMetaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3354,10 +4181,7 @@ impl SpectroClustersMetaGet {
             rt::Method::GET,
             "/v1/dashboard/spectroclusters/meta",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3381,7 +4205,7 @@ impl crate::Client {
         SpectroClustersMetadata {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3391,7 +4215,7 @@ impl crate::Client {
 pub struct SpectroClustersMetadata {
     client: crate::Client,
     body: Option<crate::models::V1SpectroClusterMetadataSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersMetadata {
     /// Sent as `application/json`.
@@ -3401,7 +4225,23 @@ impl SpectroClustersMetadata {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3413,10 +4253,7 @@ impl SpectroClustersMetadata {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3440,7 +4277,7 @@ impl crate::Client {
         SpectroClustersMetadataGet {
             client: self.clone(),
             quick_filter: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3450,7 +4287,7 @@ impl crate::Client {
 pub struct SpectroClustersMetadataGet {
     client: crate::Client,
     quick_filter: Option<crate::models::SpectroClustersMetadataGetQuickFilter>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersMetadataGet {
     /// Sets the query parameter `quickFilter`.
@@ -3463,7 +4300,23 @@ impl SpectroClustersMetadataGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3472,10 +4325,7 @@ impl SpectroClustersMetadataGet {
                 "/v1/dashboard/spectroclusters/metadata",
             )
             .query_opt("quickFilter", self.quick_filter.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3499,7 +4349,7 @@ impl crate::Client {
         SpectroClustersMetadataSearch {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3509,7 +4359,7 @@ impl crate::Client {
 pub struct SpectroClustersMetadataSearch {
     client: crate::Client,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersMetadataSearch {
     /// Sent as `application/json`.
@@ -3519,7 +4369,23 @@ impl SpectroClustersMetadataSearch {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3531,10 +4397,7 @@ impl SpectroClustersMetadataSearch {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3562,7 +4425,7 @@ impl crate::Client {
     ) -> SpectroClustersMetadataSearchSchema {
         SpectroClustersMetadataSearchSchema {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3571,12 +4434,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct SpectroClustersMetadataSearchSchema {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersMetadataSearchSchema {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3584,10 +4463,7 @@ impl SpectroClustersMetadataSearchSchema {
             rt::Method::GET,
             "/v1/dashboard/spectroclusters/metadata/search/schema",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3613,7 +4489,7 @@ impl crate::Client {
         SpectroClustersResourcesConsumption {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3623,7 +4499,7 @@ impl crate::Client {
 pub struct SpectroClustersResourcesConsumption {
     client: crate::Client,
     body: Option<crate::models::V1ResourceConsumptionSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersResourcesConsumption {
     /// Sent as `application/json`.
@@ -3633,7 +4509,23 @@ impl SpectroClustersResourcesConsumption {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3645,10 +4537,7 @@ impl SpectroClustersResourcesConsumption {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3674,7 +4563,7 @@ impl crate::Client {
         SpectroClustersResourcesCostSummary {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3684,7 +4573,7 @@ impl crate::Client {
 pub struct SpectroClustersResourcesCostSummary {
     client: crate::Client,
     body: Option<crate::models::V1ResourceCostSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersResourcesCostSummary {
     /// Sent as `application/json`.
@@ -3694,7 +4583,23 @@ impl SpectroClustersResourcesCostSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3706,10 +4611,7 @@ impl SpectroClustersResourcesCostSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3735,7 +4637,7 @@ impl crate::Client {
         SpectroClustersResourcesUsageSummary {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3745,7 +4647,7 @@ impl crate::Client {
 pub struct SpectroClustersResourcesUsageSummary {
     client: crate::Client,
     body: Option<crate::models::V1ResourceUsageSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersResourcesUsageSummary {
     /// Sent as `application/json`.
@@ -3755,7 +4657,23 @@ impl SpectroClustersResourcesUsageSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3767,10 +4685,7 @@ impl SpectroClustersResourcesUsageSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3799,7 +4714,7 @@ impl crate::Client {
             offset: None,
             r#continue: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3812,7 +4727,7 @@ pub struct SpectroClustersSearchFilterSummary {
     offset: Option<i64>,
     r#continue: Option<String>,
     body: Option<crate::models::V1SearchFilterSummarySpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersSearchFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
@@ -3844,7 +4759,23 @@ impl SpectroClustersSearchFilterSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3859,10 +4790,7 @@ impl SpectroClustersSearchFilterSummary {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3877,6 +4805,31 @@ impl SpectroClustersSearchFilterSummary {
             >(self.into_request())
             .await
     }
+    /// Every page, following the next-page links, as a stream. Each page is
+    /// requested when the previous one has been consumed.
+    pub fn pages(
+        self,
+    ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().pages(self.into_request())
+    }
+    /// Every item of every page, as a stream; at most one page is held in memory.
+    /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    pub fn items(
+        self,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), None)
+    }
+    /// Like [`Self::items`], stopping after `max_items` items without requesting
+    /// further pages.
+    pub fn items_max(
+        self,
+        max_items: u64,
+    ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
+        let client = self.client.clone();
+        client.core().items(self.into_request(), Some(max_items))
+    }
 }
 impl crate::Client {
     /// Retrieves a schema for the cluster search filter
@@ -3885,7 +4838,7 @@ impl crate::Client {
     pub fn spectro_clusters_search_schema(&self) -> SpectroClustersSearchSchema {
         SpectroClustersSearchSchema {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3894,12 +4847,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct SpectroClustersSearchSchema {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersSearchSchema {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3907,10 +4876,7 @@ impl SpectroClustersSearchSchema {
             rt::Method::GET,
             "/v1/dashboard/spectroclusters/search/schema",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3940,7 +4906,7 @@ impl crate::Client {
         SpectroClustersSummaryUid {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -3950,12 +4916,28 @@ impl crate::Client {
 pub struct SpectroClustersSummaryUid {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersSummaryUid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -3964,10 +4946,7 @@ impl SpectroClustersSummaryUid {
                 "/v1/dashboard/spectroclusters/{uid}",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -3997,7 +4976,7 @@ impl crate::Client {
         SpectroClustersSummaryUidOverview {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4007,12 +4986,28 @@ impl crate::Client {
 pub struct SpectroClustersSummaryUidOverview {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersSummaryUidOverview {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4021,10 +5016,7 @@ impl SpectroClustersSummaryUidOverview {
                 "/v1/dashboard/spectroclusters/{uid}/overview",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4057,7 +5049,7 @@ impl crate::Client {
             start_time: None,
             end_time: None,
             period: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4070,7 +5062,7 @@ pub struct SpectroClustersUidCostSummary {
     start_time: Option<String>,
     end_time: Option<String>,
     period: Option<i32>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersUidCostSummary {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
@@ -4096,7 +5088,23 @@ impl SpectroClustersUidCostSummary {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4108,10 +5116,7 @@ impl SpectroClustersUidCostSummary {
             .query_opt("startTime", self.start_time.as_ref())
             .query_opt("endTime", self.end_time.as_ref())
             .query_opt("period", self.period.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4142,7 +5147,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4153,7 +5158,7 @@ pub struct SpectroClustersUidResourcesConsumption {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ResourceConsumptionSpec>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectroClustersUidResourcesConsumption {
     /// Sent as `application/json`.
@@ -4163,7 +5168,23 @@ impl SpectroClustersUidResourcesConsumption {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4176,10 +5197,7 @@ impl SpectroClustersUidResourcesConsumption {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -4204,7 +5222,7 @@ impl crate::Client {
     ) -> V1DashboardVmEnabledClustersList {
         V1DashboardVmEnabledClustersList {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -4213,12 +5231,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct V1DashboardVmEnabledClustersList {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1DashboardVmEnabledClustersList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -4226,10 +5260,7 @@ impl V1DashboardVmEnabledClustersList {
             rt::Method::GET,
             "/v1/dashboard/spectroclusters/vms",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

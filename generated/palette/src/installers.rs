@@ -11,7 +11,7 @@ impl crate::Client {
         SpectrospectroInstallerCreate {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -21,7 +21,7 @@ impl crate::Client {
 pub struct SpectrospectroInstallerCreate {
     client: crate::Client,
     body: Option<crate::models::V1SpectroInstallerInputEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SpectrospectroInstallerCreate {
     /// Sent as `application/json`.
@@ -31,7 +31,23 @@ impl SpectrospectroInstallerCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -40,10 +56,7 @@ impl SpectrospectroInstallerCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {

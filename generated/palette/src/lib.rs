@@ -5,7 +5,7 @@
 //!
 //! Document: Palette APIs - 4.8 (version `v1`).
 //!
-//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
+//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
 //!
 //! Every operation comes from the vendor's published document (repairs, if any, are declared in `specs/` in the cloudgen repository).
 //!

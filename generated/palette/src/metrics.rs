@@ -27,7 +27,7 @@ impl crate::Client {
             include_control_plane_machines: None,
             discrete: None,
             spectro_cluster_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -45,7 +45,7 @@ pub struct MetricsList {
     include_control_plane_machines: Option<bool>,
     discrete: Option<bool>,
     spectro_cluster_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl MetricsList {
     /// Sets the query parameter `metricKind`.
@@ -100,7 +100,23 @@ impl MetricsList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -120,10 +136,7 @@ impl MetricsList {
             )
             .query_opt("discrete", self.discrete.as_ref())
             .query_opt("spectroClusterUid", self.spectro_cluster_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -156,7 +169,7 @@ impl crate::Client {
             client: self.clone(),
             resource_kind: resource_kind.into(),
             resource_uid: resource_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -167,12 +180,28 @@ pub struct MetricsUidDelete {
     client: crate::Client,
     resource_kind: crate::models::MetricsUidDeleteResourceKind,
     resource_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl MetricsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -182,10 +211,7 @@ impl MetricsUidDelete {
             )
             .path_param("resourceKind", self.resource_kind)
             .path_param("resourceUid", self.resource_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -217,7 +243,7 @@ impl crate::Client {
             include_master_machines: None,
             include_control_plane_machines: None,
             discrete: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -235,7 +261,7 @@ pub struct MetricsUidList {
     include_master_machines: Option<bool>,
     include_control_plane_machines: Option<bool>,
     discrete: Option<bool>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl MetricsUidList {
     /// multiple metric kinds can be provided with comma separated
@@ -289,7 +315,23 @@ impl MetricsUidList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -309,10 +351,7 @@ impl MetricsUidList {
                 self.include_control_plane_machines.as_ref(),
             )
             .query_opt("discrete", self.discrete.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

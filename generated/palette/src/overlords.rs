@@ -17,7 +17,7 @@ impl crate::Client {
         OverlordsCloudStackManifest {
             client: self.clone(),
             pairing_code: pairing_code.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,12 +27,28 @@ impl crate::Client {
 pub struct OverlordsCloudStackManifest {
     client: crate::Client,
     pairing_code: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsCloudStackManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -41,10 +57,7 @@ impl OverlordsCloudStackManifest {
                 "/v1/overlords/apache-cloudstack/manifest",
             )
             .query("pairingCode", self.pairing_code);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -68,7 +81,7 @@ impl crate::Client {
         OverlordsList {
             client: self.clone(),
             name: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -78,7 +91,7 @@ impl crate::Client {
 pub struct OverlordsList {
     client: crate::Client,
     name: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsList {
     /// Sets the query parameter `name`.
@@ -88,16 +101,29 @@ impl OverlordsList {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords")
             .query_opt("name", self.name.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -121,7 +147,7 @@ impl crate::Client {
         OverlordsPairingCode {
             client: self.clone(),
             cloud_type: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -131,7 +157,7 @@ impl crate::Client {
 pub struct OverlordsPairingCode {
     client: crate::Client,
     cloud_type: Option<crate::models::OverlordsPairingCodeCloudType>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsPairingCode {
     /// Sets the query parameter `cloudType`.
@@ -144,16 +170,29 @@ impl OverlordsPairingCode {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/pairing/code")
             .query_opt("cloudType", self.cloud_type.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -180,7 +219,7 @@ impl crate::Client {
         OverlordsSystem {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -190,12 +229,28 @@ impl crate::Client {
 pub struct OverlordsSystem {
     client: crate::Client,
     tenant_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsSystem {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -204,10 +259,7 @@ impl OverlordsSystem {
                 "/v1/overlords/vsphere/tenants/{tenantUid}/system",
             )
             .path_param("tenantUid", self.tenant_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -236,7 +288,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -247,7 +299,7 @@ pub struct OverlordsUidCloudStackAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackAccountCreate>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackAccountCreate {
     /// Sent as `application/json`.
@@ -260,7 +312,23 @@ impl OverlordsUidCloudStackAccountCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -273,10 +341,7 @@ impl OverlordsUidCloudStackAccountCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -305,7 +370,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -316,7 +381,7 @@ pub struct OverlordsUidCloudStackAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackAccountEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackAccountUpdate {
     /// Sent as `application/json`.
@@ -329,7 +394,23 @@ impl OverlordsUidCloudStackAccountUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -342,10 +423,7 @@ impl OverlordsUidCloudStackAccountUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -370,7 +448,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -381,7 +459,7 @@ pub struct OverlordsUidCloudStackAccountValidate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::OverlordsUidCloudStackAccountValidateBody>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackAccountValidate {
     /// Sent as `application/json`.
@@ -394,7 +472,23 @@ impl OverlordsUidCloudStackAccountValidate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -407,10 +501,7 @@ impl OverlordsUidCloudStackAccountValidate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -433,7 +524,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -444,7 +535,7 @@ pub struct OverlordsUidCloudStackCloudConfigCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackCloudConfigCreate {
     /// Sent as `application/json`.
@@ -457,7 +548,23 @@ impl OverlordsUidCloudStackCloudConfigCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -470,10 +577,7 @@ impl OverlordsUidCloudStackCloudConfigCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -502,7 +606,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -513,7 +617,7 @@ pub struct OverlordsUidCloudStackCloudConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordCloudStackCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackCloudConfigUpdate {
     /// Sent as `application/json`.
@@ -526,7 +630,23 @@ impl OverlordsUidCloudStackCloudConfigUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -539,10 +659,7 @@ impl OverlordsUidCloudStackCloudConfigUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -564,7 +681,7 @@ impl crate::Client {
         OverlordsUidCloudStackClusterProfile {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -574,12 +691,28 @@ impl crate::Client {
 pub struct OverlordsUidCloudStackClusterProfile {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidCloudStackClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -588,10 +721,7 @@ impl OverlordsUidCloudStackClusterProfile {
                 "/v1/overlords/apache-cloudstack/{uid}/clusterprofile",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -618,7 +748,7 @@ impl crate::Client {
         OverlordsUidDelete {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -628,21 +758,34 @@ impl crate::Client {
 pub struct OverlordsUidDelete {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/overlords/{uid}")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -669,7 +812,7 @@ impl crate::Client {
         OverlordsUidGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -679,21 +822,34 @@ impl crate::Client {
 pub struct OverlordsUidGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/{uid}")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -724,7 +880,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -735,7 +891,7 @@ pub struct OverlordsUidMaasAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasAccountCreate>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasAccountCreate {
     /// Sent as `application/json`.
@@ -745,7 +901,23 @@ impl OverlordsUidMaasAccountCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -758,10 +930,7 @@ impl OverlordsUidMaasAccountCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -790,7 +959,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -801,7 +970,7 @@ pub struct OverlordsUidMaasAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasAccountEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasAccountUpdate {
     /// Sent as `application/json`.
@@ -811,7 +980,23 @@ impl OverlordsUidMaasAccountUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -824,10 +1009,7 @@ impl OverlordsUidMaasAccountUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -850,7 +1032,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -861,7 +1043,7 @@ pub struct OverlordsUidMaasAccountValidate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::OverlordsUidMaasAccountValidateBody>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasAccountValidate {
     /// Sent as `application/json`.
@@ -874,7 +1056,23 @@ impl OverlordsUidMaasAccountValidate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -887,10 +1085,7 @@ impl OverlordsUidMaasAccountValidate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -912,7 +1107,7 @@ impl crate::Client {
         OverlordsUidMaasClusterProfile {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -922,12 +1117,28 @@ impl crate::Client {
 pub struct OverlordsUidMaasClusterProfile {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -936,10 +1147,7 @@ impl OverlordsUidMaasClusterProfile {
                 "/v1/overlords/maas/{uid}/clusterprofile",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -970,7 +1178,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -981,7 +1189,7 @@ pub struct OverlordsUidMaasPoolCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasPoolCreate {
     /// Sent as `application/json`.
@@ -991,7 +1199,23 @@ impl OverlordsUidMaasPoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1004,10 +1228,7 @@ impl OverlordsUidMaasPoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1038,7 +1259,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1049,12 +1270,28 @@ pub struct OverlordsUidMaasPoolDelete {
     client: crate::Client,
     uid: String,
     pool_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasPoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1064,10 +1301,7 @@ impl OverlordsUidMaasPoolDelete {
             )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1093,7 +1327,7 @@ impl crate::Client {
             uid: uid.into(),
             pool_uid: pool_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1105,7 +1339,7 @@ pub struct OverlordsUidMaasPoolUpdate {
     uid: String,
     pool_uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasPoolUpdate {
     /// Sent as `application/json`.
@@ -1115,7 +1349,23 @@ impl OverlordsUidMaasPoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1129,10 +1379,7 @@ impl OverlordsUidMaasPoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1154,7 +1401,7 @@ impl crate::Client {
         OverlordsUidMaasPoolsList {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1164,21 +1411,34 @@ impl crate::Client {
 pub struct OverlordsUidMaasPoolsList {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMaasPoolsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/{uid}/pools")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1209,7 +1469,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1220,7 +1480,7 @@ pub struct OverlordsUidMetadataUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMetaInputEntitySchema>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidMetadataUpdate {
     /// Sent as `application/json`.
@@ -1230,7 +1490,23 @@ impl OverlordsUidMetadataUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1240,10 +1516,7 @@ impl OverlordsUidMetadataUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1266,7 +1539,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1277,7 +1550,7 @@ pub struct OverlordsUidPoolCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidPoolCreate {
     /// Sent as `application/json`.
@@ -1287,7 +1560,23 @@ impl OverlordsUidPoolCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1300,10 +1589,7 @@ impl OverlordsUidPoolCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1334,7 +1620,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             pool_uid: pool_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1345,12 +1631,28 @@ pub struct OverlordsUidPoolDelete {
     client: crate::Client,
     uid: String,
     pool_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidPoolDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1360,10 +1662,7 @@ impl OverlordsUidPoolDelete {
             )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1389,7 +1688,7 @@ impl crate::Client {
             uid: uid.into(),
             pool_uid: pool_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1401,7 +1700,7 @@ pub struct OverlordsUidPoolUpdate {
     uid: String,
     pool_uid: String,
     body: Option<crate::models::V1IpPoolInputEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidPoolUpdate {
     /// Sent as `application/json`.
@@ -1411,7 +1710,23 @@ impl OverlordsUidPoolUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1425,10 +1740,7 @@ impl OverlordsUidPoolUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1450,7 +1762,7 @@ impl crate::Client {
         OverlordsUidPoolsList {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1460,12 +1772,28 @@ impl crate::Client {
 pub struct OverlordsUidPoolsList {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidPoolsList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1474,10 +1802,7 @@ impl OverlordsUidPoolsList {
                 "/v1/overlords/vsphere/{uid}/pools",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1504,7 +1829,7 @@ impl crate::Client {
         OverlordsUidReset {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1514,21 +1839,34 @@ impl crate::Client {
 pub struct OverlordsUidReset {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidReset {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/reset")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1559,7 +1897,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1570,7 +1908,7 @@ pub struct OverlordsUidVsphereAccountCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereAccountCreate>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereAccountCreate {
     /// Sent as `application/json`.
@@ -1580,7 +1918,23 @@ impl OverlordsUidVsphereAccountCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1593,10 +1947,7 @@ impl OverlordsUidVsphereAccountCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1625,7 +1976,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1636,7 +1987,7 @@ pub struct OverlordsUidVsphereAccountUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereAccountEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereAccountUpdate {
     /// Sent as `application/json`.
@@ -1646,7 +1997,23 @@ impl OverlordsUidVsphereAccountUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1659,10 +2026,7 @@ impl OverlordsUidVsphereAccountUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1685,7 +2049,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1696,7 +2060,7 @@ pub struct OverlordsUidVsphereAccountValidate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::OverlordsUidVsphereAccountValidateBody>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereAccountValidate {
     /// Sent as `application/json`.
@@ -1709,7 +2073,23 @@ impl OverlordsUidVsphereAccountValidate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1722,10 +2102,7 @@ impl OverlordsUidVsphereAccountValidate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1748,7 +2125,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1759,7 +2136,7 @@ pub struct OverlordsUidVsphereCloudConfigCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereCloudConfigCreate {
     /// Sent as `application/json`.
@@ -1769,7 +2146,23 @@ impl OverlordsUidVsphereCloudConfigCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1782,10 +2175,7 @@ impl OverlordsUidVsphereCloudConfigCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -1814,7 +2204,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1825,7 +2215,7 @@ pub struct OverlordsUidVsphereCloudConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordVsphereCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereCloudConfigUpdate {
     /// Sent as `application/json`.
@@ -1835,7 +2225,23 @@ impl OverlordsUidVsphereCloudConfigUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1848,10 +2254,7 @@ impl OverlordsUidVsphereCloudConfigUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1873,7 +2276,7 @@ impl crate::Client {
         OverlordsUidVsphereClusterProfile {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1883,12 +2286,28 @@ impl crate::Client {
 pub struct OverlordsUidVsphereClusterProfile {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereClusterProfile {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1897,10 +2316,7 @@ impl OverlordsUidVsphereClusterProfile {
                 "/v1/overlords/vsphere/{uid}/clusterprofile",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1936,7 +2352,7 @@ impl crate::Client {
             uid: uid.into(),
             datacenter: datacenter.into(),
             computecluster: computecluster.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1948,12 +2364,28 @@ pub struct OverlordsUidVsphereComputeclusterRes {
     uid: String,
     datacenter: String,
     computecluster: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereComputeclusterRes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1964,10 +2396,7 @@ impl OverlordsUidVsphereComputeclusterRes {
             .path_param("uid", self.uid)
             .query("datacenter", self.datacenter)
             .query("computecluster", self.computecluster);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2000,7 +2429,7 @@ impl crate::Client {
         OverlordsUidVsphereDatacenters {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2010,12 +2439,28 @@ impl crate::Client {
 pub struct OverlordsUidVsphereDatacenters {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsUidVsphereDatacenters {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2024,10 +2469,7 @@ impl OverlordsUidVsphereDatacenters {
                 "/v1/overlords/vsphere/{uid}/properties/datacenters",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2057,7 +2499,7 @@ impl crate::Client {
         OverlordsVsphereManifest {
             client: self.clone(),
             pairing_code: pairing_code.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2067,21 +2509,34 @@ impl crate::Client {
 pub struct OverlordsVsphereManifest {
     client: crate::Client,
     pairing_code: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsVsphereManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/manifest")
             .query("pairingCode", self.pairing_code);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2104,7 +2559,7 @@ impl crate::Client {
     pub fn overlords_vsphere_ova_get(&self) -> OverlordsVsphereOvaGet {
         OverlordsVsphereOvaGet {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2113,20 +2568,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct OverlordsVsphereOvaGet {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl OverlordsVsphereOvaGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/ova");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2156,7 +2624,7 @@ impl crate::Client {
         V1OverlordsMaasManifest {
             client: self.clone(),
             pairing_code: pairing_code.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2166,21 +2634,34 @@ impl crate::Client {
 pub struct V1OverlordsMaasManifest {
     client: crate::Client,
     pairing_code: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1OverlordsMaasManifest {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/manifest")
             .query("pairingCode", self.pairing_code);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -2204,7 +2685,7 @@ impl crate::Client {
         V1OverlordsMigrate {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2214,7 +2695,7 @@ impl crate::Client {
 pub struct V1OverlordsMigrate {
     client: crate::Client,
     body: Option<crate::models::V1OverlordMigrateEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1OverlordsMigrate {
     /// Sent as `application/json`.
@@ -2224,7 +2705,23 @@ impl V1OverlordsMigrate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2233,10 +2730,7 @@ impl V1OverlordsMigrate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -2259,7 +2753,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2270,7 +2764,7 @@ pub struct V1OverlordsUidMaasCloudConfigCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1OverlordsUidMaasCloudConfigCreate {
     /// Sent as `application/json`.
@@ -2280,7 +2774,23 @@ impl V1OverlordsUidMaasCloudConfigCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2293,10 +2803,7 @@ impl V1OverlordsUidMaasCloudConfigCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -2325,7 +2832,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -2336,7 +2843,7 @@ pub struct V1OverlordsUidMaasCloudConfigUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1OverlordMaasCloudConfig>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl V1OverlordsUidMaasCloudConfigUpdate {
     /// Sent as `application/json`.
@@ -2346,7 +2853,23 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -2359,10 +2882,7 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {

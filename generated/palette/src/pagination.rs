@@ -172,6 +172,78 @@ impl rt::Page for crate::models::V1CloudStackAccounts {
         Some(self.items.len())
     }
 }
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1ClusterProfilesSummary {
+    type Item = crate::models::V1ClusterProfileSummary;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1ClusterProfilesSummary) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1ClusterTemplatesSummary {
+    type Item = crate::models::V1ClusterTemplateSummary;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1ClusterTemplatesSummary) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl rt::Page for crate::models::V1ClusterVirtualMachineList {
+    type Item = crate::models::V1ClusterVirtualMachine;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1ClusterVirtualMachineList) -> Option<&str> {
+            page.metadata.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
 #[cfg(feature = "cloudaccounts")]
 impl rt::Page for crate::models::V1CustomAccounts {
     type Item = crate::models::V1CustomAccount;
@@ -201,6 +273,30 @@ impl rt::Page for crate::models::V1CustomMachines {
     type Item = crate::models::V1CustomMachine;
     fn next_page(&self) -> rt::NextPage {
         fn cursor(page: &crate::models::V1CustomMachines) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1EdgeHostsSearchSummary {
+    type Item = crate::models::V1EdgeHostsMetadata;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1EdgeHostsSearchSummary) -> Option<&str> {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
@@ -460,6 +556,30 @@ impl rt::Page for crate::models::V1Notifications {
         Some(self.items.len())
     }
 }
+#[cfg(feature = "packs")]
+impl rt::Page for crate::models::V1PackMetadataList {
+    type Item = crate::models::V1PackMetadata;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1PackMetadataList) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
 #[cfg(feature = "registries")]
 impl rt::Page for crate::models::V1PackRegistries {
     type Item = crate::models::V1PackRegistry;
@@ -532,6 +652,30 @@ impl rt::Page for crate::models::V1PackSummaries {
         Some(self.items.len())
     }
 }
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1PcgsSummary {
+    type Item = crate::models::V1Overlord;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1PcgsSummary) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
 #[cfg(feature = "plans")]
 impl rt::Page for crate::models::V1Plans {
     type Item = crate::models::V1Plan;
@@ -556,11 +700,59 @@ impl rt::Page for crate::models::V1Plans {
         Some(self.items.len())
     }
 }
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1ProjectsSummary {
+    type Item = crate::models::V1ProjectSummary;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1ProjectsSummary) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
 #[cfg(feature = "roles")]
 impl rt::Page for crate::models::V1Roles {
     type Item = crate::models::V1Role;
     fn next_page(&self) -> rt::NextPage {
         fn cursor(page: &crate::models::V1Roles) -> Option<&str> {
+            page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+#[cfg(feature = "dashboard")]
+impl rt::Page for crate::models::V1SpcPoliciesSummary {
+    type Item = crate::models::V1SpcPolicySummary;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1SpcPoliciesSummary) -> Option<&str> {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
@@ -658,6 +850,30 @@ impl rt::Page for crate::models::V1Users {
     fn next_page(&self) -> rt::NextPage {
         fn cursor(page: &crate::models::V1Users) -> Option<&str> {
             page.listmeta.as_ref()?.r#continue.as_deref()
+        }
+        match cursor(self) {
+            Some(value) if !value.is_empty() => {
+                rt::NextPage::Token {
+                    param: "continue",
+                    value: value.to_owned(),
+                }
+            }
+            _ => rt::NextPage::Done,
+        }
+    }
+    fn into_items(self) -> Vec<Self::Item> {
+        self.items
+    }
+    fn item_count(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+#[cfg(feature = "spectroclusters")]
+impl rt::Page for crate::models::V1VirtualMachineSnapshotList {
+    type Item = crate::models::V1VirtualMachineSnapshot;
+    fn next_page(&self) -> rt::NextPage {
+        fn cursor(page: &crate::models::V1VirtualMachineSnapshotList) -> Option<&str> {
+            page.metadata.r#continue.as_deref()
         }
         match cursor(self) {
             Some(value) if !value.is_empty() => {

@@ -11,7 +11,7 @@ impl crate::Client {
         PcgSelfHosted {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -21,7 +21,7 @@ impl crate::Client {
 pub struct PcgSelfHosted {
     client: crate::Client,
     body: Option<crate::models::V1PcgSelfHostedParams>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl PcgSelfHosted {
     /// Sent as `application/json`.
@@ -31,7 +31,23 @@ impl PcgSelfHosted {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -40,10 +56,7 @@ impl PcgSelfHosted {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -73,7 +86,7 @@ impl crate::Client {
         PcgUidAllyManifestGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -83,12 +96,28 @@ impl crate::Client {
 pub struct PcgUidAllyManifestGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl PcgUidAllyManifestGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -98,10 +127,7 @@ impl PcgUidAllyManifestGet {
             )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -125,7 +151,7 @@ impl crate::Client {
         PcgUidJetManifestGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -135,12 +161,28 @@ impl crate::Client {
 pub struct PcgUidJetManifestGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl PcgUidJetManifestGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -150,10 +192,7 @@ impl PcgUidJetManifestGet {
             )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -175,7 +214,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -186,7 +225,7 @@ pub struct PcgUidRegister {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1PairingCode>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl PcgUidRegister {
     /// Sent as `application/json`.
@@ -196,7 +235,23 @@ impl PcgUidRegister {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -206,10 +261,7 @@ impl PcgUidRegister {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {

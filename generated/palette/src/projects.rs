@@ -17,7 +17,7 @@ impl crate::Client {
         ProjectClusterSettingsGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,12 +27,28 @@ impl crate::Client {
 pub struct ProjectClusterSettingsGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectClusterSettingsGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -41,10 +57,7 @@ impl ProjectClusterSettingsGet {
                 "/v1/projects/{uid}/preferences/clusterSettings",
             )
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -75,7 +88,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -86,7 +99,7 @@ pub struct ProjectClustersNodesAutoRemediationSettingUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1NodesAutoRemediationSettings>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectClustersNodesAutoRemediationSettingUpdate {
     /// Sent as `application/json`.
@@ -96,7 +109,23 @@ impl ProjectClustersNodesAutoRemediationSettingUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -109,10 +138,7 @@ impl ProjectClustersNodesAutoRemediationSettingUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -127,7 +153,7 @@ impl crate::Client {
     pub fn projects_alerts(&self) -> ProjectsAlerts {
         ProjectsAlerts {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -136,20 +162,33 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ProjectsAlerts {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsAlerts {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/alerts");
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -173,7 +212,7 @@ impl crate::Client {
         ProjectsCreate {
             client: self.clone(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -183,7 +222,7 @@ impl crate::Client {
 pub struct ProjectsCreate {
     client: crate::Client,
     body: Option<crate::models::V1ProjectEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsCreate {
     /// Sent as `application/json`.
@@ -193,7 +232,23 @@ impl ProjectsCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -202,10 +257,7 @@ impl ProjectsCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -237,7 +289,7 @@ impl crate::Client {
             uid: uid.into(),
             component: component.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -249,7 +301,7 @@ pub struct ProjectsUidAlertCreate {
     uid: String,
     component: String,
     body: Option<crate::models::V1Channel>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertCreate {
     /// Sent as `application/json`.
@@ -259,7 +311,23 @@ impl ProjectsUidAlertCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -273,10 +341,7 @@ impl ProjectsUidAlertCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
@@ -307,7 +372,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             component: component.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -318,12 +383,28 @@ pub struct ProjectsUidAlertDelete {
     client: crate::Client,
     uid: String,
     component: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -333,10 +414,7 @@ impl ProjectsUidAlertDelete {
             )
             .path_param("uid", self.uid)
             .path_param("component", self.component);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -362,7 +440,7 @@ impl crate::Client {
             uid: uid.into(),
             component: component.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -374,7 +452,7 @@ pub struct ProjectsUidAlertUpdate {
     uid: String,
     component: String,
     body: Option<crate::models::V1AlertEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertUpdate {
     /// Sent as `application/json`.
@@ -384,7 +462,23 @@ impl ProjectsUidAlertUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -398,10 +492,7 @@ impl ProjectsUidAlertUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -429,7 +520,7 @@ impl crate::Client {
             uid: uid.into(),
             component: component.into(),
             alert_uid: alert_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -441,12 +532,28 @@ pub struct ProjectsUidAlertsUidDelete {
     uid: String,
     component: String,
     alert_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertsUidDelete {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -457,10 +564,7 @@ impl ProjectsUidAlertsUidDelete {
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -488,7 +592,7 @@ impl crate::Client {
             uid: uid.into(),
             component: component.into(),
             alert_uid: alert_uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -500,12 +604,28 @@ pub struct ProjectsUidAlertsUidGet {
     uid: String,
     component: String,
     alert_uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -516,10 +636,7 @@ impl ProjectsUidAlertsUidGet {
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -556,7 +673,7 @@ impl crate::Client {
             component: component.into(),
             alert_uid: alert_uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -569,7 +686,7 @@ pub struct ProjectsUidAlertsUidUpdate {
     component: String,
     alert_uid: String,
     body: Option<crate::models::V1Channel>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidAlertsUidUpdate {
     /// Sent as `application/json`.
@@ -579,7 +696,23 @@ impl ProjectsUidAlertsUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -594,10 +727,7 @@ impl ProjectsUidAlertsUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -618,7 +748,7 @@ impl crate::Client {
             uid: uid.into(),
             cleanup_project_resources: None,
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -630,7 +760,7 @@ pub struct ProjectsUidDelete {
     uid: String,
     cleanup_project_resources: Option<bool>,
     body: Option<crate::models::V1ProjectCleanup>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidDelete {
     /// Sets the query parameter `cleanupProjectResources`.
@@ -645,7 +775,23 @@ impl ProjectsUidDelete {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -659,10 +805,7 @@ impl ProjectsUidDelete {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -681,7 +824,7 @@ impl crate::Client {
         ProjectsUidGet {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -691,21 +834,34 @@ impl crate::Client {
 pub struct ProjectsUidGet {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidGet {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -736,7 +892,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -747,7 +903,7 @@ pub struct ProjectsUidMacrosCreate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMacrosCreate {
     /// Sent as `application/json`.
@@ -757,7 +913,23 @@ impl ProjectsUidMacrosCreate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -767,10 +939,7 @@ impl ProjectsUidMacrosCreate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -793,7 +962,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -804,7 +973,7 @@ pub struct ProjectsUidMacrosDeleteByMacroName {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMacrosDeleteByMacroName {
     /// Sent as `application/json`.
@@ -814,7 +983,23 @@ impl ProjectsUidMacrosDeleteByMacroName {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -824,10 +1009,7 @@ impl ProjectsUidMacrosDeleteByMacroName {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -849,7 +1031,7 @@ impl crate::Client {
         ProjectsUidMacrosList {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -859,21 +1041,34 @@ impl crate::Client {
 pub struct ProjectsUidMacrosList {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMacrosList {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}/macros")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -904,7 +1099,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -915,7 +1110,7 @@ pub struct ProjectsUidMacrosUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMacrosUpdate {
     /// Sent as `application/json`.
@@ -925,7 +1120,23 @@ impl ProjectsUidMacrosUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -935,10 +1146,7 @@ impl ProjectsUidMacrosUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -961,7 +1169,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -972,7 +1180,7 @@ pub struct ProjectsUidMacrosUpdateByMacroName {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1Macros>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMacrosUpdateByMacroName {
     /// Sent as `application/json`.
@@ -982,7 +1190,23 @@ impl ProjectsUidMacrosUpdateByMacroName {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -992,10 +1216,7 @@ impl ProjectsUidMacrosUpdateByMacroName {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1018,7 +1239,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1029,7 +1250,7 @@ pub struct ProjectsUidMetaUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ObjectMeta>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidMetaUpdate {
     /// Sent as `application/json`.
@@ -1039,7 +1260,23 @@ impl ProjectsUidMetaUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1049,10 +1286,7 @@ impl ProjectsUidMetaUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1075,7 +1309,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1086,7 +1320,7 @@ pub struct ProjectsUidTeamsUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectTeamsEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidTeamsUpdate {
     /// Sent as `application/json`.
@@ -1096,7 +1330,23 @@ impl ProjectsUidTeamsUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1106,10 +1356,7 @@ impl ProjectsUidTeamsUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1129,7 +1376,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1140,7 +1387,7 @@ pub struct ProjectsUidUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidUpdate {
     /// Sent as `application/json`.
@@ -1150,7 +1397,23 @@ impl ProjectsUidUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1160,10 +1423,7 @@ impl ProjectsUidUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1186,7 +1446,7 @@ impl crate::Client {
             client: self.clone(),
             uid: uid.into(),
             body: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1197,7 +1457,7 @@ pub struct ProjectsUidUsersUpdate {
     client: crate::Client,
     uid: String,
     body: Option<crate::models::V1ProjectUsersEntity>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidUsersUpdate {
     /// Sent as `application/json`.
@@ -1207,7 +1467,23 @@ impl ProjectsUidUsersUpdate {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1217,10 +1493,7 @@ impl ProjectsUidUsersUpdate {
             Some(body) => request.json_body(&body),
             None => request,
         };
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
@@ -1239,7 +1512,7 @@ impl crate::Client {
         ProjectsUidValidate {
             client: self.clone(),
             uid: uid.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1249,21 +1522,34 @@ impl crate::Client {
 pub struct ProjectsUidValidate {
     client: crate::Client,
     uid: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ProjectsUidValidate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/validate")
             .path_param("uid", self.uid);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

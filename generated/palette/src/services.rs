@@ -26,7 +26,7 @@ impl crate::Client {
             resource_filename: None,
             cluster_uid: None,
             edge_host_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -41,7 +41,7 @@ pub struct ServiceManifestGet {
     resource_filename: Option<String>,
     cluster_uid: Option<String>,
     edge_host_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ServiceManifestGet {
     /// resource file name
@@ -67,7 +67,23 @@ impl ServiceManifestGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -81,10 +97,7 @@ impl ServiceManifestGet {
             .query_opt("resourceFilename", self.resource_filename.as_ref())
             .query_opt("clusterUid", self.cluster_uid.as_ref())
             .query_opt("edgeHostUid", self.edge_host_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -116,7 +129,7 @@ impl crate::Client {
             service_name: service_name.into(),
             cluster_uid: None,
             edge_host_uid: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -128,7 +141,7 @@ pub struct ServiceVersionGet {
     service_name: crate::models::ServiceVersionGetServiceName,
     cluster_uid: Option<String>,
     edge_host_uid: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ServiceVersionGet {
     /// spectro cluster uid
@@ -147,7 +160,23 @@ impl ServiceVersionGet {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -158,10 +187,7 @@ impl ServiceVersionGet {
             .path_param("serviceName", self.service_name)
             .query_opt("clusterUid", self.cluster_uid.as_ref())
             .query_opt("edgeHostUid", self.edge_host_uid.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -17,7 +17,7 @@ impl crate::Client {
         AuthorizeDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,12 +27,28 @@ impl crate::Client {
 pub struct AuthorizeDeployment {
     client: crate::Client,
     deployment_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl AuthorizeDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -41,10 +57,7 @@ impl AuthorizeDeployment {
                 "/v1/deployment/{deploymentId}/authorize",
             )
             .path_param("deploymentId", self.deployment_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -74,7 +87,7 @@ impl crate::Client {
         CancelDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -84,12 +97,28 @@ impl crate::Client {
 pub struct CancelDeployment {
     client: crate::Client,
     deployment_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CancelDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -98,10 +127,7 @@ impl CancelDeployment {
                 "/v1/deployment/{deploymentId}/cancel",
             )
             .path_param("deploymentId", self.deployment_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -133,7 +159,7 @@ impl crate::Client {
         CreateDeployment {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -143,21 +169,34 @@ impl crate::Client {
 pub struct CreateDeployment {
     client: crate::Client,
     body: crate::models::CreateDeploymentRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/deployment")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -184,7 +223,7 @@ impl crate::Client {
         GetDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -194,21 +233,34 @@ impl crate::Client {
 pub struct GetDeployment {
     client: crate::Client,
     deployment_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/deployment/{deploymentId}")
             .path_param("deploymentId", self.deployment_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -238,7 +290,7 @@ impl crate::Client {
         RedeployDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -248,12 +300,28 @@ impl crate::Client {
 pub struct RedeployDeployment {
     client: crate::Client,
     deployment_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl RedeployDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -262,10 +330,7 @@ impl RedeployDeployment {
                 "/v1/deployment/{deploymentId}/redeploy",
             )
             .path_param("deploymentId", self.deployment_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -305,7 +370,7 @@ impl crate::Client {
             branch: branch.into(),
             provider: provider.into(),
             root: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -319,7 +384,7 @@ pub struct SuggestFramework {
     branch: String,
     provider: crate::models::Provider,
     root: Option<String>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl SuggestFramework {
     /// Directory of the project inside the repository.
@@ -331,7 +396,23 @@ impl SuggestFramework {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -344,10 +425,7 @@ impl SuggestFramework {
             .query("branch", self.branch)
             .query("provider", self.provider)
             .query_opt("root", self.root.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -384,7 +462,7 @@ impl crate::Client {
             protocol: protocol.into(),
             organization: None,
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -397,7 +475,7 @@ pub struct UploadDeployment {
     protocol: crate::models::Protocol,
     organization: Option<String>,
     body: rt::Multipart,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UploadDeployment {
     /// Site organization id.
@@ -409,7 +487,23 @@ impl UploadDeployment {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -418,10 +512,7 @@ impl UploadDeployment {
             .query("project", self.project)
             .query("protocol", self.protocol)
             .multipart(self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -7,7 +7,7 @@
 //!
 //! Spheron's platform API at api-v2.spheron.network: organizations, static-site projects with their domains, environment variables, deployment environments and deployments; storage buckets, chunked uploads and IPFS/IPNS pinning; and compute instances run on Akash. Each endpoint carries its own version in its path (`/v1/...`, `/v2/...`). Written by the cloudgen project from the official SDK, the Go CLI and the Terraform provider; not published by the vendor.
 //!
-//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters, then `.send().await`. List operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
+//! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
 //!
 //! The vendor publishes no OpenAPI document: this crate is generated from one this project wrote from the vendor's public documentation and official clients (`specs/` in the cloudgen repository, every choice commented there).
 //!

@@ -17,7 +17,7 @@ impl crate::Client {
         GetMarketplaceApp {
             client: self.clone(),
             marketplace_app_id: marketplace_app_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -27,12 +27,28 @@ impl crate::Client {
 pub struct GetMarketplaceApp {
     client: crate::Client,
     marketplace_app_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetMarketplaceApp {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -41,10 +57,7 @@ impl GetMarketplaceApp {
                 "/v1/marketplace-app/{marketplaceAppId}",
             )
             .path_param("marketplaceAppId", self.marketplace_app_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -68,7 +81,7 @@ impl crate::Client {
         ListMarketplaceApps {
             client: self.clone(),
             category: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -78,7 +91,7 @@ impl crate::Client {
 pub struct ListMarketplaceApps {
     client: crate::Client,
     category: Option<crate::models::MarketplaceCategory>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListMarketplaceApps {
     /// Only templates of this category.
@@ -93,16 +106,29 @@ impl ListMarketplaceApps {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app")
             .query_opt("category", self.category.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -125,7 +151,7 @@ impl crate::Client {
     pub fn list_marketplace_categories(&self) -> ListMarketplaceCategories {
         ListMarketplaceCategories {
             client: self.clone(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -134,12 +160,28 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListMarketplaceCategories {
     client: crate::Client,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListMarketplaceCategories {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -147,10 +189,7 @@ impl ListMarketplaceCategories {
             rt::Method::GET,
             "/v1/marketplace-app/categories",
         );
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

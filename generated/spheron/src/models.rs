@@ -7,7 +7,7 @@
 /// The plan a service runs on and its agreed prices.
 ///
 /// Schema `/components/schemas/AgreedMachineImage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AgreedMachineImage {
     #[serde(rename = "machineId", default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<String>,
@@ -55,6 +55,72 @@ pub struct AgreedMachineImage {
         skip_serializing_if = "Option::is_none"
     )]
     pub topup_threashold: Option<f64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AgreedMachineImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AgreedMachineImage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "machineId" => f0 = map.next_value()?,
+                        "machineType" => f1 = map.next_value()?,
+                        "agreementDate" => f2 = map.next_value()?,
+                        "cpu" => f3 = map.next_value()?,
+                        "memory" => f4 = map.next_value()?,
+                        "storage" => f5 = map.next_value()?,
+                        "persistentStorage" => f6 = map.next_value()?,
+                        "gpu" => f7 = map.next_value()?,
+                        "maxPricePerBlock" => f8 = map.next_value()?,
+                        "leasePricePerBlock" => f9 = map.next_value()?,
+                        "defaultDailyTopUp" => f10 = map.next_value()?,
+                        "topupThreashold" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AgreedMachineImage {
+                    machine_id: f0,
+                    machine_type: f1,
+                    agreement_date: f2,
+                    cpu: f3,
+                    memory: f4,
+                    storage: f5,
+                    persistent_storage: f6,
+                    gpu: f7,
+                    max_price_per_block: f8,
+                    lease_price_per_block: f9,
+                    default_daily_top_up: f10,
+                    topup_threashold: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 /// What a (sub-)organization is for: `app` (static sites), `compute` or `storage` (facts §1, organization model).
@@ -209,7 +275,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingPlan {
 /// When and how far a scalable service scales.
 ///
 /// Schema `/components/schemas/AutoscalingRules`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AutoscalingRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<AutoscalingPlan>,
@@ -256,9 +322,75 @@ pub struct AutoscalingRules {
     )]
     pub average_memory_utilization: Option<f64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AutoscalingRules {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AutoscalingRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AutoscalingRules`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => f0 = map.next_value()?,
+                        "numberOfChecks" => f1 = map.next_value()?,
+                        "timeWindow" => f2 = map.next_value()?,
+                        "cooldown" => f3 = map.next_value()?,
+                        "minimumInstances" => f4 = map.next_value()?,
+                        "maximumInstances" => f5 = map.next_value()?,
+                        "scaleUp" => f6 = map.next_value()?,
+                        "scaleDown" => f7 = map.next_value()?,
+                        "lastScaleAction" => f8 = map.next_value()?,
+                        "lastScaleCheck" => f9 = map.next_value()?,
+                        "averageCpuUtilization" => f10 = map.next_value()?,
+                        "averageMemoryUtilization" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AutoscalingRules {
+                    plan: f0,
+                    number_of_checks: f1,
+                    time_window: f2,
+                    cooldown: f3,
+                    minimum_instances: f4,
+                    maximum_instances: f5,
+                    scale_up: f6,
+                    scale_down: f7,
+                    last_scale_action: f8,
+                    last_scale_check: f9,
+                    average_cpu_utilization: f10,
+                    average_memory_utilization: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/AutoscalingThreshold`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AutoscalingThreshold {
     /// Instances added or removed per action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -272,9 +404,48 @@ pub struct AutoscalingThreshold {
     #[serde(rename = "checksInAlarm", default, skip_serializing_if = "Option::is_none")]
     pub checks_in_alarm: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AutoscalingThreshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AutoscalingThreshold`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "step" => f0 = map.next_value()?,
+                        "utilizationPercentage" => f1 = map.next_value()?,
+                        "checksInAlarm" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AutoscalingThreshold {
+                    step: f0,
+                    utilization_percentage: f1,
+                    checks_in_alarm: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/AutoscalingThresholds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AutoscalingThresholds {
     #[serde(rename = "cpuThreshold", default, skip_serializing_if = "Option::is_none")]
     pub cpu_threshold: Option<AutoscalingThreshold>,
@@ -285,6 +456,42 @@ pub struct AutoscalingThresholds {
     )]
     pub memory_threshold: Option<AutoscalingThreshold>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::AutoscalingThresholds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AutoscalingThresholds`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cpuThreshold" => f0 = map.next_value()?,
+                        "memoryThreshold" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::AutoscalingThresholds {
+                    cpu_threshold: f0,
+                    memory_threshold: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Seconds over which autoscaling checks are aggregated.
 ///
@@ -294,7 +501,7 @@ pub type AutoscalingTimeWindow = i64;
 /// A named storage bucket holding uploads.
 ///
 /// Schema `/components/schemas/Bucket`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Bucket {
     #[serde(rename = "_id")]
     pub id: String,
@@ -308,11 +515,56 @@ pub struct Bucket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Bucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Bucket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Bucket`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "organization" => f2 = map.next_value()?,
+                        "createdBy" => f3 = map.next_value()?,
+                        "state" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Bucket {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    organization: f2,
+                    created_by: f3,
+                    state: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// An IPNS name of a bucket, pointing at one of its uploads.
 ///
 /// Schema `/components/schemas/BucketIpnsRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BucketIpnsRecord {
     #[serde(rename = "_id")]
     pub id: String,
@@ -333,40 +585,229 @@ pub struct BucketIpnsRecord {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BucketIpnsRecord;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BucketIpnsRecord`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "keyName" => f1 = map.next_value()?,
+                        "keyId" => f2 = map.next_value()?,
+                        "ipnsLink" => f3 = map.next_value()?,
+                        "bucket" => f4 = map.next_value()?,
+                        "targetCid" => f5 = map.next_value()?,
+                        "memoryUsed" => f6 = map.next_value()?,
+                        "createdAt" => f7 = map.next_value()?,
+                        "updatedAt" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BucketIpnsRecord {
+                    id: rt::required(f0, "_id")?,
+                    key_name: f1,
+                    key_id: f2,
+                    ipns_link: f3,
+                    bucket: f4,
+                    target_cid: f5,
+                    memory_used: f6,
+                    created_at: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BucketIpnsRecordList {
     #[serde(rename = "ipnsRecords", default, skip_serializing_if = "Option::is_none")]
     pub ipns_records: Option<Vec<BucketIpnsRecord>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BucketIpnsRecordList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BucketIpnsRecordList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "ipnsRecords" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BucketIpnsRecordList {
+                    ipns_records: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BucketIpnsRecordRequest {
     /// The upload the record points at.
     #[serde(rename = "uploadId")]
     pub upload_id: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BucketIpnsRecordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BucketIpnsRecordRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "uploadId" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BucketIpnsRecordRequest {
+                    upload_id: rt::required(f0, "uploadId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BucketIpnsRecordResponse {
     #[serde(rename = "ipnsRecord", default, skip_serializing_if = "Option::is_none")]
     pub ipns_record: Option<BucketIpnsRecord>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BucketIpnsRecordResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BucketIpnsRecordResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "ipnsRecord" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BucketIpnsRecordResponse {
+                    ipns_record: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/BucketList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BucketList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BucketList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BucketList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BucketList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "buckets" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BucketList {
+                    buckets: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "deployments")]
 /// Build settings of a new deployment.
 ///
 /// Schema `/components/schemas/BuildConfigurationInput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BuildConfigurationInput {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -381,9 +822,57 @@ pub struct BuildConfigurationInput {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::BuildConfigurationInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BuildConfigurationInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "buildCommand" => f0 = map.next_value()?,
+                        "installCommand" => f1 = map.next_value()?,
+                        "workspace" => f2 = map.next_value()?,
+                        "publishDir" => f3 = map.next_value()?,
+                        "framework" => f4 = map.next_value()?,
+                        "nodeVersion" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::BuildConfigurationInput {
+                    build_command: f0,
+                    install_command: f1,
+                    workspace: f2,
+                    publish_dir: f3,
+                    framework: f4,
+                    node_version: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CancelDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -393,11 +882,50 @@ pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub killing: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CancelDeploymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CancelDeploymentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "canceled" => f1 = map.next_value()?,
+                        "killing" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CancelDeploymentResponse {
+                    message: f0,
+                    canceled: f1,
+                    killing: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "domains")]
 /// DNS targets for custom domains.
 ///
 /// Schema `/components/schemas/CdnRecords`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CdnRecords {
     /// Address for A records.
     #[serde(rename = "recordIpv4V2", default, skip_serializing_if = "Option::is_none")]
@@ -406,18 +934,87 @@ pub struct CdnRecords {
     #[serde(rename = "recordCnameV2", default, skip_serializing_if = "Option::is_none")]
     pub record_cname_v2: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CdnRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CdnRecords;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CdnRecords`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "recordIpv4V2" => f0 = map.next_value()?,
+                        "recordCnameV2" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CdnRecords {
+                    record_ipv4_v2: f0,
+                    record_cname_v2: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CdnRecordsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CdnRecordsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<CdnRecords>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CdnRecordsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CdnRecordsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "records" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CdnRecordsResponse {
+                    records: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "cli")]
 /// A token and the user's organizations, after the git-host login of the CLI.
 ///
 /// Schema `/components/schemas/CliTokenVerification`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CliTokenVerification {
     #[serde(rename = "jwtToken", default, skip_serializing_if = "Option::is_none")]
     pub jwt_token: Option<String>,
@@ -448,20 +1045,104 @@ pub struct CliTokenVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CliTokenVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CliTokenVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CliTokenVerification`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "jwtToken" => f0 = map.next_value()?,
+                        "masterOrganizationId" => f1 = map.next_value()?,
+                        "computeOrganizationId" => f2 = map.next_value()?,
+                        "siteOrganizationId" => f3 = map.next_value()?,
+                        "storageOrganizationId" => f4 = map.next_value()?,
+                        "email" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CliTokenVerification {
+                    jwt_token: f0,
+                    master_organization_id: f1,
+                    compute_organization_id: f2,
+                    site_organization_id: f3,
+                    storage_organization_id: f4,
+                    email: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/CloseInstanceResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CloseInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CloseInstanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CloseInstanceResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "success" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CloseInstanceResponse {
+                    message: f0,
+                    success: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// One version of a compute instance (what was deployed, its logs and top-ups).
 ///
 /// Schema `/components/schemas/ComputeDeployment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeDeployment {
     #[serde(rename = "_id")]
     pub id: String,
@@ -521,20 +1202,146 @@ pub struct ComputeDeployment {
     )]
     pub deployment_initiator: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeDeployment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeDeployment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeDeployment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "type" => f1 = map.next_value()?,
+                        "commitId" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "buildTime" => f4 = map.next_value()?,
+                        "topic" => f5 = map.next_value()?,
+                        "env" => f6 = map.next_value()?,
+                        "logs" => f7 = map.next_value()?,
+                        "topups" => f8 = map.next_value()?,
+                        "lastTopup" => f9 = map.next_value()?,
+                        "closingLogs" => f10 = map.next_value()?,
+                        "instanceLogs" => f11 = map.next_value()?,
+                        "instanceEvents" => f12 = map.next_value()?,
+                        "computeInstance" => f13 = map.next_value()?,
+                        "services" => f14 = map.next_value()?,
+                        "deploymentConfigBase64" => f15 = map.next_value()?,
+                        "protocolData" => f16 = map.next_value()?,
+                        "urlPrewiew" => f17 = map.next_value()?,
+                        "akashWalletId" => f18 = map.next_value()?,
+                        "deploymentInitiator" => f19 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeDeployment {
+                    id: rt::required(f0, "_id")?,
+                    r#type: f1,
+                    commit_id: f2,
+                    status: f3,
+                    build_time: f4,
+                    topic: f5,
+                    env: f6,
+                    logs: f7,
+                    topups: f8,
+                    last_topup: f9,
+                    closing_logs: f10,
+                    instance_logs: f11,
+                    instance_events: f12,
+                    compute_instance: f13,
+                    services: f14,
+                    deployment_config_base64: f15,
+                    protocol_data: f16,
+                    url_prewiew: f17,
+                    akash_wallet_id: f18,
+                    deployment_initiator: f19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeDeploymentDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ComputeDeployment>,
     #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeDeploymentDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeDeploymentDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "deployment" => f0 = map.next_value()?,
+                        "liveLogs" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeDeploymentDetails {
+                    deployment: f0,
+                    live_logs: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// A window of one log of a compute deployment.
 ///
 /// Schema `/components/schemas/ComputeDeploymentLogs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeDeploymentLogs {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -544,20 +1351,95 @@ pub struct ComputeDeploymentLogs {
     #[serde(rename = "logsLength", default, skip_serializing_if = "Option::is_none")]
     pub logs_length: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeDeploymentLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeDeploymentLogs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = map.next_value()?,
+                        "logs" => f1 = map.next_value()?,
+                        "logsLength" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeDeploymentLogs {
+                    id: f0,
+                    logs: f1,
+                    logs_length: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentLogsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeDeploymentLogsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ComputeDeploymentLogs>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeDeploymentLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeDeploymentLogsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "deployment" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeDeploymentLogsResponse {
+                    success: f0,
+                    deployment: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// A running (or stopped) container deployment on Akash.
 ///
 /// Schema `/components/schemas/ComputeInstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeInstance {
     #[serde(rename = "_id")]
     pub id: String,
@@ -618,9 +1500,90 @@ pub struct ComputeInstance {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeInstance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeInstance`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "region" => f2 = map.next_value()?,
+                        "state" => f3 = map.next_value()?,
+                        "type" => f4 = map.next_value()?,
+                        "deployments" => f5 = map.next_value()?,
+                        "activeDeployment" => f6 = map.next_value()?,
+                        "computeProject" => f7 = map.next_value()?,
+                        "retrievableAkt" => f8 = map.next_value()?,
+                        "withdrawnAkt" => f9 = map.next_value()?,
+                        "scalableRunningCost" => f10 = map.next_value()?,
+                        "scalableRunningCostUpdatedAt" => f11 = map.next_value()?,
+                        "defaultDailyTopup" => f12 = map.next_value()?,
+                        "leasePricePerBlock" => f13 = map.next_value()?,
+                        "topupReport" => f14 = map.next_value()?,
+                        "createdAt" => f15 = map.next_value()?,
+                        "updatedAt" => f16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeInstance {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    region: f2,
+                    state: f3,
+                    r#type: f4,
+                    deployments: f5,
+                    active_deployment: f6,
+                    compute_project: f7,
+                    retrievable_akt: f8,
+                    withdrawn_akt: f9,
+                    scalable_running_cost: f10,
+                    scalable_running_cost_updated_at: f11,
+                    default_daily_topup: f12,
+                    lease_price_per_block: f13,
+                    topup_report: f14,
+                    created_at: f15,
+                    updated_at: f16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeInstanceDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeInstanceDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -629,18 +1592,90 @@ pub struct ComputeInstanceDetails {
     #[serde(rename = "topupReport", default, skip_serializing_if = "Option::is_none")]
     pub topup_report: Option<FundsUsage>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeInstanceDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeInstanceDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "instance" => f1 = map.next_value()?,
+                        "topupReport" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeInstanceDetails {
+                    success: f0,
+                    instance: f1,
+                    topup_report: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeInstanceList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeInstanceList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ComputeInstance>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeInstanceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeInstanceList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "instances" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeInstanceList {
+                    instances: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// The instance's deployment was queued; follow `topic` or poll the instance.
 ///
 /// Schema `/components/schemas/ComputeInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeInstanceStarted {
     #[serde(
         rename = "computeProjectId",
@@ -663,20 +1698,98 @@ pub struct ComputeInstanceStarted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeInstanceStarted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeInstanceStarted`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "computeProjectId" => f0 = map.next_value()?,
+                        "computeInstanceId" => f1 = map.next_value()?,
+                        "computeDeploymentId" => f2 = map.next_value()?,
+                        "topic" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeInstanceStarted {
+                    compute_project_id: f0,
+                    compute_instance_id: f1,
+                    compute_deployment_id: f2,
+                    topic: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeLogEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeLogEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeLogEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeLogEntry`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "time" => f0 = map.next_value()?,
+                        "log" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeLogEntry {
+                    time: f0,
+                    log: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Latest CPU and memory use of a service.
 ///
 /// Schema `/components/schemas/ComputeMetrics`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
@@ -685,18 +1798,90 @@ pub struct ComputeMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeMetrics`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cpu" => f0 = map.next_value()?,
+                        "memory" => f1 = map.next_value()?,
+                        "timestamp" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeMetrics {
+                    cpu: f0,
+                    memory: f1,
+                    timestamp: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeMetricsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeMetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<ComputeMetrics>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeMetricsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeMetricsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "metrics" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeMetricsResponse {
+                    metrics: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
 /// A compute project grouping instances (created with its first instance).
 ///
 /// Schema `/components/schemas/ComputeProject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeProject {
     #[serde(rename = "_id")]
     pub id: String,
@@ -716,9 +1901,63 @@ pub struct ComputeProject {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeProject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeProject`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "proivder" => f3 = map.next_value()?,
+                        "state" => f4 = map.next_value()?,
+                        "organization" => f5 = map.next_value()?,
+                        "createdAt" => f6 = map.next_value()?,
+                        "updatedAt" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeProject {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    description: f2,
+                    proivder: f3,
+                    state: f4,
+                    organization: f5,
+                    created_at: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ComputeProjectList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeProjectList {
     #[serde(
         rename = "computeProjects",
@@ -726,6 +1965,39 @@ pub struct ComputeProjectList {
         skip_serializing_if = "Option::is_none"
     )]
     pub compute_projects: Option<Vec<ComputeProject>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeProjectList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeProjectList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeProjectList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "computeProjects" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeProjectList {
+                    compute_projects: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// A compute project id, or the compute project itself.
@@ -742,7 +2014,7 @@ pub enum ComputeProjectRef {
 /// A service as it was deployed, with the plan agreed for it.
 ///
 /// Schema `/components/schemas/ComputeServiceConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeServiceConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -805,11 +2077,104 @@ pub struct ComputeServiceConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeServiceConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeServiceConfiguration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "branch" => f1 = map.next_value()?,
+                        "folderName" => f2 = map.next_value()?,
+                        "protocol" => f3 = map.next_value()?,
+                        "image" => f4 = map.next_value()?,
+                        "tag" => f5 = map.next_value()?,
+                        "serviceCount" => f6 = map.next_value()?,
+                        "buildImage" => f7 = map.next_value()?,
+                        "ports" => f8 = map.next_value()?,
+                        "env" => f9 = map.next_value()?,
+                        "command" => f10 = map.next_value()?,
+                        "args" => f11 = map.next_value()?,
+                        "region" => f12 = map.next_value()?,
+                        "customServiceSpecs" => f13 = map.next_value()?,
+                        "agreedMachineImage" => f14 = map.next_value()?,
+                        "urlPrewiew" => f15 = map.next_value()?,
+                        "privateImageConfig" => f16 = map.next_value()?,
+                        "scalable" => f17 = map.next_value()?,
+                        "autoscalingRules" => f18 = map.next_value()?,
+                        "healthCheck" => f19 = map.next_value()?,
+                        "template" => f20 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeServiceConfiguration {
+                    name: f0,
+                    branch: f1,
+                    folder_name: f2,
+                    protocol: f3,
+                    image: f4,
+                    tag: f5,
+                    service_count: f6,
+                    build_image: f7,
+                    ports: f8,
+                    env: f9,
+                    command: f10,
+                    args: f11,
+                    region: f12,
+                    custom_service_specs: f13,
+                    agreed_machine_image: f14,
+                    url_prewiew: f15,
+                    private_image_config: f16,
+                    scalable: f17,
+                    autoscaling_rules: f18,
+                    health_check: f19,
+                    template: f20,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// One container service of an instance.
 ///
 /// Schema `/components/schemas/ComputeServiceInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComputeServiceInput {
     pub name: String,
     pub image: String,
@@ -849,6 +2214,81 @@ pub struct ComputeServiceInput {
     pub autoscaling_rules: Option<AutoscalingRules>,
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ComputeServiceInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ComputeServiceInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "image" => f1 = Some(map.next_value()?),
+                        "tag" => f2 = Some(map.next_value()?),
+                        "serviceCount" => f3 = Some(map.next_value()?),
+                        "buildImage" => f4 = Some(map.next_value()?),
+                        "ports" => f5 = Some(map.next_value()?),
+                        "env" => f6 = Some(map.next_value()?),
+                        "command" => f7 = Some(map.next_value()?),
+                        "args" => f8 = Some(map.next_value()?),
+                        "akashMachineImageName" => f9 = Some(map.next_value()?),
+                        "customServiceSpecs" => f10 = map.next_value()?,
+                        "healthCheck" => f11 = map.next_value()?,
+                        "privateImageConfig" => f12 = map.next_value()?,
+                        "autoscalingRules" => f13 = map.next_value()?,
+                        "templateId" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ComputeServiceInput {
+                    name: rt::required(f0, "name")?,
+                    image: rt::required(f1, "image")?,
+                    tag: rt::required(f2, "tag")?,
+                    service_count: rt::required(f3, "serviceCount")?,
+                    build_image: rt::required(f4, "buildImage")?,
+                    ports: rt::required(f5, "ports")?,
+                    env: rt::required(f6, "env")?,
+                    command: rt::required(f7, "command")?,
+                    args: rt::required(f8, "args")?,
+                    akash_machine_image_name: rt::required(f9, "akashMachineImageName")?,
+                    custom_service_specs: f10,
+                    health_check: f11,
+                    private_image_config: f12,
+                    autoscaling_rules: f13,
+                    template_id: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// How an instance is billed - spot or on demand (`scalable` at creation).
@@ -920,7 +2360,7 @@ impl<'de> serde::Deserialize<'de> for ComputeType {
 /// How a project is built.
 ///
 /// Schema `/components/schemas/Configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Configuration {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -939,26 +2379,143 @@ pub struct Configuration {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Configuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Configuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Configuration`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = map.next_value()?,
+                        "buildCommand" => f1 = map.next_value()?,
+                        "installCommand" => f2 = map.next_value()?,
+                        "workspace" => f3 = map.next_value()?,
+                        "publishDir" => f4 = map.next_value()?,
+                        "framework" => f5 = map.next_value()?,
+                        "nodeVersion" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Configuration {
+                    id: f0,
+                    build_command: f1,
+                    install_command: f2,
+                    workspace: f3,
+                    publish_dir: f4,
+                    framework: f5,
+                    node_version: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/ConfigurationResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConfigurationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ConfigurationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConfigurationResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "configuration" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ConfigurationResponse {
+                    configuration: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 /// The number of items a list would return with the same filters.
 ///
 /// Schema `/components/schemas/Count`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Count {
     pub count: i64,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Count`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "count" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Count {
+                    count: rt::required(f0, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// A coupon registered to the organization.
 ///
 /// Schema `/components/schemas/Coupon`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -986,18 +2543,111 @@ pub struct Coupon {
     )]
     pub days_until_activation: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Coupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Coupon`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "couponName" => f1 = map.next_value()?,
+                        "activationCode" => f2 = map.next_value()?,
+                        "activatedAt" => f3 = map.next_value()?,
+                        "expiresAt" => f4 = map.next_value()?,
+                        "state" => f5 = map.next_value()?,
+                        "registeredAt" => f6 = map.next_value()?,
+                        "totalDays" => f7 = map.next_value()?,
+                        "daysRemaning" => f8 = map.next_value()?,
+                        "daysUntilActivation" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Coupon {
+                    id: f0,
+                    coupon_name: f1,
+                    activation_code: f2,
+                    activated_at: f3,
+                    expires_at: f4,
+                    state: f5,
+                    registered_at: f6,
+                    total_days: f7,
+                    days_remaning: f8,
+                    days_until_activation: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CouponList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CouponList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CouponList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CouponList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CouponList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "coupons" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CouponList {
+                    coupons: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// A new instance, created in a new compute project.
 ///
 /// Schema `/components/schemas/CreateComputeInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateComputeInstanceRequest {
     /// Compute organization id.
     #[serde(rename = "organizationId")]
@@ -1017,16 +2667,106 @@ pub struct CreateComputeInstanceRequest {
     pub scalable: bool,
     pub services: Vec<ComputeServiceInput>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateComputeInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateComputeInstanceRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "organizationId" => f0 = Some(map.next_value()?),
+                        "uniqueTopicId" => f1 = Some(map.next_value()?),
+                        "computeProvider" => f2 = Some(map.next_value()?),
+                        "computeProjectName" => f3 = Some(map.next_value()?),
+                        "computeProjectDescription" => f4 = Some(map.next_value()?),
+                        "region" => f5 = Some(map.next_value()?),
+                        "scalable" => f6 = Some(map.next_value()?),
+                        "services" => f7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateComputeInstanceRequest {
+                    organization_id: rt::required(f0, "organizationId")?,
+                    unique_topic_id: rt::required(f1, "uniqueTopicId")?,
+                    compute_provider: rt::required(f2, "computeProvider")?,
+                    compute_project_name: rt::required(f3, "computeProjectName")?,
+                    compute_project_description: rt::required(
+                        f4,
+                        "computeProjectDescription",
+                    )?,
+                    region: rt::required(f5, "region")?,
+                    scalable: rt::required(f6, "scalable")?,
+                    services: rt::required(f7, "services")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/CreateDeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateDeploymentEnvironmentResponse {
     #[serde(rename = "newEnvironment", default, skip_serializing_if = "Option::is_none")]
     pub new_environment: Option<DeploymentEnvironment>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateDeploymentEnvironmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateDeploymentEnvironmentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "newEnvironment" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateDeploymentEnvironmentResponse {
+                    new_environment: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CreateDeploymentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateDeploymentRequest {
     /// Site organization to deploy in.
     #[serde(rename = "organizationId")]
@@ -1056,9 +2796,72 @@ pub struct CreateDeploymentRequest {
     #[serde(rename = "uniqueTopicId", default, skip_serializing_if = "Option::is_none")]
     pub unique_topic_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateDeploymentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateDeploymentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "organizationId" => f0 = Some(map.next_value()?),
+                        "gitUrl" => f1 = Some(map.next_value()?),
+                        "repoName" => f2 = Some(map.next_value()?),
+                        "branch" => f3 = Some(map.next_value()?),
+                        "protocol" => f4 = Some(map.next_value()?),
+                        "provider" => f5 = Some(map.next_value()?),
+                        "createDefaultWebhook" => f6 = Some(map.next_value()?),
+                        "configuration" => f7 = Some(map.next_value()?),
+                        "env" => f8 = map.next_value()?,
+                        "gitProviderPreferences" => f9 = map.next_value()?,
+                        "uniqueTopicId" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateDeploymentRequest {
+                    organization_id: rt::required(f0, "organizationId")?,
+                    git_url: rt::required(f1, "gitUrl")?,
+                    repo_name: rt::required(f2, "repoName")?,
+                    branch: rt::required(f3, "branch")?,
+                    protocol: rt::required(f4, "protocol")?,
+                    provider: rt::required(f5, "provider")?,
+                    create_default_webhook: rt::required(f6, "createDefaultWebhook")?,
+                    configuration: rt::required(f7, "configuration")?,
+                    env: f8,
+                    git_provider_preferences: f9,
+                    unique_topic_id: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CreateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateDomainRequest {
     /// The domain name.
     pub name: String,
@@ -1077,16 +2880,94 @@ pub struct CreateDomainRequest {
     #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateDomainRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateDomainRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "type" => f1 = Some(map.next_value()?),
+                        "link" => f2 = map.next_value()?,
+                        "deploymentEnvironments" => f3 = map.next_value()?,
+                        "isLatest" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateDomainRequest {
+                    name: rt::required(f0, "name")?,
+                    r#type: rt::required(f1, "type")?,
+                    link: f2,
+                    deployment_environments: f3,
+                    is_latest: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnvironmentVariablesRequest {
     #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<EnvironmentVariableInput>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateEnvironmentVariablesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateEnvironmentVariablesRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "environmentVariables" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateEnvironmentVariablesRequest {
+                    environment_variables: rt::required(f0, "environmentVariables")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateEnvironmentVariablesResponse {
     #[serde(
         rename = "environmentVariables",
@@ -1095,9 +2976,42 @@ pub struct CreateEnvironmentVariablesResponse {
     )]
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateEnvironmentVariablesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateEnvironmentVariablesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "environmentVariables" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateEnvironmentVariablesResponse {
+                    environment_variables: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/CreateInstanceFromTemplateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateInstanceFromTemplateRequest {
     #[serde(rename = "templateId")]
     pub template_id: String,
@@ -1121,26 +3035,152 @@ pub struct CreateInstanceFromTemplateRequest {
     #[serde(rename = "instanceCount", default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateInstanceFromTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateInstanceFromTemplateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "templateId" => f0 = Some(map.next_value()?),
+                        "environmentVariables" => f1 = Some(map.next_value()?),
+                        "organizationId" => f2 = Some(map.next_value()?),
+                        "akashImageId" => f3 = Some(map.next_value()?),
+                        "region" => f4 = Some(map.next_value()?),
+                        "scalable" => f5 = Some(map.next_value()?),
+                        "uniqueTopicId" => f6 = map.next_value()?,
+                        "customInstanceSpecs" => f7 = map.next_value()?,
+                        "instanceCount" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateInstanceFromTemplateRequest {
+                    template_id: rt::required(f0, "templateId")?,
+                    environment_variables: rt::required(f1, "environmentVariables")?,
+                    organization_id: rt::required(f2, "organizationId")?,
+                    akash_image_id: rt::required(f3, "akashImageId")?,
+                    region: rt::required(f4, "region")?,
+                    scalable: rt::required(f5, "scalable")?,
+                    unique_topic_id: f6,
+                    custom_instance_specs: f7,
+                    instance_count: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateInviteRequest {
     /// Email address to invite.
     #[serde(rename = "userEmail")]
     pub user_email: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateInviteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateInviteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "userEmail" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateInviteRequest {
+                    user_email: rt::required(f0, "userEmail")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateInviteResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Invite>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateInviteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateInviteResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "invite" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateInviteResponse {
+                    message: f0,
+                    invite: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateOrganizationRequest {
     /// Unique handle of the organization.
     pub username: String,
@@ -1149,18 +3189,90 @@ pub struct CreateOrganizationRequest {
     #[serde(rename = "appType")]
     pub app_type: AppType,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateOrganizationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateOrganizationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = Some(map.next_value()?),
+                        "name" => f1 = Some(map.next_value()?),
+                        "appType" => f2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateOrganizationRequest {
+                    username: rt::required(f0, "username")?,
+                    name: rt::required(f1, "name")?,
+                    app_type: rt::required(f2, "appType")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateOrganizationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CreateOrganizationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateOrganizationResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "organization" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CreateOrganizationResponse {
+                    organization: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// Resources of a service when no plan is used.
 ///
 /// Schema `/components/schemas/CustomServiceSpecs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomServiceSpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
@@ -1177,18 +3289,93 @@ pub struct CustomServiceSpecs {
     )]
     pub persistent_storage: Option<PersistentStorage>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::CustomServiceSpecs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CustomServiceSpecs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cpu" => f0 = map.next_value()?,
+                        "memory" => f1 = map.next_value()?,
+                        "storage" => f2 = map.next_value()?,
+                        "persistentStorage" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::CustomServiceSpecs {
+                    cpu: f0,
+                    memory: f1,
+                    storage: f2,
+                    persistent_storage: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/DeleteDomainResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeleteDomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<SuccessResponse>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeleteDomainResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeleteDomainResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "domain" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeleteDomainResponse {
+                    domain: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// One build and publication of a project.
 ///
 /// Schema `/components/schemas/Deployment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Deployment {
     #[serde(rename = "_id")]
     pub id: String,
@@ -1269,11 +3456,122 @@ pub struct Deployment {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Deployment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Deployment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Deployment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "sitePreview" => f1 = map.next_value()?,
+                        "commitId" => f2 = map.next_value()?,
+                        "commitMessage" => f3 = map.next_value()?,
+                        "logs" => f4 = map.next_value()?,
+                        "buildDirectory" => f5 = map.next_value()?,
+                        "contentHash" => f6 = map.next_value()?,
+                        "topic" => f7 = map.next_value()?,
+                        "status" => f8 = map.next_value()?,
+                        "paymentId" => f9 = map.next_value()?,
+                        "buildTime" => f10 = map.next_value()?,
+                        "memoryUsed" => f11 = map.next_value()?,
+                        "env" => f12 = map.next_value()?,
+                        "project" => f13 = map.next_value()?,
+                        "branch" => f14 = map.next_value()?,
+                        "externalRepositoryName" => f15 = map.next_value()?,
+                        "protocol" => f16 = map.next_value()?,
+                        "deploymentEnvironmentName" => f17 = map.next_value()?,
+                        "failedMessage" => f18 = map.next_value()?,
+                        "isFromRequest" => f19 = map.next_value()?,
+                        "encrypted" => f20 = map.next_value()?,
+                        "configuration" => f21 = map.next_value()?,
+                        "pickedUpByDeployerAt" => f22 = map.next_value()?,
+                        "deploymentInitiator" => f23 = map.next_value()?,
+                        "screenshot" => f24 = map.next_value()?,
+                        "createdAt" => f25 = map.next_value()?,
+                        "updatedAt" => f26 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Deployment {
+                    id: rt::required(f0, "_id")?,
+                    site_preview: f1,
+                    commit_id: f2,
+                    commit_message: f3,
+                    logs: f4,
+                    build_directory: f5,
+                    content_hash: f6,
+                    topic: f7,
+                    status: f8,
+                    payment_id: f9,
+                    build_time: f10,
+                    memory_used: f11,
+                    env: f12,
+                    project: f13,
+                    branch: f14,
+                    external_repository_name: f15,
+                    protocol: f16,
+                    deployment_environment_name: f17,
+                    failed_message: f18,
+                    is_from_request: f19,
+                    encrypted: f20,
+                    configuration: f21,
+                    picked_up_by_deployer_at: f22,
+                    deployment_initiator: f23,
+                    screenshot: f24,
+                    created_at: f25,
+                    updated_at: f26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "projects")]
 /// Number of a project's deployments, in all and by outcome.
 ///
 /// Schema `/components/schemas/DeploymentCounts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -1284,15 +3582,93 @@ pub struct DeploymentCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentCounts`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "total" => f0 = map.next_value()?,
+                        "successful" => f1 = map.next_value()?,
+                        "failed" => f2 = map.next_value()?,
+                        "pending" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentCounts {
+                    total: f0,
+                    successful: f1,
+                    failed: f2,
+                    pending: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/DeploymentDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
     /// Build output streamed so far (shape not documented).
     #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<serde_json::Value>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "deployment" => f0 = map.next_value()?,
+                        "liveLogs" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentDetails {
+                    deployment: f0,
+                    live_logs: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -1306,7 +3682,7 @@ pub struct DeploymentDetails {
 /// A set of branches whose pushes deploy to one protocol (e.g. production, preview).
 ///
 /// Schema `/components/schemas/DeploymentEnvironment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeploymentEnvironment {
     #[serde(rename = "_id")]
     pub id: String,
@@ -1325,26 +3701,152 @@ pub struct DeploymentEnvironment {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentEnvironment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentEnvironment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "branches" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "protocol" => f4 = map.next_value()?,
+                        "isFree" => f5 = map.next_value()?,
+                        "createdAt" => f6 = map.next_value()?,
+                        "updatedAt" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentEnvironment {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    branches: f2,
+                    status: f3,
+                    protocol: f4,
+                    is_free: f5,
+                    created_at: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentEnvironmentList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<DeploymentEnvironment>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentEnvironmentList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentEnvironmentList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "result" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentEnvironmentList {
+                    result: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "deployment_environments")]
 /// A deployment environment to create, or its new values (update takes the same fields).
 ///
 /// Schema `/components/schemas/DeploymentEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeploymentEnvironmentRequest {
     pub name: String,
     pub branches: Vec<String>,
     pub protocol: Protocol,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentEnvironmentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentEnvironmentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "branches" => f1 = Some(map.next_value()?),
+                        "protocol" => f2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentEnvironmentRequest {
+                    name: rt::required(f0, "name")?,
+                    branches: rt::required(f1, "branches")?,
+                    protocol: rt::required(f2, "protocol")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentEnvironmentResponse {
     #[serde(
         rename = "deploymentEnvironment",
@@ -1352,6 +3854,39 @@ pub struct DeploymentEnvironmentResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_environment: Option<DeploymentEnvironment>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentEnvironmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentEnvironmentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "deploymentEnvironment" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentEnvironmentResponse {
+                    deployment_environment: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -1488,18 +4023,54 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentStatus {
     )
 )]
 /// Schema `/components/schemas/DeploymentLogLine`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentLogLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentLogLine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentLogLine`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "time" => f0 = map.next_value()?,
+                        "log" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentLogLine {
+                    time: f0,
+                    log: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployments")]
 /// A deployment was queued; follow `topic` or poll the deployment.
 ///
 /// Schema `/components/schemas/DeploymentStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeploymentStarted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -1513,6 +4084,54 @@ pub struct DeploymentStarted {
     pub project_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DeploymentStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DeploymentStarted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DeploymentStarted`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        "topic" => f2 = map.next_value()?,
+                        "deploymentId" => f3 = map.next_value()?,
+                        "projectId" => f4 = map.next_value()?,
+                        "deployment" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DeploymentStarted {
+                    success: f0,
+                    message: f1,
+                    topic: f2,
+                    deployment_id: f3,
+                    project_id: f4,
+                    deployment: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Progress of a site deployment. `Deployed`, `Failed`, `Canceled` and `TimedOut` are final (facts §6); `AuthorizationNeeded` waits for `authorizeDeployment`.
@@ -1621,7 +4240,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentStatus {
 /// A custom domain pointing at a deployment, an upload or an instance.
 ///
 /// Schema `/components/schemas/Domain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Domain {
     #[serde(rename = "_id")]
     pub id: String,
@@ -1660,6 +4279,78 @@ pub struct Domain {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Domain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Domain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Domain`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "link" => f2 = map.next_value()?,
+                        "type" => f3 = map.next_value()?,
+                        "verified" => f4 = map.next_value()?,
+                        "isLatest" => f5 = map.next_value()?,
+                        "projectId" => f6 = map.next_value()?,
+                        "bucketId" => f7 = map.next_value()?,
+                        "deploymentEnvironmentIds" => f8 = map.next_value()?,
+                        "version" => f9 = map.next_value()?,
+                        "credentials" => f10 = map.next_value()?,
+                        "appType" => f11 = map.next_value()?,
+                        "createdAt" => f12 = map.next_value()?,
+                        "updatedAt" => f13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Domain {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    link: f2,
+                    r#type: f3,
+                    verified: f4,
+                    is_latest: f5,
+                    project_id: f6,
+                    bucket_id: f7,
+                    deployment_environment_ids: f8,
+                    version: f9,
+                    credentials: f10,
+                    app_type: f11,
+                    created_at: f12,
+                    updated_at: f13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(
     any(
         feature = "compute",
@@ -1687,25 +4378,94 @@ pub type DomainAppType = i64;
 /// Basic-auth credentials protecting a domain.
 ///
 /// Schema `/components/schemas/DomainCredentials`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DomainCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DomainCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainCredentials;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DomainCredentials`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = map.next_value()?,
+                        "password" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DomainCredentials {
+                    username: f0,
+                    password: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DomainList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domain>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DomainList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DomainList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "domains" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DomainList {
+                    domains: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
 /// A domain of a bucket or compute instance.
 ///
 /// Schema `/components/schemas/DomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DomainRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1714,12 +4474,84 @@ pub struct DomainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DomainRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "type" => f1 = map.next_value()?,
+                        "link" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DomainRequest {
+                    name: rt::required(f0, "name")?,
+                    r#type: f1,
+                    link: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DomainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DomainResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "domain" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DomainResponse {
+                    domain: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -1864,13 +4696,49 @@ impl<'de> serde::Deserialize<'de> for DomainType {
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainVerification`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DomainVerification {
     /// Whether the DNS records were found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for DomainVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::DomainVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DomainVerification`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "domain" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::DomainVerification {
+                    success: f0,
+                    domain: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -1883,7 +4751,7 @@ pub struct DomainVerification {
 /// A build environment variable and the deployment environments it applies to.
 ///
 /// Schema `/components/schemas/EnvironmentVariable`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EnvironmentVariable {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1898,9 +4766,51 @@ pub struct EnvironmentVariable {
     )]
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentVariable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentVariable`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "value" => f2 = map.next_value()?,
+                        "deploymentEnvironments" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentVariable {
+                    id: f0,
+                    name: f1,
+                    value: f2,
+                    deployment_environments: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/EnvironmentVariableInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnvironmentVariableInput {
     pub name: String,
     pub value: String,
@@ -1908,10 +4818,49 @@ pub struct EnvironmentVariableInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::EnvironmentVariableInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnvironmentVariableInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "value" => f1 = Some(map.next_value()?),
+                        "environments" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::EnvironmentVariableInput {
+                    name: rt::required(f0, "name")?,
+                    value: rt::required(f1, "value")?,
+                    environments: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The body of a failed call (facts §4). `message` is always present; `error` is usually `true`. The Go CLI also checks these keys on 2xx answers.
 ///
 /// Schema `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
     /// `true` when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1919,33 +4868,171 @@ pub struct Error {
     /// What went wrong.
     pub message: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Error`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "error" => f0 = map.next_value()?,
+                        "message" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Error {
+                    error: f0,
+                    message: rt::required(f1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ExceededEnvironments`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ExceededEnvironments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ExceededEnvironments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExceededEnvironments`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => f0 = map.next_value()?,
+                        "project" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ExceededEnvironments {
+                    amount: f0,
+                    project: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExecCommandRequest {
     /// Shell command to run in the container.
     pub command: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ExecCommandRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecCommandRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "command" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ExecCommandRequest {
+                    command: rt::required(f0, "command")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ExecCommandResponse {
     /// Output lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ExecCommandResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExecCommandResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "logs" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ExecCommandResponse {
+                    logs: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExtendedInstanceList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ExtendedInstanceList {
     #[serde(
         rename = "extendedInstances",
@@ -1953,6 +5040,39 @@ pub struct ExtendedInstanceList {
         skip_serializing_if = "Option::is_none"
     )]
     pub extended_instances: Option<Vec<ComputeInstance>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ExtendedInstanceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ExtendedInstanceList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "extendedInstances" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ExtendedInstanceList {
+                    extended_instances: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Front-end framework a project is built with (`static` is plain files).
@@ -2090,7 +5210,7 @@ impl<'de> serde::Deserialize<'de> for Framework {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/FrameworkSuggestion`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FrameworkSuggestion {
     #[serde(
         rename = "suggestedFramework",
@@ -2099,22 +5219,91 @@ pub struct FrameworkSuggestion {
     )]
     pub suggested_framework: Option<Framework>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::FrameworkSuggestion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FrameworkSuggestion`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "suggestedFramework" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::FrameworkSuggestion {
+                    suggested_framework: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Spend on compute, in the billing token.
 ///
 /// Schema `/components/schemas/FundsUsage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FundsUsage {
     #[serde(rename = "dailyUsage", default, skip_serializing_if = "Option::is_none")]
     pub daily_usage: Option<f64>,
     #[serde(rename = "usedTillNow", default, skip_serializing_if = "Option::is_none")]
     pub used_till_now: Option<f64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for FundsUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::FundsUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FundsUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "dailyUsage" => f0 = map.next_value()?,
+                        "usedTillNow" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::FundsUsage {
+                    daily_usage: f0,
+                    used_till_now: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "deployments")]
 /// What Spheron reports back to the git host.
 ///
 /// Schema `/components/schemas/GitProviderPreferences`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GitProviderPreferences {
     #[serde(rename = "prComments", default, skip_serializing_if = "Option::is_none")]
     pub pr_comments: Option<bool>,
@@ -2129,9 +5318,51 @@ pub struct GitProviderPreferences {
     )]
     pub github_deployment: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::GitProviderPreferences;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GitProviderPreferences`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "prComments" => f0 = map.next_value()?,
+                        "commitComments" => f1 = map.next_value()?,
+                        "buildStatus" => f2 = map.next_value()?,
+                        "githubDeployment" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::GitProviderPreferences {
+                    pr_comments: f0,
+                    commit_comments: f1,
+                    build_status: f2,
+                    github_deployment: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GptQueryRequest {
     pub query: String,
     /// What to do (e.g. generate or explain code).
@@ -2144,12 +5375,87 @@ pub struct GptQueryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for GptQueryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::GptQueryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GptQueryRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "query" => f0 = Some(map.next_value()?),
+                        "type" => f1 = map.next_value()?,
+                        "file" => f2 = map.next_value()?,
+                        "lang" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::GptQueryRequest {
+                    query: rt::required(f0, "query")?,
+                    r#type: f1,
+                    file: f2,
+                    lang: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GptQueryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for GptQueryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::GptQueryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GptQueryResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "response" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::GptQueryResponse {
+                    response: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "cli")]
 /// Whether the user may use the AI helper (shape not documented).
@@ -2158,14 +5464,47 @@ pub struct GptQueryResponse {
 pub type GptWhitelistStatus = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuModel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GpuModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for GpuModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::GpuModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GpuModel`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "model" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::GpuModel {
+                    model: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuSpecs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GpuSpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
@@ -2173,11 +5512,47 @@ pub struct GpuSpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<std::collections::BTreeMap<String, Vec<GpuModel>>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for GpuSpecs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::GpuSpecs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GpuSpecs`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "units" => f0 = map.next_value()?,
+                        "models" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::GpuSpecs {
+                    units: f0,
+                    models: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// The health check of a service and its last result.
 ///
 /// Schema `/components/schemas/HealthCheck`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -2188,9 +5563,51 @@ pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for HealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::HealthCheck;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HealthCheck`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "path" => f0 = map.next_value()?,
+                        "port" => f1 = map.next_value()?,
+                        "status" => f2 = map.next_value()?,
+                        "timestamp" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::HealthCheck {
+                    path: f0,
+                    port: f1,
+                    status: f2,
+                    timestamp: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckInput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct HealthCheckInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -2198,14 +5615,86 @@ pub struct HealthCheckInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for HealthCheckInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::HealthCheckInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HealthCheckInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "path" => f0 = map.next_value()?,
+                        "port" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::HealthCheckInput {
+                    path: f0,
+                    port: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckUpdated`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct HealthCheckUpdated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::HealthCheckUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `HealthCheckUpdated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "updated" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::HealthCheckUpdated {
+                    message: f0,
+                    updated: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// Result of an instance's last health check.
@@ -2285,7 +5774,7 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
 /// Number of a compute project's instances, in all and by state.
 ///
 /// Schema `/components/schemas/InstanceCounts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InstanceCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<i64>,
@@ -2297,6 +5786,51 @@ pub struct InstanceCounts {
     pub closed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InstanceCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InstanceCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InstanceCounts`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "active" => f0 = map.next_value()?,
+                        "starting" => f1 = map.next_value()?,
+                        "failedToStart" => f2 = map.next_value()?,
+                        "closed" => f3 = map.next_value()?,
+                        "total" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InstanceCounts {
+                    active: f0,
+                    starting: f1,
+                    failed_to_start: f2,
+                    closed: f3,
+                    total: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// Which log of a compute deployment to read: the deployment's own log, the container's output, or the orchestrator's events.
@@ -2446,7 +5980,7 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// An invitation of an email address into the organization.
 ///
 /// Schema `/components/schemas/Invite`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Invite {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2465,18 +5999,102 @@ pub struct Invite {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Invite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Invite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Invite`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "userEmail" => f1 = map.next_value()?,
+                        "status" => f2 = map.next_value()?,
+                        "link" => f3 = map.next_value()?,
+                        "organization" => f4 = map.next_value()?,
+                        "createdAt" => f5 = map.next_value()?,
+                        "updatedAt" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Invite {
+                    id: rt::required(f0, "_id")?,
+                    user_email: f1,
+                    status: f2,
+                    link: f3,
+                    organization: f4,
+                    created_at: f5,
+                    updated_at: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/InviteList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InviteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invites: Option<Vec<Invite>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for InviteList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::InviteList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `InviteList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "invites" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::InviteList {
+                    invites: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ipns")]
 /// An IPNS name published for a site deployment.
 ///
 /// Schema `/components/schemas/IpnsName`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IpnsName {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2500,16 +6118,103 @@ pub struct IpnsName {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for IpnsName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::IpnsName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IpnsName`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "publishedDeploymentId" => f1 = map.next_value()?,
+                        "organizationId" => f2 = map.next_value()?,
+                        "keyId" => f3 = map.next_value()?,
+                        "keyName" => f4 = map.next_value()?,
+                        "ipnsLink" => f5 = map.next_value()?,
+                        "createdAt" => f6 = map.next_value()?,
+                        "updatedAt" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::IpnsName {
+                    id: rt::required(f0, "_id")?,
+                    published_deployment_id: f1,
+                    organization_id: f2,
+                    key_id: f3,
+                    key_name: f4,
+                    ipns_link: f5,
+                    created_at: f6,
+                    updated_at: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "ipns")]
 /// Schema `/components/schemas/IpnsNameResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct IpnsNameResponse {
     #[serde(rename = "ipnsName", default, skip_serializing_if = "Option::is_none")]
     pub ipns_name: Option<IpnsName>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::IpnsNameResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IpnsNameResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "ipnsName" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::IpnsNameResponse {
+                    ipns_name: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineGpu`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MachineGpu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
@@ -2522,11 +6227,56 @@ pub struct MachineGpu {
     #[serde(rename = "availableUnits", default, skip_serializing_if = "Option::is_none")]
     pub available_units: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MachineGpu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MachineGpu;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MachineGpu`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "units" => f0 = map.next_value()?,
+                        "vendor" => f1 = map.next_value()?,
+                        "model" => f2 = map.next_value()?,
+                        "totalUnits" => f3 = map.next_value()?,
+                        "availableUnits" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MachineGpu {
+                    units: f0,
+                    vendor: f1,
+                    model: f2,
+                    total_units: f3,
+                    available_units: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// A compute plan (Akash machine image) with its resources and prices.
 ///
 /// Schema `/components/schemas/MachineImage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MachineImage {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2560,9 +6310,66 @@ pub struct MachineImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<MachineGpu>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MachineImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MachineImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MachineImage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "cpu" => f2 = map.next_value()?,
+                        "memory" => f3 = map.next_value()?,
+                        "storage" => f4 = map.next_value()?,
+                        "maxPricePerBlock" => f5 = map.next_value()?,
+                        "defaultDailyTopUp" => f6 = map.next_value()?,
+                        "topupThreashold" => f7 = map.next_value()?,
+                        "gpu" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MachineImage {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    cpu: f2,
+                    memory: f3,
+                    storage: f4,
+                    max_price_per_block: f5,
+                    default_daily_top_up: f6,
+                    topup_threashold: f7,
+                    gpu: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineImageList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MachineImageList {
     #[serde(
         rename = "akashMachineImages",
@@ -2573,11 +6380,47 @@ pub struct MachineImageList {
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MachineImageList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MachineImageList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MachineImageList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "akashMachineImages" => f0 = map.next_value()?,
+                        "totalCount" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MachineImageList {
+                    akash_machine_images: f0,
+                    total_count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// A ready-made service template (database, node, tool, AI model).
 ///
 /// Schema `/components/schemas/MarketplaceApp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MarketplaceApp {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2588,16 +6431,91 @@ pub struct MarketplaceApp {
     #[serde(rename = "serviceData", default, skip_serializing_if = "Option::is_none")]
     pub service_data: Option<MarketplaceAppServiceData>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceApp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceApp`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "metadata" => f2 = map.next_value()?,
+                        "serviceData" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceApp {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    metadata: f2,
+                    service_data: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceAppList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<MarketplaceApp>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceAppList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceAppList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "templates" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceAppList {
+                    templates: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceAppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -2615,20 +6533,107 @@ pub struct MarketplaceAppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceAppMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceAppMetadata`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = map.next_value()?,
+                        "icon" => f1 = map.next_value()?,
+                        "image" => f2 = map.next_value()?,
+                        "docsLink" => f3 = map.next_value()?,
+                        "websiteLink" => f4 = map.next_value()?,
+                        "category" => f5 = map.next_value()?,
+                        "usage" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceAppMetadata {
+                    description: f0,
+                    icon: f1,
+                    image: f2,
+                    docs_link: f3,
+                    website_link: f4,
+                    category: f5,
+                    usage: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// A port the template exposes, with its default public port.
 ///
 /// Schema `/components/schemas/MarketplaceAppPort`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceAppPort {
     #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i64>,
     #[serde(rename = "exposedPort", default, skip_serializing_if = "Option::is_none")]
     pub exposed_port: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceAppPort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceAppPort`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "containerPort" => f0 = map.next_value()?,
+                        "exposedPort" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceAppPort {
+                    container_port: f0,
+                    exposed_port: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppServiceData`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceAppServiceData {
     #[serde(
         rename = "defaultAkashMachineImageId",
@@ -2653,9 +6658,66 @@ pub struct MarketplaceAppServiceData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceAppServiceData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceAppServiceData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "defaultAkashMachineImageId" => f0 = map.next_value()?,
+                        "dockerImage" => f1 = map.next_value()?,
+                        "dockerImageTag" => f2 = map.next_value()?,
+                        "provider" => f3 = map.next_value()?,
+                        "instanceCount" => f4 = map.next_value()?,
+                        "variables" => f5 = map.next_value()?,
+                        "ports" => f6 = map.next_value()?,
+                        "commands" => f7 = map.next_value()?,
+                        "args" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceAppServiceData {
+                    default_akash_machine_image_id: f0,
+                    docker_image: f1,
+                    docker_image_tag: f2,
+                    provider: f3,
+                    instance_count: f4,
+                    variables: f5,
+                    ports: f6,
+                    commands: f7,
+                    args: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppVariable`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceAppVariable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2668,6 +6730,51 @@ pub struct MarketplaceAppVariable {
     pub required: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceAppVariable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceAppVariable`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "defaultValue" => f1 = map.next_value()?,
+                        "label" => f2 = map.next_value()?,
+                        "required" => f3 = map.next_value()?,
+                        "hidden" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceAppVariable {
+                    name: f0,
+                    default_value: f1,
+                    label: f2,
+                    required: f3,
+                    hidden: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "marketplace")]
 /// Category of a marketplace template.
@@ -2745,16 +6852,49 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategory {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceCategoryList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MarketplaceCategoryList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MarketplaceCategoryList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MarketplaceCategoryList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "categories" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MarketplaceCategoryList {
+                    categories: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 /// The organization a user signs up with; it holds a site, a compute and a storage organization.
 ///
 /// Schema `/components/schemas/MasterOrganization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MasterOrganization {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2777,26 +6917,143 @@ pub struct MasterOrganization {
     )]
     pub publicly_accessible: Option<serde_json::Value>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MasterOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MasterOrganization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MasterOrganization`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "profile" => f1 = map.next_value()?,
+                        "site" => f2 = Some(map.next_value()?),
+                        "compute" => f3 = Some(map.next_value()?),
+                        "storage" => f4 = Some(map.next_value()?),
+                        "preferedAppType" => f5 = map.next_value()?,
+                        "publiclyAccessible" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MasterOrganization {
+                    id: rt::required(f0, "_id")?,
+                    profile: f1,
+                    site: rt::required(f2, "site")?,
+                    compute: rt::required(f3, "compute")?,
+                    storage: rt::required(f4, "storage")?,
+                    prefered_app_type: f5,
+                    publicly_accessible: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
 /// An answer that only carries a human-readable message.
 ///
 /// Schema `/components/schemas/MessageResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MessageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessageResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MessageResponse {
+                    message: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrateProjectsRequest {
     /// The site organization whose projects move into buckets.
     #[serde(rename = "webappOrganizationId")]
     pub webapp_organization_id: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MigrateProjectsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MigrateProjectsRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "webappOrganizationId" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MigrateProjectsRequest {
+                    webapp_organization_id: rt::required(f0, "webappOrganizationId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MigrateProjectsResponse {
     #[serde(
         rename = "numberOfBuckets",
@@ -2810,6 +7067,42 @@ pub struct MigrateProjectsResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_uploads: Option<i64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::MigrateProjectsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MigrateProjectsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "numberOfBuckets" => f0 = map.next_value()?,
+                        "numberOfUploads" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::MigrateProjectsResponse {
+                    number_of_buckets: f0,
+                    number_of_uploads: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Node.js major version used to build a project.
@@ -2885,7 +7178,7 @@ impl<'de> serde::Deserialize<'de> for NodeVersion {
 /// An organization of one kind (`appType`): a site, compute or storage organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Organization {
     #[serde(rename = "_id")]
     pub id: String,
@@ -2908,6 +7201,63 @@ pub struct Organization {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Organization`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "profile" => f1 = map.next_value()?,
+                        "users" => f2 = map.next_value()?,
+                        "registries" => f3 = map.next_value()?,
+                        "overdue" => f4 = map.next_value()?,
+                        "appType" => f5 = map.next_value()?,
+                        "invitedMembers" => f6 = map.next_value()?,
+                        "createdAt" => f7 = map.next_value()?,
+                        "updatedAt" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Organization {
+                    id: rt::required(f0, "_id")?,
+                    profile: f1,
+                    users: f2,
+                    registries: f3,
+                    overdue: f4,
+                    app_type: f5,
+                    invited_members: f6,
+                    created_at: f7,
+                    updated_at: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// An organization, or a master organization when the id is a master organization's.
 ///
@@ -2923,7 +7273,7 @@ pub enum OrganizationDetails {
 /// Whether the organization's billing is overdue, and by how much it exceeds its plan.
 ///
 /// Schema `/components/schemas/OrganizationOverdue`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationOverdue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
@@ -2936,9 +7286,48 @@ pub struct OrganizationOverdue {
     )]
     pub overdue_response: Option<OverdueDetails>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationOverdue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationOverdue`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "overdue" => f0 = map.next_value()?,
+                        "overdueReasons" => f1 = map.next_value()?,
+                        "overdueResponse" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationOverdue {
+                    overdue: f0,
+                    overdue_reasons: f1,
+                    overdue_response: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "organizations", feature = "profile"))]
 /// Schema `/components/schemas/OrganizationProfile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2947,6 +7336,45 @@ pub struct OrganizationProfile {
     pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OrganizationProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OrganizationProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "image" => f1 = map.next_value()?,
+                        "username" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OrganizationProfile {
+                    name: f0,
+                    image: f1,
+                    username: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 /// A member of an organization - usually its user id, in older answers the user itself.
@@ -2960,7 +7388,7 @@ pub enum OrganizationUser {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OverdueDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OverdueDetails {
     #[serde(rename = "usedDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_domains: Option<i64>,
@@ -3015,18 +7443,120 @@ pub struct OverdueDetails {
     )]
     pub exceeded_environments_for_projects: Option<ExceededEnvironments>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for OverdueDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::OverdueDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OverdueDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "usedDomains" => f0 = map.next_value()?,
+                        "usedHnsDomains" => f1 = map.next_value()?,
+                        "usedEnsDomains" => f2 = map.next_value()?,
+                        "allowedDomains" => f3 = map.next_value()?,
+                        "allowedHnsDomains" => f4 = map.next_value()?,
+                        "allowedEnsDomains" => f5 = map.next_value()?,
+                        "allowedMembers" => f6 = map.next_value()?,
+                        "exceededDomains" => f7 = map.next_value()?,
+                        "exceededHnsDomains" => f8 = map.next_value()?,
+                        "exceededEnsDomains" => f9 = map.next_value()?,
+                        "exceededMembers" => f10 = map.next_value()?,
+                        "exceededEnvironmentsForProjects" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::OverdueDetails {
+                    used_domains: f0,
+                    used_hns_domains: f1,
+                    used_ens_domains: f2,
+                    allowed_domains: f3,
+                    allowed_hns_domains: f4,
+                    allowed_ens_domains: f5,
+                    allowed_members: f6,
+                    exceeded_domains: f7,
+                    exceeded_hns_domains: f8,
+                    exceeded_ens_domains: f9,
+                    exceeded_members: f10,
+                    exceeded_environments_for_projects: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Schema `/components/schemas/PasswordProtection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PasswordProtection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PasswordProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PasswordProtection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PasswordProtection`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "credentials" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PasswordProtection {
+                    enabled: f0,
+                    credentials: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/PersistentStorage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PersistentStorage {
     /// Size with unit, e.g. `10Gi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3035,6 +7565,45 @@ pub struct PersistentStorage {
     pub class: Option<PersistentStorageClass>,
     #[serde(rename = "mountPoint", default, skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PersistentStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PersistentStorage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PersistentStorage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "size" => f0 = map.next_value()?,
+                        "class" => f1 = map.next_value()?,
+                        "mountPoint" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PersistentStorage {
+                    size: f0,
+                    class: f1,
+                    mount_point: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// Storage class of a persistent volume (Akash beta classes).
@@ -3108,7 +7677,7 @@ impl<'de> serde::Deserialize<'de> for PersistentStorageClass {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PinCidResponse {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -3119,15 +7688,90 @@ pub struct PinCidResponse {
     #[serde(rename = "dynamicLinks", default, skip_serializing_if = "Option::is_none")]
     pub dynamic_links: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinCidResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinCidResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinCidResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "uploadId" => f0 = map.next_value()?,
+                        "bucketId" => f1 = map.next_value()?,
+                        "protocolLink" => f2 = map.next_value()?,
+                        "dynamicLinks" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinCidResponse {
+                    upload_id: f0,
+                    bucket_id: f1,
+                    protocol_link: f2,
+                    dynamic_links: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PinCidsRequest {
     pub cids: Vec<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinCidsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinCidsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinCidsRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cids" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinCidsRequest {
+                    cids: rt::required(f0, "cids")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinPeer`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PinPeer {
     #[serde(rename = "peerName", default, skip_serializing_if = "Option::is_none")]
     pub peer_name: Option<String>,
@@ -3150,11 +7794,65 @@ pub struct PinPeer {
     #[serde(rename = "priorityPin", default, skip_serializing_if = "Option::is_none")]
     pub priority_pin: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinPeer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinPeer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinPeer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "peerName" => f0 = map.next_value()?,
+                        "ipfsPeerId" => f1 = map.next_value()?,
+                        "ipfsPeerAddresses" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "timeStamp" => f4 = map.next_value()?,
+                        "error" => f5 = map.next_value()?,
+                        "attemptCount" => f6 = map.next_value()?,
+                        "priorityPin" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinPeer {
+                    peer_name: f0,
+                    ipfs_peer_id: f1,
+                    ipfs_peer_addresses: f2,
+                    status: f3,
+                    time_stamp: f4,
+                    error: f5,
+                    attempt_count: f6,
+                    priority_pin: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Where a CID is pinned in Spheron's IPFS cluster.
 ///
 /// Schema `/components/schemas/PinStatus`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PinStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
@@ -3173,25 +7871,145 @@ pub struct PinStatus {
     #[serde(rename = "peerMap", default, skip_serializing_if = "Option::is_none")]
     pub peer_map: Option<std::collections::BTreeMap<String, PinPeer>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "cid" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "allocations" => f2 = map.next_value()?,
+                        "origins" => f3 = map.next_value()?,
+                        "created" => f4 = map.next_value()?,
+                        "metadata" => f5 = map.next_value()?,
+                        "peerMap" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinStatus {
+                    cid: f0,
+                    name: f1,
+                    allocations: f2,
+                    origins: f3,
+                    created: f4,
+                    metadata: f5,
+                    peer_map: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinStatusResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PinStatusResponse {
     #[serde(rename = "pinStatus", default, skip_serializing_if = "Option::is_none")]
     pub pin_status: Option<PinStatus>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinStatusResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "pinStatus" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinStatusResponse {
+                    pin_status: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinnedCid`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PinnedCid {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PinnedCid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PinnedCid;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PinnedCid`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "uploadId" => f0 = map.next_value()?,
+                        "cid" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PinnedCid {
+                    upload_id: f0,
+                    cid: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/PlatformProfile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PlatformProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -3205,22 +8023,103 @@ pub struct PlatformProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PlatformProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PlatformProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PlatformProfile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = map.next_value()?,
+                        "avatar" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        "email" => f3 = map.next_value()?,
+                        "is_active" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PlatformProfile {
+                    username: f0,
+                    avatar: f1,
+                    name: f2,
+                    email: f3,
+                    is_active: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// A comment Spheron left on a pull request.
 ///
 /// Schema `/components/schemas/PrComment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PrComment {
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<String>,
     #[serde(rename = "commentId", default, skip_serializing_if = "Option::is_none")]
     pub comment_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PrComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PrComment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PrComment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "prId" => f0 = map.next_value()?,
+                        "commentId" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PrComment {
+                    pr_id: f0,
+                    comment_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Credentials for pulling an image from a private registry.
 ///
 /// Schema `/components/schemas/PrivateImageConfig`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PrivateImageConfig {
     #[serde(
         rename = "dockerRegistryURL",
@@ -3237,12 +8136,84 @@ pub struct PrivateImageConfig {
     )]
     pub docker_password_or_token: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::PrivateImageConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PrivateImageConfig`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "dockerRegistryURL" => f0 = map.next_value()?,
+                        "dockerUserName" => f1 = map.next_value()?,
+                        "dockerPasswordOrToken" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::PrivateImageConfig {
+                    docker_registry_url: f0,
+                    docker_user_name: f1,
+                    docker_password_or_token: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/ProfileResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProfileResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProfileResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "user" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ProfileResponse {
+                    user: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "profile")]
 /// The user profile, version 2 (shape not documented).
@@ -3253,7 +8224,7 @@ pub type ProfileV2 = serde_json::Map<String, serde_json::Value>;
 /// A static-site project and everything configured for it.
 ///
 /// Schema `/components/schemas/Project`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Project {
     #[serde(rename = "_id")]
     pub id: String,
@@ -3312,12 +8283,129 @@ pub struct Project {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Project;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Project`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "hookId" => f3 = map.next_value()?,
+                        "createdBy" => f4 = map.next_value()?,
+                        "organization" => f5 = map.next_value()?,
+                        "type" => f6 = map.next_value()?,
+                        "state" => f7 = map.next_value()?,
+                        "provider" => f8 = map.next_value()?,
+                        "configuration" => f9 = map.next_value()?,
+                        "passwordProtection" => f10 = map.next_value()?,
+                        "environmentVariables" => f11 = map.next_value()?,
+                        "deploymentEnvironments" => f12 = map.next_value()?,
+                        "domains" => f13 = map.next_value()?,
+                        "latestDeployment" => f14 = map.next_value()?,
+                        "prCommentIds" => f15 = map.next_value()?,
+                        "createdAt" => f16 = map.next_value()?,
+                        "updatedAt" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Project {
+                    id: rt::required(f0, "_id")?,
+                    name: f1,
+                    url: f2,
+                    hook_id: f3,
+                    created_by: f4,
+                    organization: f5,
+                    r#type: f6,
+                    state: f7,
+                    provider: f8,
+                    configuration: f9,
+                    password_protection: f10,
+                    environment_variables: f11,
+                    deployment_environments: f12,
+                    domains: f13,
+                    latest_deployment: f14,
+                    pr_comment_ids: f15,
+                    created_at: f16,
+                    updated_at: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ProjectList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<Project>>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ProjectList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ProjectList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProjectList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "projects" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ProjectList {
+                    projects: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// A project id, or the project itself.
@@ -3653,31 +8741,136 @@ impl<'de> serde::Deserialize<'de> for Provider {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/RegionList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RegionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RegionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RegionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RegionList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "regions" => f0 = map.next_value()?,
+                        "totalCount" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RegionList {
+                    regions: f0,
+                    total_count: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/RemoveMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveMemberRequest {
     /// Id of the user to remove.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RemoveMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RemoveMemberRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "userId" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RemoveMemberRequest {
+                    user_id: rt::required(f0, "userId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// `error: false` and a message when the member was removed.
 ///
 /// Schema `/components/schemas/RemoveMemberResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RemoveMemberResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::RemoveMemberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RemoveMemberResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "error" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::RemoveMemberResponse {
+                    error: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -3805,7 +8998,7 @@ impl<'de> serde::Deserialize<'de> for ResourceState {
 /// A screenshot of the deployed site (Go CLI).
 ///
 /// Schema `/components/schemas/Screenshot`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Screenshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3815,18 +9008,93 @@ pub struct Screenshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Screenshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Screenshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Screenshot`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "fee" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Screenshot {
+                    id: f0,
+                    fee: f1,
+                    url: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServiceEnv`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceEnv {
     /// `KEY=VALUE`.
     pub value: String,
     #[serde(rename = "isSecret")]
     pub is_secret: bool,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServiceEnv {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServiceEnv;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServiceEnv`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "value" => f0 = Some(map.next_value()?),
+                        "isSecret" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServiceEnv {
+                    value: rt::required(f0, "value")?,
+                    is_secret: rt::required(f1, "isSecret")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServicePort`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServicePort {
     #[serde(rename = "containerPort")]
     pub container_port: i64,
@@ -3838,11 +9106,53 @@ pub struct ServicePort {
     #[serde(rename = "exposeTo", default, skip_serializing_if = "Option::is_none")]
     pub expose_to: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for ServicePort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::ServicePort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServicePort`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "containerPort" => f0 = Some(map.next_value()?),
+                        "exposedPort" => f1 = Some(map.next_value()?),
+                        "global" => f2 = map.next_value()?,
+                        "exposeTo" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::ServicePort {
+                    container_port: rt::required(f0, "containerPort")?,
+                    exposed_port: rt::required(f1, "exposedPort")?,
+                    global: f2,
+                    expose_to: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// What the organization used in the current period, and its plan's limits (bytes, seconds).
 ///
 /// Schema `/components/schemas/SubscriptionUsage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionUsage {
     #[serde(rename = "usedBandwidth", default, skip_serializing_if = "Option::is_none")]
     pub used_bandwidth: Option<f64>,
@@ -4053,25 +9363,241 @@ pub struct SubscriptionUsage {
     )]
     pub used_ipfs_number_of_requests: Option<f64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SubscriptionUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SubscriptionUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                let mut f8 = None;
+                let mut f9 = None;
+                let mut f10 = None;
+                let mut f11 = None;
+                let mut f12 = None;
+                let mut f13 = None;
+                let mut f14 = None;
+                let mut f15 = None;
+                let mut f16 = None;
+                let mut f17 = None;
+                let mut f18 = None;
+                let mut f19 = None;
+                let mut f20 = None;
+                let mut f21 = None;
+                let mut f22 = None;
+                let mut f23 = None;
+                let mut f24 = None;
+                let mut f25 = None;
+                let mut f26 = None;
+                let mut f27 = None;
+                let mut f28 = None;
+                let mut f29 = None;
+                let mut f30 = None;
+                let mut f31 = None;
+                let mut f32 = None;
+                let mut f33 = None;
+                let mut f34 = None;
+                let mut f35 = None;
+                let mut f36 = None;
+                let mut f37 = None;
+                let mut f38 = None;
+                let mut f39 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "usedBandwidth" => f0 = map.next_value()?,
+                        "bandwidthLimit" => f1 = map.next_value()?,
+                        "usedBuildExecution" => f2 = map.next_value()?,
+                        "buildExecutionLimit" => f3 = map.next_value()?,
+                        "usedConcurrentBuild" => f4 = map.next_value()?,
+                        "concurrentBuildLimit" => f5 = map.next_value()?,
+                        "usedStorageArweave" => f6 = map.next_value()?,
+                        "storageArweaveLimit" => f7 = map.next_value()?,
+                        "usedStorageIPFS" => f8 = map.next_value()?,
+                        "storageIPFSLimit" => f9 = map.next_value()?,
+                        "usedStorageFilecoin" => f10 = map.next_value()?,
+                        "storageFilecoinLimit" => f11 = map.next_value()?,
+                        "usedStorageSkynet" => f12 = map.next_value()?,
+                        "storageSkynetLimit" => f13 = map.next_value()?,
+                        "usedDeploymentsPerDay" => f14 = map.next_value()?,
+                        "deploymentsPerDayLimit" => f15 = map.next_value()?,
+                        "lastDeploymentDate" => f16 = map.next_value()?,
+                        "usedDomains" => f17 = map.next_value()?,
+                        "domainsLimit" => f18 = map.next_value()?,
+                        "usedHnsDomains" => f19 = map.next_value()?,
+                        "hnsDomainsLimit" => f20 = map.next_value()?,
+                        "usedEnsDomains" => f21 = map.next_value()?,
+                        "ensDomainsLimit" => f22 = map.next_value()?,
+                        "usedEnvironments" => f23 = map.next_value()?,
+                        "environmentsLimit" => f24 = map.next_value()?,
+                        "usedClusterAkt" => f25 = map.next_value()?,
+                        "clusterAktLimit" => f26 = map.next_value()?,
+                        "usedClusterBuildExecution" => f27 = map.next_value()?,
+                        "clusterBuildExecutionLimit" => f28 = map.next_value()?,
+                        "usedNumberOfRequests" => f29 = map.next_value()?,
+                        "usedPasswordProtections" => f30 = map.next_value()?,
+                        "passwordProtectionLimit" => f31 = map.next_value()?,
+                        "membersLimit" => f32 = map.next_value()?,
+                        "usedParallelUploads" => f33 = map.next_value()?,
+                        "parallelUploadsLimit" => f34 = map.next_value()?,
+                        "usedImageOptimizations" => f35 = map.next_value()?,
+                        "imageOptimizationsLimit" => f36 = map.next_value()?,
+                        "usedIpfsBandwidth" => f37 = map.next_value()?,
+                        "ipfsBandwidthLimit" => f38 = map.next_value()?,
+                        "usedIpfsNumberOfRequests" => f39 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SubscriptionUsage {
+                    used_bandwidth: f0,
+                    bandwidth_limit: f1,
+                    used_build_execution: f2,
+                    build_execution_limit: f3,
+                    used_concurrent_build: f4,
+                    concurrent_build_limit: f5,
+                    used_storage_arweave: f6,
+                    storage_arweave_limit: f7,
+                    used_storage_ipfs: f8,
+                    storage_ipfs_limit: f9,
+                    used_storage_filecoin: f10,
+                    storage_filecoin_limit: f11,
+                    used_storage_skynet: f12,
+                    storage_skynet_limit: f13,
+                    used_deployments_per_day: f14,
+                    deployments_per_day_limit: f15,
+                    last_deployment_date: f16,
+                    used_domains: f17,
+                    domains_limit: f18,
+                    used_hns_domains: f19,
+                    hns_domains_limit: f20,
+                    used_ens_domains: f21,
+                    ens_domains_limit: f22,
+                    used_environments: f23,
+                    environments_limit: f24,
+                    used_cluster_akt: f25,
+                    cluster_akt_limit: f26,
+                    used_cluster_build_execution: f27,
+                    cluster_build_execution_limit: f28,
+                    used_number_of_requests: f29,
+                    used_password_protections: f30,
+                    password_protection_limit: f31,
+                    members_limit: f32,
+                    used_parallel_uploads: f33,
+                    parallel_uploads_limit: f34,
+                    used_image_optimizations: f35,
+                    image_optimizations_limit: f36,
+                    used_ipfs_bandwidth: f37,
+                    ipfs_bandwidth_limit: f38,
+                    used_ipfs_number_of_requests: f39,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/SubscriptionUsageResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubscriptionUsageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<SubscriptionUsage>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SubscriptionUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SubscriptionUsageResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "usage" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SubscriptionUsageResponse {
+                    usage: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
 /// An answer that only says whether the call did what it was asked.
 ///
 /// Schema `/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SuccessResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for SuccessResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::SuccessResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SuccessResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::SuccessResponse {
+                    success: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TemplateInstanceStarted {
     #[serde(
         rename = "computeProjectId",
@@ -4099,16 +9625,100 @@ pub struct TemplateInstanceStarted {
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TemplateInstanceStarted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TemplateInstanceStarted`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "computeProjectId" => f0 = map.next_value()?,
+                        "computeInstanceId" => f1 = map.next_value()?,
+                        "computeDeploymentId" => f2 = map.next_value()?,
+                        "topic" => f3 = map.next_value()?,
+                        "template" => f4 = map.next_value()?,
+                        "templateId" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TemplateInstanceStarted {
+                    compute_project_id: f0,
+                    compute_instance_id: f1,
+                    compute_deployment_id: f2,
+                    topic: f3,
+                    template: f4,
+                    template_id: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateVariableInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TemplateVariableInput {
     pub label: String,
     pub value: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TemplateVariableInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TemplateVariableInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "label" => f0 = Some(map.next_value()?),
+                        "value" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TemplateVariableInput {
+                    label: rt::required(f0, "label")?,
+                    value: rt::required(f1, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TokenPrice`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TokenPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -4116,20 +9726,92 @@ pub struct TokenPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TokenPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TokenPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenPrice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "price" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TokenPrice {
+                    message: f0,
+                    price: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tokens")]
 /// The user a token belongs to and the organizations it may act on. The SDK uses the first organization; the Terraform provider refuses tokens covering more than one.
 ///
 /// Schema `/components/schemas/TokenScope`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TokenScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<TokenScopeUser>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<TokenScopeOrganization>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TokenScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TokenScope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenScope`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "user" => f0 = map.next_value()?,
+                        "organizations" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TokenScope {
+                    user: f0,
+                    organizations: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeOrganization`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TokenScopeOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4140,9 +9822,51 @@ pub struct TokenScopeOrganization {
     #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TokenScopeOrganization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenScopeOrganization`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "username" => f2 = map.next_value()?,
+                        "appType" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TokenScopeOrganization {
+                    id: f0,
+                    name: f1,
+                    username: f2,
+                    app_type: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeUser`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4153,11 +9877,53 @@ pub struct TokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TokenScopeUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TokenScopeUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenScopeUser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "username" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        "email" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TokenScopeUser {
+                    id: f0,
+                    username: f1,
+                    name: f2,
+                    email: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Funds added to an instance's lease.
 ///
 /// Schema `/components/schemas/Topup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Topup {
     /// Epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4167,26 +9933,134 @@ pub struct Topup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txhash: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Topup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Topup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Topup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "time" => f0 = map.next_value()?,
+                        "amount" => f1 = map.next_value()?,
+                        "txhash" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Topup {
+                    time: f0,
+                    amount: f1,
+                    txhash: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// The check was started; its result is published to the topic.
 ///
 /// Schema `/components/schemas/TriggerResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TriggerResponse {
     #[serde(rename = "topicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for TriggerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::TriggerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TriggerResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "topicId" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::TriggerResponse {
+                    topic_id: f0,
+                    message: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UpdateBucketStateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateBucketStateRequest {
     pub state: ResourceState,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateBucketStateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateBucketStateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateBucketStateRequest {
+                    state: rt::required(f0, "state")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateComputeInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateComputeInstanceRequest {
     pub services: Vec<ComputeServiceInput>,
     #[serde(rename = "organizationId")]
@@ -4194,11 +10068,50 @@ pub struct UpdateComputeInstanceRequest {
     #[serde(rename = "uniqueTopicId")]
     pub unique_topic_id: String,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateComputeInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateComputeInstanceRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "services" => f0 = Some(map.next_value()?),
+                        "organizationId" => f1 = Some(map.next_value()?),
+                        "uniqueTopicId" => f2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateComputeInstanceRequest {
+                    services: rt::required(f0, "services")?,
+                    organization_id: rt::required(f1, "organizationId")?,
+                    unique_topic_id: rt::required(f2, "uniqueTopicId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "projects")]
 /// New build settings (the SDK sends every field).
 ///
 /// Schema `/components/schemas/UpdateConfigurationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateConfigurationRequest {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -4213,9 +10126,57 @@ pub struct UpdateConfigurationRequest {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateConfigurationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateConfigurationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "buildCommand" => f0 = map.next_value()?,
+                        "installCommand" => f1 = map.next_value()?,
+                        "workspace" => f2 = map.next_value()?,
+                        "publishDir" => f3 = map.next_value()?,
+                        "framework" => f4 = map.next_value()?,
+                        "nodeVersion" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateConfigurationRequest {
+                    build_command: f0,
+                    install_command: f1,
+                    workspace: f2,
+                    publish_dir: f3,
+                    framework: f4,
+                    node_version: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/UpdateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateDomainRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4229,9 +10190,51 @@ pub struct UpdateDomainRequest {
     #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateDomainRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateDomainRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "link" => f1 = map.next_value()?,
+                        "deploymentEnvironments" => f2 = map.next_value()?,
+                        "isLatest" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateDomainRequest {
+                    name: rt::required(f0, "name")?,
+                    link: f1,
+                    deployment_environments: f2,
+                    is_latest: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentVariableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4241,16 +10244,88 @@ pub struct UpdateEnvironmentVariableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateEnvironmentVariableRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateEnvironmentVariableRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "value" => f1 = map.next_value()?,
+                        "environments" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateEnvironmentVariableRequest {
+                    name: f0,
+                    value: f1,
+                    environments: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentVariableResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<EnvironmentVariable>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateEnvironmentVariableResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateEnvironmentVariableResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "updated" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateEnvironmentVariableResponse {
+                    updated: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateHealthCheckRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateHealthCheckRequest {
     /// Path to probe.
     #[serde(rename = "healthCheckUrl", default, skip_serializing_if = "Option::is_none")]
@@ -4263,11 +10338,47 @@ pub struct UpdateHealthCheckRequest {
     )]
     pub health_check_port: Option<i64>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateHealthCheckRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateHealthCheckRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "healthCheckUrl" => f0 = map.next_value()?,
+                        "healthCheckPort" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateHealthCheckRequest {
+                    health_check_url: f0,
+                    health_check_port: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "organizations")]
 /// New profile values; the SDK sends all three.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4277,17 +10388,89 @@ pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateOrganizationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateOrganizationRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "username" => f1 = map.next_value()?,
+                        "image" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateOrganizationRequest {
+                    name: f0,
+                    username: f1,
+                    image: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/UpdateProjectStateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateProjectStateRequest {
     pub state: ResourceState,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UpdateProjectStateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateProjectStateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "state" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UpdateProjectStateRequest {
+                    state: rt::required(f0, "state")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "storage")]
 /// One upload of files into a bucket.
 ///
 /// Schema `/components/schemas/Upload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Upload {
     #[serde(rename = "_id")]
     pub id: String,
@@ -4317,6 +10500,60 @@ pub struct Upload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for Upload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::Upload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Upload`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                let mut f7 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "protocolLink" => f1 = map.next_value()?,
+                        "uploadDirectory" => f2 = map.next_value()?,
+                        "status" => f3 = map.next_value()?,
+                        "memoryUsed" => f4 = map.next_value()?,
+                        "bucket" => f5 = map.next_value()?,
+                        "uploadInitiator" => f6 = map.next_value()?,
+                        "protocol" => f7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::Upload {
+                    id: rt::required(f0, "_id")?,
+                    protocol_link: f1,
+                    upload_directory: f2,
+                    status: f3,
+                    memory_used: f4,
+                    bucket: f5,
+                    upload_initiator: f6,
+                    protocol: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "all")]
 /// Files of one chunk, one part per file, each part named by the file's path.
 ///
@@ -4324,11 +10561,44 @@ pub struct Upload {
 pub type UploadChunkRequest = std::collections::BTreeMap<String, String>;
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadChunkResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadChunkResponse {
     /// Bytes received in this chunk.
     #[serde(rename = "uploadSize", default, skip_serializing_if = "Option::is_none")]
     pub upload_size: Option<f64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadChunkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadChunkResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "uploadSize" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadChunkResponse {
+                    upload_size: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "all")]
 /// The site's files, one part per file, each part named by the file's path.
@@ -4337,7 +10607,7 @@ pub struct UploadChunkResponse {
 pub type UploadDeploymentRequest = std::collections::BTreeMap<String, String>;
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/UploadDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -4349,6 +10619,51 @@ pub struct UploadDeploymentResponse {
     pub project_id: Option<String>,
     #[serde(rename = "sitePreview", default, skip_serializing_if = "Option::is_none")]
     pub site_preview: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadDeploymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadDeploymentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        "deploymentId" => f2 = map.next_value()?,
+                        "projectId" => f3 = map.next_value()?,
+                        "sitePreview" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadDeploymentResponse {
+                    success: f0,
+                    message: f1,
+                    deployment_id: f2,
+                    project_id: f3,
+                    site_preview: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "storage")]
 /// Whether to commit the chunks sent so far or to abandon the upload.
@@ -4418,7 +10733,7 @@ impl<'de> serde::Deserialize<'de> for UploadFinishAction {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadFinished`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadFinished {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -4436,11 +10751,62 @@ pub struct UploadFinished {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadFinished {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadFinished;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadFinished`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                let mut f5 = None;
+                let mut f6 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = map.next_value()?,
+                        "message" => f1 = map.next_value()?,
+                        "uploadId" => f2 = map.next_value()?,
+                        "bucketId" => f3 = map.next_value()?,
+                        "protocolLink" => f4 = map.next_value()?,
+                        "dynamicLinks" => f5 = map.next_value()?,
+                        "cid" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadFinished {
+                    success: f0,
+                    message: f1,
+                    upload_id: f2,
+                    bucket_id: f3,
+                    protocol_link: f4,
+                    dynamic_links: f5,
+                    cid: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// A chunked upload was opened; send the chunks, then finish it.
 ///
 /// Schema `/components/schemas/UploadInitiated`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadInitiated {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -4458,12 +10824,87 @@ pub struct UploadInitiated {
     #[serde(rename = "singleUseToken", default, skip_serializing_if = "Option::is_none")]
     pub single_use_token: Option<String>,
 }
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadInitiated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadInitiated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadInitiated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "uploadId" => f0 = map.next_value()?,
+                        "parallelUploadCount" => f1 = map.next_value()?,
+                        "payloadSize" => f2 = map.next_value()?,
+                        "singleUseToken" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadInitiated {
+                    upload_id: f0,
+                    parallel_upload_count: f1,
+                    payload_size: f2,
+                    single_use_token: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<Upload>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "upload" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadResponse {
+                    upload: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "storage")]
 /// Progress of a storage upload.
@@ -4553,13 +10994,49 @@ impl<'de> serde::Deserialize<'de> for UploadStatus {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadedFile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UploadedFile {
     #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Bytes.
     #[serde(rename = "fileSize", default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<f64>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for UploadedFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::UploadedFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadedFile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "fileName" => f0 = map.next_value()?,
+                        "fileSize" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::UploadedFile {
+                    file_name: f0,
+                    file_size: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 /// Which subscription's usage to read: web apps (`wa-global`), Akash compute (`c-akash`) or storage.
@@ -4635,7 +11112,7 @@ impl<'de> serde::Deserialize<'de> for UsageSpecialization {
 /// A Spheron user and the master organizations they belong to.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     #[serde(rename = "_id")]
     pub id: String,
@@ -4651,6 +11128,51 @@ pub struct User {
     pub created_at: Option<String>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use cloudgen_runtime::codegen as rt;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::models::User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `User`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut f0 = None;
+                let mut f1 = None;
+                let mut f2 = None;
+                let mut f3 = None;
+                let mut f4 = None;
+                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                    match key.as_str() {
+                        "_id" => f0 = Some(map.next_value()?),
+                        "platformProfile" => f1 = map.next_value()?,
+                        "organizations" => f2 = map.next_value()?,
+                        "createdAt" => f3 = map.next_value()?,
+                        "updatedAt" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(crate::models::User {
+                    id: rt::required(f0, "_id")?,
+                    platform_profile: f1,
+                    organizations: f2,
+                    created_at: f3,
+                    updated_at: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "compute")]
 /// A query flag the server turns on with `y` (leave the parameter out for no).

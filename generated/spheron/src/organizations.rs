@@ -19,7 +19,7 @@ impl crate::Client {
             organization_id: organization_id.into(),
             name: None,
             state: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -31,7 +31,7 @@ pub struct CountOrganizationBuckets {
     organization_id: String,
     name: Option<String>,
     state: Option<crate::models::ResourceState>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CountOrganizationBuckets {
     /// Only buckets with this name.
@@ -50,7 +50,23 @@ impl CountOrganizationBuckets {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -61,10 +77,7 @@ impl CountOrganizationBuckets {
             .path_param("organizationId", self.organization_id)
             .query_opt("name", self.name.as_ref())
             .query_opt("state", self.state.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::Count>, crate::Error> {
@@ -89,7 +102,7 @@ impl crate::Client {
         CountOrganizationComputeProjects {
             client: self.clone(),
             organization_id: organization_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -99,12 +112,28 @@ impl crate::Client {
 pub struct CountOrganizationComputeProjects {
     client: crate::Client,
     organization_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CountOrganizationComputeProjects {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -113,10 +142,7 @@ impl CountOrganizationComputeProjects {
                 "/v1/organization/{organizationId}/compute-projects/count",
             )
             .path_param("organizationId", self.organization_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::Count>, crate::Error> {
@@ -142,7 +168,7 @@ impl crate::Client {
             client: self.clone(),
             organization_id: organization_id.into(),
             state: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -153,7 +179,7 @@ pub struct CountOrganizationProjects {
     client: crate::Client,
     organization_id: String,
     state: Option<crate::models::ResourceState>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CountOrganizationProjects {
     /// Only projects in this state.
@@ -165,7 +191,23 @@ impl CountOrganizationProjects {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -175,10 +217,7 @@ impl CountOrganizationProjects {
             )
             .path_param("organizationId", self.organization_id)
             .query_opt("state", self.state.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(self) -> Result<rt::Response<crate::models::Count>, crate::Error> {
@@ -203,7 +242,7 @@ impl crate::Client {
         CreateOrganization {
             client: self.clone(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -213,21 +252,34 @@ impl crate::Client {
 pub struct CreateOrganization {
     client: crate::Client,
     body: crate::models::CreateOrganizationRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateOrganization {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/organization")
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -260,7 +312,7 @@ impl crate::Client {
             client: self.clone(),
             organization_id: organization_id.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -271,12 +323,28 @@ pub struct CreateOrganizationInvite {
     client: crate::Client,
     organization_id: String,
     body: crate::models::CreateInviteRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl CreateOrganizationInvite {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -286,10 +354,7 @@ impl CreateOrganizationInvite {
             )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -319,7 +384,7 @@ impl crate::Client {
         GetOrganization {
             client: self.clone(),
             organization_id: organization_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -329,12 +394,28 @@ impl crate::Client {
 pub struct GetOrganization {
     client: crate::Client,
     organization_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetOrganization {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -343,10 +424,7 @@ impl GetOrganization {
                 "/v1/organization/{organizationId}",
             )
             .path_param("organizationId", self.organization_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -376,7 +454,7 @@ impl crate::Client {
         GetOrganizationOverdue {
             client: self.clone(),
             organization_id: organization_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -386,12 +464,28 @@ impl crate::Client {
 pub struct GetOrganizationOverdue {
     client: crate::Client,
     organization_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetOrganizationOverdue {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -400,10 +494,7 @@ impl GetOrganizationOverdue {
                 "/v1/organization/{organizationId}/overdue",
             )
             .path_param("organizationId", self.organization_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -436,7 +527,7 @@ impl crate::Client {
             client: self.clone(),
             organization_id: organization_id.into(),
             specialization: specialization.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -447,12 +538,28 @@ pub struct GetOrganizationUsage {
     client: crate::Client,
     organization_id: String,
     specialization: crate::models::UsageSpecialization,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl GetOrganizationUsage {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -462,10 +569,7 @@ impl GetOrganizationUsage {
             )
             .path_param("organizationId", self.organization_id)
             .path_param("specialization", self.specialization);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -499,7 +603,7 @@ impl crate::Client {
             limit: None,
             name: None,
             state: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -513,7 +617,7 @@ pub struct ListOrganizationBuckets {
     limit: Option<i64>,
     name: Option<String>,
     state: Option<crate::models::ResourceState>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizationBuckets {
     /// Number of items to pass over before the first one returned.
@@ -546,7 +650,23 @@ impl ListOrganizationBuckets {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -559,10 +679,7 @@ impl ListOrganizationBuckets {
             .query_opt("limit", self.limit.as_ref())
             .query_opt("name", self.name.as_ref())
             .query_opt("state", self.state.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -615,7 +732,7 @@ impl crate::Client {
             organization_id: organization_id.into(),
             skip: None,
             limit: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -627,7 +744,7 @@ pub struct ListOrganizationComputeProjects {
     organization_id: String,
     skip: Option<i64>,
     limit: Option<i64>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizationComputeProjects {
     /// Number of items to pass over before the first one returned.
@@ -646,7 +763,23 @@ impl ListOrganizationComputeProjects {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -657,10 +790,7 @@ impl ListOrganizationComputeProjects {
             .path_param("organizationId", self.organization_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -715,7 +845,7 @@ impl crate::Client {
         ListOrganizationCoupons {
             client: self.clone(),
             organization_id: organization_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -725,12 +855,28 @@ impl crate::Client {
 pub struct ListOrganizationCoupons {
     client: crate::Client,
     organization_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizationCoupons {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -739,10 +885,7 @@ impl ListOrganizationCoupons {
                 "/v1/organization/{organizationId}/coupons",
             )
             .path_param("organizationId", self.organization_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -772,7 +915,7 @@ impl crate::Client {
         ListOrganizationInvites {
             client: self.clone(),
             organization_id: organization_id.into(),
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -782,12 +925,28 @@ impl crate::Client {
 pub struct ListOrganizationInvites {
     client: crate::Client,
     organization_id: String,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizationInvites {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -796,10 +955,7 @@ impl ListOrganizationInvites {
                 "/v1/organization/{organizationId}/invites",
             )
             .path_param("organizationId", self.organization_id);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -832,7 +988,7 @@ impl crate::Client {
             skip: None,
             limit: None,
             state: None,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -845,7 +1001,7 @@ pub struct ListOrganizationProjects {
     skip: Option<i64>,
     limit: Option<i64>,
     state: Option<crate::models::ResourceState>,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl ListOrganizationProjects {
     /// Number of items to pass over before the first one returned.
@@ -871,7 +1027,23 @@ impl ListOrganizationProjects {
     }
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -883,10 +1055,7 @@ impl ListOrganizationProjects {
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref())
             .query_opt("state", self.state.as_ref());
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -940,7 +1109,7 @@ impl crate::Client {
             client: self.clone(),
             organization_id: organization_id.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -951,12 +1120,28 @@ pub struct RemoveOrganizationMember {
     client: crate::Client,
     organization_id: String,
     body: crate::models::RemoveMemberRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl RemoveOrganizationMember {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -966,10 +1151,7 @@ impl RemoveOrganizationMember {
             )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(
@@ -1002,7 +1184,7 @@ impl crate::Client {
             client: self.clone(),
             organization_id: organization_id.into(),
             body,
-            timeout: None,
+            options: rt::CallOptions::default(),
         }
     }
 }
@@ -1013,12 +1195,28 @@ pub struct UpdateOrganization {
     client: crate::Client,
     organization_id: String,
     body: crate::models::UpdateOrganizationRequest,
-    timeout: Option<std::time::Duration>,
+    options: rt::CallOptions,
 }
 impl UpdateOrganization {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to this call, replacing one of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.add_header(name.into(), value.into());
+        self
+    }
+    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.set_idempotency_key(key.into());
+        self
+    }
+    /// Never retries this call.
+    pub fn no_retry(mut self) -> Self {
+        self.options.set_no_retry();
         self
     }
     fn into_request(self) -> rt::Request {
@@ -1028,10 +1226,7 @@ impl UpdateOrganization {
             )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
-        match self.timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
-        }
+        self.options.apply(request)
     }
     /// Sends the request.
     pub async fn send(

@@ -43,13 +43,20 @@ pub fn emit_lib<'a>(
         lines.push(String::new());
         lines.extend(docs::clean(description));
     }
+    let streams = if api.operations.iter().any(|op| op.pagination.is_some()) {
+        " Paged list operations also offer `.items()` and `.pages()` streams."
+    } else {
+        ""
+    };
     lines.extend([
         String::new(),
-        "Start with [`Client::builder`]; every operation is a method on [`Client`] that takes \
-         the operation's required parameters and returns a request builder: set optional \
-         parameters, then `.send().await`. List operations also offer `.items()` and \
-         `.pages()` streams. Every call returns [`Error`] on failure."
-            .to_owned(),
+        format!(
+            "Start with [`Client::builder`]; every operation is a method on [`Client`] that \
+             takes the operation's required parameters and returns a request builder: set \
+             optional parameters and per-call overrides (`.timeout()`, `.header()`, \
+             `.idempotency_key()`, `.no_retry()`), then `.send().await`.{streams} Every call \
+             returns [`Error`] on failure."
+        ),
     ]);
     lines.push(String::new());
     match &api.provenance {

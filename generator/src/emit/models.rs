@@ -89,14 +89,87 @@ fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
 }
 
 fn emit_struct(name: &str, s: &Struct) -> TokenStream {
+    let deserialize = emit_struct_deserialize(name, s);
     let name = ident(name);
     let all_optional = s.fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote! { Default, });
     let fields = s.fields.iter().map(emit_field);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
             #( #fields )*
+        }
+
+        #deserialize
+    }
+}
+
+/// `Deserialize` for a struct, written out rather than derived: the object's keys are
+/// matched as strings (`rt::FieldKey`), unknown keys are skipped, `Option` fields may be
+/// missing or null, and a missing required field is serde's "missing field" error. The
+/// derive would add a field-identifier enum with its own visitor and a sequence visitor
+/// JSON never uses: about twice the code for the compiler to check, per type.
+fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
+    let ty = ident(name);
+    let expecting = format!("an object `{name}`");
+    let vars: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
+    let arms = s.fields.iter().zip(&vars).map(|(f, var)| {
+        let wire = f.wire_name.as_str();
+        if f.is_option() {
+            quote! { #wire => #var = map.next_value()?, }
+        } else {
+            quote! { #wire => #var = Some(map.next_value()?), }
+        }
+    });
+    let inits = s.fields.iter().zip(&vars).map(|(f, var)| {
+        let field = ident(&f.rust_name);
+        let wire = f.wire_name.as_str();
+        if f.is_option() {
+            quote! { #field: #var, }
+        } else {
+            quote! { #field: rt::required(#var, #wire)?, }
+        }
+    });
+    let body = if s.fields.is_empty() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+            Ok(crate::models::#ty {})
+        }
+    } else {
+        quote! {
+            #( let mut #vars = None; )*
+            while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+                match key.as_str() {
+                    #( #arms )*
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(crate::models::#ty { #( #inits )* })
+        }
+    };
+    quote! {
+        #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use cloudgen_runtime::codegen as rt;
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = crate::models::#ty;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        #body
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
         }
     }
 }

@@ -322,7 +322,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                     client: self.clone(),
                     #( #inits, )*
                     #if_match_init
-                    timeout: None,
+                    options: rt::CallOptions::default(),
                 }
             }
         }
@@ -334,7 +334,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             client: crate::Client,
             #( #fields )*
             #if_match_field
-            timeout: Option<std::time::Duration>,
+            options: rt::CallOptions,
         }
 
         impl #builder {
@@ -342,7 +342,26 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
             /// Overrides the client's timeout for this call.
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.timeout = Some(timeout);
+                self.options.set_timeout(timeout);
+                self
+            }
+
+            /// Adds a header to this call, replacing one of the same name.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.add_header(name.into(), value.into());
+                self
+            }
+
+            /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
+            /// whatever its method.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.set_idempotency_key(key.into());
+                self
+            }
+
+            /// Never retries this call.
+            pub fn no_retry(mut self) -> Self {
+                self.options.set_no_retry();
                 self
             }
 
@@ -350,10 +369,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 let request = rt::Request::new(rt::Method::#method, #path)
                     #( #steps )*;
                 #optional_body
-                match self.timeout {
-                    Some(timeout) => request.timeout(timeout),
-                    None => request,
-                }
+                self.options.apply(request)
             }
 
             /// Sends the request.

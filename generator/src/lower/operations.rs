@@ -27,10 +27,16 @@ const CLIENT_RESERVED: &[&str] = &["builder", "core", "from", "clone", "fmt", "i
 /// Names every builder already uses for its own methods.
 const BUILDER_RESERVED: &[&str] = &[
     "send",
+    "send_and_wait",
     "pages",
     "items",
+    "items_max",
     "if_match",
     "timeout",
+    "header",
+    "idempotency_key",
+    "no_retry",
+    "options",
     "client",
     "body",
     "into_request",
@@ -657,7 +663,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Pagination facts when the vendor settings describe its lists and this operation
-    /// is one (a GET with the marker query parameter and an items array in its response).
+    /// is one (a GET or POST with the marker query parameter and an items array in its
+    /// response).
     fn pagination(
         &mut self,
         method: &str,
@@ -667,7 +674,10 @@ impl<'a> Lowerer<'a> {
         builder_name: &str,
     ) -> Option<Pagination> {
         let settings = self.settings.pagination.as_ref()?;
-        if method != "get"
+        // POST too: vendors page searches whose filter is a body (Palette's
+        // `POST /v1/dashboard/spectroclusters/search` takes `continue`); each page
+        // re-sends the same body with the next cursor.
+        if !matches!(method, "get" | "post")
             || !params
                 .iter()
                 .any(|p| p.location == ParamLocation::Query && p.wire_name == settings.marker_param)
@@ -758,12 +768,21 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Option<PageStrategy> {
         let cursor = |this: &mut Self| {
-            let next = settings.next.as_deref().unwrap_or_default();
+            let pointers = settings.next.as_ref().map(|n| n.all()).unwrap_or_default();
             let PageShape::Model { name, .. } = page else {
-                return Err(format!("a bare array has no cursor `{next}`"));
+                return Err(format!(
+                    "a bare array has no cursor `{}`",
+                    pointers.join("`, `")
+                ));
             };
-            resolve_field_path(&this.types, name, next)
-                .map_err(|reason| format!("cursor `{next}` in `{name}`: {reason}"))
+            let mut reasons = Vec::new();
+            for next in &pointers {
+                match resolve_field_path(&this.types, name, next) {
+                    Ok(cursor) => return Ok(cursor),
+                    Err(reason) => reasons.push(format!("cursor `{next}` in `{name}`: {reason}")),
+                }
+            }
+            Err(reasons.join("; "))
         };
         let result = match settings.style {
             PaginationStyle::NextLink => {
