@@ -185,3 +185,93 @@ async fn errors_decode_into_v1_error() {
         "credentials never in errors"
     );
 }
+
+#[tokio::test]
+async fn logs_in_then_pages_the_project_cluster_search_within_the_rate_limit() {
+    use palette_api::runtime::ManualClock;
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/auth/authenticate"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Authorization": "jwt.search"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cluster = |uid: &str| json!({"metadata": {"uid": uid, "name": format!("cluster-{uid}")}});
+    // Eight pages of one cluster each: the POST search is re-sent with each cursor.
+    for page in 0..8 {
+        let next = if page < 7 {
+            format!("tok-{}", page + 1)
+        } else {
+            String::new()
+        };
+        let search = Mock::given(method("POST"))
+            .and(path("/v1/dashboard/spectroclusters/search"))
+            .and(body_json(json!({"filter": {}})));
+        let search = match page {
+            0 => search.and(wiremock::matchers::query_param_is_missing("continue")),
+            n => search.and(query_param("continue", format!("tok-{n}"))),
+        };
+        search
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [cluster(&format!("c{page}"))],
+                "listmeta": {"continue": next}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    // A manual clock: the client-side rate limit's waits are recorded, not slept.
+    let clock =
+        ManualClock::new(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token_provider(Client::login("ops@example.com", "s3cret!"))
+        .clock(clock.clone())
+        .build()
+        .expect("client")
+        .with_project("proj-7")
+        .expect("scope");
+
+    let body: palette_api::models::V1SearchFilterSummarySpec =
+        serde_json::from_value(json!({"filter": {}})).expect("an empty filter");
+    let clusters: Vec<_> = client
+        .spectro_clusters_search_filter_summary()
+        .body(body)
+        .items()
+        .try_collect()
+        .await
+        .expect("every page");
+    let names: Vec<_> = clusters
+        .iter()
+        .filter_map(|c| c.metadata.as_ref().and_then(|m| m.name.clone()))
+        .collect();
+    assert_eq!(names.len(), 8);
+    assert_eq!(names[7], "cluster-c7");
+
+    let requests = server.received_requests().await.expect("recorded");
+    let searches: Vec<&Request> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/v1/dashboard/spectroclusters/search")
+        .collect();
+    assert_eq!(searches.len(), 8);
+    for search in &searches {
+        assert_eq!(header(search, "projectuid"), Some("proj-7"));
+        assert_eq!(header(search, "authorization"), Some("jwt.search"));
+    }
+    // 10 requests/s with a burst of 5 (the documented default): the first five go at
+    // once, the next three each wait about 100 ms for a token.
+    let waits = clock.sleeps();
+    assert!(
+        waits.len() >= 3,
+        "the requests past the burst waited for the rate limit: {waits:?}"
+    );
+    assert!(
+        waits
+            .iter()
+            .all(|w| *w <= std::time::Duration::from_millis(200)),
+        "{waits:?}"
+    );
+}

@@ -1,8 +1,8 @@
 //! Lists the clusters of one Palette project: `with_project` makes a client that sends
 //! the `ProjectUid` header on every request (without it, a request applies to the
-//! tenant). Cluster search is `POST /v1/dashboard/spectroclusters/search`; being a POST,
-//! its builder has no `.items()` stream, so the `continue` token of `listmeta` is
-//! followed by hand here (an empty token ends the listing).
+//! tenant). Cluster search is `POST /v1/dashboard/spectroclusters/search`; `.items()`
+//! re-sends the same search body with each `continue` token of `listmeta` until an empty
+//! token ends the listing, holding one page in memory.
 //!
 //! ```sh
 //! PALETTE_API_KEY=... PALETTE_PROJECT_UID=... \
@@ -12,6 +12,7 @@
 //! `PALETTE_URL` (optional) replaces the base URL `https://api.spectrocloud.com`, e.g.
 //! with the host of a self-hosted Palette.
 
+use futures_util::TryStreamExt;
 use palette_api::models::{
     V1SearchFilterSortSpec, V1SearchFilterSummarySpec, V1SearchSortFields, V1SortOrder,
     V1SpectroClusterSummary,
@@ -43,18 +44,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }]),
         ..Default::default()
     };
-    let mut next: Option<String> = None;
-    loop {
-        let mut search = project.spectro_clusters_search_filter_summary();
-        if let Some(token) = next.take() {
-            search = search.r#continue(token);
-        }
-        let page = search.body(by_name.clone()).limit(50).send().await?;
-        page.items.iter().for_each(print_cluster);
-        match page.into_inner().listmeta.and_then(|m| m.r#continue) {
-            Some(token) if !token.is_empty() => next = Some(token),
-            _ => break, // an empty token ends the listing
-        }
+    let mut clusters = project
+        .spectro_clusters_search_filter_summary()
+        .body(by_name)
+        .limit(50)
+        .items();
+    while let Some(cluster) = clusters.try_next().await? {
+        print_cluster(&cluster);
     }
     Ok(())
 }
