@@ -159,3 +159,55 @@ fn tail(log: &Path) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("cloudgen-prism-{name}-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    }
+
+    #[test]
+    fn a_missing_prism_is_a_clear_error() {
+        let dir = scratch("missing");
+        let err = Server::start(
+            &dir.join("no-such-prism"),
+            &dir.join("doc.json"),
+            false,
+            &dir.join("prism.log"),
+        )
+        .expect_err("nothing to start");
+        assert!(err.contains("cannot start"), "{err}");
+    }
+
+    #[test]
+    fn a_prism_that_exits_is_reported_with_its_log_not_waited_for() {
+        let dir = scratch("exits");
+        // A stand-in that prints a complaint and exits, as Prism does on a bad document.
+        let fake = dir.join("prism");
+        fs::write(
+            &fake,
+            "#!/bin/sh\necho 'fatal: cannot parse the document' >&2\nexit 3\n",
+        )
+        .expect("write the stand-in");
+        let status = Command::new("chmod")
+            .arg("+x")
+            .arg(&fake)
+            .status()
+            .expect("chmod");
+        assert!(status.success());
+        let started = Instant::now();
+        let err = Server::start(&fake, &dir.join("doc.json"), false, &dir.join("prism.log"))
+            .expect_err("it exits");
+        assert!(err.contains("exited"), "{err}");
+        assert!(
+            err.contains("cannot parse the document"),
+            "the log tail is shown: {err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(30), "no hang");
+    }
+}
