@@ -31,6 +31,7 @@ pub struct AcLs {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcLs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -91,6 +92,7 @@ pub struct Acl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+#[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Acl {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -167,6 +169,7 @@ pub struct Alert {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "alert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -404,6 +407,7 @@ pub struct Apikey {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "apikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Apikey {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -573,6 +577,7 @@ pub struct Awsaccount {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsaccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -771,6 +776,7 @@ pub struct AwsaccountStatus {
     #[serde(rename = "awsRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
 }
+#[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -855,6 +861,7 @@ pub struct AwsaccountStatusInventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
 }
+#[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1192,6 +1199,7 @@ pub struct Awsebsvolume {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsebsvolume")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsebsvolume {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1316,6 +1324,7 @@ pub struct Awsec2securitygroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsec2securitygroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1433,6 +1442,7 @@ pub struct Awsec2subnet {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsec2subnet")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2subnet {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1577,6 +1587,7 @@ pub struct Awsekscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsekscluster {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1694,6 +1705,7 @@ pub struct AwseksclusterEncryptionConfigItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
 }
+#[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1749,6 +1761,7 @@ pub struct AwseksclusterLoggingItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_types: Option<Vec<String>>,
 }
+#[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1804,6 +1817,7 @@ pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1944,6 +1958,7 @@ pub struct Awseksnodegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2102,6 +2117,7 @@ pub struct AwseksnodegroupHealthItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2170,6 +2186,7 @@ pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2254,6 +2271,7 @@ pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_name: Option<String>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
@@ -2322,6 +2340,7 @@ pub struct AwseksnodegroupTaintsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2400,6 +2419,7 @@ pub struct Awsiamrole {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsiamrole")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsiamrole {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2505,6 +2525,7 @@ pub struct Awsmarketplace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsmarketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsmarketplace {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2603,6 +2624,7 @@ pub struct Awsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2698,6 +2720,7 @@ pub struct AwsrdsbackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2744,6 +2767,7 @@ pub struct AwsrdsbackupStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2896,6 +2920,7 @@ pub struct Awsrdscopie {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdscopie {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2992,6 +3017,7 @@ pub struct AwsrdscopieStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3038,6 +3064,7 @@ pub struct AwsrdscopieStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3240,6 +3267,7 @@ pub struct Awsrdsdatabase {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3416,6 +3444,7 @@ pub struct AwsrdsdatabaseAutomatedBackupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3481,6 +3510,7 @@ pub struct AwsrdsdatabaseClusterInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_instance: Option<String>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3577,6 +3607,7 @@ pub struct Awsrdsoptiongroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsoptiongroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3690,6 +3721,7 @@ pub struct Awsrdsparametergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsparametergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3825,6 +3857,7 @@ pub struct Awsrdsrestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3939,6 +3972,7 @@ pub struct AwsrdsrestorePointInTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<i64>,
 }
+#[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3986,6 +4020,7 @@ pub struct AwsrdsrestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4154,6 +4189,7 @@ pub struct Awsrdssnapshot {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdssnapshot")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4300,6 +4336,7 @@ pub struct Awsrdssubnetgroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4379,6 +4416,7 @@ pub struct AwsrdssubnetgroupSecurityGroupsItem {
     pub group_id: String,
     pub group_name: String,
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4452,6 +4490,7 @@ pub struct Awsscanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanoverview {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4536,6 +4575,7 @@ pub struct AwsscanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4596,6 +4636,7 @@ pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4656,6 +4697,7 @@ pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4752,6 +4794,7 @@ pub struct Awsscanresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsscanresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanresult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4869,6 +4912,7 @@ pub struct Awstag {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awstag")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awstag {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4958,6 +5002,7 @@ pub struct Awsuser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "awsuser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsuser {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5079,6 +5124,7 @@ pub struct Azureakscluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureakscluster {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5178,6 +5224,7 @@ pub struct AzureaksclusterExtendedLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5230,6 +5277,7 @@ pub struct AzureaksclusterIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_assigned_identities: Option<AzureaksclusterIdentityUserAssignedIdentities>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5281,6 +5329,7 @@ pub struct AzureaksclusterIdentityUserAssignedIdentities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuesrules: Option<AzureaksclusterIdentityUserAssignedIdentitiesValuesrules>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentities {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5326,6 +5375,7 @@ pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
@@ -5417,6 +5467,7 @@ pub struct AzureaksclusterProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AzureaksclusterPropertiesSecurityProfile>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5547,6 +5598,7 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
         Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfilesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5712,6 +5764,7 @@ pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_ip_ranges: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5798,6 +5851,7 @@ pub struct AzureaksclusterPropertiesAutoScalerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_nodes_with_system_pods: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5886,6 +5940,7 @@ pub struct AzureaksclusterPropertiesAutoUpgradeProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5932,6 +5987,7 @@ pub struct AzureaksclusterPropertiesHttpProxyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5983,6 +6039,7 @@ pub struct AzureaksclusterPropertiesLinuxProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<AzureaksclusterPropertiesLinuxProfileSsh>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6026,6 +6083,7 @@ pub struct AzureaksclusterPropertiesLinuxProfileSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_keys: Option<Vec<AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6066,6 +6124,7 @@ pub struct AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_data: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
@@ -6139,6 +6198,7 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_families: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6240,6 +6300,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
@@ -6303,6 +6364,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOu
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
@@ -6348,6 +6410,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutb
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_ipv6: Option<i64>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
@@ -6398,6 +6461,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
@@ -6441,6 +6505,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
@@ -6488,6 +6553,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
@@ -6531,6 +6597,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
@@ -6584,6 +6651,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
         AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
@@ -6633,6 +6701,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutb
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
@@ -6676,6 +6745,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutbou
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
@@ -6731,6 +6801,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
         >,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6788,6 +6859,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
         AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
     >,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
@@ -6844,6 +6916,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
@@ -6897,6 +6970,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_labels: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
@@ -6956,6 +7030,7 @@ pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_members: Option<Vec<String>>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResourceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7013,6 +7088,7 @@ pub struct AzureaksclusterPropertiesSecurityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_defender: Option<AzureaksclusterPropertiesSecurityProfileAzureDefender>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7055,6 +7131,7 @@ pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_analytics_workspace_resource_id: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesSecurityProfileAzureDefender {
@@ -7109,6 +7186,7 @@ pub struct AzureaksclusterPropertiesWindowsProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gmsa_profile: Option<AzureaksclusterPropertiesWindowsProfileGmsaProfile>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7165,6 +7243,7 @@ pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_domain_name: Option<String>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
@@ -7216,6 +7295,7 @@ pub struct AzureaksclusterSku {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<AzureaksclusterSkuTier>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7415,6 +7495,7 @@ pub struct Azureresourcegroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "azureresourcegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7595,6 +7676,7 @@ pub struct Backupinstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Backupinstance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7767,6 +7849,7 @@ pub struct BackupinstanceAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7830,6 +7913,7 @@ pub struct BackupinstanceAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<AwsrdsbackupId>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7961,6 +8045,7 @@ pub struct BackupinstanceAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8016,6 +8101,7 @@ pub struct BackupinstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8084,6 +8170,7 @@ pub struct BackupinstanceBackupSelection {
     )]
     pub snapshot_persistent_volumes: Option<bool>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8159,6 +8246,7 @@ pub struct BackupinstanceKubeagentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8208,6 +8296,7 @@ pub struct BackupinstanceRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8389,6 +8478,7 @@ pub struct BackupinstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8525,6 +8615,7 @@ pub struct Chargify {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "chargify")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargify {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8613,6 +8704,7 @@ pub struct Chargifywebhook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "chargifywebhook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargifywebhook {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8715,6 +8807,7 @@ pub struct Cloudaccount {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudaccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8791,6 +8884,7 @@ pub struct CloudaccountAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountAws {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8925,6 +9019,7 @@ pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<CloudaccountStatusAzure>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8985,6 +9080,7 @@ pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_to_active_callback_timestamp: Option<i64>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9045,6 +9141,7 @@ pub struct CloudaccountStatusInventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9252,6 +9349,7 @@ pub struct Cloudtask {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "cloudtask")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudtask {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9568,6 +9666,7 @@ pub struct Contactu {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "contactu")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Contactu {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9878,6 +9977,83 @@ pub struct EveItemLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<std::collections::BTreeMap<String, EveLink>>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveItemLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10001,6 +10177,83 @@ pub struct EveLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveLink {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10140,6 +10393,80 @@ pub struct EveWriteResult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveWriteResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10219,6 +10546,7 @@ pub struct Expiredloginsession {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "expiredloginsession")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Expiredloginsession {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10308,6 +10636,7 @@ pub struct Internalacl {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalacl")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalacl {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10394,6 +10723,7 @@ pub struct Internalapikey {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalapikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalapikey {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10525,6 +10855,7 @@ pub struct Internalorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalorg {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10663,6 +10994,7 @@ pub struct InternalorgBackupRepositoriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_size: Option<i64>,
 }
+#[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10716,6 +11048,7 @@ pub struct InternalorgLocksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10837,6 +11170,7 @@ pub struct InternalorgScanJobLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_cloud_count: Option<i64>,
 }
+#[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10907,6 +11241,7 @@ pub struct Internaluser {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "internaluser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internaluser {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11079,6 +11414,7 @@ pub struct Job {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11268,6 +11604,7 @@ pub struct JobAwsebs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount_name: Option<String>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsebs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11317,6 +11654,7 @@ pub struct JobAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restoredef: Option<String>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11376,6 +11714,7 @@ pub struct JobAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copydef: Option<AwsrdscopieId>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsrds {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11431,6 +11770,7 @@ pub struct JobAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11492,6 +11832,7 @@ pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_pvs: Option<i64>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11557,6 +11898,7 @@ pub struct JobKubeCopyProgressStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11622,6 +11964,7 @@ pub struct JobKubeSnapshotProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_pvs: Option<i64>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11751,6 +12094,7 @@ pub struct JobRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12043,6 +12387,7 @@ pub struct Kubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebackup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12149,6 +12494,7 @@ pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12199,6 +12545,7 @@ pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12255,6 +12602,7 @@ pub struct KubebackupSource {
     )]
     pub snapshot_persistent_volumes: Option<bool>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupSource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12309,6 +12657,7 @@ pub struct KubebackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12358,6 +12707,7 @@ pub struct KubebackupStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12508,6 +12858,7 @@ pub struct Kubebenchresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubebenchresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebenchresult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12630,6 +12981,7 @@ pub struct Kubecluster {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubecluster {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12707,6 +13059,7 @@ pub struct KubeclusterBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12821,6 +13174,7 @@ pub struct KubeclusterStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_count: Option<i64>,
 }
+#[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13028,6 +13382,7 @@ pub struct Kubeconfigauditresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13126,6 +13481,7 @@ pub struct KubeconfigauditresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+#[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13202,6 +13558,7 @@ pub struct Kubehook {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehook {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13276,6 +13633,7 @@ pub struct KubehookHookItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<KubehookHookItemTargetItem>>,
 }
+#[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13321,6 +13679,7 @@ pub struct KubehookHookItemTargetItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
+#[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13478,6 +13837,7 @@ pub struct Kubehunterresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubehunterresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehunterresult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13603,6 +13963,7 @@ pub struct Kubemigration {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubemigration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13676,6 +14037,7 @@ pub struct KubemigrationBackup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
+#[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13719,6 +14081,7 @@ pub struct KubemigrationRestore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
+#[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13765,6 +14128,7 @@ pub struct KubemigrationStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
 }
+#[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13836,6 +14200,7 @@ pub struct Kubenamespace {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubenamespace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubenamespace {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13951,6 +14316,7 @@ pub struct Kubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeoffload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14060,6 +14426,7 @@ pub struct KubeoffloadOffloadProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14118,6 +14485,7 @@ pub struct KubeoffloadOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14183,6 +14551,7 @@ pub struct KubeoffloadStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
 }
+#[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14423,6 +14792,7 @@ pub struct Kubepvclaim {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubepvclaim")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvclaim {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14580,6 +14950,7 @@ pub struct Kubepvcprogre {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14818,6 +15189,7 @@ pub struct KubepvcprogreStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred_number_of_files: Option<i64>,
 }
+#[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14924,6 +15296,7 @@ pub struct Kuberestore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kuberestore {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15041,6 +15414,7 @@ pub struct KuberestoreAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_group_role_arn: Option<String>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15109,6 +15483,7 @@ pub struct KuberestoreAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_profile: Option<KuberestoreAzureAksWindowsProfile>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15164,6 +15539,7 @@ pub struct KuberestoreAzureAksServicePrincipal {
     pub client_id: String,
     pub client_secret: String,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15206,6 +15582,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
 pub struct KuberestoreAzureAksWindowsProfile {
     pub admin_password: String,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15261,6 +15638,7 @@ pub struct KuberestoreOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15323,6 +15701,7 @@ pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15373,6 +15752,7 @@ pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<bool>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15431,6 +15811,7 @@ pub struct KuberestoreSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_types: Option<Vec<String>>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15487,6 +15868,7 @@ pub struct KuberestoreStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15631,6 +16013,7 @@ pub struct Kubescanoverview {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescanoverview {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15717,6 +16100,7 @@ pub struct KubescanoverviewCisScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Vec<KubescanoverviewCisScanDescriptionItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15770,6 +16154,7 @@ pub struct KubescanoverviewCisScanDescriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15829,6 +16214,7 @@ pub struct KubescanoverviewCisScanStatusItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15888,6 +16274,7 @@ pub struct KubescanoverviewCisScanTestNumberItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15948,6 +16335,7 @@ pub struct KubescanoverviewConfigurationScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<KubescanoverviewConfigurationScanSuccessItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16006,6 +16394,7 @@ pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16061,6 +16450,7 @@ pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckTypeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16116,6 +16506,7 @@ pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de>
 for KubescanoverviewConfigurationScanContainerNameItem {
@@ -16174,6 +16565,7 @@ pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16229,6 +16621,7 @@ pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16282,6 +16675,7 @@ pub struct KubescanoverviewContainerScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifacts: Option<Vec<String>>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16334,6 +16728,7 @@ pub struct KubescanoverviewNetworkScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<Vec<KubescanoverviewNetworkScanVulnerabilityItem>>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16384,6 +16779,7 @@ pub struct KubescanoverviewNetworkScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16428,6 +16824,7 @@ pub struct KubescanoverviewNetworkScanLocationItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16472,6 +16869,7 @@ pub struct KubescanoverviewNetworkScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16516,6 +16914,7 @@ pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16563,6 +16962,7 @@ pub struct KubescanoverviewOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<KubescanoverviewOverviewNetwork>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16618,6 +17018,7 @@ pub struct KubescanoverviewOverviewCis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16673,6 +17074,7 @@ pub struct KubescanoverviewOverviewConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f32>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16721,6 +17123,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
 pub struct KubescanoverviewOverviewContainer {
     pub total_test: i64,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16760,6 +17163,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
 pub struct KubescanoverviewOverviewNetwork {
     pub total_test: i64,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16843,6 +17247,7 @@ pub struct Kubescantoolprogre {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16941,6 +17346,7 @@ pub struct KubescantoolprogreScanErrorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17103,6 +17509,7 @@ pub struct Kubestorageclasse {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubestorageclasse")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17242,6 +17649,7 @@ pub struct Kubevulnerabilityresult {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17345,6 +17753,7 @@ pub struct KubevulnerabilityresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17398,6 +17807,7 @@ pub struct ListAlertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "alert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17448,6 +17858,7 @@ pub struct ListApikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "apikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17498,6 +17909,7 @@ pub struct ListAwsaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17548,6 +17960,7 @@ pub struct ListAwsebsvolumesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsebsvolume")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17598,6 +18011,7 @@ pub struct ListAwsec2securitygroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsec2securitygroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17648,6 +18062,7 @@ pub struct ListAwsec2subnetsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsec2subnet")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17698,6 +18113,7 @@ pub struct ListAwseksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17748,6 +18164,7 @@ pub struct ListAwseksnodegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17798,6 +18215,7 @@ pub struct ListAwsiamrolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsiamrole")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17848,6 +18266,7 @@ pub struct ListAwsmarketplaceResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsmarketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17898,6 +18317,7 @@ pub struct ListAwsrdsbackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17948,6 +18368,7 @@ pub struct ListAwsrdscopiesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17998,6 +18419,7 @@ pub struct ListAwsrdsdatabasesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18048,6 +18470,7 @@ pub struct ListAwsrdsoptiongroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsoptiongroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18098,6 +18521,7 @@ pub struct ListAwsrdsparametergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsparametergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18148,6 +18572,7 @@ pub struct ListAwsrdsrestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18198,6 +18623,7 @@ pub struct ListAwsrdssnapshotsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdssnapshot")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18248,6 +18674,7 @@ pub struct ListAwsrdssubnetgroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18298,6 +18725,7 @@ pub struct ListAwsscanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18348,6 +18776,7 @@ pub struct ListAwsscanresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsscanresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18398,6 +18827,7 @@ pub struct ListAwstagsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awstag")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18448,6 +18878,7 @@ pub struct ListAwsusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "awsuser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18498,6 +18929,7 @@ pub struct ListAzureaksclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18548,6 +18980,7 @@ pub struct ListAzureresourcegroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "azureresourcegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18598,6 +19031,7 @@ pub struct ListBackupinstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18648,6 +19082,7 @@ pub struct ListChargifyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "chargify")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18698,6 +19133,7 @@ pub struct ListChargifywebhooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "chargifywebhook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18748,6 +19184,7 @@ pub struct ListCloudaccountsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18798,6 +19235,7 @@ pub struct ListCloudtasksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "cloudtask")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18848,6 +19286,7 @@ pub struct ListContactusResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "contactu")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListContactusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18898,6 +19337,7 @@ pub struct ListExpiredloginsessionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "expiredloginsession")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18948,6 +19388,7 @@ pub struct ListInternalaclsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalacl")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18998,6 +19439,7 @@ pub struct ListInternalapikeysResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalapikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19048,6 +19490,7 @@ pub struct ListInternalorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19098,6 +19541,7 @@ pub struct ListInternalusersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "internaluser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19148,6 +19592,7 @@ pub struct ListJobsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListJobsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19198,6 +19643,7 @@ pub struct ListKubebackupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19248,6 +19694,7 @@ pub struct ListKubebenchresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubebenchresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19298,6 +19745,7 @@ pub struct ListKubeclustersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19348,6 +19796,7 @@ pub struct ListKubeconfigauditresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19398,6 +19847,7 @@ pub struct ListKubehooksResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19448,6 +19898,7 @@ pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubehunterresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19498,6 +19949,7 @@ pub struct ListKubemigrationsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19548,6 +20000,7 @@ pub struct ListKubenamespacesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubenamespace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19598,6 +20051,7 @@ pub struct ListKubeoffloadsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19648,6 +20102,7 @@ pub struct ListKubepvclaimsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubepvclaim")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19698,6 +20153,7 @@ pub struct ListKubepvcprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19748,6 +20204,7 @@ pub struct ListKuberestoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19798,6 +20255,7 @@ pub struct ListKubescanoverviewResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19848,6 +20306,7 @@ pub struct ListKubescantoolprogressResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19898,6 +20357,7 @@ pub struct ListKubestorageclassesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubestorageclasse")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19948,6 +20408,7 @@ pub struct ListKubevulnerabilityresultsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19998,6 +20459,7 @@ pub struct ListObjectstoresResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "objectstore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20048,6 +20510,7 @@ pub struct ListOrginvitesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20098,6 +20561,7 @@ pub struct ListOrgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20148,6 +20612,7 @@ pub struct ListPoliciesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20198,6 +20663,7 @@ pub struct ListRbacPermissionsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "permission")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20248,6 +20714,7 @@ pub struct ListRolesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "role")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRolesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20298,6 +20765,7 @@ pub struct ListRunawsrdsbackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20348,6 +20816,7 @@ pub struct ListRunawsrdscopyResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20398,6 +20867,7 @@ pub struct ListRunkubebackupResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20448,6 +20918,7 @@ pub struct ListRunkubeoffloadResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20498,6 +20969,7 @@ pub struct ListRunsecurityscanResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20548,6 +21020,7 @@ pub struct ListSecurityscaninstancesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20598,6 +21071,7 @@ pub struct ListSecurityscansResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20648,6 +21122,7 @@ pub struct ListSystemalertsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "systemalert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20698,6 +21173,7 @@ pub struct ListTawkioResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "tawkio")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20748,6 +21224,7 @@ pub struct ListThreedauthResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20798,6 +21275,7 @@ pub struct ListUpdatechargifyusageResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "updatechargifyusage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20848,6 +21326,7 @@ pub struct ListUsergroupsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20898,6 +21377,7 @@ pub struct ListUserorgsResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "userorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20948,6 +21428,7 @@ pub struct ListUsersResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20998,6 +21479,7 @@ pub struct ListUserstatesResponse {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResponeLinks>,
 }
+#[cfg(feature = "userstate")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21093,6 +21575,7 @@ pub struct Objectstore {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "objectstore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Objectstore {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21383,6 +21866,7 @@ pub struct Org {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Org {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21483,6 +21967,7 @@ pub struct OrgAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
 }
+#[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgAws {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21533,6 +22018,7 @@ pub struct OrgBackupProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
 }
+#[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21633,6 +22119,7 @@ pub struct Orginvite {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Orginvite {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21726,6 +22213,7 @@ pub struct OrginviteAclsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrginviteAclsItemRolesItem>>,
 }
+#[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21779,6 +22267,7 @@ pub struct OrginviteAclsItemRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21922,6 +22411,7 @@ pub struct Permission {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "permission")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22017,6 +22507,7 @@ pub struct Policy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Policy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22109,6 +22600,7 @@ pub struct PolicySchedulesItem {
     pub locked: Option<bool>,
     pub schedule: PolicySchedulesItemSchedule,
 }
+#[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22168,6 +22660,7 @@ pub struct PolicySchedulesItemSchedule {
     #[serde(rename = "cronSpec", default, skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
 }
+#[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22223,6 +22716,7 @@ pub struct PolicyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
 }
+#[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22347,6 +22841,83 @@ pub struct ResponeLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<EveLink>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22477,6 +23048,83 @@ pub struct ResponeLinksParent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22598,6 +23246,83 @@ pub struct ResponeLinksSelfType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22721,6 +23446,83 @@ pub struct ResponeMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
+#[cfg(
+    any(
+        feature = "alert",
+        feature = "apikey",
+        feature = "awsaccount",
+        feature = "awsebsvolume",
+        feature = "awsec2securitygroup",
+        feature = "awsec2subnet",
+        feature = "awsekscluster",
+        feature = "awseksnodegroup",
+        feature = "awsiamrole",
+        feature = "awsmarketplace",
+        feature = "awsrdsbackup",
+        feature = "awsrdscopie",
+        feature = "awsrdsdatabase",
+        feature = "awsrdsoptiongroup",
+        feature = "awsrdsparametergroup",
+        feature = "awsrdsrestore",
+        feature = "awsrdssnapshot",
+        feature = "awsrdssubnetgroup",
+        feature = "awsscanoverview",
+        feature = "awsscanresult",
+        feature = "awstag",
+        feature = "awsuser",
+        feature = "azureakscluster",
+        feature = "azureresourcegroup",
+        feature = "backupinstance",
+        feature = "chargify",
+        feature = "chargifywebhook",
+        feature = "cloudaccount",
+        feature = "cloudtask",
+        feature = "contactu",
+        feature = "expiredloginsession",
+        feature = "internalacl",
+        feature = "internalapikey",
+        feature = "internalorg",
+        feature = "internaluser",
+        feature = "job",
+        feature = "kubebackup",
+        feature = "kubebenchresult",
+        feature = "kubecluster",
+        feature = "kubeconfigauditresult",
+        feature = "kubehook",
+        feature = "kubehunterresult",
+        feature = "kubemigration",
+        feature = "kubenamespace",
+        feature = "kubeoffload",
+        feature = "kubepvclaim",
+        feature = "kubepvcprogre",
+        feature = "kuberestore",
+        feature = "kubescanoverview",
+        feature = "kubescantoolprogre",
+        feature = "kubestorageclasse",
+        feature = "kubevulnerabilityresult",
+        feature = "objectstore",
+        feature = "org",
+        feature = "orginvite",
+        feature = "permission",
+        feature = "policy",
+        feature = "role",
+        feature = "runawsrdsbackup",
+        feature = "runawsrdscopy",
+        feature = "runkubebackup",
+        feature = "runkubeoffload",
+        feature = "runsecurityscan",
+        feature = "securityscan",
+        feature = "securityscaninstance",
+        feature = "systemalert",
+        feature = "tawkio",
+        feature = "threedauth",
+        feature = "updatechargifyusage",
+        feature = "user",
+        feature = "usergroup",
+        feature = "userorg",
+        feature = "userstate"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22796,6 +23598,7 @@ pub struct Role {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "role")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22936,6 +23739,7 @@ pub struct RunRequest {
     #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
     pub run_backup: Option<bool>,
 }
+#[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -22982,6 +23786,7 @@ pub struct RunRequestRetention {
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
 }
+#[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequestRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23047,6 +23852,7 @@ pub struct Runawsrdsbackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23120,6 +23926,7 @@ pub struct RunawsrdsbackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23196,6 +24003,7 @@ pub struct Runawsrdscopy {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23275,6 +24083,7 @@ pub struct RunawsrdscopyRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23343,6 +24152,7 @@ pub struct Runkubebackup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubebackup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23416,6 +24226,7 @@ pub struct RunkubebackupRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23486,6 +24297,7 @@ pub struct Runkubeoffload {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubeoffload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23562,6 +24374,7 @@ pub struct RunkubeoffloadRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23630,6 +24443,7 @@ pub struct Runsecurityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runsecurityscan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23703,6 +24517,7 @@ pub struct RunsecurityscanRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23785,6 +24600,7 @@ pub struct Securityscan {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscan {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23872,6 +24688,7 @@ pub struct SecurityscanAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_groups: Option<Vec<String>>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanAws {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -23933,6 +24750,7 @@ pub struct SecurityscanKubernetes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trivy_server_timeout: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24063,6 +24881,7 @@ pub struct SecurityscanKubernetesSecurityScanSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24114,6 +24933,7 @@ pub struct SecurityscanStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24160,6 +24980,7 @@ pub struct SecurityscanStatusJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24317,6 +25138,7 @@ pub struct Securityscaninstance {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscaninstance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24428,6 +25250,7 @@ pub struct SecurityscaninstanceAwsItem {
     pub state: Option<SecurityscaninstanceAwsItemState>,
     pub aws_account: AwsaccountId,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24574,6 +25397,7 @@ pub struct SecurityscaninstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24656,6 +25480,7 @@ pub struct SecurityscaninstanceKubernetesItem {
     pub state: Option<SecurityscaninstanceKubernetesItemState>,
     pub cluster: KubeclusterId,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24793,6 +25618,7 @@ pub struct SecurityscaninstanceRetention {
     )]
     pub num_always_retain: Option<i64>,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24912,6 +25738,7 @@ pub struct SecurityscaninstanceStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -24983,6 +25810,7 @@ pub struct Systemalert {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "systemalert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Systemalert {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25133,6 +25961,7 @@ pub struct Tawkio {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "tawkio")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tawkio {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25241,6 +26070,7 @@ pub struct Threedauth {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Threedauth {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25350,6 +26180,7 @@ pub struct ThreedauthNewAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25393,6 +26224,7 @@ pub struct ThreedauthNewMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25436,6 +26268,7 @@ pub struct ThreedauthPreviousAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25479,6 +26312,7 @@ pub struct ThreedauthPreviousMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
 }
+#[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25708,6 +26542,7 @@ pub struct Updatechargifyusage {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "updatechargifyusage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25814,6 +26649,7 @@ pub struct User {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25901,6 +26737,7 @@ pub struct UserGroupAcl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UserGroupAclRolesItem>>,
 }
+#[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAcl {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -25954,6 +26791,7 @@ pub struct UserGroupAclRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -26016,6 +26854,7 @@ pub struct UserMfa {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multifactor: Option<Vec<String>>,
 }
+#[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserMfa {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -26086,6 +26925,7 @@ pub struct Usergroup {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Usergroup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -26184,6 +27024,7 @@ pub struct Userorg {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "userorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userorg {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -26289,6 +27130,7 @@ pub struct Userstate {
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
 }
+#[cfg(feature = "userstate")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userstate {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct AcquirePublicIpRequest {
     #[serde(rename = "vpcId")]
     pub vpc_id: String,
 }
+#[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -102,6 +103,7 @@ pub struct Activity {
     #[serde(rename = "eventContext", default, skip_serializing_if = "Option::is_none")]
     pub event_context: Option<String>,
 }
+#[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Activity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -194,6 +196,7 @@ pub struct ActivityList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ActivityList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -239,6 +242,7 @@ pub struct AddEnvironmentMemberRequest {
     pub user: IdRef,
     pub role: IdRef,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -282,6 +286,7 @@ pub struct AddVerifiedDomainRequest {
     /// The domain to verify.
     pub domain: String,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -426,6 +431,7 @@ pub struct ComputeOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOffering {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -494,6 +500,7 @@ pub struct ComputeOfferingList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -536,6 +543,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
 pub struct ComputeOfferingResponse {
     pub data: ComputeOffering,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -586,6 +594,7 @@ pub struct CreateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -698,6 +707,7 @@ pub struct CreateInstanceRequest {
     )]
     pub volume_id_to_attach: Option<String>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -798,6 +808,7 @@ pub struct CreateNetworkRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -874,6 +885,7 @@ pub struct CreateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -937,6 +949,7 @@ pub struct CreateSnapshotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
 }
+#[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -996,6 +1009,7 @@ pub struct CreateUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<IdRef>,
 }
+#[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1056,6 +1070,7 @@ pub struct CreateVolumeRequest {
     #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1108,6 +1123,7 @@ pub struct CreateVpcRequest {
     #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
 }
+#[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1184,6 +1200,7 @@ pub struct DestroyInstanceRequest {
     )]
     pub volume_ids_to_delete: Option<Vec<String>>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1243,6 +1260,7 @@ pub struct DiskOffering {
     #[serde(rename = "customIops", default, skip_serializing_if = "Option::is_none")]
     pub custom_iops: Option<bool>,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOffering {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1296,6 +1314,7 @@ pub struct DiskOfferingList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1338,6 +1357,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
 pub struct DiskOfferingResponse {
     pub data: DiskOffering,
 }
+#[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1415,6 +1435,7 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<Role>>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Environment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1495,6 +1516,7 @@ pub struct EnvironmentList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1555,6 +1577,7 @@ pub struct EnvironmentMember {
     #[serde(rename = "scopeQualifier", default, skip_serializing_if = "Option::is_none")]
     pub scope_qualifier: Option<ScopeQualifier>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMember {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1617,6 +1640,7 @@ pub struct EnvironmentMemberList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1660,6 +1684,7 @@ pub struct EnvironmentMemberMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<MemberMembership>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1765,6 +1790,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMembership {
 pub struct EnvironmentResponse {
     pub data: Environment,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1906,6 +1932,7 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
 pub struct IdRef {
     pub id: String,
 }
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IdRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1999,6 +2026,7 @@ pub struct ImportTemplateRequest {
     #[serde(rename = "sshEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_enabled: Option<bool>,
 }
+#[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2178,6 +2206,7 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<Nic>>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2303,6 +2332,7 @@ pub struct InstanceList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2479,6 +2509,7 @@ pub struct InstanceOperationRequest {
     #[serde(rename = "recoveryPoint", default, skip_serializing_if = "Option::is_none")]
     pub recovery_point: Option<RecoveryPoint>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2549,6 +2580,7 @@ pub struct InstancePublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstancePublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2597,6 +2629,7 @@ impl<'de> serde::Deserialize<'de> for InstancePublicIp {
 pub struct InstanceResponse {
     pub data: Instance,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2745,6 +2778,26 @@ pub struct ListMetadata {
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
 }
+#[cfg(
+    any(
+        feature = "activity",
+        feature = "environments",
+        feature = "instances",
+        feature = "networks",
+        feature = "offerings",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "roles",
+        feature = "service_connections",
+        feature = "snapshots",
+        feature = "ssh_keys",
+        feature = "templates",
+        feature = "users",
+        feature = "volumes",
+        feature = "vpcs",
+        feature = "zones"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2815,6 +2868,7 @@ pub struct ManageableConnection {
     )]
     pub icon_override_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2874,6 +2928,7 @@ pub struct ManageableConnectionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2994,6 +3049,14 @@ pub struct NamedRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "service_connections"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NamedRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3081,6 +3144,7 @@ pub struct Network {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NetworkState>,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3167,6 +3231,7 @@ pub struct NetworkList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3275,6 +3340,7 @@ pub struct NetworkOperationRequest {
     #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<String>,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3314,6 +3380,7 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
 pub struct NetworkResponse {
     pub data: Network,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3426,6 +3493,7 @@ pub struct Nic {
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Nic {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3559,6 +3627,7 @@ pub struct Organization {
     )]
     pub custom_field_definitions: Option<serde_json::Value>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3681,6 +3750,7 @@ pub struct OrganizationEnvironmentLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3725,6 +3795,7 @@ pub struct OrganizationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3781,6 +3852,14 @@ pub struct OrganizationRef {
     #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "organizations",
+        feature = "service_connections",
+        feature = "users"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3826,6 +3905,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
 pub struct OrganizationResponse {
     pub data: Organization,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3873,6 +3953,7 @@ pub struct PasswordConstraint {
     #[serde(rename = "isMandatory", default, skip_serializing_if = "Option::is_none")]
     pub is_mandatory: Option<bool>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraint {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3920,6 +4001,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
 pub struct PasswordConstraintList {
     pub data: Vec<PasswordConstraint>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3962,6 +4044,7 @@ pub struct PasswordPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<PasswordConstraint>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4006,6 +4089,7 @@ pub struct Permission {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4159,6 +4243,7 @@ pub struct PublicIp {
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
+#[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4230,6 +4315,7 @@ pub struct PublicIpList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4342,6 +4428,7 @@ pub struct PublicIpOperationRequest {
     #[serde(rename = "privateIpId", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_id: Option<String>,
 }
+#[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4459,6 +4546,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpPurpose {
 pub struct PublicIpResponse {
     pub data: PublicIp,
 }
+#[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4503,6 +4591,7 @@ pub struct RecoveryPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RecoveryPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4570,6 +4659,7 @@ pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
 }
+#[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4647,6 +4737,7 @@ pub struct RoleBinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<RoleRef>,
 }
+#[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4691,6 +4782,7 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
 pub struct RoleBindingRequest {
     pub role: IdRef,
 }
+#[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4732,6 +4824,7 @@ pub struct RoleList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "roles")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4791,6 +4884,7 @@ pub struct RoleRef {
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
 }
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5013,6 +5107,7 @@ pub struct SecuritySettings {
     #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5067,6 +5162,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettings {
 pub struct SecuritySettingsResponse {
     pub data: SecuritySettings,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5150,6 +5246,7 @@ pub struct ServiceConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<NamedRef>>,
 }
+#[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5244,6 +5341,7 @@ pub struct ServiceConnectionApiInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<serde_json::Value>>,
 }
+#[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5286,6 +5384,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
 pub struct ServiceConnectionApiInfoResponse {
     pub data: ServiceConnectionApiInfo,
 }
+#[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5327,6 +5426,7 @@ pub struct ServiceConnectionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5380,6 +5480,7 @@ pub struct ServiceConnectionRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
 }
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5431,6 +5532,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
 pub struct ServiceConnectionResponse {
     pub data: ServiceConnection,
 }
+#[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5477,6 +5579,7 @@ pub struct ServiceConnectionStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(any(feature = "organizations", feature = "service_connections"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5540,6 +5643,7 @@ pub struct Snapshot {
     #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
 }
+#[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Snapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5661,6 +5765,7 @@ pub struct SnapshotList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5703,6 +5808,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
 pub struct SnapshotResponse {
     pub data: Snapshot,
 }
+#[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5946,6 +6052,7 @@ pub struct SshKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
+#[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKey {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5990,6 +6097,7 @@ pub struct SshKeyList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6032,6 +6140,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
 pub struct SshKeyResponse {
     pub data: SshKey,
 }
+#[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6078,6 +6187,7 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6136,6 +6246,7 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TaskData>,
 }
+#[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6211,6 +6322,20 @@ pub struct TaskAccepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "instances",
+        feature = "networks",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "snapshots",
+        feature = "templates",
+        feature = "users",
+        feature = "volumes",
+        feature = "vpcs"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6270,6 +6395,7 @@ pub struct TaskData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
+#[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6558,6 +6684,7 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
 }
+#[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6662,6 +6789,7 @@ pub struct TemplateList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6805,6 +6933,7 @@ pub struct TemplateOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
 }
+#[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6874,6 +7003,7 @@ impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
 pub struct TemplateResponse {
     pub data: Template,
 }
+#[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6915,6 +7045,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
 pub struct UpdateEnvironmentMemberRequest {
     pub role: IdRef,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6959,6 +7090,7 @@ pub struct UpdateEnvironmentMembershipRequest {
     #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<IdRef>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7008,6 +7140,7 @@ pub struct UpdateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
 }
+#[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7059,6 +7192,7 @@ pub struct UpdateInstanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
+#[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7104,6 +7238,7 @@ pub struct UpdateNetworkRequest {
     pub name: String,
     pub description: String,
 }
+#[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7188,6 +7323,7 @@ pub struct UpdateOrganizationRequest {
     #[serde(rename = "isBillable", default, skip_serializing_if = "Option::is_none")]
     pub is_billable: Option<bool>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7284,6 +7420,7 @@ pub struct UpdateSecuritySettingsRequest {
     #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7350,6 +7487,7 @@ pub struct UpdateUserRequest {
     )]
     pub primary_role_binding: Option<RoleBindingRequest>,
 }
+#[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7406,6 +7544,7 @@ pub struct UpdateVpcRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7539,6 +7678,7 @@ pub struct User {
     )]
     pub identity_provider_users: Option<Vec<serde_json::Value>>,
 }
+#[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7649,6 +7789,7 @@ pub struct UserList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7704,6 +7845,7 @@ pub struct UserRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(any(feature = "environments", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserRef {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7758,6 +7900,7 @@ impl<'de> serde::Deserialize<'de> for UserRef {
 pub struct UserResponse {
     pub data: User,
 }
+#[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7887,6 +8030,7 @@ pub struct VerifiedDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7946,6 +8090,7 @@ pub struct VerifiedDomainList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7988,6 +8133,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
 pub struct VerifiedDomainResponse {
     pub data: VerifiedDomain,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8127,6 +8273,7 @@ pub struct Volume {
     #[serde(rename = "sizeInGb", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gb: Option<i32>,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8201,6 +8348,7 @@ pub struct VolumeList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8319,6 +8467,7 @@ pub struct VolumeOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<VolumeSnapshotSpec>,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8361,6 +8510,7 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
 pub struct VolumeResponse {
     pub data: Volume,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8407,6 +8557,7 @@ pub struct VolumeSnapshotSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
 }
+#[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8547,6 +8698,7 @@ pub struct Vpc {
     #[serde(rename = "vpnStatus", default, skip_serializing_if = "Option::is_none")]
     pub vpn_status: Option<String>,
 }
+#[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Vpc {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8621,6 +8773,7 @@ pub struct VpcList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8725,6 +8878,7 @@ impl<'de> serde::Deserialize<'de> for VpcOperation {
 pub struct VpcResponse {
     pub data: Vpc,
 }
+#[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8769,6 +8923,7 @@ pub struct Zone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8813,6 +8968,7 @@ pub struct ZoneList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
 }
+#[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8855,6 +9011,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
 pub struct ZoneResponse {
     pub data: Zone,
 }
+#[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -56,6 +56,7 @@ pub struct AgreedMachineImage {
     )]
     pub topup_threashold: Option<f64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -322,6 +323,7 @@ pub struct AutoscalingRules {
     )]
     pub average_memory_utilization: Option<f64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingRules {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -404,6 +406,7 @@ pub struct AutoscalingThreshold {
     #[serde(rename = "checksInAlarm", default, skip_serializing_if = "Option::is_none")]
     pub checks_in_alarm: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -456,6 +459,7 @@ pub struct AutoscalingThresholds {
     )]
     pub memory_threshold: Option<AutoscalingThreshold>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -515,6 +519,7 @@ pub struct Bucket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
 }
+#[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Bucket {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -585,6 +590,7 @@ pub struct BucketIpnsRecord {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -649,6 +655,7 @@ pub struct BucketIpnsRecordList {
     #[serde(rename = "ipnsRecords", default, skip_serializing_if = "Option::is_none")]
     pub ipns_records: Option<Vec<BucketIpnsRecord>>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -690,6 +697,7 @@ pub struct BucketIpnsRecordRequest {
     #[serde(rename = "uploadId")]
     pub upload_id: String,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -730,6 +738,7 @@ pub struct BucketIpnsRecordResponse {
     #[serde(rename = "ipnsRecord", default, skip_serializing_if = "Option::is_none")]
     pub ipns_record: Option<BucketIpnsRecord>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -770,6 +779,7 @@ pub struct BucketList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -822,6 +832,7 @@ pub struct BuildConfigurationInput {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -882,6 +893,7 @@ pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub killing: Option<bool>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -934,6 +946,7 @@ pub struct CdnRecords {
     #[serde(rename = "recordCnameV2", default, skip_serializing_if = "Option::is_none")]
     pub record_cname_v2: Option<String>,
 }
+#[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -977,6 +990,7 @@ pub struct CdnRecordsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<CdnRecords>,
 }
+#[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1045,6 +1059,7 @@ pub struct CliTokenVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+#[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CliTokenVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1102,6 +1117,7 @@ pub struct CloseInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1202,6 +1218,7 @@ pub struct ComputeDeployment {
     )]
     pub deployment_initiator: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeployment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1301,6 +1318,7 @@ pub struct ComputeDeploymentDetails {
     #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<Vec<String>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1351,6 +1369,7 @@ pub struct ComputeDeploymentLogs {
     #[serde(rename = "logsLength", default, skip_serializing_if = "Option::is_none")]
     pub logs_length: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1399,6 +1418,7 @@ pub struct ComputeDeploymentLogsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ComputeDeploymentLogs>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1500,6 +1520,7 @@ pub struct ComputeInstance {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1592,6 +1613,7 @@ pub struct ComputeInstanceDetails {
     #[serde(rename = "topupReport", default, skip_serializing_if = "Option::is_none")]
     pub topup_report: Option<FundsUsage>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1638,6 +1660,7 @@ pub struct ComputeInstanceList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ComputeInstance>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1698,6 +1721,7 @@ pub struct ComputeInstanceStarted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1749,6 +1773,7 @@ pub struct ComputeLogEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<Vec<String>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1798,6 +1823,7 @@ pub struct ComputeMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1844,6 +1870,7 @@ pub struct ComputeMetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<ComputeMetrics>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1901,6 +1928,7 @@ pub struct ComputeProject {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(any(feature = "compute", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProject {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1966,6 +1994,7 @@ pub struct ComputeProjectList {
     )]
     pub compute_projects: Option<Vec<ComputeProject>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2077,6 +2106,7 @@ pub struct ComputeServiceConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2215,6 +2245,7 @@ pub struct ComputeServiceInput {
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2379,6 +2410,7 @@ pub struct Configuration {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Configuration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2437,6 +2469,7 @@ pub struct ConfigurationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2478,6 +2511,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
 pub struct Count {
     pub count: i64,
 }
+#[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Count {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2543,6 +2577,7 @@ pub struct Coupon {
     )]
     pub days_until_activation: Option<i64>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Coupon {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2610,6 +2645,7 @@ pub struct CouponList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CouponList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2667,6 +2703,7 @@ pub struct CreateComputeInstanceRequest {
     pub scalable: bool,
     pub services: Vec<ComputeServiceInput>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2731,6 +2768,7 @@ pub struct CreateDeploymentEnvironmentResponse {
     #[serde(rename = "newEnvironment", default, skip_serializing_if = "Option::is_none")]
     pub new_environment: Option<DeploymentEnvironment>,
 }
+#[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2796,6 +2834,7 @@ pub struct CreateDeploymentRequest {
     #[serde(rename = "uniqueTopicId", default, skip_serializing_if = "Option::is_none")]
     pub unique_topic_id: Option<String>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2880,6 +2919,7 @@ pub struct CreateDomainRequest {
     #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
 }
+#[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2932,6 +2972,7 @@ pub struct CreateEnvironmentVariablesRequest {
     #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<EnvironmentVariableInput>,
 }
+#[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2976,6 +3017,7 @@ pub struct CreateEnvironmentVariablesResponse {
     )]
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
 }
+#[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3035,6 +3077,7 @@ pub struct CreateInstanceFromTemplateRequest {
     #[serde(rename = "instanceCount", default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3100,6 +3143,7 @@ pub struct CreateInviteRequest {
     #[serde(rename = "userEmail")]
     pub user_email: String,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3142,6 +3186,7 @@ pub struct CreateInviteResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Invite>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3189,6 +3234,7 @@ pub struct CreateOrganizationRequest {
     #[serde(rename = "appType")]
     pub app_type: AppType,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3235,6 +3281,7 @@ pub struct CreateOrganizationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3289,6 +3336,7 @@ pub struct CustomServiceSpecs {
     )]
     pub persistent_storage: Option<PersistentStorage>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3338,6 +3386,7 @@ pub struct DeleteDomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<SuccessResponse>,
 }
+#[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3456,6 +3505,7 @@ pub struct Deployment {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Deployment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3582,6 +3632,7 @@ pub struct DeploymentCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<i64>,
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3634,6 +3685,7 @@ pub struct DeploymentDetails {
     #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<serde_json::Value>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3701,6 +3753,15 @@ pub struct DeploymentEnvironment {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "deployment_environments",
+        feature = "deployments",
+        feature = "environment_variables",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3762,6 +3823,7 @@ pub struct DeploymentEnvironmentList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<DeploymentEnvironment>>,
 }
+#[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3805,6 +3867,7 @@ pub struct DeploymentEnvironmentRequest {
     pub branches: Vec<String>,
     pub protocol: Protocol,
 }
+#[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3855,6 +3918,7 @@ pub struct DeploymentEnvironmentResponse {
     )]
     pub deployment_environment: Option<DeploymentEnvironment>,
 }
+#[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4030,6 +4094,14 @@ pub struct DeploymentLogLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4085,6 +4157,7 @@ pub struct DeploymentStarted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentStarted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4279,6 +4352,16 @@ pub struct Domain {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4385,6 +4468,16 @@ pub struct DomainCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainCredentials {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4428,6 +4521,7 @@ pub struct DomainList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domain>>,
 }
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4474,6 +4568,7 @@ pub struct DomainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
 }
+#[cfg(any(feature = "compute", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4520,6 +4615,7 @@ pub struct DomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
 }
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4704,6 +4800,7 @@ pub struct DomainVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
 }
+#[cfg(any(feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4766,6 +4863,14 @@ pub struct EnvironmentVariable {
     )]
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "environment_variables",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4818,6 +4923,7 @@ pub struct EnvironmentVariableInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
+#[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4913,6 +5019,7 @@ pub struct ExceededEnvironments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4956,6 +5063,7 @@ pub struct ExecCommandRequest {
     /// Shell command to run in the container.
     pub command: String,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4997,6 +5105,7 @@ pub struct ExecCommandResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5041,6 +5150,7 @@ pub struct ExtendedInstanceList {
     )]
     pub extended_instances: Option<Vec<ComputeInstance>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5219,6 +5329,7 @@ pub struct FrameworkSuggestion {
     )]
     pub suggested_framework: Option<Framework>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5263,6 +5374,7 @@ pub struct FundsUsage {
     #[serde(rename = "usedTillNow", default, skip_serializing_if = "Option::is_none")]
     pub used_till_now: Option<f64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FundsUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5318,6 +5430,7 @@ pub struct GitProviderPreferences {
     )]
     pub github_deployment: Option<bool>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5375,6 +5488,7 @@ pub struct GptQueryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+#[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5424,6 +5538,7 @@ pub struct GptQueryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
 }
+#[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5469,6 +5584,7 @@ pub struct GpuModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuModel {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5512,6 +5628,7 @@ pub struct GpuSpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<std::collections::BTreeMap<String, Vec<GpuModel>>>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5563,6 +5680,7 @@ pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5615,6 +5733,7 @@ pub struct HealthCheckInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5660,6 +5779,7 @@ pub struct HealthCheckUpdated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<bool>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5787,6 +5907,7 @@ pub struct InstanceCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5999,6 +6120,7 @@ pub struct Invite {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Invite {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6057,6 +6179,7 @@ pub struct InviteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invites: Option<Vec<Invite>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InviteList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6118,6 +6241,7 @@ pub struct IpnsName {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsName {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6179,6 +6303,7 @@ pub struct IpnsNameResponse {
     #[serde(rename = "ipnsName", default, skip_serializing_if = "Option::is_none")]
     pub ipns_name: Option<IpnsName>,
 }
+#[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6227,6 +6352,7 @@ pub struct MachineGpu {
     #[serde(rename = "availableUnits", default, skip_serializing_if = "Option::is_none")]
     pub available_units: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineGpu {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6310,6 +6436,7 @@ pub struct MachineImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<MachineGpu>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6380,6 +6507,7 @@ pub struct MachineImageList {
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImageList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6431,6 +6559,7 @@ pub struct MarketplaceApp {
     #[serde(rename = "serviceData", default, skip_serializing_if = "Option::is_none")]
     pub service_data: Option<MarketplaceAppServiceData>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceApp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6480,6 +6609,7 @@ pub struct MarketplaceAppList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<MarketplaceApp>>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6533,6 +6663,7 @@ pub struct MarketplaceAppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6595,6 +6726,7 @@ pub struct MarketplaceAppPort {
     #[serde(rename = "exposedPort", default, skip_serializing_if = "Option::is_none")]
     pub exposed_port: Option<i64>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6658,6 +6790,7 @@ pub struct MarketplaceAppServiceData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6731,6 +6864,7 @@ pub struct MarketplaceAppVariable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6857,6 +6991,7 @@ pub struct MarketplaceCategoryList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
 }
+#[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6917,6 +7052,7 @@ pub struct MasterOrganization {
     )]
     pub publicly_accessible: Option<serde_json::Value>,
 }
+#[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MasterOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6977,6 +7113,7 @@ pub struct MessageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(any(feature = "deployment_environments", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7018,6 +7155,7 @@ pub struct MigrateProjectsRequest {
     #[serde(rename = "webappOrganizationId")]
     pub webapp_organization_id: String,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7068,6 +7206,7 @@ pub struct MigrateProjectsResponse {
     )]
     pub number_of_uploads: Option<i64>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7201,6 +7340,7 @@ pub struct Organization {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7286,6 +7426,7 @@ pub struct OrganizationOverdue {
     )]
     pub overdue_response: Option<OverdueDetails>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7337,6 +7478,7 @@ pub struct OrganizationProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+#[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7443,6 +7585,7 @@ pub struct OverdueDetails {
     )]
     pub exceeded_environments_for_projects: Option<ExceededEnvironments>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OverdueDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7518,6 +7661,7 @@ pub struct PasswordProtection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<String>>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7566,6 +7710,7 @@ pub struct PersistentStorage {
     #[serde(rename = "mountPoint", default, skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PersistentStorage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7688,6 +7833,7 @@ pub struct PinCidResponse {
     #[serde(rename = "dynamicLinks", default, skip_serializing_if = "Option::is_none")]
     pub dynamic_links: Option<Vec<String>>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7736,6 +7882,7 @@ impl<'de> serde::Deserialize<'de> for PinCidResponse {
 pub struct PinCidsRequest {
     pub cids: Vec<String>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7794,6 +7941,7 @@ pub struct PinPeer {
     #[serde(rename = "priorityPin", default, skip_serializing_if = "Option::is_none")]
     pub priority_pin: Option<bool>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinPeer {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7871,6 +8019,7 @@ pub struct PinStatus {
     #[serde(rename = "peerMap", default, skip_serializing_if = "Option::is_none")]
     pub peer_map: Option<std::collections::BTreeMap<String, PinPeer>>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7929,6 +8078,7 @@ pub struct PinStatusResponse {
     #[serde(rename = "pinStatus", default, skip_serializing_if = "Option::is_none")]
     pub pin_status: Option<PinStatus>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7971,6 +8121,7 @@ pub struct PinnedCid {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinnedCid {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8023,6 +8174,7 @@ pub struct PlatformProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
+#[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PlatformProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8079,6 +8231,7 @@ pub struct PrComment {
     #[serde(rename = "commentId", default, skip_serializing_if = "Option::is_none")]
     pub comment_id: Option<String>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrComment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8136,6 +8289,7 @@ pub struct PrivateImageConfig {
     )]
     pub docker_password_or_token: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8182,6 +8336,7 @@ pub struct ProfileResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
+#[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8283,6 +8438,7 @@ pub struct Project {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Project {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8374,6 +8530,7 @@ pub struct ProjectList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<Project>>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8748,6 +8905,7 @@ pub struct RegionList {
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RegionList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8792,6 +8950,7 @@ pub struct RemoveMemberRequest {
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8836,6 +8995,7 @@ pub struct RemoveMemberResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9008,6 +9168,7 @@ pub struct Screenshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Screenshot {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9056,6 +9217,7 @@ pub struct ServiceEnv {
     #[serde(rename = "isSecret")]
     pub is_secret: bool,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceEnv {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9106,6 +9268,7 @@ pub struct ServicePort {
     #[serde(rename = "exposeTo", default, skip_serializing_if = "Option::is_none")]
     pub expose_to: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServicePort {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9363,6 +9526,7 @@ pub struct SubscriptionUsage {
     )]
     pub used_ipfs_number_of_requests: Option<f64>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9520,6 +9684,7 @@ pub struct SubscriptionUsageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<SubscriptionUsage>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9562,6 +9727,7 @@ pub struct SuccessResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+#[cfg(any(feature = "domains", feature = "environment_variables"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SuccessResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9625,6 +9791,7 @@ pub struct TemplateInstanceStarted {
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9680,6 +9847,7 @@ pub struct TemplateVariableInput {
     pub label: String,
     pub value: String,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9726,6 +9894,7 @@ pub struct TokenPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenPrice {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9773,6 +9942,7 @@ pub struct TokenScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<TokenScopeOrganization>>,
 }
+#[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScope {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9822,6 +9992,7 @@ pub struct TokenScopeOrganization {
     #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
 }
+#[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9877,6 +10048,7 @@ pub struct TokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+#[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeUser {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9933,6 +10105,7 @@ pub struct Topup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txhash: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Topup {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9983,6 +10156,7 @@ pub struct TriggerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TriggerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10025,6 +10199,7 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
 pub struct UpdateBucketStateRequest {
     pub state: ResourceState,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10068,6 +10243,7 @@ pub struct UpdateComputeInstanceRequest {
     #[serde(rename = "uniqueTopicId")]
     pub unique_topic_id: String,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10126,6 +10302,7 @@ pub struct UpdateConfigurationRequest {
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10190,6 +10367,7 @@ pub struct UpdateDomainRequest {
     #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
 }
+#[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10244,6 +10422,7 @@ pub struct UpdateEnvironmentVariableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
 }
+#[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10290,6 +10469,7 @@ pub struct UpdateEnvironmentVariableResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<EnvironmentVariable>,
 }
+#[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10338,6 +10518,7 @@ pub struct UpdateHealthCheckRequest {
     )]
     pub health_check_port: Option<i64>,
 }
+#[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10388,6 +10569,7 @@ pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10433,6 +10615,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
 pub struct UpdateProjectStateRequest {
     pub state: ResourceState,
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10500,6 +10683,7 @@ pub struct Upload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Upload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10567,6 +10751,7 @@ pub struct UploadChunkResponse {
     #[serde(rename = "uploadSize", default, skip_serializing_if = "Option::is_none")]
     pub upload_size: Option<f64>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10620,6 +10805,7 @@ pub struct UploadDeploymentResponse {
     #[serde(rename = "sitePreview", default, skip_serializing_if = "Option::is_none")]
     pub site_preview: Option<String>,
 }
+#[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10751,6 +10937,7 @@ pub struct UploadFinished {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadFinished {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10824,6 +11011,7 @@ pub struct UploadInitiated {
     #[serde(rename = "singleUseToken", default, skip_serializing_if = "Option::is_none")]
     pub single_use_token: Option<String>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadInitiated {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10873,6 +11061,7 @@ pub struct UploadResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<Upload>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11002,6 +11191,7 @@ pub struct UploadedFile {
     #[serde(rename = "fileSize", default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<f64>,
 }
+#[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadedFile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11129,6 +11319,7 @@ pub struct User {
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -73,7 +73,7 @@ fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
     let doc = docs::attrs(&doc_lines);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let mut items = match &def.kind {
-        TypeKind::Struct(s) => vec![emit_struct(&def.name, s)],
+        TypeKind::Struct(s) => emit_struct(&def.name, s),
         TypeKind::StringEnum(e) => emit_enum(&def.name, e),
         TypeKind::Union(u) => vec![emit_union(&def.name, u)],
         TypeKind::Alias(ty) => {
@@ -88,20 +88,21 @@ fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
     items
 }
 
-fn emit_struct(name: &str, s: &Struct) -> TokenStream {
+/// The struct and its `Deserialize` impl, as separate items: each gets the type's
+/// feature gate.
+fn emit_struct(name: &str, s: &Struct) -> Vec<TokenStream> {
     let deserialize = emit_struct_deserialize(name, s);
     let name = ident(name);
     let all_optional = s.fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote! { Default, });
     let fields = s.fields.iter().map(emit_field);
-    quote! {
+    let definition = quote! {
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
             #( #fields )*
         }
-
-        #deserialize
-    }
+    };
+    vec![definition, deserialize]
 }
 
 /// `Deserialize` for a struct, written out rather than derived: the object's keys are
