@@ -85,12 +85,7 @@ pub fn generate_with_exercise(input: &Input<'_>) -> Result<(Generated, String)> 
     let opts = emit_options(input);
     let files = emit::emit(&lowered.api, input.settings, &opts)?;
     let normalized = lowered.normalized.unwrap_or_default();
-    let exercise = exercise::emit(
-        &lowered.api,
-        &normalized,
-        &input.settings.krate.name,
-        &emit::header(&opts, "//"),
-    )?;
+    let exercise = exercise::emit(&lowered.api, &normalized, &input.settings.krate.name, &opts)?;
     let generated = Generated {
         files,
         report: lowered.report,

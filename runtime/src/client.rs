@@ -189,11 +189,7 @@ impl ClientCore {
     ) -> Result<Response<T>, Error<E>> {
         let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
         let raw = self.execute(req, false).await?;
-        let body = if unwrap {
-            decode_json_data(raw.status, raw.body)?
-        } else {
-            decode_json(raw.status, raw.body)?
-        };
+        let body = decode_body(unwrap, raw.status, raw.body)?;
         Ok(Response::new(raw.status, raw.headers, body))
     }
 
@@ -210,11 +206,7 @@ impl ClientCore {
         {
             return Ok(Response::new(raw.status, raw.headers, None));
         }
-        let body = if unwrap {
-            decode_json_data(raw.status, raw.body)?
-        } else {
-            decode_json(raw.status, raw.body)?
-        };
+        let body = decode_body(unwrap, raw.status, raw.body)?;
         Ok(Response::new(raw.status, raw.headers, Some(body)))
     }
 
@@ -670,5 +662,18 @@ impl ClientCore {
             (&Method::PUT | &Method::PATCH | &Method::DELETE, _) => self.scope.etags.forget(path),
             _ => {}
         }
+    }
+}
+
+/// A 2xx JSON body as `T`, inside `{"data": ...}` when `unwrap` says so.
+fn decode_body<T: DeserializeOwned, E>(
+    unwrap: bool,
+    status: StatusCode,
+    body: Bytes,
+) -> Result<T, Error<E>> {
+    if unwrap {
+        decode_json_data(status, body)
+    } else {
+        decode_json(status, body)
     }
 }

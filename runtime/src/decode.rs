@@ -17,7 +17,7 @@ pub(crate) fn decode_json<T: DeserializeOwned, E>(
     status: StatusCode,
     body: Bytes,
 ) -> Result<T, Error<E>> {
-    serde_json::from_slice(&body).map_err(|source| decode_error(status, body.clone(), source, 0))
+    serde_json::from_slice(&body).map_err(|source| decode_error(status, body.clone(), source, None))
 }
 
 /// Decodes a 2xx JSON body `{"data": T}` as `T`; the JSON path of a mismatch starts
@@ -41,31 +41,27 @@ pub(crate) fn decode_json_data<T: DeserializeOwned, E>(
     });
     let (start, len) = match located {
         Ok(span) => span,
-        Err(source) => return Err(decode_error(status, body, source, 0)),
+        Err(source) => return Err(decode_error(status, body, source, None)),
     };
     match serde_json::from_slice(&body[start..start + len]) {
         Ok(value) => Ok(value),
         Err(source) => {
             let at = start
                 + json_path::offset_of(&body[start..start + len], source.line(), source.column());
-            Err(decode_error(status, body, source, at))
+            Err(decode_error(status, body, source, Some(at)))
         }
     }
 }
 
-/// [`Error::Decode`] for a failure at byte `at` of `body` (0: use the error's own line
-/// and column, which count from the start of `body`).
+/// [`Error::Decode`] for a failure at byte `at` of `body` (`None`: where the error's own
+/// line and column say, counted from the start of `body`).
 fn decode_error<E>(
     status: StatusCode,
     body: Bytes,
     source: serde_json::Error,
-    at: usize,
+    at: Option<usize>,
 ) -> Error<E> {
-    let at = if at == 0 {
-        json_path::offset_of(&body, source.line(), source.column())
-    } else {
-        at
-    };
+    let at = at.unwrap_or_else(|| json_path::offset_of(&body, source.line(), source.column()));
     let missing_field = source.to_string().starts_with("missing field");
     let path = json_path::path_at(&body, at, missing_field);
     Error::Decode {

@@ -230,14 +230,7 @@ pub fn codegen(opts: &CodegenOptions) -> Result<(), String> {
         } else {
             let written = fsutil::write_tree(&krate.dir, &krate.generated.files, OWNED)?;
             let (path, text) = &krate.exercise;
-            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)
-                        .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
-                }
-                fs::write(path, text)
-                    .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-            }
+            fsutil::write_if_changed(path, text)?;
             println!(
                 "{vendor}: {} ({} files changed, {} removed, {:.2?})",
                 krate.generated.report.summary(),

@@ -88,3 +88,16 @@ pub fn write_tree(
     }
     Ok(stale)
 }
+
+/// Writes `text` to `path` (creating its directory) unless the file already holds exactly
+/// that, so unchanged files keep their modification time and cargo rebuilds nothing.
+pub fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}

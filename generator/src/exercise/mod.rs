@@ -17,8 +17,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::emit::EmitOptions;
 use crate::emit::models::{ident, type_tokens};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Success};
 use sample::Sampler;
 
@@ -31,7 +32,7 @@ const SAMPLE_ETAG: &str = "\"sample-etag\"";
 
 /// Builds the exercise file for `api` (lowered from the normalized document `doc`) of the
 /// crate named `crate_name`.
-pub fn emit(api: &Api, doc: &Value, crate_name: &str, header: &str) -> Result<String> {
+pub fn emit(api: &Api, doc: &Value, crate_name: &str, opts: &EmitOptions) -> Result<String> {
     let sampler = Sampler::new(doc);
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let mut entries = Vec::new();
@@ -125,14 +126,7 @@ pub fn emit(api: &Api, doc: &Value, crate_name: &str, header: &str) -> Result<St
 
         #( #functions )*
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::invalid(
-            crate_name,
-            "",
-            format!("internal error: the exercise does not parse ({e}); please report this"),
-        )
-    })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    crate::emit::render(tokens, "the exercise", opts)
 }
 
 /// One operation's samples.

@@ -97,18 +97,7 @@ pub fn lower(
     lowerer.lower_component_schemas()?;
     let mut operations = lowerer.lower_operations()?;
     let error_envelope = match &settings.errors.envelope {
-        Some(name) => {
-            Some(
-                lowerer
-                    .schema_names
-                    .get(name)
-                    .cloned()
-                    .ok_or_else(|| Error::Settings {
-                        location: Location::new(settings_name, "/errors/envelope"),
-                        message: format!("no schema `{name}` in the document's components/schemas"),
-                    })?,
-            )
-        }
+        Some(name) => Some(lowerer.schema_rust_name(name, settings_name, "/errors/envelope")?),
         None => None,
     };
     let boxed = recursion::break_cycles(&mut lowerer.types);
@@ -149,22 +138,24 @@ pub fn lower(
 }
 
 impl Lowerer<'_> {
+    /// The Rust name of the component schema a setting names; a located settings error
+    /// when the document has no such schema.
+    fn schema_rust_name(&self, name: &str, settings_name: &str, key: &str) -> Result<String> {
+        self.schema_names
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::Settings {
+                location: Location::new(settings_name, key),
+                message: format!("no schema `{name}` in the document's components/schemas"),
+            })
+    }
+
     /// Marks the operations answering the vendor's "task accepted" schema.
     fn mark_tasks(&mut self, operations: &mut [Operation], settings_name: &str) -> Result<()> {
         let Some(tasks) = &self.settings.tasks else {
             return Ok(());
         };
-        let accepted = self
-            .schema_names
-            .get(&tasks.accepted)
-            .cloned()
-            .ok_or_else(|| Error::Settings {
-                location: Location::new(settings_name, "/tasks/accepted"),
-                message: format!(
-                    "no schema `{}` in the document's components/schemas",
-                    tasks.accepted
-                ),
-            })?;
+        let accepted = self.schema_rust_name(&tasks.accepted, settings_name, "/tasks/accepted")?;
         if !tasks.poll_path.contains("{id}") {
             return Err(Error::Settings {
                 location: Location::new(settings_name, "/tasks/poll_path"),

@@ -12,6 +12,7 @@ use std::process::Command;
 use cloudgen::settings::AuthSettings;
 
 use crate::codegen::read_vendor;
+use crate::fsutil::write_if_changed;
 
 /// The built runner.
 #[derive(Debug)]
@@ -132,13 +133,6 @@ fn profile_sections(root: &Path) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
-    if fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
 fn bin_source(krate: &str, auth: &str, exercise: &Path) -> String {
