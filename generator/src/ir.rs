@@ -188,6 +188,8 @@ pub enum ParamLocation {
     Query,
     /// Header.
     Header,
+    /// Cookie (all of a request's cookies share one `Cookie` header).
+    Cookie,
 }
 
 /// An operation parameter.
@@ -273,6 +275,15 @@ pub enum Success {
     /// A JSON body of this type, or no body (the document declares both, e.g. `200` with
     /// a body and `204`): `Option<T>`.
     JsonOrEmpty(TypeRef),
+    /// Several 2xx answers with different JSON bodies (e.g. `200` with the resource and
+    /// `201` with a creation receipt): an enum with a variant per status, plus one keeping
+    /// an undeclared 2xx answer whole.
+    ByStatus {
+        /// The enum's name (unique among the builders of the crate).
+        name: String,
+        /// The declared answers, in status order.
+        cases: Vec<StatusCase>,
+    },
     /// A binary body, streamed; `accept` lists the declared media types.
     Binary {
         /// The `Accept` header to send.
@@ -283,6 +294,19 @@ pub enum Success {
         /// The `Accept` header to send.
         accept: String,
     },
+}
+
+/// One declared answer of [`Success::ByStatus`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusCase {
+    /// The HTTP status.
+    pub status: u16,
+    /// The enum variant (`Created` for 201).
+    pub variant: String,
+    /// The JSON body's type; `None` when the answer has no body.
+    pub body: Option<TypeRef>,
+    /// The response's description, for docs.
+    pub docs: Option<String>,
 }
 
 /// How an array parameter is written (OpenAPI `style` / `explode`).

@@ -19,6 +19,7 @@ use url::Url;
 use crate::auth::{Credentials, TokenCache};
 use crate::body::{Body, ByteStream, Prepared};
 use crate::builder::BuildError;
+use crate::by_status::{Answer, FromStatus};
 use crate::decode::{decode_json, decode_json_data, decode_text, status_error};
 use crate::error::Error;
 use crate::etag::EtagStore;
@@ -208,6 +209,18 @@ impl ClientCore {
         }
         let body = decode_body(unwrap, raw.status, raw.body)?;
         Ok(Response::new(raw.status, raw.headers, Some(body)))
+    }
+
+    /// Sends `req` and decodes a 2xx answer into `T` by its status (operations whose
+    /// document declares a different body per 2xx status; see [`crate::FromStatus`]).
+    pub async fn send_by_status<T: FromStatus, E: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<Response<T>, Error<E>> {
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        let body = T::from_status(Answer::new(raw.status, raw.body, unwrap))?;
+        Ok(Response::new(raw.status, raw.headers, body))
     }
 
     /// Sends `req`; any 2xx is success and the body is ignored.

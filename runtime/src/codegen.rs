@@ -7,6 +7,7 @@
 pub use crate::auth::{AuthScheme, LoginProvider, Secret, TokenHeader};
 pub use crate::body::{ByteStream, Multipart};
 pub use crate::builder::{BuildError, ClientBuilder};
+pub use crate::by_status::{Answer, FromStatus};
 pub use crate::call::CallOptions;
 pub use crate::client::ClientCore;
 pub use crate::concurrency::{strip_fields, update_with};

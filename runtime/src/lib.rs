@@ -36,6 +36,7 @@
 mod auth;
 mod body;
 mod builder;
+mod by_status;
 mod call;
 mod client;
 pub mod codegen;
@@ -62,6 +63,7 @@ mod time;
 pub use auth::{AuthScheme, LoginProvider, Secret, Token, TokenHeader, TokenProvider};
 pub use body::{ByteStream, Multipart};
 pub use builder::{BuildError, ClientBuilder};
+pub use by_status::{Answer, FromStatus};
 pub use call::CallOptions;
 pub use client::ClientCore;
 pub use concurrency::{strip_fields, update_with};

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::body::{Body, Multipart, SharedFile};
@@ -20,6 +21,21 @@ use crate::path;
 
 /// Header set by [`Request::idempotency_key`].
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+/// Bytes written percent-encoded in a cookie value: those RFC 6265's `cookie-octet`
+/// excludes, and `%` itself so that the encoding is reversible.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Whether `byte` may appear in a cookie name (an RFC 7230 `token`).
+fn is_cookie_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$&'*+-.^_`|~".contains(&byte)
+}
 
 /// Whether an operation needs an `If-Match` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +69,8 @@ pub struct Request {
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
+    /// Cookie parameters, in order; joined into one `Cookie` header when sent.
+    cookies: Vec<(&'static str, String)>,
     body: Option<Body>,
     if_match: Option<IfMatchSpec>,
     timeout: Option<Duration>,
@@ -94,6 +112,7 @@ impl Request {
             path: path_template.to_owned(),
             query: Vec::new(),
             headers: HeaderMap::new(),
+            cookies: Vec::new(),
             body: None,
             if_match: None,
             timeout: None,
@@ -180,6 +199,33 @@ impl Request {
     pub fn header_opt(self, name: &'static str, value: Option<impl Display>) -> Self {
         match value {
             Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a cookie parameter (`in: cookie`). All cookies of a request go in one
+    /// `Cookie: a=1; b=2` header, after any `Cookie` header set explicitly. The value is
+    /// percent-encoded where RFC 6265 does not allow a byte in a cookie value (controls,
+    /// space, `"`, `,`, `;`, `\`, `%` and non-ASCII); an invalid name is an error
+    /// returned by `send_*`.
+    #[must_use]
+    pub fn cookie(mut self, name: &'static str, value: impl Display) -> Self {
+        if name.is_empty() || !name.bytes().all(is_cookie_name_byte) {
+            self.record(Problem::Invalid(format!(
+                "`{name}` is not a valid cookie name"
+            )));
+            return self;
+        }
+        let value = utf8_percent_encode(&value.to_string(), COOKIE_VALUE).to_string();
+        self.cookies.push((name, value));
+        self
+    }
+
+    /// Adds a cookie parameter if `value` is `Some`.
+    #[must_use]
+    pub fn cookie_opt(self, name: &'static str, value: Option<impl Display>) -> Self {
+        match value {
+            Some(value) => self.cookie(name, value),
             None => self,
         }
     }
@@ -409,12 +455,33 @@ impl Request {
                 ),
             });
         }
+        let mut headers = self.headers;
+        if !self.cookies.is_empty() {
+            // Bytes, not text: an explicit header that is not visible ASCII is kept as is.
+            let mut line = headers
+                .get(COOKIE)
+                .map(|v| v.as_bytes().to_vec())
+                .unwrap_or_default();
+            for (name, value) in &self.cookies {
+                if !line.is_empty() {
+                    line.extend_from_slice(b"; ");
+                }
+                line.extend_from_slice(name.as_bytes());
+                line.push(b'=');
+                line.extend_from_slice(value.as_bytes());
+            }
+            // The explicit part was a valid header value, names are token bytes and values
+            // percent-encoded: the joined line is always a valid header value.
+            if let Ok(value) = HeaderValue::from_bytes(&line) {
+                headers.insert(COOKIE, value);
+            }
+        }
         Ok(Parts {
             method: self.method,
             path_template: self.path_template,
             path: self.path,
             query: self.query,
-            headers: self.headers,
+            headers,
             body: self.body,
             if_match: self.if_match,
             timeout: self.timeout,
@@ -470,6 +537,48 @@ mod tests {
             Err(Error::InvalidRequest { message }) => message,
             other => panic!("expected InvalidRequest, got {other:?}"),
         }
+    }
+
+    fn cookie_header(req: Request) -> Option<String> {
+        let parts = req.into_parts::<()>().expect("valid request");
+        parts
+            .headers
+            .get(COOKIE)
+            .map(|v| v.to_str().expect("ASCII").to_owned())
+    }
+
+    #[test]
+    fn cookies_are_joined_into_one_header_after_an_explicit_one() {
+        let req = Request::new(Method::GET, "/session")
+            .header("Cookie", "theme=dark")
+            .cookie("sid", "abc123")
+            .cookie_opt("lang", Some("fr"))
+            .cookie_opt("absent", None::<&str>);
+        assert_eq!(
+            cookie_header(req).as_deref(),
+            Some("theme=dark; sid=abc123; lang=fr")
+        );
+        assert_eq!(cookie_header(Request::new(Method::GET, "/")), None);
+    }
+
+    #[test]
+    fn cookie_values_cannot_end_the_cookie_or_the_header() {
+        let req = Request::new(Method::GET, "/").cookie("v", "a; b=c, \"d\"\\\r\n%é");
+        assert_eq!(
+            cookie_header(req).as_deref(),
+            Some("v=a%3B%20b=c%2C%20%22d%22%5C%0D%0A%25%C3%A9")
+        );
+    }
+
+    #[test]
+    fn an_invalid_cookie_name_is_an_invalid_request() {
+        let message = invalid(Request::new(Method::GET, "/").cookie("a b", 1));
+        assert!(
+            message.contains("`a b` is not a valid cookie name"),
+            "{message}"
+        );
+        let message = invalid(Request::new(Method::GET, "/").cookie("", 1));
+        assert!(message.contains("not a valid cookie name"), "{message}");
     }
 
     #[test]

@@ -72,8 +72,13 @@ pub fn compute(api: &Api) -> FeatureMap {
         if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.model()) {
             named_in(ty, roots);
         }
-        if let Success::Json(ty) | Success::JsonOrEmpty(ty) = &op.success {
-            named_in(ty, roots);
+        match &op.success {
+            Success::Json(ty) | Success::JsonOrEmpty(ty) => named_in(ty, roots),
+            Success::ByStatus { cases, .. } => cases
+                .iter()
+                .filter_map(|case| case.body.as_ref())
+                .for_each(|ty| named_in(ty, roots)),
+            Success::Empty | Success::Binary { .. } | Success::Text { .. } => {}
         }
         if let Some((wrapper, _)) = &op.unwrap {
             roots.push(wrapper.clone());

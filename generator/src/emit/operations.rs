@@ -9,7 +9,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, Success, TypeRef,
+    Api, Body, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, StatusCase, Success,
+    TypeRef,
 };
 
 fn models() -> TokenStream {
@@ -177,6 +178,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             (None, ParamLocation::Header, false) => {
                 quote! { .header_opt(#wire, self.#name.as_ref()) }
             }
+            (None, ParamLocation::Cookie, true) => quote! { .cookie(#wire, self.#name) },
+            (None, ParamLocation::Cookie, false) => {
+                quote! { .cookie_opt(#wire, self.#name.as_ref()) }
+            }
             (Some(style), ParamLocation::Query, true) if style.explode => {
                 quote! { .query_each(#wire, self.#name) }
             }
@@ -251,6 +256,17 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote! { send_stream::<#envelope> },
         ),
         Success::Text { .. } => (quote! { String }, quote! { send_text::<#envelope> }),
+        Success::ByStatus { name, .. } => {
+            let name = format_ident!("{}", name);
+            (
+                quote! { #name },
+                quote! { send_by_status::<#name, #envelope> },
+            )
+        }
+    };
+    let by_status_enum = match &op.success {
+        Success::ByStatus { name, cases } => Some(emit_by_status(name, cases, &builder)),
+        _ => None,
     };
     let streams = op.pagination.as_ref().map(|pg| {
         let page = super::pagination::page_path(&pg.page);
@@ -382,6 +398,58 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
             #streams
         }
+
+        #by_status_enum
+    }
+}
+
+/// The success enum of an operation with a different body per 2xx status, and its
+/// [`FromStatus`](cloudgen_runtime::FromStatus) impl. An undeclared 2xx status is kept
+/// whole in `Other`, never an error.
+fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident) -> TokenStream {
+    let name = format_ident!("{}", name);
+    let doc = format!(" What [`{builder}::send`] answers, by the response's status.");
+    let variants = cases.iter().map(|case| {
+        let variant = format_ident!("{}", case.variant);
+        let mut lines = vec![format!("`{}`.", case.status)];
+        if let Some(text) = &case.docs {
+            lines.push(String::new());
+            lines.extend(docs::clean(text));
+        }
+        let doc = docs::attrs(&lines);
+        match &case.body {
+            Some(ty) => {
+                let ty = type_tokens(ty, &models());
+                quote! { #doc #variant(#ty), }
+            }
+            None => quote! { #doc #variant, },
+        }
+    });
+    let arms = cases.iter().map(|case| {
+        let variant = format_ident!("{}", case.variant);
+        let status = case.status;
+        match &case.body {
+            Some(_) => quote! { #status => Self::#variant(answer.json()?), },
+            None => quote! { #status => Self::#variant, },
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+            /// A 2xx status the document does not declare, with its body undecoded.
+            Other(rt::Answer),
+        }
+
+        impl rt::FromStatus for #name {
+            fn from_status<E>(answer: rt::Answer) -> Result<Self, rt::Error<E>> {
+                Ok(match answer.status().as_u16() {
+                    #( #arms )*
+                    _ => Self::Other(answer),
+                })
+            }
+        }
     }
 }
 
@@ -464,6 +532,7 @@ fn setter_for(location: ParamLocation) -> proc_macro2::Ident {
             ParamLocation::Path => "path_param",
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
         }
     )
 }
@@ -546,6 +615,7 @@ fn location_word(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 

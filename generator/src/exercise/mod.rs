@@ -174,6 +174,20 @@ fn exercise(sampler: &Sampler<'_>, doc: &Value, op: &Operation) -> Result<Exerci
             ParamLocation::Header => {
                 headers.push((param.wire_name.clone(), written.clone().unwrap_or_default()));
             }
+            ParamLocation::Cookie => {
+                let pair = format!(
+                    "{}={}",
+                    param.wire_name,
+                    written.clone().unwrap_or_default()
+                );
+                match headers.iter_mut().find(|(name, _)| name == "Cookie") {
+                    Some((_, line)) => {
+                        line.push_str("; ");
+                        line.push_str(&pair);
+                    }
+                    None => headers.push(("Cookie".to_owned(), pair)),
+                }
+            }
         }
         args.push((
             type_tokens(&param.ty, &quote! { api::models:: }),
@@ -202,6 +216,7 @@ fn param_schema(sampler: &Sampler<'_>, doc_op: &Value, path_item: &Value, param:
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     };
     [doc_op, path_item]
         .into_iter()

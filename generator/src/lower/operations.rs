@@ -17,7 +17,7 @@ use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
     ArrayStyle, Body, BodyKind, Operation, PageShape, PageStrategy, Pagination, Param,
-    ParamLocation, ReadModifyWrite, Success, TypeDef, TypeKind, TypeRef,
+    ParamLocation, ReadModifyWrite, StatusCase, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -273,12 +273,7 @@ impl<'a> Lowerer<'a> {
                 Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
                 Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
                 Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
-                Parameter::Cookie { parameter_data, .. } => {
-                    return skip(format!(
-                        "cookie parameter `{}` is not supported yet",
-                        parameter_data.name
-                    ));
-                }
+                Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, parameter_data),
             };
             let (location, data) = data;
             if location == ParamLocation::Header
@@ -342,8 +337,11 @@ impl<'a> Lowerer<'a> {
             }
             None => None,
         };
-        let success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
+        let mut success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
         let builder_name = namers.builders.claim(&op_camel);
+        if let Success::ByStatus { name, .. } = &mut success {
+            *name = namers.builders.claim(&format!("{builder_name}Response"));
+        }
         let pagination = self.pagination(method, &params, &success, pointer, &builder_name);
         let tag = match self.settings.operations.group_by {
             GroupBy::Tag => op
@@ -582,7 +580,19 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         op_camel: &str,
     ) -> OpResult<Success> {
-        let mut shapes: Vec<(String, Success)> = Vec::new();
+        let mut shapes: Vec<(String, Success, Option<String>)> = Vec::new();
+        // When several statuses carry a body, an inline body is named after its status
+        // (`BackupClusterAccepted`), not `...Response2`: the names then say which is which.
+        let with_body = responses
+            .iter()
+            .filter(|(code, response)| match (code, response) {
+                (StatusCode::Code(c), ReferenceOr::Item(r)) => {
+                    (200..300).contains(c) && !matches!(c, 204 | 205) && !r.content.is_empty()
+                }
+                (StatusCode::Code(c), ReferenceOr::Reference { .. }) => (200..300).contains(c),
+                (StatusCode::Range(r), _) => *r == 2,
+            })
+            .count();
         for (code, response) in responses {
             let text = code.to_string();
             let is_success = match code {
@@ -612,7 +622,13 @@ impl<'a> Lowerer<'a> {
                 response.content.iter().find(|(m, _)| is_json(m))
             {
                 let media_at = pointer_push(&pointer_push(&at, "content"), media_name);
-                Success::Json(self.media_type(media, &media_at, &format!("{op_camel}Response"))?)
+                let hint = match code {
+                    StatusCode::Code(c) if with_body > 1 => {
+                        format!("{op_camel}{}", status_variant(*c))
+                    }
+                    _ => format!("{op_camel}Response"),
+                };
+                Success::Json(self.media_type(media, &media_at, &hint)?)
             } else if response
                 .content
                 .keys()
@@ -626,18 +642,17 @@ impl<'a> Lowerer<'a> {
                     accept: accept_header(response.content.keys()),
                 }
             };
-            shapes.push((text, shape));
+            let docs = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+            shapes.push((text, shape, docs));
         }
-        let mut bodies = shapes.iter().filter(|(_, s)| *s != Success::Empty);
-        let Some((_, first)) = bodies.next() else {
+        let mut bodies = shapes.iter().filter(|(_, s, _)| *s != Success::Empty);
+        let Some((_, first, _)) = bodies.next() else {
             return Ok(Success::Empty);
         };
-        if let Some((code, _)) = bodies.find(|(_, s)| s != first) {
-            return skip(format!(
-                "success responses with different bodies (e.g. {code}) are not supported yet"
-            ));
+        if bodies.any(|(_, s, _)| s != first) {
+            return by_status(&shapes);
         }
-        let some_empty = shapes.iter().any(|(_, s)| *s == Success::Empty);
+        let some_empty = shapes.iter().any(|(_, s, _)| *s == Success::Empty);
         Ok(match first {
             Success::Json(ty) if some_empty => Success::JsonOrEmpty(ty.clone()),
             other => other.clone(),
@@ -825,6 +840,61 @@ fn path_group(path: &str) -> String {
         })
         .unwrap_or("root")
         .to_owned()
+}
+
+/// [`Success::ByStatus`] for answers whose bodies differ by status: each must be JSON or
+/// empty and have an exact status (a `2XX` range cannot choose a variant). The enum's
+/// name is claimed by the caller.
+fn by_status(shapes: &[(String, Success, Option<String>)]) -> OpResult<Success> {
+    let mut cases = Vec::new();
+    for (code, shape, docs) in shapes {
+        let Ok(status) = code.parse::<u16>() else {
+            return skip(format!(
+                "success responses with different bodies include the range `{code}`, which \
+                 cannot be told apart from the exact statuses"
+            ));
+        };
+        let body = match shape {
+            Success::Empty => None,
+            Success::Json(ty) => Some(ty.clone()),
+            _ => {
+                return skip(format!(
+                    "success responses with different bodies include a non-JSON {code} \
+                     answer, which is not supported yet"
+                ));
+            }
+        };
+        cases.push(StatusCase {
+            status,
+            variant: status_variant(status),
+            body,
+            docs: docs.clone(),
+        });
+    }
+    cases.sort_by_key(|c| c.status);
+    Ok(Success::ByStatus {
+        name: String::new(),
+        cases,
+    })
+}
+
+/// The variant name of a 2xx status: its reason phrase (`201` → `Created`), or
+/// `Status299` for one without a registered phrase.
+fn status_variant(status: u16) -> String {
+    let phrase = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return format!("Status{status}"),
+    };
+    phrase.to_owned()
 }
 
 fn location_key(p: &Parameter) -> &'static str {
