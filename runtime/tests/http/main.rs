@@ -13,4 +13,5 @@ mod pagination;
 mod paths;
 mod rate_limits;
 mod responses;
+mod statuses;
 mod tasks;
