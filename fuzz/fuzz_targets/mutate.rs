@@ -53,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
     let input = cloudgen::Input {
         document_name: "fuzz.json",
         document: &bytes,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: "(default settings)",
         overlays: &[],

@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let input = cloudgen::Input {
         document_name: "fuzz.yaml",
         document: data,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: "(default settings)",
         overlays: &[],

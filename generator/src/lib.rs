@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+pub mod bundle;
 pub mod emit;
 pub mod error;
 pub mod exercise;
@@ -24,6 +25,7 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+pub use bundle::{NoReferences, ReferenceSource};
 pub use emit::EmitOptions;
 pub use error::{Error, Location, Result};
 pub use normalize::OverlayInput;
@@ -37,6 +39,8 @@ pub struct Input<'a> {
     pub document_name: &'a str,
     /// The document's bytes (JSON or YAML).
     pub document: &'a [u8],
+    /// Reads the files the document's `$ref`s name ([`NoReferences`] for none).
+    pub references: &'a dyn ReferenceSource,
     /// Vendor settings.
     pub settings: &'a Settings,
     /// How the settings file is named in messages.
@@ -112,6 +116,9 @@ struct Lowered {
 fn normalized(input: &Input<'_>, report: &mut Report) -> Result<serde_json::Value> {
     let name = input.document_name;
     let mut doc = load::parse_document(name, input.document)?;
+    for line in bundle::bundle(&mut doc, name, input.references)? {
+        report.note(report::Stage::Load, line);
+    }
     for line in upgrade::upgrade(&mut doc, name)? {
         report.note(report::Stage::Upgrade, line);
     }

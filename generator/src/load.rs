@@ -33,6 +33,19 @@ impl Format {
 
 /// Parses a document. `name` is how the user named it (path or URL), used in errors.
 pub fn parse_document(name: &str, bytes: &[u8]) -> Result<Value> {
+    let value = parse_value(name, bytes)?;
+    if !value.is_object() {
+        return Err(Error::invalid(
+            name,
+            "",
+            "the document is not an object (expected an OpenAPI or Swagger document)",
+        ));
+    }
+    Ok(value)
+}
+
+/// Parses any JSON or YAML file (a document, or a file a `$ref` points into).
+pub fn parse_value(name: &str, bytes: &[u8]) -> Result<Value> {
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Parse {
         location: Location::new(name, ""),
         message: format!("not UTF-8 text (byte {})", e.valid_up_to()),
@@ -53,13 +66,6 @@ pub fn parse_document(name: &str, bytes: &[u8]) -> Result<Value> {
             }
         })?,
     };
-    if !value.is_object() {
-        return Err(Error::invalid(
-            name,
-            "",
-            "the document is not an object (expected an OpenAPI or Swagger document)",
-        ));
-    }
     Ok(value)
 }
 

@@ -6,6 +6,8 @@ use std::fmt;
 /// The pipeline stage that produced a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
+    /// Reading the document and the files its `$ref`s name.
+    Load,
     /// Swagger 2.0 / OpenAPI 3.1 → 3.0 rewrites.
     Upgrade,
     /// Declared vendor fixes (overlays, named fixups).
@@ -19,6 +21,7 @@ pub enum Stage {
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::Load => "load",
             Self::Upgrade => "upgrade",
             Self::Fix => "fix",
             Self::Normalize => "normalize",

@@ -20,6 +20,7 @@ fn generate_err(
     let input = Input {
         document_name,
         document: document.as_bytes(),
+        references: &cloudgen::NoReferences,
         settings,
         settings_name: SETTINGS_FILE,
         overlays,
@@ -80,6 +81,7 @@ fn the_valid_base_document_generates() {
     let input = Input {
         document_name: "spec.yaml",
         document: doc.as_bytes(),
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: SETTINGS_FILE,
         overlays: &[],
@@ -126,6 +128,7 @@ fn not_utf8() {
     let input = Input {
         document_name: "spec.yaml",
         document: input_bytes,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: SETTINGS_FILE,
         overlays: &[],
@@ -222,6 +225,7 @@ fn generate_report(document: &str) -> String {
     let input = Input {
         document_name: "spec.yaml",
         document: document.as_bytes(),
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: SETTINGS_FILE,
         overlays: &[],

@@ -42,6 +42,7 @@ fn generate(path: &Path, bytes: &[u8]) -> Result<Generated, cloudgen::Error> {
     cloudgen::generate(&Input {
         document_name: &name,
         document: bytes,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: "(default settings)",
         overlays: &[],

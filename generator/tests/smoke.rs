@@ -53,6 +53,7 @@ fn generate(name: &str, bytes: &[u8]) -> bool {
     let input = cloudgen::Input {
         document_name: name,
         document: bytes,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: "(default settings)",
         overlays: &[],
@@ -164,6 +165,7 @@ fn inline_all_of_containing_itself_generates_with_a_note() {
     let generated = cloudgen::generate(&cloudgen::Input {
         document_name: "tree.json",
         document,
+        references: &cloudgen::NoReferences,
         settings: &settings,
         settings_name: "(default settings)",
         overlays: &[],

@@ -82,6 +82,16 @@ fn settings_for(file: &str) -> Settings {
     settings
 }
 
+/// Reads the files fixtures' `$ref`s name, relative to `tests/fixtures/`.
+#[derive(Debug)]
+struct FixtureFiles;
+
+impl cloudgen::ReferenceSource for FixtureFiles {
+    fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(fixtures_dir().join(name))
+    }
+}
+
 /// Generates the crate for fixture `file`.
 fn generate(file: &str, standalone: bool) -> Generated {
     let document = std::fs::read(fixtures_dir().join(file))
@@ -92,6 +102,7 @@ fn generate(file: &str, standalone: bool) -> Generated {
     let input = Input {
         document_name: file,
         document: &document,
+        references: &FixtureFiles,
         settings: &settings,
         settings_name: &settings_name,
         overlays: &[],
@@ -170,6 +181,7 @@ fixture_tests! {
     offset_pages_data_envelope_tasks => "offset_pages_data_envelope_tasks.yaml",
     cookie_params => "cookie_params.yaml",
     several_success_bodies => "several_success_bodies.yaml",
+    multi_file => "multi_file.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

@@ -103,6 +103,8 @@ pub struct VendorInputs {
     pub document: source::Document,
     /// The overlays the settings name.
     pub overlays: Vec<OverlayInput>,
+    /// Reads the files the document's `$ref`s name (relative to the workspace root).
+    pub references: source::ReferencedFiles,
 }
 
 impl VendorInputs {
@@ -110,6 +112,7 @@ impl VendorInputs {
         Input {
             document_name: &self.document.name,
             document: &self.document.bytes,
+            references: &self.references,
             settings: &self.settings,
             settings_name: &self.settings_name,
             overlays: &self.overlays,
@@ -166,6 +169,9 @@ pub fn read_vendor(root: &Path, vendor: &str) -> Result<VendorInputs, String> {
         settings_name,
         document,
         overlays,
+        references: source::ReferencedFiles {
+            root: Some(root.to_path_buf()),
+        },
     })
 }
 
@@ -257,7 +263,7 @@ pub fn codegen(opts: &CodegenOptions) -> Result<(), String> {
 /// must be empty, absent, or a crate this command generated before.
 pub fn generate(opts: &GenerateOptions) -> Result<(), String> {
     let spec_name = opts.spec.display().to_string();
-    let bytes = fs::read(&opts.spec).map_err(|e| format!("{spec_name}: cannot read: {e}"))?;
+    let bytes = source::read_named(&spec_name)?;
     let (settings, settings_name, overlays) = match &opts.settings {
         Some(path) => {
             let name = path.display().to_string();
@@ -279,6 +285,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<(), String> {
     let generated = cloudgen::generate(&Input {
         document_name: &spec_name,
         document: &bytes,
+        references: &source::ReferencedFiles::default(),
         settings: &settings,
         settings_name: &settings_name,
         overlays: &overlays,

@@ -85,6 +85,7 @@ pub fn generate_peer(path: &Path, runtime_path: &str, standalone: bool) -> PeerR
             cloudgen::generate(&Input {
                 document_name: &document_name,
                 document: &bytes,
+                references: &crate::source::ReferencedFiles::default(),
                 settings: &settings,
                 settings_name: "(default settings)",
                 overlays: &[],

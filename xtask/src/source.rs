@@ -93,6 +93,36 @@ fn verify(bytes: &[u8], source: &DocumentSource, name: &str) -> Result<(), Strin
     }
 }
 
+/// Reads the files a document's `$ref`s name: paths (relative ones against `root`, or the
+/// current directory when there is none) and `http(s)://` URLs.
+#[derive(Debug, Clone, Default)]
+pub struct ReferencedFiles {
+    /// What relative paths are relative to.
+    pub root: Option<PathBuf>,
+}
+
+impl cloudgen::ReferenceSource for ReferencedFiles {
+    fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        if name.starts_with("http://") || name.starts_with("https://") {
+            return download(name).map_err(std::io::Error::other);
+        }
+        let path = Path::new(name.strip_prefix("file://").unwrap_or(name));
+        match &self.root {
+            Some(root) if path.is_relative() => fs::read(root.join(path)),
+            _ => fs::read(path),
+        }
+    }
+}
+
+/// A document named by a path or an `http(s)://` URL.
+pub fn read_named(name: &str) -> Result<Vec<u8>, String> {
+    if name.starts_with("http://") || name.starts_with("https://") {
+        download(name).map_err(|e| format!("{name}: cannot download: {e}"))
+    } else {
+        fs::read(name).map_err(|e| format!("{name}: cannot read: {e}"))
+    }
+}
+
 fn download(url: &str) -> Result<Vec<u8>, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(std::time::Duration::from_secs(60)))

@@ -236,6 +236,7 @@ pub fn normalized_document(ctx: &Ctx, doc: &Doc) -> Result<PathBuf, String> {
     let value = cloudgen::normalized_document(&Input {
         document_name: &document_name,
         document: &bytes,
+        references: &xtask::source::ReferencedFiles::default(),
         settings: &settings,
         settings_name: &settings_name,
         overlays: &overlays,
