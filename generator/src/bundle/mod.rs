@@ -14,7 +14,7 @@
 //!
 //! The library reads no files itself: the caller passes a [`ReferenceSource`].
 
-mod kinds;
+pub(crate) mod kinds;
 mod resolve;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -92,7 +92,7 @@ pub fn bundle(doc: &mut Value, name: &str, source: &dyn ReferenceSource) -> Resu
     }
     for (dest, content) in placed {
         match dest {
-            Dest::New { home, name } => insert_at(doc, home, name, content),
+            Dest::New { home, name } => insert_at(doc, home, name, content, &bundler.main_display)?,
             Dest::Slot { pointer, siblings } => {
                 if let Some(slot) = doc.pointer_mut(&pointer) {
                     *slot = with_siblings(content, siblings);
@@ -567,19 +567,33 @@ fn with_siblings(content: Value, siblings: Map<String, Value>) -> Value {
 
 /// Inserts `content` as `name` in the map at `home`, creating the map (and
 /// `components`) when the document has none.
-fn insert_at(doc: &mut Value, home: &str, name: String, content: Value) {
+fn insert_at(doc: &mut Value, home: &str, name: String, content: Value, file: &str) -> Result<()> {
     let mut at = doc;
+    let mut pointer = String::new();
     for token in home.split('/').skip(1) {
         let Value::Object(map) = at else {
-            return;
+            return Err(not_a_map(file, &pointer, &name));
         };
+        pointer = pointer_push(&pointer, token);
         at = map
             .entry(token.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
     }
-    if let Value::Object(map) = at {
-        map.insert(name, content);
+    match at {
+        Value::Object(map) => {
+            map.insert(name, content);
+            Ok(())
+        }
+        _ => Err(not_a_map(file, &pointer, &name)),
     }
+}
+
+fn not_a_map(file: &str, pointer: &str, name: &str) -> Error {
+    Error::invalid(
+        file,
+        pointer,
+        format!("must be an object to receive `{name}` from another file"),
+    )
 }
 
 fn bad_ref(site: &Location, reference: &str, message: &str) -> Error {

@@ -324,3 +324,16 @@ fn without_a_source_an_external_reference_says_why() {
     let err = bundle(&mut doc, "api/openapi.yaml", &NoReferences).expect_err("no source");
     assert!(err.to_string().contains("one document"), "{err}");
 }
+
+#[test]
+fn a_components_section_of_the_wrong_type_is_an_error() {
+    let mut doc = main_doc(
+        "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: a.yaml}\ncomponents: [1]\n",
+    );
+    let source = files(&[("api/a.yaml", "type: string\n")]);
+    let err = bundle(&mut doc, "api/openapi.yaml", &source).expect_err("components is a list");
+    assert!(
+        err.to_string().starts_with("api/openapi.yaml#/components:"),
+        "{err}"
+    );
+}

@@ -5,6 +5,7 @@
 pub mod duplicates;
 pub mod empty_enums;
 pub mod fixups;
+pub mod local_refs;
 pub mod operation_ids;
 pub mod overlay;
 
@@ -65,6 +66,9 @@ pub fn normalize(
         .cloned()
         .collect();
     for line in empty_enums::drop_empty_enums(doc) {
+        report.note(Stage::Normalize, line);
+    }
+    for line in local_refs::make_plain(doc) {
         report.note(Stage::Normalize, line);
     }
     for line in duplicates::merge_identical(doc) {
