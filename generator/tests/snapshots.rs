@@ -182,6 +182,9 @@ fixture_tests! {
     cookie_params => "cookie_params.yaml",
     several_success_bodies => "several_success_bodies.yaml",
     multi_file => "multi_file.yaml",
+    prelude_names_servers_and_odd_versions => "prelude_names_servers_and_odd_versions.yaml",
+    swagger2_form_only_and_non_json => "swagger2_form_only_and_non_json.yaml",
+    inline_only_unions_and_type_arrays => "inline_only_unions_and_type_arrays.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,
