@@ -426,6 +426,9 @@ pub struct Operation {
     /// The success body is the vendor's "task accepted" answer: the builder also gets
     /// `send_and_wait()`.
     pub returns_task: bool,
+    /// The operation's own server URL (from `servers` on the operation or its path), when
+    /// it differs from the client's base URL.
+    pub server: Option<String>,
 }
 
 /// A generated `replace_x_with(id, |resource| ...)` helper.

@@ -279,6 +279,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
 
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
+        let base_url_is_default = self.base_url.is_none();
         let base_url = parse_base_url(
             self.base_url
                 .as_deref()
@@ -310,6 +311,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             http,
             profile: self.profile,
             base_url,
+            base_url_is_default,
             credentials,
             token,
             default_headers,

@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) profile: &'static VendorProfile,
     pub(crate) base_url: Url,
+    /// The base URL is the vendor's default (operations' own servers then apply).
+    pub(crate) base_url_is_default: bool,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) token: Option<TokenCache>,
     /// `Accept`, `User-Agent` and the user's default headers.
@@ -379,7 +381,7 @@ impl ClientCore {
         let clock = &*inner.clock;
         let started = clock.monotonic();
         let deadline = inner.operation_timeout.map(|t| started + t);
-        let url = self.url_for(&parts.path, &parts.query)?;
+        let url = self.url_for(parts.server, &parts.path, &parts.query)?;
         let headers = self.headers_for(&parts)?;
         let body = parts.body.take();
         let replayable = body.as_ref().is_none_or(Body::replayable);
@@ -572,13 +574,25 @@ impl ClientCore {
 
     /// Base URL path + request path, then the query (the scope's parameters that the
     /// request does not set itself come last); refuses a path the URL parser would
-    /// change.
+    /// change. The base is the operation's own server while the client has its vendor's
+    /// default base URL.
     fn url_for<E>(
         &self,
+        server: Option<&str>,
         path: &str,
         query: &[(Cow<'static, str>, String)],
     ) -> Result<Url, Error<E>> {
-        let mut url = self.inner.base_url.clone();
+        let mut url = match server.filter(|_| self.inner.base_url_is_default) {
+            Some(server) => {
+                self.inner
+                    .base_url
+                    .join(server)
+                    .map_err(|e| Error::InvalidRequest {
+                        message: format!("the operation's server `{server}` is not a URL: {e}"),
+                    })?
+            }
+            None => self.inner.base_url.clone(),
+        };
         let separator = if path.starts_with('/') { "" } else { "/" };
         let full = format!("{}{separator}{path}", url.path().trim_end_matches('/'));
         url.set_path(&full);

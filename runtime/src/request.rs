@@ -76,6 +76,8 @@ pub struct Request {
     timeout: Option<Duration>,
     flags: Flags,
     problem: Option<Problem>,
+    /// The operation's own server, used instead of the client's default base URL.
+    server: Option<&'static str>,
 }
 
 /// Per-call switches.
@@ -101,6 +103,7 @@ pub(crate) struct Parts {
     pub(crate) if_match: Option<IfMatchSpec>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) flags: Flags,
+    pub(crate) server: Option<&'static str>,
 }
 
 impl Request {
@@ -118,7 +121,17 @@ impl Request {
             timeout: None,
             flags: Flags::default(),
             problem: None,
+            server: None,
         }
+    }
+
+    /// The operation's own server (an absolute URL, or a path resolved against the
+    /// client's base URL), as the document declares it for this path or operation. It is
+    /// used only while the client has its vendor's default base URL: a base URL the caller
+    /// set (a proxy, a mock server, another region) applies to every operation.
+    pub fn server(mut self, url: &'static str) -> Self {
+        self.server = Some(url);
+        self
     }
 
     /// Fills the placeholder `{name}` with `value`, percent-encoded as one path segment.
@@ -486,6 +499,7 @@ impl Request {
             if_match: self.if_match,
             timeout: self.timeout,
             flags: self.flags,
+            server: self.server,
         })
     }
 }

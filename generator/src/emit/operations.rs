@@ -165,6 +165,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let path = &op.path;
     let mut steps = Vec::new();
+    if let Some(server) = &op.server {
+        steps.push(quote! { .server(#server) });
+    }
     for p in &op.params {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
@@ -634,6 +637,13 @@ fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) ->
         lines.push(String::new());
     }
     lines.push(format!("Sends `{} {}`.", op.method, op.path));
+    if let Some(server) = &op.server {
+        lines.push(String::new());
+        lines.push(format!(
+            "Served at `{server}` (this operation's own server in the document) while the \
+             client has its default base URL; a base URL set on the builder applies instead."
+        ));
+    }
     if op.added_by_fixes {
         lines.push(String::new());
         lines.push(

@@ -286,17 +286,23 @@ impl Lowerer<'_> {
     }
 
     /// The settings' base URL, else the first server with its variables' defaults.
-    fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         if let Some(url) = &self.settings.client.base_url {
             return url.clone();
         }
-        let Some(server) = self.spec.servers.first() else {
-            return String::new();
-        };
-        let mut url = server.url.clone();
-        for (name, var) in server.variables.iter().flatten() {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
-        }
-        url.trim_end_matches('/').to_owned()
+        self.spec
+            .servers
+            .first()
+            .map(server_url)
+            .unwrap_or_default()
     }
+}
+
+/// A server's URL with its variables' defaults filled in, without a trailing `/`.
+pub(crate) fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    url.trim_end_matches('/').to_owned()
 }

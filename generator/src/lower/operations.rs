@@ -343,6 +343,14 @@ impl<'a> Lowerer<'a> {
             *name = namers.builders.claim(&format!("{builder_name}Response"));
         }
         let pagination = self.pagination(method, &params, &success, pointer, &builder_name);
+        // The operation's own server (operation level first, then path level), when it
+        // is not the client's base URL.
+        let server = op
+            .servers
+            .first()
+            .or_else(|| item.servers.first())
+            .map(super::server_url)
+            .filter(|url| !url.is_empty() && *url != self.base_url());
         let tag = match self.settings.operations.group_by {
             GroupBy::Tag => op
                 .tags
@@ -386,6 +394,7 @@ impl<'a> Lowerer<'a> {
                 .operations_added_by_fixes
                 .contains(&format!("{} {path}", method.to_ascii_uppercase())),
             returns_task: false,
+            server,
         })
     }
 

@@ -13,5 +13,6 @@ mod pagination;
 mod paths;
 mod rate_limits;
 mod responses;
+mod servers;
 mod statuses;
 mod tasks;
