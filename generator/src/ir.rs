@@ -224,6 +224,18 @@ pub struct Body {
     pub docs: Option<String>,
     /// Media types the document also accepts, not offered by this client (for docs).
     pub other_media: Vec<String>,
+    /// When the document accepts several media types: the enum the caller picks one
+    /// with (`kind` is its first variant, the default).
+    pub choices: Option<BodyChoices>,
+}
+
+/// The media types a request body may be sent as, as a generated enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyChoices {
+    /// The enum's name (`CreatePetContent`).
+    pub name: String,
+    /// (variant name, media type as in the document, encoding), the default first.
+    pub variants: Vec<(String, String, BodyKind)>,
 }
 
 /// Request body encodings.

@@ -185,6 +185,7 @@ fixture_tests! {
     prelude_names_servers_and_odd_versions => "prelude_names_servers_and_odd_versions.yaml",
     swagger2_form_only_and_non_json => "swagger2_form_only_and_non_json.yaml",
     inline_only_unions_and_type_arrays => "inline_only_unions_and_type_arrays.yaml",
+    request_media_type_choice => "request_media_type_choice.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

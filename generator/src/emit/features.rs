@@ -69,8 +69,16 @@ pub fn compute(api: &Api) -> FeatureMap {
         map.tags.insert(feature.clone());
         let roots = roots_by_feature.entry(feature).or_default();
         op.params.iter().for_each(|p| named_in(&p.ty, roots));
-        if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.model()) {
-            named_in(ty, roots);
+        if let Some(body) = &op.body {
+            body.kind
+                .model()
+                .into_iter()
+                .for_each(|ty| named_in(ty, roots));
+            body.choices
+                .iter()
+                .flat_map(|c| &c.variants)
+                .filter_map(|(_, _, kind)| kind.model())
+                .for_each(|ty| named_in(ty, roots));
         }
         match &op.success {
             Success::Json(ty) | Success::JsonOrEmpty(ty) => named_in(ty, roots),

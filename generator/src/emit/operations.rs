@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, StatusCase, Success,
-    TypeRef,
+    Api, Body, BodyChoices, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, StatusCase,
+    Success, TypeRef,
 };
 
 fn models() -> TokenStream {
@@ -65,7 +65,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         inits.push(quote! { #name: None });
     }
     if let Some(body) = &op.body {
-        let (_, arg, convert) = body_types(&body.kind);
+        let (_, arg, convert) = body_types(body);
         if body.required {
             args.push(quote! { body: #arg });
             inits.push(if convert {
@@ -118,7 +118,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     if let Some(body) = &op.body {
-        let (stored, arg, convert) = body_types(&body.kind);
+        let (stored, arg, convert) = body_types(body);
         if body.required {
             fields.push(quote! { body: #stored, });
         } else {
@@ -217,9 +217,17 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         steps.push(quote! { .if_match(self.if_match, #policy) });
     }
     let optional_body = match &op.body {
-        Some(b) if b.required => {
+        Some(b) if b.required && b.choices.is_none() => {
             steps.push(body_call(&b.kind, quote! { self.body }));
             None
+        }
+        Some(b) if b.required => {
+            let attach = attach_choice(b, quote! { self.body }, false);
+            Some(quote! { let request = #attach; })
+        }
+        Some(b) if b.choices.is_some() => {
+            let attach = attach_choice(b, quote! { self.body }, true);
+            Some(quote! { let request = #attach; })
         }
         Some(b) => {
             let call = body_call(&b.kind, quote! { body });
@@ -271,6 +279,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         Success::ByStatus { name, cases } => Some(emit_by_status(name, cases, &builder)),
         _ => None,
     };
+    let body_enum = op
+        .body
+        .as_ref()
+        .and_then(|b| b.choices.as_ref())
+        .map(|choices| emit_body_choices(choices, &op.rust_name));
     let streams = op.pagination.as_ref().map(|pg| {
         let page = super::pagination::page_path(&pg.page);
         quote! {
@@ -403,6 +416,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #by_status_enum
+        #body_enum
     }
 }
 
@@ -453,6 +467,84 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
                 })
             }
         }
+    }
+}
+
+/// `match value { Content::Json(v) => request.json_body(&v), … }` (with `Some(…)` arms and
+/// a `None => request` arm when the body is optional).
+fn attach_choice(body: &Body, value: TokenStream, optional: bool) -> TokenStream {
+    let Some(choices) = &body.choices else {
+        return quote! { request };
+    };
+    let name = format_ident!("{}", choices.name);
+    let arms = choices.variants.iter().map(|(variant, _, kind)| {
+        let variant = format_ident!("{}", variant);
+        let call = body_call(kind, quote! { v });
+        if optional {
+            quote! { Some(#name::#variant(v)) => request #call, }
+        } else {
+            quote! { #name::#variant(v) => request #call, }
+        }
+    });
+    let none = optional.then(|| quote! { None => request, });
+    quote! {
+        match #value {
+            #( #arms )*
+            #none
+        }
+    }
+}
+
+/// The enum a caller picks the body's media type with, and `From` impls for each
+/// variant's type that no other variant shares.
+fn emit_body_choices(choices: &BodyChoices, method: &str) -> TokenStream {
+    let name = format_ident!("{}", choices.name);
+    let doc = format!(
+        " The body of [`Client::{method}`](crate::Client::{method}), in one of the media \
+         types the operation accepts; the first is the default a plain value converts to."
+    );
+    let payloads: Vec<String> = choices
+        .variants
+        .iter()
+        .map(|(_, _, kind)| kind_types(kind).0.to_string())
+        .collect();
+    let variants = choices.variants.iter().map(|(variant, media, kind)| {
+        let variant = format_ident!("{}", variant);
+        let (stored, _, _) = kind_types(kind);
+        let line = match kind {
+            BodyKind::Binary { .. } => format!(" Sent as `{media}`: the bytes as given."),
+            BodyKind::Text { .. } => format!(" Sent as `{media}` text."),
+            _ => format!(" Sent as `{media}`."),
+        };
+        quote! { #[doc = #line] #variant(#stored), }
+    });
+    let froms = choices
+        .variants
+        .iter()
+        .zip(&payloads)
+        .enumerate()
+        // The default always converts; another only when no other variant shares its type.
+        .filter(|(i, (_, payload))| {
+            *i == 0 || payloads.iter().filter(|p| p == payload).count() == 1
+        })
+        .map(|(_, ((variant, _, kind), _))| {
+            let variant = format_ident!("{}", variant);
+            let (stored, _, _) = kind_types(kind);
+            quote! {
+                impl From<#stored> for #name {
+                    fn from(value: #stored) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            }
+        });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #( #variants )*
+        }
+        #( #froms )*
     }
 }
 
@@ -541,7 +633,16 @@ fn setter_for(location: ParamLocation) -> proc_macro2::Ident {
 }
 
 /// (stored type, argument type, whether the argument needs `.into()`) of a body.
-fn body_types(kind: &BodyKind) -> (TokenStream, TokenStream, bool) {
+fn body_types(body: &Body) -> (TokenStream, TokenStream, bool) {
+    if let Some(choices) = &body.choices {
+        let name = format_ident!("{}", choices.name);
+        return (quote! { #name }, quote! { impl Into<#name> }, true);
+    }
+    kind_types(&body.kind)
+}
+
+/// (stored type, argument type, whether the argument needs `.into()`) of one encoding.
+fn kind_types(kind: &BodyKind) -> (TokenStream, TokenStream, bool) {
     match kind {
         BodyKind::Json { ty, .. } | BodyKind::Form(ty) => {
             let ty = type_tokens(ty, &models());
@@ -600,6 +701,19 @@ fn body_doc_lines(body: &Body) -> Vec<String> {
         lines.push(String::new());
     }
     lines.push(encoding);
+    if let Some(choices) = &body.choices {
+        let others: Vec<String> = choices
+            .variants
+            .iter()
+            .skip(1)
+            .map(|(variant, media, _)| format!("`{}::{variant}` for `{media}`", choices.name))
+            .collect();
+        lines.push(format!(
+            "That is the default; the operation also accepts {}: pass [`{}`] to choose.",
+            others.join(", "),
+            choices.name
+        ));
+    }
     if !body.other_media.is_empty() {
         lines.push(format!(
             "The document also accepts {}, which this client does not send.",

@@ -16,7 +16,7 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyKind, Operation, PageShape, PageStrategy, Pagination, Param,
+    ArrayStyle, Body, BodyChoices, BodyKind, Operation, PageShape, PageStrategy, Pagination, Param,
     ParamLocation, ReadModifyWrite, StatusCase, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
@@ -331,7 +331,7 @@ impl<'a> Lowerer<'a> {
                 array,
             });
         }
-        let body = match &op.request_body {
+        let mut body = match &op.request_body {
             Some(body) => {
                 Some(self.lower_body(body, &pointer_push(pointer, "requestBody"), &op_camel)?)
             }
@@ -339,6 +339,9 @@ impl<'a> Lowerer<'a> {
         };
         let mut success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
         let builder_name = namers.builders.claim(&op_camel);
+        if let Some(choices) = body.as_mut().and_then(|b| b.choices.as_mut()) {
+            choices.name = namers.builders.claim(&format!("{builder_name}Content"));
+        }
         if let Success::ByStatus { name, .. } = &mut success {
             *name = namers.builders.claim(&format!("{builder_name}Response"));
         }
@@ -489,16 +492,49 @@ impl<'a> Lowerer<'a> {
         let Some((media_name, media)) = preferred_media(&body.content) else {
             return skip("the request body declares no media type");
         };
-        let other_media = body
-            .content
-            .keys()
-            .filter(|m| *m != media_name)
-            .cloned()
-            .collect();
+        let kind = self.body_kind(media_name, media, pointer, op_camel, None)?;
+        let mut variants = vec![(media_variant(media_name), media_name.clone(), kind.clone())];
+        let mut other_media = Vec::new();
+        for (name, alternative) in &body.content {
+            if name == media_name {
+                continue;
+            }
+            let variant = media_variant(name);
+            let duplicate = variants.iter().any(|(v, _, _)| *v == variant);
+            // An alternative this generator cannot lower is still documented.
+            match self.body_kind(name, alternative, pointer, op_camel, Some(&variant)) {
+                Ok(kind) if !duplicate => variants.push((variant, name.clone(), kind)),
+                _ => other_media.push(name.clone()),
+            }
+        }
+        let choices = (variants.len() > 1).then(|| BodyChoices {
+            name: String::new(), // named with the builder, which claims it
+            variants,
+        });
+        Ok(Body {
+            kind,
+            required: body.required,
+            docs: body.description.clone().filter(|d| !d.trim().is_empty()),
+            other_media,
+            choices,
+        })
+    }
+
+    /// How the body is sent as `media_name`; `variant` names an alternative (its inline
+    /// types are named after it).
+    fn body_kind(
+        &mut self,
+        media_name: &str,
+        media: &MediaType,
+        pointer: &str,
+        op_camel: &str,
+        variant: Option<&str>,
+    ) -> OpResult<BodyKind> {
         let media_pointer = pointer_push(&pointer_push(pointer, "content"), media_name);
         let essence = media_essence(media_name);
-        let kind = if is_json(media_name) {
-            let ty = self.media_type(media, &media_pointer, &format!("{op_camel}Body"))?;
+        let suffix = variant.unwrap_or_default();
+        Ok(if is_json(media_name) {
+            let ty = self.media_type(media, &media_pointer, &format!("{op_camel}Body{suffix}"))?;
             let media = if essence == "*/*" {
                 "application/json".to_owned()
             } else {
@@ -515,12 +551,6 @@ impl<'a> Lowerer<'a> {
             BodyKind::Text { media: essence }
         } else {
             BodyKind::Binary { media: essence }
-        };
-        Ok(Body {
-            kind,
-            required: body.required,
-            docs: body.description.clone().filter(|d| !d.trim().is_empty()),
-            other_media,
         })
     }
 
@@ -929,4 +959,30 @@ fn methods(item: &PathItem) -> impl Iterator<Item = (&'static str, &openapiv3::O
     ]
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+}
+
+/// The enum variant for a request media type: `Json`, `Form`, `Multipart`, else the
+/// media type in camel case (`OctetStream`, `TextPlain`, `MergePatchJson`).
+fn media_variant(media: &str) -> String {
+    let essence = media_essence(media);
+    match essence.as_str() {
+        "application/json" => "Json".to_owned(),
+        "application/x-www-form-urlencoded" => "Form".to_owned(),
+        "multipart/form-data" => "Multipart".to_owned(),
+        "*/*" => "Any".to_owned(),
+        _ => {
+            let (kind, sub) = essence.split_once('/').unwrap_or(("", &essence));
+            let words = if kind == "application" || kind.is_empty() {
+                sub.to_owned()
+            } else {
+                format!("{kind} {sub}")
+            };
+            let name = camel(&words);
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("Media{name}")
+            } else {
+                name
+            }
+        }
+    }
 }
