@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 mod bench;
 
+// Generation allocates and frees millions of small token-stream nodes from two threads;
+// mimalloc does that about a third faster than the system allocator (measured on Palette).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let result = match args.first().and_then(|a| a.to_str()) {

@@ -29,7 +29,8 @@ pub const FUTURES_UTIL_VERSION: &str = "0.3.34";
 
 /// One file to emit.
 enum Job<'a> {
-    Models,
+    /// The types at this range of `api.types` (a part of `models.rs`).
+    Models(std::ops::Range<usize>),
     Lib,
     Client,
     Pagination,
@@ -59,6 +60,11 @@ fn header(opts: &EmitOptions, comment: &str) -> String {
 }
 
 pub(crate) fn render(tokens: TokenStream, what: &str, opts: &EmitOptions) -> Result<String> {
+    Ok(format!("{}\n{}", header(opts, "//"), print(tokens, what)?))
+}
+
+/// Parses and pretty-prints generated tokens.
+fn print(tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::invalid(
             what,
@@ -66,12 +72,11 @@ pub(crate) fn render(tokens: TokenStream, what: &str, opts: &EmitOptions) -> Res
             format!("internal error: generated code does not parse ({e}); please report this"),
         )
     })?;
-    Ok(format!(
-        "{}\n{}",
-        header(opts, "//"),
-        prettyplease::unparse(&file)
-    ))
+    Ok(prettyplease::unparse(&file))
 }
+
+/// Types per part of `models.rs` printed by one job.
+const MODELS_PER_JOB: usize = 200;
 
 /// Emits all files of the crate, keyed by path relative to the crate root.
 pub fn emit(
@@ -93,19 +98,32 @@ pub fn emit(
     // machine's cores (token streams are not `Send`: each job builds its own). Results go
     // into a sorted map, so the output does not depend on scheduling.
     let module_names: Vec<&str> = modules.keys().copied().collect();
-    let mut jobs: Vec<(String, Job<'_>)> = vec![
-        ("src/models.rs".to_owned(), Job::Models),
+    // `models.rs` is most of the output (60% for Palette): it is printed in parts, which
+    // are queued first as the biggest jobs.
+    let mut jobs: Vec<(String, Job<'_>)> = (0..api.types.len().max(1))
+        .step_by(MODELS_PER_JOB)
+        .map(|start| {
+            let end = (start + MODELS_PER_JOB).min(api.types.len());
+            ("src/models.rs".to_owned(), Job::Models(start..end))
+        })
+        .collect();
+    jobs.extend([
         ("src/lib.rs".to_owned(), Job::Lib),
         ("src/client.rs".to_owned(), Job::Client),
         ("src/pagination.rs".to_owned(), Job::Pagination),
-    ];
+    ]);
     for (module, ops) in &modules {
         let path = format!("src/{}.rs", crate::ident::unraw(module));
         jobs.push((path, Job::Module(module, ops)));
     }
     let run = |(path, job): &(String, Job<'_>)| -> (String, Result<String>) {
+        if let Job::Models(range) = job {
+            let tokens = models::emit_chunk(api, &feature_map, range.clone());
+            let text = print(tokens, path);
+            return (path.clone(), text);
+        }
         let tokens = match job {
-            Job::Models => models::emit(api, &feature_map),
+            Job::Models(_) => unreachable!("printed above"),
             Job::Lib => client::emit_lib(api, settings, module_names.iter().copied(), &feature_map),
             Job::Client => client::emit_client(api, settings),
             Job::Pagination => pagination::emit(api, &feature_map),
@@ -118,7 +136,7 @@ pub fn emit(
         .min(jobs.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, (String, Result<String>))> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -126,7 +144,7 @@ pub fn emit(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        done.push(run(job));
+                        done.push((i, run(job)));
                     }
                     done
                 })
@@ -137,16 +155,30 @@ pub fn emit(
             .flat_map(|w| {
                 w.join().unwrap_or_else(|_| {
                     let message = "internal error: an emitter thread panicked; please report this";
-                    vec![("src".to_owned(), Err(Error::invalid("emit", "", message)))]
+                    vec![(
+                        0,
+                        ("src".to_owned(), Err(Error::invalid("emit", "", message))),
+                    )]
                 })
             })
             .collect()
     });
-    // Sorted, so that which error is reported does not depend on scheduling either.
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, text) in results {
-        files.insert(path, text?);
+    // In job order, so that which error is reported does not depend on scheduling
+    // either, and the parts of `models.rs` join in order.
+    results.sort_by_key(|(i, _)| *i);
+    let mut models_text = String::new();
+    for (_, (path, text)) in results {
+        let text = text?;
+        if path == "src/models.rs" {
+            models_text.push_str(&text);
+        } else {
+            files.insert(path, text);
+        }
     }
+    files.insert(
+        "src/models.rs".to_owned(),
+        format!("{}\n{models_text}", header(opts, "//")),
+    );
     jobs.clear();
     Ok(files)
 }

@@ -49,17 +49,30 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// The whole `models` module.
-pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
-    let items = api.types.values().map(|def| {
-        let cfg = cfg_attr(features.types.get(&def.name));
-        let items = emit_type(def);
-        // Every item of the type (its impls too) carries the type's cfg.
-        quote! { #( #cfg #items )* }
+/// The part of `models.rs` for the types at `range` (in name order); the part starting at
+/// 0 carries the module docs. Printed parts joined in order equal the whole file printed
+/// at once, so big files are spread over threads.
+pub fn emit_chunk(api: &Api, features: &FeatureMap, range: std::ops::Range<usize>) -> TokenStream {
+    let first = range.start == 0;
+    let items = api
+        .types
+        .values()
+        .skip(range.start)
+        .take(range.len())
+        .map(|def| {
+            let cfg = cfg_attr(features.types.get(&def.name));
+            let items = emit_type(def);
+            // Every item of the type (its impls too) carries the type's cfg.
+            quote! { #( #cfg #items )* }
+        });
+    let docs = first.then(|| {
+        quote! {
+            //! Data types of the API: one per schema of the document, plus the inline objects
+            //! and enums it declares in place, named after where they sit.
+        }
     });
     quote! {
-        //! Data types of the API: one per schema of the document, plus the inline objects
-        //! and enums it declares in place, named after where they sit.
+        #docs
         #( #items )*
     }
 }
