@@ -441,6 +441,36 @@ pub struct Operation {
     /// The operation's own server URL (from `servers` on the operation or its path), when
     /// it differs from the client's base URL.
     pub server: Option<String>,
+    /// Error answers the document declares with a JSON body, in match order (codes,
+    /// ranges, `default`); empty when the crate's error envelope already covers them all.
+    pub errors: Vec<ErrorCase>,
+    /// The enum the declared error bodies decode into (`GetPetError`), when `errors` is
+    /// not empty.
+    pub error_enum: Option<String>,
+}
+
+/// Which error statuses an [`ErrorCase`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One status code.
+    Code(u16),
+    /// `4XX` (4) or `5XX` (5).
+    Range(u16),
+    /// `default`: every other error status.
+    Default,
+}
+
+/// One declared error answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCase {
+    /// The statuses it covers.
+    pub status: ErrorStatus,
+    /// The enum variant (`NotFound`, `ClientError`, `Default`).
+    pub variant: String,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The response's description.
+    pub docs: Option<String>,
 }
 
 /// A generated `replace_x_with(id, |resource| ...)` helper.

@@ -222,6 +222,12 @@ pub struct ApiError<E> {
 }
 
 impl<E> ApiError<E> {
+    /// The body decoded as JSON `T` (an error body the operation declares), or `None`
+    /// when it is not a `T`; the raw body stays in [`Self::body`] either way.
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
     /// The body as text (lossy UTF-8).
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)

@@ -21,9 +21,113 @@ impl<T: Display> Display for Delimited<'_, T> {
     }
 }
 
+/// How an object query parameter is written (OpenAPI `style` + `explode`), for
+/// `{"a": 1, "b": "x"}` named `f`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `form`, `explode: true` (the default): `a=1&b=x`.
+    FormExploded,
+    /// `form`, `explode: false`: `f=a,1,b,x`.
+    Form,
+    /// `deepObject`: `f[a]=1&f[b]=x`.
+    DeepObject,
+}
+
+/// The query pairs of object parameter `name` in `style`: properties in name order, `null`s left out, array properties repeated (exploded styles) or comma-joined.
+/// A property that is itself an object has no defined form and is an error.
+pub(crate) fn object_pairs(
+    name: &str,
+    value: &serde_json::Value,
+    style: ObjectStyle,
+) -> Result<Vec<(String, String)>, String> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(format!(
+            "query parameter `{name}` must serialize to an object"
+        ));
+    };
+    let mut pairs = Vec::new();
+    let mut joined = Vec::new();
+    for (key, value) in map {
+        let values: Vec<String> = match value {
+            serde_json::Value::Null => continue,
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| scalar(name, key, item))
+                .collect::<Result<_, _>>()?,
+            other => vec![scalar(name, key, other)?],
+        };
+        match style {
+            ObjectStyle::FormExploded => {
+                pairs.extend(values.into_iter().map(|v| (key.clone(), v)));
+            }
+            ObjectStyle::DeepObject => {
+                let key = format!("{name}[{key}]");
+                pairs.extend(values.into_iter().map(|v| (key.clone(), v)));
+            }
+            ObjectStyle::Form => {
+                joined.push(key.clone());
+                joined.push(values.join(","));
+            }
+        }
+    }
+    if style == ObjectStyle::Form && !joined.is_empty() {
+        pairs.push((name.to_owned(), joined.join(",")));
+    }
+    Ok(pairs)
+}
+
+fn scalar(name: &str, key: &str, value: &serde_json::Value) -> Result<String, String> {
+    match value {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Null => Ok(String::new()),
+        _ => Err(format!(
+            "query parameter `{name}`: property `{key}` is an object, which no query style \
+             can write"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_in_each_style() {
+        let value = serde_json::json!({"state": "up", "ids": [1, 2], "gone": null, "ok": true});
+        let pairs = |style| object_pairs("f", &value, style).unwrap();
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            pairs(ObjectStyle::FormExploded),
+            owned(&[("ids", "1"), ("ids", "2"), ("ok", "true"), ("state", "up")])
+        );
+        assert_eq!(
+            pairs(ObjectStyle::DeepObject),
+            owned(&[
+                ("f[ids]", "1"),
+                ("f[ids]", "2"),
+                ("f[ok]", "true"),
+                ("f[state]", "up")
+            ])
+        );
+        assert_eq!(
+            pairs(ObjectStyle::Form),
+            owned(&[("f", "ids,1,2,ok,true,state,up")])
+        );
+    }
+
+    #[test]
+    fn nested_objects_and_non_objects_are_errors() {
+        let nested = serde_json::json!({"a": {"b": 1}});
+        let err = object_pairs("f", &nested, ObjectStyle::DeepObject).unwrap_err();
+        assert!(err.contains("`a`"), "{err}");
+        assert!(object_pairs("f", &serde_json::json!(3), ObjectStyle::Form).is_err());
+    }
 
     #[test]
     fn joins_with_the_delimiter() {

@@ -167,6 +167,44 @@ impl Request {
         self
     }
 
+    /// Appends an object query parameter in `style` (see [`ObjectStyle`](crate::ObjectStyle)). A value that
+    /// does not serialize to an object of scalars and arrays of scalars is an
+    /// `Error::InvalidRequest` when the request is sent.
+    #[must_use]
+    pub fn query_object(
+        mut self,
+        name: &'static str,
+        value: &impl serde::Serialize,
+        style: crate::params::ObjectStyle,
+    ) -> Self {
+        let pairs = serde_json::to_value(value)
+            .map_err(|e| format!("query parameter `{name}`: {e}"))
+            .and_then(|value| crate::params::object_pairs(name, &value, style));
+        match pairs {
+            Ok(pairs) => {
+                for (key, value) in pairs {
+                    self.query.push((Cow::Owned(key), value));
+                }
+            }
+            Err(message) => self.record(Problem::Invalid(message)),
+        }
+        self
+    }
+
+    /// Like [`Request::query_object`], if `value` is `Some`.
+    #[must_use]
+    pub fn query_object_opt(
+        self,
+        name: &'static str,
+        value: Option<&impl serde::Serialize>,
+        style: crate::params::ObjectStyle,
+    ) -> Self {
+        match value {
+            Some(value) => self.query_object(name, value, style),
+            None => self,
+        }
+    }
+
     /// Appends a query parameter if `value` is `Some`.
     #[must_use]
     pub fn query_opt(self, name: &'static str, value: Option<impl Display>) -> Self {

@@ -69,6 +69,7 @@ pub fn compute(api: &Api) -> FeatureMap {
         map.tags.insert(feature.clone());
         let roots = roots_by_feature.entry(feature).or_default();
         op.params.iter().for_each(|p| named_in(&p.ty, roots));
+        op.errors.iter().for_each(|case| named_in(&case.ty, roots));
         if let Some(body) = &op.body {
             body.kind
                 .model()

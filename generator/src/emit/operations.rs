@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyChoices, BodyKind, Operation, Param, ParamLocation, ReadModifyWrite, StatusCase,
-    Success, TypeRef,
+    Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Operation, Param, ParamLocation,
+    ReadModifyWrite, StatusCase, Success, TypeRef,
 };
 
 fn models() -> TokenStream {
@@ -279,6 +279,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         Success::ByStatus { name, cases } => Some(emit_by_status(name, cases, &builder)),
         _ => None,
     };
+    let error_enum = op
+        .error_enum
+        .as_ref()
+        .map(|name| emit_error_enum(name, &op.errors, &op.rust_name));
     let body_enum = op
         .body
         .as_ref()
@@ -417,6 +421,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
         #by_status_enum
         #body_enum
+        #error_enum
     }
 }
 
@@ -453,6 +458,7 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
         pub enum #name {
             #( #variants )*
             /// A 2xx status the document does not declare, with its body undecoded.
@@ -465,6 +471,75 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
                     #( #arms )*
                     _ => Self::Other(answer),
                 })
+            }
+        }
+    }
+}
+
+/// The enum of the error bodies an operation declares, with `from_error`.
+fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> TokenStream {
+    let name = format_ident!("{}", name);
+    let doc = format!(
+        " The error bodies the document declares for \
+         [`Client::{method}`](crate::Client::{method}), by status: see [`Self::from_error`]."
+    );
+    let variants = cases.iter().map(|case| {
+        let variant = format_ident!("{}", case.variant);
+        let status = match case.status {
+            ErrorStatus::Code(c) => format!("`{c}`."),
+            ErrorStatus::Range(r) => format!("`{r}XX`."),
+            ErrorStatus::Default => "Any other error status (`default`).".to_owned(),
+        };
+        let mut lines = vec![status];
+        if let Some(text) = &case.docs {
+            lines.push(String::new());
+            lines.extend(docs::clean(text));
+        }
+        let doc = docs::attrs(&lines);
+        let ty = type_tokens(&case.ty, &models());
+        quote! { #doc #variant(#ty), }
+    });
+    let arms = cases.iter().map(|case| {
+        let variant = format_ident!("{}", case.variant);
+        let pattern = match case.status {
+            ErrorStatus::Code(c) => quote! { #c },
+            ErrorStatus::Range(r) => {
+                let (low, high) = (r * 100, r * 100 + 99);
+                quote! { #low..=#high }
+            }
+            ErrorStatus::Default => quote! { _ },
+        };
+        quote! { #pattern => api.decode_body().map(Self::#variant), }
+    });
+    let fallback =
+        (!cases.iter().any(|c| c.status == ErrorStatus::Default)).then(|| quote! { _ => None, });
+    let decode = match cases {
+        [only] if only.status == ErrorStatus::Default => {
+            let variant = format_ident!("{}", only.variant);
+            quote! { api.decode_body().map(Self::#variant) }
+        }
+        _ => quote! {
+            match api.status.as_u16() {
+                #( #arms )*
+                #fallback
+            }
+        },
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl #name {
+            /// The declared body of `error`'s response, decoded by its status; `None`
+            /// when the call got no error response, the status is not declared, or the
+            /// body is not the declared type (the raw body stays in the error).
+            pub fn from_error(error: &crate::Error) -> Option<Self> {
+                let api = error.api_error()?;
+                #decode
             }
         }
     }
@@ -541,6 +616,7 @@ fn emit_body_choices(choices: &BodyChoices, method: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
+        #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
         pub enum #name {
             #( #variants )*
         }
@@ -751,6 +827,23 @@ fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) ->
         lines.push(String::new());
     }
     lines.push(format!("Sends `{} {}`.", op.method, op.path));
+    if let Some(name) = &op.error_enum {
+        let statuses: Vec<String> = op
+            .errors
+            .iter()
+            .map(|case| match case.status {
+                ErrorStatus::Code(c) => c.to_string(),
+                ErrorStatus::Range(r) => format!("{r}XX"),
+                ErrorStatus::Default => "default".to_owned(),
+            })
+            .collect();
+        lines.push(String::new());
+        lines.push(format!(
+            "Declared error bodies ({}): decode one from the returned error with \
+             [`{name}::from_error`].",
+            statuses.join(", ")
+        ));
+    }
     if let Some(server) = &op.server {
         lines.push(String::new());
         lines.push(format!(

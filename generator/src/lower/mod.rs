@@ -98,8 +98,18 @@ pub fn lower(
     let mut operations = lowerer.lower_operations()?;
     let error_envelope = match &settings.errors.envelope {
         Some(name) => Some(lowerer.schema_rust_name(name, settings_name, "/errors/envelope")?),
-        None => None,
+        None => infer_envelope(&operations, lowerer.report),
     };
+    if let Some(envelope) = &error_envelope {
+        // Operations whose declared errors are all the envelope need no enum of their own.
+        let envelope = TypeRef::Named(envelope.clone());
+        for op in &mut operations {
+            if op.errors.iter().all(|case| case.ty == envelope) {
+                op.errors.clear();
+                op.error_enum = None;
+            }
+        }
+    }
     let boxed = recursion::break_cycles(&mut lowerer.types);
     if boxed > 0 {
         lowerer.report.note(
@@ -305,4 +315,29 @@ pub(crate) fn server_url(server: &openapiv3::Server) -> String {
         url = url.replace(&format!("{{{name}}}"), &var.default);
     }
     url.trim_end_matches('/').to_owned()
+}
+
+/// With no envelope in the settings: the one schema every declared error answer of the
+/// document uses, if there is one (the common case: `Error` everywhere).
+fn infer_envelope(operations: &[crate::ir::Operation], report: &mut Report) -> Option<String> {
+    let mut types = operations
+        .iter()
+        .flat_map(|op| &op.errors)
+        .map(|case| &case.ty);
+    let first = types.next()?;
+    let TypeRef::Named(name) = first else {
+        return None;
+    };
+    if types.all(|ty| ty == first) {
+        report.note(
+            Stage::Lower,
+            format!(
+                "error envelope: `{name}`, the body every declared error answer has (set \
+                 `[errors] envelope` to choose another)"
+            ),
+        );
+        Some(name.clone())
+    } else {
+        None
+    }
 }

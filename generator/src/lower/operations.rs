@@ -16,8 +16,9 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyChoices, BodyKind, Operation, PageShape, PageStrategy, Pagination, Param,
-    ParamLocation, ReadModifyWrite, StatusCase, Success, TypeDef, TypeKind, TypeRef,
+    ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Operation, PageShape,
+    PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite, StatusCase, Success, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -338,7 +339,12 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let mut success = self.lower_success(&op.responses.responses, pointer, &op_camel)?;
+        let errors = self.lower_errors(&op.responses, pointer, &op_camel)?;
+        let mut error_enum = None;
         let builder_name = namers.builders.claim(&op_camel);
+        if !errors.is_empty() {
+            error_enum = Some(namers.builders.claim(&format!("{builder_name}Error")));
+        }
         if let Some(choices) = body.as_mut().and_then(|b| b.choices.as_mut()) {
             choices.name = namers.builders.claim(&format!("{builder_name}Content"));
         }
@@ -398,6 +404,8 @@ impl<'a> Lowerer<'a> {
                 .contains(&format!("{} {path}", method.to_ascii_uppercase())),
             returns_task: false,
             server,
+            error_enum,
+            errors,
         })
     }
 
@@ -589,6 +597,54 @@ impl<'a> Lowerer<'a> {
             ),
             None => Ok(TypeRef::Json),
         }
+    }
+
+    /// The error answers declared with a JSON body, codes first, then ranges, then
+    /// `default`. Inline bodies are named after the operation and the status.
+    fn lower_errors(
+        &mut self,
+        responses: &openapiv3::Responses,
+        pointer: &str,
+        op_camel: &str,
+    ) -> OpResult<Vec<ErrorCase>> {
+        let mut declared: Vec<(ErrorStatus, String, &ReferenceOr<Response>)> = responses
+            .responses
+            .iter()
+            .filter_map(|(code, response)| {
+                let status = match code {
+                    StatusCode::Code(c) if *c >= 400 => ErrorStatus::Code(*c),
+                    StatusCode::Range(r) if *r >= 4 => ErrorStatus::Range(*r),
+                    _ => return None,
+                };
+                Some((status, code.to_string(), response))
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            declared.push((ErrorStatus::Default, "default".to_owned(), default));
+        }
+        declared.sort_by_key(|(status, _, _)| *status);
+        let mut cases = Vec::new();
+        for (status, text, response) in declared {
+            let at = pointer_push(&pointer_push(pointer, "responses"), &text);
+            let response = self.resolve_response(response, &at)?;
+            let Some((media_name, media)) = response.content.iter().find(|(m, _)| is_json(m))
+            else {
+                continue;
+            };
+            if media.schema.is_none() {
+                continue;
+            }
+            let variant = error_variant(status);
+            let media_at = pointer_push(&pointer_push(&at, "content"), media_name);
+            let ty = self.media_type(media, &media_at, &format!("{op_camel}{variant}"))?;
+            cases.push(ErrorCase {
+                status,
+                variant,
+                ty,
+                docs: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            });
+        }
+        Ok(cases)
     }
 
     fn resolve_response<'s>(&self, r: &'s ReferenceOr<Response>, at: &str) -> Result<&'s Response>
@@ -919,6 +975,42 @@ fn by_status(shapes: &[(String, Success, Option<String>)]) -> OpResult<Success> 
 
 /// The variant name of a 2xx status: its reason phrase (`201` → `Created`), or
 /// `Status299` for one without a registered phrase.
+/// The variant for a declared error status: its reason phrase for the common ones.
+fn error_variant(status: ErrorStatus) -> String {
+    let phrase = match status {
+        ErrorStatus::Default => "Default",
+        ErrorStatus::Range(4) => "ClientError",
+        ErrorStatus::Range(5) => "ServerError",
+        ErrorStatus::Range(r) => return format!("Status{r}xx"),
+        ErrorStatus::Code(code) => match code {
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => return format!("Status{code}"),
+        },
+    };
+    phrase.to_owned()
+}
+
 fn status_variant(status: u16) -> String {
     let phrase = match status {
         200 => "Ok",

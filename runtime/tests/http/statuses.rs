@@ -137,3 +137,27 @@ async fn cookies_arrive_as_one_encoded_header() {
         .await
         .expect("the server saw the expected Cookie header");
 }
+
+/// A declared error body (here `{"missing": "c1"}` for 404, not the vendor's envelope)
+/// decodes into its own type; the envelope and the raw body stay available.
+#[tokio::test]
+async fn a_declared_error_body_decodes_into_its_type() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct NotFound {
+        missing: String,
+    }
+    let err =
+        answering(ResponseTemplate::new(404).set_body_json(serde_json::json!({"missing": "c1"})))
+            .await
+            .unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert_eq!(
+        api.decode_body::<NotFound>(),
+        Some(NotFound {
+            missing: "c1".into()
+        })
+    );
+    assert!(api.envelope.is_none(), "not the vendor's envelope");
+    assert_eq!(api.decode_body::<Cluster>(), None);
+    assert_eq!(&api.body[..], br#"{"missing":"c1"}"#);
+}
