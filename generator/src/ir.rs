@@ -211,6 +211,9 @@ pub struct Param {
     pub deprecated: bool,
     /// For array parameters: how the values are written.
     pub array: Option<ArrayStyle>,
+    /// For an object query parameter: the `rt::ObjectStyle` variant it is written in
+    /// (`FormExploded`, `Form`, `DeepObject`).
+    pub object_style: Option<&'static str>,
 }
 
 /// The body of a request.

@@ -171,6 +171,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
+        if let Some(style) = p.object_style {
+            let style = format_ident!("{}", style);
+            steps.push(if p.required {
+                quote! { .query_object(#wire, &self.#name, rt::ObjectStyle::#style) }
+            } else {
+                quote! { .query_object_opt(#wire, self.#name.as_ref(), rt::ObjectStyle::#style) }
+            });
+            continue;
+        }
         let step = match (&p.array, p.location, p.required) {
             (None, ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },
             (None, ParamLocation::Query, true) => quote! { .query(#wire, self.#name) },

@@ -174,6 +174,20 @@ fn preferred_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &M
     content.iter().min_by_key(|(m, _)| rank(m))
 }
 
+/// The `rt::ObjectStyle` of an object parameter, if its location and style have one
+/// (query `form`, exploded by default, and `deepObject`).
+fn object_style_of(param: &Parameter, explode: Option<bool>) -> Option<&'static str> {
+    match param {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form if explode.unwrap_or(true) => Some("FormExploded"),
+            QueryStyle::Form => Some("Form"),
+            QueryStyle::DeepObject => Some("DeepObject"),
+            QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited => None,
+        },
+        _ => None,
+    }
+}
+
 /// How an array parameter is written, from its `style` and `explode` (OpenAPI defaults:
 /// `form` + explode for query, `simple` for path and header). An empty delimiter marks a
 /// style with no array form (`deepObject`).
@@ -302,15 +316,30 @@ impl<'a> Lowerer<'a> {
                 &pointer_push(&param_pointer, "schema"),
                 &hint,
             )?;
+            let mut object_style = None;
             let array = match &ty {
                 TypeRef::Vec(inner) if self.is_scalar(inner) => {
                     Some(array_style(param, data.explode))
                 }
                 _ if self.is_scalar(&ty) => None,
+                _ if self.is_flat_object(&ty) => match object_style_of(param, data.explode) {
+                    Some(style) => {
+                        object_style = Some(style);
+                        None
+                    }
+                    None => {
+                        return skip(format!(
+                            "parameter `{}` is an object in {} with a style that has no \
+                             object form here (only query `form` and `deepObject` do)",
+                            data.name,
+                            location_key(param)
+                        ));
+                    }
+                },
                 _ => {
                     return skip(format!(
-                        "parameter `{}` is an object or an array of non-scalars, which is not \
-                         supported yet",
+                        "parameter `{}` is a nested object or an array of non-scalars, which no \
+                         parameter style can write",
                         data.name
                     ));
                 }
@@ -330,6 +359,7 @@ impl<'a> Lowerer<'a> {
                 docs: data.description.clone().filter(|d| !d.trim().is_empty()),
                 deprecated: data.deprecated.unwrap_or(false),
                 array,
+                object_style,
             });
         }
         let mut body = match &op.request_body {
@@ -766,6 +796,25 @@ impl<'a> Lowerer<'a> {
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(_)) => true,
                 Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// An object whose properties are scalars or arrays of scalars: what the query
+    /// parameter styles can write (a free-form object is checked when sent).
+    fn is_flat_object(&self, ty: &TypeRef) -> bool {
+        let flat = |t: &TypeRef| match t {
+            TypeRef::Vec(inner) => self.is_scalar(inner),
+            other => self.is_scalar(other),
+        };
+        match ty {
+            TypeRef::JsonObject => true,
+            TypeRef::Map(inner) => flat(inner),
+            TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| flat(&f.ty)),
+                Some(TypeKind::Alias(inner)) => self.is_flat_object(inner),
                 _ => false,
             },
             _ => false,

@@ -101,3 +101,71 @@ async fn query_parameters_are_form_encoded_and_optional_ones_omitted() {
         ]
     );
 }
+
+/// Object query parameters arrive as the server decodes them: exploded form, deepObject
+/// (brackets percent-encoded on the wire), and form without explode.
+#[tokio::test]
+async fn object_query_parameters_in_each_style() {
+    use cloudgen_runtime::ObjectStyle;
+    use wiremock::matchers::query_param;
+
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/api/v1/clusters"))
+        .and(query_param("size", "10"))
+        .and(query_param("filter[state]", "running"))
+        .and(query_param("point", "x,1.5,y,2"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request = cloudgen_runtime::Request::new(http::Method::GET, "/v1/clusters")
+        .query_object(
+            "page",
+            &serde_json::json!({"size": 10}),
+            ObjectStyle::FormExploded,
+        )
+        .query_object(
+            "filter",
+            &serde_json::json!({"state": "running", "ids": ["a", "b"]}),
+            ObjectStyle::DeepObject,
+        )
+        .query_object(
+            "point",
+            &serde_json::json!({"x": 1.5, "y": 2}),
+            ObjectStyle::Form,
+        );
+    crate::common::client(&server)
+        .send_empty::<crate::common::Envelope>(request)
+        .await
+        .expect("the server saw the expected query");
+    let received = server.received_requests().await.unwrap_or_default();
+    let query = received[0].url.query().unwrap_or_default().to_owned();
+    assert!(
+        query.contains("filter%5Bids%5D=a&filter%5Bids%5D=b"),
+        "{query}"
+    );
+}
+
+/// A nested object has no query form: an error before anything is sent.
+#[tokio::test]
+async fn a_nested_object_query_parameter_is_refused() {
+    let server = wiremock::MockServer::start().await;
+    let request = cloudgen_runtime::Request::new(http::Method::GET, "/v1/clusters").query_object(
+        "filter",
+        &serde_json::json!({"created": {"after": "2024"}}),
+        cloudgen_runtime::ObjectStyle::DeepObject,
+    );
+    let err = crate::common::client(&server)
+        .send_empty::<crate::common::Envelope>(request)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("`created`"), "{err}");
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
