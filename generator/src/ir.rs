@@ -163,6 +163,10 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.

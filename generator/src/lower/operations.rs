@@ -791,6 +791,8 @@ impl<'a> Lowerer<'a> {
             | TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
             | TypeRef::F32
             | TypeRef::F64 => true,
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {

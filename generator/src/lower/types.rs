@@ -698,7 +698,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Named(n) => n.clone(),
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
@@ -781,11 +781,14 @@ fn is_empty_schema(schema: &Schema) -> bool {
     }
 }
 
-/// The Rust integer for an integer `format` openapiv3 does not know (`uint8`, `int16`,
-/// `uint64`, ...): `i32` for the formats that fit in it, else `i64` (never an error).
+/// The Rust integer for an integer `format` openapiv3 does not know: `i32` for the small
+/// formats, `u32`/`u64` for the unsigned ones (a `uint64` above `i64::MAX` must decode),
+/// else `i64` (an unknown format is never an error).
 fn integer_format(format: &str) -> TypeRef {
     match format {
         "int8" | "int16" | "uint8" | "uint16" => TypeRef::I32,
+        "uint32" => TypeRef::U32,
+        "uint64" | "uint" => TypeRef::U64,
         _ => TypeRef::I64,
     }
 }
