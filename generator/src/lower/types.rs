@@ -847,7 +847,7 @@ fn enum_variants(values: &[String]) -> StringEnum {
         .iter()
         .filter(|v| seen.insert(v.as_str()))
         .map(|v| Variant {
-            rust_name: names.claim(&camel(v)),
+            rust_name: names.claim(&camel(&spelled_symbols(v))),
             wire_value: v.clone(),
         })
         .collect();
@@ -855,6 +855,64 @@ fn enum_variants(values: &[String]) -> StringEnum {
         variants,
         catch_all: catch_all.to_owned(),
     }
+}
+
+/// An enum value made only of symbols, spelled in words so its variant says what it is
+/// (`>=` → `Ge`, `!=` → `NotEquals`, `+` → `Plus`) instead of `Empty2`; other values as they
+/// are. The empty string stays empty (its variant is `Empty`).
+fn spelled_symbols(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.is_empty() || value.chars().any(char::is_alphanumeric) {
+        return value.into();
+    }
+    let whole = match value {
+        "=" | "==" | "===" => Some("equals"),
+        "!=" | "<>" | "!==" => Some("not equals"),
+        ">" => Some("gt"),
+        ">=" => Some("ge"),
+        "<" => Some("lt"),
+        "<=" => Some("le"),
+        "=~" => Some("matches"),
+        "!~" => Some("not matches"),
+        _ => None,
+    };
+    if let Some(words) = whole {
+        return words.into();
+    }
+    let words: Vec<&str> = value
+        .chars()
+        .map(|c| match c {
+            '=' => "equals",
+            '!' => "bang",
+            '<' => "less",
+            '>' => "greater",
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '/' => "slash",
+            '\\' => "backslash",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "pipe",
+            '^' => "caret",
+            '~' => "tilde",
+            '?' => "question",
+            '.' => "dot",
+            ',' => "comma",
+            ':' => "colon",
+            ';' => "semicolon",
+            '#' => "hash",
+            '@' => "at",
+            '$' => "dollar",
+            '_' => "underscore",
+            ' ' => "space",
+            '(' | ')' => "paren",
+            '[' | ']' => "bracket",
+            '{' | '}' => "brace",
+            '\'' | '"' | '`' => "quote",
+            _ => "symbol",
+        })
+        .collect();
+    words.join(" ").into()
 }
 
 /// The field steps to follow a JSON pointer (`/_links/next/href`) through IR structs,
@@ -891,4 +949,35 @@ pub(crate) fn resolve_field_path(
         return Err("the pointer does not end at a string".to_owned());
     }
     Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbol_values_get_names_that_say_what_they_are() {
+        let values: Vec<String> = ["=", "!=", ">=", "<", "", "+", "a-b", "**"]
+            .iter()
+            .map(|v| (*v).to_owned())
+            .collect();
+        let names: Vec<String> = enum_variants(&values)
+            .variants
+            .into_iter()
+            .map(|v| v.rust_name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Equals",
+                "NotEquals",
+                "Ge",
+                "Lt",
+                "Empty",
+                "Plus",
+                "AB",
+                "StarStar"
+            ]
+        );
+    }
 }
