@@ -215,9 +215,23 @@ pub struct Param {
     pub deprecated: bool,
     /// For array parameters: how the values are written.
     pub array: Option<ArrayStyle>,
-    /// For an object query parameter: the `rt::ObjectStyle` variant it is written in
-    /// (`FormExploded`, `Form`, `DeepObject`).
-    pub object_style: Option<&'static str>,
+    /// For an object parameter: how it is written.
+    pub object_style: Option<ObjectParam>,
+}
+
+/// How an object parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectParam {
+    /// In the query, in this `rt::ObjectStyle` (`FormExploded`, `Form`, `DeepObject`,
+    /// `SpaceDelimited`, `PipeDelimited`).
+    Query(&'static str),
+    /// As one string in this `rt::ObjectPlace` (`Path`, `Header`, `Cookie`).
+    Joined {
+        /// The place.
+        place: &'static str,
+        /// `a=1,b=2` rather than `a,1,b,2`.
+        exploded: bool,
+    },
 }
 
 /// The body of a request.

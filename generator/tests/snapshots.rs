@@ -186,7 +186,7 @@ fixture_tests! {
     swagger2_form_only_and_non_json => "swagger2_form_only_and_non_json.yaml",
     inline_only_unions_and_type_arrays => "inline_only_unions_and_type_arrays.yaml",
     request_media_type_choice => "request_media_type_choice.yaml",
-    object_query_params => "object_query_params.yaml",
+    object_params => "object_params.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

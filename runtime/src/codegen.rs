@@ -23,7 +23,7 @@ pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
 pub use crate::task::{PollPolicy, TaskShape, TaskState};
 
-pub use crate::params::{Delimited, ObjectStyle};
+pub use crate::params::{Delimited, ObjectPlace, ObjectStyle};
 pub use bytes::Bytes;
 pub use futures_util::Stream;
 pub use http::{HeaderMap, Method};

@@ -69,7 +69,7 @@ pub use client::ClientCore;
 pub use concurrency::{strip_fields, update_with};
 pub use error::{ApiError, Error};
 pub use pagination::{Items, NextPage, Page, Pages, next_link};
-pub use params::{Delimited, ObjectStyle};
+pub use params::{Delimited, ObjectPlace, ObjectStyle};
 pub use policy::VendorPolicies;
 pub use profile::{EtagPolicy, VendorProfile};
 pub use rate_limit::{BucketKey, RateLimit, RateLimitTable};

@@ -31,6 +31,53 @@ pub enum ObjectStyle {
     Form,
     /// `deepObject`: `f[a]=1&f[b]=x`.
     DeepObject,
+    /// `spaceDelimited`: `f=a 1 b x`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `f=a|1|b|x`.
+    PipeDelimited,
+}
+
+/// Where a non-query object parameter goes (`simple` style in paths and headers, `form`
+/// without explode in cookies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectPlace {
+    /// A path segment.
+    Path,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// The one-string form of an object parameter: `a=1,b=x` exploded, else `a,1,b,x`
+/// (arrays comma-joined); `null` properties left out.
+pub(crate) fn object_text(
+    name: &str,
+    value: &serde_json::Value,
+    exploded: bool,
+) -> Result<String, String> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(format!("parameter `{name}` must serialize to an object"));
+    };
+    let mut parts = Vec::new();
+    for (key, value) in map {
+        let text = match value {
+            serde_json::Value::Null => continue,
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| scalar(name, key, item))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(","),
+            other => scalar(name, key, other)?,
+        };
+        if exploded {
+            parts.push(format!("{key}={text}"));
+        } else {
+            parts.push(key.clone());
+            parts.push(text);
+        }
+    }
+    Ok(parts.join(","))
 }
 
 /// The query pairs of object parameter `name` in `style`: properties in name order, `null`s left out, array properties repeated (exploded styles) or comma-joined.
@@ -64,14 +111,19 @@ pub(crate) fn object_pairs(
                 let key = format!("{name}[{key}]");
                 pairs.extend(values.into_iter().map(|v| (key.clone(), v)));
             }
-            ObjectStyle::Form => {
+            ObjectStyle::Form | ObjectStyle::SpaceDelimited | ObjectStyle::PipeDelimited => {
                 joined.push(key.clone());
                 joined.push(values.join(","));
             }
         }
     }
-    if style == ObjectStyle::Form && !joined.is_empty() {
-        pairs.push((name.to_owned(), joined.join(",")));
+    let delimiter = match style {
+        ObjectStyle::SpaceDelimited => " ",
+        ObjectStyle::PipeDelimited => "|",
+        _ => ",",
+    };
+    if !joined.is_empty() {
+        pairs.push((name.to_owned(), joined.join(delimiter)));
     }
     Ok(pairs)
 }
@@ -119,6 +171,18 @@ mod tests {
             pairs(ObjectStyle::Form),
             owned(&[("f", "ids,1,2,ok,true,state,up")])
         );
+    }
+
+    #[test]
+    fn delimited_and_one_string_forms() {
+        let value = serde_json::json!({"r": 100, "g": 200});
+        assert_eq!(
+            object_pairs("c", &value, ObjectStyle::PipeDelimited).unwrap(),
+            vec![("c".to_owned(), "g|200|r|100".to_owned())]
+        );
+        assert_eq!(object_text("c", &value, false).unwrap(), "g,200,r,100");
+        assert_eq!(object_text("c", &value, true).unwrap(), "g=200,r=100");
+        assert!(object_text("c", &serde_json::json!({"a": {"b": 1}}), true).is_err());
     }
 
     #[test]

@@ -191,6 +191,49 @@ impl Request {
         self
     }
 
+    /// Places an object parameter that is not in the query: in `place` as one string,
+    /// `a=1,b=x` when `exploded`, else `a,1,b,x` (OpenAPI `simple`; cookies use the
+    /// unexploded `form`). A value that is not an object of scalars is an
+    /// `Error::InvalidRequest` when the request is sent.
+    #[must_use]
+    pub fn object_param(
+        mut self,
+        place: crate::params::ObjectPlace,
+        name: &'static str,
+        value: &impl serde::Serialize,
+        exploded: bool,
+    ) -> Self {
+        let text = serde_json::to_value(value)
+            .map_err(|e| format!("parameter `{name}`: {e}"))
+            .and_then(|value| crate::params::object_text(name, &value, exploded));
+        match text {
+            Ok(text) => match place {
+                crate::params::ObjectPlace::Path => self.path_param(name, text),
+                crate::params::ObjectPlace::Header => self.header(name, text),
+                crate::params::ObjectPlace::Cookie => self.cookie(name, text),
+            },
+            Err(message) => {
+                self.record(Problem::Invalid(message));
+                self
+            }
+        }
+    }
+
+    /// Like [`Request::object_param`], if `value` is `Some`.
+    #[must_use]
+    pub fn object_param_opt(
+        self,
+        place: crate::params::ObjectPlace,
+        name: &'static str,
+        value: Option<&impl serde::Serialize>,
+        exploded: bool,
+    ) -> Self {
+        match value {
+            Some(value) => self.object_param(place, name, value, exploded),
+            None => self,
+        }
+    }
+
     /// Like [`Request::query_object`], if `value` is `Some`.
     #[must_use]
     pub fn query_object_opt(

@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Operation, Param, ParamLocation,
-    ReadModifyWrite, StatusCase, Success, TypeRef,
+    Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation, Param,
+    ParamLocation, ReadModifyWrite, StatusCase, Success, TypeRef,
 };
 
 fn models() -> TokenStream {
@@ -171,14 +171,26 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
-        if let Some(style) = p.object_style {
-            let style = format_ident!("{}", style);
-            steps.push(if p.required {
-                quote! { .query_object(#wire, &self.#name, rt::ObjectStyle::#style) }
-            } else {
-                quote! { .query_object_opt(#wire, self.#name.as_ref(), rt::ObjectStyle::#style) }
-            });
-            continue;
+        match p.object_style {
+            Some(ObjectParam::Query(style)) => {
+                let style = format_ident!("{}", style);
+                steps.push(if p.required {
+                    quote! { .query_object(#wire, &self.#name, rt::ObjectStyle::#style) }
+                } else {
+                    quote! { .query_object_opt(#wire, self.#name.as_ref(), rt::ObjectStyle::#style) }
+                });
+                continue;
+            }
+            Some(ObjectParam::Joined { place, exploded }) => {
+                let place = format_ident!("{}", place);
+                steps.push(if p.required {
+                    quote! { .object_param(rt::ObjectPlace::#place, #wire, &self.#name, #exploded) }
+                } else {
+                    quote! { .object_param_opt(rt::ObjectPlace::#place, #wire, self.#name.as_ref(), #exploded) }
+                });
+                continue;
+            }
+            None => {}
         }
         let step = match (&p.array, p.location, p.required) {
             (None, ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },

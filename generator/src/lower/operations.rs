@@ -16,9 +16,9 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Operation, PageShape,
-    PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite, StatusCase, Success, TypeDef,
-    TypeKind, TypeRef,
+    ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation,
+    PageShape, PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite, StatusCase,
+    Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -174,16 +174,37 @@ fn preferred_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &M
     content.iter().min_by_key(|(m, _)| rank(m))
 }
 
-/// The `rt::ObjectStyle` of an object parameter, if its location and style have one
-/// (query `form`, exploded by default, and `deepObject`).
-fn object_style_of(param: &Parameter, explode: Option<bool>) -> Option<&'static str> {
+/// How an object parameter is written, if its location and style have an object form:
+/// query `form` (exploded by default), `deepObject`, `spaceDelimited`, `pipeDelimited`;
+/// path and header `simple`; cookie `form` without explode.
+fn object_style_of(param: &Parameter, explode: Option<bool>) -> Option<ObjectParam> {
+    use openapiv3::{HeaderStyle, PathStyle};
     match param {
-        Parameter::Query { style, .. } => match style {
-            QueryStyle::Form if explode.unwrap_or(true) => Some("FormExploded"),
-            QueryStyle::Form => Some("Form"),
-            QueryStyle::DeepObject => Some("DeepObject"),
-            QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited => None,
-        },
+        Parameter::Query { style, .. } => Some(ObjectParam::Query(match style {
+            QueryStyle::Form if explode.unwrap_or(true) => "FormExploded",
+            QueryStyle::Form => "Form",
+            QueryStyle::DeepObject => "DeepObject",
+            QueryStyle::SpaceDelimited => "SpaceDelimited",
+            QueryStyle::PipeDelimited => "PipeDelimited",
+        })),
+        Parameter::Path {
+            style: PathStyle::Simple,
+            ..
+        } => Some(ObjectParam::Joined {
+            place: "Path",
+            exploded: explode.unwrap_or(false),
+        }),
+        Parameter::Header {
+            style: HeaderStyle::Simple,
+            ..
+        } => Some(ObjectParam::Joined {
+            place: "Header",
+            exploded: explode.unwrap_or(false),
+        }),
+        Parameter::Cookie { .. } if !explode.unwrap_or(true) => Some(ObjectParam::Joined {
+            place: "Cookie",
+            exploded: false,
+        }),
         _ => None,
     }
 }
@@ -330,7 +351,7 @@ impl<'a> Lowerer<'a> {
                     None => {
                         return skip(format!(
                             "parameter `{}` is an object in {} with a style that has no \
-                             object form here (only query `form` and `deepObject` do)",
+                             object form here (path `label`/`matrix` and exploded cookies)",
                             data.name,
                             location_key(param)
                         ));

@@ -169,3 +169,43 @@ async fn a_nested_object_query_parameter_is_refused() {
             .is_empty()
     );
 }
+
+/// Object parameters outside the query travel as one string: `simple` in paths and
+/// headers (plain and exploded), unexploded `form` in cookies.
+#[tokio::test]
+async fn object_parameters_in_paths_headers_and_cookies() {
+    use cloudgen_runtime::ObjectPlace;
+
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rgb = serde_json::json!({"r": 1, "g": 2, "b": 3});
+    let request = cloudgen_runtime::Request::new(http::Method::GET, "/v1/colors/{rgb}")
+        .object_param(ObjectPlace::Path, "rgb", &rgb, false)
+        .object_param(ObjectPlace::Header, "X-Tint", &rgb, true)
+        .object_param_opt(ObjectPlace::Cookie, "pref", Some(&rgb), false);
+    crate::common::client(&server)
+        .send_empty::<crate::common::Envelope>(request)
+        .await
+        .expect("sent");
+    let received = server.received_requests().await.unwrap_or_default();
+    let headers = &received[0].headers;
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(text("x-tint").as_deref(), Some("b=3,g=2,r=1"));
+    assert_eq!(
+        text("cookie").as_deref(),
+        Some("pref=b%2C3%2Cg%2C2%2Cr%2C1")
+    );
+    let path = percent_decode_str(received[0].url.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    assert_eq!(path, "/api/v1/colors/b,3,g,2,r,1");
+}
