@@ -317,27 +317,34 @@ pub(crate) fn server_url(server: &openapiv3::Server) -> String {
     url.trim_end_matches('/').to_owned()
 }
 
-/// With no envelope in the settings: the one schema every declared error answer of the
-/// document uses, if there is one (the common case: `Error` everywhere).
+/// With no envelope in the settings: the schema most declared error answers of the
+/// document have, when at least half of them do (the common case: one `Error` almost
+/// everywhere). Operations declaring other error bodies get their own error enum.
 fn infer_envelope(operations: &[crate::ir::Operation], report: &mut Report) -> Option<String> {
-    let mut types = operations
-        .iter()
-        .flat_map(|op| &op.errors)
-        .map(|case| &case.ty);
-    let first = types.next()?;
-    let TypeRef::Named(name) = first else {
-        return None;
-    };
-    if types.all(|ty| ty == first) {
-        report.note(
-            Stage::Lower,
-            format!(
-                "error envelope: `{name}`, the body every declared error answer has (set \
-                 `[errors] envelope` to choose another)"
-            ),
-        );
-        Some(name.clone())
-    } else {
-        None
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut total = 0;
+    for case in operations.iter().flat_map(|op| &op.errors) {
+        total += 1;
+        if let TypeRef::Named(name) = &case.ty {
+            *counts.entry(name.as_str()).or_default() += 1;
+        }
     }
+    // Most used; among equals, the first by name (deterministic).
+    let (name, used) = counts
+        .into_iter()
+        .fold(None, |best: Option<(&str, usize)>, (name, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((name, n)),
+        })?;
+    if used * 2 < total {
+        return None;
+    }
+    report.note(
+        Stage::Lower,
+        format!(
+            "error envelope: `{name}`, the body of {used} of the {total} declared error \
+             answers (set `[errors] envelope` to choose another)"
+        ),
+    );
+    Some(name.to_owned())
 }
