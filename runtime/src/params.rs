@@ -60,7 +60,11 @@ pub(crate) fn object_text(
         return Err(format!("parameter `{name}` must serialize to an object"));
     };
     let mut parts = Vec::new();
-    for (key, value) in map {
+    // Name order whether or not serde_json keeps insertion order (a feature another
+    // crate in the build may turn on).
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, value) in entries {
         let text = match value {
             serde_json::Value::Null => continue,
             serde_json::Value::Array(items) => items
@@ -94,7 +98,11 @@ pub(crate) fn object_pairs(
     };
     let mut pairs = Vec::new();
     let mut joined = Vec::new();
-    for (key, value) in map {
+    // Name order whether or not serde_json keeps insertion order (a feature another
+    // crate in the build may turn on).
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, value) in entries {
         let values: Vec<String> = match value {
             serde_json::Value::Null => continue,
             serde_json::Value::Array(items) => items

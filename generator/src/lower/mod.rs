@@ -330,12 +330,13 @@ fn infer_envelope(operations: &[crate::ir::Operation], report: &mut Report) -> O
         }
     }
     // Most used; among equals, the first by name (deterministic).
-    let (name, used) = counts
-        .into_iter()
-        .fold(None, |best: Option<(&str, usize)>, (name, n)| match best {
-            Some((_, m)) if m >= n => best,
-            _ => Some((name, n)),
-        })?;
+    let (name, used) =
+        counts
+            .into_iter()
+            .fold(None, |best: Option<(&str, usize)>, (name, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((name, n)),
+            })?;
     if used * 2 < total {
         return None;
     }
