@@ -11,13 +11,14 @@ const SETTINGS_FILE: &str = "settings.toml";
 
 /// Runs `generate`, asserting it returns an error (not `Ok`, not a panic); returns the
 /// error's text.
-fn generate_err(
-    document_name: &str,
-    document: &str,
-    settings: &Settings,
-    overlays: &[OverlayInput],
-) -> String {
-    let input = Input {
+/// The pipeline's input for a document given as text, with no other files.
+fn input<'a>(
+    document_name: &'a str,
+    document: &'a str,
+    settings: &'a Settings,
+    overlays: &'a [OverlayInput],
+) -> Input<'a> {
+    Input {
         document_name,
         document: document.as_bytes(),
         references: &cloudgen::NoReferences,
@@ -27,7 +28,16 @@ fn generate_err(
         command: "cargo test",
         runtime_path: "../runtime",
         standalone: true,
-    };
+    }
+}
+
+fn generate_err(
+    document_name: &str,
+    document: &str,
+    settings: &Settings,
+    overlays: &[OverlayInput],
+) -> String {
+    let input = input(document_name, document, settings, overlays);
     match catch_unwind(AssertUnwindSafe(|| cloudgen::generate(&input))) {
         Ok(Ok(generated)) => panic!(
             "{document_name}: expected an error, got {} files; report:\n{}",
@@ -171,17 +181,7 @@ fn invalid_openapi_structure_is_located_precisely() {
 /// Generates `document`, which must succeed, and returns the report and the models.
 fn generate_ok(document: &str) -> (String, String) {
     let settings = Settings::default();
-    let input = Input {
-        document_name: "spec.yaml",
-        document: document.as_bytes(),
-        references: &cloudgen::NoReferences,
-        settings: &settings,
-        settings_name: SETTINGS_FILE,
-        overlays: &[],
-        command: "cargo test",
-        runtime_path: "../runtime",
-        standalone: true,
-    };
+    let input = input("spec.yaml", document, &settings, &[]);
     let generated = cloudgen::generate(&input).unwrap_or_else(|e| panic!("does not generate: {e}"));
     let models = generated
         .files

@@ -340,7 +340,7 @@ impl Bundler<'_> {
                         "`$ref` to {}#{} is not an object (found {})",
                         target.file,
                         target.pointer,
-                        type_name(&other)
+                        crate::upgrade::kind_of(&other)
                     ),
                 });
             }
@@ -600,17 +600,6 @@ fn bad_ref(site: &Location, reference: &str, message: &str) -> Error {
     Error::Invalid {
         location: site.clone(),
         message: format!("`$ref` `{reference}`: {message}"),
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -231,7 +231,10 @@ fn check_version(root: &Map<String, Value>, name: &str) -> Result<(), OverlayErr
         None => return Err(not_an_overlay(name, "/overlay", "missing required field")),
         Some(Value::String(version)) => version,
         Some(other) => {
-            let reason = format!("expected a version string, found {}", kind_name(other));
+            let reason = format!(
+                "expected a version string, found {}",
+                crate::upgrade::kind_of(other)
+            );
             return Err(not_an_overlay(name, "/overlay", &reason));
         }
     };
@@ -255,7 +258,10 @@ fn check_info(root: &Map<String, Value>, name: &str) -> Result<(), OverlayError>
         None => return Err(not_an_overlay(name, "/info", "missing required field")),
         Some(Value::Object(info)) => info,
         Some(other) => {
-            let reason = format!("expected an object, found {}", kind_name(other));
+            let reason = format!(
+                "expected an object, found {}",
+                crate::upgrade::kind_of(other)
+            );
             return Err(not_an_overlay(name, "/info", &reason));
         }
     };
@@ -265,7 +271,10 @@ fn check_info(root: &Map<String, Value>, name: &str) -> Result<(), OverlayError>
             Some(Value::String(_)) => {}
             None => return Err(not_an_overlay(name, &pointer, "missing required field")),
             Some(other) => {
-                let reason = format!("expected a string, found {}", kind_name(other));
+                let reason = format!(
+                    "expected a string, found {}",
+                    crate::upgrade::kind_of(other)
+                );
                 return Err(not_an_overlay(name, &pointer, &reason));
             }
         }
@@ -277,7 +286,10 @@ fn check_extends(root: &Map<String, Value>, name: &str) -> Result<(), OverlayErr
     match root.get("extends") {
         None | Some(Value::String(_)) => Ok(()),
         Some(other) => {
-            let reason = format!("expected a URI string, found {}", kind_name(other));
+            let reason = format!(
+                "expected a URI string, found {}",
+                crate::upgrade::kind_of(other)
+            );
             Err(not_an_overlay(name, "/extends", &reason))
         }
     }
@@ -293,7 +305,10 @@ fn action_list<'a>(root: &'a Map<String, Value>, name: &str) -> Result<&'a [Valu
         )),
         Some(Value::Array(actions)) => Ok(actions),
         Some(other) => {
-            let reason = format!("expected an array of actions, found {}", kind_name(other));
+            let reason = format!(
+                "expected an array of actions, found {}",
+                crate::upgrade::kind_of(other)
+            );
             Err(not_an_overlay(name, "/actions", &reason))
         }
     }
@@ -321,9 +336,12 @@ fn parse_action<'a>(
         pointer: pointer.clone(),
         reason,
     };
-    let object = action
-        .as_object()
-        .ok_or_else(|| invalid(format!("expected an object, found {}", kind_name(action))))?;
+    let object = action.as_object().ok_or_else(|| {
+        invalid(format!(
+            "expected an object, found {}",
+            crate::upgrade::kind_of(action)
+        ))
+    })?;
     check_unknown_fields(object, &ACTION_FIELDS).map_err(|field| {
         invalid(format!(
             "unknown field `{field}` (allowed: target, description, update, remove and x- extensions)"
@@ -360,7 +378,7 @@ fn optional_string<'a>(
         Some(Value::String(text)) => Ok(Some(text)),
         Some(other) => Err(format!(
             "`{field}` must be a string, found {}",
-            kind_name(other)
+            crate::upgrade::kind_of(other)
         )),
     }
 }
@@ -376,7 +394,7 @@ fn modifier(object: &Map<String, Value>) -> Result<Modifier<'_>, String> {
         Some(other) => {
             return Err(format!(
                 "`remove` must be a boolean, found {}",
-                kind_name(other)
+                crate::upgrade::kind_of(other)
             ));
         }
     };
@@ -398,7 +416,7 @@ fn allow_empty(object: &Map<String, Value>) -> Result<bool, String> {
         Some(Value::Bool(allow)) => Ok(*allow),
         Some(other) => Err(format!(
             "`{ALLOW_EMPTY_EXTENSION}` must be a boolean, found {}",
-            kind_name(other)
+            crate::upgrade::kind_of(other)
         )),
     }
 }
@@ -591,7 +609,7 @@ fn update_node(target: &mut Value, update: &Value, pointer: &str) -> Result<(), 
             location: pointer.to_owned(),
             reason: format!(
                 "the target is an object, so `update` must be an object of properties to merge, not {}",
-                kind_name(other)
+                crate::upgrade::kind_of(other)
             ),
         }),
         (Value::Array(items), Value::Array(extra)) => {
@@ -610,8 +628,8 @@ fn update_node(target: &mut Value, update: &Value, pointer: &str) -> Result<(), 
             location: pointer.to_owned(),
             reason: format!(
                 "the target is {}, which can only be replaced by a primitive value, not {}",
-                kind_name(target),
-                kind_name(update)
+                crate::upgrade::kind_of(target),
+                crate::upgrade::kind_of(update)
             ),
         }),
     }
@@ -652,8 +670,8 @@ fn merge_property(existing: &mut Value, update: &Value, pointer: &str) -> Result
             location: pointer.to_owned(),
             reason: format!(
                 "the update has {} where the document has {}; to change a property's kind, remove it in an earlier action and set it again",
-                kind_name(update),
-                kind_name(existing)
+                crate::upgrade::kind_of(update),
+                crate::upgrade::kind_of(existing)
             ),
         }),
     }
@@ -690,17 +708,6 @@ impl Kind {
 
 fn is_primitive(value: &Value) -> bool {
     Kind::of(value) == Kind::Primitive
-}
-
-fn kind_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn to_pointer(location: &[Segment]) -> String {
