@@ -20,6 +20,8 @@ pub struct Api {
     pub auth: Auth,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Types that derive `Eq` (nothing floating-point inside).
+    pub eq_types: std::collections::BTreeSet<String>,
     /// Operations, sorted by Rust name.
     pub operations: Vec<Operation>,
     /// Rust name of the vendor error envelope type, if any.
@@ -85,6 +87,43 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// A value of one of several types (`oneOf` / `anyOf`), tried in order.
     Union(Union),
+    /// An integer enum (with a catch-all for values added later).
+    IntEnum(IntEnum),
+    /// A `oneOf`/`anyOf` with a `discriminator`: the tag property picks the variant.
+    Tagged(Tagged),
+}
+
+/// An integer enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntEnum {
+    /// (Rust variant name, value), in document order.
+    pub variants: Vec<(String, i64)>,
+    /// Name of the variant holding values this version does not know.
+    pub catch_all: String,
+}
+
+/// A `oneOf`/`anyOf` with a `discriminator`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    /// The tag property's wire name.
+    pub property: String,
+    /// Variants in document order.
+    pub variants: Vec<TaggedVariant>,
+    /// Name of the variant holding objects whose tag this version does not know.
+    pub catch_all: String,
+}
+
+/// One variant of a [`Tagged`] union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The tag values naming it (the first is written when serializing).
+    pub tags: Vec<String>,
+    /// Its type (a named struct).
+    pub ty: TypeRef,
+    /// Whether that struct has the tag property itself (else serializing adds it).
+    pub has_property: bool,
 }
 
 /// `oneOf` / `anyOf`: an untagged enum whose variants are tried in order.
@@ -99,6 +138,23 @@ pub struct Union {
 pub struct Struct {
     /// Fields in document order.
     pub fields: Vec<Field>,
+    /// What happens to properties not among the fields.
+    pub additional: Additional,
+}
+
+/// Properties of an object beyond its declared ones.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// The document says nothing: decoding skips them.
+    Unspecified,
+    /// `additionalProperties: false`: decoding still skips them (never an error).
+    Forbidden,
+    /// `additionalProperties: true` or a schema: kept in a map field of this Rust name
+    /// and value type, flattened into the object.
+    Typed(String, TypeRef),
+    /// Not declared, but the type is read and written back (a GET → PUT resource): kept
+    /// in a JSON map field of this Rust name, so a round trip loses nothing.
+    Preserved(String),
 }
 
 /// One property.
@@ -122,12 +178,50 @@ pub struct Field {
     pub deprecated: bool,
     /// Held in a `Box` because the type contains itself through this field.
     pub boxed: bool,
+    /// `writeOnly: true`: sent in requests, absent from responses.
+    pub write_only: bool,
+    /// The document's `default`, when it is a scalar of the field's type.
+    pub default: Option<serde_json::Value>,
+}
+
+/// How a property is held, from `required`, `nullable`, `readOnly`, `writeOnly` and
+/// `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    /// `T`: required and never null.
+    Plain,
+    /// `Option<T>`: optional (not sent when `None`), required but nullable (sent as
+    /// `null`), read-only, or write-only.
+    Option,
+    /// `Nullable<T>`: optional *and* nullable, so absent, `null` and a value differ.
+    Nullable,
+    /// `T` with the document's default when absent.
+    Defaulted,
 }
 
 impl Field {
+    /// How the field is held.
+    pub fn shape(&self) -> FieldShape {
+        if self.read_only {
+            return FieldShape::Option;
+        }
+        match (self.required && !self.write_only, self.nullable) {
+            (true, false) => FieldShape::Plain,
+            (true, true) => FieldShape::Option,
+            (false, true) => FieldShape::Nullable,
+            (false, false) if self.default.is_some() => FieldShape::Defaulted,
+            (false, false) => FieldShape::Option,
+        }
+    }
+
     /// Whether the Rust field is an `Option`.
     pub fn is_option(&self) -> bool {
-        !self.required || self.nullable || self.read_only
+        self.shape() == FieldShape::Option
+    }
+
+    /// Whether a missing property decodes (anything but [`FieldShape::Plain`]).
+    pub fn may_be_missing(&self) -> bool {
+        self.shape() != FieldShape::Plain
     }
 }
 
@@ -171,6 +265,14 @@ pub enum TypeRef {
     F32,
     /// `f64`.
     F64,
+    /// `format: date-time`: `cloudgen_runtime::DateTime` (chrono, UTC).
+    DateTime,
+    /// `format: date`: `cloudgen_runtime::Date`.
+    Date,
+    /// `format: uuid`: `cloudgen_runtime::Uuid`.
+    Uuid,
+    /// `format: byte`: `cloudgen_runtime::Base64` (bytes carried as base64 text).
+    Base64,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.

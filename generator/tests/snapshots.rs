@@ -164,6 +164,9 @@ macro_rules! fixture_tests {
 
 fixture_tests! {
     object_required_optional_nullable => "object_required_optional_nullable.yaml",
+    formats_defaults_and_int_enums => "formats_defaults_and_int_enums.yaml",
+    discriminated_unions => "discriminated_unions.yaml",
+    patch_tri_state_and_extra_properties => "patch_tri_state_and_extra_properties.yaml",
     string_enum_with_symbols_and_case_clash => "string_enum_with_symbols_and_case_clash.yaml",
     inline_objects_hoisted => "inline_objects_hoisted.yaml",
     map_and_free_form => "map_and_free_form.yaml",
@@ -262,6 +265,7 @@ fn every_fixture_compiles_with_warnings_denied() {
     std::fs::create_dir_all(&workspace).expect("create the scratch workspace");
 
     let mut members = Vec::new();
+    let mut with_serde_tests = Vec::new();
     for file in fixture_files() {
         let member = stem(&file).to_owned();
         let generated = generate(&file, false);
@@ -270,6 +274,15 @@ fn every_fixture_compiles_with_warnings_denied() {
             std::fs::create_dir_all(dest.parent().expect("file has a parent"))
                 .expect("create crate directory");
             std::fs::write(&dest, text).expect("write generated file");
+        }
+        // A fixture's serde tests (`<stem>.serde.rs`) become the crate's integration test.
+        let serde_tests = fixtures_dir().join(format!("{member}.serde.rs"));
+        if serde_tests.exists() {
+            let dest = workspace.join(&member).join("tests").join("serde.rs");
+            std::fs::create_dir_all(dest.parent().expect("file has a parent"))
+                .expect("create tests directory");
+            std::fs::copy(&serde_tests, &dest).expect("copy serde tests");
+            with_serde_tests.push(crate_name(&file));
         }
         members.push(member);
     }
@@ -290,7 +303,13 @@ fn every_fixture_compiles_with_warnings_denied() {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let output = Command::new(cargo)
-        .args(["clippy", "--workspace", "--offline", "--keep-going"])
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--offline",
+            "--keep-going",
+        ])
         .args(["--", "-D", "warnings"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", target.join("fixture-check"))
@@ -329,5 +348,36 @@ fn every_fixture_compiles_with_warnings_denied() {
         failed, expected,
         "the fixture crates failing clippy with warnings denied are not the known ones \
          (KNOWN_CLIPPY_FAILURES); cargo said:\n{stderr}"
+    );
+
+    // The serde tests of the fixtures that have them: values decode, keep what they
+    // should, and encode back to the same JSON.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut test = Command::new(cargo);
+    test.args(["test", "--offline", "--test", "serde"]);
+    for name in &with_serde_tests {
+        test.args(["-p", name]);
+    }
+    let output = test
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", target.join("fixture-check"))
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the fixtures' serde tests failed:\n{stdout}\n{stderr}"
+    );
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert!(
+        passed >= with_serde_tests.len(),
+        "too few serde tests ran:\n{stdout}"
     );
 }

@@ -11,7 +11,7 @@ pub use crate::by_status::{Answer, FromStatus};
 pub use crate::call::CallOptions;
 pub use crate::client::ClientCore;
 pub use crate::concurrency::{strip_fields, update_with};
-pub use crate::de::{FieldKey, required};
+pub use crate::de::{FieldKey, discriminated, required, serialize_tagged, variant};
 pub use crate::error::{ApiError, Error};
 pub use crate::pagination::{Items, NextPage, Page, Pages};
 pub use crate::policy::VendorPolicies;
@@ -22,6 +22,7 @@ pub use crate::response::Response;
 pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
 pub use crate::task::{PollPolicy, TaskShape, TaskState};
+pub use crate::values::{Base64, Date, DateTime, Nullable, Rfc3339, Uuid};
 
 pub use crate::params::{Delimited, ObjectPlace, ObjectStyle};
 pub use bytes::Bytes;

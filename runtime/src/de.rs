@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use serde::Serialize as _;
 use serde::de::{Deserialize, Deserializer, Visitor};
 
 /// An object key, borrowed from the input when possible.
@@ -54,6 +55,56 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
 /// The value of a required field, or serde's "missing field" error.
 pub fn required<T, E: serde::de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
     value.ok_or_else(|| E::missing_field(name))
+}
+
+/// Reads an object whose `property` says which variant of a `oneOf` with a
+/// `discriminator` it is: (the property's value, the whole object, tag included).
+/// The generated `Deserialize` then decodes the object as the variant the value names, or
+/// keeps it as it is when the value is one this version does not know.
+pub fn discriminated<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    property: &'static str,
+) -> Result<(String, serde_json::Value), D::Error> {
+    use serde::de::Error as _;
+    let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+    let tag = match object.get(property) {
+        Some(serde_json::Value::String(tag)) => tag.clone(),
+        Some(other) => {
+            return Err(D::Error::custom(format!(
+                "discriminator `{property}` must be a string, not {other}"
+            )));
+        }
+        None => return Err(D::Error::missing_field(property)),
+    };
+    Ok((tag, serde_json::Value::Object(object)))
+}
+
+/// Decodes the object of a [`discriminated`] value as the variant its tag names.
+pub fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+    tag: &str,
+) -> Result<T, E> {
+    T::deserialize(value).map_err(|e| E::custom(format!("as the `{tag}` variant: {e}")))
+}
+
+/// Serializes a variant of a `oneOf` with a `discriminator` whose own type has no
+/// property for the tag: the variant's fields plus `property: tag`.
+pub fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    let mut object = match serde_json::to_value(value).map_err(S::Error::custom)? {
+        serde_json::Value::Object(object) => object,
+        other => return other.serialize(serializer),
+    };
+    object.insert(
+        property.to_owned(),
+        serde_json::Value::String(tag.to_owned()),
+    );
+    object.serialize(serializer)
 }
 
 #[cfg(test)]

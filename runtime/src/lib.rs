@@ -59,6 +59,7 @@ pub mod retry;
 mod scope;
 pub mod task;
 mod time;
+mod values;
 
 pub use auth::{AuthScheme, LoginProvider, Secret, Token, TokenHeader, TokenProvider};
 pub use body::{ByteStream, Multipart};
@@ -79,3 +80,4 @@ pub use retry::{RetryBudget, RetryDecision, RetryPolicy};
 pub use scope::Scope;
 pub use task::{PollPolicy, TaskShape, TaskState};
 pub use time::{BoxFuture, Clock, ManualClock, RandomSource, SeededRandom, SystemClock};
+pub use values::{Base64, Date, DateTime, Nullable, Rfc3339, Uuid};

@@ -18967,7 +18967,7 @@ fn call_483(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let a1: String = sample("\"2024-01-02\"")?;
+            let a1: cloudgen_runtime::Date = sample("\"2024-01-02\"")?;
             Ok(client.plans_usage_monthly_get(a0, a1))
         };
         match build() {

@@ -5,7 +5,7 @@
 //! and enums it declares in place, named after where they sit.
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/ACLs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AcLs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
@@ -30,6 +30,9 @@ pub struct AcLs {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -54,6 +57,7 @@ impl<'de> serde::Deserialize<'de> for AcLs {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "acls" => f0 = map.next_value()?,
@@ -62,8 +66,8 @@ impl<'de> serde::Deserialize<'de> for AcLs {
                         "_created" => f3 = map.next_value()?,
                         "_updated" => f4 = map.next_value()?,
                         "_links" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -74,6 +78,7 @@ impl<'de> serde::Deserialize<'de> for AcLs {
                     created: f3,
                     updated: f4,
                     links: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -82,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for AcLs {
 }
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 /// Schema `/components/schemas/ACL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Acl {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +96,9 @@ pub struct Acl {
     pub permissions: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -113,14 +121,15 @@ impl<'de> serde::Deserialize<'de> for Acl {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "resource" => f0 = Some(map.next_value()?),
                         "resourceIds" => f1 = map.next_value()?,
                         "permissions" => f2 = map.next_value()?,
                         "roles" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -129,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
                     resource_ids: f1,
                     permissions: f2,
                     roles: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -137,8 +147,9 @@ impl<'de> serde::Deserialize<'de> for Acl {
 }
 #[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Alert {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -168,6 +179,9 @@ pub struct Alert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "alert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -197,6 +211,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -210,8 +225,8 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -227,6 +242,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -371,8 +387,9 @@ impl<'de> serde::Deserialize<'de> for AlertType {
 }
 #[cfg(feature = "apikey")]
 /// Schema `/components/schemas/Apikey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Apikey {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -380,10 +397,11 @@ pub struct Apikey {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Constraints (checked by the server): at most 5 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org_role: Option<ApikeyOrgRole>,
+    /// Default: `"USER"` (when the property is absent).
+    pub org_role: ApikeyOrgRole,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -406,6 +424,9 @@ pub struct Apikey {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "apikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -436,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for Apikey {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -450,8 +472,8 @@ impl<'de> serde::Deserialize<'de> for Apikey {
                         "_created" => f9 = map.next_value()?,
                         "_updated" => f10 = map.next_value()?,
                         "_links" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -461,13 +483,15 @@ impl<'de> serde::Deserialize<'de> for Apikey {
                     tags: f2,
                     description: f3,
                     snippet: f4,
-                    org_role: f5,
+                    org_role: f5
+                        .unwrap_or_else(|| crate::models::ApikeyOrgRole::from("USER")),
                     acls: f6,
                     id: f7,
                     etag: f8,
                     created: f9,
                     updated: f10,
                     links: f11,
+                    unknown_fields,
                 })
             }
         }
@@ -543,8 +567,9 @@ impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsaccount {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -576,6 +601,9 @@ pub struct Awsaccount {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -605,6 +633,7 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -618,8 +647,8 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -635,6 +664,7 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -740,18 +770,15 @@ impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsaccountStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AwsaccountStatusState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: AwsaccountStatusState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<AwsaccountStatusInventory>,
-    #[serde(
-        rename = "pendingStateTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pending_state_timestamp: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "pendingStateTimestamp")]
+    pub pending_state_timestamp: i64,
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     pub region: AwsaccountStatusRegion,
@@ -775,6 +802,9 @@ pub struct AwsaccountStatus {
     pub aws_cf_stack_name: Option<String>,
     #[serde(rename = "awsRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -806,6 +836,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
@@ -821,15 +852,18 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
                         "awsAccountRole" => f10 = map.next_value()?,
                         "awsCFStackName" => f11 = map.next_value()?,
                         "awsRoleArn" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsaccountStatus {
-                    state: f0,
+                    state: f0
+                        .unwrap_or_else(|| crate::models::AwsaccountStatusState::from(
+                            "PENDING",
+                        )),
                     inventory: f1,
-                    pending_state_timestamp: f2,
+                    pending_state_timestamp: f2.unwrap_or(0),
                     external_id: f3,
                     region: rt::required(f4, "region")?,
                     cf_launch_url: f5,
@@ -840,6 +874,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
                     aws_account_role: f10,
                     aws_cf_stack_name: f11,
                     aws_role_arn: f12,
+                    unknown_fields,
                 })
             }
         }
@@ -848,18 +883,18 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsaccountStatusInventory {
-    #[serde(
-        rename = "lastCompletedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_completed_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AwsaccountStatusInventoryState>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "lastCompletedTimestamp")]
+    pub last_completed_timestamp: i64,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: AwsaccountStatusInventoryState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -881,24 +916,41 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "lastCompletedTimestamp" => f0 = map.next_value()?,
                         "state" => f1 = map.next_value()?,
                         "event_name" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsaccountStatusInventory {
-                    last_completed_timestamp: f0,
-                    state: f1,
+                    last_completed_timestamp: f0.unwrap_or(0),
+                    state: f1
+                        .unwrap_or_else(|| crate::models::AwsaccountStatusInventoryState::from(
+                            "PENDING",
+                        )),
                     event_name: f2,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsaccount")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsaccountStatusInventory {
+    fn default() -> Self {
+        Self {
+            last_completed_timestamp: 0,
+            state: crate::models::AwsaccountStatusInventoryState::from("PENDING"),
+            event_name: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsaccount")]
@@ -1151,7 +1203,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
 }
 #[cfg(feature = "awsebsvolume")]
 /// Schema `/components/schemas/Awsebsvolume`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsebsvolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1198,6 +1250,9 @@ pub struct Awsebsvolume {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsebsvolume")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1234,6 +1289,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
                 let mut f15 = None;
                 let mut f16 = None;
                 let mut f17 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cc_user_email" => f0 = map.next_value()?,
@@ -1254,8 +1310,8 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
                         "_created" => f15 = map.next_value()?,
                         "_updated" => f16 = map.next_value()?,
                         "_links" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1278,6 +1334,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
                     created: f15,
                     updated: f16,
                     links: f17,
+                    unknown_fields,
                 })
             }
         }
@@ -1286,7 +1343,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
 }
 #[cfg(feature = "awsec2securitygroup")]
 /// Schema `/components/schemas/Awsec2securitygroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsec2securitygroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1323,6 +1380,9 @@ pub struct Awsec2securitygroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsec2securitygroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1354,6 +1414,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cc_user_email" => f0 = map.next_value()?,
@@ -1369,8 +1430,8 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
                         "_created" => f10 = map.next_value()?,
                         "_updated" => f11 = map.next_value()?,
                         "_links" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1388,6 +1449,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
                     created: f10,
                     updated: f11,
                     links: f12,
+                    unknown_fields,
                 })
             }
         }
@@ -1396,7 +1458,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
 }
 #[cfg(feature = "awsec2subnet")]
 /// Schema `/components/schemas/Awsec2subnet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsec2subnet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1441,6 +1503,9 @@ pub struct Awsec2subnet {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsec2subnet")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1476,6 +1541,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cc_user_email" => f0 = map.next_value()?,
@@ -1495,8 +1561,8 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
                         "_created" => f14 = map.next_value()?,
                         "_updated" => f15 = map.next_value()?,
                         "_links" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1518,6 +1584,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
                     created: f14,
                     updated: f15,
                     links: f16,
+                    unknown_fields,
                 })
             }
         }
@@ -1526,8 +1593,9 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
 }
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsekscluster {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1560,8 +1628,8 @@ pub struct Awsekscluster {
     pub logging: Option<Vec<AwseksclusterLoggingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_config: Option<AwseksclusterVpcConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub ignored: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubecluster: Option<KubeclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1586,6 +1654,9 @@ pub struct Awsekscluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1630,6 +1701,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                 let mut f23 = None;
                 let mut f24 = None;
                 let mut f25 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -1658,8 +1730,8 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                         "_created" => f23 = map.next_value()?,
                         "_updated" => f24 = map.next_value()?,
                         "_links" => f25 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -1682,7 +1754,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                     service_ipv4_cidr: f15,
                     logging: f16,
                     vpc_config: f17,
-                    ignored: f18,
+                    ignored: f18.unwrap_or(false),
                     kubecluster: f19,
                     backupinst_id: f20,
                     id: f21,
@@ -1690,6 +1762,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                     created: f23,
                     updated: f24,
                     links: f25,
+                    unknown_fields,
                 })
             }
         }
@@ -1698,12 +1771,15 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
 }
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/encryption_config/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksclusterEncryptionConfigItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1724,18 +1800,20 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "kms_key_id" => f0 = map.next_value()?,
                         "resources" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwseksclusterEncryptionConfigItem {
                     kms_key_id: f0,
                     resources: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -1754,12 +1832,15 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
 pub type AwseksclusterId = String;
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/logging/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwseksclusterLoggingItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logging_enabled: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub logging_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_types: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1780,18 +1861,20 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "logging_enabled" => f0 = map.next_value()?,
                         "log_types" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwseksclusterLoggingItem {
-                    logging_enabled: f0,
+                    logging_enabled: f0.unwrap_or(false),
                     log_types: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -1799,23 +1882,37 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
     }
 }
 #[cfg(feature = "awsekscluster")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwseksclusterLoggingItem {
+    fn default() -> Self {
+        Self {
+            logging_enabled: false,
+            log_types: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/vpc_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_security_group_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_private_access: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_public_access: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub endpoint_private_access: bool,
+    /// Default: `false` (when the property is absent).
+    pub endpoint_public_access: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_access_cidrs: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1841,6 +1938,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "vpc_id" => f0 = map.next_value()?,
@@ -1850,29 +1948,47 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
                         "public_access_cidrs" => f4 = map.next_value()?,
                         "security_group_ids" => f5 = map.next_value()?,
                         "subnet_ids" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwseksclusterVpcConfig {
                     vpc_id: f0,
                     cluster_security_group_id: f1,
-                    endpoint_private_access: f2,
-                    endpoint_public_access: f3,
+                    endpoint_private_access: f2.unwrap_or(false),
+                    endpoint_public_access: f3.unwrap_or(false),
                     public_access_cidrs: f4,
                     security_group_ids: f5,
                     subnet_ids: f6,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsekscluster")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwseksclusterVpcConfig {
+    fn default() -> Self {
+        Self {
+            vpc_id: Default::default(),
+            cluster_security_group_id: Default::default(),
+            endpoint_private_access: false,
+            endpoint_public_access: false,
+            public_access_cidrs: Default::default(),
+            security_group_ids: Default::default(),
+            subnet_ids: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awseksnodegroup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -1957,6 +2073,9 @@ pub struct Awseksnodegroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2014,6 +2133,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
                 let mut f36 = None;
                 let mut f37 = None;
                 let mut f38 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -2055,8 +2175,8 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
                         "_created" => f36 = map.next_value()?,
                         "_updated" => f37 = map.next_value()?,
                         "_links" => f38 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2100,6 +2220,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
                     created: f36,
                     updated: f37,
                     links: f38,
+                    unknown_fields,
                 })
             }
         }
@@ -2108,7 +2229,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
 }
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/health/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksnodegroupHealthItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2116,6 +2237,9 @@ pub struct AwseksnodegroupHealthItem {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2137,13 +2261,14 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "code" => f0 = map.next_value()?,
                         "message" => f1 = map.next_value()?,
                         "resource_ids" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2151,6 +2276,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
                     code: f0,
                     message: f1,
                     resource_ids: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -2159,7 +2285,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
 }
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_device_mappings: Option<
@@ -2173,10 +2299,10 @@ pub struct AwseksnodegroupLaunchTemplateData {
     pub cpu_threads_per_core: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_credits: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_api_termination: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ebs_optimized: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub disable_api_termination: bool,
+    /// Default: `false` (when the property is absent).
+    pub ebs_optimized: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2185,6 +2311,9 @@ pub struct AwseksnodegroupLaunchTemplateData {
     pub kernel_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2214,6 +2343,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "block_device_mappings" => f0 = map.next_value()?,
@@ -2227,8 +2357,8 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                         "instance_type" => f8 = map.next_value()?,
                         "kernel_id" => f9 = map.next_value()?,
                         "userdata" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2238,12 +2368,13 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                     cpu_core_count: f2,
                     cpu_threads_per_core: f3,
                     cpu_credits: f4,
-                    disable_api_termination: f5,
-                    ebs_optimized: f6,
+                    disable_api_termination: f5.unwrap_or(false),
+                    ebs_optimized: f6.unwrap_or(false),
                     image_id: f7,
                     instance_type: f8,
                     kernel_id: f9,
                     userdata: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -2251,13 +2382,33 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwseksnodegroupLaunchTemplateData {
+    fn default() -> Self {
+        Self {
+            block_device_mappings: Default::default(),
+            capacity_reservation_preference: Default::default(),
+            cpu_core_count: Default::default(),
+            cpu_threads_per_core: Default::default(),
+            cpu_credits: Default::default(),
+            disable_api_termination: false,
+            ebs_optimized: false,
+            image_id: Default::default(),
+            instance_type: Default::default(),
+            kernel_id: Default::default(),
+            userdata: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data/properties/block_device_mappings/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ebs_delete_on_termination: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub ebs_delete_on_termination: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ebs_iops: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2270,6 +2421,9 @@ pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     pub no_device: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2299,6 +2453,7 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "device_name" => f0 = map.next_value()?,
@@ -2309,20 +2464,21 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                         "ebs_volume_type" => f5 = map.next_value()?,
                         "no_device" => f6 = map.next_value()?,
                         "virtual_name" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                     device_name: f0,
-                    ebs_delete_on_termination: f1,
+                    ebs_delete_on_termination: f1.unwrap_or(false),
                     ebs_iops: f2,
                     ebs_throughput: f3,
                     ebs_volume_size: f4,
                     ebs_volume_type: f5,
                     no_device: f6,
                     virtual_name: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -2330,8 +2486,25 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
+    fn default() -> Self {
+        Self {
+            device_name: Default::default(),
+            ebs_delete_on_termination: false,
+            ebs_iops: Default::default(),
+            ebs_throughput: Default::default(),
+            ebs_volume_size: Default::default(),
+            ebs_volume_type: Default::default(),
+            no_device: Default::default(),
+            virtual_name: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/taints/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksnodegroupTaintsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
@@ -2339,6 +2512,9 @@ pub struct AwseksnodegroupTaintsItem {
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2360,13 +2536,14 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "effect" => f0 = map.next_value()?,
                         "key" => f1 = map.next_value()?,
                         "value" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2374,6 +2551,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
                     effect: f0,
                     key: f1,
                     value: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -2382,8 +2560,9 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
 }
 #[cfg(feature = "awsiamrole")]
 /// Schema `/components/schemas/Awsiamrole`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsiamrole {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -2418,6 +2597,9 @@ pub struct Awsiamrole {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsiamrole")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2450,6 +2632,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                 let mut f11 = None;
                 let mut f12 = None;
                 let mut f13 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -2466,8 +2649,8 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                         "_created" => f11 = map.next_value()?,
                         "_updated" => f12 = map.next_value()?,
                         "_links" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2489,6 +2672,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                     created: f11,
                     updated: f12,
                     links: f13,
+                    unknown_fields,
                 })
             }
         }
@@ -2497,8 +2681,9 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
 }
 #[cfg(feature = "awsmarketplace")]
 /// Schema `/components/schemas/Awsmarketplace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsmarketplace {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -2524,6 +2709,9 @@ pub struct Awsmarketplace {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsmarketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2550,6 +2738,7 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -2560,8 +2749,8 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
                         "_created" => f5 = map.next_value()?,
                         "_updated" => f6 = map.next_value()?,
                         "_links" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2574,6 +2763,7 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
                     created: f5,
                     updated: f6,
                     links: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -2582,15 +2772,16 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
 }
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdsbackup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<AwsrdsbackupTriggerType>,
+    /// Default: `"SCHEDULED"` (when the property is absent).
+    pub trigger_type: AwsrdsbackupTriggerType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2599,8 +2790,8 @@ pub struct Awsrdsbackup {
     pub aws_tag_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub pause: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AwsrdsbackupStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2623,6 +2814,9 @@ pub struct Awsrdsbackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2656,6 +2850,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
                 let mut f12 = None;
                 let mut f13 = None;
                 let mut f14 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -2673,8 +2868,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
                         "_created" => f12 = map.next_value()?,
                         "_updated" => f13 = map.next_value()?,
                         "_links" => f14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2682,18 +2877,22 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3,
+                    trigger_type: f3
+                        .unwrap_or_else(|| crate::models::AwsrdsbackupTriggerType::from(
+                            "SCHEDULED",
+                        )),
                     awsaccount: f4,
                     databases: f5,
                     aws_tag_ids: f6,
                     policy: f7,
-                    pause: f8,
+                    pause: f8.unwrap_or(false),
                     status: f9,
                     id: f10,
                     etag: f11,
                     created: f12,
                     updated: f13,
                     links: f14,
+                    unknown_fields,
                 })
             }
         }
@@ -2713,12 +2912,15 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
 pub type AwsrdsbackupId = String;
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsbackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<AwsrdsbackupStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2739,18 +2941,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobs" => f0 = map.next_value()?,
                         "message" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsrdsbackupStatus {
                     jobs: f0,
                     message: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -2759,13 +2963,16 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
 }
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/components/schemas/Awsrdsbackup/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdsbackupStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2787,13 +2994,14 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobid" => f0 = Some(map.next_value()?),
                         "state" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2801,6 +3009,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
                     jobid: rt::required(f0, "jobid")?,
                     state: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -2873,15 +3082,16 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
 }
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdscopie {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<AwsrdscopieTriggerType>,
+    /// Default: `"SCHEDULED"` (when the property is absent).
+    pub trigger_type: AwsrdscopieTriggerType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2891,12 +3101,12 @@ pub struct Awsrdscopie {
     pub region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_snapshots: Option<bool>,
+    /// Default: `true` (when the property is absent).
+    pub delete_snapshots: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub pause: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AwsrdscopieStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -2919,6 +3129,9 @@ pub struct Awsrdscopie {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2955,6 +3168,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
                 let mut f15 = None;
                 let mut f16 = None;
                 let mut f17 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -2975,8 +3189,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
                         "_created" => f15 = map.next_value()?,
                         "_updated" => f16 = map.next_value()?,
                         "_links" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -2984,21 +3198,25 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3,
+                    trigger_type: f3
+                        .unwrap_or_else(|| crate::models::AwsrdscopieTriggerType::from(
+                            "SCHEDULED",
+                        )),
                     databases: f4,
                     backupdef: f5,
                     backup_inst: f6,
                     region: rt::required(f7, "region")?,
                     kms_key_id: f8,
-                    delete_snapshots: f9,
+                    delete_snapshots: f9.unwrap_or(true),
                     policy: f10,
-                    pause: f11,
+                    pause: f11.unwrap_or(false),
                     status: f12,
                     id: f13,
                     etag: f14,
                     created: f15,
                     updated: f16,
                     links: f17,
+                    unknown_fields,
                 })
             }
         }
@@ -3010,12 +3228,15 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
 pub type AwsrdscopieId = String;
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdscopieStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<AwsrdscopieStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3036,18 +3257,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobs" => f0 = map.next_value()?,
                         "message" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsrdscopieStatus {
                     jobs: f0,
                     message: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -3056,13 +3279,16 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
 }
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/components/schemas/Awsrdscopie/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdscopieStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3084,13 +3310,14 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobid" => f0 = Some(map.next_value()?),
                         "state" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3098,6 +3325,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
                     jobid: rt::required(f0, "jobid")?,
                     state: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -3170,8 +3398,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
 }
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdsdatabase {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -3228,20 +3457,20 @@ pub struct Awsrdsdatabase {
     pub parameter_groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_multi_az: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_protection: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_iam_auth_enabled: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub is_multi_az: bool,
+    /// Default: `false` (when the property is absent).
+    pub delete_protection: bool,
+    /// Default: `false` (when the property is absent).
+    pub is_iam_auth_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automated_backups: Option<Vec<AwsrdsdatabaseAutomatedBackupsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automated_backups_enabled: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub automated_backups_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_created: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_recovery_points: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub num_recovery_points: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3266,6 +3495,9 @@ pub struct Awsrdsdatabase {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3327,6 +3559,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                 let mut f40 = None;
                 let mut f41 = None;
                 let mut f42 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -3372,8 +3605,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                         "_created" => f40 = map.next_value()?,
                         "_updated" => f41 = map.next_value()?,
                         "_links" => f42 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3407,13 +3640,13 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                     option_groups: f26,
                     parameter_groups: f27,
                     security_groups: f28,
-                    is_multi_az: f29,
-                    delete_protection: f30,
-                    is_iam_auth_enabled: f31,
+                    is_multi_az: f29.unwrap_or(false),
+                    delete_protection: f30.unwrap_or(false),
+                    is_iam_auth_enabled: f31.unwrap_or(false),
                     automated_backups: f32,
-                    automated_backups_enabled: f33,
+                    automated_backups_enabled: f33.unwrap_or(false),
                     resource_created: f34,
-                    num_recovery_points: f35,
+                    num_recovery_points: f35.unwrap_or(0),
                     kms_key_id: f36,
                     backupinst_id: f37,
                     id: f38,
@@ -3421,6 +3654,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                     created: f40,
                     updated: f41,
                     links: f42,
+                    unknown_fields,
                 })
             }
         }
@@ -3429,7 +3663,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
 }
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/automated_backups/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsdatabaseAutomatedBackupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -3443,6 +3677,9 @@ pub struct AwsrdsdatabaseAutomatedBackupsItem {
     pub earliest_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3467,6 +3704,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "size" => f0 = map.next_value()?,
@@ -3475,8 +3713,8 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
                         "storage" => f3 = map.next_value()?,
                         "earliest_time" => f4 = map.next_value()?,
                         "latest_time" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3487,6 +3725,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
                     storage: f3,
                     earliest_time: f4,
                     latest_time: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -3495,7 +3734,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
 }
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/cluster_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsdatabaseClusterInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -3509,6 +3748,9 @@ pub struct AwsrdsdatabaseClusterInfo {
     pub latest_restorable: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_instance: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3533,6 +3775,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "capacity" => f0 = map.next_value()?,
@@ -3541,8 +3784,8 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
                         "earliest_restorable" => f3 = map.next_value()?,
                         "latest_restorable" => f4 = map.next_value()?,
                         "primary_instance" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3553,6 +3796,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
                     earliest_restorable: f3,
                     latest_restorable: f4,
                     primary_instance: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -3571,8 +3815,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
 pub type AwsrdsdatabaseId = String;
 #[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/components/schemas/Awsrdsoptiongroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdsoptiongroup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -3606,6 +3851,9 @@ pub struct Awsrdsoptiongroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsoptiongroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3639,6 +3887,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
                 let mut f12 = None;
                 let mut f13 = None;
                 let mut f14 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -3656,8 +3905,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
                         "_created" => f12 = map.next_value()?,
                         "_updated" => f13 = map.next_value()?,
                         "_links" => f14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3677,6 +3926,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
                     created: f12,
                     updated: f13,
                     links: f14,
+                    unknown_fields,
                 })
             }
         }
@@ -3685,8 +3935,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
 }
 #[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/components/schemas/Awsrdsparametergroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdsparametergroup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -3720,6 +3971,9 @@ pub struct Awsrdsparametergroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsparametergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3753,6 +4007,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
                 let mut f12 = None;
                 let mut f13 = None;
                 let mut f14 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -3770,8 +4025,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
                         "_created" => f12 = map.next_value()?,
                         "_updated" => f13 = map.next_value()?,
                         "_links" => f14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3791,6 +4046,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
                     created: f12,
                     updated: f13,
                     links: f14,
+                    unknown_fields,
                 })
             }
         }
@@ -3799,8 +4055,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
 }
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdsrestore {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -3822,16 +4079,17 @@ pub struct Awsrdsrestore {
     pub option_group_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_type: Option<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub storage_type: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_iops: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_class: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_multi_az: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_iam_auth_enabled: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub is_multi_az: bool,
+    /// Default: `false` (when the property is absent).
+    pub is_iam_auth_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3856,6 +4114,9 @@ pub struct Awsrdsrestore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3886,7 +4147,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
-                let mut f12 = None;
+                let mut f12 = rt::Nullable::Absent;
                 let mut f13 = None;
                 let mut f14 = None;
                 let mut f15 = None;
@@ -3898,6 +4159,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                 let mut f21 = None;
                 let mut f22 = None;
                 let mut f23 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -3924,8 +4186,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                         "_created" => f21 = map.next_value()?,
                         "_updated" => f22 = map.next_value()?,
                         "_links" => f23 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3945,8 +4207,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                     storage_type: f12,
                     storage_iops: f13,
                     instance_class: f14,
-                    is_multi_az: f15,
-                    is_iam_auth_enabled: f16,
+                    is_multi_az: f15.unwrap_or(false),
+                    is_iam_auth_enabled: f16.unwrap_or(false),
                     region: f17,
                     status: f18,
                     id: f19,
@@ -3954,6 +4216,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                     created: f21,
                     updated: f22,
                     links: f23,
+                    unknown_fields,
                 })
             }
         }
@@ -3965,12 +4228,15 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
 pub type AwsrdsrestoreId = String;
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/point_in_time`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdsrestorePointInTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<AwsrdsdatabaseId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restore_time: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub restore_time: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3991,18 +4257,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "database" => f0 = map.next_value()?,
                         "restore_time" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsrdsrestorePointInTime {
                     database: f0,
-                    restore_time: f1,
+                    restore_time: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -4010,15 +4278,29 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsrdsrestorePointInTime {
+    fn default() -> Self {
+        Self {
+            database: Default::default(),
+            restore_time: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdsrestoreStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AwsrdsrestoreStatusState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: AwsrdsrestoreStatusState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4040,24 +4322,41 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
                         "jobid" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsrdsrestoreStatus {
-                    state: f0,
+                    state: f0
+                        .unwrap_or_else(|| crate::models::AwsrdsrestoreStatusState::from(
+                            "PENDING",
+                        )),
                     jobid: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdsrestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsrdsrestoreStatus {
+    fn default() -> Self {
+        Self {
+            state: crate::models::AwsrdsrestoreStatusState::from("PENDING"),
+            jobid: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsrdsrestore")]
@@ -4134,8 +4433,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
 }
 #[cfg(feature = "awsrdssnapshot")]
 /// Schema `/components/schemas/Awsrdssnapshot`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdssnapshot {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -4149,14 +4449,14 @@ pub struct Awsrdssnapshot {
     pub arn: String,
     pub region: String,
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retention: Option<i64>,
+    /// Default: `7` (when the property is absent).
+    pub retention: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub progress: i64,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_created: Option<i64>,
@@ -4188,6 +4488,9 @@ pub struct Awsrdssnapshot {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssnapshot")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4231,6 +4534,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                 let mut f22 = None;
                 let mut f23 = None;
                 let mut f24 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -4258,8 +4562,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                         "_created" => f22 = map.next_value()?,
                         "_updated" => f23 = map.next_value()?,
                         "_links" => f24 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4274,10 +4578,10 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                     arn: rt::required(f7, "arn")?,
                     region: rt::required(f8, "region")?,
                     r#type: rt::required(f9, "type")?,
-                    retention: f10,
+                    retention: f10.unwrap_or(7),
                     size: f11,
                     storage: f12,
-                    progress: f13,
+                    progress: f13.unwrap_or(0),
                     status: rt::required(f14, "status")?,
                     snapshot_created: f15,
                     engine: f16,
@@ -4289,6 +4593,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                     created: f22,
                     updated: f23,
                     links: f24,
+                    unknown_fields,
                 })
             }
         }
@@ -4300,7 +4605,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
 pub type AwsrdssnapshotId = String;
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsrdssubnetgroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -4335,6 +4640,9 @@ pub struct Awsrdssubnetgroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4367,6 +4675,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
                 let mut f11 = None;
                 let mut f12 = None;
                 let mut f13 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cc_user_email" => f0 = map.next_value()?,
@@ -4383,8 +4692,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
                         "_created" => f11 = map.next_value()?,
                         "_updated" => f12 = map.next_value()?,
                         "_links" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4403,6 +4712,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
                     created: f11,
                     updated: f12,
                     links: f13,
+                    unknown_fields,
                 })
             }
         }
@@ -4411,10 +4721,13 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup/properties/security_groups/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdssubnetgroupSecurityGroupsItem {
     pub group_id: String,
     pub group_name: String,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4435,18 +4748,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "group_id" => f0 = Some(map.next_value()?),
                         "group_name" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AwsrdssubnetgroupSecurityGroupsItem {
                     group_id: rt::required(f0, "group_id")?,
                     group_name: rt::required(f1, "group_name")?,
+                    unknown_fields,
                 })
             }
         }
@@ -4457,6 +4772,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
 /// Schema `/components/schemas/Awsscanoverview`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Awsscanoverview {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -4562,18 +4878,18 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
 }
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/overview`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsscanoverviewOverview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_checks: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub total_checks: i64,
+    /// Default: `0` (when the property is absent).
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4610,11 +4926,11 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
                     }
                 }
                 Ok(crate::models::AwsscanoverviewOverview {
-                    total_checks: f0,
-                    pass: f1,
-                    fail: f2,
-                    warn: f3,
-                    percent: f4,
+                    total_checks: f0.unwrap_or(0),
+                    pass: f1.unwrap_or(0),
+                    fail: f2.unwrap_or(0),
+                    warn: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
@@ -4622,19 +4938,32 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
     }
 }
 #[cfg(feature = "awsscanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsscanoverviewOverview {
+    fn default() -> Self {
+        Self {
+            total_checks: 0,
+            pass: 0,
+            fail: 0,
+            warn: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/service/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4672,10 +5001,10 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
                 }
                 Ok(crate::models::AwsscanoverviewServiceItem {
                     service: f0,
-                    pass: f1,
-                    fail: f2,
-                    warn: f3,
-                    percent: f4,
+                    pass: f1.unwrap_or(0),
+                    fail: f2.unwrap_or(0),
+                    warn: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
@@ -4683,19 +5012,32 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsscanoverviewServiceItem {
+    fn default() -> Self {
+        Self {
+            service: Default::default(),
+            pass: 0,
+            fail: 0,
+            warn: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4733,19 +5075,32 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
                 }
                 Ok(crate::models::AwsscanoverviewSeverityItem {
                     severity: f0,
-                    pass: f1,
-                    fail: f2,
-                    warn: f3,
-                    percent: f4,
+                    pass: f1.unwrap_or(0),
+                    fail: f2.unwrap_or(0),
+                    warn: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsscanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for AwsscanoverviewSeverityItem {
+    fn default() -> Self {
+        Self {
+            severity: Default::default(),
+            pass: 0,
+            fail: 0,
+            warn: 0,
+            percent: 0.0,
+        }
+    }
+}
 #[cfg(feature = "awsscanresult")]
 /// Schema `/components/schemas/Awsscanresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsscanresult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4771,8 +5126,8 @@ pub struct Awsscanresult {
     pub remediation_link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_info: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub bookmarked: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -4793,6 +5148,9 @@ pub struct Awsscanresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsscanresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4830,6 +5188,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                 let mut f16 = None;
                 let mut f17 = None;
                 let mut f18 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
@@ -4851,8 +5210,8 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                         "_created" => f16 = map.next_value()?,
                         "_updated" => f17 = map.next_value()?,
                         "_links" => f18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4870,12 +5229,13 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                     remediation: f10,
                     remediation_link: f11,
                     test_info: f12,
-                    bookmarked: f13,
+                    bookmarked: f13.unwrap_or(false),
                     id: f14,
                     etag: f15,
                     created: f16,
                     updated: f17,
                     links: f18,
+                    unknown_fields,
                 })
             }
         }
@@ -4884,7 +5244,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
 }
 #[cfg(feature = "awstag")]
 /// Schema `/components/schemas/Awstag`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awstag {
     pub awsaccount: AwsaccountId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4911,6 +5271,9 @@ pub struct Awstag {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awstag")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4937,6 +5300,7 @@ impl<'de> serde::Deserialize<'de> for Awstag {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = Some(map.next_value()?),
@@ -4947,8 +5311,8 @@ impl<'de> serde::Deserialize<'de> for Awstag {
                         "_created" => f5 = map.next_value()?,
                         "_updated" => f6 = map.next_value()?,
                         "_links" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4961,6 +5325,7 @@ impl<'de> serde::Deserialize<'de> for Awstag {
                     created: f5,
                     updated: f6,
                     links: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -4969,8 +5334,9 @@ impl<'de> serde::Deserialize<'de> for Awstag {
 }
 #[cfg(feature = "awsuser")]
 /// Schema `/components/schemas/Awsuser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Awsuser {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -5001,6 +5367,9 @@ pub struct Awsuser {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsuser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5032,6 +5401,7 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -5047,8 +5417,8 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
                         "_created" => f10 = map.next_value()?,
                         "_updated" => f11 = map.next_value()?,
                         "_links" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5066,6 +5436,7 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
                     created: f10,
                     updated: f11,
                     links: f12,
+                    unknown_fields,
                 })
             }
         }
@@ -5077,16 +5448,20 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
 pub type AwsuserId = String;
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Azureakscluster {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub cloudaccount: CloudaccountId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_tags: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub azure_tags: cloudgen_runtime::Nullable<
+        serde_json::Map<String, serde_json::Value>,
+    >,
     pub azure_id: String,
     pub region: String,
     pub properties: AzureaksclusterProperties,
@@ -5098,8 +5473,8 @@ pub struct Azureakscluster {
     pub sku: Option<AzureaksclusterSku>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubecluster: Option<KubeclusterId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub ignored: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupinst_id: Option<BackupinstanceId>,
     pub resource_group_id: AzureresourcegroupId,
@@ -5123,6 +5498,9 @@ pub struct Azureakscluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5145,7 +5523,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
-                let mut f4 = None;
+                let mut f4 = rt::Nullable::Absent;
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
@@ -5161,6 +5539,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                 let mut f17 = None;
                 let mut f18 = None;
                 let mut f19 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -5183,8 +5562,8 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                         "_created" => f17 = map.next_value()?,
                         "_updated" => f18 = map.next_value()?,
                         "_links" => f19 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5201,7 +5580,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                     identity: f9,
                     sku: f10,
                     kubecluster: f11,
-                    ignored: f12,
+                    ignored: f12.unwrap_or(false),
                     backupinst_id: f13,
                     resource_group_id: rt::required(f14, "resource_group_id")?,
                     id: f15,
@@ -5209,6 +5588,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                     created: f17,
                     updated: f18,
                     links: f19,
+                    unknown_fields,
                 })
             }
         }
@@ -5217,12 +5597,15 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/extended_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterExtendedLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5243,18 +5626,20 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "type" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterExtendedLocation {
                     name: f0,
                     r#type: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -5266,7 +5651,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
 pub type AzureaksclusterId = String;
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -5276,6 +5661,9 @@ pub struct AzureaksclusterIdentity {
     pub tenant_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_assigned_identities: Option<AzureaksclusterIdentityUserAssignedIdentities>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5298,14 +5686,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "type" => f0 = map.next_value()?,
                         "principal_id" => f1 = map.next_value()?,
                         "tenant_id" => f2 = map.next_value()?,
                         "user_assigned_identities" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5314,6 +5703,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
                     principal_id: f1,
                     tenant_id: f2,
                     user_assigned_identities: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -5322,12 +5712,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keysrules: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuesrules: Option<AzureaksclusterIdentityUserAssignedIdentitiesValuesrules>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5348,18 +5741,20 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentit
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "keysrules" => f0 = map.next_value()?,
                         "valuesrules" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentities {
                     keysrules: f0,
                     valuesrules: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -5368,12 +5763,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentit
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities/properties/valuesrules`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5397,18 +5795,20 @@ for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "principal_id" => f0 = map.next_value()?,
                         "client_id" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
                     principal_id: f0,
                     client_id: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -5417,7 +5817,7 @@ for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AzureaksclusterProperties {
     pub kubernetes_version: String,
     pub node_resource_group: String,
@@ -5466,6 +5866,9 @@ pub struct AzureaksclusterProperties {
     pub http_proxy_config: Option<AzureaksclusterPropertiesHttpProxyConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AzureaksclusterPropertiesSecurityProfile>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5508,6 +5911,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
                 let mut f21 = None;
                 let mut f22 = None;
                 let mut f23 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "kubernetes_version" => f0 = Some(map.next_value()?),
@@ -5534,8 +5938,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
                         "private_link_resource" => f21 = map.next_value()?,
                         "http_proxy_config" => f22 = map.next_value()?,
                         "security_profile" => f23 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5564,6 +5968,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
                     private_link_resource: f21,
                     http_proxy_config: f22,
                     security_profile: f23,
+                    unknown_fields,
                 })
             }
         }
@@ -5572,7 +5977,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub name: String,
     pub count: i64,
@@ -5597,6 +6002,9 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub availability_zones: Option<
         Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5631,6 +6039,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
                 let mut f13 = None;
                 let mut f14 = None;
                 let mut f15 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -5649,8 +6058,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
                         "node_image_version" => f13 = Some(map.next_value()?),
                         "enable_fips" => f14 = map.next_value()?,
                         "availability_zones" => f15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5671,6 +6080,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
                     node_image_version: rt::required(f13, "node_image_version")?,
                     enable_fips: f14,
                     availability_zones: f15,
+                    unknown_fields,
                 })
             }
         }
@@ -5751,7 +6161,7 @@ for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/api_server_access_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_private_cluster: Option<bool>,
@@ -5763,6 +6173,9 @@ pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     pub private_dns_zone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_ip_ranges: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5788,6 +6201,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enable_private_cluster" => f0 = map.next_value()?,
@@ -5795,8 +6209,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
                         "enable_private_cluster_public_fqdn" => f2 = map.next_value()?,
                         "private_dns_zone" => f3 = map.next_value()?,
                         "authorized_ip_ranges" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5806,6 +6220,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
                     enable_private_cluster_public_fqdn: f2,
                     private_dns_zone: f3,
                     authorized_ip_ranges: f4,
+                    unknown_fields,
                 })
             }
         }
@@ -5814,7 +6229,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_scaler_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAutoScalerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_similar_node_groups: Option<String>,
@@ -5850,6 +6265,9 @@ pub struct AzureaksclusterPropertiesAutoScalerProfile {
     pub skip_nodes_with_local_storage: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_nodes_with_system_pods: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5885,6 +6303,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "balance_similar_node_groups" => f0 = map.next_value()?,
@@ -5904,8 +6323,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
                         "scale_down_utilization_threshold" => f14 = map.next_value()?,
                         "skip_nodes_with_local_storage" => f15 = map.next_value()?,
                         "skip_nodes_with_system_pods" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -5927,6 +6346,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
                     scale_down_utilization_threshold: f14,
                     skip_nodes_with_local_storage: f15,
                     skip_nodes_with_system_pods: f16,
+                    unknown_fields,
                 })
             }
         }
@@ -5935,10 +6355,13 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/auto_upgrade_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAutoUpgradeProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5958,16 +6381,18 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfil
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "upgrade_channel" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesAutoUpgradeProfile {
                     upgrade_channel: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -5976,7 +6401,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfil
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/http_proxy_config`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesHttpProxyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
@@ -5986,6 +6411,9 @@ pub struct AzureaksclusterPropertiesHttpProxyConfig {
     pub trusted_ca: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6008,14 +6436,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "http_proxy" => f0 = map.next_value()?,
                         "https_proxy" => f1 = map.next_value()?,
                         "trusted_ca" => f2 = map.next_value()?,
                         "no_proxy" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6024,6 +6453,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
                     https_proxy: f1,
                     trusted_ca: f2,
                     no_proxy: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -6032,12 +6462,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<AzureaksclusterPropertiesLinuxProfileSsh>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6058,18 +6491,20 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "admin_username" => f0 = map.next_value()?,
                         "ssh" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfile {
                     admin_username: f0,
                     ssh: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -6078,10 +6513,13 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_keys: Option<Vec<AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6101,16 +6539,18 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_keys" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSsh {
                     public_keys: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6119,10 +6559,13 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh/properties/public_keys/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_data: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6145,16 +6588,18 @@ for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "key_data" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
                     key_data: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6163,7 +6608,7 @@ for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_plugin: Option<String>,
@@ -6197,6 +6642,9 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_families: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6229,6 +6677,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
                 let mut f11 = None;
                 let mut f12 = None;
                 let mut f13 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "network_plugin" => f0 = map.next_value()?,
@@ -6245,8 +6694,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
                         "loadbalancer_profile" => f11 = map.next_value()?,
                         "nat_gateway_profile" => f12 = map.next_value()?,
                         "ip_families" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6265,6 +6714,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
                     loadbalancer_profile: f11,
                     nat_gateway_profile: f12,
                     ip_families: f13,
+                    unknown_fields,
                 })
             }
         }
@@ -6273,7 +6723,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_multiple_standard_load_balancers: Option<bool>,
@@ -6299,6 +6749,9 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
             AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem,
         >,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6327,6 +6780,7 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enable_multiple_standard_load_balancers" => {
@@ -6338,8 +6792,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
                         "outbound_ips" => f4 = map.next_value()?,
                         "outbound_ip_prefixes" => f5 = map.next_value()?,
                         "effective_outbound_ips" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6351,6 +6805,7 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
                     outbound_ips: f4,
                     outbound_ip_prefixes: f5,
                     effective_outbound_ips: f6,
+                    unknown_fields,
                 })
             }
         }
@@ -6359,10 +6814,13 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/effective_outbound_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6385,16 +6843,18 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundI
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
                     id: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6403,12 +6863,15 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundI
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/managed_outbound_ips`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_ipv6: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6432,18 +6895,20 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "count" => f0 = map.next_value()?,
                         "count_ipv6" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
                     count: f0,
                     count_ipv6: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -6452,7 +6917,7 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip_prefixes: Option<
@@ -6460,6 +6925,9 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
             AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem,
         >,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6482,16 +6950,18 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_ip_prefixes" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
                     public_ip_prefixes: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6500,10 +6970,13 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes/properties/public_ip_prefixes/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6526,16 +6999,18 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
                     id: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6544,7 +7019,7 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ips: Option<
@@ -6552,6 +7027,9 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
             AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem,
         >,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6574,16 +7052,18 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_ips" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
                     public_ips: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6592,10 +7072,13 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips/properties/public_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6618,16 +7101,18 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicI
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
                     id: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6636,7 +7121,7 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicI
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout_in_minutes: Option<i64>,
@@ -6650,6 +7135,9 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     pub managed_outbound_ip_profile: Option<
         AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6674,13 +7162,14 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "idle_timeout_in_minutes" => f0 = map.next_value()?,
                         "effective_outbound_ips" => f1 = map.next_value()?,
                         "managed_outbound_ip_profile" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6688,6 +7177,7 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
                     idle_timeout_in_minutes: f0,
                     effective_outbound_ips: f1,
                     managed_outbound_ip_profile: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -6696,10 +7186,13 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/effective_outbound_ips/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6722,16 +7215,18 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIps
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
                     id: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6740,10 +7235,13 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIps
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/managed_outbound_ip_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6766,16 +7264,18 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpPro
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "count" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
                     count: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -6784,7 +7284,7 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpPro
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -6800,6 +7300,9 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
             AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem,
         >,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6822,14 +7325,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => f0 = map.next_value()?,
                         "allow_network_plugin_kubenet" => f1 = map.next_value()?,
                         "user_assigned_identities" => f2 = map.next_value()?,
                         "user_assigned_identity_exceptions" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6838,6 +7342,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
                     allow_network_plugin_kubenet: f1,
                     user_assigned_identities: f2,
                     user_assigned_identity_exceptions: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -6846,7 +7351,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6858,6 +7363,9 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     pub identity: Option<
         AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
     >,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6883,14 +7391,15 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "namespace" => f1 = map.next_value()?,
                         "binding_selector" => f2 = map.next_value()?,
                         "identity" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6899,6 +7408,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
                     namespace: f1,
                     binding_selector: f2,
                     identity: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -6907,7 +7417,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items/properties/identity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
@@ -6915,6 +7425,9 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6939,13 +7452,14 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentit
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "resource_id" => f0 = map.next_value()?,
                         "client_id" => f1 = map.next_value()?,
                         "object_id" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6953,6 +7467,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentit
                     resource_id: f0,
                     client_id: f1,
                     object_id: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -6961,7 +7476,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentit
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identity_exceptions/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6969,6 +7484,9 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_labels: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6993,13 +7511,14 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsIte
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "namespace" => f1 = map.next_value()?,
                         "pod_labels" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7007,6 +7526,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsIte
                     name: f0,
                     namespace: f1,
                     pod_labels: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -7015,7 +7535,7 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsIte
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/private_link_resource/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -7029,6 +7549,9 @@ pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     pub private_link_service_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_members: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7055,6 +7578,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
@@ -7063,8 +7587,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
                         "group_id" => f3 = map.next_value()?,
                         "private_link_service_id" => f4 = map.next_value()?,
                         "required_members" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7075,6 +7599,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
                     group_id: f3,
                     private_link_service_id: f4,
                     required_members: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -7083,10 +7608,13 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesSecurityProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_defender: Option<AzureaksclusterPropertiesSecurityProfileAzureDefender>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7106,16 +7634,18 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_defender" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesSecurityProfile {
                     azure_defender: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -7124,12 +7654,15 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/security_profile/properties/azure_defender`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_analytics_workspace_resource_id: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7153,18 +7686,20 @@ for AzureaksclusterPropertiesSecurityProfileAzureDefender {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => f0 = map.next_value()?,
                         "log_analytics_workspace_resource_id" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender {
                     enabled: f0,
                     log_analytics_workspace_resource_id: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -7173,7 +7708,7 @@ for AzureaksclusterPropertiesSecurityProfileAzureDefender {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesWindowsProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_username: Option<String>,
@@ -7185,6 +7720,9 @@ pub struct AzureaksclusterPropertiesWindowsProfile {
     pub enable_csi_proxy: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gmsa_profile: Option<AzureaksclusterPropertiesWindowsProfileGmsaProfile>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7208,6 +7746,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "admin_username" => f0 = map.next_value()?,
@@ -7215,8 +7754,8 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
                         "license_type" => f2 = map.next_value()?,
                         "enable_csi_proxy" => f3 = map.next_value()?,
                         "gmsa_profile" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7226,6 +7765,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
                     license_type: f2,
                     enable_csi_proxy: f3,
                     gmsa_profile: f4,
+                    unknown_fields,
                 })
             }
         }
@@ -7234,7 +7774,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/windows_profile/properties/gmsa_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -7242,6 +7782,9 @@ pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     pub dns_server: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_domain_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7266,13 +7809,14 @@ for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => f0 = map.next_value()?,
                         "dns_server" => f1 = map.next_value()?,
                         "root_domain_name" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7280,6 +7824,7 @@ for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
                     enabled: f0,
                     dns_server: f1,
                     root_domain_name: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -7288,12 +7833,15 @@ for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/sku`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AzureaksclusterSku {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<AzureaksclusterSkuName>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<AzureaksclusterSkuTier>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7314,18 +7862,20 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "tier" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AzureaksclusterSku {
                     name: f0,
                     tier: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -7458,8 +8008,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
 }
 #[cfg(feature = "azureresourcegroup")]
 /// Schema `/components/schemas/Azureresourcegroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Azureresourcegroup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -7468,8 +8019,11 @@ pub struct Azureresourcegroup {
     pub cloudaccount: CloudaccountId,
     pub azure_id: String,
     pub region: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_tags: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub azure_tags: cloudgen_runtime::Nullable<
+        serde_json::Map<String, serde_json::Value>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7494,6 +8048,9 @@ pub struct Azureresourcegroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureresourcegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7518,7 +8075,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
-                let mut f6 = None;
+                let mut f6 = rt::Nullable::Absent;
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
@@ -7526,6 +8083,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
                 let mut f11 = None;
                 let mut f12 = None;
                 let mut f13 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -7542,8 +8100,8 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
                         "_created" => f11 = map.next_value()?,
                         "_updated" => f12 = map.next_value()?,
                         "_links" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7562,6 +8120,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
                     created: f11,
                     updated: f12,
                     links: f13,
+                    unknown_fields,
                 })
             }
         }
@@ -7579,8 +8138,9 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
 pub type AzureresourcegroupId = String;
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Backupinstance {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -7590,8 +8150,8 @@ pub struct Backupinstance {
     pub status: Option<BackupinstanceStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubeagent_info: Option<BackupinstanceKubeagentInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<BackupinstanceSourceType>,
+    /// Default: `"kubernetes"` (when the property is absent).
+    pub source_type: BackupinstanceSourceType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7604,8 +8164,8 @@ pub struct Backupinstance {
     pub num_volume_snapshots_attempted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_volume_snapshots_completed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pv_count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub pv_count: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7614,8 +8174,8 @@ pub struct Backupinstance {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<BackupinstanceRetention>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<BackupinstanceState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: BackupinstanceState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<KubeclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7629,16 +8189,16 @@ pub struct Backupinstance {
     pub backup_job_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_snapshot_job_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_storage_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub backup_storage_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_def: Option<KubeoffloadId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protected_storage_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_snapshot_data: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_copy_data: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub protected_storage_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub total_snapshot_data: i64,
+    /// Default: `0` (when the property is absent).
+    pub total_copy_data: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7651,8 +8211,8 @@ pub struct Backupinstance {
     pub azure_aks: Option<BackupinstanceAzureAks>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backupinst: Option<BackupinstanceId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<BackupinstanceType>,
+    /// Default: `"SNAPSHOT"` (when the property is absent).
+    pub r#type: BackupinstanceType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudaccount: Option<CloudaccountId>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -7675,6 +8235,9 @@ pub struct Backupinstance {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7736,6 +8299,7 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                 let mut f40 = None;
                 let mut f41 = None;
                 let mut f42 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -7781,8 +8345,8 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                         "_created" => f40 = map.next_value()?,
                         "_updated" => f41 = map.next_value()?,
                         "_links" => f42 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7792,19 +8356,25 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                     tags: f2,
                     status: f3,
                     kubeagent_info: f4,
-                    source_type: f5,
+                    source_type: f5
+                        .unwrap_or_else(|| crate::models::BackupinstanceSourceType::from(
+                            "kubernetes",
+                        )),
                     start_time: f6,
                     end_time: f7,
                     num_total_resources: f8,
                     num_backup_resources: f9,
                     num_volume_snapshots_attempted: f10,
                     num_volume_snapshots_completed: f11,
-                    pv_count: f12,
+                    pv_count: f12.unwrap_or(0),
                     num_errors: f13,
                     num_warnings: f14,
                     message: f15,
                     retention: f16,
-                    state: f17,
+                    state: f17
+                        .unwrap_or_else(|| crate::models::BackupinstanceState::from(
+                            "PENDING",
+                        )),
                     cluster: f18,
                     objectstore: f19,
                     backupdef: f20,
@@ -7812,24 +8382,28 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                     backup_location: rt::required(f22, "backup_location")?,
                     backup_job_id: f23,
                     offload_snapshot_job_id: f24,
-                    backup_storage_size: f25,
+                    backup_storage_size: f25.unwrap_or(0),
                     offload_def: f26,
-                    protected_storage_size: f27,
-                    total_snapshot_data: f28,
-                    total_copy_data: f29,
+                    protected_storage_size: f27.unwrap_or(0),
+                    total_snapshot_data: f28.unwrap_or(0),
+                    total_copy_data: f29.unwrap_or(0),
                     cluster_name: f30,
                     backupdef_name: f31,
                     awsrds: f32,
                     awseks: f33,
                     azure_aks: f34,
                     source_backupinst: f35,
-                    r#type: f36,
+                    r#type: f36
+                        .unwrap_or_else(|| crate::models::BackupinstanceType::from(
+                            "SNAPSHOT",
+                        )),
                     cloudaccount: f37,
                     id: f38,
                     etag: f39,
                     created: f40,
                     updated: f41,
                     links: f42,
+                    unknown_fields,
                 })
             }
         }
@@ -7838,7 +8412,7 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -7848,6 +8422,9 @@ pub struct BackupinstanceAwseks {
     pub awsekscluster: Option<AwseksclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7870,14 +8447,15 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
                         "awsaccount_name" => f1 = map.next_value()?,
                         "awsekscluster" => f2 = map.next_value()?,
                         "region" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7886,6 +8464,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
                     awsaccount_name: f1,
                     awsekscluster: f2,
                     region: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -7894,7 +8473,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/awsrds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -7912,6 +8491,9 @@ pub struct BackupinstanceAwsrds {
     pub automated_snapshot: Option<AwsrdssnapshotId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<AwsrdsbackupId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7938,6 +8520,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
@@ -7948,8 +8531,8 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
                         "region" => f5 = map.next_value()?,
                         "automated_snapshot" => f6 = map.next_value()?,
                         "backupdef" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7962,6 +8545,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
                     region: f5,
                     automated_snapshot: f6,
                     backupdef: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -8038,12 +8622,15 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8064,18 +8651,20 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_aks_cluster" => f0 = map.next_value()?,
                         "region" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::BackupinstanceAzureAks {
                     azure_aks_cluster: f0,
                     region: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -8084,7 +8673,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<String>,
@@ -8100,6 +8689,9 @@ pub struct BackupinstanceBackupLocation {
     pub backup_repo_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8125,6 +8717,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "backup_provider" => f0 = map.next_value()?,
@@ -8134,8 +8727,8 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
                         "prefix" => f4 = map.next_value()?,
                         "backup_repo_prefix" => f5 = map.next_value()?,
                         "repo_password" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8147,6 +8740,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
                     prefix: f4,
                     backup_repo_prefix: f5,
                     repo_password: f6,
+                    unknown_fields,
                 })
             }
         }
@@ -8155,20 +8749,20 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_selection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BackupinstanceBackupSelection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_namespaces: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub all_namespaces: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(
-        rename = "snapshotPersistentVolumes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub snapshot_persistent_volumes: Option<bool>,
+    /// Default: `true` (when the property is absent).
+    #[serde(rename = "snapshotPersistentVolumes")]
+    pub snapshot_persistent_volumes: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8191,26 +8785,41 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "all_namespaces" => f0 = map.next_value()?,
                         "namespaces" => f1 = map.next_value()?,
                         "label_selector" => f2 = map.next_value()?,
                         "snapshotPersistentVolumes" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::BackupinstanceBackupSelection {
-                    all_namespaces: f0,
+                    all_namespaces: f0.unwrap_or(false),
                     namespaces: f1,
                     label_selector: f2,
-                    snapshot_persistent_volumes: f3,
+                    snapshot_persistent_volumes: f3.unwrap_or(true),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "backupinstance")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for BackupinstanceBackupSelection {
+    fn default() -> Self {
+        Self {
+            all_namespaces: false,
+            namespaces: Default::default(),
+            label_selector: Default::default(),
+            snapshot_persistent_volumes: true,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(
@@ -8239,12 +8848,15 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
 pub type BackupinstanceId = String;
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/kubeagent_info`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceKubeagentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8265,18 +8877,20 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "format_version" => f0 = map.next_value()?,
                         "phase" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::BackupinstanceKubeagentInfo {
                     format_version: f0,
                     phase: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -8285,16 +8899,19 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BackupinstanceRetention {
+    /// Constraints (checked by the server): ≥ 0.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8315,18 +8932,20 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::BackupinstanceRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -8467,16 +9086,19 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceState {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BackupinstanceStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_size_set: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_dir_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub backup_size_set: bool,
+    /// Default: `false` (when the property is absent).
+    pub s3_dir_deleted: bool,
+    /// Default: `false` (when the property is absent).
+    pub deleted: bool,
+    /// Default: `false` (when the property is absent).
+    pub locked: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8499,26 +9121,41 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "backup_size_set" => f0 = map.next_value()?,
                         "s3_dir_deleted" => f1 = map.next_value()?,
                         "deleted" => f2 = map.next_value()?,
                         "locked" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::BackupinstanceStatus {
-                    backup_size_set: f0,
-                    s3_dir_deleted: f1,
-                    deleted: f2,
-                    locked: f3,
+                    backup_size_set: f0.unwrap_or(false),
+                    s3_dir_deleted: f1.unwrap_or(false),
+                    deleted: f2.unwrap_or(false),
+                    locked: f3.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "backupinstance")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for BackupinstanceStatus {
+    fn default() -> Self {
+        Self {
+            backup_size_set: false,
+            s3_dir_deleted: false,
+            deleted: false,
+            locked: false,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -8587,8 +9224,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceType {
 }
 #[cfg(feature = "chargify")]
 /// Schema `/components/schemas/Chargify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Chargify {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -8614,6 +9252,9 @@ pub struct Chargify {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "chargify")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8640,6 +9281,7 @@ impl<'de> serde::Deserialize<'de> for Chargify {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -8650,8 +9292,8 @@ impl<'de> serde::Deserialize<'de> for Chargify {
                         "_created" => f5 = map.next_value()?,
                         "_updated" => f6 = map.next_value()?,
                         "_links" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8664,6 +9306,7 @@ impl<'de> serde::Deserialize<'de> for Chargify {
                     created: f5,
                     updated: f6,
                     links: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -8672,8 +9315,9 @@ impl<'de> serde::Deserialize<'de> for Chargify {
 }
 #[cfg(feature = "chargifywebhook")]
 /// Schema `/components/schemas/Chargifywebhook`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Chargifywebhook {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -8703,6 +9347,9 @@ pub struct Chargifywebhook {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "chargifywebhook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8732,6 +9379,7 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -8745,8 +9393,8 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8762,6 +9410,7 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -8770,8 +9419,9 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Cloudaccount {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -8806,6 +9456,9 @@ pub struct Cloudaccount {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8837,6 +9490,7 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -8852,8 +9506,8 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
                         "_created" => f10 = map.next_value()?,
                         "_updated" => f11 = map.next_value()?,
                         "_links" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8871,6 +9525,7 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
                     created: f10,
                     updated: f11,
                     links: f12,
+                    unknown_fields,
                 })
             }
         }
@@ -8879,10 +9534,13 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/aws`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudaccountAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8902,16 +9560,18 @@ impl<'de> serde::Deserialize<'de> for CloudaccountAws {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::CloudaccountAws {
                     awsaccount: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -8998,26 +9658,23 @@ impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CloudaccountStatusState>,
-    #[serde(
-        rename = "pendingStateTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pending_state_timestamp: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "pendingStateTimestamp")]
+    pub pending_state_timestamp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<CloudaccountStatusInventory>,
-    #[serde(
-        rename = "updateAvailable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_available: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    #[serde(rename = "updateAvailable")]
+    pub update_available: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<CloudaccountStatusAzure>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9041,6 +9698,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
@@ -9048,17 +9706,18 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
                         "inventory" => f2 = map.next_value()?,
                         "updateAvailable" => f3 = map.next_value()?,
                         "azure" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::CloudaccountStatus {
                     state: f0,
-                    pending_state_timestamp: f1,
+                    pending_state_timestamp: f1.unwrap_or(0),
                     inventory: f2,
-                    update_available: f3,
+                    update_available: f3.unwrap_or(false),
                     azure: f4,
+                    unknown_fields,
                 })
             }
         }
@@ -9066,8 +9725,22 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
     }
 }
 #[cfg(feature = "cloudaccount")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for CloudaccountStatus {
+    fn default() -> Self {
+        Self {
+            state: Default::default(),
+            pending_state_timestamp: 0,
+            inventory: Default::default(),
+            update_available: false,
+            azure: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/azure`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_subscription_id: Option<String>,
@@ -9077,8 +9750,11 @@ pub struct CloudaccountStatusAzure {
     pub arm_template_launch_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arm_template_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub move_to_active_callback_timestamp: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub move_to_active_callback_timestamp: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9102,6 +9778,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_subscription_id" => f0 = map.next_value()?,
@@ -9109,8 +9786,8 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
                         "arm_template_launch_url" => f2 = map.next_value()?,
                         "arm_template_version" => f3 = map.next_value()?,
                         "move_to_active_callback_timestamp" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9119,7 +9796,8 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
                     azure_tenant_id: f1,
                     arm_template_launch_url: f2,
                     arm_template_version: f3,
-                    move_to_active_callback_timestamp: f4,
+                    move_to_active_callback_timestamp: f4.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -9127,19 +9805,33 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
     }
 }
 #[cfg(feature = "cloudaccount")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for CloudaccountStatusAzure {
+    fn default() -> Self {
+        Self {
+            azure_subscription_id: Default::default(),
+            azure_tenant_id: Default::default(),
+            arm_template_launch_url: Default::default(),
+            arm_template_version: Default::default(),
+            move_to_active_callback_timestamp: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CloudaccountStatusInventory {
-    #[serde(
-        rename = "lastCompletedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_completed_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<CloudaccountStatusInventoryState>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "lastCompletedTimestamp")]
+    pub last_completed_timestamp: i64,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: CloudaccountStatusInventoryState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9161,24 +9853,41 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "lastCompletedTimestamp" => f0 = map.next_value()?,
                         "state" => f1 = map.next_value()?,
                         "event_name" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::CloudaccountStatusInventory {
-                    last_completed_timestamp: f0,
-                    state: f1,
+                    last_completed_timestamp: f0.unwrap_or(0),
+                    state: f1
+                        .unwrap_or_else(|| crate::models::CloudaccountStatusInventoryState::from(
+                            "PENDING",
+                        )),
                     event_name: f2,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "cloudaccount")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for CloudaccountStatusInventory {
+    fn default() -> Self {
+        Self {
+            last_completed_timestamp: 0,
+            state: crate::models::CloudaccountStatusInventoryState::from("PENDING"),
+            event_name: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "cloudaccount")]
@@ -9311,15 +10020,15 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
 }
 #[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Cloudtask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub job: JobId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<CloudtaskState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: CloudtaskState,
     pub provider_type: CloudtaskProviderType,
     pub r#type: CloudtaskType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9348,6 +10057,9 @@ pub struct Cloudtask {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudtask")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9380,6 +10092,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                 let mut f11 = None;
                 let mut f12 = None;
                 let mut f13 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cc_user_email" => f0 = map.next_value()?,
@@ -9396,8 +10109,8 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                         "_created" => f11 = map.next_value()?,
                         "_updated" => f12 = map.next_value()?,
                         "_links" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9405,7 +10118,10 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                     cc_user_email: f0,
                     tags: f1,
                     job: rt::required(f2, "job")?,
-                    state: f3,
+                    state: f3
+                        .unwrap_or_else(|| crate::models::CloudtaskState::from(
+                            "PENDING",
+                        )),
                     provider_type: rt::required(f4, "provider_type")?,
                     r#type: rt::required(f5, "type")?,
                     region: f6,
@@ -9416,6 +10132,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                     created: f11,
                     updated: f12,
                     links: f13,
+                    unknown_fields,
                 })
             }
         }
@@ -9632,17 +10349,19 @@ impl<'de> serde::Deserialize<'de> for CloudtaskType {
 }
 #[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Contactu {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Constraints (checked by the server): at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<ContactuContext>,
+    /// Default: `"unknown"` (when the property is absent).
+    pub context: ContactuContext,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserId>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -9665,6 +10384,9 @@ pub struct Contactu {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contactu")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9694,6 +10416,7 @@ impl<'de> serde::Deserialize<'de> for Contactu {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -9707,8 +10430,8 @@ impl<'de> serde::Deserialize<'de> for Contactu {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9717,13 +10440,17 @@ impl<'de> serde::Deserialize<'de> for Contactu {
                     cc_user_email: f1,
                     tags: f2,
                     message: f3,
-                    context: f4,
+                    context: f4
+                        .unwrap_or_else(|| crate::models::ContactuContext::from(
+                            "unknown",
+                        )),
                     user: f5,
                     id: f6,
                     etag: f7,
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -9795,7 +10522,7 @@ impl<'de> serde::Deserialize<'de> for ContactuContext {
     }
 }
 /// Schema `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
     #[serde(rename = "_error")]
     pub error: ErrorError,
@@ -9846,7 +10573,7 @@ impl<'de> serde::Deserialize<'de> for Error {
     }
 }
 /// Schema `/components/schemas/Error/properties/_error`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ErrorError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
@@ -9969,13 +10696,16 @@ impl<'de> serde::Deserialize<'de> for ErrorError {
 /// Links of one document (read-only).
 ///
 /// Schema `/components/schemas/EveItemLinks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EveItemLinks {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<EveLink>,
     /// Links to the documents this one references, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<std::collections::BTreeMap<String, EveLink>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -10072,18 +10802,20 @@ impl<'de> serde::Deserialize<'de> for EveItemLinks {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "self" => f0 = map.next_value()?,
                         "related" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::EveItemLinks {
                     self_: f0,
                     related: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -10170,12 +10902,15 @@ impl<'de> serde::Deserialize<'de> for EveItemLinks {
 /// A hypermedia link. `href` is relative to the API root without the `/api` prefix.
 ///
 /// Schema `/components/schemas/EveLink`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EveLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -10272,18 +11007,20 @@ impl<'de> serde::Deserialize<'de> for EveLink {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "href" => f0 = map.next_value()?,
                         "title" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::EveLink {
                     href: f0,
                     title: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -10367,7 +11104,7 @@ impl<'de> serde::Deserialize<'de> for EveLink {
 /// What Eve answers to a create, replace or update: the document's metadata (and, depending on server settings, its fields, which this type ignores).
 ///
 /// Schema `/components/schemas/EveWriteResult`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EveWriteResult {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -10517,8 +11254,9 @@ impl<'de> serde::Deserialize<'de> for EveWriteResult {
 }
 #[cfg(feature = "expiredloginsession")]
 /// Schema `/components/schemas/Expiredloginsession`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Expiredloginsession {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -10545,6 +11283,9 @@ pub struct Expiredloginsession {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "expiredloginsession")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10572,6 +11313,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
                 let mut f6 = None;
                 let mut f7 = None;
                 let mut f8 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -10583,8 +11325,8 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
                         "_created" => f6 = map.next_value()?,
                         "_updated" => f7 = map.next_value()?,
                         "_links" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10598,6 +11340,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
                     created: f6,
                     updated: f7,
                     links: f8,
+                    unknown_fields,
                 })
             }
         }
@@ -10606,7 +11349,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
 }
 #[cfg(feature = "internalacl")]
 /// Schema `/components/schemas/Internalacl`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Internalacl {
     pub org: OrgId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10635,6 +11378,9 @@ pub struct Internalacl {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalacl")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10662,6 +11408,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
                 let mut f6 = None;
                 let mut f7 = None;
                 let mut f8 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "org" => f0 = Some(map.next_value()?),
@@ -10673,8 +11420,8 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
                         "_created" => f6 = map.next_value()?,
                         "_updated" => f7 = map.next_value()?,
                         "_links" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10688,6 +11435,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
                     created: f6,
                     updated: f7,
                     links: f8,
+                    unknown_fields,
                 })
             }
         }
@@ -10696,7 +11444,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
 }
 #[cfg(feature = "internalapikey")]
 /// Schema `/components/schemas/Internalapikey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Internalapikey {
     pub org: OrgId,
     pub user: UserId,
@@ -10722,6 +11470,9 @@ pub struct Internalapikey {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalapikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10749,6 +11500,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
                 let mut f6 = None;
                 let mut f7 = None;
                 let mut f8 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "org" => f0 = Some(map.next_value()?),
@@ -10760,8 +11512,8 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
                         "_created" => f6 = map.next_value()?,
                         "_updated" => f7 = map.next_value()?,
                         "_links" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10775,6 +11527,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
                     created: f6,
                     updated: f7,
                     links: f8,
+                    unknown_fields,
                 })
             }
         }
@@ -10783,8 +11536,9 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Internalorg {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -10800,36 +11554,36 @@ pub struct Internalorg {
     pub chargify_subscription_group_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargify_subscription_group_members_ids: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_billing_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_delta_usage: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_delta_copy_data: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copy_objectstore_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_delta_copy_objectstore_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_delta_copy_objectstore_size_update_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargify_delta_copy_data_update_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_count_update_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timed_node_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_number_apikeys: Option<i64>,
+    /// Default: `2629746` (when the property is absent).
+    pub chargify_billing_duration: i64,
+    /// Default: `0` (when the property is absent).
+    pub chargify_delta_usage: i64,
+    /// Default: `0` (when the property is absent).
+    pub chargify_delta_copy_data: i64,
+    /// Default: `0` (when the property is absent).
+    pub copy_objectstore_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub chargify_delta_copy_objectstore_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub chargify_delta_copy_objectstore_size_update_timestamp: i64,
+    /// Default: `0` (when the property is absent).
+    pub chargify_delta_copy_data_update_timestamp: i64,
+    /// Default: `0` (when the property is absent).
+    pub node_count_update_timestamp: i64,
+    /// Default: `0` (when the property is absent).
+    pub node_count: i64,
+    /// Default: `0` (when the property is absent).
+    pub timed_node_count: i64,
+    /// Default: `10` (when the property is absent).
+    pub max_number_apikeys: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_scan_quota: Option<i64>,
     pub kopia_repo_root: String,
     pub kopia_repo_password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locks: Option<Vec<InternalorgLocksItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_repo_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub total_repo_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_job_limit: Option<InternalorgScanJobLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10854,6 +11608,9 @@ pub struct Internalorg {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10903,6 +11660,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                 let mut f28 = None;
                 let mut f29 = None;
                 let mut f30 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -10942,8 +11700,8 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                         "_created" => f28 = map.next_value()?,
                         "_updated" => f29 = map.next_value()?,
                         "_links" => f30 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -10956,22 +11714,23 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                     chargify_component_id: f5,
                     chargify_subscription_group_id: f6,
                     chargify_subscription_group_members_ids: f7,
-                    chargify_billing_duration: f8,
-                    chargify_delta_usage: f9,
-                    chargify_delta_copy_data: f10,
-                    copy_objectstore_size: f11,
-                    chargify_delta_copy_objectstore_size: f12,
-                    chargify_delta_copy_objectstore_size_update_timestamp: f13,
-                    chargify_delta_copy_data_update_timestamp: f14,
-                    node_count_update_timestamp: f15,
-                    node_count: f16,
-                    timed_node_count: f17,
-                    max_number_apikeys: f18,
+                    chargify_billing_duration: f8.unwrap_or(2629746),
+                    chargify_delta_usage: f9.unwrap_or(0),
+                    chargify_delta_copy_data: f10.unwrap_or(0),
+                    copy_objectstore_size: f11.unwrap_or(0),
+                    chargify_delta_copy_objectstore_size: f12.unwrap_or(0),
+                    chargify_delta_copy_objectstore_size_update_timestamp: f13
+                        .unwrap_or(0),
+                    chargify_delta_copy_data_update_timestamp: f14.unwrap_or(0),
+                    node_count_update_timestamp: f15.unwrap_or(0),
+                    node_count: f16.unwrap_or(0),
+                    timed_node_count: f17.unwrap_or(0),
+                    max_number_apikeys: f18.unwrap_or(10),
                     total_scan_quota: f19,
                     kopia_repo_root: rt::required(f20, "kopia_repo_root")?,
                     kopia_repo_password: rt::required(f21, "kopia_repo_password")?,
                     locks: f22,
-                    total_repo_size: f23,
+                    total_repo_size: f23.unwrap_or(0),
                     scan_job_limit: f24,
                     backup_repositories: f25,
                     id: f26,
@@ -10979,6 +11738,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                     created: f28,
                     updated: f29,
                     links: f30,
+                    unknown_fields,
                 })
             }
         }
@@ -10987,12 +11747,15 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/backup_repositories/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InternalorgBackupRepositoriesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectstore: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_size: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11013,18 +11776,20 @@ impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "objectstore" => f0 = map.next_value()?,
                         "repo_size" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::InternalorgBackupRepositoriesItem {
                     objectstore: f0,
                     repo_size: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -11033,7 +11798,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/locks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InternalorgLocksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
@@ -11047,6 +11812,9 @@ pub struct InternalorgLocksItem {
     pub job: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11071,6 +11839,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "bucket_name" => f0 = map.next_value()?,
@@ -11079,8 +11848,8 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
                         "type" => f3 = map.next_value()?,
                         "job" => f4 = map.next_value()?,
                         "description" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11091,6 +11860,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
                     r#type: f3,
                     job: f4,
                     description: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -11163,12 +11933,15 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/scan_job_limit`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InternalorgScanJobLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_cloud_count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub current_cloud_count: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11189,28 +11962,42 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "current_month" => f0 = map.next_value()?,
                         "current_cloud_count" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::InternalorgScanJobLimit {
                     current_month: f0,
-                    current_cloud_count: f1,
+                    current_cloud_count: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "internalorg")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for InternalorgScanJobLimit {
+    fn default() -> Self {
+        Self {
+            current_month: Default::default(),
+            current_cloud_count: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "internaluser")]
 /// Schema `/components/schemas/Internaluser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Internaluser {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -11240,6 +12027,9 @@ pub struct Internaluser {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internaluser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11268,6 +12058,7 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -11280,8 +12071,8 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11296,6 +12087,7 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -11304,8 +12096,9 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Job {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -11353,10 +12146,10 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offloaddef: Option<KubeoffloadId>,
     pub jobrunner: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<JobState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<JobPhase>,
+    /// Default: `"UNKNOWN"` (when the property is absent).
+    pub state: JobState,
+    /// Default: `"OFFLOAD_RUNNING"` (when the property is absent).
+    pub phase: JobPhase,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11365,10 +12158,10 @@ pub struct Job {
     pub offload_backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_offload_snapshot_job: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process_logs: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub record_offload_snapshot_job: bool,
+    /// Default: `false` (when the property is absent).
+    pub process_logs: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11413,6 +12206,9 @@ pub struct Job {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11481,6 +12277,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                 let mut f47 = None;
                 let mut f48 = None;
                 let mut f49 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -11533,8 +12330,8 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "_created" => f47 = map.next_value()?,
                         "_updated" => f48 = map.next_value()?,
                         "_links" => f49 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11564,14 +12361,18 @@ impl<'de> serde::Deserialize<'de> for Job {
                     restoredef: f22,
                     offloaddef: f23,
                     jobrunner: rt::required(f24, "jobrunner")?,
-                    state: f25,
-                    phase: f26,
+                    state: f25
+                        .unwrap_or_else(|| crate::models::JobState::from("UNKNOWN")),
+                    phase: f26
+                        .unwrap_or_else(|| crate::models::JobPhase::from(
+                            "OFFLOAD_RUNNING",
+                        )),
                     backup_inst: f27,
                     security_scan_inst: f28,
                     offload_backup_inst: f29,
                     activity: f30,
-                    record_offload_snapshot_job: f31,
-                    process_logs: f32,
+                    record_offload_snapshot_job: f31.unwrap_or(false),
+                    process_logs: f32.unwrap_or(false),
                     cluster_name: f33,
                     backupdef_name: f34,
                     restoredef_name: f35,
@@ -11589,6 +12390,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                     created: f47,
                     updated: f48,
                     links: f49,
+                    unknown_fields,
                 })
             }
         }
@@ -11597,12 +12399,15 @@ impl<'de> serde::Deserialize<'de> for Job {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsebs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobAwsebs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11623,18 +12428,20 @@ impl<'de> serde::Deserialize<'de> for JobAwsebs {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
                         "awsaccount_name" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobAwsebs {
                     awsaccount: f0,
                     awsaccount_name: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -11643,7 +12450,7 @@ impl<'de> serde::Deserialize<'de> for JobAwsebs {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobAwseks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -11653,6 +12460,9 @@ pub struct JobAwseks {
     pub awsekscluster: Option<AwseksclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restoredef: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11675,14 +12485,15 @@ impl<'de> serde::Deserialize<'de> for JobAwseks {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
                         "awsaccount_name" => f1 = map.next_value()?,
                         "awsekscluster" => f2 = map.next_value()?,
                         "restoredef" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11691,6 +12502,7 @@ impl<'de> serde::Deserialize<'de> for JobAwseks {
                     awsaccount_name: f1,
                     awsekscluster: f2,
                     restoredef: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -11699,7 +12511,7 @@ impl<'de> serde::Deserialize<'de> for JobAwseks {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/awsrds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobAwsrds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
@@ -11713,6 +12525,9 @@ pub struct JobAwsrds {
     pub restoredef: Option<AwsrdsrestoreId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copydef: Option<AwsrdscopieId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11737,6 +12552,7 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = map.next_value()?,
@@ -11745,8 +12561,8 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
                         "backupdef" => f3 = map.next_value()?,
                         "restoredef" => f4 = map.next_value()?,
                         "copydef" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -11757,6 +12573,7 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
                     backupdef: f3,
                     restoredef: f4,
                     copydef: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -11765,10 +12582,13 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobAzureAks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_aks_cluster: Option<AzureaksclusterId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11788,16 +12608,18 @@ impl<'de> serde::Deserialize<'de> for JobAzureAks {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_aks_cluster" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobAzureAks {
                     azure_aks_cluster: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -11817,20 +12639,23 @@ impl<'de> serde::Deserialize<'de> for JobAzureAks {
 pub type JobId = String;
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<JobKubeCopyProgressStats>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_pvs: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub total_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub pending_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub active_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub completed_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed_pvs: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11855,6 +12680,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "stats" => f0 = map.next_value()?,
@@ -11863,18 +12689,19 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
                         "active_pvs" => f3 = map.next_value()?,
                         "completed_pvs" => f4 = map.next_value()?,
                         "failed_pvs" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobKubeCopyProgress {
                     stats: f0,
-                    total_pvs: f1,
-                    pending_pvs: f2,
-                    active_pvs: f3,
-                    completed_pvs: f4,
-                    failed_pvs: f5,
+                    total_pvs: f1.unwrap_or(0),
+                    pending_pvs: f2.unwrap_or(0),
+                    active_pvs: f3.unwrap_or(0),
+                    completed_pvs: f4.unwrap_or(0),
+                    failed_pvs: f5.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -11882,21 +12709,39 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
     }
 }
 #[cfg(feature = "job")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for JobKubeCopyProgress {
+    fn default() -> Self {
+        Self {
+            stats: Default::default(),
+            total_pvs: 0,
+            pending_pvs: 0,
+            active_pvs: 0,
+            completed_pvs: 0,
+            failed_pvs: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JobKubeCopyProgressStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_number_of_files: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io_number_of_files: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferred_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferred_number_of_files: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub estimated_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub estimated_number_of_files: i64,
+    /// Default: `0` (when the property is absent).
+    pub io_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub io_number_of_files: i64,
+    /// Default: `0` (when the property is absent).
+    pub transferred_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub transferred_number_of_files: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11921,6 +12766,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "estimated_size" => f0 = map.next_value()?,
@@ -11929,18 +12775,19 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
                         "io_number_of_files" => f3 = map.next_value()?,
                         "transferred_size" => f4 = map.next_value()?,
                         "transferred_number_of_files" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobKubeCopyProgressStats {
-                    estimated_size: f0,
-                    estimated_number_of_files: f1,
-                    io_size: f2,
-                    io_number_of_files: f3,
-                    transferred_size: f4,
-                    transferred_number_of_files: f5,
+                    estimated_size: f0.unwrap_or(0),
+                    estimated_number_of_files: f1.unwrap_or(0),
+                    io_size: f2.unwrap_or(0),
+                    io_number_of_files: f3.unwrap_or(0),
+                    transferred_size: f4.unwrap_or(0),
+                    transferred_number_of_files: f5.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -11948,21 +12795,39 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
     }
 }
 #[cfg(feature = "job")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for JobKubeCopyProgressStats {
+    fn default() -> Self {
+        Self {
+            estimated_size: 0,
+            estimated_number_of_files: 0,
+            io_size: 0,
+            io_number_of_files: 0,
+            transferred_size: 0,
+            transferred_number_of_files: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_snapshot_progress`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JobKubeSnapshotProgress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_pvs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skipped_pvs: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub total_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub pending_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub active_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub completed_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed_pvs: i64,
+    /// Default: `0` (when the property is absent).
+    pub skipped_pvs: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11987,6 +12852,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "total_pvs" => f0 = map.next_value()?,
@@ -11995,22 +12861,38 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
                         "completed_pvs" => f3 = map.next_value()?,
                         "failed_pvs" => f4 = map.next_value()?,
                         "skipped_pvs" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobKubeSnapshotProgress {
-                    total_pvs: f0,
-                    pending_pvs: f1,
-                    active_pvs: f2,
-                    completed_pvs: f3,
-                    failed_pvs: f4,
-                    skipped_pvs: f5,
+                    total_pvs: f0.unwrap_or(0),
+                    pending_pvs: f1.unwrap_or(0),
+                    active_pvs: f2.unwrap_or(0),
+                    completed_pvs: f3.unwrap_or(0),
+                    failed_pvs: f4.unwrap_or(0),
+                    skipped_pvs: f5.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "job")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for JobKubeSnapshotProgress {
+    fn default() -> Self {
+        Self {
+            total_pvs: 0,
+            pending_pvs: 0,
+            active_pvs: 0,
+            completed_pvs: 0,
+            failed_pvs: 0,
+            skipped_pvs: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "job")]
@@ -12083,16 +12965,19 @@ impl<'de> serde::Deserialize<'de> for JobPhase {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/retention`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JobRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≥ 0, ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12113,22 +12998,35 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = map.next_value()?,
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::JobRetention {
                     retain_days: f0,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "job")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for JobRetention {
+    fn default() -> Self {
+        Self {
+            retain_days: Default::default(),
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "job")]
@@ -12341,15 +13239,16 @@ impl<'de> serde::Deserialize<'de> for JobType {
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubebackup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<KubebackupTriggerType>,
+    /// Default: `"SCHEDULED"` (when the property is absent).
+    pub trigger_type: KubebackupTriggerType,
     pub cluster: KubeclusterId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
@@ -12358,8 +13257,8 @@ pub struct Kubebackup {
     pub pre_hooks: Option<Vec<KubebackupPreHooksItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_hooks: Option<Vec<KubebackupPostHooksItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub pause: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KubebackupStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12386,6 +13285,9 @@ pub struct Kubebackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12422,6 +13324,7 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                 let mut f15 = None;
                 let mut f16 = None;
                 let mut f17 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -12442,8 +13345,8 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                         "_created" => f15 = map.next_value()?,
                         "_updated" => f16 = map.next_value()?,
                         "_links" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12451,13 +13354,16 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3,
+                    trigger_type: f3
+                        .unwrap_or_else(|| crate::models::KubebackupTriggerType::from(
+                            "SCHEDULED",
+                        )),
                     cluster: rt::required(f4, "cluster")?,
                     policy: f5,
                     source: rt::required(f6, "source")?,
                     pre_hooks: f7,
                     post_hooks: f8,
-                    pause: f9,
+                    pause: f9.unwrap_or(false),
                     status: f10,
                     copydef: f11,
                     copy_policy: f12,
@@ -12466,6 +13372,7 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                     created: f15,
                     updated: f16,
                     links: f17,
+                    unknown_fields,
                 })
             }
         }
@@ -12485,14 +13392,17 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
 pub type KubebackupId = String;
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub template: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12514,20 +13424,22 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "namespaces" => f0 = map.next_value()?,
                         "hooks" => f1 = map.next_value()?,
                         "template" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubebackupPostHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2,
+                    template: f2.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
@@ -12535,15 +13447,30 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubebackupPostHooksItem {
+    fn default() -> Self {
+        Self {
+            namespaces: Default::default(),
+            hooks: Default::default(),
+            template: false,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub template: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12565,20 +13492,22 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "namespaces" => f0 = map.next_value()?,
                         "hooks" => f1 = map.next_value()?,
                         "template" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubebackupPreHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2,
+                    template: f2.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
@@ -12586,21 +13515,33 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubebackupPreHooksItem {
+    fn default() -> Self {
+        Self {
+            namespaces: Default::default(),
+            hooks: Default::default(),
+            template: false,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/source`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubebackupSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_namespaces: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub all_namespaces: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(
-        rename = "snapshotPersistentVolumes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub snapshot_persistent_volumes: Option<bool>,
+    /// Default: `true` (when the property is absent).
+    #[serde(rename = "snapshotPersistentVolumes")]
+    pub snapshot_persistent_volumes: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12623,22 +13564,24 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "all_namespaces" => f0 = map.next_value()?,
                         "namespaces" => f1 = map.next_value()?,
                         "label_selector" => f2 = map.next_value()?,
                         "snapshotPersistentVolumes" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubebackupSource {
-                    all_namespaces: f0,
+                    all_namespaces: f0.unwrap_or(false),
                     namespaces: f1,
                     label_selector: f2,
-                    snapshot_persistent_volumes: f3,
+                    snapshot_persistent_volumes: f3.unwrap_or(true),
+                    unknown_fields,
                 })
             }
         }
@@ -12646,8 +13589,21 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
     }
 }
 #[cfg(feature = "kubebackup")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubebackupSource {
+    fn default() -> Self {
+        Self {
+            all_namespaces: false,
+            namespaces: Default::default(),
+            label_selector: Default::default(),
+            snapshot_persistent_volumes: true,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubebackupStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<KubebackupStatusJobsItem>>,
@@ -12656,6 +13612,9 @@ pub struct KubebackupStatus {
     /// When the last job ran, in epoch seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12677,13 +13636,14 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatus {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobs" => f0 = map.next_value()?,
                         "message" => f1 = map.next_value()?,
                         "last_job_run_time" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12691,6 +13651,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatus {
                     jobs: f0,
                     message: f1,
                     last_job_run_time: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -12699,13 +13660,16 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatus {
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubebackupStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12727,13 +13691,14 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobid" => f0 = Some(map.next_value()?),
                         "state" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12741,6 +13706,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
                     jobid: rt::required(f0, "jobid")?,
                     state: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -12813,8 +13779,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
 }
 #[cfg(feature = "kubebenchresult")]
 /// Schema `/components/schemas/Kubebenchresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubebenchresult {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -12833,10 +13800,10 @@ pub struct Kubebenchresult {
     pub test_desc: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scored: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub scored: bool,
+    /// Default: `false` (when the property is absent).
+    pub bookmarked: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -12857,6 +13824,9 @@ pub struct Kubebenchresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebenchresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12893,6 +13863,7 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                 let mut f15 = None;
                 let mut f16 = None;
                 let mut f17 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -12913,8 +13884,8 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                         "_created" => f15 = map.next_value()?,
                         "_updated" => f16 = map.next_value()?,
                         "_links" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -12930,13 +13901,14 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                     test_number: f8,
                     test_desc: f9,
                     status: f10,
-                    scored: f11,
-                    bookmarked: f12,
+                    scored: f11.unwrap_or(false),
+                    bookmarked: f12.unwrap_or(false),
                     id: f13,
                     etag: f14,
                     created: f15,
                     updated: f16,
                     links: f17,
+                    unknown_fields,
                 })
             }
         }
@@ -12945,8 +13917,9 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
 }
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubecluster {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -12980,6 +13953,9 @@ pub struct Kubecluster {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13010,6 +13986,7 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -13024,8 +14001,8 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
                         "_created" => f9 = map.next_value()?,
                         "_updated" => f10 = map.next_value()?,
                         "_links" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13042,6 +14019,7 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
                     created: f9,
                     updated: f10,
                     links: f11,
+                    unknown_fields,
                 })
             }
         }
@@ -13050,14 +14028,19 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
 }
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/backup_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeclusterBackupProvider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub r#type: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub region: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13076,16 +14059,17 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
+                let mut f0 = rt::Nullable::Absent;
+                let mut f1 = rt::Nullable::Absent;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "type" => f0 = map.next_value()?,
                         "region" => f1 = map.next_value()?,
                         "user_objectstore" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13093,6 +14077,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
                     r#type: f0,
                     region: f1,
                     user_objectstore: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -13125,10 +14110,10 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
 pub type KubeclusterId = String;
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubeclusterStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<KubeclusterStatusState>,
+    /// Default: `"REGISTERED"` (when the property is absent).
+    pub state: KubeclusterStatusState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
     #[serde(rename = "agentURL", default, skip_serializing_if = "Option::is_none")]
@@ -13145,34 +14130,33 @@ pub struct KubeclusterStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub kube_agent_version: Option<String>,
-    #[serde(
-        rename = "kubeAgentManagerVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub kube_agent_manager_version: Option<String>,
-    #[serde(
-        rename = "pendingStateTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pending_state_timestamp: Option<i64>,
+    /// Default: `"0.0"` (when the property is absent).
+    #[serde(rename = "kubeAgentManagerVersion")]
+    pub kube_agent_manager_version: String,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "pendingStateTimestamp")]
+    pub pending_state_timestamp: i64,
     #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dormant: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub dormant: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_platform: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_recovery_points: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub awsekscluster_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure_aks_cluster_id: Option<String>,
+    /// Default: `0` (when the property is absent).
+    pub num_recovery_points: i64,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub awsekscluster_arn: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub azure_aks_cluster_id: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudaccount: Option<CloudaccountId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub scan_count: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13204,10 +14188,11 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
+                let mut f13 = rt::Nullable::Absent;
+                let mut f14 = rt::Nullable::Absent;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
@@ -13227,33 +14212,63 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
                         "azure_aks_cluster_id" => f14 = map.next_value()?,
                         "cloudaccount" => f15 = map.next_value()?,
                         "scan_count" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubeclusterStatus {
-                    state: f0,
+                    state: f0
+                        .unwrap_or_else(|| crate::models::KubeclusterStatusState::from(
+                            "REGISTERED",
+                        )),
                     otp: f1,
                     agent_url: f2,
                     message: f3,
                     version: f4,
                     agent_version: f5,
                     kube_agent_version: f6,
-                    kube_agent_manager_version: f7,
-                    pending_state_timestamp: f8,
+                    kube_agent_manager_version: f7.unwrap_or_else(|| "0.0".to_owned()),
+                    pending_state_timestamp: f8.unwrap_or(0),
                     update_time: f9,
-                    dormant: f10,
+                    dormant: f10.unwrap_or(false),
                     deployment_platform: f11,
-                    num_recovery_points: f12,
+                    num_recovery_points: f12.unwrap_or(0),
                     awsekscluster_arn: f13,
                     azure_aks_cluster_id: f14,
                     cloudaccount: f15,
-                    scan_count: f16,
+                    scan_count: f16.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubecluster")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubeclusterStatus {
+    fn default() -> Self {
+        Self {
+            state: crate::models::KubeclusterStatusState::from("REGISTERED"),
+            otp: Default::default(),
+            agent_url: Default::default(),
+            message: Default::default(),
+            version: Default::default(),
+            agent_version: Default::default(),
+            kube_agent_version: Default::default(),
+            kube_agent_manager_version: "0.0".to_owned(),
+            pending_state_timestamp: 0,
+            update_time: Default::default(),
+            dormant: false,
+            deployment_platform: Default::default(),
+            num_recovery_points: 0,
+            awsekscluster_arn: Default::default(),
+            azure_aks_cluster_id: Default::default(),
+            cloudaccount: Default::default(),
+            scan_count: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubecluster")]
@@ -13334,8 +14349,9 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
 }
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubeconfigauditresult {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -13343,10 +14359,12 @@ pub struct Kubeconfigauditresult {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub security_scan_instance: SecurityscaninstanceId,
     pub cluster: KubeclusterId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_name: Option<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub check_type: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub container_name: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13357,8 +14375,8 @@ pub struct Kubeconfigauditresult {
     pub severity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub bookmarked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<KubeconfigauditresultWorkload>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -13381,6 +14399,9 @@ pub struct Kubeconfigauditresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13404,8 +14425,8 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
+                let mut f5 = rt::Nullable::Absent;
+                let mut f6 = rt::Nullable::Absent;
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
@@ -13418,6 +14439,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                 let mut f16 = None;
                 let mut f17 = None;
                 let mut f18 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -13439,8 +14461,8 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                         "_created" => f16 = map.next_value()?,
                         "_updated" => f17 = map.next_value()?,
                         "_links" => f18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13457,13 +14479,14 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                     message: f9,
                     severity: f10,
                     success: f11,
-                    bookmarked: f12,
+                    bookmarked: f12.unwrap_or(false),
                     workload: f13,
                     id: f14,
                     etag: f15,
                     created: f16,
                     updated: f17,
                     links: f18,
+                    unknown_fields,
                 })
             }
         }
@@ -13472,7 +14495,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
 }
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult/properties/workload`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeconfigauditresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -13480,6 +14503,9 @@ pub struct KubeconfigauditresultWorkload {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13501,13 +14527,14 @@ impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "namespace" => f1 = map.next_value()?,
                         "kind" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13515,6 +14542,7 @@ impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
                     name: f0,
                     namespace: f1,
                     kind: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -13523,15 +14551,16 @@ impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
 }
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubehook {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hook_type: Option<KubehookHookType>,
+    /// Default: `"COMMON"` (when the property is absent).
+    pub hook_type: KubehookHookType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_hook: Option<KubehookId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13557,6 +14586,9 @@ pub struct Kubehook {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13587,6 +14619,7 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -13601,8 +14634,8 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                         "_created" => f9 = map.next_value()?,
                         "_updated" => f10 = map.next_value()?,
                         "_links" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13610,7 +14643,10 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    hook_type: f3,
+                    hook_type: f3
+                        .unwrap_or_else(|| crate::models::KubehookHookType::from(
+                            "COMMON",
+                        )),
                     post_hook: f4,
                     description: f5,
                     hook: rt::required(f6, "hook")?,
@@ -13619,6 +14655,7 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                     created: f9,
                     updated: f10,
                     links: f11,
+                    unknown_fields,
                 })
             }
         }
@@ -13627,11 +14664,14 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
 }
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubehookHookItem {
     pub labels: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<KubehookHookItemTargetItem>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13652,18 +14692,20 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "labels" => f0 = Some(map.next_value()?),
                         "target" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubehookHookItem {
                     labels: rt::required(f0, "labels")?,
                     target: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -13672,12 +14714,15 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
 }
 #[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items/properties/target/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubehookHookItemTargetItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13698,18 +14743,20 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "container" => f0 = map.next_value()?,
                         "command" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubehookHookItemTargetItem {
                     container: f0,
                     command: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -13793,8 +14840,9 @@ impl<'de> serde::Deserialize<'de> for KubehookHookType {
 pub type KubehookId = String;
 #[cfg(feature = "kubehunterresult")]
 /// Schema `/components/schemas/Kubehunterresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubehunterresult {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -13814,8 +14862,8 @@ pub struct Kubehunterresult {
     pub evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub bookmarked: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -13836,6 +14884,9 @@ pub struct Kubehunterresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehunterresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -13871,6 +14922,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -13890,8 +14942,8 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                         "_created" => f14 = map.next_value()?,
                         "_updated" => f15 = map.next_value()?,
                         "_links" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -13907,12 +14959,13 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                     description: f8,
                     evidence: f9,
                     location: f10,
-                    bookmarked: f11,
+                    bookmarked: f11.unwrap_or(false),
                     id: f12,
                     etag: f13,
                     created: f14,
                     updated: f15,
                     links: f16,
+                    unknown_fields,
                 })
             }
         }
@@ -13923,7 +14976,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
 /// A migration or replication (backup on one cluster, restore on another). Modelled from the fields CloudCasa's Rancher extension reads; not in the published document.
 ///
 /// Schema `/components/schemas/Kubemigration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Kubemigration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14031,7 +15084,7 @@ impl<'de> serde::Deserialize<'de> for Kubemigration {
 /// The backup side of the migration.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/backup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubemigrationBackup {
     /// ObjectId of the cluster the backup runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14075,7 +15128,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
 /// The restore side of the migration.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/restore`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubemigrationRestore {
     /// ObjectId of the cluster the restore runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14119,7 +15172,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
 /// Progress, set by the server.
 ///
 /// Schema `/components/schemas/Kubemigration/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubemigrationStatus {
     /// Recent jobs of this migration (shape not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14167,8 +15220,9 @@ impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
 }
 #[cfg(feature = "kubenamespace")]
 /// Schema `/components/schemas/Kubenamespace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubenamespace {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -14199,6 +15253,9 @@ pub struct Kubenamespace {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubenamespace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14228,6 +15285,7 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -14241,8 +15299,8 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14258,6 +15316,7 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -14266,33 +15325,34 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubeoffload {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<KubeoffloadTriggerType>,
+    /// Default: `"SCHEDULED"` (when the property is absent).
+    pub trigger_type: KubeoffloadTriggerType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<KubebackupId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_snapshots: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_backup: Option<bool>,
+    /// Default: `true` (when the property is absent).
+    pub delete_snapshots: bool,
+    /// Default: `false` (when the property is absent).
+    pub run_backup: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_provider: Option<KubeoffloadOffloadProvider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<KubeoffloadOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<KubeclusterId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub pause: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KubeoffloadStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -14315,6 +15375,9 @@ pub struct Kubeoffload {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14352,6 +15415,7 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
                 let mut f16 = None;
                 let mut f17 = None;
                 let mut f18 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -14373,8 +15437,8 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
                         "_created" => f16 = map.next_value()?,
                         "_updated" => f17 = map.next_value()?,
                         "_links" => f18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14382,22 +15446,26 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3,
+                    trigger_type: f3
+                        .unwrap_or_else(|| crate::models::KubeoffloadTriggerType::from(
+                            "SCHEDULED",
+                        )),
                     backup_inst: f4,
                     backupdef: f5,
                     policy: f6,
-                    delete_snapshots: f7,
-                    run_backup: f8,
+                    delete_snapshots: f7.unwrap_or(true),
+                    run_backup: f8.unwrap_or(false),
                     offload_provider: f9,
                     options: f10,
                     cluster: f11,
-                    pause: f12,
+                    pause: f12.unwrap_or(false),
                     status: f13,
                     id: f14,
                     etag: f15,
                     created: f16,
                     updated: f17,
                     links: f18,
+                    unknown_fields,
                 })
             }
         }
@@ -14417,14 +15485,19 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
 pub type KubeoffloadId = String;
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/offload_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeoffloadOffloadProvider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub r#type: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub region: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14443,16 +15516,17 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
+                let mut f0 = rt::Nullable::Absent;
+                let mut f1 = rt::Nullable::Absent;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "type" => f0 = map.next_value()?,
                         "region" => f1 = map.next_value()?,
                         "user_objectstore" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14460,6 +15534,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
                     r#type: f0,
                     region: f1,
                     user_objectstore: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -14468,7 +15543,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeoffloadOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_interval: Option<String>,
@@ -14484,6 +15559,9 @@ pub struct KubeoffloadOptions {
     pub mover_ready_timeout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14509,6 +15587,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "report_interval" => f0 = map.next_value()?,
@@ -14518,8 +15597,8 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
                         "pvc_parallelism" => f4 = map.next_value()?,
                         "mover_ready_timeout" => f5 = map.next_value()?,
                         "max_mover_pvcs" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14531,6 +15610,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
                     pvc_parallelism: f4,
                     mover_ready_timeout: f5,
                     max_mover_pvcs: f6,
+                    unknown_fields,
                 })
             }
         }
@@ -14539,10 +15619,10 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubeoffloadStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<KubeoffloadStatusState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: KubeoffloadStatusState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14550,6 +15630,9 @@ pub struct KubeoffloadStatus {
     /// When the last job ran, in epoch seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_run_time: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14572,26 +15655,44 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
                         "jobid" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
                         "last_job_run_time" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubeoffloadStatus {
-                    state: f0,
+                    state: f0
+                        .unwrap_or_else(|| crate::models::KubeoffloadStatusState::from(
+                            "PENDING",
+                        )),
                     jobid: f1,
                     message: f2,
                     last_job_run_time: f3,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubeoffload")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubeoffloadStatus {
+    fn default() -> Self {
+        Self {
+            state: crate::models::KubeoffloadStatusState::from("PENDING"),
+            jobid: Default::default(),
+            message: Default::default(),
+            last_job_run_time: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubeoffload")]
@@ -14728,8 +15829,9 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
 }
 #[cfg(feature = "kubepvclaim")]
 /// Schema `/components/schemas/Kubepvclaim`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubepvclaim {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -14739,8 +15841,8 @@ pub struct Kubepvclaim {
     pub namespace_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupinst_id: Option<BackupinstanceId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restore_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub restore_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14757,8 +15859,8 @@ pub struct Kubepvclaim {
     pub volume_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_taken: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub snapshot_taken: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pv_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14767,8 +15869,8 @@ pub struct Kubepvclaim {
     pub region_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_recover_point_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocated_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub allocated_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k8s_uid: Option<String>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -14791,6 +15893,9 @@ pub struct Kubepvclaim {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvclaim")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14836,6 +15941,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                 let mut f24 = None;
                 let mut f25 = None;
                 let mut f26 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -14865,8 +15971,8 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                         "_created" => f24 = map.next_value()?,
                         "_updated" => f25 = map.next_value()?,
                         "_links" => f26 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -14877,7 +15983,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                     cluster_id: rt::required(f3, "cluster_id")?,
                     namespace_name: rt::required(f4, "namespace_name")?,
                     backupinst_id: f5,
-                    restore_size: f6,
+                    restore_size: f6.unwrap_or(0),
                     driver: f7,
                     volume_snapshot_class_name: f8,
                     storage_class_name: f9,
@@ -14886,18 +15992,19 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                     volume_type: f12,
                     volume_mode: f13,
                     phase: f14,
-                    snapshot_taken: f15,
+                    snapshot_taken: f15.unwrap_or(false),
                     pv_name: f16,
                     zone_name: f17,
                     region_name: f18,
                     offload_recover_point_id: f19,
-                    allocated_size: f20,
+                    allocated_size: f20.unwrap_or(0),
                     k8s_uid: f21,
                     id: f22,
                     etag: f23,
                     created: f24,
                     updated: f25,
                     links: f26,
+                    unknown_fields,
                 })
             }
         }
@@ -14906,7 +16013,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubepvcprogre {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14915,8 +16022,8 @@ pub struct Kubepvcprogre {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub namespace: String,
     pub job_id: JobId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<KubepvcprogreState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: KubepvcprogreState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14949,6 +16056,9 @@ pub struct Kubepvcprogre {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -14984,6 +16094,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -15003,8 +16114,8 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                         "_created" => f14 = map.next_value()?,
                         "_updated" => f15 = map.next_value()?,
                         "_links" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15014,7 +16125,10 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                     tags: f2,
                     namespace: rt::required(f3, "namespace")?,
                     job_id: rt::required(f4, "job_id")?,
-                    state: f5,
+                    state: f5
+                        .unwrap_or_else(|| crate::models::KubepvcprogreState::from(
+                            "PENDING",
+                        )),
                     start_time: f6,
                     end_time: f7,
                     message: f8,
@@ -15026,6 +16140,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                     created: f14,
                     updated: f15,
                     links: f16,
+                    unknown_fields,
                 })
             }
         }
@@ -15174,20 +16289,23 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubepvcprogreStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_number_of_files: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io_number_of_files: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferred_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferred_number_of_files: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub estimated_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub estimated_number_of_files: i64,
+    /// Default: `0` (when the property is absent).
+    pub io_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub io_number_of_files: i64,
+    /// Default: `0` (when the property is absent).
+    pub transferred_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub transferred_number_of_files: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15212,6 +16330,7 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "estimated_size" => f0 = map.next_value()?,
@@ -15220,28 +16339,45 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
                         "io_number_of_files" => f3 = map.next_value()?,
                         "transferred_size" => f4 = map.next_value()?,
                         "transferred_number_of_files" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KubepvcprogreStats {
-                    estimated_size: f0,
-                    estimated_number_of_files: f1,
-                    io_size: f2,
-                    io_number_of_files: f3,
-                    transferred_size: f4,
-                    transferred_number_of_files: f5,
+                    estimated_size: f0.unwrap_or(0),
+                    estimated_number_of_files: f1.unwrap_or(0),
+                    io_size: f2.unwrap_or(0),
+                    io_number_of_files: f3.unwrap_or(0),
+                    transferred_size: f4.unwrap_or(0),
+                    transferred_number_of_files: f5.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubepvcprogre")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubepvcprogreStats {
+    fn default() -> Self {
+        Self {
+            estimated_size: 0,
+            estimated_number_of_files: 0,
+            io_size: 0,
+            io_number_of_files: 0,
+            transferred_size: 0,
+            transferred_number_of_files: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kuberestore {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -15295,6 +16431,9 @@ pub struct Kuberestore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15336,6 +16475,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
                 let mut f20 = None;
                 let mut f21 = None;
                 let mut f22 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -15361,8 +16501,8 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
                         "_created" => f20 = map.next_value()?,
                         "_updated" => f21 = map.next_value()?,
                         "_links" => f22 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15390,6 +16530,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
                     created: f20,
                     updated: f21,
                     links: f22,
+                    unknown_fields,
                 })
             }
         }
@@ -15398,7 +16539,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/awseks`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAwseks {
     pub awsaccount: AwsaccountId,
     pub awsuser: AwsuserId,
@@ -15413,6 +16554,9 @@ pub struct KuberestoreAwseks {
     pub cluster_role_arn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_group_role_arn: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15439,6 +16583,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => f0 = Some(map.next_value()?),
@@ -15449,8 +16594,8 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
                         "subnets" => f5 = map.next_value()?,
                         "cluster_role_arn" => f6 = map.next_value()?,
                         "node_group_role_arn" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15463,6 +16608,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
                     subnets: f5,
                     cluster_role_arn: f6,
                     node_group_role_arn: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -15471,7 +16617,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAks {
     pub azure_account: CloudaccountId,
     pub cluster_name: String,
@@ -15482,6 +16628,9 @@ pub struct KuberestoreAzureAks {
     pub service_principal: KuberestoreAzureAksServicePrincipal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_profile: Option<KuberestoreAzureAksWindowsProfile>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15506,6 +16655,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_account" => f0 = Some(map.next_value()?),
@@ -15514,8 +16664,8 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
                         "resource_group_id" => f3 = map.next_value()?,
                         "service_principal" => f4 = Some(map.next_value()?),
                         "windows_profile" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15526,6 +16676,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
                     resource_group_id: f3,
                     service_principal: rt::required(f4, "service_principal")?,
                     windows_profile: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -15534,10 +16685,13 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/service_principal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAksServicePrincipal {
     pub client_id: String,
     pub client_secret: String,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15558,18 +16712,20 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "client_id" => f0 = Some(map.next_value()?),
                         "client_secret" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestoreAzureAksServicePrincipal {
                     client_id: rt::required(f0, "client_id")?,
                     client_secret: rt::required(f1, "client_secret")?,
+                    unknown_fields,
                 })
             }
         }
@@ -15578,9 +16734,12 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/windows_profile`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAksWindowsProfile {
     pub admin_password: String,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15600,16 +16759,18 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "admin_password" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestoreAzureAksWindowsProfile {
                     admin_password: rt::required(f0, "admin_password")?,
+                    unknown_fields,
                 })
             }
         }
@@ -15621,7 +16782,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
 pub type KuberestoreId = String;
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/options`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KuberestoreOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_interval: Option<String>,
@@ -15637,6 +16798,9 @@ pub struct KuberestoreOptions {
     pub mover_ready_timeout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mover_pvcs: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15662,6 +16826,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "report_interval" => f0 = map.next_value()?,
@@ -15671,8 +16836,8 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
                         "pvc_parallelism" => f4 = map.next_value()?,
                         "mover_ready_timeout" => f5 = map.next_value()?,
                         "max_mover_pvcs" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -15684,6 +16849,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
                     pvc_parallelism: f4,
                     mover_ready_timeout: f5,
                     max_mover_pvcs: f6,
+                    unknown_fields,
                 })
             }
         }
@@ -15692,14 +16858,17 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub template: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15721,20 +16890,22 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "namespaces" => f0 = map.next_value()?,
                         "hooks" => f1 = map.next_value()?,
                         "template" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestorePostHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2,
+                    template: f2.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
@@ -15742,15 +16913,30 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KuberestorePostHooksItem {
+    fn default() -> Self {
+        Self {
+            namespaces: Default::default(),
+            hooks: Default::default(),
+            template: false,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub template: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15772,20 +16958,22 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "namespaces" => f0 = map.next_value()?,
                         "hooks" => f1 = map.next_value()?,
                         "template" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestorePreHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2,
+                    template: f2.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
@@ -15793,23 +16981,35 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KuberestorePreHooksItem {
+    fn default() -> Self {
+        Self {
+            namespaces: Default::default(),
+            hooks: Default::default(),
+            template: false,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/selection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreSelection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_namespaces: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub all_namespaces: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(
-        rename = "restorePersistentVolumes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_persistent_volumes: Option<bool>,
+    /// Default: `true` (when the property is absent).
+    #[serde(rename = "restorePersistentVolumes")]
+    pub restore_persistent_volumes: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_types: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15833,6 +17033,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "all_namespaces" => f0 = map.next_value()?,
@@ -15840,17 +17041,18 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
                         "label_selector" => f2 = map.next_value()?,
                         "restorePersistentVolumes" => f3 = map.next_value()?,
                         "include_resource_types" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestoreSelection {
-                    all_namespaces: f0,
+                    all_namespaces: f0.unwrap_or(false),
                     namespaces: f1,
                     label_selector: f2,
-                    restore_persistent_volumes: f3,
+                    restore_persistent_volumes: f3.unwrap_or(true),
                     include_resource_types: f4,
+                    unknown_fields,
                 })
             }
         }
@@ -15858,15 +17060,32 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
     }
 }
 #[cfg(feature = "kuberestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KuberestoreSelection {
+    fn default() -> Self {
+        Self {
+            all_namespaces: false,
+            namespaces: Default::default(),
+            label_selector: Default::default(),
+            restore_persistent_volumes: true,
+            include_resource_types: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<KuberestoreStatusState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: KuberestoreStatusState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -15888,24 +17107,41 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "state" => f0 = map.next_value()?,
                         "jobid" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::KuberestoreStatus {
-                    state: f0,
+                    state: f0
+                        .unwrap_or_else(|| crate::models::KuberestoreStatusState::from(
+                            "PENDING",
+                        )),
                     jobid: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kuberestore")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KuberestoreStatus {
+    fn default() -> Self {
+        Self {
+            state: crate::models::KuberestoreStatusState::from("PENDING"),
+            jobid: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kuberestore")]
@@ -15980,6 +17216,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
 /// Schema `/components/schemas/Kubescanoverview`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubescanoverview {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -16145,14 +17382,17 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanDescriptionItem {
     pub section_desc: String,
-    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "WARN")]
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "PASS")]
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "FAIL")]
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16190,10 +17430,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanDescriptionItem {
                     section_desc: rt::required(f0, "section_desc")?,
-                    warn: f1,
-                    pass: f2,
-                    fail: f3,
-                    percent: f4,
+                    warn: f1.unwrap_or(0),
+                    pass: f2.unwrap_or(0),
+                    fail: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
@@ -16205,14 +17445,17 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanStatusItem {
     pub status: String,
-    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "WARN")]
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "PASS")]
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "FAIL")]
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16250,10 +17493,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanStatusItem {
                     status: rt::required(f0, "status")?,
-                    warn: f1,
-                    pass: f2,
-                    fail: f3,
-                    percent: f4,
+                    warn: f1.unwrap_or(0),
+                    pass: f2.unwrap_or(0),
+                    fail: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
@@ -16265,14 +17508,17 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanTestNumberItem {
     pub test_number: String,
-    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
-    pub warn: Option<i64>,
-    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "WARN")]
+    pub warn: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "PASS")]
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "FAIL")]
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16310,10 +17556,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanTestNumberItem {
                     test_number: rt::required(f0, "test_number")?,
-                    warn: f1,
-                    pass: f2,
-                    fail: f3,
-                    percent: f4,
+                    warn: f1.unwrap_or(0),
+                    pass: f2.unwrap_or(0),
+                    fail: f3.unwrap_or(0),
+                    percent: f4.unwrap_or(0.0),
                 })
             }
         }
@@ -16383,16 +17629,16 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/category/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub success: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16428,9 +17674,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanCategoryItem {
                     category: f0,
-                    success: f1,
-                    failed: f2,
-                    percent: f3,
+                    success: f1.unwrap_or(0),
+                    failed: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -16438,17 +17684,29 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewConfigurationScanCategoryItem {
+    fn default() -> Self {
+        Self {
+            category: Default::default(),
+            success: 0,
+            failed: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/check_type/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub success: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16484,9 +17742,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanCheckTypeItem {
                     check_type: f0,
-                    success: f1,
-                    failed: f2,
-                    percent: f3,
+                    success: f1.unwrap_or(0),
+                    failed: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -16494,17 +17752,29 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewConfigurationScanCheckTypeItem {
+    fn default() -> Self {
+        Self {
+            check_type: Default::default(),
+            success: 0,
+            failed: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/container_name/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub success: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16543,9 +17813,9 @@ for KubescanoverviewConfigurationScanContainerNameItem {
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanContainerNameItem {
                     container_name: f0,
-                    success: f1,
-                    failed: f2,
-                    percent: f3,
+                    success: f1.unwrap_or(0),
+                    failed: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -16553,17 +17823,29 @@ for KubescanoverviewConfigurationScanContainerNameItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewConfigurationScanContainerNameItem {
+    fn default() -> Self {
+        Self {
+            container_name: Default::default(),
+            success: 0,
+            failed: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub success: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16599,9 +17881,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanSeverityItem {
                     severity: f0,
-                    success: f1,
-                    failed: f2,
-                    percent: f3,
+                    success: f1.unwrap_or(0),
+                    failed: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -16609,17 +17891,29 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewConfigurationScanSeverityItem {
+    fn default() -> Self {
+        Self {
+            severity: Default::default(),
+            success: 0,
+            failed: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/success/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub success: i64,
+    /// Default: `0` (when the property is absent).
+    pub failed: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16655,9 +17949,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanSuccessItem {
                     success_type: f0,
-                    success: f1,
-                    failed: f2,
-                    percent: f3,
+                    success: f1.unwrap_or(0),
+                    failed: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -16665,8 +17959,20 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewConfigurationScanSuccessItem {
+    fn default() -> Self {
+        Self {
+            success_type: Default::default(),
+            success: 0,
+            failed: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/container_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubescanoverviewContainerScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Vec<String>>,
@@ -16717,7 +18023,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubescanoverviewNetworkScan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Vec<KubescanoverviewNetworkScanSeverityItem>>,
@@ -16773,11 +18079,11 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/category/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanCategoryItem {
     pub category: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub count: i64,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16809,7 +18115,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanCategoryItem {
                     category: rt::required(f0, "category")?,
-                    count: f1,
+                    count: f1.unwrap_or(0),
                 })
             }
         }
@@ -16818,11 +18124,11 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/location/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanLocationItem {
     pub location: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub count: i64,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16854,7 +18160,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanLocationItem {
                     location: rt::required(f0, "location")?,
-                    count: f1,
+                    count: f1.unwrap_or(0),
                 })
             }
         }
@@ -16863,11 +18169,11 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanSeverityItem {
     pub severity: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub count: i64,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16899,7 +18205,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanSeverityItem {
                     severity: rt::required(f0, "severity")?,
-                    count: f1,
+                    count: f1.unwrap_or(0),
                 })
             }
         }
@@ -16908,11 +18214,11 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/vulnerability/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     pub vulnerability: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub count: i64,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -16944,7 +18250,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanVulnerabilityItem {
                     vulnerability: rt::required(f0, "vulnerability")?,
-                    count: f1,
+                    count: f1.unwrap_or(0),
                 })
             }
         }
@@ -17007,16 +18313,16 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/cis`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewOverviewCis {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_test: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub total_test: i64,
+    /// Default: `0` (when the property is absent).
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17051,10 +18357,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
                     }
                 }
                 Ok(crate::models::KubescanoverviewOverviewCis {
-                    total_test: f0,
-                    pass: f1,
-                    fail: f2,
-                    percent: f3,
+                    total_test: f0.unwrap_or(0),
+                    pass: f1.unwrap_or(0),
+                    fail: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -17062,17 +18368,29 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewOverviewCis {
+    fn default() -> Self {
+        Self {
+            total_test: 0,
+            pass: 0,
+            fail: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewOverviewConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_test: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pass: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f32>,
+    /// Default: `0` (when the property is absent).
+    pub total_test: i64,
+    /// Default: `0` (when the property is absent).
+    pub pass: i64,
+    /// Default: `0` (when the property is absent).
+    pub fail: i64,
+    /// Default: `0` (when the property is absent).
+    pub percent: f32,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17107,10 +18425,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
                     }
                 }
                 Ok(crate::models::KubescanoverviewOverviewConfiguration {
-                    total_test: f0,
-                    pass: f1,
-                    fail: f2,
-                    percent: f3,
+                    total_test: f0.unwrap_or(0),
+                    pass: f1.unwrap_or(0),
+                    fail: f2.unwrap_or(0),
+                    percent: f3.unwrap_or(0.0),
                 })
             }
         }
@@ -17118,8 +18436,20 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for KubescanoverviewOverviewConfiguration {
+    fn default() -> Self {
+        Self {
+            total_test: 0,
+            pass: 0,
+            fail: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/container`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewOverviewContainer {
     pub total_test: i64,
 }
@@ -17159,7 +18489,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/network`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewOverviewNetwork {
     pub total_test: i64,
 }
@@ -17201,6 +18531,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
 /// Schema `/components/schemas/Kubescantoolprogre`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Kubescantoolprogre {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -17224,8 +18555,9 @@ pub struct Kubescantoolprogre {
     pub avg_seconds_per_item: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_errors: Option<Vec<KubescantoolprogreScanErrorsItem>>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub scan_errors: cloudgen_runtime::Nullable<Vec<KubescantoolprogreScanErrorsItem>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -17246,6 +18578,9 @@ pub struct Kubescantoolprogre {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17277,12 +18612,13 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
-                let mut f13 = None;
+                let mut f13 = rt::Nullable::Absent;
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
                 let mut f17 = None;
                 let mut f18 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -17304,8 +18640,8 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
                         "_created" => f16 = map.next_value()?,
                         "_updated" => f17 = map.next_value()?,
                         "_links" => f18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -17329,6 +18665,7 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
                     created: f16,
                     updated: f17,
                     links: f18,
+                    unknown_fields,
                 })
             }
         }
@@ -17337,7 +18674,7 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
 }
 #[cfg(feature = "kubescantoolprogre")]
 /// Schema `/components/schemas/Kubescantoolprogre/properties/scan_errors/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubescantoolprogreScanErrorsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -17345,6 +18682,9 @@ pub struct KubescantoolprogreScanErrorsItem {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17366,13 +18706,14 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "namespace" => f1 = map.next_value()?,
                         "error" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -17380,6 +18721,7 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
                     name: f0,
                     namespace: f1,
                     error: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -17460,8 +18802,9 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
 }
 #[cfg(feature = "kubestorageclasse")]
 /// Schema `/components/schemas/Kubestorageclasse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubestorageclasse {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -17478,8 +18821,8 @@ pub struct Kubestorageclasse {
     pub reclaim_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_volume_expansion: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub allow_volume_expansion: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_binding_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17508,6 +18851,9 @@ pub struct Kubestorageclasse {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubestorageclasse")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17545,6 +18891,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                 let mut f16 = None;
                 let mut f17 = None;
                 let mut f18 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -17566,8 +18913,8 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                         "_created" => f16 = map.next_value()?,
                         "_updated" => f17 = map.next_value()?,
                         "_links" => f18 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -17581,7 +18928,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                     parameters: f6,
                     reclaim_policy: f7,
                     mount_options: f8,
-                    allow_volume_expansion: f9,
+                    allow_volume_expansion: f9.unwrap_or(false),
                     volume_binding_mode: f10,
                     labels: f11,
                     annotations: f12,
@@ -17591,6 +18938,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                     created: f16,
                     updated: f17,
                     links: f18,
+                    unknown_fields,
                 })
             }
         }
@@ -17599,8 +18947,9 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Kubevulnerabilityresult {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -17608,24 +18957,32 @@ pub struct Kubevulnerabilityresult {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub security_scan_instance: SecurityscaninstanceId,
     pub cluster: KubeclusterId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifact: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fixed_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub artifact: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub fixed_version: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub installed_version: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub link: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub resource: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub score: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub severity: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub title: cloudgen_runtime::Nullable<String>,
+    /// Default: `false` (when the property is absent).
+    pub bookmarked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<KubevulnerabilityresultWorkload>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -17648,6 +19005,9 @@ pub struct Kubevulnerabilityresult {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17671,14 +19031,14 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
+                let mut f5 = rt::Nullable::Absent;
+                let mut f6 = rt::Nullable::Absent;
+                let mut f7 = rt::Nullable::Absent;
+                let mut f8 = rt::Nullable::Absent;
+                let mut f9 = rt::Nullable::Absent;
+                let mut f10 = rt::Nullable::Absent;
+                let mut f11 = rt::Nullable::Absent;
+                let mut f12 = rt::Nullable::Absent;
                 let mut f13 = None;
                 let mut f14 = None;
                 let mut f15 = None;
@@ -17686,6 +19046,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                 let mut f17 = None;
                 let mut f18 = None;
                 let mut f19 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -17708,8 +19069,8 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                         "_created" => f17 = map.next_value()?,
                         "_updated" => f18 = map.next_value()?,
                         "_links" => f19 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -17727,13 +19088,14 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                     score: f10,
                     severity: f11,
                     title: f12,
-                    bookmarked: f13,
+                    bookmarked: f13.unwrap_or(false),
                     workload: f14,
                     id: f15,
                     etag: f16,
                     created: f17,
                     updated: f18,
                     links: f19,
+                    unknown_fields,
                 })
             }
         }
@@ -17742,7 +19104,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult/properties/workload`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubevulnerabilityresultWorkload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -17752,6 +19114,9 @@ pub struct KubevulnerabilityresultWorkload {
     pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -17774,14 +19139,15 @@ impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "namespace" => f1 = map.next_value()?,
                         "kind" => f2 = map.next_value()?,
                         "container_name" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -17790,6 +19156,7 @@ impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
                     namespace: f1,
                     kind: f2,
                     container_name: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -17798,7 +19165,7 @@ impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
 }
 #[cfg(feature = "alert")]
 /// Schema `/paths/~1v1~1alerts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAlertsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Alert>>,
@@ -17849,7 +19216,7 @@ impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
 }
 #[cfg(feature = "apikey")]
 /// Schema `/paths/~1v1~1apikeys/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListApikeysResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Apikey>>,
@@ -17900,7 +19267,7 @@ impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
 }
 #[cfg(feature = "awsaccount")]
 /// Schema `/paths/~1v1~1awsaccounts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsaccountsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsaccount>>,
@@ -17951,7 +19318,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
 }
 #[cfg(feature = "awsebsvolume")]
 /// Schema `/paths/~1v1~1awsebsvolumes/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsebsvolumesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsebsvolume>>,
@@ -18002,7 +19369,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
 }
 #[cfg(feature = "awsec2securitygroup")]
 /// Schema `/paths/~1v1~1awsec2securitygroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsec2securitygroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsec2securitygroup>>,
@@ -18053,7 +19420,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
 }
 #[cfg(feature = "awsec2subnet")]
 /// Schema `/paths/~1v1~1awsec2subnets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsec2subnetsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsec2subnet>>,
@@ -18104,7 +19471,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
 }
 #[cfg(feature = "awsekscluster")]
 /// Schema `/paths/~1v1~1awseksclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwseksclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsekscluster>>,
@@ -18155,7 +19522,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
 }
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/paths/~1v1~1awseksnodegroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwseksnodegroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awseksnodegroup>>,
@@ -18206,7 +19573,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
 }
 #[cfg(feature = "awsiamrole")]
 /// Schema `/paths/~1v1~1awsiamroles/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsiamrolesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsiamrole>>,
@@ -18257,7 +19624,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
 }
 #[cfg(feature = "awsmarketplace")]
 /// Schema `/paths/~1v1~1awsmarketplace/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsmarketplaceResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsmarketplace>>,
@@ -18308,7 +19675,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
 }
 #[cfg(feature = "awsrdsbackup")]
 /// Schema `/paths/~1v1~1awsrdsbackups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdsbackupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsbackup>>,
@@ -18359,7 +19726,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
 }
 #[cfg(feature = "awsrdscopie")]
 /// Schema `/paths/~1v1~1awsrdscopies/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdscopiesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdscopie>>,
@@ -18410,7 +19777,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
 }
 #[cfg(feature = "awsrdsdatabase")]
 /// Schema `/paths/~1v1~1awsrdsdatabases/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdsdatabasesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsdatabase>>,
@@ -18461,7 +19828,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
 }
 #[cfg(feature = "awsrdsoptiongroup")]
 /// Schema `/paths/~1v1~1awsrdsoptiongroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdsoptiongroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsoptiongroup>>,
@@ -18512,7 +19879,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
 }
 #[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/paths/~1v1~1awsrdsparametergroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdsparametergroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsparametergroup>>,
@@ -18563,7 +19930,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
 }
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/paths/~1v1~1awsrdsrestores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdsrestoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdsrestore>>,
@@ -18614,7 +19981,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
 }
 #[cfg(feature = "awsrdssnapshot")]
 /// Schema `/paths/~1v1~1awsrdssnapshots/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdssnapshotsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdssnapshot>>,
@@ -18665,7 +20032,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/paths/~1v1~1awsrdssubnetgroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsrdssubnetgroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsrdssubnetgroup>>,
@@ -18767,7 +20134,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
 }
 #[cfg(feature = "awsscanresult")]
 /// Schema `/paths/~1v1~1awsscanresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsscanresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsscanresult>>,
@@ -18818,7 +20185,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
 }
 #[cfg(feature = "awstag")]
 /// Schema `/paths/~1v1~1awstags/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwstagsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awstag>>,
@@ -18869,7 +20236,7 @@ impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
 }
 #[cfg(feature = "awsuser")]
 /// Schema `/paths/~1v1~1awsusers/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAwsusersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Awsuser>>,
@@ -18920,7 +20287,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
 }
 #[cfg(feature = "azureakscluster")]
 /// Schema `/paths/~1v1~1azureaksclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAzureaksclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Azureakscluster>>,
@@ -18971,7 +20338,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
 }
 #[cfg(feature = "azureresourcegroup")]
 /// Schema `/paths/~1v1~1azureresourcegroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListAzureresourcegroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Azureresourcegroup>>,
@@ -19022,7 +20389,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/paths/~1v1~1backupinstances/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListBackupinstancesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Backupinstance>>,
@@ -19073,7 +20440,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
 }
 #[cfg(feature = "chargify")]
 /// Schema `/paths/~1v1~1chargify/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListChargifyResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Chargify>>,
@@ -19124,7 +20491,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
 }
 #[cfg(feature = "chargifywebhook")]
 /// Schema `/paths/~1v1~1chargifywebhooks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListChargifywebhooksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Chargifywebhook>>,
@@ -19175,7 +20542,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/paths/~1v1~1cloudaccounts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListCloudaccountsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Cloudaccount>>,
@@ -19226,7 +20593,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
 }
 #[cfg(feature = "cloudtask")]
 /// Schema `/paths/~1v1~1cloudtasks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListCloudtasksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Cloudtask>>,
@@ -19277,7 +20644,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
 }
 #[cfg(feature = "contactu")]
 /// Schema `/paths/~1v1~1contactus/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListContactusResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Contactu>>,
@@ -19328,7 +20695,7 @@ impl<'de> serde::Deserialize<'de> for ListContactusResponse {
 }
 #[cfg(feature = "expiredloginsession")]
 /// Schema `/paths/~1v1~1expiredloginsessions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListExpiredloginsessionsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Expiredloginsession>>,
@@ -19379,7 +20746,7 @@ impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
 }
 #[cfg(feature = "internalacl")]
 /// Schema `/paths/~1v1~1internalacls/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListInternalaclsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalacl>>,
@@ -19430,7 +20797,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
 }
 #[cfg(feature = "internalapikey")]
 /// Schema `/paths/~1v1~1internalapikeys/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListInternalapikeysResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalapikey>>,
@@ -19481,7 +20848,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/paths/~1v1~1internalorgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListInternalorgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internalorg>>,
@@ -19532,7 +20899,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
 }
 #[cfg(feature = "internaluser")]
 /// Schema `/paths/~1v1~1internalusers/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListInternalusersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Internaluser>>,
@@ -19583,7 +20950,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
 }
 #[cfg(feature = "job")]
 /// Schema `/paths/~1v1~1jobs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListJobsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Job>>,
@@ -19634,7 +21001,7 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/paths/~1v1~1kubebackups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubebackupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubebackup>>,
@@ -19685,7 +21052,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
 }
 #[cfg(feature = "kubebenchresult")]
 /// Schema `/paths/~1v1~1kubebenchresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubebenchresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubebenchresult>>,
@@ -19736,7 +21103,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
 }
 #[cfg(feature = "kubecluster")]
 /// Schema `/paths/~1v1~1kubeclusters/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubeclustersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubecluster>>,
@@ -19787,7 +21154,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
 }
 #[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/paths/~1v1~1kubeconfigauditresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubeconfigauditresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubeconfigauditresult>>,
@@ -19838,7 +21205,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
 }
 #[cfg(feature = "kubehook")]
 /// Schema `/paths/~1v1~1kubehooks/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubehooksResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubehook>>,
@@ -19889,7 +21256,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
 }
 #[cfg(feature = "kubehunterresult")]
 /// Schema `/paths/~1v1~1kubehunterresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubehunterresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubehunterresult>>,
@@ -19940,7 +21307,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
 }
 #[cfg(feature = "kubemigration")]
 /// Schema `/paths/~1v1~1kubemigrations/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubemigrationsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubemigration>>,
@@ -19991,7 +21358,7 @@ impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
 }
 #[cfg(feature = "kubenamespace")]
 /// Schema `/paths/~1v1~1kubenamespaces/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubenamespacesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubenamespace>>,
@@ -20042,7 +21409,7 @@ impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/paths/~1v1~1kubeoffloads/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubeoffloadsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubeoffload>>,
@@ -20093,7 +21460,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
 }
 #[cfg(feature = "kubepvclaim")]
 /// Schema `/paths/~1v1~1kubepvclaims/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubepvclaimsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubepvclaim>>,
@@ -20144,7 +21511,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/paths/~1v1~1kubepvcprogress/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubepvcprogressResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubepvcprogre>>,
@@ -20195,7 +21562,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/paths/~1v1~1kuberestores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKuberestoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kuberestore>>,
@@ -20348,7 +21715,7 @@ impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
 }
 #[cfg(feature = "kubestorageclasse")]
 /// Schema `/paths/~1v1~1kubestorageclasses/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubestorageclassesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubestorageclasse>>,
@@ -20399,7 +21766,7 @@ impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/paths/~1v1~1kubevulnerabilityresults/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListKubevulnerabilityresultsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Kubevulnerabilityresult>>,
@@ -20450,7 +21817,7 @@ impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
 }
 #[cfg(feature = "objectstore")]
 /// Schema `/paths/~1v1~1objectstores/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListObjectstoresResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Objectstore>>,
@@ -20501,7 +21868,7 @@ impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
 }
 #[cfg(feature = "orginvite")]
 /// Schema `/paths/~1v1~1orginvites/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListOrginvitesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Orginvite>>,
@@ -20552,7 +21919,7 @@ impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
 }
 #[cfg(feature = "org")]
 /// Schema `/paths/~1v1~1orgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListOrgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Org>>,
@@ -20603,7 +21970,7 @@ impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
 }
 #[cfg(feature = "policy")]
 /// Schema `/paths/~1v1~1policies/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListPoliciesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Policy>>,
@@ -20654,7 +22021,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
 }
 #[cfg(feature = "permission")]
 /// Schema `/paths/~1v1~1rbac~1permissions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRbacPermissionsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Permission>>,
@@ -20705,7 +22072,7 @@ impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
 }
 #[cfg(feature = "role")]
 /// Schema `/paths/~1v1~1roles/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRolesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Role>>,
@@ -20756,7 +22123,7 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
 }
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/paths/~1v1~1runawsrdsbackup/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRunawsrdsbackupResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runawsrdsbackup>>,
@@ -20807,7 +22174,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
 }
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/paths/~1v1~1runawsrdscopy/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRunawsrdscopyResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runawsrdscopy>>,
@@ -20858,7 +22225,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
 }
 #[cfg(feature = "runkubebackup")]
 /// Schema `/paths/~1v1~1runkubebackup/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRunkubebackupResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runkubebackup>>,
@@ -20909,7 +22276,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
 }
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/paths/~1v1~1runkubeoffload/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRunkubeoffloadResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runkubeoffload>>,
@@ -20960,7 +22327,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
 }
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/paths/~1v1~1runsecurityscan/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListRunsecurityscanResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Runsecurityscan>>,
@@ -21011,7 +22378,7 @@ impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/paths/~1v1~1securityscaninstances/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListSecurityscaninstancesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Securityscaninstance>>,
@@ -21062,7 +22429,7 @@ impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/paths/~1v1~1securityscans/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListSecurityscansResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Securityscan>>,
@@ -21113,7 +22480,7 @@ impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
 }
 #[cfg(feature = "systemalert")]
 /// Schema `/paths/~1v1~1systemalerts/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListSystemalertsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Systemalert>>,
@@ -21164,7 +22531,7 @@ impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
 }
 #[cfg(feature = "tawkio")]
 /// Schema `/paths/~1v1~1tawkio/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListTawkioResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Tawkio>>,
@@ -21215,7 +22582,7 @@ impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/paths/~1v1~1threedauth/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListThreedauthResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Threedauth>>,
@@ -21266,7 +22633,7 @@ impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
 }
 #[cfg(feature = "updatechargifyusage")]
 /// Schema `/paths/~1v1~1updatechargifyusage/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListUpdatechargifyusageResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Updatechargifyusage>>,
@@ -21317,7 +22684,7 @@ impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
 }
 #[cfg(feature = "usergroup")]
 /// Schema `/paths/~1v1~1usergroups/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListUsergroupsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Usergroup>>,
@@ -21368,7 +22735,7 @@ impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
 }
 #[cfg(feature = "userorg")]
 /// Schema `/paths/~1v1~1userorgs/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListUserorgsResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Userorg>>,
@@ -21419,7 +22786,7 @@ impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
 }
 #[cfg(feature = "user")]
 /// Schema `/paths/~1v1~1users/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListUsersResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<User>>,
@@ -21470,7 +22837,7 @@ impl<'de> serde::Deserialize<'de> for ListUsersResponse {
 }
 #[cfg(feature = "userstate")]
 /// Schema `/paths/~1v1~1userstates/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListUserstatesResponse {
     #[serde(rename = "_items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Userstate>>,
@@ -21521,15 +22888,16 @@ impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
 }
 #[cfg(feature = "objectstore")]
 /// Schema `/components/schemas/Objectstore`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Objectstore {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_type: Option<ObjectstoreProviderType>,
+    /// Default: `"aws"` (when the property is absent).
+    pub provider_type: ObjectstoreProviderType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3provider: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21542,16 +22910,17 @@ pub struct Objectstore {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validate_state: Option<ObjectstoreValidateState>,
+    /// Default: `false` (when the property is absent).
+    pub locked: bool,
+    /// Default: `false` (when the property is absent).
+    pub private: bool,
+    /// Default: `"VALIDATING"` (when the property is absent).
+    pub validate_state: ObjectstoreValidateState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_tls_certificate_validation: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub skip_tls_certificate_validation: bool,
+    /// Constraints (checked by the server): at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_cluster_list: Option<Vec<String>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -21574,6 +22943,9 @@ pub struct Objectstore {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "objectstore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -21613,6 +22985,7 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
                 let mut f18 = None;
                 let mut f19 = None;
                 let mut f20 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -21636,8 +23009,8 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
                         "_created" => f18 = map.next_value()?,
                         "_updated" => f19 = map.next_value()?,
                         "_links" => f20 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -21645,24 +23018,31 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    provider_type: f3,
+                    provider_type: f3
+                        .unwrap_or_else(|| crate::models::ObjectstoreProviderType::from(
+                            "aws",
+                        )),
                     s3provider: f4,
                     repo_password: f5,
                     account_id: f6,
                     bucket_name: f7,
                     region: f8,
                     prefix: f9,
-                    locked: f10,
-                    private: f11,
-                    validate_state: f12,
+                    locked: f10.unwrap_or(false),
+                    private: f11.unwrap_or(false),
+                    validate_state: f12
+                        .unwrap_or_else(|| crate::models::ObjectstoreValidateState::from(
+                            "VALIDATING",
+                        )),
                     validate_message: f13,
-                    skip_tls_certificate_validation: f14,
+                    skip_tls_certificate_validation: f14.unwrap_or(false),
                     proxy_cluster_list: f15,
                     id: f16,
                     etag: f17,
                     created: f18,
                     updated: f19,
                     links: f20,
+                    unknown_fields,
                 })
             }
         }
@@ -21815,30 +23195,31 @@ impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
 }
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Org {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub display_name: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription: Option<String>,
+    /// Default: `"free"` (when the property is absent).
+    pub subscription: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_admin: Option<UserId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_copy_quota: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_copy_data: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timed_total_copy_data: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_snapshot_data: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protected_storage_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_storage_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub total_copy_data: i64,
+    /// Default: `0` (when the property is absent).
+    pub timed_total_copy_data: i64,
+    /// Default: `0` (when the property is absent).
+    pub total_snapshot_data: i64,
+    /// Default: `0` (when the property is absent).
+    pub protected_storage_size: i64,
+    /// Default: `0` (when the property is absent).
+    pub backup_storage_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<OrgBackupProvider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21865,6 +23246,9 @@ pub struct Org {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -21903,6 +23287,7 @@ impl<'de> serde::Deserialize<'de> for Org {
                 let mut f17 = None;
                 let mut f18 = None;
                 let mut f19 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -21925,8 +23310,8 @@ impl<'de> serde::Deserialize<'de> for Org {
                         "_created" => f17 = map.next_value()?,
                         "_updated" => f18 = map.next_value()?,
                         "_links" => f19 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -21935,14 +23320,14 @@ impl<'de> serde::Deserialize<'de> for Org {
                     cc_user_email: f1,
                     tags: f2,
                     display_name: rt::required(f3, "display_name")?,
-                    subscription: f4,
+                    subscription: f4.unwrap_or_else(|| "free".to_owned()),
                     billing_admin: f5,
                     total_copy_quota: f6,
-                    total_copy_data: f7,
-                    timed_total_copy_data: f8,
-                    total_snapshot_data: f9,
-                    protected_storage_size: f10,
-                    backup_storage_size: f11,
+                    total_copy_data: f7.unwrap_or(0),
+                    timed_total_copy_data: f8.unwrap_or(0),
+                    total_snapshot_data: f9.unwrap_or(0),
+                    protected_storage_size: f10.unwrap_or(0),
+                    backup_storage_size: f11.unwrap_or(0),
                     backup_provider: f12,
                     country: f13,
                     aws: f14,
@@ -21951,6 +23336,7 @@ impl<'de> serde::Deserialize<'de> for Org {
                     created: f17,
                     updated: f18,
                     links: f19,
+                    unknown_fields,
                 })
             }
         }
@@ -21959,13 +23345,16 @@ impl<'de> serde::Deserialize<'de> for Org {
 }
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/aws`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrgAws {
     pub customer_identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_aws_account_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -21987,13 +23376,14 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "customer_identifier" => f0 = Some(map.next_value()?),
                         "customer_aws_account_id" => f1 = map.next_value()?,
                         "product_code" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22001,6 +23391,7 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
                     customer_identifier: rt::required(f0, "customer_identifier")?,
                     customer_aws_account_id: f1,
                     product_code: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -22009,14 +23400,19 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
 }
 #[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/backup_provider`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrgBackupProvider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub r#type: cloudgen_runtime::Nullable<String>,
+    /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
+    #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
+    pub region: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_objectstore: Option<ObjectstoreId>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22035,16 +23431,17 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
+                let mut f0 = rt::Nullable::Absent;
+                let mut f1 = rt::Nullable::Absent;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "type" => f0 = map.next_value()?,
                         "region" => f1 = map.next_value()?,
                         "user_objectstore" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22052,6 +23449,7 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
                     r#type: f0,
                     region: f1,
                     user_objectstore: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -22075,8 +23473,9 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
 pub type OrgId = String;
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Orginvite {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -22087,10 +23486,10 @@ pub struct Orginvite {
     pub last_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_in_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<OrginviteState>,
+    /// Default: `7` (when the property is absent).
+    pub expires_in_days: i64,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: OrginviteState,
     /// Read-only: set by the server and never sent in requests.
     #[serde(default, skip_serializing)]
     pub inviter: Option<String>,
@@ -22118,6 +23517,9 @@ pub struct Orginvite {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22153,6 +23555,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                 let mut f14 = None;
                 let mut f15 = None;
                 let mut f16 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -22172,8 +23575,8 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                         "_created" => f14 = map.next_value()?,
                         "_updated" => f15 = map.next_value()?,
                         "_links" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22185,8 +23588,11 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                     first_name: rt::required(f4, "first_name")?,
                     last_name: rt::required(f5, "last_name")?,
                     org: f6,
-                    expires_in_days: f7,
-                    state: f8,
+                    expires_in_days: f7.unwrap_or(7),
+                    state: f8
+                        .unwrap_or_else(|| crate::models::OrginviteState::from(
+                            "PENDING",
+                        )),
                     inviter: f9,
                     usergroups: f10,
                     acls: f11,
@@ -22195,6 +23601,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                     created: f14,
                     updated: f15,
                     links: f16,
+                    unknown_fields,
                 })
             }
         }
@@ -22203,7 +23610,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
 }
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrginviteAclsItem {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -22212,6 +23619,9 @@ pub struct OrginviteAclsItem {
     pub permissions: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrginviteAclsItemRolesItem>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22234,14 +23644,15 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "resource" => f0 = Some(map.next_value()?),
                         "resourceIds" => f1 = map.next_value()?,
                         "permissions" => f2 = map.next_value()?,
                         "roles" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22250,6 +23661,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
                     resource_ids: f1,
                     permissions: f2,
                     roles: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -22258,7 +23670,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
 }
 #[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items/properties/roles/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrginviteAclsItemRolesItem {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -22266,6 +23678,9 @@ pub struct OrginviteAclsItemRolesItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22287,13 +23702,14 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "_id" => f0 = map.next_value()?,
                         "name" => f1 = map.next_value()?,
                         "type" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22301,6 +23717,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
                     id: f0,
                     name: f1,
                     r#type: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -22381,8 +23798,9 @@ impl<'de> serde::Deserialize<'de> for OrginviteState {
 }
 #[cfg(feature = "permission")]
 /// Schema `/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Permission {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -22410,6 +23828,9 @@ pub struct Permission {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "permission")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22438,6 +23859,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -22450,8 +23872,8 @@ impl<'de> serde::Deserialize<'de> for Permission {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22466,6 +23888,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -22474,8 +23897,9 @@ impl<'de> serde::Deserialize<'de> for Permission {
 }
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Policy {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -22483,8 +23907,9 @@ pub struct Policy {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PolicyStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
+    /// Default: `"UTC"` (when the property is absent).
+    pub timezone: String,
+    /// Constraints (checked by the server): at least 1 items.
     pub schedules: Vec<PolicySchedulesItem>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PolicyId>,
@@ -22506,6 +23931,9 @@ pub struct Policy {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22535,6 +23963,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -22548,8 +23977,8 @@ impl<'de> serde::Deserialize<'de> for Policy {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22558,13 +23987,14 @@ impl<'de> serde::Deserialize<'de> for Policy {
                     cc_user_email: f1,
                     tags: f2,
                     status: f3,
-                    timezone: f4,
+                    timezone: f4.unwrap_or_else(|| "UTC".to_owned()),
                     schedules: rt::required(f5, "schedules")?,
                     id: f6,
                     etag: f7,
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -22586,19 +24016,22 @@ impl<'de> serde::Deserialize<'de> for Policy {
 pub type PolicyId = String;
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicySchedulesItem {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Default: `false` (when the property is absent).
+    pub locked: bool,
     pub schedule: PolicySchedulesItemSchedule,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22621,22 +24054,24 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
                         "locked" => f2 = map.next_value()?,
                         "schedule" => f3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::PolicySchedulesItem {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
-                    locked: f2,
+                    num_always_retain: f1.unwrap_or(0),
+                    locked: f2.unwrap_or(false),
                     schedule: rt::required(f3, "schedule")?,
+                    unknown_fields,
                 })
             }
         }
@@ -22645,7 +24080,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
 }
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/schedules/items/properties/schedule`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PolicySchedulesItemSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<String>,
@@ -22659,6 +24094,9 @@ pub struct PolicySchedulesItemSchedule {
     pub day_of_week: Option<String>,
     #[serde(rename = "cronSpec", default, skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22683,6 +24121,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "minute" => f0 = map.next_value()?,
@@ -22691,8 +24130,8 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
                         "month" => f3 = map.next_value()?,
                         "dayOfWeek" => f4 = map.next_value()?,
                         "cronSpec" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -22703,6 +24142,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
                     month: f3,
                     day_of_week: f4,
                     cron_spec: f5,
+                    unknown_fields,
                 })
             }
         }
@@ -22711,10 +24151,13 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
 }
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suspended: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub suspended: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -22734,20 +24177,32 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "suspended" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::PolicyStatus {
-                    suspended: f0,
+                    suspended: f0.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "policy")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for PolicyStatus {
+    fn default() -> Self {
+        Self {
+            suspended: false,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(
@@ -22828,7 +24283,7 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
     )
 )]
 /// Schema `/components/schemas/respone_links`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ResponeLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ResponeLinksParent>,
@@ -23041,7 +24496,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinks {
     )
 )]
 /// Schema `/components/schemas/respone_links/properties/parent`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ResponeLinksParent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -23239,7 +24694,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
     )
 )]
 /// Schema `/components/schemas/respone_links/properties/self`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ResponeLinksSelfType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -23437,7 +24892,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
     )
 )]
 /// Schema `/components/schemas/respone_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ResponeMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -23564,8 +25019,9 @@ impl<'de> serde::Deserialize<'de> for ResponeMetadata {
 }
 #[cfg(feature = "role")]
 /// Schema `/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Role {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -23575,8 +25031,8 @@ pub struct Role {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleType>,
+    /// Default: `"CUSTOM"` (when the property is absent).
+    pub r#type: RoleType,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -23597,6 +25053,9 @@ pub struct Role {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "role")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -23626,6 +25085,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -23639,8 +25099,8 @@ impl<'de> serde::Deserialize<'de> for Role {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -23650,12 +25110,14 @@ impl<'de> serde::Deserialize<'de> for Role {
                     tags: f2,
                     description: f3,
                     permissions: f4,
-                    r#type: f5,
+                    r#type: f5
+                        .unwrap_or_else(|| crate::models::RoleType::from("CUSTOM")),
                     id: f6,
                     etag: f7,
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -23730,7 +25192,7 @@ impl<'de> serde::Deserialize<'de> for RoleType {
 /// Body of `POST /kubebackups/{id}/action/run` and `POST /kubeoffloads/{id}/action/run`.
 ///
 /// Schema `/components/schemas/RunRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RunRequest {
     /// How long the recovery point of this run is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23780,7 +25242,7 @@ impl<'de> serde::Deserialize<'de> for RunRequest {
 /// How long the recovery point of this run is kept.
 ///
 /// Schema `/components/schemas/RunRequest/properties/retention`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RunRequestRetention {
     /// Days to keep the recovery point.
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
@@ -23822,8 +25284,9 @@ impl<'de> serde::Deserialize<'de> for RunRequestRetention {
 }
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Runawsrdsbackup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -23851,6 +25314,9 @@ pub struct Runawsrdsbackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -23879,6 +25345,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -23891,8 +25358,8 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -23907,6 +25374,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -23915,16 +25383,19 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
 }
 #[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunawsrdsbackupRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -23945,18 +25416,20 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::RunawsrdsbackupRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -23965,8 +25438,9 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
 }
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Runawsrdscopy {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -23974,14 +25448,12 @@ pub struct Runawsrdscopy {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub copy: AwsrdscopieId,
     pub retention: RunawsrdscopyRetention,
-    #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
-    pub run_backup: Option<bool>,
-    #[serde(
-        rename = "deleteSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_snapshots: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    #[serde(rename = "runBackup")]
+    pub run_backup: bool,
+    /// Default: `true` (when the property is absent).
+    #[serde(rename = "deleteSnapshots")]
+    pub delete_snapshots: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -24002,6 +25474,9 @@ pub struct Runawsrdscopy {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24032,6 +25507,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -24046,8 +25522,8 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
                         "_created" => f9 = map.next_value()?,
                         "_updated" => f10 = map.next_value()?,
                         "_links" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24057,13 +25533,14 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
                     tags: f2,
                     copy: rt::required(f3, "copy")?,
                     retention: rt::required(f4, "retention")?,
-                    run_backup: f5,
-                    delete_snapshots: f6,
+                    run_backup: f5.unwrap_or(false),
+                    delete_snapshots: f6.unwrap_or(true),
                     id: f7,
                     etag: f8,
                     created: f9,
                     updated: f10,
                     links: f11,
+                    unknown_fields,
                 })
             }
         }
@@ -24072,16 +25549,19 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
 }
 #[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunawsrdscopyRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24102,18 +25582,20 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::RunawsrdscopyRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -24122,8 +25604,9 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
 }
 #[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Runkubebackup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -24151,6 +25634,9 @@ pub struct Runkubebackup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24179,6 +25665,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -24191,8 +25678,8 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24207,6 +25694,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -24215,16 +25703,19 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
 }
 #[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunkubebackupRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24245,18 +25736,20 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::RunkubebackupRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -24265,8 +25758,9 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
 }
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Runkubeoffload {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -24274,8 +25768,9 @@ pub struct Runkubeoffload {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub offload: KubeoffloadId,
     pub retention: RunkubeoffloadRetention,
-    #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
-    pub run_backup: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    #[serde(rename = "runBackup")]
+    pub run_backup: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -24296,6 +25791,9 @@ pub struct Runkubeoffload {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24325,6 +25823,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -24338,8 +25837,8 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24349,12 +25848,13 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
                     tags: f2,
                     offload: rt::required(f3, "offload")?,
                     retention: rt::required(f4, "retention")?,
-                    run_backup: f5,
+                    run_backup: f5.unwrap_or(false),
                     id: f6,
                     etag: f7,
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -24363,16 +25863,19 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
 }
 #[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunkubeoffloadRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Constraints (checked by the server): ≤ 30.
+    ///
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24393,18 +25896,20 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::RunkubeoffloadRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -24413,8 +25918,9 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
 }
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Runsecurityscan {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -24442,6 +25948,9 @@ pub struct Runsecurityscan {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24470,6 +25979,7 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -24482,8 +25992,8 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24498,6 +26008,7 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -24506,16 +26017,17 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
 }
 #[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunsecurityscanRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24536,18 +26048,20 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::RunsecurityscanRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -24556,27 +26070,28 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Securityscan {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<SecurityscanTriggerType>,
+    /// Default: `"ADHOC"` (when the property is absent).
+    pub trigger_type: SecurityscanTriggerType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<SecurityscanAws>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<SecurityscanKubernetes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub pause: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SecurityscanStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_email_report: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub send_email_report: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_email_addresses: Option<Vec<String>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -24599,6 +26114,9 @@ pub struct Securityscan {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24633,6 +26151,7 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
                 let mut f13 = None;
                 let mut f14 = None;
                 let mut f15 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -24651,8 +26170,8 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
                         "_created" => f13 = map.next_value()?,
                         "_updated" => f14 = map.next_value()?,
                         "_links" => f15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24660,19 +26179,23 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3,
+                    trigger_type: f3
+                        .unwrap_or_else(|| crate::models::SecurityscanTriggerType::from(
+                            "ADHOC",
+                        )),
                     aws: f4,
                     kubernetes: f5,
                     policy: f6,
-                    pause: f7,
+                    pause: f7.unwrap_or(false),
                     status: f8,
-                    send_email_report: f9,
+                    send_email_report: f9.unwrap_or(false),
                     report_email_addresses: f10,
                     id: f11,
                     etag: f12,
                     created: f13,
                     updated: f14,
                     links: f15,
+                    unknown_fields,
                 })
             }
         }
@@ -24681,12 +26204,15 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/aws`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscanAws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_groups: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24707,18 +26233,20 @@ impl<'de> serde::Deserialize<'de> for SecurityscanAws {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "accounts" => f0 = map.next_value()?,
                         "scan_groups" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::SecurityscanAws {
                     accounts: f0,
                     scan_groups: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -24737,18 +26265,24 @@ impl<'de> serde::Deserialize<'de> for SecurityscanAws {
 pub type SecurityscanId = String;
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscanKubernetes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
+    /// Constraints (checked by the server): at least 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_tools: Option<Vec<SecurityscanKubernetesScanToolsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_scan_source: Option<SecurityscanKubernetesSecurityScanSource>,
+    /// Constraints (checked by the server): matches `^[0-9]+[sm]$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scantool_timeout: Option<String>,
+    /// Constraints (checked by the server): matches `^[0-9]+[sm]$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trivy_server_timeout: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24772,6 +26306,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
                 let mut f2 = None;
                 let mut f3 = None;
                 let mut f4 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "clusters" => f0 = map.next_value()?,
@@ -24779,8 +26314,8 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
                         "security_scan_source" => f2 = map.next_value()?,
                         "scantool_timeout" => f3 = map.next_value()?,
                         "trivy_server_timeout" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -24790,6 +26325,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
                     security_scan_source: f2,
                     scantool_timeout: f3,
                     trivy_server_timeout: f4,
+                    unknown_fields,
                 })
             }
         }
@@ -24870,16 +26406,19 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/security_scan_source`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscanKubernetesSecurityScanSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_namespaces: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub all_namespaces: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24902,22 +26441,24 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "all_namespaces" => f0 = map.next_value()?,
                         "included_namespaces" => f1 = map.next_value()?,
                         "excluded_namespaces" => f2 = map.next_value()?,
                         "label_selector" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::SecurityscanKubernetesSecurityScanSource {
-                    all_namespaces: f0,
+                    all_namespaces: f0.unwrap_or(false),
                     included_namespaces: f1,
                     excluded_namespaces: f2,
                     label_selector: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -24925,13 +26466,29 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
     }
 }
 #[cfg(feature = "securityscan")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for SecurityscanKubernetesSecurityScanSource {
+    fn default() -> Self {
+        Self {
+            all_namespaces: false,
+            included_namespaces: Default::default(),
+            excluded_namespaces: Default::default(),
+            label_selector: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscanStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<SecurityscanStatusJobsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -24952,18 +26509,20 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobs" => f0 = map.next_value()?,
                         "message" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::SecurityscanStatus {
                     jobs: f0,
                     message: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -24972,13 +26531,16 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/status/properties/jobs/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscanStatusJobsItem {
     pub jobid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25000,13 +26562,14 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "jobid" => f0 = Some(map.next_value()?),
                         "state" => f1 = map.next_value()?,
                         "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25014,6 +26577,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
                     jobid: rt::required(f0, "jobid")?,
                     state: f1,
                     message: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -25086,8 +26650,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Securityscaninstance {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -25105,8 +26670,8 @@ pub struct Securityscaninstance {
     pub end_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<SecurityscaninstanceRetention>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<SecurityscaninstanceState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: SecurityscaninstanceState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_store: Option<ObjectstoreId>,
     pub security_scan: SecurityscanId,
@@ -25114,8 +26679,8 @@ pub struct Securityscaninstance {
     pub security_scan_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_scan_job_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_size: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    pub storage_size: i64,
     pub backup_location: SecurityscaninstanceBackupLocation,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<SecurityscaninstanceId>,
@@ -25137,6 +26702,9 @@ pub struct Securityscaninstance {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25176,6 +26744,7 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
                 let mut f18 = None;
                 let mut f19 = None;
                 let mut f20 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -25199,8 +26768,8 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
                         "_created" => f18 = map.next_value()?,
                         "_updated" => f19 = map.next_value()?,
                         "_links" => f20 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25214,18 +26783,22 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
                     start_time: f6,
                     end_time: f7,
                     retention: f8,
-                    state: f9,
+                    state: f9
+                        .unwrap_or_else(|| crate::models::SecurityscaninstanceState::from(
+                            "PENDING",
+                        )),
                     object_store: f10,
                     security_scan: rt::required(f11, "security_scan")?,
                     security_scan_name: f12,
                     security_scan_job_id: f13,
-                    storage_size: f14,
+                    storage_size: f14.unwrap_or(0),
                     backup_location: rt::required(f15, "backup_location")?,
                     id: f16,
                     etag: f17,
                     created: f18,
                     updated: f19,
                     links: f20,
+                    unknown_fields,
                 })
             }
         }
@@ -25234,7 +26807,7 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscaninstanceAwsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
@@ -25246,9 +26819,12 @@ pub struct SecurityscaninstanceAwsItem {
     pub num_warnings: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<SecurityscaninstanceAwsItemState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: SecurityscaninstanceAwsItemState,
     pub aws_account: AwsaccountId,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25274,6 +26850,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "start_time" => f0 = map.next_value()?,
@@ -25283,8 +26860,8 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
                         "error" => f4 = map.next_value()?,
                         "state" => f5 = map.next_value()?,
                         "aws_account" => f6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25294,8 +26871,12 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
                     num_errors: f2,
                     num_warnings: f3,
                     error: f4,
-                    state: f5,
+                    state: f5
+                        .unwrap_or_else(|| crate::models::SecurityscaninstanceAwsItemState::from(
+                            "PENDING",
+                        )),
                     aws_account: rt::required(f6, "aws_account")?,
+                    unknown_fields,
                 })
             }
         }
@@ -25380,7 +26961,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/backup_location`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscaninstanceBackupLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<String>,
@@ -25396,6 +26977,9 @@ pub struct SecurityscaninstanceBackupLocation {
     pub backup_repo_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_password: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25421,6 +27005,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
                 let mut f4 = None;
                 let mut f5 = None;
                 let mut f6 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "backup_provider" => f0 = map.next_value()?,
@@ -25430,8 +27015,8 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
                         "prefix" => f4 = map.next_value()?,
                         "backup_repo_prefix" => f5 = map.next_value()?,
                         "repo_password" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25443,6 +27028,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
                     prefix: f4,
                     backup_repo_prefix: f5,
                     repo_password: f6,
+                    unknown_fields,
                 })
             }
         }
@@ -25466,7 +27052,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
 pub type SecurityscaninstanceId = String;
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscaninstanceKubernetesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
@@ -25476,9 +27062,12 @@ pub struct SecurityscaninstanceKubernetesItem {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_attempt: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<SecurityscaninstanceKubernetesItemState>,
+    /// Default: `"PENDING"` (when the property is absent).
+    pub state: SecurityscaninstanceKubernetesItemState,
     pub cluster: KubeclusterId,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25503,6 +27092,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
                 let mut f3 = None;
                 let mut f4 = None;
                 let mut f5 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "start_time" => f0 = map.next_value()?,
@@ -25511,8 +27101,8 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
                         "scan_attempt" => f3 = map.next_value()?,
                         "state" => f4 = map.next_value()?,
                         "cluster" => f5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25521,8 +27111,12 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
                     end_time: f1,
                     error: f2,
                     scan_attempt: f3,
-                    state: f4,
+                    state: f4
+                        .unwrap_or_else(|| crate::models::SecurityscaninstanceKubernetesItemState::from(
+                            "PENDING",
+                        )),
                     cluster: rt::required(f5, "cluster")?,
+                    unknown_fields,
                 })
             }
         }
@@ -25607,16 +27201,17 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/retention`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscaninstanceRetention {
+    /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    #[serde(
-        rename = "numAlwaysRetain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_always_retain: Option<i64>,
+    /// Default: `0` (when the property is absent).
+    #[serde(rename = "numAlwaysRetain")]
+    pub num_always_retain: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25637,18 +27232,20 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "retainDays" => f0 = Some(map.next_value()?),
                         "numAlwaysRetain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::SecurityscaninstanceRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1,
+                    num_always_retain: f1.unwrap_or(0),
+                    unknown_fields,
                 })
             }
         }
@@ -25729,14 +27326,17 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscaninstanceStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_size_set: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_dir_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub storage_size_set: bool,
+    /// Default: `false` (when the property is absent).
+    pub s3_dir_deleted: bool,
+    /// Default: `false` (when the property is absent).
+    pub deleted: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25758,30 +27358,45 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "storage_size_set" => f0 = map.next_value()?,
                         "s3_dir_deleted" => f1 = map.next_value()?,
                         "deleted" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::SecurityscaninstanceStatus {
-                    storage_size_set: f0,
-                    s3_dir_deleted: f1,
-                    deleted: f2,
+                    storage_size_set: f0.unwrap_or(false),
+                    s3_dir_deleted: f1.unwrap_or(false),
+                    deleted: f2.unwrap_or(false),
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "securityscaninstance")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for SecurityscaninstanceStatus {
+    fn default() -> Self {
+        Self {
+            storage_size_set: false,
+            s3_dir_deleted: false,
+            deleted: false,
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Systemalert {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -25809,6 +27424,9 @@ pub struct Systemalert {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "systemalert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25837,6 +27455,7 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -25849,8 +27468,8 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -25865,6 +27484,7 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -25933,8 +27553,9 @@ impl<'de> serde::Deserialize<'de> for SystemalertType {
 }
 #[cfg(feature = "tawkio")]
 /// Schema `/components/schemas/Tawkio`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Tawkio {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -25960,6 +27581,9 @@ pub struct Tawkio {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tawkio")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -25986,6 +27610,7 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -25996,8 +27621,8 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
                         "_created" => f5 = map.next_value()?,
                         "_updated" => f6 = map.next_value()?,
                         "_links" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26010,6 +27635,7 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
                     created: f5,
                     updated: f6,
                     links: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -26018,8 +27644,9 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Threedauth {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -26033,8 +27660,8 @@ pub struct Threedauth {
     pub user: UserId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_subscription_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_subscription_pending_cancellation: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub monthly_subscription_pending_cancellation: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_subscription_pending_cancellation_message: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26043,8 +27670,8 @@ pub struct Threedauth {
     pub previous_monthly_product: Option<ThreedauthPreviousMonthlyProduct>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_subscription_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annual_subscription_pending_cancellation: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub annual_subscription_pending_cancellation: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_annual_product: Option<ThreedauthNewAnnualProduct>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26069,6 +27696,9 @@ pub struct Threedauth {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26109,6 +27739,7 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                 let mut f19 = None;
                 let mut f20 = None;
                 let mut f21 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -26139,8 +27770,8 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                         "_created" => f19 = map.next_value()?,
                         "_updated" => f20 = map.next_value()?,
                         "_links" => f21 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26154,12 +27785,12 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                     success: f6,
                     user: rt::required(f7, "user")?,
                     monthly_subscription_id: f8,
-                    monthly_subscription_pending_cancellation: f9,
+                    monthly_subscription_pending_cancellation: f9.unwrap_or(false),
                     monthly_subscription_pending_cancellation_message: f10,
                     new_monthly_product: f11,
                     previous_monthly_product: f12,
                     annual_subscription_id: f13,
-                    annual_subscription_pending_cancellation: f14,
+                    annual_subscription_pending_cancellation: f14.unwrap_or(false),
                     new_annual_product: f15,
                     previous_annual_product: f16,
                     id: f17,
@@ -26167,6 +27798,7 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                     created: f19,
                     updated: f20,
                     links: f21,
+                    unknown_fields,
                 })
             }
         }
@@ -26175,10 +27807,13 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_annual_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthNewAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26199,18 +27834,20 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => f0 = Some(map.next_value()?),
                         "product_price_point_id" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::ThreedauthNewAnnualProduct {
                     product_id: rt::required(f0, "product_id")?,
                     product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                    unknown_fields,
                 })
             }
         }
@@ -26219,10 +27856,13 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_monthly_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthNewMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26243,18 +27883,20 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => f0 = Some(map.next_value()?),
                         "product_price_point_id" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::ThreedauthNewMonthlyProduct {
                     product_id: rt::required(f0, "product_id")?,
                     product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                    unknown_fields,
                 })
             }
         }
@@ -26263,10 +27905,13 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_annual_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthPreviousAnnualProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26287,18 +27932,20 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => f0 = Some(map.next_value()?),
                         "product_price_point_id" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::ThreedauthPreviousAnnualProduct {
                     product_id: rt::required(f0, "product_id")?,
                     product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                    unknown_fields,
                 })
             }
         }
@@ -26307,10 +27954,13 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
 }
 #[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_monthly_product`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthPreviousMonthlyProduct {
     pub product_id: i64,
     pub product_price_point_id: i64,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26331,18 +27981,20 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => f0 = Some(map.next_value()?),
                         "product_price_point_id" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::ThreedauthPreviousMonthlyProduct {
                     product_id: rt::required(f0, "product_id")?,
                     product_price_point_id: rt::required(f1, "product_price_point_id")?,
+                    unknown_fields,
                 })
             }
         }
@@ -26511,8 +28163,9 @@ impl<'de> serde::Deserialize<'de> for ThreedauthStep {
 }
 #[cfg(feature = "updatechargifyusage")]
 /// Schema `/components/schemas/Updatechargifyusage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Updatechargifyusage {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -26541,6 +28194,9 @@ pub struct Updatechargifyusage {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "updatechargifyusage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26570,6 +28226,7 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
                 let mut f8 = None;
                 let mut f9 = None;
                 let mut f10 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -26583,8 +28240,8 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
                         "_created" => f8 = map.next_value()?,
                         "_updated" => f9 = map.next_value()?,
                         "_links" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26600,6 +28257,7 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
                     created: f8,
                     updated: f9,
                     links: f10,
+                    unknown_fields,
                 })
             }
         }
@@ -26608,8 +28266,9 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
 }
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -26620,10 +28279,10 @@ pub struct User {
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_alert_emails: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub paid: bool,
+    /// Default: `false` (when the property is absent).
+    pub send_alert_emails: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servicetier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26648,6 +28307,9 @@ pub struct User {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26681,6 +28343,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut f12 = None;
                 let mut f13 = None;
                 let mut f14 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -26698,8 +28361,8 @@ impl<'de> serde::Deserialize<'de> for User {
                         "_created" => f12 = map.next_value()?,
                         "_updated" => f13 = map.next_value()?,
                         "_links" => f14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26710,8 +28373,8 @@ impl<'de> serde::Deserialize<'de> for User {
                     email: rt::required(f3, "email")?,
                     first_name: f4,
                     last_name: f5,
-                    paid: f6,
-                    send_alert_emails: f7,
+                    paid: f6.unwrap_or(false),
+                    send_alert_emails: f7.unwrap_or(false),
                     servicetier: f8,
                     mfa: f9,
                     id: f10,
@@ -26719,6 +28382,7 @@ impl<'de> serde::Deserialize<'de> for User {
                     created: f12,
                     updated: f13,
                     links: f14,
+                    unknown_fields,
                 })
             }
         }
@@ -26727,7 +28391,7 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UserGroupAcl {
     pub resource: String,
     #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
@@ -26736,6 +28400,9 @@ pub struct UserGroupAcl {
     pub permissions: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UserGroupAclRolesItem>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26758,14 +28425,15 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "resource" => f0 = Some(map.next_value()?),
                         "resourceIds" => f1 = map.next_value()?,
                         "permissions" => f2 = map.next_value()?,
                         "roles" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26774,6 +28442,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
                     resource_ids: f1,
                     permissions: f2,
                     roles: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -26782,7 +28451,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
 }
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL/properties/roles/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UserGroupAclRolesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -26790,6 +28459,9 @@ pub struct UserGroupAclRolesItem {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26811,13 +28483,14 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
                         "name" => f1 = map.next_value()?,
                         "type" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26825,6 +28498,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
                     id: f0,
                     name: f1,
                     r#type: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -26847,12 +28521,15 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
 pub type UserId = String;
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User/properties/mfa`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UserMfa {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multifactor: Option<Vec<String>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26873,28 +28550,42 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => f0 = map.next_value()?,
                         "multifactor" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::UserMfa {
-                    enabled: f0,
+                    enabled: f0.unwrap_or(false),
                     multifactor: f1,
+                    unknown_fields,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "user")]
+/// Every property absent, and those with a default in the document at it.
+impl Default for UserMfa {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            multifactor: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/Usergroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Usergroup {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -26924,6 +28615,9 @@ pub struct Usergroup {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -26952,6 +28646,7 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
                 let mut f7 = None;
                 let mut f8 = None;
                 let mut f9 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -26964,8 +28659,8 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
                         "_created" => f7 = map.next_value()?,
                         "_updated" => f8 = map.next_value()?,
                         "_links" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -26980,6 +28675,7 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
                     created: f7,
                     updated: f8,
                     links: f9,
+                    unknown_fields,
                 })
             }
         }
@@ -26988,8 +28684,9 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
 }
 #[cfg(feature = "userorg")]
 /// Schema `/components/schemas/Userorg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Userorg {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -27001,8 +28698,8 @@ pub struct Userorg {
     pub roles: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
+    /// Default: `false` (when the property is absent).
+    pub is_default: bool,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -27023,6 +28720,9 @@ pub struct Userorg {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "userorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -27054,6 +28754,7 @@ impl<'de> serde::Deserialize<'de> for Userorg {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -27069,8 +28770,8 @@ impl<'de> serde::Deserialize<'de> for Userorg {
                         "_created" => f10 = map.next_value()?,
                         "_updated" => f11 = map.next_value()?,
                         "_links" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -27082,12 +28783,13 @@ impl<'de> serde::Deserialize<'de> for Userorg {
                     org: rt::required(f4, "org")?,
                     roles: f5,
                     acls: f6,
-                    is_default: f7,
+                    is_default: f7.unwrap_or(false),
                     id: f8,
                     etag: f9,
                     created: f10,
                     updated: f11,
                     links: f12,
+                    unknown_fields,
                 })
             }
         }
@@ -27096,8 +28798,9 @@ impl<'de> serde::Deserialize<'de> for Userorg {
 }
 #[cfg(feature = "userstate")]
 /// Schema `/components/schemas/Userstate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Userstate {
+    /// Constraints (checked by the server): at least 1 characters, at most 128 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_user_email: Option<String>,
@@ -27129,6 +28832,9 @@ pub struct Userstate {
     /// Read-only: set by the server and never sent in requests.
     #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<EveItemLinks>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "userstate")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -27160,6 +28866,7 @@ impl<'de> serde::Deserialize<'de> for Userstate {
                 let mut f10 = None;
                 let mut f11 = None;
                 let mut f12 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = Some(map.next_value()?),
@@ -27175,8 +28882,8 @@ impl<'de> serde::Deserialize<'de> for Userstate {
                         "_created" => f10 = map.next_value()?,
                         "_updated" => f11 = map.next_value()?,
                         "_links" => f12 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -27194,6 +28901,7 @@ impl<'de> serde::Deserialize<'de> for Userstate {
                     created: f10,
                     updated: f11,
                     links: f12,
+                    unknown_fields,
                 })
             }
         }

@@ -30,24 +30,24 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListActivityLog {
     client: crate::Client,
-    organization_id: Option<String>,
+    organization_id: Option<cloudgen_runtime::Uuid>,
     only_mine: Option<bool>,
     include_sub_orgs: Option<bool>,
-    environment_id: Option<String>,
-    service_connection_id: Option<String>,
-    user_id: Option<String>,
+    environment_id: Option<cloudgen_runtime::Uuid>,
+    service_connection_id: Option<cloudgen_runtime::Uuid>,
+    user_id: Option<cloudgen_runtime::Uuid>,
     category: Option<String>,
     event_code: Option<String>,
     status: Option<String>,
-    start: Option<String>,
-    end: Option<String>,
+    start: Option<cloudgen_runtime::DateTime>,
+    end: Option<cloudgen_runtime::DateTime>,
     options: rt::CallOptions,
 }
 impl ListActivityLog {
     /// The organization (default the caller's).
     ///
     /// Sets the query parameter `organizationId`.
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+    pub fn organization_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
@@ -66,17 +66,20 @@ impl ListActivityLog {
         self
     }
     /// Sets the query parameter `environmentId`.
-    pub fn environment_id(mut self, value: impl Into<String>) -> Self {
+    pub fn environment_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.environment_id = Some(value.into());
         self
     }
     /// Sets the query parameter `serviceConnectionId`.
-    pub fn service_connection_id(mut self, value: impl Into<String>) -> Self {
+    pub fn service_connection_id(
+        mut self,
+        value: impl Into<cloudgen_runtime::Uuid>,
+    ) -> Self {
         self.service_connection_id = Some(value.into());
         self
     }
     /// Sets the query parameter `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.user_id = Some(value.into());
         self
     }
@@ -98,14 +101,14 @@ impl ListActivityLog {
     /// Earliest time, RFC 3339.
     ///
     /// Sets the query parameter `start`.
-    pub fn start(mut self, value: impl Into<String>) -> Self {
+    pub fn start(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start = Some(value.into());
         self
     }
     /// Latest time, RFC 3339.
     ///
     /// Sets the query parameter `end`.
-    pub fn end(mut self, value: impl Into<String>) -> Self {
+    pub fn end(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end = Some(value.into());
         self
     }
@@ -141,8 +144,8 @@ impl ListActivityLog {
             .query_opt("category", self.category.as_ref())
             .query_opt("eventCode", self.event_code.as_ref())
             .query_opt("status", self.status.as_ref())
-            .query_opt("start", self.start.as_ref())
-            .query_opt("end", self.end.as_ref());
+            .query_opt("start", self.start.map(rt::Rfc3339).as_ref())
+            .query_opt("end", self.end.map(rt::Rfc3339).as_ref());
         self.options.apply(request)
     }
     /// Sends the request.

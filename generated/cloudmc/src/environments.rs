@@ -15,7 +15,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn add_environment_member(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::AddEnvironmentMemberRequest,
     ) -> AddEnvironmentMember {
         AddEnvironmentMember {
@@ -32,8 +32,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AddEnvironmentMember {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::AddEnvironmentMemberRequest,
     options: rt::CallOptions,
 }
@@ -41,7 +41,7 @@ impl AddEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -130,7 +130,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateEnvironment {
     client: crate::Client,
-    org_id: Option<String>,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::CreateEnvironmentRequest,
     options: rt::CallOptions,
 }
@@ -138,7 +138,7 @@ impl CreateEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -209,7 +209,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_environment(&self, id: impl Into<String>) -> DeleteEnvironment {
+    pub fn delete_environment(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> DeleteEnvironment {
         DeleteEnvironment {
             client: self.clone(),
             id: id.into(),
@@ -223,15 +226,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeleteEnvironment {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl DeleteEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -298,7 +301,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_environment(&self, id: impl Into<String>) -> GetEnvironment {
+    pub fn get_environment(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> GetEnvironment {
         GetEnvironment {
             client: self.clone(),
             id: id.into(),
@@ -312,15 +318,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetEnvironment {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl GetEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -375,7 +381,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn list_environment_members(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
     ) -> ListEnvironmentMembers {
         ListEnvironmentMembers {
             client: self.clone(),
@@ -390,15 +396,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListEnvironmentMembers {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl ListEnvironmentMembers {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -466,7 +472,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListEnvironments {
     client: crate::Client,
-    org_id: Option<String>,
+    org_id: Option<cloudgen_runtime::Uuid>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -477,7 +483,7 @@ impl ListEnvironments {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -565,8 +571,8 @@ impl crate::Client {
     /// - `user_id` (`userId`): Id of the member's user.
     pub fn remove_environment_member(
         &self,
-        id: impl Into<String>,
-        user_id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
+        user_id: impl Into<cloudgen_runtime::Uuid>,
     ) -> RemoveEnvironmentMember {
         RemoveEnvironmentMember {
             client: self.clone(),
@@ -582,16 +588,16 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct RemoveEnvironmentMember {
     client: crate::Client,
-    id: String,
-    user_id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    user_id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl RemoveEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -667,7 +673,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::UpdateEnvironmentRequest,
     ) -> UpdateEnvironment {
         UpdateEnvironment {
@@ -684,8 +690,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironment {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::UpdateEnvironmentRequest,
     options: rt::CallOptions,
 }
@@ -693,7 +699,7 @@ impl UpdateEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -765,8 +771,8 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment_member(
         &self,
-        id: impl Into<String>,
-        user_id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
+        user_id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::UpdateEnvironmentMemberRequest,
     ) -> UpdateEnvironmentMember {
         UpdateEnvironmentMember {
@@ -784,9 +790,9 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironmentMember {
     client: crate::Client,
-    id: String,
-    user_id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    user_id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::UpdateEnvironmentMemberRequest,
     options: rt::CallOptions,
 }
@@ -794,7 +800,7 @@ impl UpdateEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -849,7 +855,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment_membership(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::UpdateEnvironmentMembershipRequest,
     ) -> UpdateEnvironmentMembership {
         UpdateEnvironmentMembership {
@@ -866,8 +872,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironmentMembership {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::UpdateEnvironmentMembershipRequest,
     options: rt::CallOptions,
 }
@@ -875,7 +881,7 @@ impl UpdateEnvironmentMembership {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }

@@ -7,10 +7,10 @@
 /// The VPC to acquire a public IP address for.
 ///
 /// Schema `/components/schemas/AcquirePublicIpRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AcquirePublicIpRequest {
     #[serde(rename = "vpcId")]
-    pub vpc_id: String,
+    pub vpc_id: cloudgen_runtime::Uuid,
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -50,10 +50,10 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
 /// An audited activity.
 ///
 /// Schema `/components/schemas/Activity`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "correlationId", default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// E.g. `users.created`.
@@ -64,11 +64,11 @@ pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    pub created: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<String>,
+    pub updated: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     #[serde(rename = "userFirstname", default, skip_serializing_if = "Option::is_none")]
@@ -82,7 +82,7 @@ pub struct Activity {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_organization_id: Option<String>,
+    pub user_organization_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "userOrganizationName",
         default,
@@ -90,7 +90,7 @@ pub struct Activity {
     )]
     pub user_organization_name: Option<String>,
     #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
+    pub organization_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "organizationName",
         default,
@@ -190,7 +190,7 @@ impl<'de> serde::Deserialize<'de> for Activity {
 }
 #[cfg(feature = "activity")]
 /// Schema `/components/schemas/ActivityList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ActivityList {
     pub data: Vec<Activity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,7 +237,7 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
 /// A user to add, with its role.
 ///
 /// Schema `/components/schemas/AddEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AddEnvironmentMemberRequest {
     pub user: IdRef,
     pub role: IdRef,
@@ -281,7 +281,7 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/AddVerifiedDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AddVerifiedDomainRequest {
     /// The domain to verify.
     pub domain: String,
@@ -390,10 +390,10 @@ impl<'de> serde::Deserialize<'de> for BillingMode {
 /// An instance size. A `custom` offering has no `cpuCount`/`memoryInMB`; the instance chooses them among the available values.
 ///
 /// Schema `/components/schemas/ComputeOffering`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
@@ -494,7 +494,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOffering {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComputeOfferingList {
     pub data: Vec<ComputeOffering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -539,7 +539,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComputeOfferingResponse {
     pub data: ComputeOffering,
 }
@@ -581,9 +581,11 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
 /// A new environment.
 ///
 /// Schema `/components/schemas/CreateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateEnvironmentRequest {
     /// Lowercase letters, digits, `-` and `_`; unique.
+    ///
+    /// Constraints (checked by the server): matches `^[a-z0-9_-]+$`.
     pub name: String,
     #[serde(rename = "serviceConnection")]
     pub service_connection: IdRef,
@@ -644,15 +646,15 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
 /// A new instance.
 ///
 /// Schema `/components/schemas/CreateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateInstanceRequest {
     pub name: String,
     #[serde(rename = "computeOfferingId")]
-    pub compute_offering_id: String,
+    pub compute_offering_id: cloudgen_runtime::Uuid,
     #[serde(rename = "networkId")]
-    pub network_id: String,
+    pub network_id: cloudgen_runtime::Uuid,
     #[serde(rename = "templateId")]
-    pub template_id: String,
+    pub template_id: cloudgen_runtime::Uuid,
     /// Required with a custom compute offering.
     #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
@@ -675,13 +677,13 @@ pub struct CreateInstanceRequest {
     pub additional_disk_size_in_gb: Option<i32>,
     /// Disk offering of a new data volume to attach.
     #[serde(rename = "diskOfferingId", default, skip_serializing_if = "Option::is_none")]
-    pub disk_offering_id: Option<String>,
+    pub disk_offering_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "affinityGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub affinity_group_id: Option<String>,
+    pub affinity_group_id: Option<cloudgen_runtime::Uuid>,
     /// Private IPv4 address, inside the network's CIDR.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -705,7 +707,7 @@ pub struct CreateInstanceRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_id_to_attach: Option<String>,
+    pub volume_id_to_attach: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -793,16 +795,16 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
 /// A new network. A VPC subnet (offering with `vpcOnly`) also needs `vpcId` and `networkAclId`; an isolated network may set `gateway` and `netmask` (both or neither).
 ///
 /// Schema `/components/schemas/CreateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateNetworkRequest {
     pub name: String,
     pub description: String,
     #[serde(rename = "networkOfferingId")]
-    pub network_offering_id: String,
+    pub network_offering_id: cloudgen_runtime::Uuid,
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
-    pub network_acl_id: Option<String>,
+    pub network_acl_id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -864,9 +866,11 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
 /// A new sub-organization.
 ///
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateOrganizationRequest {
     /// 2 to 50 characters, starting with a letter or digit.
+    ///
+    /// Constraints (checked by the server): at least 2 characters, at most 50 characters, matches `^[A-Za-z0-9]`.
     pub name: String,
     /// Subdomain of the organization.
     #[serde(rename = "entryPoint")]
@@ -938,10 +942,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 /// A snapshot to take of a Ready volume.
 ///
 /// Schema `/components/schemas/CreateSnapshotRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateSnapshotRequest {
     #[serde(rename = "volumeId")]
-    pub volume_id: String,
+    pub volume_id: cloudgen_runtime::Uuid,
     /// Unique name (default `<instance>_<volume>_<timestamp>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -993,7 +997,7 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
 /// A new user.
 ///
 /// Schema `/components/schemas/CreateUserRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateUserRequest {
     /// Unique in the organization.
     #[serde(rename = "userName")]
@@ -1062,13 +1066,13 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
 /// A new data volume, attached to an instance.
 ///
 /// Schema `/components/schemas/CreateVolumeRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateVolumeRequest {
     pub name: String,
     #[serde(rename = "diskOfferingId")]
-    pub disk_offering_id: String,
+    pub disk_offering_id: cloudgen_runtime::Uuid,
     #[serde(rename = "instanceId")]
-    pub instance_id: String,
+    pub instance_id: cloudgen_runtime::Uuid,
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1114,12 +1118,12 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
 /// A new VPC.
 ///
 /// Schema `/components/schemas/CreateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateVpcRequest {
     pub name: String,
     pub description: String,
     #[serde(rename = "vpcOfferingId")]
-    pub vpc_offering_id: String,
+    pub vpc_offering_id: cloudgen_runtime::Uuid,
     #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
 }
@@ -1170,7 +1174,7 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
 /// What to clean up with a destroyed instance.
 ///
 /// Schema `/components/schemas/DestroyInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DestroyInstanceRequest {
     /// Purge now; otherwise the instance stays Destroyed and can be recovered.
     #[serde(
@@ -1191,14 +1195,14 @@ pub struct DestroyInstanceRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub public_ip_ids_to_release: Option<Vec<String>>,
+    pub public_ip_ids_to_release: Option<Vec<cloudgen_runtime::Uuid>>,
     /// Attached data volumes to delete.
     #[serde(
         rename = "volumeIdsToDelete",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_ids_to_delete: Option<Vec<String>>,
+    pub volume_ids_to_delete: Option<Vec<cloudgen_runtime::Uuid>>,
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1247,10 +1251,10 @@ impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
 /// A data volume size and performance (fork cloudstack/\_disk\_offerings.md).
 ///
 /// Schema `/components/schemas/DiskOffering`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DiskOffering {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "gbSize", default, skip_serializing_if = "Option::is_none")]
@@ -1308,7 +1312,7 @@ impl<'de> serde::Deserialize<'de> for DiskOffering {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DiskOfferingList {
     pub data: Vec<DiskOffering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1353,7 +1357,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DiskOfferingResponse {
     pub data: DiskOffering,
 }
@@ -1395,10 +1399,10 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
 /// An environment of a service connection.
 ///
 /// Schema `/components/schemas/Environment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1409,7 +1413,7 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     #[serde(
@@ -1510,7 +1514,7 @@ impl<'de> serde::Deserialize<'de> for Environment {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnvironmentList {
     pub data: Vec<Environment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1557,13 +1561,13 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
 /// A member of an environment (a role binding scoped to it).
 ///
 /// Schema `/components/schemas/EnvironmentMember`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EnvironmentMember {
     /// Id of the role binding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1634,7 +1638,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMember {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnvironmentMemberList {
     pub data: Vec<EnvironmentMember>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1679,7 +1683,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EnvironmentMemberMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<MemberMembership>,
@@ -1786,7 +1790,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMembership {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnvironmentResponse {
     pub data: Environment,
 }
@@ -1827,7 +1831,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
 /// One error.
 ///
 /// Schema `/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ErrorDetail {
     /// CloudMC error code (as documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1887,7 +1891,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
 /// The body of every error answer.
 ///
 /// Schema `/components/schemas/ErrorEnvelope`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ErrorEnvelope {
     pub errors: Vec<ErrorDetail>,
 }
@@ -1928,9 +1932,9 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
 /// A reference to another object by id.
 ///
 /// Schema `/components/schemas/IdRef`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IdRef {
-    pub id: String,
+    pub id: cloudgen_runtime::Uuid,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1970,7 +1974,7 @@ impl<'de> serde::Deserialize<'de> for IdRef {
 /// A template to import from a URL.
 ///
 /// Schema `/components/schemas/ImportTemplateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportTemplateRequest {
     pub name: String,
     pub description: String,
@@ -1978,11 +1982,11 @@ pub struct ImportTemplateRequest {
     pub url: String,
     /// Zone to import into (optional when there is only one).
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     pub hypervisor: String,
     pub format: String,
     #[serde(rename = "osTypeId")]
-    pub os_type_id: String,
+    pub os_type_id: cloudgen_runtime::Uuid,
     #[serde(rename = "osTypeName")]
     pub os_type_name: String,
     #[serde(
@@ -2115,10 +2119,10 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
 /// A compute instance.
 ///
 /// Schema `/components/schemas/Instance`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2130,7 +2134,7 @@ pub struct Instance {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub compute_offering_id: Option<String>,
+    pub compute_offering_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "computeOfferingName",
         default,
@@ -2142,12 +2146,12 @@ pub struct Instance {
     #[serde(rename = "memoryInMB", default, skip_serializing_if = "Option::is_none")]
     pub memory_in_mb: Option<i32>,
     #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<String>,
+    pub image_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// The image id, as go-cloudca names it.
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
+    pub template_id: Option<cloudgen_runtime::Uuid>,
     /// The image name, as go-cloudca names it.
     #[serde(rename = "templateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
@@ -2157,15 +2161,15 @@ pub struct Instance {
     #[serde(rename = "macAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
-    pub network_id: Option<String>,
+    pub network_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// User to connect as.
@@ -2195,7 +2199,7 @@ pub struct Instance {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub affinity_group_ids: Option<Vec<String>>,
+    pub affinity_group_ids: Option<Vec<cloudgen_runtime::Uuid>>,
     /// User data (get only).
     #[serde(rename = "userData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
@@ -2326,7 +2330,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
 }
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceList {
     pub data: Vec<Instance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2479,7 +2483,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOperation {
 /// The fields of every instance operation (all optional; send those of the chosen operation).
 ///
 /// Schema `/components/schemas/InstanceOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InstanceOperationRequest {
     /// `stop`: stop even if the guest does not shut down.
     #[serde(rename = "forceStop", default, skip_serializing_if = "Option::is_none")]
@@ -2490,7 +2494,7 @@ pub struct InstanceOperationRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub compute_offering_id: Option<String>,
+    pub compute_offering_id: Option<cloudgen_runtime::Uuid>,
     /// `changeComputeOffering` with a custom offering.
     #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
@@ -2499,13 +2503,13 @@ pub struct InstanceOperationRequest {
     pub memory_in_mb: Option<i32>,
     /// `changeNetwork` (required there): the new network.
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
-    pub network_id: Option<String>,
+    pub network_id: Option<cloudgen_runtime::Uuid>,
     /// `associateSSHKey` (required there): the key that replaces the current one.
     #[serde(rename = "sshKeyName", default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
     /// `attachIso` (required there): the ISO to attach.
     #[serde(rename = "isoId", default, skip_serializing_if = "Option::is_none")]
-    pub iso_id: Option<String>,
+    pub iso_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "recoveryPoint", default, skip_serializing_if = "Option::is_none")]
     pub recovery_point: Option<RecoveryPoint>,
 }
@@ -2568,10 +2572,10 @@ impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
 /// A public IP address as an instance lists it.
 ///
 /// Schema `/components/schemas/InstancePublicIp`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InstancePublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2625,7 +2629,7 @@ impl<'de> serde::Deserialize<'de> for InstancePublicIp {
 }
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceResponse {
     pub data: Instance,
 }
@@ -2764,7 +2768,7 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// Metadata of a service entity list. `recordCount` is documented; the paging fields come from the commented-out paging section (facts §4) and are unverified.
 ///
 /// Schema `/components/schemas/ListMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListMetadata {
     /// Number of items.
     #[serde(rename = "recordCount", default, skip_serializing_if = "Option::is_none")]
@@ -2847,10 +2851,10 @@ impl<'de> serde::Deserialize<'de> for ListMetadata {
 /// A service connection the caller can manage on an organization.
 ///
 /// Schema `/components/schemas/ManageableConnection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ManageableConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2922,7 +2926,7 @@ impl<'de> serde::Deserialize<'de> for ManageableConnection {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ManageableConnectionList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ManageableConnectionList {
     pub data: Vec<ManageableConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3042,10 +3046,10 @@ impl<'de> serde::Deserialize<'de> for MemberMembership {
 /// A reference to another object, with its name.
 ///
 /// Schema `/components/schemas/NamedRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NamedRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -3097,20 +3101,20 @@ impl<'de> serde::Deserialize<'de> for NamedRef {
 /// A network (VPC subnet or isolated network).
 ///
 /// Schema `/components/schemas/Network`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Network {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3120,7 +3124,7 @@ pub struct Network {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
     #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
-    pub network_acl_id: Option<String>,
+    pub network_acl_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "networkAclName", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_name: Option<String>,
     #[serde(
@@ -3128,7 +3132,7 @@ pub struct Network {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_offering_id: Option<String>,
+    pub network_offering_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "networkOfferingName",
         default,
@@ -3225,7 +3229,7 @@ impl<'de> serde::Deserialize<'de> for Network {
 }
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NetworkList {
     pub data: Vec<Network>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3334,11 +3338,11 @@ impl<'de> serde::Deserialize<'de> for NetworkOperation {
 /// The fields of every network operation (all optional).
 ///
 /// Schema `/components/schemas/NetworkOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NetworkOperationRequest {
     /// `replace` (required there): the new network ACL.
     #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
-    pub network_acl_id: Option<String>,
+    pub network_acl_id: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3376,7 +3380,7 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
 }
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NetworkResponse {
     pub data: Network,
 }
@@ -3484,14 +3488,14 @@ impl<'de> serde::Deserialize<'de> for NetworkState {
 /// A network interface of an instance.
 ///
 /// Schema `/components/schemas/Nic`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Nic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
-    pub network_id: Option<String>,
+    pub network_id: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3537,10 +3541,10 @@ impl<'de> serde::Deserialize<'de> for Nic {
 /// An organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Subdomain (organization code).
@@ -3550,13 +3554,13 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<String>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(
         rename = "billableStartDate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub billable_start_date: Option<String>,
+    pub billable_start_date: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "isBillable", default, skip_serializing_if = "Option::is_none")]
     pub is_billable: Option<bool>,
     #[serde(rename = "billingMode", default, skip_serializing_if = "Option::is_none")]
@@ -3743,10 +3747,10 @@ impl<'de> serde::Deserialize<'de> for Organization {
 /// An environment of an organization, as the organization lists it.
 ///
 /// Schema `/components/schemas/OrganizationEnvironmentLink`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrganizationEnvironmentLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
@@ -3789,7 +3793,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrganizationList {
     pub data: Vec<Organization>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3843,10 +3847,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
 /// An organization as other objects embed it.
 ///
 /// Schema `/components/schemas/OrganizationRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrganizationRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
@@ -3901,7 +3905,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrganizationResponse {
     pub data: Organization,
 }
@@ -3943,7 +3947,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
 /// One rule of a password policy, e.g. `min_password_length` 8.
 ///
 /// Schema `/components/schemas/PasswordConstraint`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PasswordConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3952,6 +3956,9 @@ pub struct PasswordConstraint {
     pub value: Option<i32>,
     #[serde(rename = "isMandatory", default, skip_serializing_if = "Option::is_none")]
     pub is_mandatory: Option<bool>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3973,13 +3980,14 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => f0 = map.next_value()?,
                         "value" => f1 = map.next_value()?,
                         "isMandatory" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3987,6 +3995,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
                     name: f0,
                     value: f1,
                     is_mandatory: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -3997,7 +4006,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
 /// The constraints of an organization's effective password policy.
 ///
 /// Schema `/components/schemas/PasswordConstraintList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PasswordConstraintList {
     pub data: Vec<PasswordConstraint>,
 }
@@ -4039,10 +4048,13 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
 /// A password policy.
 ///
 /// Schema `/components/schemas/PasswordPolicy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PasswordPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<PasswordConstraint>>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4062,16 +4074,18 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "constraints" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::PasswordPolicy {
                     constraints: f0,
+                    unknown_fields,
                 })
             }
         }
@@ -4082,10 +4096,10 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
 /// A permission of a role, e.g. `env:*:read`.
 ///
 /// Schema `/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Permission {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -4216,17 +4230,17 @@ impl<'de> serde::Deserialize<'de> for ProvisioningState {
 /// A public IP address.
 ///
 /// Schema `/components/schemas/PublicIp`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Instances associated with the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<NamedRef>>,
     #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
-    pub network_id: Option<String>,
+    pub network_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4235,11 +4249,11 @@ pub struct PublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
@@ -4309,7 +4323,7 @@ impl<'de> serde::Deserialize<'de> for PublicIp {
 }
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PublicIpList {
     pub data: Vec<PublicIp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4422,7 +4436,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperation {
 /// The fields of every public IP operation (all optional).
 ///
 /// Schema `/components/schemas/PublicIpOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PublicIpOperationRequest {
     /// `enableStaticNat` (required there): id of the instance's private (or secondary) IP to expose.
     #[serde(rename = "privateIpId", default, skip_serializing_if = "Option::is_none")]
@@ -4542,7 +4556,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpPurpose {
 }
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PublicIpResponse {
     pub data: PublicIp,
 }
@@ -4584,7 +4598,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
 /// `createRecoveryPoint`: the recovery point to create (go-cloudca).
 ///
 /// Schema `/components/schemas/RecoveryPoint`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RecoveryPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4632,10 +4646,10 @@ impl<'de> serde::Deserialize<'de> for RecoveryPoint {
 /// A role.
 ///
 /// Schema `/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4655,7 +4669,7 @@ pub struct Role {
     #[serde(rename = "pluginName", default, skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<String>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
 }
@@ -4730,10 +4744,10 @@ impl<'de> serde::Deserialize<'de> for Role {
 /// A user's binding to a role.
 ///
 /// Schema `/components/schemas/RoleBinding`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RoleBinding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<RoleRef>,
 }
@@ -4778,7 +4792,7 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
 /// The role to bind a user to.
 ///
 /// Schema `/components/schemas/RoleBindingRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RoleBindingRequest {
     pub role: IdRef,
 }
@@ -4818,7 +4832,7 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
 }
 #[cfg(feature = "roles")]
 /// Schema `/components/schemas/RoleList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RoleList {
     pub data: Vec<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4865,10 +4879,10 @@ impl<'de> serde::Deserialize<'de> for RoleList {
 /// A role as other objects embed it.
 ///
 /// Schema `/components/schemas/RoleRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RoleRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "isSystem", default, skip_serializing_if = "Option::is_none")]
@@ -4882,7 +4896,10 @@ pub struct RoleRef {
     #[serde(rename = "defaultScope", default, skip_serializing_if = "Option::is_none")]
     pub default_scope: Option<ScopeQualifier>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4909,6 +4926,7 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
                 let mut f5 = None;
                 let mut f6 = None;
                 let mut f7 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
@@ -4919,8 +4937,8 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
                         "deleted" => f5 = map.next_value()?,
                         "defaultScope" => f6 = map.next_value()?,
                         "creationDate" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -4933,6 +4951,7 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
                     deleted: f5,
                     default_scope: f6,
                     creation_date: f7,
+                    unknown_fields,
                 })
             }
         }
@@ -5078,7 +5097,7 @@ impl<'de> serde::Deserialize<'de> for ScopeQualifier {
 /// SSO and password settings of an organization.
 ///
 /// Schema `/components/schemas/SecuritySettings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecuritySettings {
     #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleRef>,
@@ -5158,7 +5177,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettings {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/SecuritySettingsResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecuritySettingsResponse {
     pub data: SecuritySettings,
 }
@@ -5200,10 +5219,10 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
 /// A service connection.
 ///
 /// Schema `/components/schemas/ServiceConnection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ServiceConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     /// Code used in the service API paths.
     #[serde(rename = "serviceCode", default, skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
@@ -5213,7 +5232,7 @@ pub struct ServiceConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceConnectionStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5329,7 +5348,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnection {
 /// The caller's native credentials on a service.
 ///
 /// Schema `/components/schemas/ServiceConnectionApiInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ServiceConnectionApiInfo {
     #[serde(
         rename = "canRegenerateCredentials",
@@ -5380,7 +5399,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionApiInfoResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceConnectionApiInfoResponse {
     pub data: ServiceConnectionApiInfo,
 }
@@ -5420,7 +5439,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceConnectionList {
     pub data: Vec<ServiceConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5467,10 +5486,10 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
 /// A service connection as other objects embed it.
 ///
 /// Schema `/components/schemas/ServiceConnectionRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ServiceConnectionRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "serviceCode", default, skip_serializing_if = "Option::is_none")]
@@ -5528,7 +5547,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceConnectionResponse {
     pub data: ServiceConnection,
 }
@@ -5570,10 +5589,10 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
 /// Whether CloudMC can reach the service.
 ///
 /// Schema `/components/schemas/ServiceConnectionStatus`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ServiceConnectionStatus {
     #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5623,10 +5642,10 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
 /// A snapshot of a volume.
 ///
 /// Schema `/components/schemas/Snapshot`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// E.g. `BackedUp`.
@@ -5636,7 +5655,7 @@ pub struct Snapshot {
     #[serde(rename = "intervalType", default, skip_serializing_if = "Option::is_none")]
     pub interval_type: Option<String>,
     #[serde(rename = "volumeId", default, skip_serializing_if = "Option::is_none")]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<cloudgen_runtime::Uuid>,
     /// Name of the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<String>,
@@ -5759,7 +5778,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotCreateOperation {
 }
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotList {
     pub data: Vec<Snapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5804,7 +5823,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
 }
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotResponse {
     pub data: Snapshot,
 }
@@ -6045,7 +6064,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
 /// An SSH key, identified by its name.
 ///
 /// Schema `/components/schemas/SshKey`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SshKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6091,7 +6110,7 @@ impl<'de> serde::Deserialize<'de> for SshKey {
 }
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SshKeyList {
     pub data: Vec<SshKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6136,7 +6155,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
 }
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SshKeyResponse {
     pub data: SshKey,
 }
@@ -6178,14 +6197,17 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
 /// An organization tag (in requests, give `id` or `name`).
 ///
 /// Schema `/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6207,13 +6229,14 @@ impl<'de> serde::Deserialize<'de> for Tag {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = map.next_value()?,
                         "name" => f1 = map.next_value()?,
                         "system" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -6221,6 +6244,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
                     id: f0,
                     name: f1,
                     system: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -6231,11 +6255,11 @@ impl<'de> serde::Deserialize<'de> for Tag {
 /// A task as `GET /tasks/{id}` answers it. The docs show `{taskId, taskStatus, result}`; both official clients read `{data: {id, status, created, result}}`. Both shapes decode: read the top-level fields, else `data`.
 ///
 /// Schema `/components/schemas/Task`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Task {
     /// Id of the task (documented shape).
     #[serde(rename = "taskId", default, skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
+    pub task_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<TaskStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6309,11 +6333,11 @@ impl<'de> serde::Deserialize<'de> for Task {
 /// The answer of an asynchronous write: the task to poll with `GET /tasks/{id}`, and for some writes the object as written so far in `data`. A task may already be `SUCCESS` in this first answer.
 ///
 /// Schema `/components/schemas/TaskAccepted`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TaskAccepted {
     /// Id of the task.
     #[serde(rename = "taskId")]
-    pub task_id: String,
+    pub task_id: cloudgen_runtime::Uuid,
     #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<TaskStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6382,10 +6406,10 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
 /// A task in the shape the Go and JS clients read (`data` of the poll answer).
 ///
 /// Schema `/components/schemas/TaskData`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TaskData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
     /// When the task was created.
@@ -6610,10 +6634,10 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
 /// An image instances can be created from.
 ///
 /// Schema `/components/schemas/Template`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6653,11 +6677,11 @@ pub struct Template {
     pub created: Option<String>,
     /// Empty when available in several zones.
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     #[serde(rename = "osTypeId", default, skip_serializing_if = "Option::is_none")]
-    pub os_type_id: Option<String>,
+    pub os_type_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "osTypeName", default, skip_serializing_if = "Option::is_none")]
     pub os_type_name: Option<String>,
     #[serde(
@@ -6665,7 +6689,7 @@ pub struct Template {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub available_in_zones: Option<Vec<String>>,
+    pub available_in_zones: Option<Vec<cloudgen_runtime::Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6783,7 +6807,7 @@ impl<'de> serde::Deserialize<'de> for Template {
 }
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TemplateList {
     pub data: Vec<Template>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6892,7 +6916,7 @@ impl<'de> serde::Deserialize<'de> for TemplateOperation {
 /// `update`: the template's new values (the docs mark `name` and `description` as required for it).
 ///
 /// Schema `/components/schemas/TemplateOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TemplateOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6901,7 +6925,7 @@ pub struct TemplateOperationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     #[serde(rename = "osTypeId", default, skip_serializing_if = "Option::is_none")]
-    pub os_type_id: Option<String>,
+    pub os_type_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "passwordEnabled",
         default,
@@ -6999,7 +7023,7 @@ impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
 }
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TemplateResponse {
     pub data: Template,
 }
@@ -7041,7 +7065,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
 /// A member's new role.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateEnvironmentMemberRequest {
     pub role: IdRef,
 }
@@ -7083,7 +7107,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
 /// Default membership of an environment.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMembershipRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentMembershipRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
@@ -7131,7 +7155,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
 /// Changes to an environment; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7184,7 +7208,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
 /// A new name or hostname for an instance.
 ///
 /// Schema `/components/schemas/UpdateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateInstanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7233,7 +7257,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
 /// A network's new name and description.
 ///
 /// Schema `/components/schemas/UpdateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateNetworkRequest {
     pub name: String,
     pub description: String,
@@ -7279,7 +7303,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
 /// Changes to an organization; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7394,7 +7418,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
 /// New SSO and password settings.
 ///
 /// Schema `/components/schemas/UpdateSecuritySettingsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateSecuritySettingsRequest {
     #[serde(rename = "defaultRole")]
     pub default_role: RoleRef,
@@ -7470,7 +7494,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
 /// Changes to a user; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateUserRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateUserRequest {
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
@@ -7537,7 +7561,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
 /// A VPC's new name or description.
 ///
 /// Schema `/components/schemas/UpdateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateVpcRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7585,10 +7609,10 @@ impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
 /// A user.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -7600,15 +7624,15 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UserStatus>,
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
+    pub creation_date: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "lastLogin", default, skip_serializing_if = "Option::is_none")]
-    pub last_login: Option<String>,
+    pub last_login: Option<cloudgen_runtime::DateTime>,
     #[serde(
         rename = "lastFailedLogin",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_failed_login: Option<String>,
+    pub last_failed_login: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "loginCount", default, skip_serializing_if = "Option::is_none")]
     pub login_count: Option<i64>,
     #[serde(
@@ -7783,7 +7807,7 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UserList {
     pub data: Vec<User>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7830,10 +7854,10 @@ impl<'de> serde::Deserialize<'de> for UserList {
 /// A user as other objects embed it.
 ///
 /// Schema `/components/schemas/UserRef`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UserRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -7896,7 +7920,7 @@ impl<'de> serde::Deserialize<'de> for UserRef {
 }
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UserResponse {
     pub data: User,
 }
@@ -8004,10 +8028,10 @@ impl<'de> serde::Deserialize<'de> for UserStatus {
 /// A domain an organization proves it owns (for SSO user creation).
 ///
 /// Schema `/components/schemas/VerifiedDomain`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct VerifiedDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Value of the DNS TXT record that proves ownership.
@@ -8024,9 +8048,9 @@ pub struct VerifiedDomain {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_checked_date: Option<String>,
+    pub last_checked_date: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
 }
@@ -8084,7 +8108,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifiedDomainList {
     pub data: Vec<VerifiedDomain>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8129,7 +8153,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifiedDomainResponse {
     pub data: VerifiedDomain,
 }
@@ -8241,10 +8265,10 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainStatus {
 /// A volume (root or data disk).
 ///
 /// Schema `/components/schemas/Volume`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8252,15 +8276,15 @@ pub struct Volume {
     #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
+    pub instance_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     #[serde(rename = "diskOfferingId", default, skip_serializing_if = "Option::is_none")]
-    pub disk_offering_id: Option<String>,
+    pub disk_offering_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "diskOfferingName",
         default,
@@ -8342,7 +8366,7 @@ impl<'de> serde::Deserialize<'de> for Volume {
 }
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VolumeList {
     pub data: Vec<Volume>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8459,11 +8483,11 @@ impl<'de> serde::Deserialize<'de> for VolumeOperation {
 /// The fields of every volume operation (all optional).
 ///
 /// Schema `/components/schemas/VolumeOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct VolumeOperationRequest {
     /// `attachToInstance` (required there): the instance.
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
+    pub instance_id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<VolumeSnapshotSpec>,
 }
@@ -8506,7 +8530,7 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
 }
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VolumeResponse {
     pub data: Volume,
 }
@@ -8548,7 +8572,7 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
 /// `createSnapshotFromVolume`: the snapshot to take.
 ///
 /// Schema `/components/schemas/VolumeSnapshotSpec`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct VolumeSnapshotSpec {
     /// Unique name (default `<instance>_<volume>_<timestamp>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8664,10 +8688,10 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
 /// A VPC.
 ///
 /// Schema `/components/schemas/Vpc`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Vpc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8675,7 +8699,7 @@ pub struct Vpc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<cloudgen_runtime::Uuid>,
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// E.g. `Enabled`.
@@ -8685,7 +8709,7 @@ pub struct Vpc {
     #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
     #[serde(rename = "vpcOfferingId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_offering_id: Option<String>,
+    pub vpc_offering_id: Option<cloudgen_runtime::Uuid>,
     #[serde(
         rename = "requiresUpgrade",
         default,
@@ -8767,7 +8791,7 @@ impl<'de> serde::Deserialize<'de> for Vpc {
 }
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VpcList {
     pub data: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8874,7 +8898,7 @@ impl<'de> serde::Deserialize<'de> for VpcOperation {
 }
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VpcResponse {
     pub data: Vpc,
 }
@@ -8916,10 +8940,10 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
 /// A zone.
 ///
 /// Schema `/components/schemas/Zone`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Zone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<cloudgen_runtime::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -8962,7 +8986,7 @@ impl<'de> serde::Deserialize<'de> for Zone {
 }
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneList`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ZoneList {
     pub data: Vec<Zone>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9007,7 +9031,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
 }
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ZoneResponse {
     pub data: Zone,
 }

@@ -15,7 +15,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn add_verified_domain(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::AddVerifiedDomainRequest,
     ) -> AddVerifiedDomain {
         AddVerifiedDomain {
@@ -32,8 +32,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AddVerifiedDomain {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::AddVerifiedDomainRequest,
     options: rt::CallOptions,
 }
@@ -41,7 +41,7 @@ impl AddVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -119,7 +119,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateOrganization {
     client: crate::Client,
-    org_id: Option<String>,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::CreateOrganizationRequest,
     options: rt::CallOptions,
 }
@@ -127,7 +127,7 @@ impl CreateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -198,7 +198,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_organization(&self, id: impl Into<String>) -> DeleteOrganization {
+    pub fn delete_organization(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> DeleteOrganization {
         DeleteOrganization {
             client: self.clone(),
             id: id.into(),
@@ -212,15 +215,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeleteOrganization {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl DeleteOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -289,7 +292,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_password_policy(&self, id: impl Into<String>) -> DeletePasswordPolicy {
+    pub fn delete_password_policy(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> DeletePasswordPolicy {
         DeletePasswordPolicy {
             client: self.clone(),
             id: id.into(),
@@ -303,15 +309,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeletePasswordPolicy {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl DeletePasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -361,7 +367,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_organization(&self, id: impl Into<String>) -> GetOrganization {
+    pub fn get_organization(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
             id: id.into(),
@@ -375,15 +384,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetOrganization {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl GetOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -436,7 +445,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_password_policy(&self, id: impl Into<String>) -> GetPasswordPolicy {
+    pub fn get_password_policy(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> GetPasswordPolicy {
         GetPasswordPolicy {
             client: self.clone(),
             id: id.into(),
@@ -450,15 +462,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetPasswordPolicy {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl GetPasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -514,7 +526,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_security_settings(&self, id: impl Into<String>) -> GetSecuritySettings {
+    pub fn get_security_settings(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> GetSecuritySettings {
         GetSecuritySettings {
             client: self.clone(),
             id: id.into(),
@@ -528,15 +543,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetSecuritySettings {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl GetSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -594,7 +609,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn list_manageable_connections(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
     ) -> ListManageableConnections {
         ListManageableConnections {
             client: self.clone(),
@@ -609,15 +624,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListManageableConnections {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl ListManageableConnections {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -690,7 +705,7 @@ impl crate::Client {
 pub struct ListOrganizations {
     client: crate::Client,
     include_deleted: Option<bool>,
-    org_id: Option<String>,
+    org_id: Option<cloudgen_runtime::Uuid>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -708,7 +723,7 @@ impl ListOrganizations {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -792,7 +807,10 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn list_verified_domains(&self, id: impl Into<String>) -> ListVerifiedDomains {
+    pub fn list_verified_domains(
+        &self,
+        id: impl Into<cloudgen_runtime::Uuid>,
+    ) -> ListVerifiedDomains {
         ListVerifiedDomains {
             client: self.clone(),
             id: id.into(),
@@ -806,15 +824,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListVerifiedDomains {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl ListVerifiedDomains {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -871,7 +889,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn mark_organization_reseller(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
     ) -> MarkOrganizationReseller {
         MarkOrganizationReseller {
             client: self.clone(),
@@ -886,15 +904,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct MarkOrganizationReseller {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl MarkOrganizationReseller {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -947,8 +965,8 @@ impl crate::Client {
     /// - `domain_id` (`domainId`): Id of the verified domain.
     pub fn remove_verified_domain(
         &self,
-        id: impl Into<String>,
-        domain_id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
+        domain_id: impl Into<cloudgen_runtime::Uuid>,
     ) -> RemoveVerifiedDomain {
         RemoveVerifiedDomain {
             client: self.clone(),
@@ -964,16 +982,16 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct RemoveVerifiedDomain {
     client: crate::Client,
-    id: String,
-    domain_id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    domain_id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     options: rt::CallOptions,
 }
 impl RemoveVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -1031,7 +1049,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_organization(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::UpdateOrganizationRequest,
     ) -> UpdateOrganization {
         UpdateOrganization {
@@ -1048,8 +1066,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateOrganization {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::UpdateOrganizationRequest,
     options: rt::CallOptions,
 }
@@ -1057,7 +1075,7 @@ impl UpdateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -1128,7 +1146,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_security_settings(
         &self,
-        id: impl Into<String>,
+        id: impl Into<cloudgen_runtime::Uuid>,
         body: crate::models::UpdateSecuritySettingsRequest,
     ) -> UpdateSecuritySettings {
         UpdateSecuritySettings {
@@ -1145,8 +1163,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateSecuritySettings {
     client: crate::Client,
-    id: String,
-    org_id: Option<String>,
+    id: cloudgen_runtime::Uuid,
+    org_id: Option<cloudgen_runtime::Uuid>,
     body: crate::models::UpdateSecuritySettingsRequest,
     options: rt::CallOptions,
 }
@@ -1154,7 +1172,7 @@ impl UpdateSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
         self.org_id = Some(value.into());
         self
     }

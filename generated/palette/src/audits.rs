@@ -30,8 +30,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AuditsList {
     client: crate::Client,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<cloudgen_runtime::DateTime>,
+    end_time: Option<cloudgen_runtime::DateTime>,
     user_uid: Option<String>,
     project_uid: Option<String>,
     tenant_uid: Option<String>,
@@ -47,14 +47,14 @@ impl AuditsList {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end_time = Some(value.into());
         self
     }
@@ -146,8 +146,8 @@ impl AuditsList {
     }
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/audits")
-            .query_opt("startTime", self.start_time.as_ref())
-            .query_opt("endTime", self.end_time.as_ref())
+            .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
+            .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("userUid", self.user_uid.as_ref())
             .query_opt("projectUid", self.project_uid.as_ref())
             .query_opt("tenantUid", self.tenant_uid.as_ref())

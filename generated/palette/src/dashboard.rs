@@ -5059,8 +5059,8 @@ impl crate::Client {
 pub struct SpectroClustersUidCostSummary {
     client: crate::Client,
     uid: String,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<cloudgen_runtime::DateTime>,
+    end_time: Option<cloudgen_runtime::DateTime>,
     period: Option<i32>,
     options: rt::CallOptions,
 }
@@ -5068,14 +5068,14 @@ impl SpectroClustersUidCostSummary {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end_time = Some(value.into());
         self
     }
@@ -5113,8 +5113,8 @@ impl SpectroClustersUidCostSummary {
                 "/v1/dashboard/spectroclusters/{uid}/cost",
             )
             .path_param("uid", self.uid)
-            .query_opt("startTime", self.start_time.as_ref())
-            .query_opt("endTime", self.end_time.as_ref())
+            .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
+            .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("period", self.period.as_ref());
         self.options.apply(request)
     }

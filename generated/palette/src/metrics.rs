@@ -38,8 +38,8 @@ pub struct MetricsList {
     client: crate::Client,
     resource_kind: crate::models::MetricsListResourceKind,
     metric_kind: Option<String>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<cloudgen_runtime::DateTime>,
+    end_time: Option<cloudgen_runtime::DateTime>,
     period: Option<i32>,
     include_master_machines: Option<bool>,
     include_control_plane_machines: Option<bool>,
@@ -56,14 +56,14 @@ impl MetricsList {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end_time = Some(value.into());
         self
     }
@@ -126,8 +126,8 @@ impl MetricsList {
             )
             .path_param("resourceKind", self.resource_kind)
             .query_opt("metricKind", self.metric_kind.as_ref())
-            .query_opt("startTime", self.start_time.as_ref())
-            .query_opt("endTime", self.end_time.as_ref())
+            .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
+            .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("period", self.period.as_ref())
             .query_opt("includeMasterMachines", self.include_master_machines.as_ref())
             .query_opt(
@@ -255,8 +255,8 @@ pub struct MetricsUidList {
     resource_kind: crate::models::MetricsUidListResourceKind,
     resource_uid: String,
     metric_kind: Option<String>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<cloudgen_runtime::DateTime>,
+    end_time: Option<cloudgen_runtime::DateTime>,
     period: Option<i32>,
     include_master_machines: Option<bool>,
     include_control_plane_machines: Option<bool>,
@@ -274,14 +274,14 @@ impl MetricsUidList {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end_time = Some(value.into());
         self
     }
@@ -342,8 +342,8 @@ impl MetricsUidList {
             .path_param("resourceKind", self.resource_kind)
             .path_param("resourceUid", self.resource_uid)
             .query_opt("metricKind", self.metric_kind.as_ref())
-            .query_opt("startTime", self.start_time.as_ref())
-            .query_opt("endTime", self.end_time.as_ref())
+            .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
+            .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("period", self.period.as_ref())
             .query_opt("includeMasterMachines", self.include_master_machines.as_ref())
             .query_opt(

@@ -235,7 +235,7 @@ impl crate::Client {
     pub fn plans_usage_monthly_get(
         &self,
         tenant_uid: impl Into<String>,
-        start_date: impl Into<String>,
+        start_date: impl Into<cloudgen_runtime::Date>,
     ) -> PlansUsageMonthlyGet {
         PlansUsageMonthlyGet {
             client: self.clone(),
@@ -252,13 +252,13 @@ impl crate::Client {
 pub struct PlansUsageMonthlyGet {
     client: crate::Client,
     tenant_uid: String,
-    start_date: String,
-    end_date: Option<String>,
+    start_date: cloudgen_runtime::Date,
+    end_date: Option<cloudgen_runtime::Date>,
     options: rt::CallOptions,
 }
 impl PlansUsageMonthlyGet {
     /// Sets the query parameter `endDate`.
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+    pub fn end_date(mut self, value: impl Into<cloudgen_runtime::Date>) -> Self {
         self.end_date = Some(value.into());
         self
     }
@@ -2961,22 +2961,22 @@ impl crate::Client {
 pub struct UsageCpuCoreHours {
     client: crate::Client,
     tenant_uid: String,
-    end_time: Option<String>,
-    start_time: Option<String>,
+    end_time: Option<cloudgen_runtime::DateTime>,
+    start_time: Option<cloudgen_runtime::DateTime>,
     options: rt::CallOptions,
 }
 impl UsageCpuCoreHours {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `endTime`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
     /// Sets the query parameter `startTime`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<cloudgen_runtime::DateTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }
@@ -3007,8 +3007,8 @@ impl UsageCpuCoreHours {
                 "/v1/tenants/{tenantUid}/usage/cpuCoreHours",
             )
             .path_param("tenantUid", self.tenant_uid)
-            .query_opt("endTime", self.end_time.as_ref())
-            .query_opt("startTime", self.start_time.as_ref());
+            .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
+            .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref());
         self.options.apply(request)
     }
     /// Sends the request.

@@ -197,7 +197,64 @@ impl<'de> serde::Deserialize<'de> for AppType {
 /// Seconds to wait after a scaling action before the next one.
 ///
 /// Schema `/components/schemas/AutoscalingCooldown`.
-pub type AutoscalingCooldown = i64;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutoscalingCooldown {
+    /// `300`
+    V300,
+    /// `600`
+    V600,
+    /// `900`
+    V900,
+    /// `1200`
+    V1200,
+    /// A value this version of the client does not know; kept so it round-trips.
+    Unknown(i64),
+}
+#[cfg(feature = "compute")]
+impl AutoscalingCooldown {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V300 => 300i64,
+            Self::V600 => 600i64,
+            Self::V900 => 900i64,
+            Self::V1200 => 1200i64,
+            Self::Unknown(other) => *other,
+        }
+    }
+}
+#[cfg(feature = "compute")]
+impl From<i64> for AutoscalingCooldown {
+    fn from(value: i64) -> Self {
+        match value {
+            300i64 => Self::V300,
+            600i64 => Self::V600,
+            900i64 => Self::V900,
+            1200i64 => Self::V1200,
+            other => Self::Unknown(other),
+        }
+    }
+}
+#[cfg(feature = "compute")]
+impl std::fmt::Display for AutoscalingCooldown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
+#[cfg(feature = "compute")]
+impl serde::Serialize for AutoscalingCooldown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> serde::Deserialize<'de> for AutoscalingCooldown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+    }
+}
 #[cfg(feature = "compute")]
 /// Preset autoscaling behaviour (`custom` uses the rules given).
 ///
@@ -307,9 +364,9 @@ pub struct AutoscalingRules {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_scale_action: Option<String>,
+    pub last_scale_action: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "lastScaleCheck", default, skip_serializing_if = "Option::is_none")]
-    pub last_scale_check: Option<String>,
+    pub last_scale_check: Option<cloudgen_runtime::DateTime>,
     #[serde(
         rename = "averageCpuUtilization",
         default,
@@ -322,6 +379,9 @@ pub struct AutoscalingRules {
         skip_serializing_if = "Option::is_none"
     )]
     pub average_memory_utilization: Option<f64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -352,6 +412,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
                 let mut f9 = None;
                 let mut f10 = None;
                 let mut f11 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "plan" => f0 = map.next_value()?,
@@ -366,8 +427,8 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
                         "lastScaleCheck" => f9 = map.next_value()?,
                         "averageCpuUtilization" => f10 = map.next_value()?,
                         "averageMemoryUtilization" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -384,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
                     last_scale_check: f9,
                     average_cpu_utilization: f10,
                     average_memory_utilization: f11,
+                    unknown_fields,
                 })
             }
         }
@@ -405,6 +467,9 @@ pub struct AutoscalingThreshold {
     pub utilization_percentage: Option<f64>,
     #[serde(rename = "checksInAlarm", default, skip_serializing_if = "Option::is_none")]
     pub checks_in_alarm: Option<i64>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -426,13 +491,14 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "step" => f0 = map.next_value()?,
                         "utilizationPercentage" => f1 = map.next_value()?,
                         "checksInAlarm" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -440,6 +506,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
                     step: f0,
                     utilization_percentage: f1,
                     checks_in_alarm: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -458,6 +525,9 @@ pub struct AutoscalingThresholds {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory_threshold: Option<AutoscalingThreshold>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -478,18 +548,20 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cpuThreshold" => f0 = map.next_value()?,
                         "memoryThreshold" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::AutoscalingThresholds {
                     cpu_threshold: f0,
                     memory_threshold: f1,
+                    unknown_fields,
                 })
             }
         }
@@ -500,12 +572,69 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
 /// Seconds over which autoscaling checks are aggregated.
 ///
 /// Schema `/components/schemas/AutoscalingTimeWindow`.
-pub type AutoscalingTimeWindow = i64;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutoscalingTimeWindow {
+    /// `60`
+    V60,
+    /// `120`
+    V120,
+    /// `300`
+    V300,
+    /// `600`
+    V600,
+    /// A value this version of the client does not know; kept so it round-trips.
+    Unknown(i64),
+}
+#[cfg(feature = "compute")]
+impl AutoscalingTimeWindow {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V60 => 60i64,
+            Self::V120 => 120i64,
+            Self::V300 => 300i64,
+            Self::V600 => 600i64,
+            Self::Unknown(other) => *other,
+        }
+    }
+}
+#[cfg(feature = "compute")]
+impl From<i64> for AutoscalingTimeWindow {
+    fn from(value: i64) -> Self {
+        match value {
+            60i64 => Self::V60,
+            120i64 => Self::V120,
+            300i64 => Self::V300,
+            600i64 => Self::V600,
+            other => Self::Unknown(other),
+        }
+    }
+}
+#[cfg(feature = "compute")]
+impl std::fmt::Display for AutoscalingTimeWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
+#[cfg(feature = "compute")]
+impl serde::Serialize for AutoscalingTimeWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> serde::Deserialize<'de> for AutoscalingTimeWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+    }
+}
 #[cfg(any(feature = "organizations", feature = "storage"))]
 /// A named storage bucket holding uploads.
 ///
 /// Schema `/components/schemas/Bucket`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Bucket {
     #[serde(rename = "_id")]
     pub id: String,
@@ -586,9 +715,9 @@ pub struct BucketIpnsRecord {
     #[serde(rename = "memoryUsed", default, skip_serializing_if = "Option::is_none")]
     pub memory_used: Option<f64>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -691,7 +820,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BucketIpnsRecordRequest {
     /// The upload the record points at.
     #[serde(rename = "uploadId")]
@@ -774,7 +903,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/BucketList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BucketList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
@@ -817,7 +946,7 @@ impl<'de> serde::Deserialize<'de> for BucketList {
 /// Build settings of a new deployment.
 ///
 /// Schema `/components/schemas/BuildConfigurationInput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BuildConfigurationInput {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -883,7 +1012,7 @@ impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CancelDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -937,7 +1066,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
 /// DNS targets for custom domains.
 ///
 /// Schema `/components/schemas/CdnRecords`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CdnRecords {
     /// Address for A records.
     #[serde(rename = "recordIpv4V2", default, skip_serializing_if = "Option::is_none")]
@@ -985,7 +1114,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecords {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CdnRecordsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CdnRecordsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<CdnRecords>,
@@ -1028,7 +1157,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
 /// A token and the user's organizations, after the git-host login of the CLI.
 ///
 /// Schema `/components/schemas/CliTokenVerification`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CliTokenVerification {
     #[serde(rename = "jwtToken", default, skip_serializing_if = "Option::is_none")]
     pub jwt_token: Option<String>,
@@ -1110,7 +1239,7 @@ impl<'de> serde::Deserialize<'de> for CliTokenVerification {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/CloseInstanceResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloseInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1359,7 +1488,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
 /// A window of one log of a compute deployment.
 ///
 /// Schema `/components/schemas/ComputeDeploymentLogs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeDeploymentLogs {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1411,7 +1540,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentLogsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeDeploymentLogsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -1498,7 +1627,7 @@ pub struct ComputeInstance {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub scalable_running_cost_updated_at: Option<String>,
+    pub scalable_running_cost_updated_at: Option<cloudgen_runtime::DateTime>,
     /// Daily top-up of the instance's lease (list views).
     #[serde(
         rename = "defaultDailyTopup",
@@ -1516,9 +1645,9 @@ pub struct ComputeInstance {
     #[serde(rename = "topupReport", default, skip_serializing_if = "Option::is_none")]
     pub topup_report: Option<FundsUsage>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1698,7 +1827,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
 /// The instance's deployment was queued; follow `topic` or poll the instance.
 ///
 /// Schema `/components/schemas/ComputeInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeInstanceStarted {
     #[serde(
         rename = "computeProjectId",
@@ -1766,7 +1895,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeLogEntry`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeLogEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
@@ -1821,7 +1950,7 @@ pub struct ComputeMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1908,7 +2037,7 @@ impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
 /// A compute project grouping instances (created with its first instance).
 ///
 /// Schema `/components/schemas/ComputeProject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComputeProject {
     #[serde(rename = "_id")]
     pub id: String,
@@ -1924,9 +2053,9 @@ pub struct ComputeProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1985,7 +2114,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ComputeProjectList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ComputeProjectList {
     #[serde(
         rename = "computeProjects",
@@ -2032,7 +2161,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProjectList {
 /// A compute project id, or the compute project itself.
 ///
 /// Schema `/components/schemas/ComputeProjectRef`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ComputeProjectRef {
@@ -2391,7 +2520,7 @@ impl<'de> serde::Deserialize<'de> for ComputeType {
 /// How a project is built.
 ///
 /// Schema `/components/schemas/Configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Configuration {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2464,7 +2593,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
 }
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/ConfigurationResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ConfigurationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
@@ -2507,8 +2636,9 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
 /// The number of items a list would return with the same filters.
 ///
 /// Schema `/components/schemas/Count`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Count {
+    /// Constraints (checked by the server): ≥ 0.
     pub count: i64,
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
@@ -2549,7 +2679,7 @@ impl<'de> serde::Deserialize<'de> for Count {
 /// A coupon registered to the organization.
 ///
 /// Schema `/components/schemas/Coupon`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2558,13 +2688,13 @@ pub struct Coupon {
     #[serde(rename = "activationCode", default, skip_serializing_if = "Option::is_none")]
     pub activation_code: Option<String>,
     #[serde(rename = "activatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub activated_at: Option<String>,
+    pub activated_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
-    pub registered_at: Option<String>,
+    pub registered_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "totalDays", default, skip_serializing_if = "Option::is_none")]
     pub total_days: Option<i64>,
     /// Days left (the vendor's spelling).
@@ -2640,7 +2770,7 @@ impl<'de> serde::Deserialize<'de> for Coupon {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CouponList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CouponList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
@@ -2763,7 +2893,7 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/CreateDeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateDeploymentEnvironmentResponse {
     #[serde(rename = "newEnvironment", default, skip_serializing_if = "Option::is_none")]
     pub new_environment: Option<DeploymentEnvironment>,
@@ -2804,7 +2934,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CreateDeploymentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateDeploymentRequest {
     /// Site organization to deploy in.
     #[serde(rename = "organizationId")]
@@ -2900,7 +3030,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CreateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateDomainRequest {
     /// The domain name.
     pub name: String,
@@ -2967,7 +3097,7 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateEnvironmentVariablesRequest {
     #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<EnvironmentVariableInput>,
@@ -3008,7 +3138,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateEnvironmentVariablesResponse {
     #[serde(
         rename = "environmentVariables",
@@ -3137,7 +3267,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateInviteRequest {
     /// Email address to invite.
     #[serde(rename = "userEmail")]
@@ -3179,7 +3309,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateInviteResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3225,7 +3355,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateOrganizationRequest {
     /// Unique handle of the organization.
     pub username: String,
@@ -3276,7 +3406,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateOrganizationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
@@ -3335,6 +3465,9 @@ pub struct CustomServiceSpecs {
         skip_serializing_if = "Option::is_none"
     )]
     pub persistent_storage: Option<PersistentStorage>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3357,14 +3490,15 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "cpu" => f0 = map.next_value()?,
                         "memory" => f1 = map.next_value()?,
                         "storage" => f2 = map.next_value()?,
                         "persistentStorage" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -3373,6 +3507,7 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
                     memory: f1,
                     storage: f2,
                     persistent_storage: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -3381,7 +3516,7 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/DeleteDomainResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeleteDomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<SuccessResponse>,
@@ -3501,9 +3636,9 @@ pub struct Deployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<Screenshot>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3621,7 +3756,7 @@ impl<'de> serde::Deserialize<'de> for Deployment {
 /// Number of a project's deployments, in all and by outcome.
 ///
 /// Schema `/components/schemas/DeploymentCounts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeploymentCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -3734,7 +3869,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentDetails {
 /// A set of branches whose pushes deploy to one protocol (e.g. production, preview).
 ///
 /// Schema `/components/schemas/DeploymentEnvironment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeploymentEnvironment {
     #[serde(rename = "_id")]
     pub id: String,
@@ -3749,9 +3884,9 @@ pub struct DeploymentEnvironment {
     #[serde(rename = "isFree", default, skip_serializing_if = "Option::is_none")]
     pub is_free: Option<bool>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(
     any(
@@ -3818,7 +3953,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeploymentEnvironmentList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<DeploymentEnvironment>>,
@@ -3861,7 +3996,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
 /// A deployment environment to create, or its new values (update takes the same fields).
 ///
 /// Schema `/components/schemas/DeploymentEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeploymentEnvironmentRequest {
     pub name: String,
     pub branches: Vec<String>,
@@ -3909,7 +4044,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeploymentEnvironmentResponse {
     #[serde(
         rename = "deploymentEnvironment",
@@ -4087,7 +4222,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentStatus {
     )
 )]
 /// Schema `/components/schemas/DeploymentLogLine`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeploymentLogLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
@@ -4313,7 +4448,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentStatus {
 /// A custom domain pointing at a deployment, an upload or an instance.
 ///
 /// Schema `/components/schemas/Domain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Domain {
     #[serde(rename = "_id")]
     pub id: String,
@@ -4348,9 +4483,9 @@ pub struct Domain {
     #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<DomainAppType>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(
     any(
@@ -4447,7 +4582,101 @@ impl<'de> serde::Deserialize<'de> for Domain {
 /// What a domain points at - 1 for a web app (site), 2 for a compute instance.
 ///
 /// Schema `/components/schemas/DomainAppType`.
-pub type DomainAppType = i64;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainAppType {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the client does not know; kept so it round-trips.
+    Unknown(i64),
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+impl DomainAppType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V1 => 1i64,
+            Self::V2 => 2i64,
+            Self::Unknown(other) => *other,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+impl From<i64> for DomainAppType {
+    fn from(value: i64) -> Self {
+        match value {
+            1i64 => Self::V1,
+            2i64 => Self::V2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+impl std::fmt::Display for DomainAppType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+impl serde::Serialize for DomainAppType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for DomainAppType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+    }
+}
 #[cfg(
     any(
         feature = "compute",
@@ -4461,7 +4690,7 @@ pub type DomainAppType = i64;
 /// Basic-auth credentials protecting a domain.
 ///
 /// Schema `/components/schemas/DomainCredentials`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DomainCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -4516,7 +4745,7 @@ impl<'de> serde::Deserialize<'de> for DomainCredentials {
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DomainList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domain>>,
@@ -4559,7 +4788,7 @@ impl<'de> serde::Deserialize<'de> for DomainList {
 /// A domain of a bucket or compute instance.
 ///
 /// Schema `/components/schemas/DomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DomainRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4610,7 +4839,7 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DomainResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
@@ -4792,7 +5021,7 @@ impl<'de> serde::Deserialize<'de> for DomainType {
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainVerification`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DomainVerification {
     /// Whether the DNS records were found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4848,7 +5077,7 @@ impl<'de> serde::Deserialize<'de> for DomainVerification {
 /// A build environment variable and the deployment environments it applies to.
 ///
 /// Schema `/components/schemas/EnvironmentVariable`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EnvironmentVariable {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4915,7 +5144,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/EnvironmentVariableInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnvironmentVariableInput {
     pub name: String,
     pub value: String,
@@ -4966,7 +5195,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
 /// The body of a failed call (facts §4). `message` is always present; `error` is usually `true`. The Go CLI also checks these keys on 2xx answers.
 ///
 /// Schema `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
     /// `true` when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5012,7 +5241,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ExceededEnvironments`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ExceededEnvironments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -5058,7 +5287,7 @@ impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExecCommandRequest {
     /// Shell command to run in the container.
     pub command: String,
@@ -5099,7 +5328,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ExecCommandResponse {
     /// Output lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5320,7 +5549,7 @@ impl<'de> serde::Deserialize<'de> for Framework {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/FrameworkSuggestion`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct FrameworkSuggestion {
     #[serde(
         rename = "suggestedFramework",
@@ -5415,7 +5644,7 @@ impl<'de> serde::Deserialize<'de> for FundsUsage {
 /// What Spheron reports back to the git host.
 ///
 /// Schema `/components/schemas/GitProviderPreferences`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GitProviderPreferences {
     #[serde(rename = "prComments", default, skip_serializing_if = "Option::is_none")]
     pub pr_comments: Option<bool>,
@@ -5475,7 +5704,7 @@ impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
 }
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GptQueryRequest {
     pub query: String,
     /// What to do (e.g. generate or explain code).
@@ -5533,7 +5762,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
 }
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GptQueryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
@@ -5579,7 +5808,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryResponse {
 pub type GptWhitelistStatus = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuModel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GpuModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -5620,7 +5849,7 @@ impl<'de> serde::Deserialize<'de> for GpuModel {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuSpecs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GpuSpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
@@ -5669,7 +5898,7 @@ impl<'de> serde::Deserialize<'de> for GpuSpecs {
 /// The health check of a service and its last result.
 ///
 /// Schema `/components/schemas/HealthCheck`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -5678,7 +5907,7 @@ pub struct HealthCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HealthStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5725,7 +5954,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheck {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckInput`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HealthCheckInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -5772,7 +6001,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckInput {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckUpdated`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HealthCheckUpdated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -5894,7 +6123,7 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
 /// Number of a compute project's instances, in all and by state.
 ///
 /// Schema `/components/schemas/InstanceCounts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InstanceCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<i64>,
@@ -6101,7 +6330,7 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// An invitation of an email address into the organization.
 ///
 /// Schema `/components/schemas/Invite`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Invite {
     #[serde(rename = "_id")]
     pub id: String,
@@ -6116,9 +6345,9 @@ pub struct Invite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6174,7 +6403,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/InviteList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InviteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invites: Option<Vec<Invite>>,
@@ -6217,7 +6446,7 @@ impl<'de> serde::Deserialize<'de> for InviteList {
 /// An IPNS name published for a site deployment.
 ///
 /// Schema `/components/schemas/IpnsName`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IpnsName {
     #[serde(rename = "_id")]
     pub id: String,
@@ -6237,9 +6466,9 @@ pub struct IpnsName {
     #[serde(rename = "ipnsLink", default, skip_serializing_if = "Option::is_none")]
     pub ipns_link: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6298,7 +6527,7 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
 }
 #[cfg(feature = "ipns")]
 /// Schema `/components/schemas/IpnsNameResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct IpnsNameResponse {
     #[serde(rename = "ipnsName", default, skip_serializing_if = "Option::is_none")]
     pub ipns_name: Option<IpnsName>,
@@ -6339,7 +6568,7 @@ impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineGpu`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MachineGpu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
@@ -6719,7 +6948,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
 /// A port the template exposes, with its default public port.
 ///
 /// Schema `/components/schemas/MarketplaceAppPort`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MarketplaceAppPort {
     #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i64>,
@@ -6765,7 +6994,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppServiceData`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MarketplaceAppServiceData {
     #[serde(
         rename = "defaultAkashMachineImageId",
@@ -6850,7 +7079,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppVariable`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MarketplaceAppVariable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6986,7 +7215,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategory {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceCategoryList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MarketplaceCategoryList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
@@ -7029,7 +7258,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
 /// The organization a user signs up with; it holds a site, a compute and a storage organization.
 ///
 /// Schema `/components/schemas/MasterOrganization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MasterOrganization {
     #[serde(rename = "_id")]
     pub id: String,
@@ -7108,7 +7337,7 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
 /// An answer that only carries a human-readable message.
 ///
 /// Schema `/components/schemas/MessageResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MessageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -7149,7 +7378,7 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrateProjectsRequest {
     /// The site organization whose projects move into buckets.
     #[serde(rename = "webappOrganizationId")]
@@ -7191,7 +7420,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MigrateProjectsResponse {
     #[serde(
         rename = "numberOfBuckets",
@@ -7317,7 +7546,7 @@ impl<'de> serde::Deserialize<'de> for NodeVersion {
 /// An organization of one kind (`appType`): a site, compute or storage organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Organization {
     #[serde(rename = "_id")]
     pub id: String,
@@ -7336,9 +7565,9 @@ pub struct Organization {
     #[serde(rename = "invitedMembers", default, skip_serializing_if = "Option::is_none")]
     pub invited_members: Option<Vec<serde_json::Value>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7402,7 +7631,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
 /// An organization, or a master organization when the id is a master organization's.
 ///
 /// Schema `/components/schemas/OrganizationDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum OrganizationDetails {
@@ -7413,7 +7642,7 @@ pub enum OrganizationDetails {
 /// Whether the organization's billing is overdue, and by how much it exceeds its plan.
 ///
 /// Schema `/components/schemas/OrganizationOverdue`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrganizationOverdue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
@@ -7468,7 +7697,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 /// Schema `/components/schemas/OrganizationProfile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OrganizationProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7522,7 +7751,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationProfile {
 /// A member of an organization - usually its user id, in older answers the user itself.
 ///
 /// Schema `/components/schemas/OrganizationUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum OrganizationUser {
     String(String),
@@ -7530,7 +7759,7 @@ pub enum OrganizationUser {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OverdueDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct OverdueDetails {
     #[serde(rename = "usedDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_domains: Option<i64>,
@@ -7654,7 +7883,7 @@ impl<'de> serde::Deserialize<'de> for OverdueDetails {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Schema `/components/schemas/PasswordProtection`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PasswordProtection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -7700,7 +7929,7 @@ impl<'de> serde::Deserialize<'de> for PasswordProtection {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/PersistentStorage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PersistentStorage {
     /// Size with unit, e.g. `10Gi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7709,6 +7938,9 @@ pub struct PersistentStorage {
     pub class: Option<PersistentStorageClass>,
     #[serde(rename = "mountPoint", default, skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7730,13 +7962,14 @@ impl<'de> serde::Deserialize<'de> for PersistentStorage {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "size" => f0 = map.next_value()?,
                         "class" => f1 = map.next_value()?,
                         "mountPoint" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -7744,6 +7977,7 @@ impl<'de> serde::Deserialize<'de> for PersistentStorage {
                     size: f0,
                     class: f1,
                     mount_point: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -7822,7 +8056,7 @@ impl<'de> serde::Deserialize<'de> for PersistentStorageClass {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PinCidResponse {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -7878,7 +8112,7 @@ impl<'de> serde::Deserialize<'de> for PinCidResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PinCidsRequest {
     pub cids: Vec<String>,
 }
@@ -7918,7 +8152,7 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinPeer`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PinPeer {
     #[serde(rename = "peerName", default, skip_serializing_if = "Option::is_none")]
     pub peer_name: Option<String>,
@@ -7933,7 +8167,7 @@ pub struct PinPeer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(rename = "timeStamp", default, skip_serializing_if = "Option::is_none")]
-    pub time_stamp: Option<String>,
+    pub time_stamp: Option<cloudgen_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(rename = "attemptCount", default, skip_serializing_if = "Option::is_none")]
@@ -8000,7 +8234,7 @@ impl<'de> serde::Deserialize<'de> for PinPeer {
 /// Where a CID is pinned in Spheron's IPFS cluster.
 ///
 /// Schema `/components/schemas/PinStatus`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PinStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
@@ -8011,7 +8245,7 @@ pub struct PinStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origins: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    pub created: Option<cloudgen_runtime::DateTime>,
     /// Pin metadata, or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
@@ -8073,7 +8307,7 @@ impl<'de> serde::Deserialize<'de> for PinStatus {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinStatusResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PinStatusResponse {
     #[serde(rename = "pinStatus", default, skip_serializing_if = "Option::is_none")]
     pub pin_status: Option<PinStatus>,
@@ -8114,7 +8348,7 @@ impl<'de> serde::Deserialize<'de> for PinStatusResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinnedCid`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PinnedCid {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -8160,7 +8394,7 @@ impl<'de> serde::Deserialize<'de> for PinnedCid {
 }
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/PlatformProfile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PlatformProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -8224,7 +8458,7 @@ impl<'de> serde::Deserialize<'de> for PlatformProfile {
 /// A comment Spheron left on a pull request.
 ///
 /// Schema `/components/schemas/PrComment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PrComment {
     #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<String>,
@@ -8272,7 +8506,7 @@ impl<'de> serde::Deserialize<'de> for PrComment {
 /// Credentials for pulling an image from a private registry.
 ///
 /// Schema `/components/schemas/PrivateImageConfig`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PrivateImageConfig {
     #[serde(
         rename = "dockerRegistryURL",
@@ -8288,6 +8522,9 @@ pub struct PrivateImageConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub docker_password_or_token: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8309,13 +8546,14 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "dockerRegistryURL" => f0 = map.next_value()?,
                         "dockerUserName" => f1 = map.next_value()?,
                         "dockerPasswordOrToken" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -8323,6 +8561,7 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
                     docker_registry_url: f0,
                     docker_user_name: f1,
                     docker_password_or_token: f2,
+                    unknown_fields,
                 })
             }
         }
@@ -8331,7 +8570,7 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
 }
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/ProfileResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ProfileResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
@@ -8434,9 +8673,9 @@ pub struct Project {
     #[serde(rename = "prCommentIds", default, skip_serializing_if = "Option::is_none")]
     pub pr_comment_ids: Option<Vec<PrComment>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8898,7 +9137,7 @@ impl<'de> serde::Deserialize<'de> for Provider {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/RegionList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RegionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
@@ -8944,7 +9183,7 @@ impl<'de> serde::Deserialize<'de> for RegionList {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/RemoveMemberRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RemoveMemberRequest {
     /// Id of the user to remove.
     #[serde(rename = "userId")]
@@ -8988,7 +9227,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
 /// `error: false` and a message when the member was removed.
 ///
 /// Schema `/components/schemas/RemoveMemberResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RemoveMemberResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
@@ -9158,7 +9397,7 @@ impl<'de> serde::Deserialize<'de> for ResourceState {
 /// A screenshot of the deployed site (Go CLI).
 ///
 /// Schema `/components/schemas/Screenshot`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Screenshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9210,12 +9449,15 @@ impl<'de> serde::Deserialize<'de> for Screenshot {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServiceEnv`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceEnv {
     /// `KEY=VALUE`.
     pub value: String,
     #[serde(rename = "isSecret")]
     pub is_secret: bool,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9236,18 +9478,20 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
             ) -> Result<Self::Value, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "value" => f0 = Some(map.next_value()?),
                         "isSecret" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
                 Ok(crate::models::ServiceEnv {
                     value: rt::required(f0, "value")?,
                     is_secret: rt::required(f1, "isSecret")?,
+                    unknown_fields,
                 })
             }
         }
@@ -9256,7 +9500,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServicePort`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServicePort {
     #[serde(rename = "containerPort")]
     pub container_port: i64,
@@ -9267,6 +9511,9 @@ pub struct ServicePort {
     pub global: Option<bool>,
     #[serde(rename = "exposeTo", default, skip_serializing_if = "Option::is_none")]
     pub expose_to: Option<String>,
+    /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9289,14 +9536,15 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
+                let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "containerPort" => f0 = Some(map.next_value()?),
                         "exposedPort" => f1 = Some(map.next_value()?),
                         "global" => f2 = map.next_value()?,
                         "exposeTo" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        other => {
+                            unknown_fields.insert(other.to_owned(), map.next_value()?);
                         }
                     }
                 }
@@ -9305,6 +9553,7 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
                     exposed_port: rt::required(f1, "exposedPort")?,
                     global: f2,
                     expose_to: f3,
+                    unknown_fields,
                 })
             }
         }
@@ -9410,7 +9659,7 @@ pub struct SubscriptionUsage {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_deployment_date: Option<String>,
+    pub last_deployment_date: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "usedDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_domains: Option<f64>,
     #[serde(rename = "domainsLimit", default, skip_serializing_if = "Option::is_none")]
@@ -9722,7 +9971,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
 /// An answer that only says whether the call did what it was asked.
 ///
 /// Schema `/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SuccessResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -9763,7 +10012,7 @@ impl<'de> serde::Deserialize<'de> for SuccessResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TemplateInstanceStarted {
     #[serde(
         rename = "computeProjectId",
@@ -9842,7 +10091,7 @@ impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateVariableInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TemplateVariableInput {
     pub label: String,
     pub value: String,
@@ -9935,7 +10184,7 @@ impl<'de> serde::Deserialize<'de> for TokenPrice {
 /// The user a token belongs to and the organizations it may act on. The SDK uses the first organization; the Terraform provider refuses tokens covering more than one.
 ///
 /// Schema `/components/schemas/TokenScope`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TokenScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<TokenScopeUser>,
@@ -9981,7 +10230,7 @@ impl<'de> serde::Deserialize<'de> for TokenScope {
 }
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeOrganization`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TokenScopeOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -10037,7 +10286,7 @@ impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
 }
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeUser`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TokenScopeUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -10149,7 +10398,7 @@ impl<'de> serde::Deserialize<'de> for Topup {
 /// The check was started; its result is published to the topic.
 ///
 /// Schema `/components/schemas/TriggerResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TriggerResponse {
     #[serde(rename = "topicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
@@ -10195,7 +10444,7 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UpdateBucketStateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateBucketStateRequest {
     pub state: ResourceState,
 }
@@ -10287,7 +10536,7 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
 /// New build settings (the SDK sends every field).
 ///
 /// Schema `/components/schemas/UpdateConfigurationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateConfigurationRequest {
     #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -10353,7 +10602,7 @@ impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/UpdateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateDomainRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10412,7 +10661,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentVariableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10464,7 +10713,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateEnvironmentVariableResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<EnvironmentVariable>,
@@ -10505,7 +10754,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateHealthCheckRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateHealthCheckRequest {
     /// Path to probe.
     #[serde(rename = "healthCheckUrl", default, skip_serializing_if = "Option::is_none")]
@@ -10559,7 +10808,7 @@ impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
 /// New profile values; the SDK sends all three.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateOrganizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10611,7 +10860,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
 }
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/UpdateProjectStateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateProjectStateRequest {
     pub state: ResourceState,
 }
@@ -10792,7 +11041,7 @@ impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
 pub type UploadDeploymentRequest = std::collections::BTreeMap<String, String>;
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/UploadDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UploadDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -10919,7 +11168,7 @@ impl<'de> serde::Deserialize<'de> for UploadFinishAction {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadFinished`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UploadFinished {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -10993,7 +11242,7 @@ impl<'de> serde::Deserialize<'de> for UploadFinished {
 /// A chunked upload was opened; send the chunks, then finish it.
 ///
 /// Schema `/components/schemas/UploadInitiated`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UploadInitiated {
     #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -11302,7 +11551,7 @@ impl<'de> serde::Deserialize<'de> for UsageSpecialization {
 /// A Spheron user and the master organizations they belong to.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
     #[serde(rename = "_id")]
     pub id: String,
@@ -11315,9 +11564,9 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<MasterOrganization>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<cloudgen_runtime::DateTime>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]

@@ -39,10 +39,16 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
 fn children(api: &Api, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     match api.types.get(name).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => s.fields.iter().for_each(|f| named_in(&f.ty, &mut out)),
+        Some(TypeKind::Struct(s)) => {
+            s.fields.iter().for_each(|f| named_in(&f.ty, &mut out));
+            if let crate::ir::Additional::Typed(_, ty) = &s.additional {
+                named_in(ty, &mut out);
+            }
+        }
         Some(TypeKind::Alias(ty)) => named_in(ty, &mut out),
         Some(TypeKind::Union(u)) => u.variants.iter().for_each(|(_, ty)| named_in(ty, &mut out)),
-        Some(TypeKind::StringEnum(_)) | None => {}
+        Some(TypeKind::Tagged(t)) => t.variants.iter().for_each(|v| named_in(&v.ty, &mut out)),
+        Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) | None => {}
     }
     out
 }

@@ -8,7 +8,10 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::features::{FeatureMap, cfg_attr};
 use crate::ident::unraw;
-use crate::ir::{Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Additional, Api, Field, FieldShape, IntEnum, StringEnum, Struct, Tagged, TypeDef, TypeKind,
+    TypeRef, Union,
+};
 
 /// An identifier token, raw when needed (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -34,6 +37,10 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::U64 => quote! { u64 },
         TypeRef::F32 => quote! { f32 },
         TypeRef::F64 => quote! { f64 },
+        TypeRef::DateTime => quote! { cloudgen_runtime::DateTime },
+        TypeRef::Date => quote! { cloudgen_runtime::Date },
+        TypeRef::Uuid => quote! { cloudgen_runtime::Uuid },
+        TypeRef::Base64 => quote! { cloudgen_runtime::Base64 },
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, prefix);
             quote! { Vec<#inner> }
@@ -63,7 +70,7 @@ pub fn emit_chunk(api: &Api, features: &FeatureMap, range: std::ops::Range<usize
         .take(range.len())
         .map(|def| {
             let cfg = cfg_attr(features.types.get(&def.name));
-            let items = emit_type(def);
+            let items = emit_type(api, def);
             // Every item of the type (its impls too) carries the type's cfg.
             quote! { #( #cfg #items )* }
         });
@@ -79,7 +86,7 @@ pub fn emit_chunk(api: &Api, features: &FeatureMap, range: std::ops::Range<usize
     }
 }
 
-fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
+fn emit_type(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
     let mut doc_lines = def.docs.as_deref().map(docs::clean).unwrap_or_default();
     if !doc_lines.is_empty() {
         doc_lines.push(String::new());
@@ -87,10 +94,13 @@ fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
     doc_lines.push(format!("Schema `{}`.", def.origin.replace('`', "'")));
     let doc = docs::attrs(&doc_lines);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let eq = api.eq_types.contains(&def.name);
     let mut items = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&def.name, s),
+        TypeKind::Struct(s) => emit_struct(api, &def.name, s, eq),
         TypeKind::StringEnum(e) => emit_enum(&def.name, e),
-        TypeKind::Union(u) => vec![emit_union(&def.name, u)],
+        TypeKind::IntEnum(e) => emit_int_enum(&def.name, e),
+        TypeKind::Union(u) => vec![emit_union(&def.name, u, eq)],
+        TypeKind::Tagged(t) => emit_tagged(&def.name, t, eq),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let ty = type_tokens(ty, &TokenStream::new());
@@ -103,50 +113,190 @@ fn emit_type(def: &TypeDef) -> Vec<TokenStream> {
     items
 }
 
-/// The struct and its `Deserialize` impl, as separate items: each gets the type's
-/// feature gate.
-fn emit_struct(name: &str, s: &Struct) -> Vec<TokenStream> {
-    let deserialize = emit_struct_deserialize(name, s);
-    let name = ident(name);
-    let all_optional = s.fields.iter().all(Field::is_option);
-    let default = all_optional.then(|| quote! { Default, });
+/// The struct, its `Deserialize` impl and, when a field has a document default, its
+/// `Default` impl, as separate items: each gets the type's feature gate.
+fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> {
+    let deserialize = emit_struct_deserialize(api, name, s);
+    let ty = ident(name);
+    let defaultable = s.fields.iter().all(Field::may_be_missing);
+    let has_defaults = s.fields.iter().any(|f| f.shape() == FieldShape::Defaulted);
+    let derive_default = (defaultable && !has_defaults).then(|| quote! { Default, });
+    let derive_eq = eq.then(|| quote! { Eq, });
     let fields = s.fields.iter().map(emit_field);
+    let additional = additional_field(&s.additional);
     let definition = quote! {
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
-        pub struct #name {
+        #[derive(Debug, Clone, PartialEq, #derive_eq #derive_default serde::Serialize)]
+        pub struct #ty {
             #( #fields )*
+            #additional
         }
     };
-    vec![definition, deserialize]
+    let mut items = vec![definition, deserialize];
+    if defaultable && has_defaults {
+        let inits = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            match (&f.default, f.shape()) {
+                (Some(value), FieldShape::Defaulted) => {
+                    let value = default_literal(api, &f.ty, value);
+                    quote! { #field: #value, }
+                }
+                _ => quote! { #field: Default::default(), },
+            }
+        });
+        let rest = additional_name(&s.additional).map(|n| {
+            let n = ident(n);
+            quote! { #n: Default::default(), }
+        });
+        items.push(quote! {
+            /// Every property absent, and those with a default in the document at it.
+            impl Default for #ty {
+                fn default() -> Self {
+                    Self { #( #inits )* #rest }
+                }
+            }
+        });
+    }
+    items
+}
+
+/// The Rust name of the map field holding extra properties, if any.
+fn additional_name(additional: &Additional) -> Option<&str> {
+    match additional {
+        Additional::Typed(name, _) | Additional::Preserved(name) => Some(name),
+        Additional::Unspecified | Additional::Forbidden => None,
+    }
+}
+
+/// The flattened map field of a struct that keeps extra properties.
+fn additional_field(additional: &Additional) -> Option<TokenStream> {
+    let (name, ty, doc) = match additional {
+        Additional::Typed(name, ty) => (
+            name,
+            type_tokens(ty, &TokenStream::new()),
+            " Properties beyond the declared ones (`additionalProperties`), by name.",
+        ),
+        Additional::Preserved(name) => (
+            name,
+            quote! { serde_json::Value },
+            " Properties this version of the client does not know, kept as received so that \
+             sending the value back (read, modify, write) loses nothing.",
+        ),
+        Additional::Unspecified | Additional::Forbidden => return None,
+    };
+    let name = ident(name);
+    let map = match additional {
+        Additional::Preserved(_) => quote! { serde_json::Map<String, #ty> },
+        _ => quote! { std::collections::BTreeMap<String, #ty> },
+    };
+    Some(quote! {
+        #[doc = #doc]
+        #[serde(flatten)]
+        pub #name: #map,
+    })
+}
+
+/// A Rust expression of type `ty` for a document `default` (checked to fit when lowered).
+fn default_literal(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match (ty, value) {
+        (TypeRef::Named(n), _) => match api.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => default_literal(api, inner, value),
+            Some(TypeKind::IntEnum(_)) => {
+                let v = value.as_i64().unwrap_or_default();
+                let n = ident(n);
+                quote! { crate::models::#n::from(#v) }
+            }
+            _ => {
+                let text = value.as_str().unwrap_or_default();
+                let n = ident(n);
+                quote! { crate::models::#n::from(#text) }
+            }
+        },
+        (_, Value::String(text)) => quote! { #text.to_owned() },
+        (_, Value::Bool(b)) => quote! { #b },
+        (TypeRef::F32 | TypeRef::F64, Value::Number(n)) => {
+            let v = proc_macro2::Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote! { #v }
+        }
+        (TypeRef::U32 | TypeRef::U64, Value::Number(n)) => {
+            let v = proc_macro2::Literal::u64_unsuffixed(n.as_u64().unwrap_or_default());
+            quote! { #v }
+        }
+        (_, Value::Number(n)) => {
+            let v = proc_macro2::Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote! { #v }
+        }
+        _ => quote! { Default::default() },
+    }
 }
 
 /// `Deserialize` for a struct, written out rather than derived: the object's keys are
-/// matched as strings (`rt::FieldKey`), unknown keys are skipped, `Option` fields may be
-/// missing or null, and a missing required field is serde's "missing field" error. The
-/// derive would add a field-identifier enum with its own visitor and a sequence visitor
-/// JSON never uses: about twice the code for the compiler to check, per type.
-fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
+/// matched as strings (`rt::FieldKey`), unknown keys are skipped (or kept, for a struct
+/// with a map of extra properties), `Option` and `Nullable` fields may be missing, a
+/// field with a document default takes it when missing, and a missing required field
+/// is serde's "missing field" error. The derive would add a field-identifier enum with
+/// its own visitor and a sequence visitor JSON never uses: about twice the code for the
+/// compiler to check, per type.
+fn emit_struct_deserialize(api: &Api, name: &str, s: &Struct) -> TokenStream {
     let ty = ident(name);
     let expecting = format!("an object `{name}`");
     let vars: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
+    let lets = s.fields.iter().zip(&vars).map(|(f, var)| match f.shape() {
+        FieldShape::Nullable => quote! { let mut #var = rt::Nullable::Absent; },
+        _ => quote! { let mut #var = None; },
+    });
     let arms = s.fields.iter().zip(&vars).map(|(f, var)| {
         let wire = f.wire_name.as_str();
-        if f.is_option() {
-            quote! { #wire => #var = map.next_value()?, }
-        } else {
-            quote! { #wire => #var = Some(map.next_value()?), }
+        match f.shape() {
+            FieldShape::Plain => quote! { #wire => #var = Some(map.next_value()?), },
+            // A `null` for a defaulted property takes the default too.
+            FieldShape::Option | FieldShape::Nullable | FieldShape::Defaulted => {
+                quote! { #wire => #var = map.next_value()?, }
+            }
         }
     });
     let inits = s.fields.iter().zip(&vars).map(|(f, var)| {
         let field = ident(&f.rust_name);
         let wire = f.wire_name.as_str();
-        if f.is_option() {
-            quote! { #field: #var, }
-        } else {
-            quote! { #field: rt::required(#var, #wire)?, }
+        match (f.shape(), &f.default) {
+            (FieldShape::Plain, _) => quote! { #field: rt::required(#var, #wire)?, },
+            (FieldShape::Defaulted, Some(value)) => {
+                let literal = default_literal(api, &f.ty, value);
+                if value.is_string() || matches!(f.ty, TypeRef::Named(_)) {
+                    quote! { #field: #var.unwrap_or_else(|| #literal), }
+                } else {
+                    // A constant: nothing to defer.
+                    quote! { #field: #var.unwrap_or(#literal), }
+                }
+            }
+            _ => quote! { #field: #var, },
         }
     });
-    let body = if s.fields.is_empty() {
+    let rest = additional_name(&s.additional).map(ident);
+    let (rest_let, unknown_arm, rest_init) = match &rest {
+        Some(rest) => (
+            match &s.additional {
+                Additional::Preserved(_) => quote! { let mut #rest = serde_json::Map::new(); },
+                _ => quote! { let mut #rest = std::collections::BTreeMap::new(); },
+            },
+            quote! {
+                other => {
+                    #rest.insert(other.to_owned(), map.next_value()?);
+                }
+            },
+            quote! { #rest, },
+        ),
+        None => (
+            TokenStream::new(),
+            quote! {
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            },
+            TokenStream::new(),
+        ),
+    };
+    let body = if s.fields.is_empty() && rest.is_none() {
         quote! {
             while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -155,16 +305,15 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
         }
     } else {
         quote! {
-            #( let mut #vars = None; )*
+            #( #lets )*
+            #rest_let
             while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                 match key.as_str() {
                     #( #arms )*
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
+                    #unknown_arm
                 }
             }
-            Ok(crate::models::#ty { #( #inits )* })
+            Ok(crate::models::#ty { #( #inits )* #rest_init })
         }
     };
     quote! {
@@ -198,30 +347,60 @@ fn emit_field(f: &Field) -> TokenStream {
     } else {
         inner
     };
-    let ty = if f.is_option() {
-        quote! { Option<#inner> }
-    } else {
-        inner
+    let shape = f.shape();
+    let ty = match shape {
+        FieldShape::Plain | FieldShape::Defaulted => inner,
+        FieldShape::Option => quote! { Option<#inner> },
+        FieldShape::Nullable => quote! { cloudgen_runtime::Nullable<#inner> },
     };
     let mut serde_args = Vec::new();
     if unraw(&f.rust_name) != f.wire_name {
         let wire = &f.wire_name;
         serde_args.push(quote! { rename = #wire });
     }
-    if f.read_only {
-        serde_args.push(quote! { default });
-        serde_args.push(quote! { skip_serializing });
-    } else if !f.required {
-        serde_args.push(quote! { default });
-        serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+    match shape {
+        _ if f.read_only => {
+            serde_args.push(quote! { default });
+            serde_args.push(quote! { skip_serializing });
+        }
+        FieldShape::Option if !f.required || f.write_only => {
+            serde_args.push(quote! { default });
+            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+        }
+        FieldShape::Nullable => {
+            serde_args.push(quote! { default });
+            serde_args
+                .push(quote! { skip_serializing_if = "cloudgen_runtime::Nullable::is_absent" });
+        }
+        _ => {}
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde( #(#serde_args),* )] });
     let mut doc_lines = f.docs.as_deref().map(docs::clean).unwrap_or_default();
+    let mut notes = Vec::new();
     if f.read_only {
+        notes.push("Read-only: set by the server and never sent in requests.".to_owned());
+    }
+    if f.write_only {
+        notes.push("Write-only: sent in requests, never in the server's answers.".to_owned());
+    }
+    if shape == FieldShape::Nullable {
+        notes.push(
+            "Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` \
+             clears it."
+                .to_owned(),
+        );
+    }
+    if let (FieldShape::Defaulted, Some(value)) = (shape, &f.default) {
+        notes.push(format!(
+            "Default: `{}` (when the property is absent).",
+            value.to_string().replace('`', "'")
+        ));
+    }
+    for note in notes {
         if !doc_lines.is_empty() {
             doc_lines.push(String::new());
         }
-        doc_lines.push("Read-only: set by the server and never sent in requests.".to_owned());
+        doc_lines.push(note);
     }
     let doc = docs::attrs(&doc_lines);
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
@@ -233,8 +412,150 @@ fn emit_field(f: &Field) -> TokenStream {
     }
 }
 
-fn emit_union(name: &str, u: &Union) -> TokenStream {
+/// A `oneOf`/`anyOf` with a `discriminator`: one variant per mapped schema, chosen by the
+/// tag property when decoding (no trying in turn, so an object that would fit several
+/// variants still lands in the right one), and a catch-all keeping objects with a tag
+/// this version does not know.
+fn emit_tagged(name: &str, t: &Tagged, eq: bool) -> Vec<TokenStream> {
+    let ty = ident(name);
+    let property = t.property.as_str();
+    let catch_all = format_ident!("{}", t.catch_all);
+    let derive_eq = eq.then(|| quote! { Eq, });
+    let variants = t.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let inner = type_tokens(&v.ty, &TokenStream::new());
+        let tags: Vec<String> = v
+            .tags
+            .iter()
+            .map(|tag| format!("`{property}: {}`", tag.replace('`', "'")))
+            .collect();
+        let doc = format!(" {}", tags.join(" or "));
+        quote! { #[doc = #doc] #variant(#inner), }
+    });
+    let catch_all_doc = format!(
+        " An object whose `{property}` this version of the client does not know, kept whole."
+    );
+    let serialize_arms = t.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        if v.has_property {
+            quote! { Self::#variant(value) => serde::Serialize::serialize(value, serializer), }
+        } else {
+            let tag = v.tags.first().map(String::as_str).unwrap_or_default();
+            quote! {
+                Self::#variant(value) => {
+                    cloudgen_runtime::codegen::serialize_tagged(serializer, #property, #tag, value)
+                }
+            }
+        }
+    });
+    let deserialize_arms = t.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let tags = &v.tags;
+        quote! { #( #tags )|* => rt::variant(value, &tag).map(Self::#variant), }
+    });
+    vec![
+        quote! {
+            #[derive(Debug, Clone, PartialEq, #derive_eq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #ty {
+                #( #variants )*
+                #[doc = #catch_all_doc]
+                #catch_all(serde_json::Value),
+            }
+        },
+        quote! {
+            impl serde::Serialize for #ty {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #( #serialize_arms )*
+                        Self::#catch_all(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        },
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ty {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use cloudgen_runtime::codegen as rt;
+                    let (tag, value) = rt::discriminated(deserializer, #property)?;
+                    match tag.as_str() {
+                        #( #deserialize_arms )*
+                        _ => Ok(Self::#catch_all(value)),
+                    }
+                }
+            }
+        },
+    ]
+}
+
+/// An integer enum: a variant per value and a catch-all for values added later.
+fn emit_int_enum(name: &str, e: &IntEnum) -> Vec<TokenStream> {
+    let ty = ident(name);
+    let variants: Vec<Ident> = e
+        .variants
+        .iter()
+        .map(|(v, _)| format_ident!("{}", v))
+        .collect();
+    let values: Vec<i64> = e.variants.iter().map(|(_, v)| *v).collect();
+    let docs = values.iter().map(|v| format!(" `{v}`"));
+    let catch_all = format_ident!("{}", e.catch_all);
+    vec![
+        quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #ty {
+                #( #[doc = #docs] #variants, )*
+                /// A value this version of the client does not know; kept so it round-trips.
+                #catch_all(i64),
+            }
+        },
+        quote! {
+            impl #ty {
+                /// The value as sent on the wire.
+                pub fn value(&self) -> i64 {
+                    match self {
+                        #( Self::#variants => #values, )*
+                        Self::#catch_all(other) => *other,
+                    }
+                }
+            }
+        },
+        quote! {
+            impl From<i64> for #ty {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #( #values => Self::#variants, )*
+                        other => Self::#catch_all(other),
+                    }
+                }
+            }
+        },
+        quote! {
+            impl std::fmt::Display for #ty {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    self.value().fmt(f)
+                }
+            }
+        },
+        quote! {
+            impl serde::Serialize for #ty {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+        },
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ty {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        },
+    ]
+}
+
+fn emit_union(name: &str, u: &Union, eq: bool) -> TokenStream {
     let name = ident(name);
+    let derive_eq = eq.then(|| quote! { Eq, });
     let variants = u.variants.iter().map(|(variant, ty)| {
         let variant = format_ident!("{}", variant);
         let ty = type_tokens(ty, &TokenStream::new());
@@ -249,7 +570,7 @@ fn emit_union(name: &str, u: &Union) -> TokenStream {
         .any(|(_, ty)| matches!(ty, TypeRef::Named(_)))
         .then(|| quote! { #[allow(clippy::large_enum_variant)] });
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_eq serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         #allow_large
         pub enum #name {

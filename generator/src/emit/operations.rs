@@ -192,20 +192,23 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
             None => {}
         }
+        // A timestamp is written as RFC 3339 (chrono's `Display` is not).
+        let (value, value_opt) = if p.ty == TypeRef::DateTime {
+            (
+                quote! { rt::Rfc3339(self.#name) },
+                quote! { self.#name.map(rt::Rfc3339).as_ref() },
+            )
+        } else {
+            (quote! { self.#name }, quote! { self.#name.as_ref() })
+        };
         let step = match (&p.array, p.location, p.required) {
-            (None, ParamLocation::Path, _) => quote! { .path_param(#wire, self.#name) },
-            (None, ParamLocation::Query, true) => quote! { .query(#wire, self.#name) },
-            (None, ParamLocation::Query, false) => {
-                quote! { .query_opt(#wire, self.#name.as_ref()) }
-            }
-            (None, ParamLocation::Header, true) => quote! { .header(#wire, self.#name) },
-            (None, ParamLocation::Header, false) => {
-                quote! { .header_opt(#wire, self.#name.as_ref()) }
-            }
-            (None, ParamLocation::Cookie, true) => quote! { .cookie(#wire, self.#name) },
-            (None, ParamLocation::Cookie, false) => {
-                quote! { .cookie_opt(#wire, self.#name.as_ref()) }
-            }
+            (None, ParamLocation::Path, _) => quote! { .path_param(#wire, #value) },
+            (None, ParamLocation::Query, true) => quote! { .query(#wire, #value) },
+            (None, ParamLocation::Query, false) => quote! { .query_opt(#wire, #value_opt) },
+            (None, ParamLocation::Header, true) => quote! { .header(#wire, #value) },
+            (None, ParamLocation::Header, false) => quote! { .header_opt(#wire, #value_opt) },
+            (None, ParamLocation::Cookie, true) => quote! { .cookie(#wire, #value) },
+            (None, ParamLocation::Cookie, false) => quote! { .cookie_opt(#wire, #value_opt) },
             (Some(style), ParamLocation::Query, true) if style.explode => {
                 quote! { .query_each(#wire, self.#name) }
             }

@@ -1,6 +1,7 @@
 //! Stage 4, lower: parse the normalized document with `openapiv3` (parse errors located by
 //! JSON pointer) and build the project's IR. Names are chosen here, once.
 
+mod facts;
 mod operations;
 mod recursion;
 mod types;
@@ -119,6 +120,17 @@ pub fn lower(
     }
     lowerer.mark_tasks(&mut operations, settings_name)?;
     lowerer.unwrap_envelopes(&mut operations);
+    let preserved = facts::preserve_round_trips(&mut lowerer.types, &operations);
+    if preserved > 0 {
+        lowerer.report.note(
+            Stage::Lower,
+            format!(
+                "{preserved} type(s) both sent and received keep unknown properties \
+                 (`unknown_fields`), so a read-modify-write loses nothing"
+            ),
+        );
+    }
+    let eq_types = facts::eq_types(&lowerer.types);
     let auth = lowerer.auth();
     let base_url = lowerer.base_url();
     let report = lowerer.report;
@@ -130,6 +142,7 @@ pub fn lower(
         base_url,
         auth,
         types: lowerer.types,
+        eq_types,
         operations,
         error_envelope,
         if_match_header: settings.etag.as_ref().map(|e| e.if_match_header.clone()),

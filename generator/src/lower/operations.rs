@@ -337,6 +337,7 @@ impl<'a> Lowerer<'a> {
                 &pointer_push(&param_pointer, "schema"),
                 &hint,
             )?;
+            let ty = self.param_value_type(ty);
             let mut object_style = None;
             let array = match &ty {
                 TypeRef::Vec(inner) if self.is_scalar(inner) => {
@@ -805,6 +806,35 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A parameter's type as the builder takes it: a timestamp named through aliases is
+    /// the timestamp itself (the emitter writes it as RFC 3339), and a list of timestamps
+    /// is a list of strings (its items are joined with `Display`, which for `chrono` is
+    /// not RFC 3339).
+    fn param_value_type(&self, ty: TypeRef) -> TypeRef {
+        let resolved = self.through_aliases(&ty);
+        match resolved {
+            TypeRef::DateTime => TypeRef::DateTime,
+            TypeRef::Vec(inner) if self.through_aliases(inner) == &TypeRef::DateTime => {
+                TypeRef::Vec(Box::new(TypeRef::String))
+            }
+            _ => ty,
+        }
+    }
+
+    /// The type an alias stands for (through alias chains, a bounded number of them).
+    fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+        for _ in 0..32 {
+            match ty {
+                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner)) => ty = inner,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
     /// Whether a type can be written as a single path/query/header value.
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
@@ -815,9 +845,13 @@ impl<'a> Lowerer<'a> {
             | TypeRef::U32
             | TypeRef::U64
             | TypeRef::F32
-            | TypeRef::F64 => true,
+            | TypeRef::F64
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid
+            | TypeRef::Base64 => true,
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum(_)) => true,
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
                 Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
                 _ => false,
             },

@@ -27,8 +27,13 @@ fn edges(def: &TypeDef) -> Vec<&str> {
             .iter()
             .filter_map(|(_, t)| inline_target(t))
             .collect(),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| inline_target(&v.ty))
+            .collect(),
         TypeKind::Alias(t) => inline_target(t).into_iter().collect(),
-        TypeKind::StringEnum(_) => Vec::new(),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
     }
 }
 
@@ -125,7 +130,15 @@ pub fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> usize {
                     }
                 }
             }
-            TypeKind::Alias(_) | TypeKind::StringEnum(_) => {}
+            TypeKind::Tagged(t) => {
+                for v in &mut t.variants {
+                    if let Some(n) = inline_target(&v.ty).filter(|n| same(name, n)) {
+                        v.ty = TypeRef::Boxed(Box::new(TypeRef::Named(n.to_owned())));
+                        boxed += 1;
+                    }
+                }
+            }
+            TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
         }
     }
     boxed

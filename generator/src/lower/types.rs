@@ -6,14 +6,17 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::Lowerer;
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
-use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use crate::ir::{
+    Additional, Field, IntEnum, StringEnum, Struct, Tagged, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, Union, Variant,
+};
 use crate::report::{Skipped, Stage};
 
 /// A schema position: a reference or an inline schema.
@@ -145,10 +148,18 @@ impl<'a> Lowerer<'a> {
     {
         let kind = if let Some(values) = string_enum_values(schema) {
             TypeKind::StringEnum(enum_variants(&values))
+        } else if let Some(values) = int_enum_values(schema) {
+            TypeKind::IntEnum(int_enum_variants(&values, schema))
         } else if let Some(props) = self.object_properties(schema, pointer, 0)? {
-            TypeKind::Struct(self.lower_struct(rust, props)?)
+            TypeKind::Struct(self.lower_struct(rust, props, pointer)?)
         } else if let Some((keyword, parts)) = union_parts(schema) {
-            if parts.iter().all(|p| self.is_plain_string(p, 0)) {
+            let tagged = match &schema.schema_data.discriminator {
+                Some(d) => self.lower_tagged(keyword, parts, d, pointer)?,
+                None => None,
+            };
+            if let Some(tagged) = tagged {
+                TypeKind::Tagged(tagged)
+            } else if parts.iter().all(|p| self.is_plain_string(p, 0)) {
                 // Every alternative is a string (Dropshot's `NameOrId`: a UUID or a
                 // name): the value is a string, usable as a path or query parameter.
                 TypeKind::Alias(TypeRef::String)
@@ -194,47 +205,154 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(rust))
     }
 
-    fn lower_struct(&mut self, owner: &str, props: Props<'_>) -> Result<Struct> {
+    fn lower_struct(&mut self, owner: &str, props: Props<'_>, pointer: &str) -> Result<Struct> {
         let mut names = Namespace::new();
         let mut fields = Vec::with_capacity(props.entries.len());
         for (wire, at, prop_pointer) in props.entries {
             let hint = format!("{owner}{}", camel(wire));
             let ty = self.lower_type(at, &prop_pointer, &hint)?;
-            let (docs, nullable, read_only, deprecated) = match at {
-                SchemaAt::Item(s) => (
-                    s.schema_data
-                        .description
-                        .clone()
-                        .or_else(|| s.schema_data.title.clone()),
-                    s.schema_data.nullable,
-                    s.schema_data.read_only,
-                    s.schema_data.deprecated,
-                ),
+            let facts = match at {
+                SchemaAt::Item(s) => FieldFacts::of(s, true),
                 // A referenced schema's own readOnly/deprecated apply to the field too
                 // (3.0 ignores keywords beside `$ref`, so that is where they can be said).
-                SchemaAt::Ref(r) => match self.component_schema(r) {
-                    Some(target) => (
-                        None,
-                        false,
-                        target.schema_data.read_only,
-                        target.schema_data.deprecated,
-                    ),
-                    None => (None, false, false, false),
-                },
+                SchemaAt::Ref(r) => self
+                    .component_schema(r)
+                    .map(|target| FieldFacts::of(target, false))
+                    .unwrap_or_default(),
             };
+            let default = facts
+                .default
+                .filter(|value| self.default_fits(&ty, value))
+                .cloned();
             fields.push(Field {
                 rust_name: names.claim(&snake(wire)),
                 wire_name: wire.to_owned(),
                 ty,
                 required: props.required.contains(&wire),
-                nullable,
-                read_only,
-                docs,
-                deprecated,
+                nullable: facts.nullable,
+                read_only: facts.read_only,
+                docs: facts.docs,
+                deprecated: facts.deprecated,
                 boxed: false,
+                write_only: facts.write_only,
+                default,
             });
         }
-        Ok(Struct { fields })
+        let additional = match props.additional {
+            None => Additional::Unspecified,
+            Some(AdditionalProperties::Any(false)) => Additional::Forbidden,
+            Some(AdditionalProperties::Any(true)) => {
+                Additional::Typed(names.claim("additional_properties"), TypeRef::Json)
+            }
+            Some(AdditionalProperties::Schema(s)) => {
+                let value_pointer = pointer_push(pointer, "additionalProperties");
+                let ty = self.lower_type(
+                    SchemaAt::from(s.as_ref()),
+                    &value_pointer,
+                    &format!("{owner}Value"),
+                )?;
+                Additional::Typed(names.claim("additional_properties"), ty)
+            }
+        };
+        Ok(Struct { fields, additional })
+    }
+
+    /// Whether a `default` can be written as a value of `ty` (a scalar of its type, or a
+    /// value of its enum): only then does the field hold it when the property is absent.
+    fn default_fits(&self, ty: &TypeRef, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (ty, value) {
+            (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::I32, Value::Number(n)) => {
+                n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+            }
+            (TypeRef::I64, Value::Number(n)) => n.as_i64().is_some(),
+            (TypeRef::U32, Value::Number(n)) => {
+                n.as_u64().is_some_and(|v| u32::try_from(v).is_ok())
+            }
+            (TypeRef::U64, Value::Number(n)) => n.as_u64().is_some(),
+            (TypeRef::F32 | TypeRef::F64, Value::Number(n)) => n.as_f64().is_some(),
+            (TypeRef::Named(n), value) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(e)) => !e.catch_all.is_empty() && value.is_string(),
+                Some(TypeKind::IntEnum(_)) => value.as_i64().is_some(),
+                Some(TypeKind::Alias(inner)) => {
+                    let inner = inner.clone();
+                    self.default_fits(&inner, value)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// A `oneOf`/`anyOf` with a `discriminator` whose every part is a reference to an
+    /// object schema: a tagged union. `None` (an untagged union) when a part is inline
+    /// or not an object, since then no tag names it.
+    fn lower_tagged<'s>(
+        &mut self,
+        keyword: &str,
+        parts: &'s [ReferenceOr<Schema>],
+        discriminator: &openapiv3::Discriminator,
+        pointer: &str,
+    ) -> Result<Option<Tagged>>
+    where
+        'a: 's,
+    {
+        let property = discriminator.property_name.clone();
+        let mut names = Namespace::new();
+        let mut variants: Vec<TaggedVariant> = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = part else {
+                return Ok(None);
+            };
+            let Some(component) = reference.strip_prefix(SCHEMA_PREFIX) else {
+                return Ok(None);
+            };
+            let part_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+            let ty = self.resolve_schema_ref(reference, &part_pointer)?;
+            let Some(schema) = self.component_schema(reference) else {
+                return Ok(None);
+            };
+            let Some(props) = self.object_properties(schema, &part_pointer, 0)? else {
+                return Ok(None);
+            };
+            let has_property = props.entries.iter().any(|(w, _, _)| *w == property);
+            // The mapping's values name schemas by reference or by bare name.
+            let mut tags: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    target.as_str() == reference.as_str() || target.as_str() == component
+                })
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if tags.is_empty() {
+                // Implicit mapping: the schema's name is the tag.
+                tags.push(component.replace("~1", "/").replace("~0", "~"));
+            }
+            if variants.iter().any(|v| v.ty == ty) {
+                continue;
+            }
+            let TypeRef::Named(type_name) = &ty else {
+                return Ok(None);
+            };
+            variants.push(TaggedVariant {
+                rust_name: names.claim(type_name),
+                tags,
+                ty,
+                has_property,
+            });
+        }
+        let catch_all = if variants.iter().any(|v| v.rust_name == "Unknown") {
+            "Other"
+        } else {
+            "Unknown"
+        };
+        Ok(Some(Tagged {
+            property,
+            variants,
+            catch_all: catch_all.to_owned(),
+        }))
     }
 
     /// Lowers a schema in a value position. `hint` names hoisted inline types.
@@ -262,6 +380,7 @@ impl<'a> Lowerer<'a> {
             return self.lower_type(SchemaAt::from(part), &part_pointer, hint);
         }
         if string_enum_values(schema).is_some()
+            || int_enum_values(schema).is_some()
             || union_parts(schema).is_some()
             || self.object_properties(schema, pointer, 0)?.is_some()
         {
@@ -274,7 +393,16 @@ impl<'a> Lowerer<'a> {
             {
                 Ok(TypeRef::Json)
             }
-            SchemaKind::Type(Type::String(_)) => Ok(TypeRef::String),
+            SchemaKind::Type(Type::String(s)) => Ok(match &s.format {
+                VariantOrUnknownOrEmpty::Item(f) => match f {
+                    StringFormat::DateTime => TypeRef::DateTime,
+                    StringFormat::Date => TypeRef::Date,
+                    StringFormat::Byte => TypeRef::Base64,
+                    _ => TypeRef::String,
+                },
+                VariantOrUnknownOrEmpty::Unknown(f) => string_format(f),
+                VariantOrUnknownOrEmpty::Empty => TypeRef::String,
+            }),
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Bool),
             SchemaKind::Type(Type::Integer(i)) => Ok(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
@@ -350,7 +478,7 @@ impl<'a> Lowerer<'a> {
             return Ok(TypeRef::Json);
         };
         Ok(match typ {
-            "string" => TypeRef::String,
+            "string" => any.format.as_deref().map_or(TypeRef::String, string_format),
             "boolean" => TypeRef::Bool,
             "integer" => any.format.as_deref().map_or(TypeRef::I64, integer_format),
             "number" => match any.format.as_deref() {
@@ -429,7 +557,7 @@ impl<'a> Lowerer<'a> {
         let tags: Vec<String> = s
             .fields
             .iter()
-            .filter(|f| f.required && !f.nullable && !f.read_only)
+            .filter(|f| f.shape() == crate::ir::FieldShape::Plain)
             .filter_map(|f| match &f.ty {
                 TypeRef::Named(n) if self.hoisted.contains(n) => Some(n.clone()),
                 _ => None,
@@ -550,6 +678,8 @@ impl<'a> Lowerer<'a> {
 pub(crate) struct Props<'s> {
     entries: Vec<(&'s str, SchemaAt<'s>, String)>,
     required: Vec<&'s str>,
+    /// `additionalProperties` of the schema, else of the first `allOf` part saying it.
+    additional: Option<&'s AdditionalProperties>,
 }
 
 impl<'s> Props<'s> {
@@ -586,6 +716,7 @@ impl<'s> Props<'s> {
         for (wire, at, pointer) in other.entries {
             self.push(wire, at, pointer);
         }
+        self.additional = self.additional.or(other.additional);
         other.required.into_iter().for_each(|r| self.require(r));
     }
 }
@@ -669,6 +800,14 @@ impl<'a> Lowerer<'a> {
         if let Some(properties) = properties {
             props.add(properties, required, pointer);
         }
+        let own_additional = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.additional_properties.as_ref(),
+            SchemaKind::Any(a) => a.additional_properties.as_ref(),
+            _ => None,
+        };
+        if own_additional.is_some() {
+            props.additional = own_additional;
+        }
         if props.entries.is_empty() && all_of.is_empty() {
             return Ok(None);
         }
@@ -705,6 +844,10 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Json => "Value".to_owned(),
         TypeRef::Boxed(inner) => variant_name(inner),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Base64 => "Bytes".to_owned(),
     }
 }
 
@@ -915,6 +1058,157 @@ fn spelled_symbols(value: &str) -> std::borrow::Cow<'_, str> {
     words.join(" ").into()
 }
 
+/// The Rust type of a string `format` openapiv3 does not name: `uuid` is typed; every
+/// other format (`uri`, `email`, `ipv4`, …, or one never heard of) stays a `String`, since
+/// vendors put relative URIs, CIDRs and host names in such fields and a stricter type
+/// would refuse their answers.
+fn string_format(format: &str) -> TypeRef {
+    match format {
+        "uuid" => TypeRef::Uuid,
+        "date-time" => TypeRef::DateTime,
+        "date" => TypeRef::Date,
+        "byte" => TypeRef::Base64,
+        _ => TypeRef::String,
+    }
+}
+
+/// What a property's schema says about the field holding it.
+#[derive(Debug, Default)]
+struct FieldFacts<'s> {
+    docs: Option<String>,
+    nullable: bool,
+    read_only: bool,
+    write_only: bool,
+    deprecated: bool,
+    default: Option<&'s serde_json::Value>,
+}
+
+impl<'s> FieldFacts<'s> {
+    /// Facts of the property's own schema (`inline`), or of the schema it references
+    /// (only readOnly, writeOnly, deprecated and default carry over then: the docs and
+    /// nullability belong to the type).
+    fn of(schema: &'s Schema, inline: bool) -> Self {
+        let data = &schema.schema_data;
+        let mut docs = inline
+            .then(|| data.description.clone().or_else(|| data.title.clone()))
+            .flatten();
+        if inline {
+            if let Some(constraints) = constraints_text(schema) {
+                let text = docs.get_or_insert_with(String::new);
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                text.push_str(&constraints);
+            }
+        }
+        Self {
+            docs,
+            nullable: inline && data.nullable,
+            read_only: data.read_only,
+            write_only: data.write_only,
+            deprecated: data.deprecated,
+            default: data.default.as_ref(),
+        }
+    }
+}
+
+/// The value constraints of a schema, as a sentence for the field's docs (not checked
+/// by the client: the server is the judge, and a client refusing what a newer server
+/// accepts would be worse than sending it).
+fn constraints_text(schema: &Schema) -> Option<String> {
+    let mut parts = Vec::new();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let Some(min) = s.min_length {
+                parts.push(format!("at least {min} characters"));
+            }
+            if let Some(max) = s.max_length {
+                parts.push(format!("at most {max} characters"));
+            }
+            if let Some(pattern) = &s.pattern {
+                parts.push(format!("matches `{}`", pattern.replace('`', "'")));
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            let op = |exclusive: bool, inclusive: &'static str, strict: &'static str| {
+                if exclusive { strict } else { inclusive }
+            };
+            if let Some(min) = i.minimum {
+                parts.push(format!("{} {min}", op(i.exclusive_minimum, "≥", ">")));
+            }
+            if let Some(max) = i.maximum {
+                parts.push(format!("{} {max}", op(i.exclusive_maximum, "≤", "<")));
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            if let Some(min) = n.minimum {
+                parts.push(format!(
+                    "{} {min}",
+                    if n.exclusive_minimum { ">" } else { "≥" }
+                ));
+            }
+            if let Some(max) = n.maximum {
+                parts.push(format!(
+                    "{} {max}",
+                    if n.exclusive_maximum { "<" } else { "≤" }
+                ));
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            if let Some(min) = a.min_items {
+                parts.push(format!("at least {min} items"));
+            }
+            if let Some(max) = a.max_items {
+                parts.push(format!("at most {max} items"));
+            }
+        }
+        _ => {}
+    }
+    (!parts.is_empty())
+        .then(|| format!("Constraints (checked by the server): {}.", parts.join(", ")))
+}
+
+/// The values of an integer enum (`type: integer` with `enum`).
+fn int_enum_values(schema: &Schema) -> Option<Vec<i64>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
+            let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+            (!values.is_empty()).then_some(values)
+        }
+        _ => None,
+    }
+}
+
+/// Variant names of an integer enum: from `x-enum-varnames` (or `x-enumNames`) when it
+/// names every value, else `V{value}` (`VMinus1` for -1).
+fn int_enum_variants(values: &[i64], schema: &Schema) -> IntEnum {
+    let named: Option<Vec<String>> = ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|key| schema.schema_data.extensions.get(*key))
+        .and_then(|names| names.as_array())
+        .filter(|names| names.len() == values.len())
+        .and_then(|names| names.iter().map(|n| n.as_str().map(camel)).collect());
+    let mut names = Namespace::with_reserved(["Unknown"]);
+    let mut seen = std::collections::BTreeSet::new();
+    let variants = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| seen.insert(**v))
+        .map(|(i, v)| {
+            let name = match &named {
+                Some(given) => given[i].clone(),
+                None if *v < 0 => format!("VMinus{}", v.unsigned_abs()),
+                None => format!("V{v}"),
+            };
+            (names.claim(&name), *v)
+        })
+        .collect();
+    IntEnum {
+        variants,
+        catch_all: "Unknown".to_owned(),
+    }
+}
+
 /// The field steps to follow a JSON pointer (`/_links/next/href`) through IR structs,
 /// starting at type `start`. Each step is (Rust field name, is `Option`). The final
 /// field must be a string.
@@ -942,6 +1236,11 @@ pub(crate) fn resolve_field_path(
         let Some(field) = s.fields.iter().find(|f| f.wire_name == token) else {
             return Err(format!("`{name}` has no property `{token}`"));
         };
+        if field.shape() == crate::ir::FieldShape::Nullable {
+            return Err(format!(
+                "`{name}.{token}` is optional and nullable; pagination can't follow it yet"
+            ));
+        }
         steps.push((field.rust_name.clone(), field.is_option()));
         current = field.ty.clone();
     }
