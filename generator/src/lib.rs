@@ -84,17 +84,28 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
 
 /// Like [`generate`], and also the exercise file for the crate: a call of every
 /// operation with sample values (see [`exercise`]).
-pub fn generate_with_exercise(input: &Input<'_>) -> Result<(Generated, String)> {
+pub fn generate_with_exercise(input: &Input<'_>) -> Result<(Generated, TestFiles)> {
     let lowered = lower_input(input, true)?;
     let opts = emit_options(input);
     let files = emit::emit(&lowered.api, input.settings, &opts)?;
     let normalized = lowered.normalized.unwrap_or_default();
     let exercise = exercise::emit(&lowered.api, &normalized, &input.settings.krate.name, &opts)?;
+    let models = exercise::models::emit(&lowered.api, &input.settings.krate.name, &opts)?;
     let generated = Generated {
         files,
         report: lowered.report,
     };
-    Ok((generated, exercise))
+    Ok((generated, TestFiles { exercise, models }))
+}
+
+/// The test harness files written beside a generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestFiles {
+    /// Every operation called once with samples (`tests/exercise/<vendor>.rs`).
+    pub exercise: String,
+    /// Every model type with the schema it comes from, for the round-trip property test
+    /// (`tests/models/<vendor>.rs`).
+    pub models: String,
 }
 
 /// The document as the generator sees it before lowering: upgraded to OpenAPI 3.0.3,

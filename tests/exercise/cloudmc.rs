@@ -986,9 +986,7 @@ fn call_0(client: &api::Client) -> Run<'_> {
 fn call_1(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::AddEnvironmentMemberRequest = sample(
                 "{\"user\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"},\"role\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
             )?;
@@ -1003,9 +1001,7 @@ fn call_1(client: &api::Client) -> Run<'_> {
 fn call_2(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::AddVerifiedDomainRequest = sample(
                 "{\"domain\":\"sample\"}",
             )?;
@@ -1143,9 +1139,7 @@ fn call_10(client: &api::Client) -> Run<'_> {
 fn call_11(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_environment(a0))
         };
         match build() {
@@ -1159,9 +1153,7 @@ fn call_12(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_network(a0, a1, a2))
         };
         match build() {
@@ -1173,9 +1165,7 @@ fn call_12(client: &api::Client) -> Run<'_> {
 fn call_13(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_organization(a0))
         };
         match build() {
@@ -1187,9 +1177,7 @@ fn call_13(client: &api::Client) -> Run<'_> {
 fn call_14(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_password_policy(a0))
         };
         match build() {
@@ -1203,9 +1191,7 @@ fn call_15(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_template(a0, a1, a2))
         };
         match build() {
@@ -1217,9 +1203,7 @@ fn call_15(client: &api::Client) -> Run<'_> {
 fn call_16(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_user(a0))
         };
         match build() {
@@ -1233,9 +1217,7 @@ fn call_17(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_volume(a0, a1, a2))
         };
         match build() {
@@ -1249,9 +1231,7 @@ fn call_18(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.delete_vpc(a0, a1, a2))
         };
         match build() {
@@ -1265,9 +1245,7 @@ fn call_19(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.destroy_instance(a0, a1, a2))
         };
         match build() {
@@ -1281,9 +1259,7 @@ fn call_20(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_compute_offering(a0, a1, a2))
         };
         match build() {
@@ -1297,9 +1273,7 @@ fn call_21(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_disk_offering(a0, a1, a2))
         };
         match build() {
@@ -1311,9 +1285,7 @@ fn call_21(client: &api::Client) -> Run<'_> {
 fn call_22(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_environment(a0))
         };
         match build() {
@@ -1327,9 +1299,7 @@ fn call_23(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_instance(a0, a1, a2))
         };
         match build() {
@@ -1343,9 +1313,7 @@ fn call_24(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_network(a0, a1, a2))
         };
         match build() {
@@ -1357,9 +1325,7 @@ fn call_24(client: &api::Client) -> Run<'_> {
 fn call_25(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_organization(a0))
         };
         match build() {
@@ -1371,9 +1337,7 @@ fn call_25(client: &api::Client) -> Run<'_> {
 fn call_26(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_password_policy(a0))
         };
         match build() {
@@ -1387,9 +1351,7 @@ fn call_27(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_public_ip(a0, a1, a2))
         };
         match build() {
@@ -1401,9 +1363,7 @@ fn call_27(client: &api::Client) -> Run<'_> {
 fn call_28(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_security_settings(a0))
         };
         match build() {
@@ -1415,9 +1375,7 @@ fn call_28(client: &api::Client) -> Run<'_> {
 fn call_29(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_service_connection(a0))
         };
         match build() {
@@ -1429,12 +1387,8 @@ fn call_29(client: &api::Client) -> Run<'_> {
 fn call_30(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
-            let a1: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
+            let a1: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_service_connection_api_info(a0, a1))
         };
         match build() {
@@ -1448,9 +1402,7 @@ fn call_31(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_snapshot(a0, a1, a2))
         };
         match build() {
@@ -1476,9 +1428,7 @@ fn call_32(client: &api::Client) -> Run<'_> {
 fn call_33(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_task(a0))
         };
         match build() {
@@ -1492,9 +1442,7 @@ fn call_34(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_template(a0, a1, a2))
         };
         match build() {
@@ -1506,9 +1454,7 @@ fn call_34(client: &api::Client) -> Run<'_> {
 fn call_35(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_user(a0))
         };
         match build() {
@@ -1522,9 +1468,7 @@ fn call_36(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_volume(a0, a1, a2))
         };
         match build() {
@@ -1538,9 +1482,7 @@ fn call_37(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_vpc(a0, a1, a2))
         };
         match build() {
@@ -1554,9 +1496,7 @@ fn call_38(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.get_zone(a0, a1, a2))
         };
         match build() {
@@ -1619,9 +1559,7 @@ fn call_42(client: &api::Client) -> Run<'_> {
 fn call_43(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.list_environment_members(a0))
         };
         match build() {
@@ -1655,9 +1593,7 @@ fn call_45(client: &api::Client) -> Run<'_> {
 fn call_46(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.list_manageable_connections(a0))
         };
         match build() {
@@ -1770,9 +1706,7 @@ fn call_55(client: &api::Client) -> Run<'_> {
 fn call_56(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.list_verified_domains(a0))
         };
         match build() {
@@ -1823,9 +1757,7 @@ fn call_59(client: &api::Client) -> Run<'_> {
 fn call_60(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.mark_organization_reseller(a0))
         };
         match build() {
@@ -1839,9 +1771,7 @@ fn call_61(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::InstanceOperation = sample("\"start\"")?;
             Ok(client.operate_instance(a0, a1, a2, a3))
         };
@@ -1856,9 +1786,7 @@ fn call_62(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::NetworkOperation = sample("\"replace\"")?;
             Ok(client.operate_network(a0, a1, a2, a3))
         };
@@ -1873,9 +1801,7 @@ fn call_63(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::PublicIpOperation = sample("\"enableStaticNat\"")?;
             Ok(client.operate_public_ip(a0, a1, a2, a3))
         };
@@ -1890,9 +1816,7 @@ fn call_64(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::TemplateOperation = sample("\"update\"")?;
             Ok(client.operate_template(a0, a1, a2, a3))
         };
@@ -1907,9 +1831,7 @@ fn call_65(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::VolumeOperation = sample("\"attachToInstance\"")?;
             Ok(client.operate_volume(a0, a1, a2, a3))
         };
@@ -1924,9 +1846,7 @@ fn call_66(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let a3: api::models::VpcOperation = sample("\"restart\"")?;
             Ok(client.operate_vpc(a0, a1, a2, a3))
         };
@@ -1941,9 +1861,7 @@ fn call_67(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.release_public_ip(a0, a1, a2))
         };
         match build() {
@@ -1955,12 +1873,8 @@ fn call_67(client: &api::Client) -> Run<'_> {
 fn call_68(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
-            let a1: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
+            let a1: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.remove_environment_member(a0, a1))
         };
         match build() {
@@ -1972,12 +1886,8 @@ fn call_68(client: &api::Client) -> Run<'_> {
 fn call_69(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
-            let a1: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
+            let a1: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.remove_verified_domain(a0, a1))
         };
         match build() {
@@ -1989,9 +1899,7 @@ fn call_69(client: &api::Client) -> Run<'_> {
 fn call_70(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             Ok(client.unlock_user(a0))
         };
         match build() {
@@ -2003,9 +1911,7 @@ fn call_70(client: &api::Client) -> Run<'_> {
 fn call_71(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateEnvironmentRequest = sample("{}")?;
             Ok(client.update_environment(a0, body))
         };
@@ -2018,12 +1924,8 @@ fn call_71(client: &api::Client) -> Run<'_> {
 fn call_72(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
-            let a1: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
+            let a1: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateEnvironmentMemberRequest = sample(
                 "{\"role\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
             )?;
@@ -2038,9 +1940,7 @@ fn call_72(client: &api::Client) -> Run<'_> {
 fn call_73(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateEnvironmentMembershipRequest = sample("{}")?;
             Ok(client.update_environment_membership(a0, body))
         };
@@ -2055,9 +1955,7 @@ fn call_74(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateInstanceRequest = sample("{}")?;
             Ok(client.update_instance(a0, a1, a2, body))
         };
@@ -2072,9 +1970,7 @@ fn call_75(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateNetworkRequest = sample(
                 "{\"name\":\"sample\",\"description\":\"sample\"}",
             )?;
@@ -2089,9 +1985,7 @@ fn call_75(client: &api::Client) -> Run<'_> {
 fn call_76(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateOrganizationRequest = sample("{}")?;
             Ok(client.update_organization(a0, body))
         };
@@ -2104,9 +1998,7 @@ fn call_76(client: &api::Client) -> Run<'_> {
 fn call_77(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateSecuritySettingsRequest = sample(
                 "{\"defaultRole\":{}}",
             )?;
@@ -2121,9 +2013,7 @@ fn call_77(client: &api::Client) -> Run<'_> {
 fn call_78(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateUserRequest = sample("{}")?;
             Ok(client.update_user(a0, body))
         };
@@ -2138,9 +2028,7 @@ fn call_79(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: cloudgen_runtime::Uuid = sample(
-                "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"",
-            )?;
+            let a2: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
             let body: api::models::UpdateVpcRequest = sample("{}")?;
             Ok(client.update_vpc(a0, a1, a2, body))
         };

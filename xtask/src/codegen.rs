@@ -59,9 +59,10 @@ pub struct VendorCrate {
     pub dir: PathBuf,
     /// Its files.
     pub generated: cloudgen::Generated,
-    /// The exercise file (every operation called once with samples) and where it goes:
-    /// `tests/exercise/<vendor>.rs`.
-    pub exercise: (PathBuf, String),
+    /// The test harness files and where they go: the exercise (every operation called
+    /// once with samples, `tests/exercise/<vendor>.rs`) and the model table
+    /// (`tests/models/<vendor>.rs`).
+    pub test_files: Vec<(PathBuf, String)>,
 }
 
 fn read_settings(path: &Path, name: &str) -> Result<Settings, String> {
@@ -179,17 +180,19 @@ pub fn read_vendor(root: &Path, vendor: &str) -> Result<VendorInputs, String> {
 pub fn generate_vendor(root: &Path, vendor: &str) -> Result<VendorCrate, String> {
     let inputs = read_vendor(root, vendor)?;
     let command = format!("cargo xtask codegen {vendor}");
-    let (generated, exercise) =
+    let (generated, tests) =
         cloudgen::generate_with_exercise(&inputs.input(&command)).map_err(|e| e.to_string())?;
+    let file = format!("{vendor}.rs");
     Ok(VendorCrate {
         dir: root.join("generated").join(vendor),
         generated,
-        exercise: (
-            root.join("tests")
-                .join("exercise")
-                .join(format!("{vendor}.rs")),
-            exercise,
-        ),
+        test_files: vec![
+            (
+                root.join("tests").join("exercise").join(&file),
+                tests.exercise,
+            ),
+            (root.join("tests").join("models").join(&file), tests.models),
+        ],
     })
 }
 
@@ -229,14 +232,16 @@ pub fn codegen(opts: &CodegenOptions) -> Result<(), String> {
                     .iter()
                     .map(|p| format!("  no longer generated: {}", p.display())),
             );
-            let (path, text) = &krate.exercise;
-            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
-                stale_lines.push(format!("  stale: {}", path.display()));
+            for (path, text) in &krate.test_files {
+                if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+                    stale_lines.push(format!("  stale: {}", path.display()));
+                }
             }
         } else {
             let written = fsutil::write_tree(&krate.dir, &krate.generated.files, OWNED)?;
-            let (path, text) = &krate.exercise;
-            fsutil::write_if_changed(path, text)?;
+            for (path, text) in &krate.test_files {
+                fsutil::write_if_changed(path, text)?;
+            }
             println!(
                 "{vendor}: {} ({} files changed, {} removed, {:.2?})",
                 krate.generated.report.summary(),

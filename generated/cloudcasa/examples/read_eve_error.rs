@@ -78,21 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// A cluster document with only its required field (the model has no constructor or
-/// `Default`, because `name` is required).
+/// A cluster document with only its required field (the other fields absent).
 fn named(name: &str) -> Kubecluster {
-    Kubecluster {
-        name: name.to_owned(),
-        cc_user_email: None,
-        tags: None,
-        backup_provider: None,
-        status: None,
-        description: None,
-        configuration: None,
-        id: None,
-        etag: None,
-        created: None,
-        updated: None,
-        links: None,
-    }
+    Kubecluster::new(name.to_owned())
 }

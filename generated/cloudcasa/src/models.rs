@@ -145,6 +145,21 @@ impl<'de> serde::Deserialize<'de> for Acl {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
+impl Acl {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(resource: String) -> Self {
+        Self {
+            resource,
+            resource_ids: Default::default(),
+            permissions: Default::default(),
+            roles: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "alert")]
 /// Schema `/components/schemas/Alert`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -247,6 +262,28 @@ impl<'de> serde::Deserialize<'de> for Alert {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "alert")]
+impl Alert {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, r#type: AlertType, description: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            r#type,
+            description,
+            job: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "alert")]
@@ -498,6 +535,29 @@ impl<'de> serde::Deserialize<'de> for Apikey {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "apikey")]
+impl Apikey {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            description: Default::default(),
+            snippet: Default::default(),
+            org_role: crate::models::ApikeyOrgRole::from("USER"),
+            acls: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(any(feature = "apikey", feature = "internalacl", feature = "internalapikey"))]
 /// Schema `/components/schemas/Apikey__id`.
 pub type ApikeyId = String;
@@ -669,6 +729,28 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsaccount")]
+impl Awsaccount {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            status: Default::default(),
+            description: Default::default(),
+            opt_out: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(
@@ -879,6 +961,30 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsaccount")]
+impl AwsaccountStatus {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(region: AwsaccountStatusRegion) -> Self {
+        Self {
+            state: crate::models::AwsaccountStatusState::from("PENDING"),
+            inventory: Default::default(),
+            pending_state_timestamp: 0,
+            external_id: Default::default(),
+            region,
+            cf_launch_url: Default::default(),
+            message: Default::default(),
+            version: Default::default(),
+            cf_template_version: Default::default(),
+            aws_account_id: Default::default(),
+            aws_account_role: Default::default(),
+            aws_cf_stack_name: Default::default(),
+            aws_role_arn: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsaccount")]
@@ -1341,6 +1447,35 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsebsvolume")]
+impl Awsebsvolume {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(awsaccount: AwsaccountId) -> Self {
+        Self {
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            region: Default::default(),
+            create_time: Default::default(),
+            encrypted: Default::default(),
+            kms_key_id: Default::default(),
+            size: Default::default(),
+            parent_snapshot_id: Default::default(),
+            state: Default::default(),
+            volume_id: Default::default(),
+            volume_type: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "awsec2securitygroup")]
 /// Schema `/components/schemas/Awsec2securitygroup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -1454,6 +1589,30 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsec2securitygroup")]
+impl Awsec2securitygroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(awsaccount: AwsaccountId) -> Self {
+        Self {
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            region: Default::default(),
+            description: Default::default(),
+            group_id: Default::default(),
+            group_name: Default::default(),
+            vpc_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsec2subnet")]
@@ -1589,6 +1748,34 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsec2subnet")]
+impl Awsec2subnet {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(awsaccount: AwsaccountId) -> Self {
+        Self {
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            region: Default::default(),
+            availability_zone: Default::default(),
+            availability_zone_id: Default::default(),
+            cidr_block: Default::default(),
+            default_for_az: Default::default(),
+            state: Default::default(),
+            arn: Default::default(),
+            subnet_id: Default::default(),
+            vpc_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsekscluster")]
@@ -1767,6 +1954,48 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsekscluster")]
+impl Awsekscluster {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        region: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            arn,
+            region,
+            cluster_created: Default::default(),
+            endpoint: Default::default(),
+            platform_version: Default::default(),
+            role_arn: Default::default(),
+            status: Default::default(),
+            version: Default::default(),
+            aws_tags: Default::default(),
+            aws_tag_ids: Default::default(),
+            encryption_config: Default::default(),
+            service_ipv4_cidr: Default::default(),
+            logging: Default::default(),
+            vpc_config: Default::default(),
+            ignored: false,
+            kubecluster: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsekscluster")]
@@ -2228,6 +2457,61 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
+impl Awseksnodegroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        region: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            awsekscluster: Default::default(),
+            cluster_name: Default::default(),
+            arn,
+            region,
+            ami_type: Default::default(),
+            capacity_type: Default::default(),
+            node_group_created: Default::default(),
+            disk_size: Default::default(),
+            health: Default::default(),
+            instance_types: Default::default(),
+            labels: Default::default(),
+            launch_template_id: Default::default(),
+            launch_template_name: Default::default(),
+            launch_template_version: Default::default(),
+            launch_template_data: Default::default(),
+            node_group_modified: Default::default(),
+            node_role: Default::default(),
+            release_version: Default::default(),
+            remote_access_ssh_key: Default::default(),
+            remote_access_security_groups: Default::default(),
+            node_group_resource_autoscale_groups: Default::default(),
+            node_group_resource_security_group: Default::default(),
+            node_group_scale_desired_size: Default::default(),
+            node_group_scale_max_size: Default::default(),
+            node_group_scale_min_size: Default::default(),
+            status: Default::default(),
+            subnets: Default::default(),
+            taints: Default::default(),
+            version: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/health/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksnodegroupHealthItem {
@@ -2679,6 +2963,36 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsiamrole")]
+impl Awsiamrole {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        assume_role_policy_document: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            arn,
+            assume_role_policy_document,
+            description: Default::default(),
+            max_session_duration: Default::default(),
+            path: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "awsmarketplace")]
 /// Schema `/components/schemas/Awsmarketplace`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -2768,6 +3082,25 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsmarketplace")]
+impl Awsmarketplace {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsrdsbackup")]
@@ -2899,6 +3232,32 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsrdsbackup")]
+impl Awsrdsbackup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            trigger_type: crate::models::AwsrdsbackupTriggerType::from("SCHEDULED"),
+            awsaccount: Default::default(),
+            databases: Default::default(),
+            aws_tag_ids: Default::default(),
+            policy: Default::default(),
+            pause: false,
+            status: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "awsrdsbackup",
@@ -3014,6 +3373,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdsbackup")]
+impl AwsrdsbackupStatusJobsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(jobid: String) -> Self {
+        Self {
+            jobid,
+            state: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsrdsbackup")]
@@ -3223,6 +3596,35 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsrdscopie")]
+impl Awsrdscopie {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, region: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            trigger_type: crate::models::AwsrdscopieTriggerType::from("SCHEDULED"),
+            databases: Default::default(),
+            backupdef: Default::default(),
+            backup_inst: Default::default(),
+            region,
+            kms_key_id: Default::default(),
+            delete_snapshots: true,
+            policy: Default::default(),
+            pause: false,
+            status: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(any(feature = "awsrdscopie", feature = "job", feature = "runawsrdscopy"))]
 /// Schema `/components/schemas/Awsrdscopie__id`.
 pub type AwsrdscopieId = String;
@@ -3330,6 +3732,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdscopie")]
+impl AwsrdscopieStatusJobsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(jobid: String) -> Self {
+        Self {
+            jobid,
+            state: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsrdscopie")]
@@ -3662,6 +4078,60 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
+impl Awsrdsdatabase {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, awsaccount: AwsaccountId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cloudaccount: Default::default(),
+            awsaccount,
+            parent_cluster: Default::default(),
+            parent_cluster_name: Default::default(),
+            cluster_info: Default::default(),
+            resource_type: Default::default(),
+            resource_id: Default::default(),
+            arn: Default::default(),
+            region: Default::default(),
+            zones: Default::default(),
+            size: Default::default(),
+            storage_type: Default::default(),
+            storage_iops: Default::default(),
+            snapshot_retention: Default::default(),
+            maintenance_window: Default::default(),
+            backup_window: Default::default(),
+            aws_tags: Default::default(),
+            aws_tag_ids: Default::default(),
+            status: Default::default(),
+            engine: Default::default(),
+            engine_version: Default::default(),
+            instance_class: Default::default(),
+            subnet_group_name: Default::default(),
+            option_groups: Default::default(),
+            parameter_groups: Default::default(),
+            security_groups: Default::default(),
+            is_multi_az: false,
+            delete_protection: false,
+            is_iam_auth_enabled: false,
+            automated_backups: Default::default(),
+            automated_backups_enabled: false,
+            resource_created: Default::default(),
+            num_recovery_points: 0,
+            kms_key_id: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awsrdsdatabase")]
 /// Schema `/components/schemas/Awsrdsdatabase/properties/automated_backups/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsdatabaseAutomatedBackupsItem {
@@ -3933,6 +4403,40 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsrdsoptiongroup")]
+impl Awsrdsoptiongroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        region: String,
+        engine: String,
+        engine_version: String,
+        description: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            arn,
+            region,
+            engine,
+            engine_version,
+            description,
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "awsrdsparametergroup")]
 /// Schema `/components/schemas/Awsrdsparametergroup`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -4051,6 +4555,40 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdsparametergroup")]
+impl Awsrdsparametergroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        region: String,
+        family: String,
+        description: String,
+        resource_type: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            arn,
+            region,
+            family,
+            description,
+            resource_type,
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsrdsrestore")]
@@ -4221,6 +4759,41 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdsrestore")]
+impl Awsrdsrestore {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, awsaccount: AwsaccountId, resource_name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            backup_inst: Default::default(),
+            awsaccount,
+            source_database: Default::default(),
+            point_in_time: Default::default(),
+            resource_name,
+            subnet_group_name: Default::default(),
+            parameter_group_name: Default::default(),
+            option_group_name: Default::default(),
+            security_groups: Default::default(),
+            storage_type: Default::default(),
+            storage_iops: Default::default(),
+            instance_class: Default::default(),
+            is_multi_az: false,
+            is_iam_auth_enabled: false,
+            region: Default::default(),
+            status: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "awsrdsrestore", feature = "job"))]
@@ -4600,6 +5173,52 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsrdssnapshot")]
+impl Awsrdssnapshot {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        resource_name: String,
+        resource_type: String,
+        arn: String,
+        region: String,
+        r#type: String,
+        status: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            awsrdsdatabase: Default::default(),
+            resource_name,
+            resource_type,
+            arn,
+            region,
+            r#type,
+            retention: 7,
+            size: Default::default(),
+            storage: Default::default(),
+            progress: 0,
+            status,
+            snapshot_created: Default::default(),
+            engine: Default::default(),
+            source_snapshot: Default::default(),
+            kms_key_id: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(any(feature = "awsrdssnapshot", feature = "backupinstance"))]
 /// Schema `/components/schemas/Awsrdssnapshot__id`.
 pub type AwsrdssnapshotId = String;
@@ -4720,6 +5339,37 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
     }
 }
 #[cfg(feature = "awsrdssubnetgroup")]
+impl Awsrdssubnetgroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        awsaccount: AwsaccountId,
+        arn: String,
+        region: String,
+        vpc_id: String,
+        subnet_group_name: String,
+    ) -> Self {
+        Self {
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            security_groups: Default::default(),
+            arn,
+            region,
+            vpc_id,
+            subnet_group_name,
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "awsrdssubnetgroup")]
 /// Schema `/components/schemas/Awsrdssubnetgroup/properties/security_groups/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsrdssubnetgroupSecurityGroupsItem {
@@ -4766,6 +5416,19 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsrdssubnetgroup")]
+impl AwsrdssubnetgroupSecurityGroupsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(group_id: String, group_name: String) -> Self {
+        Self {
+            group_id,
+            group_name,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsscanoverview")]
@@ -4874,6 +5537,34 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsscanoverview")]
+impl Awsscanoverview {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        overview: AwsscanoverviewOverview,
+        security_scan_instance: SecurityscaninstanceId,
+        aws_account: AwsaccountId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            overview,
+            severity: Default::default(),
+            service: Default::default(),
+            security_scan_instance,
+            aws_account,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsscanoverview")]
@@ -5242,6 +5933,39 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "awsscanresult")]
+impl Awsscanresult {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        security_scan_instance: SecurityscaninstanceId,
+        aws_account: AwsaccountId,
+    ) -> Self {
+        Self {
+            name: Default::default(),
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan_instance,
+            aws_account,
+            result: Default::default(),
+            severity: Default::default(),
+            service: Default::default(),
+            region: Default::default(),
+            output: Default::default(),
+            remediation: Default::default(),
+            remediation_link: Default::default(),
+            test_info: Default::default(),
+            bookmarked: false,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "awstag")]
 /// Schema `/components/schemas/Awstag`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -5330,6 +6054,25 @@ impl<'de> serde::Deserialize<'de> for Awstag {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awstag")]
+impl Awstag {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(awsaccount: AwsaccountId) -> Self {
+        Self {
+            awsaccount,
+            k: Default::default(),
+            v: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "awsuser")]
@@ -5441,6 +6184,37 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "awsuser")]
+impl Awsuser {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        awsaccount: AwsaccountId,
+        arn: String,
+        path: String,
+        user_id: String,
+        user_created: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            awsaccount,
+            arn,
+            path,
+            user_id,
+            user_created,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "awsuser", feature = "kuberestore"))]
@@ -5593,6 +6367,44 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "azureakscluster")]
+impl Azureakscluster {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        cloudaccount: CloudaccountId,
+        azure_id: String,
+        region: String,
+        properties: AzureaksclusterProperties,
+        resource_group_id: AzureresourcegroupId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cloudaccount,
+            azure_tags: Default::default(),
+            azure_id,
+            region,
+            properties,
+            extended_location: Default::default(),
+            identity: Default::default(),
+            sku: Default::default(),
+            kubecluster: Default::default(),
+            ignored: false,
+            backupinst_id: Default::default(),
+            resource_group_id,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "azureakscluster")]
@@ -5976,6 +6788,47 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
     }
 }
 #[cfg(feature = "azureakscluster")]
+impl AzureaksclusterProperties {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        kubernetes_version: String,
+        node_resource_group: String,
+        enable_rbac: bool,
+        agent_pool_profiles: Vec<AzureaksclusterPropertiesAgentPoolProfilesItem>,
+        dns_prefix: String,
+    ) -> Self {
+        Self {
+            kubernetes_version,
+            node_resource_group,
+            enable_rbac,
+            agent_pool_profiles,
+            dns_prefix,
+            fqdn: Default::default(),
+            azure_portal_fqdn: Default::default(),
+            private_fqdn: Default::default(),
+            fqdn_subdomain: Default::default(),
+            disk_encryption_set_id: Default::default(),
+            disable_local_accounts: Default::default(),
+            public_network_access: Default::default(),
+            linux_profile: Default::default(),
+            windows_profile: Default::default(),
+            addon_profiles: Default::default(),
+            pod_identity_profile: Default::default(),
+            auto_upgrade_profile: Default::default(),
+            auto_scaler_profile: Default::default(),
+            network_profile: Default::default(),
+            api_server_access_profile: Default::default(),
+            identity_profile: Default::default(),
+            private_link_resource: Default::default(),
+            http_proxy_config: Default::default(),
+            security_profile: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "azureakscluster")]
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
@@ -6085,6 +6938,46 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "azureakscluster")]
+impl AzureaksclusterPropertiesAgentPoolProfilesItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        count: i64,
+        vm_size: String,
+        os_disk_size: i64,
+        kubelet_disk_type: String,
+        r#type: String,
+        orchestrator_version: String,
+        mode: String,
+        os_type: String,
+        os_sku: String,
+        node_image_version: String,
+    ) -> Self {
+        Self {
+            name,
+            count,
+            vm_size,
+            os_disk_size,
+            kubelet_disk_type,
+            max_pods: Default::default(),
+            r#type,
+            enable_autoscaling: Default::default(),
+            orchestrator_version,
+            enable_node_public_ip: Default::default(),
+            mode,
+            os_type,
+            os_sku,
+            node_image_version,
+            enable_fips: Default::default(),
+            availability_zones: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "azureakscluster")]
@@ -8127,6 +9020,36 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "azureresourcegroup")]
+impl Azureresourcegroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        cloudaccount: CloudaccountId,
+        azure_id: String,
+        region: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cloudaccount,
+            azure_id,
+            region,
+            azure_tags: Default::default(),
+            managed_by: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "azureakscluster",
@@ -8408,6 +9331,60 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "backupinstance")]
+impl Backupinstance {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, backup_location: BackupinstanceBackupLocation) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            status: Default::default(),
+            kubeagent_info: Default::default(),
+            source_type: crate::models::BackupinstanceSourceType::from("kubernetes"),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            num_total_resources: Default::default(),
+            num_backup_resources: Default::default(),
+            num_volume_snapshots_attempted: Default::default(),
+            num_volume_snapshots_completed: Default::default(),
+            pv_count: 0,
+            num_errors: Default::default(),
+            num_warnings: Default::default(),
+            message: Default::default(),
+            retention: Default::default(),
+            state: crate::models::BackupinstanceState::from("PENDING"),
+            cluster: Default::default(),
+            objectstore: Default::default(),
+            backupdef: Default::default(),
+            backup_selection: Default::default(),
+            backup_location,
+            backup_job_id: Default::default(),
+            offload_snapshot_job_id: Default::default(),
+            backup_storage_size: 0,
+            offload_def: Default::default(),
+            protected_storage_size: 0,
+            total_snapshot_data: 0,
+            total_copy_data: 0,
+            cluster_name: Default::default(),
+            backupdef_name: Default::default(),
+            awsrds: Default::default(),
+            awseks: Default::default(),
+            azure_aks: Default::default(),
+            source_backupinst: Default::default(),
+            r#type: crate::models::BackupinstanceType::from("SNAPSHOT"),
+            cloudaccount: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -8953,6 +9930,19 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
     }
 }
 #[cfg(feature = "backupinstance")]
+impl BackupinstanceRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupinstanceSourceType {
@@ -9313,6 +10303,25 @@ impl<'de> serde::Deserialize<'de> for Chargify {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "chargify")]
+impl Chargify {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "chargifywebhook")]
 /// Schema `/components/schemas/Chargifywebhook`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -9415,6 +10424,28 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "chargifywebhook")]
+impl Chargifywebhook {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, webhook_id: String, event: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            webhook_id,
+            event,
+            payload: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "cloudaccount")]
@@ -9530,6 +10561,30 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "cloudaccount")]
+impl Cloudaccount {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, provider_type: CloudaccountProviderType) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            status: Default::default(),
+            provider_type,
+            description: Default::default(),
+            aws: Default::default(),
+            azure: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "cloudaccount")]
@@ -10140,6 +11195,35 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
     }
 }
 #[cfg(feature = "cloudtask")]
+impl Cloudtask {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        job: JobId,
+        provider_type: CloudtaskProviderType,
+        r#type: CloudtaskType,
+    ) -> Self {
+        Self {
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            job,
+            state: crate::models::CloudtaskState::from("PENDING"),
+            provider_type,
+            r#type,
+            region: Default::default(),
+            task: Default::default(),
+            container: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "cloudtask")]
 /// Schema `/components/schemas/Cloudtask/properties/provider_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudtaskProviderType {
@@ -10458,6 +11542,28 @@ impl<'de> serde::Deserialize<'de> for Contactu {
     }
 }
 #[cfg(feature = "contactu")]
+impl Contactu {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            message: Default::default(),
+            context: crate::models::ContactuContext::from("unknown"),
+            user: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "contactu")]
 /// Schema `/components/schemas/Contactu/properties/context`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactuContext {
@@ -10570,6 +11676,18 @@ impl<'de> serde::Deserialize<'de> for Error {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+impl Error {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(error: ErrorError, status: String) -> Self {
+        Self {
+            error,
+            status,
+            issues: Default::default(),
+        }
     }
 }
 /// Schema `/components/schemas/Error/properties/_error`.
@@ -11347,6 +12465,26 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "expiredloginsession")]
+impl Expiredloginsession {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, auth_token: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            auth_token,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "internalacl")]
 /// Schema `/components/schemas/Internalacl`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -11442,6 +12580,26 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "internalacl")]
+impl Internalacl {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(org: OrgId) -> Self {
+        Self {
+            org,
+            user: Default::default(),
+            apikey: Default::default(),
+            permissions: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "internalapikey")]
 /// Schema `/components/schemas/Internalapikey`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -11532,6 +12690,31 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "internalapikey")]
+impl Internalapikey {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        org: OrgId,
+        user: UserId,
+        apikeyres: ApikeyId,
+        hashed_apikey: String,
+    ) -> Self {
+        Self {
+            org,
+            user,
+            apikeyres,
+            hashed_apikey,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "internalorg")]
@@ -11743,6 +12926,52 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "internalorg")]
+impl Internalorg {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        kopia_repo_root: String,
+        kopia_repo_password: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            org: Default::default(),
+            chargify_subscription_id: Default::default(),
+            chargify_component_id: Default::default(),
+            chargify_subscription_group_id: Default::default(),
+            chargify_subscription_group_members_ids: Default::default(),
+            chargify_billing_duration: 2629746,
+            chargify_delta_usage: 0,
+            chargify_delta_copy_data: 0,
+            copy_objectstore_size: 0,
+            chargify_delta_copy_objectstore_size: 0,
+            chargify_delta_copy_objectstore_size_update_timestamp: 0,
+            chargify_delta_copy_data_update_timestamp: 0,
+            node_count_update_timestamp: 0,
+            node_count: 0,
+            timed_node_count: 0,
+            max_number_apikeys: 10,
+            total_scan_quota: Default::default(),
+            kopia_repo_root,
+            kopia_repo_password,
+            locks: Default::default(),
+            total_repo_size: 0,
+            scan_job_limit: Default::default(),
+            backup_repositories: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "internalorg")]
@@ -12094,6 +13323,27 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "internaluser")]
+impl Internaluser {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            user: Default::default(),
+            active_org: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -12395,6 +13645,67 @@ impl<'de> serde::Deserialize<'de> for Job {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "job")]
+impl Job {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, r#type: JobType, jobrunner: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            r#type,
+            start_time: Default::default(),
+            end_time: Default::default(),
+            num_total_resources: Default::default(),
+            num_backup_resources: Default::default(),
+            num_restored_resources: Default::default(),
+            num_volume_snapshots_attempted: Default::default(),
+            num_volume_snapshots_completed: Default::default(),
+            num_total_snapshots: Default::default(),
+            num_snapshot_offload_attempted: Default::default(),
+            num_snapshot_offload_completed: Default::default(),
+            num_errors: Default::default(),
+            num_warnings: Default::default(),
+            message: Default::default(),
+            policy_id: Default::default(),
+            retention: Default::default(),
+            cluster: Default::default(),
+            backupdef: Default::default(),
+            security_scan_def: Default::default(),
+            restoredef: Default::default(),
+            offloaddef: Default::default(),
+            jobrunner,
+            state: crate::models::JobState::from("UNKNOWN"),
+            phase: crate::models::JobPhase::from("OFFLOAD_RUNNING"),
+            backup_inst: Default::default(),
+            security_scan_inst: Default::default(),
+            offload_backup_inst: Default::default(),
+            activity: Default::default(),
+            record_offload_snapshot_job: false,
+            process_logs: false,
+            cluster_name: Default::default(),
+            backupdef_name: Default::default(),
+            restoredef_name: Default::default(),
+            awsrds: Default::default(),
+            offloaddef_name: Default::default(),
+            securityscan_name: Default::default(),
+            awsebs: Default::default(),
+            awseks: Default::default(),
+            azure_aks: Default::default(),
+            kube_copy_progress: Default::default(),
+            kube_snapshot_progress: Default::default(),
+            cloudaccount: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "job")]
@@ -13379,6 +14690,35 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubebackup")]
+impl Kubebackup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, cluster: KubeclusterId, source: KubebackupSource) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            trigger_type: crate::models::KubebackupTriggerType::from("SCHEDULED"),
+            cluster,
+            policy: Default::default(),
+            source,
+            pre_hooks: Default::default(),
+            post_hooks: Default::default(),
+            pause: false,
+            status: Default::default(),
+            copydef: Default::default(),
+            copy_policy: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "backupinstance",
@@ -13714,6 +15054,20 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
     }
 }
 #[cfg(feature = "kubebackup")]
+impl KubebackupStatusJobsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(jobid: String) -> Self {
+        Self {
+            jobid,
+            state: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubebackupTriggerType {
@@ -13915,6 +15269,40 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubebenchresult")]
+impl Kubebenchresult {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan_instance: SecurityscaninstanceId,
+        cluster: KubeclusterId,
+        node: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan_instance,
+            cluster,
+            node,
+            section_text: Default::default(),
+            section_desc: Default::default(),
+            test_number: Default::default(),
+            test_desc: Default::default(),
+            status: Default::default(),
+            scored: false,
+            bookmarked: false,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -14024,6 +15412,29 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubecluster")]
+impl Kubecluster {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            backup_provider: Default::default(),
+            status: Default::default(),
+            description: Default::default(),
+            configuration: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubecluster")]
@@ -14494,6 +15905,40 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
+impl Kubeconfigauditresult {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan_instance: SecurityscaninstanceId,
+        cluster: KubeclusterId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan_instance,
+            cluster,
+            check_type: Default::default(),
+            container_name: Default::default(),
+            category: Default::default(),
+            check_id: Default::default(),
+            message: Default::default(),
+            severity: Default::default(),
+            success: Default::default(),
+            bookmarked: false,
+            workload: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubeconfigauditresult")]
 /// Schema `/components/schemas/Kubeconfigauditresult/properties/workload`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeconfigauditresultWorkload {
@@ -14663,6 +16108,29 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
     }
 }
 #[cfg(feature = "kubehook")]
+impl Kubehook {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, hook: Vec<KubehookHookItem>) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            hook_type: crate::models::KubehookHookType::from("COMMON"),
+            post_hook: Default::default(),
+            description: Default::default(),
+            hook,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubehook")]
 /// Schema `/components/schemas/Kubehook/properties/hook/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubehookHookItem {
@@ -14710,6 +16178,19 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubehook")]
+impl KubehookHookItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(labels: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self {
+            labels,
+            target: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubehook")]
@@ -14970,6 +16451,38 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubehunterresult")]
+impl Kubehunterresult {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan_instance: SecurityscaninstanceId,
+        cluster: KubeclusterId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan_instance,
+            cluster,
+            vulnerability: Default::default(),
+            category: Default::default(),
+            severity: Default::default(),
+            description: Default::default(),
+            evidence: Default::default(),
+            location: Default::default(),
+            bookmarked: false,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubemigration")]
@@ -15323,6 +16836,28 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubenamespace")]
+impl Kubenamespace {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cluster_id,
+            k8s_uid: Default::default(),
+            backupinst_id: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -15470,6 +17005,36 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubeoffload")]
+impl Kubeoffload {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            trigger_type: crate::models::KubeoffloadTriggerType::from("SCHEDULED"),
+            backup_inst: Default::default(),
+            backupdef: Default::default(),
+            policy: Default::default(),
+            delete_snapshots: true,
+            run_backup: false,
+            offload_provider: Default::default(),
+            options: Default::default(),
+            cluster: Default::default(),
+            pause: false,
+            status: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(
@@ -16011,6 +17576,44 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubepvclaim")]
+impl Kubepvclaim {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, cluster_id: KubeclusterId, namespace_name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cluster_id,
+            namespace_name,
+            backupinst_id: Default::default(),
+            restore_size: 0,
+            driver: Default::default(),
+            volume_snapshot_class_name: Default::default(),
+            storage_class_name: Default::default(),
+            volume_handle: Default::default(),
+            snapshot_handle: Default::default(),
+            volume_type: Default::default(),
+            volume_mode: Default::default(),
+            phase: Default::default(),
+            snapshot_taken: false,
+            pv_name: Default::default(),
+            zone_name: Default::default(),
+            region_name: Default::default(),
+            offload_recover_point_id: Default::default(),
+            allocated_size: 0,
+            k8s_uid: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -16145,6 +17748,34 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubepvcprogre")]
+impl Kubepvcprogre {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, namespace: String, job_id: JobId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            namespace,
+            job_id,
+            state: crate::models::KubepvcprogreState::from("PENDING"),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            message: Default::default(),
+            stats: Default::default(),
+            op_type: Default::default(),
+            snapshot_progress_percentage: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubepvcprogre")]
@@ -16538,6 +18169,44 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
     }
 }
 #[cfg(feature = "kuberestore")]
+impl Kuberestore {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        backup_inst: BackupinstanceId,
+        selection: KuberestoreSelection,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            backup_inst,
+            cluster: Default::default(),
+            source_cluster: Default::default(),
+            selection,
+            pre_hooks: Default::default(),
+            post_hooks: Default::default(),
+            namespaces_prefix: Default::default(),
+            namespaces_suffix: Default::default(),
+            namespaces_map: Default::default(),
+            status: Default::default(),
+            options: Default::default(),
+            awseks: Default::default(),
+            azure_aks: Default::default(),
+            storage_class_map: Default::default(),
+            cloudaccount: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/awseks`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAwseks {
@@ -16616,6 +18285,29 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
     }
 }
 #[cfg(feature = "kuberestore")]
+impl KuberestoreAwseks {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        awsaccount: AwsaccountId,
+        awsuser: AwsuserId,
+        cluster_name: String,
+    ) -> Self {
+        Self {
+            awsaccount,
+            awsuser,
+            cluster_name,
+            region: Default::default(),
+            security_groups: Default::default(),
+            subnets: Default::default(),
+            cluster_role_arn: Default::default(),
+            node_group_role_arn: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAks {
@@ -16684,6 +18376,27 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
     }
 }
 #[cfg(feature = "kuberestore")]
+impl KuberestoreAzureAks {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        azure_account: CloudaccountId,
+        cluster_name: String,
+        service_principal: KuberestoreAzureAksServicePrincipal,
+    ) -> Self {
+        Self {
+            azure_account,
+            cluster_name,
+            region: Default::default(),
+            resource_group_id: Default::default(),
+            service_principal,
+            windows_profile: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/service_principal`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAksServicePrincipal {
@@ -16733,6 +18446,19 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
     }
 }
 #[cfg(feature = "kuberestore")]
+impl KuberestoreAzureAksServicePrincipal {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(client_id: String, client_secret: String) -> Self {
+        Self {
+            client_id,
+            client_secret,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/azure_aks/properties/windows_profile`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KuberestoreAzureAksWindowsProfile {
@@ -16775,6 +18501,18 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kuberestore")]
+impl KuberestoreAzureAksWindowsProfile {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(admin_password: String) -> Self {
+        Self {
+            admin_password,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "job", feature = "kuberestore"))]
@@ -17327,6 +19065,41 @@ impl<'de> serde::Deserialize<'de> for Kubescanoverview {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl Kubescanoverview {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        overview: KubescanoverviewOverview,
+        container_scan: KubescanoverviewContainerScan,
+        configuration_scan: KubescanoverviewConfigurationScan,
+        cis_scan: KubescanoverviewCisScan,
+        network_scan: KubescanoverviewNetworkScan,
+        security_scan_instance: SecurityscaninstanceId,
+        cluster: KubeclusterId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            overview,
+            container_scan,
+            configuration_scan,
+            cis_scan,
+            network_scan,
+            security_scan_instance,
+            cluster,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewCisScan {
@@ -17441,6 +19214,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewCisScanDescriptionItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(section_desc: String) -> Self {
+        Self {
+            section_desc,
+            warn: 0,
+            pass: 0,
+            fail: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/status/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanStatusItem {
@@ -17504,6 +19292,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewCisScanStatusItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(status: String) -> Self {
+        Self {
+            status,
+            warn: 0,
+            pass: 0,
+            fail: 0,
+            percent: 0.0,
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/cis_scan/properties/test_number/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanTestNumberItem {
@@ -17564,6 +19367,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewCisScanTestNumberItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(test_number: String) -> Self {
+        Self {
+            test_number,
+            warn: 0,
+            pass: 0,
+            fail: 0,
+            percent: 0.0,
+        }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -18123,6 +19941,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewNetworkScanCategoryItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(category: String) -> Self {
+        Self { category, count: 0 }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/location/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanLocationItem {
@@ -18165,6 +19992,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewNetworkScanLocationItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(location: String) -> Self {
+        Self { location, count: 0 }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -18213,6 +20049,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewNetworkScanSeverityItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(severity: String) -> Self {
+        Self { severity, count: 0 }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/network_scan/properties/vulnerability/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanVulnerabilityItem {
@@ -18255,6 +20100,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewNetworkScanVulnerabilityItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(vulnerability: String) -> Self {
+        Self { vulnerability, count: 0 }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -18309,6 +20163,23 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewOverview {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        cis: KubescanoverviewOverviewCis,
+        configuration: KubescanoverviewOverviewConfiguration,
+    ) -> Self {
+        Self {
+            cis,
+            container: Default::default(),
+            configuration,
+            network: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -18488,6 +20359,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
     }
 }
 #[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewOverviewContainer {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(total_test: i64) -> Self {
+        Self { total_test }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/network`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewOverviewNetwork {
@@ -18525,6 +20405,15 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+impl KubescanoverviewOverviewNetwork {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(total_test: i64) -> Self {
+        Self { total_test }
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
@@ -18670,6 +20559,36 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubescantoolprogre")]
+impl Kubescantoolprogre {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, cluster: KubeclusterId, job_id: JobId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cluster,
+            job_id,
+            scan_tool_name: Default::default(),
+            total_items: Default::default(),
+            pending_items: Default::default(),
+            completed_items: Default::default(),
+            failed_items: Default::default(),
+            skipped_items: Default::default(),
+            avg_seconds_per_item: Default::default(),
+            error: Default::default(),
+            scan_errors: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
@@ -18945,6 +20864,36 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "kubestorageclasse")]
+impl Kubestorageclasse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            cluster_id,
+            k8s_uid: Default::default(),
+            provisioner: Default::default(),
+            parameters: Default::default(),
+            reclaim_policy: Default::default(),
+            mount_options: Default::default(),
+            allow_volume_expansion: false,
+            volume_binding_mode: Default::default(),
+            labels: Default::default(),
+            annotations: Default::default(),
+            finalizers: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "kubevulnerabilityresult")]
 /// Schema `/components/schemas/Kubevulnerabilityresult`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19100,6 +21049,41 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "kubevulnerabilityresult")]
+impl Kubevulnerabilityresult {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan_instance: SecurityscaninstanceId,
+        cluster: KubeclusterId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan_instance,
+            cluster,
+            artifact: Default::default(),
+            fixed_version: Default::default(),
+            installed_version: Default::default(),
+            link: Default::default(),
+            resource: Default::default(),
+            score: Default::default(),
+            severity: Default::default(),
+            title: Default::default(),
+            bookmarked: false,
+            workload: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
@@ -23049,6 +25033,38 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "objectstore")]
+impl Objectstore {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            provider_type: crate::models::ObjectstoreProviderType::from("aws"),
+            s3provider: Default::default(),
+            repo_password: Default::default(),
+            account_id: Default::default(),
+            bucket_name: Default::default(),
+            region: Default::default(),
+            prefix: Default::default(),
+            locked: false,
+            private: false,
+            validate_state: crate::models::ObjectstoreValidateState::from("VALIDATING"),
+            validate_message: Default::default(),
+            skip_tls_certificate_validation: false,
+            proxy_cluster_list: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "backupinstance",
@@ -23344,6 +25360,37 @@ impl<'de> serde::Deserialize<'de> for Org {
     }
 }
 #[cfg(feature = "org")]
+impl Org {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, display_name: serde_json::Value) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            display_name,
+            subscription: "free".to_owned(),
+            billing_admin: Default::default(),
+            total_copy_quota: Default::default(),
+            total_copy_data: 0,
+            timed_total_copy_data: 0,
+            total_snapshot_data: 0,
+            protected_storage_size: 0,
+            backup_storage_size: 0,
+            backup_provider: Default::default(),
+            country: Default::default(),
+            aws: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "org")]
 /// Schema `/components/schemas/Org/properties/aws`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrgAws {
@@ -23396,6 +25443,20 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "org")]
+impl OrgAws {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(customer_identifier: String) -> Self {
+        Self {
+            customer_identifier,
+            customer_aws_account_id: Default::default(),
+            product_code: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "org")]
@@ -23609,6 +25670,39 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
     }
 }
 #[cfg(feature = "orginvite")]
+impl Orginvite {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        email: String,
+        first_name: String,
+        last_name: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            email,
+            first_name,
+            last_name,
+            org: Default::default(),
+            expires_in_days: 7,
+            state: crate::models::OrginviteState::from("PENDING"),
+            inviter: Default::default(),
+            usergroups: Default::default(),
+            acls: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "orginvite")]
 /// Schema `/components/schemas/Orginvite/properties/acls/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrginviteAclsItem {
@@ -23666,6 +25760,21 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "orginvite")]
+impl OrginviteAclsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(resource: String) -> Self {
+        Self {
+            resource,
+            resource_ids: Default::default(),
+            permissions: Default::default(),
+            roles: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "orginvite")]
@@ -23895,6 +26004,27 @@ impl<'de> serde::Deserialize<'de> for Permission {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "permission")]
+impl Permission {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, resource: String, operation: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            resource,
+            operation,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -24001,6 +26131,28 @@ impl<'de> serde::Deserialize<'de> for Policy {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "policy")]
+impl Policy {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, schedules: Vec<PolicySchedulesItem>) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            status: Default::default(),
+            timezone: "UTC".to_owned(),
+            schedules,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "awsrdsbackup",
@@ -24076,6 +26228,21 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "policy")]
+impl PolicySchedulesItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64, schedule: PolicySchedulesItemSchedule) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            locked: false,
+            schedule,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "policy")]
@@ -25125,6 +27292,28 @@ impl<'de> serde::Deserialize<'de> for Role {
     }
 }
 #[cfg(feature = "role")]
+impl Role {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            description: Default::default(),
+            permissions: Default::default(),
+            r#type: crate::models::RoleType::from("CUSTOM"),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "role")]
 /// Schema `/components/schemas/Role/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoleType {
@@ -25382,6 +27571,31 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
     }
 }
 #[cfg(feature = "runawsrdsbackup")]
+impl Runawsrdsbackup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        backup: AwsrdsbackupId,
+        retention: RunawsrdsbackupRetention,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            backup,
+            retention,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "runawsrdsbackup")]
 /// Schema `/components/schemas/Runawsrdsbackup/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunawsrdsbackupRetention {
@@ -25434,6 +27648,19 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "runawsrdsbackup")]
+impl RunawsrdsbackupRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "runawsrdscopy")]
@@ -25548,6 +27775,33 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
+impl Runawsrdscopy {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        copy: AwsrdscopieId,
+        retention: RunawsrdscopyRetention,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            copy,
+            retention,
+            run_backup: false,
+            delete_snapshots: true,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "runawsrdscopy")]
 /// Schema `/components/schemas/Runawsrdscopy/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunawsrdscopyRetention {
@@ -25600,6 +27854,19 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "runawsrdscopy")]
+impl RunawsrdscopyRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "runkubebackup")]
@@ -25702,6 +27969,31 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
     }
 }
 #[cfg(feature = "runkubebackup")]
+impl Runkubebackup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        backup: KubebackupId,
+        retention: RunkubebackupRetention,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            backup,
+            retention,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "runkubebackup")]
 /// Schema `/components/schemas/Runkubebackup/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunkubebackupRetention {
@@ -25754,6 +28046,19 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "runkubebackup")]
+impl RunkubebackupRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "runkubeoffload")]
@@ -25862,6 +28167,32 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
     }
 }
 #[cfg(feature = "runkubeoffload")]
+impl Runkubeoffload {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        offload: KubeoffloadId,
+        retention: RunkubeoffloadRetention,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            offload,
+            retention,
+            run_backup: false,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "runkubeoffload")]
 /// Schema `/components/schemas/Runkubeoffload/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunkubeoffloadRetention {
@@ -25914,6 +28245,19 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "runkubeoffload")]
+impl RunkubeoffloadRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "runsecurityscan")]
@@ -26016,6 +28360,31 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
     }
 }
 #[cfg(feature = "runsecurityscan")]
+impl Runsecurityscan {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan: SecurityscanId,
+        retention: RunsecurityscanRetention,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            security_scan,
+            retention,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "runsecurityscan")]
 /// Schema `/components/schemas/Runsecurityscan/properties/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunsecurityscanRetention {
@@ -26066,6 +28435,19 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "runsecurityscan")]
+impl RunsecurityscanRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "securityscan")]
@@ -26200,6 +28582,33 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "securityscan")]
+impl Securityscan {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            trigger_type: crate::models::SecurityscanTriggerType::from("ADHOC"),
+            aws: Default::default(),
+            kubernetes: Default::default(),
+            policy: Default::default(),
+            pause: false,
+            status: Default::default(),
+            send_email_report: false,
+            report_email_addresses: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "securityscan")]
@@ -26585,6 +28994,20 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
     }
 }
 #[cfg(feature = "securityscan")]
+impl SecurityscanStatusJobsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(jobid: String) -> Self {
+        Self {
+            jobid,
+            state: Default::default(),
+            message: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/trigger_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscanTriggerType {
@@ -26806,6 +29229,42 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
     }
 }
 #[cfg(feature = "securityscaninstance")]
+impl Securityscaninstance {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        security_scan: SecurityscanId,
+        backup_location: SecurityscaninstanceBackupLocation,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            status: Default::default(),
+            aws: Default::default(),
+            kubernetes: Default::default(),
+            start_time: Default::default(),
+            end_time: Default::default(),
+            retention: Default::default(),
+            state: crate::models::SecurityscaninstanceState::from("PENDING"),
+            object_store: Default::default(),
+            security_scan,
+            security_scan_name: Default::default(),
+            security_scan_job_id: Default::default(),
+            storage_size: 0,
+            backup_location,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/aws/items`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SecurityscaninstanceAwsItem {
@@ -26881,6 +29340,24 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+impl SecurityscaninstanceAwsItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(aws_account: AwsaccountId) -> Self {
+        Self {
+            start_time: Default::default(),
+            end_time: Default::default(),
+            num_errors: Default::default(),
+            num_warnings: Default::default(),
+            error: Default::default(),
+            state: crate::models::SecurityscaninstanceAwsItemState::from("PENDING"),
+            aws_account,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -27124,6 +29601,25 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
     }
 }
 #[cfg(feature = "securityscaninstance")]
+impl SecurityscaninstanceKubernetesItem {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(cluster: KubeclusterId) -> Self {
+        Self {
+            start_time: Default::default(),
+            end_time: Default::default(),
+            error: Default::default(),
+            scan_attempt: Default::default(),
+            state: crate::models::SecurityscaninstanceKubernetesItemState::from(
+                "PENDING",
+            ),
+            cluster,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/kubernetes/items/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityscaninstanceKubernetesItemState {
@@ -27250,6 +29746,19 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+impl SecurityscaninstanceRetention {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(retain_days: i64) -> Self {
+        Self {
+            retain_days,
+            num_always_retain: 0,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -27492,6 +30001,27 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
     }
 }
 #[cfg(feature = "systemalert")]
+impl Systemalert {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, r#type: SystemalertType, description: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            r#type,
+            description,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "systemalert")]
 /// Schema `/components/schemas/Systemalert/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemalertType {
@@ -27640,6 +30170,25 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "tawkio")]
+impl Tawkio {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -27806,6 +30355,45 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
     }
 }
 #[cfg(feature = "threedauth")]
+impl Threedauth {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        gateway_payment_id: String,
+        stage: ThreedauthStage,
+        step: ThreedauthStep,
+        user: UserId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            gateway_payment_id,
+            stage,
+            step,
+            success: Default::default(),
+            user,
+            monthly_subscription_id: Default::default(),
+            monthly_subscription_pending_cancellation: false,
+            monthly_subscription_pending_cancellation_message: Default::default(),
+            new_monthly_product: Default::default(),
+            previous_monthly_product: Default::default(),
+            annual_subscription_id: Default::default(),
+            annual_subscription_pending_cancellation: false,
+            new_annual_product: Default::default(),
+            previous_annual_product: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/new_annual_product`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthNewAnnualProduct {
@@ -27852,6 +30440,19 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "threedauth")]
+impl ThreedauthNewAnnualProduct {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
+        Self {
+            product_id,
+            product_price_point_id,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -27904,6 +30505,19 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
     }
 }
 #[cfg(feature = "threedauth")]
+impl ThreedauthNewMonthlyProduct {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
+        Self {
+            product_id,
+            product_price_point_id,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_annual_product`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthPreviousAnnualProduct {
@@ -27953,6 +30567,19 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
     }
 }
 #[cfg(feature = "threedauth")]
+impl ThreedauthPreviousAnnualProduct {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
+        Self {
+            product_id,
+            product_price_point_id,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "threedauth")]
 /// Schema `/components/schemas/Threedauth/properties/previous_monthly_product`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ThreedauthPreviousMonthlyProduct {
@@ -27999,6 +30626,19 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "threedauth")]
+impl ThreedauthPreviousMonthlyProduct {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
+        Self {
+            product_id,
+            product_price_point_id,
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -28264,6 +30904,33 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "updatechargifyusage")]
+impl Updatechargifyusage {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        org: OrgId,
+        billing_ends_at: String,
+        billing_started_at: String,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            org,
+            billing_ends_at,
+            billing_started_at,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28389,6 +31056,32 @@ impl<'de> serde::Deserialize<'de> for User {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "user")]
+impl User {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, email: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            email,
+            first_name: Default::default(),
+            last_name: Default::default(),
+            paid: false,
+            send_alert_emails: false,
+            servicetier: Default::default(),
+            mfa: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "usergroup")]
 /// Schema `/components/schemas/UserGroupACL`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28447,6 +31140,21 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "usergroup")]
+impl UserGroupAcl {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(resource: String) -> Self {
+        Self {
+            resource,
+            resource_ids: Default::default(),
+            permissions: Default::default(),
+            roles: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "usergroup")]
@@ -28682,6 +31390,27 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "usergroup")]
+impl Usergroup {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            users: Default::default(),
+            acls: Default::default(),
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "userorg")]
 /// Schema `/components/schemas/Userorg`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28796,6 +31525,30 @@ impl<'de> serde::Deserialize<'de> for Userorg {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "userorg")]
+impl Userorg {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, user: UserId, org: OrgId) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            user,
+            org,
+            roles: Default::default(),
+            acls: Default::default(),
+            is_default: false,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "userstate")]
 /// Schema `/components/schemas/Userstate`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28906,5 +31659,35 @@ impl<'de> serde::Deserialize<'de> for Userstate {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "userstate")]
+impl Userstate {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        provider_type: String,
+        region: String,
+        objectstore_id: String,
+        org: OrgId,
+    ) -> Self {
+        Self {
+            name,
+            cc_user_email: Default::default(),
+            tags: Default::default(),
+            provider_type,
+            region,
+            objectstore_id,
+            storage_account_name: Default::default(),
+            org,
+            id: Default::default(),
+            etag: Default::default(),
+            created: Default::default(),
+            updated: Default::default(),
+            links: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }

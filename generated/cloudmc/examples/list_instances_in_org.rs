@@ -37,12 +37,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let instances = client.list_instances(&service, &environment).send().await?;
     for listed in &instances.data {
-        let Some(id) = listed.id.as_deref() else {
+        // Ids are typed (`format: uuid`); path parameters take them as text.
+        let Some(id) = listed.id.map(|id| id.to_string()) else {
             continue;
         };
         // `Instance`, not `{data: Instance}`: the envelope is removed for you.
         let instance = client
-            .get_instance(&service, &environment, id)
+            .get_instance(&service, &environment, &id)
             .send()
             .await?;
         let state = instance.state.as_ref().map(ToString::to_string);

@@ -30,12 +30,12 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListActivityLog {
     client: crate::Client,
-    organization_id: Option<cloudgen_runtime::Uuid>,
+    organization_id: Option<String>,
     only_mine: Option<bool>,
     include_sub_orgs: Option<bool>,
-    environment_id: Option<cloudgen_runtime::Uuid>,
-    service_connection_id: Option<cloudgen_runtime::Uuid>,
-    user_id: Option<cloudgen_runtime::Uuid>,
+    environment_id: Option<String>,
+    service_connection_id: Option<String>,
+    user_id: Option<String>,
     category: Option<String>,
     event_code: Option<String>,
     status: Option<String>,
@@ -47,7 +47,7 @@ impl ListActivityLog {
     /// The organization (default the caller's).
     ///
     /// Sets the query parameter `organizationId`.
-    pub fn organization_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
@@ -66,20 +66,17 @@ impl ListActivityLog {
         self
     }
     /// Sets the query parameter `environmentId`.
-    pub fn environment_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn environment_id(mut self, value: impl Into<String>) -> Self {
         self.environment_id = Some(value.into());
         self
     }
     /// Sets the query parameter `serviceConnectionId`.
-    pub fn service_connection_id(
-        mut self,
-        value: impl Into<cloudgen_runtime::Uuid>,
-    ) -> Self {
+    pub fn service_connection_id(mut self, value: impl Into<String>) -> Self {
         self.service_connection_id = Some(value.into());
         self
     }
     /// Sets the query parameter `userId`.
-    pub fn user_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }

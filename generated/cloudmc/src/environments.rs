@@ -15,7 +15,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn add_environment_member(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::AddEnvironmentMemberRequest,
     ) -> AddEnvironmentMember {
         AddEnvironmentMember {
@@ -32,8 +32,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AddEnvironmentMember {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::AddEnvironmentMemberRequest,
     options: rt::CallOptions,
 }
@@ -41,7 +41,7 @@ impl AddEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -130,7 +130,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateEnvironment {
     client: crate::Client,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateEnvironmentRequest,
     options: rt::CallOptions,
 }
@@ -138,7 +138,7 @@ impl CreateEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -209,10 +209,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_environment(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> DeleteEnvironment {
+    pub fn delete_environment(&self, id: impl Into<String>) -> DeleteEnvironment {
         DeleteEnvironment {
             client: self.clone(),
             id: id.into(),
@@ -226,15 +223,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeleteEnvironment {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -301,10 +298,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_environment(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> GetEnvironment {
+    pub fn get_environment(&self, id: impl Into<String>) -> GetEnvironment {
         GetEnvironment {
             client: self.clone(),
             id: id.into(),
@@ -318,15 +312,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetEnvironment {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -381,7 +375,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn list_environment_members(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> ListEnvironmentMembers {
         ListEnvironmentMembers {
             client: self.clone(),
@@ -396,15 +390,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListEnvironmentMembers {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl ListEnvironmentMembers {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -472,7 +466,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListEnvironments {
     client: crate::Client,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -483,7 +477,7 @@ impl ListEnvironments {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -571,8 +565,8 @@ impl crate::Client {
     /// - `user_id` (`userId`): Id of the member's user.
     pub fn remove_environment_member(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-        user_id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
+        user_id: impl Into<String>,
     ) -> RemoveEnvironmentMember {
         RemoveEnvironmentMember {
             client: self.clone(),
@@ -588,16 +582,16 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct RemoveEnvironmentMember {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    user_id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    user_id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl RemoveEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -673,7 +667,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateEnvironmentRequest,
     ) -> UpdateEnvironment {
         UpdateEnvironment {
@@ -690,8 +684,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironment {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateEnvironmentRequest,
     options: rt::CallOptions,
 }
@@ -699,7 +693,7 @@ impl UpdateEnvironment {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -771,8 +765,8 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment_member(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-        user_id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
+        user_id: impl Into<String>,
         body: crate::models::UpdateEnvironmentMemberRequest,
     ) -> UpdateEnvironmentMember {
         UpdateEnvironmentMember {
@@ -790,9 +784,9 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironmentMember {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    user_id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    user_id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateEnvironmentMemberRequest,
     options: rt::CallOptions,
 }
@@ -800,7 +794,7 @@ impl UpdateEnvironmentMember {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -855,7 +849,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_environment_membership(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateEnvironmentMembershipRequest,
     ) -> UpdateEnvironmentMembership {
         UpdateEnvironmentMembership {
@@ -872,8 +866,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateEnvironmentMembership {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateEnvironmentMembershipRequest,
     options: rt::CallOptions,
 }
@@ -881,7 +875,7 @@ impl UpdateEnvironmentMembership {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

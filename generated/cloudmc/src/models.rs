@@ -46,6 +46,15 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "public_ips")]
+impl AcquirePublicIpRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(vpc_id: cloudgen_runtime::Uuid) -> Self {
+        Self { vpc_id }
+    }
+}
 #[cfg(feature = "activity")]
 /// An audited activity.
 ///
@@ -233,6 +242,18 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "activity")]
+impl ActivityList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Activity>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "environments")]
 /// A user to add, with its role.
 ///
@@ -279,6 +300,15 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "environments")]
+impl AddEnvironmentMemberRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(user: IdRef, role: IdRef) -> Self {
+        Self { user, role }
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/AddVerifiedDomainRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -318,6 +348,15 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl AddVerifiedDomainRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(domain: String) -> Self {
+        Self { domain }
     }
 }
 #[cfg(feature = "organizations")]
@@ -538,6 +577,18 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
     }
 }
 #[cfg(feature = "offerings")]
+impl ComputeOfferingList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<ComputeOffering>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComputeOfferingResponse {
@@ -575,6 +626,15 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "offerings")]
+impl ComputeOfferingResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: ComputeOffering) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "environments")]
@@ -640,6 +700,21 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "environments")]
+impl CreateEnvironmentRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, service_connection: IdRef) -> Self {
+        Self {
+            name,
+            service_connection,
+            description: Default::default(),
+            organization: Default::default(),
+            membership: Default::default(),
+        }
     }
 }
 #[cfg(feature = "instances")]
@@ -791,6 +866,38 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "instances")]
+impl CreateInstanceRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        compute_offering_id: cloudgen_runtime::Uuid,
+        network_id: cloudgen_runtime::Uuid,
+        template_id: cloudgen_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name,
+            compute_offering_id,
+            network_id,
+            template_id,
+            cpu_count: Default::default(),
+            memory_in_mb: Default::default(),
+            additional_disk_iops: Default::default(),
+            additional_disk_size_in_gb: Default::default(),
+            disk_offering_id: Default::default(),
+            affinity_group_id: Default::default(),
+            ip_address: Default::default(),
+            ports_to_forward: Default::default(),
+            public_key: Default::default(),
+            root_volume_size_in_gb: Default::default(),
+            ssh_key_name: Default::default(),
+            user_data: Default::default(),
+            volume_id_to_attach: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "networks")]
 /// A new network. A VPC subnet (offering with `vpcOnly`) also needs `vpcId` and `networkAclId`; an isolated network may set `gateway` and `netmask` (both or neither).
 ///
@@ -860,6 +967,27 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "networks")]
+impl CreateNetworkRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        description: String,
+        network_offering_id: cloudgen_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            network_offering_id,
+            vpc_id: Default::default(),
+            network_acl_id: Default::default(),
+            gateway: Default::default(),
+            netmask: Default::default(),
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -938,6 +1066,22 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "organizations")]
+impl CreateOrganizationRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, entry_point: String) -> Self {
+        Self {
+            name,
+            entry_point,
+            service_connections: Default::default(),
+            parent: Default::default(),
+            billing_mode: Default::default(),
+            tags: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "snapshots")]
 /// A snapshot to take of a Ready volume.
 ///
@@ -991,6 +1135,19 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl CreateSnapshotRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(volume_id: cloudgen_runtime::Uuid) -> Self {
+        Self {
+            volume_id,
+            name: Default::default(),
+            rapid: Default::default(),
+        }
     }
 }
 #[cfg(feature = "users")]
@@ -1062,6 +1219,28 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "users")]
+impl CreateUserRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        user_name: String,
+        first_name: String,
+        last_name: String,
+        email: String,
+        primary_role_binding: RoleBindingRequest,
+    ) -> Self {
+        Self {
+            user_name,
+            first_name,
+            last_name,
+            email,
+            primary_role_binding,
+            organization: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "volumes")]
 /// A new data volume, attached to an instance.
 ///
@@ -1112,6 +1291,23 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "volumes")]
+impl CreateVolumeRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        disk_offering_id: cloudgen_runtime::Uuid,
+        instance_id: cloudgen_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name,
+            disk_offering_id,
+            instance_id,
+        }
     }
 }
 #[cfg(feature = "vpcs")]
@@ -1168,6 +1364,24 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl CreateVpcRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        description: String,
+        vpc_offering_id: cloudgen_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            vpc_offering_id,
+            network_domain: Default::default(),
+        }
     }
 }
 #[cfg(feature = "instances")]
@@ -1356,6 +1570,18 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
     }
 }
 #[cfg(feature = "offerings")]
+impl DiskOfferingList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<DiskOffering>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DiskOfferingResponse {
@@ -1393,6 +1619,15 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "offerings")]
+impl DiskOfferingResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: DiskOffering) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "environments")]
@@ -1558,6 +1793,18 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
     }
 }
 #[cfg(feature = "environments")]
+impl EnvironmentList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Environment>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "environments")]
 /// A member of an environment (a role binding scoped to it).
 ///
 /// Schema `/components/schemas/EnvironmentMember`.
@@ -1679,6 +1926,18 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "environments")]
+impl EnvironmentMemberList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<EnvironmentMember>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
     }
 }
 #[cfg(feature = "environments")]
@@ -1828,6 +2087,15 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "environments")]
+impl EnvironmentResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Environment) -> Self {
+        Self { data }
+    }
+}
 /// One error.
 ///
 /// Schema `/components/schemas/ErrorDetail`.
@@ -1928,6 +2196,14 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
         deserializer.deserialize_map(Visitor)
     }
 }
+impl ErrorEnvelope {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(errors: Vec<ErrorDetail>) -> Self {
+        Self { errors }
+    }
+}
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 /// A reference to another object by id.
 ///
@@ -1968,6 +2244,15 @@ impl<'de> serde::Deserialize<'de> for IdRef {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+impl IdRef {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: cloudgen_runtime::Uuid) -> Self {
+        Self { id }
     }
 }
 #[cfg(feature = "templates")]
@@ -2113,6 +2398,42 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "templates")]
+impl ImportTemplateRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        description: String,
+        url: String,
+        hypervisor: String,
+        format: String,
+        os_type_id: cloudgen_runtime::Uuid,
+        os_type_name: String,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            url,
+            zone_id: Default::default(),
+            hypervisor,
+            format,
+            os_type_id,
+            os_type_name,
+            default_username: Default::default(),
+            size: Default::default(),
+            available_publicly: Default::default(),
+            dynamically_scalable: Default::default(),
+            extractable: Default::default(),
+            nic_adapter: Default::default(),
+            root_disk_controller: Default::default(),
+            keyboard: Default::default(),
+            password_enabled: Default::default(),
+            ssh_enabled: Default::default(),
+        }
     }
 }
 #[cfg(feature = "instances")]
@@ -2371,6 +2692,18 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "instances")]
+impl InstanceList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Instance>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
     }
 }
 #[cfg(feature = "instances")]
@@ -2665,6 +2998,15 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "instances")]
+impl InstanceResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Instance) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "instances")]
@@ -2967,6 +3309,18 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl ManageableConnectionList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<ManageableConnection>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
     }
 }
 #[cfg(feature = "environments")]
@@ -3273,6 +3627,18 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
     }
 }
 #[cfg(feature = "networks")]
+impl NetworkList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Network>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "networks")]
 /// `replace` sets the network ACL of a VPC subnet (takes `networkAclId`).
 ///
 /// Schema `/components/schemas/NetworkOperation`.
@@ -3416,6 +3782,15 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "networks")]
+impl NetworkResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Network) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "networks")]
@@ -3836,6 +4211,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "organizations")]
+impl OrganizationList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Organization>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
 #[cfg(
     any(
         feature = "environments",
@@ -3944,6 +4331,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
     }
 }
 #[cfg(feature = "organizations")]
+impl OrganizationResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Organization) -> Self {
+        Self { data }
+    }
+}
+#[cfg(feature = "organizations")]
 /// One rule of a password policy, e.g. `min_password_length` 8.
 ///
 /// Schema `/components/schemas/PasswordConstraint`.
@@ -4042,6 +4438,15 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl PasswordConstraintList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<PasswordConstraint>) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "organizations")]
@@ -4367,6 +4772,18 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
     }
 }
 #[cfg(feature = "public_ips")]
+impl PublicIpList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<PublicIp>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "public_ips")]
 /// `enableStaticNat` takes `privateIpId`; `disableStaticNat` takes no body.
 ///
 /// Schema `/components/schemas/PublicIpOperation`.
@@ -4592,6 +5009,15 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl PublicIpResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: PublicIp) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "instances")]
@@ -4830,6 +5256,15 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "users")]
+impl RoleBindingRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(role: IdRef) -> Self {
+        Self { role }
+    }
+}
 #[cfg(feature = "roles")]
 /// Schema `/components/schemas/RoleList`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -4873,6 +5308,18 @@ impl<'de> serde::Deserialize<'de> for RoleList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "roles")]
+impl RoleList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Role>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -5215,6 +5662,15 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "organizations")]
+impl SecuritySettingsResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: SecuritySettings) -> Self {
+        Self { data }
+    }
+}
 #[cfg(feature = "service_connections")]
 /// A service connection.
 ///
@@ -5438,6 +5894,15 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
     }
 }
 #[cfg(feature = "service_connections")]
+impl ServiceConnectionApiInfoResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: ServiceConnectionApiInfo) -> Self {
+        Self { data }
+    }
+}
+#[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionList`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceConnectionList {
@@ -5480,6 +5945,18 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl ServiceConnectionList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<ServiceConnection>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -5583,6 +6060,15 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl ServiceConnectionResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: ServiceConnection) -> Self {
+        Self { data }
     }
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
@@ -5822,6 +6308,18 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
     }
 }
 #[cfg(feature = "snapshots")]
+impl SnapshotList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Snapshot>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotResponse {
@@ -5859,6 +6357,15 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl SnapshotResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Snapshot) -> Self {
+        Self { data }
     }
 }
 #[cfg(
@@ -6154,6 +6661,18 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
     }
 }
 #[cfg(feature = "ssh_keys")]
+impl SshKeyList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<SshKey>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SshKeyResponse {
@@ -6191,6 +6710,15 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "ssh_keys")]
+impl SshKeyResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: SshKey) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "organizations")]
@@ -6400,6 +6928,33 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "instances",
+        feature = "networks",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "snapshots",
+        feature = "templates",
+        feature = "users",
+        feature = "volumes",
+        feature = "vpcs"
+    )
+)]
+impl TaskAccepted {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(task_id: cloudgen_runtime::Uuid) -> Self {
+        Self {
+            task_id,
+            task_status: Default::default(),
+            status: Default::default(),
+            data: Default::default(),
+        }
     }
 }
 #[cfg(feature = "tasks")]
@@ -6851,6 +7406,18 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
     }
 }
 #[cfg(feature = "templates")]
+impl TemplateList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Template>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "templates")]
 /// An operation on a template.
 ///
 /// Schema `/components/schemas/TemplateOperation`.
@@ -7061,6 +7628,15 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "templates")]
+impl TemplateResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Template) -> Self {
+        Self { data }
+    }
+}
 #[cfg(feature = "environments")]
 /// A member's new role.
 ///
@@ -7101,6 +7677,15 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "environments")]
+impl UpdateEnvironmentMemberRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(role: IdRef) -> Self {
+        Self { role }
     }
 }
 #[cfg(feature = "environments")]
@@ -7299,6 +7884,15 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "networks")]
+impl UpdateNetworkRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, description: String) -> Self {
+        Self { name, description }
+    }
+}
 #[cfg(feature = "organizations")]
 /// Changes to an organization; absent fields are left as they are.
 ///
@@ -7488,6 +8082,21 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl UpdateSecuritySettingsRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(default_role: RoleRef) -> Self {
+        Self {
+            default_role,
+            auto_creation_enabled: Default::default(),
+            verified_domains: Default::default(),
+            blocked_native_login_domain: Default::default(),
+            password_policy: Default::default(),
+        }
     }
 }
 #[cfg(feature = "users")]
@@ -7850,6 +8459,18 @@ impl<'de> serde::Deserialize<'de> for UserList {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "users")]
+impl UserList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<User>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
 #[cfg(any(feature = "environments", feature = "organizations"))]
 /// A user as other objects embed it.
 ///
@@ -7956,6 +8577,15 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "users")]
+impl UserResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: User) -> Self {
+        Self { data }
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
@@ -8152,6 +8782,18 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
     }
 }
 #[cfg(feature = "organizations")]
+impl VerifiedDomainList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<VerifiedDomain>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifiedDomainResponse {
@@ -8189,6 +8831,15 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl VerifiedDomainResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: VerifiedDomain) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "organizations")]
@@ -8410,6 +9061,18 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
     }
 }
 #[cfg(feature = "volumes")]
+impl VolumeList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Volume>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "volumes")]
 /// An operation on a volume: `attachToInstance` takes `instanceId`; `createSnapshotFromVolume` takes `snapshot`; `detachFromInstance` takes no body.
 ///
 /// Schema `/components/schemas/VolumeOperation`.
@@ -8566,6 +9229,15 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "volumes")]
+impl VolumeResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Volume) -> Self {
+        Self { data }
     }
 }
 #[cfg(feature = "volumes")]
@@ -8835,6 +9507,18 @@ impl<'de> serde::Deserialize<'de> for VpcList {
     }
 }
 #[cfg(feature = "vpcs")]
+impl VpcList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Vpc>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "vpcs")]
 /// `restart` restarts the VPC's router (no body).
 ///
 /// Schema `/components/schemas/VpcOperation`.
@@ -8936,6 +9620,15 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "vpcs")]
+impl VpcResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vpc) -> Self {
+        Self { data }
+    }
+}
 #[cfg(feature = "zones")]
 /// A zone.
 ///
@@ -9030,6 +9723,18 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
     }
 }
 #[cfg(feature = "zones")]
+impl ZoneList {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Vec<Zone>) -> Self {
+        Self {
+            data,
+            metadata: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ZoneResponse {
@@ -9067,5 +9772,14 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "zones")]
+impl ZoneResponse {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(data: Zone) -> Self {
+        Self { data }
     }
 }

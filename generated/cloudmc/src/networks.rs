@@ -37,7 +37,7 @@ pub struct CreateNetwork {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateNetworkRequest,
     options: rt::CallOptions,
 }
@@ -45,7 +45,7 @@ impl CreateNetwork {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -125,7 +125,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> DeleteNetwork {
         DeleteNetwork {
             client: self.clone(),
@@ -144,15 +144,15 @@ pub struct DeleteNetwork {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteNetwork {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -230,7 +230,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetNetwork {
         GetNetwork {
             client: self.clone(),
@@ -249,15 +249,15 @@ pub struct GetNetwork {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetNetwork {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -343,9 +343,9 @@ pub struct ListNetworks {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    vpc_id: Option<cloudgen_runtime::Uuid>,
-    zone_id: Option<cloudgen_runtime::Uuid>,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    vpc_id: Option<String>,
+    zone_id: Option<String>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -356,21 +356,21 @@ impl ListNetworks {
     /// Only the networks of this VPC.
     ///
     /// Sets the query parameter `vpc_id`.
-    pub fn vpc_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Only the networks in this zone.
     ///
     /// Sets the query parameter `zone_id`.
-    pub fn zone_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
     }
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -469,7 +469,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         operation: impl Into<crate::models::NetworkOperation>,
     ) -> OperateNetwork {
         OperateNetwork {
@@ -491,9 +491,9 @@ pub struct OperateNetwork {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     operation: crate::models::NetworkOperation,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: Option<crate::models::NetworkOperationRequest>,
     options: rt::CallOptions,
 }
@@ -501,7 +501,7 @@ impl OperateNetwork {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -592,7 +592,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateNetworkRequest,
     ) -> UpdateNetwork {
         UpdateNetwork {
@@ -613,8 +613,8 @@ pub struct UpdateNetwork {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateNetworkRequest,
     options: rt::CallOptions,
 }
@@ -622,7 +622,7 @@ impl UpdateNetwork {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn add_verified_domain(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::AddVerifiedDomainRequest,
     ) -> AddVerifiedDomain {
         AddVerifiedDomain {
@@ -32,8 +32,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct AddVerifiedDomain {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::AddVerifiedDomainRequest,
     options: rt::CallOptions,
 }
@@ -41,7 +41,7 @@ impl AddVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -119,7 +119,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateOrganization {
     client: crate::Client,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateOrganizationRequest,
     options: rt::CallOptions,
 }
@@ -127,7 +127,7 @@ impl CreateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -198,10 +198,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_organization(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> DeleteOrganization {
+    pub fn delete_organization(&self, id: impl Into<String>) -> DeleteOrganization {
         DeleteOrganization {
             client: self.clone(),
             id: id.into(),
@@ -215,15 +212,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeleteOrganization {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -292,10 +289,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_password_policy(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> DeletePasswordPolicy {
+    pub fn delete_password_policy(&self, id: impl Into<String>) -> DeletePasswordPolicy {
         DeletePasswordPolicy {
             client: self.clone(),
             id: id.into(),
@@ -309,15 +303,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeletePasswordPolicy {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeletePasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -367,10 +361,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_organization(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> GetOrganization {
+    pub fn get_organization(&self, id: impl Into<String>) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
             id: id.into(),
@@ -384,15 +375,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetOrganization {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -445,10 +436,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_password_policy(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> GetPasswordPolicy {
+    pub fn get_password_policy(&self, id: impl Into<String>) -> GetPasswordPolicy {
         GetPasswordPolicy {
             client: self.clone(),
             id: id.into(),
@@ -462,15 +450,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetPasswordPolicy {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetPasswordPolicy {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -526,10 +514,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_security_settings(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> GetSecuritySettings {
+    pub fn get_security_settings(&self, id: impl Into<String>) -> GetSecuritySettings {
         GetSecuritySettings {
             client: self.clone(),
             id: id.into(),
@@ -543,15 +528,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetSecuritySettings {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -609,7 +594,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn list_manageable_connections(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> ListManageableConnections {
         ListManageableConnections {
             client: self.clone(),
@@ -624,15 +609,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListManageableConnections {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl ListManageableConnections {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -705,7 +690,7 @@ impl crate::Client {
 pub struct ListOrganizations {
     client: crate::Client,
     include_deleted: Option<bool>,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -723,7 +708,7 @@ impl ListOrganizations {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -807,10 +792,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn list_verified_domains(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> ListVerifiedDomains {
+    pub fn list_verified_domains(&self, id: impl Into<String>) -> ListVerifiedDomains {
         ListVerifiedDomains {
             client: self.clone(),
             id: id.into(),
@@ -824,15 +806,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListVerifiedDomains {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl ListVerifiedDomains {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -889,7 +871,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     pub fn mark_organization_reseller(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> MarkOrganizationReseller {
         MarkOrganizationReseller {
             client: self.clone(),
@@ -904,15 +886,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct MarkOrganizationReseller {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl MarkOrganizationReseller {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -965,8 +947,8 @@ impl crate::Client {
     /// - `domain_id` (`domainId`): Id of the verified domain.
     pub fn remove_verified_domain(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-        domain_id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
+        domain_id: impl Into<String>,
     ) -> RemoveVerifiedDomain {
         RemoveVerifiedDomain {
             client: self.clone(),
@@ -982,16 +964,16 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct RemoveVerifiedDomain {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    domain_id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    domain_id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl RemoveVerifiedDomain {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -1049,7 +1031,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_organization(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateOrganizationRequest,
     ) -> UpdateOrganization {
         UpdateOrganization {
@@ -1066,8 +1048,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateOrganization {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateOrganizationRequest,
     options: rt::CallOptions,
 }
@@ -1075,7 +1057,7 @@ impl UpdateOrganization {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -1146,7 +1128,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_security_settings(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateSecuritySettingsRequest,
     ) -> UpdateSecuritySettings {
         UpdateSecuritySettings {
@@ -1163,8 +1145,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateSecuritySettings {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateSecuritySettingsRequest,
     options: rt::CallOptions,
 }
@@ -1172,7 +1154,7 @@ impl UpdateSecuritySettings {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

@@ -37,7 +37,7 @@ pub struct AcquirePublicIp {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::AcquirePublicIpRequest,
     options: rt::CallOptions,
 }
@@ -45,7 +45,7 @@ impl AcquirePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -123,7 +123,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetPublicIp {
         GetPublicIp {
             client: self.clone(),
@@ -142,15 +142,15 @@ pub struct GetPublicIp {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetPublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -236,9 +236,9 @@ pub struct ListPublicIps {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    vpc_id: Option<cloudgen_runtime::Uuid>,
-    instance_id: Option<cloudgen_runtime::Uuid>,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    vpc_id: Option<String>,
+    instance_id: Option<String>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -249,21 +249,21 @@ impl ListPublicIps {
     /// Only the addresses of this VPC.
     ///
     /// Sets the query parameter `vpc_id`.
-    pub fn vpc_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Only the addresses associated with this instance.
     ///
     /// Sets the query parameter `instance_id`.
-    pub fn instance_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -362,7 +362,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         operation: impl Into<crate::models::PublicIpOperation>,
     ) -> OperatePublicIp {
         OperatePublicIp {
@@ -384,9 +384,9 @@ pub struct OperatePublicIp {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     operation: crate::models::PublicIpOperation,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: Option<crate::models::PublicIpOperationRequest>,
     options: rt::CallOptions,
 }
@@ -394,7 +394,7 @@ impl OperatePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -486,7 +486,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> ReleasePublicIp {
         ReleasePublicIp {
             client: self.clone(),
@@ -505,15 +505,15 @@ pub struct ReleasePublicIp {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl ReleasePublicIp {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

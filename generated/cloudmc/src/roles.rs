@@ -29,8 +29,8 @@ pub struct ListRoles {
     client: crate::Client,
     filter_scope: Option<crate::models::ScopeQualifier>,
     system_only: Option<bool>,
-    organization_id: Option<cloudgen_runtime::Uuid>,
-    environment_id: Option<cloudgen_runtime::Uuid>,
+    organization_id: Option<String>,
+    environment_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -58,14 +58,14 @@ impl ListRoles {
     /// Only roles the caller can assign in this organization.
     ///
     /// Sets the query parameter `organization_id`.
-    pub fn organization_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
     /// Only the environment-scoped roles that apply to this environment.
     ///
     /// Sets the query parameter `environment_id`.
-    pub fn environment_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn environment_id(mut self, value: impl Into<String>) -> Self {
         self.environment_id = Some(value.into());
         self
     }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_service_connection(
-        &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-    ) -> GetServiceConnection {
+    pub fn get_service_connection(&self, id: impl Into<String>) -> GetServiceConnection {
         GetServiceConnection {
             client: self.clone(),
             id: id.into(),
@@ -26,7 +23,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetServiceConnection {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     options: rt::CallOptions,
 }
 impl GetServiceConnection {
@@ -81,8 +78,8 @@ impl crate::Client {
     /// - `environment_id` (`environmentId`): The environment whose credentials to return.
     pub fn get_service_connection_api_info(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
-        environment_id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
+        environment_id: impl Into<String>,
     ) -> GetServiceConnectionApiInfo {
         GetServiceConnectionApiInfo {
             client: self.clone(),
@@ -97,8 +94,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetServiceConnectionApiInfo {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    environment_id: cloudgen_runtime::Uuid,
+    id: String,
+    environment_id: String,
     options: rt::CallOptions,
 }
 impl GetServiceConnectionApiInfo {
@@ -168,7 +165,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListServiceConnections {
     client: crate::Client,
-    organization_id: Option<cloudgen_runtime::Uuid>,
+    organization_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -179,7 +176,7 @@ impl ListServiceConnections {
     /// The organization whose connections to list (default the caller's).
     ///
     /// Sets the query parameter `organizationId`.
-    pub fn organization_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }

@@ -43,7 +43,7 @@ pub struct CreateSnapshot {
     service_code: String,
     environment_name: String,
     operation: crate::models::SnapshotCreateOperation,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateSnapshotRequest,
     options: rt::CallOptions,
 }
@@ -51,7 +51,7 @@ impl CreateSnapshot {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -130,7 +130,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetSnapshot {
         GetSnapshot {
             client: self.clone(),
@@ -149,15 +149,15 @@ pub struct GetSnapshot {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetSnapshot {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -242,8 +242,8 @@ pub struct ListSnapshots {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    volume_id: Option<cloudgen_runtime::Uuid>,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    volume_id: Option<String>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -254,14 +254,14 @@ impl ListSnapshots {
     /// Only the snapshots of this volume.
     ///
     /// Sets the query parameter `volume_id`.
-    pub fn volume_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

@@ -36,14 +36,14 @@ pub struct GetSshKey {
     service_code: String,
     environment_name: String,
     name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetSshKey {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -127,7 +127,7 @@ pub struct ListSshKeys {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -138,7 +138,7 @@ impl ListSshKeys {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

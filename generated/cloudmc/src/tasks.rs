@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_task(&self, id: impl Into<cloudgen_runtime::Uuid>) -> GetTask {
+    pub fn get_task(&self, id: impl Into<String>) -> GetTask {
         GetTask {
             client: self.clone(),
             id: id.into(),
@@ -25,7 +25,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetTask {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     options: rt::CallOptions,
 }
 impl GetTask {

@@ -18,7 +18,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> DeleteTemplate {
         DeleteTemplate {
             client: self.clone(),
@@ -37,15 +37,15 @@ pub struct DeleteTemplate {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -123,7 +123,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetTemplate {
         GetTemplate {
             client: self.clone(),
@@ -142,15 +142,15 @@ pub struct GetTemplate {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -235,7 +235,7 @@ pub struct ImportTemplate {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::ImportTemplateRequest,
     options: rt::CallOptions,
 }
@@ -243,7 +243,7 @@ impl ImportTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -341,7 +341,7 @@ pub struct ListTemplates {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -352,7 +352,7 @@ impl ListTemplates {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -449,7 +449,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         operation: impl Into<crate::models::TemplateOperation>,
     ) -> OperateTemplate {
         OperateTemplate {
@@ -471,9 +471,9 @@ pub struct OperateTemplate {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     operation: crate::models::TemplateOperation,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: Option<crate::models::TemplateOperationRequest>,
     options: rt::CallOptions,
 }
@@ -481,7 +481,7 @@ impl OperateTemplate {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

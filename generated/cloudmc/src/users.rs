@@ -28,7 +28,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct CreateUser {
     client: crate::Client,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateUserRequest,
     options: rt::CallOptions,
 }
@@ -36,7 +36,7 @@ impl CreateUser {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -107,7 +107,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn delete_user(&self, id: impl Into<cloudgen_runtime::Uuid>) -> DeleteUser {
+    pub fn delete_user(&self, id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.clone(),
             id: id.into(),
@@ -121,15 +121,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct DeleteUser {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteUser {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -196,7 +196,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn get_user(&self, id: impl Into<cloudgen_runtime::Uuid>) -> GetUser {
+    pub fn get_user(&self, id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.clone(),
             id: id.into(),
@@ -210,15 +210,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct GetUser {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetUser {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -285,7 +285,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct ListUsers {
     client: crate::Client,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -296,7 +296,7 @@ impl ListUsers {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -379,7 +379,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn unlock_user(&self, id: impl Into<cloudgen_runtime::Uuid>) -> UnlockUser {
+    pub fn unlock_user(&self, id: impl Into<String>) -> UnlockUser {
         UnlockUser {
             client: self.clone(),
             id: id.into(),
@@ -393,15 +393,15 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UnlockUser {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl UnlockUser {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -451,7 +451,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     pub fn update_user(
         &self,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         body: crate::models::UpdateUserRequest,
     ) -> UpdateUser {
         UpdateUser {
@@ -468,8 +468,8 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct UpdateUser {
     client: crate::Client,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     body: crate::models::UpdateUserRequest,
     options: rt::CallOptions,
 }
@@ -477,7 +477,7 @@ impl UpdateUser {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

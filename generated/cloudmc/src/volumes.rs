@@ -37,7 +37,7 @@ pub struct CreateVolume {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: crate::models::CreateVolumeRequest,
     options: rt::CallOptions,
 }
@@ -45,7 +45,7 @@ impl CreateVolume {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -125,7 +125,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> DeleteVolume {
         DeleteVolume {
             client: self.clone(),
@@ -144,15 +144,15 @@ pub struct DeleteVolume {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl DeleteVolume {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -230,7 +230,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetVolume {
         GetVolume {
             client: self.clone(),
@@ -249,15 +249,15 @@ pub struct GetVolume {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetVolume {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -344,8 +344,8 @@ pub struct ListVolumes {
     service_code: String,
     environment_name: String,
     r#type: Option<crate::models::VolumeType>,
-    instance_id: Option<cloudgen_runtime::Uuid>,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    instance_id: Option<String>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -363,14 +363,14 @@ impl ListVolumes {
     /// Only the volumes of this instance.
     ///
     /// Sets the query parameter `instance_id`.
-    pub fn instance_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -469,7 +469,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
         operation: impl Into<crate::models::VolumeOperation>,
     ) -> OperateVolume {
         OperateVolume {
@@ -491,9 +491,9 @@ pub struct OperateVolume {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
+    id: String,
     operation: crate::models::VolumeOperation,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     body: Option<crate::models::VolumeOperationRequest>,
     options: rt::CallOptions,
 }
@@ -501,7 +501,7 @@ impl OperateVolume {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ impl crate::Client {
         &self,
         service_code: impl Into<String>,
         environment_name: impl Into<String>,
-        id: impl Into<cloudgen_runtime::Uuid>,
+        id: impl Into<String>,
     ) -> GetZone {
         GetZone {
             client: self.clone(),
@@ -35,15 +35,15 @@ pub struct GetZone {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    id: cloudgen_runtime::Uuid,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    id: String,
+    org_id: Option<String>,
     options: rt::CallOptions,
 }
 impl GetZone {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
@@ -125,7 +125,7 @@ pub struct ListZones {
     client: crate::Client,
     service_code: String,
     environment_name: String,
-    org_id: Option<cloudgen_runtime::Uuid>,
+    org_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     sort_by: Option<String>,
@@ -136,7 +136,7 @@ impl ListZones {
     /// Act in this sub-organization instead of the caller's own organization.
     ///
     /// Sets the query parameter `org_id`.
-    pub fn org_id(mut self, value: impl Into<cloudgen_runtime::Uuid>) -> Self {
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }

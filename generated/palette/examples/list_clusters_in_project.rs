@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let by_name = V1SearchFilterSummarySpec {
         sort: Some(vec![V1SearchFilterSortSpec {
-            field: Some(V1SearchSortFields::ClusterName),
+            field: Nullable::Value(V1SearchSortFields::ClusterName),
             order: Some(V1SortOrder::Asc),
         }]),
         ..Default::default()

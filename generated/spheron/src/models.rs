@@ -694,6 +694,21 @@ impl<'de> serde::Deserialize<'de> for Bucket {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "organizations", feature = "storage"))]
+impl Bucket {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            organization: Default::default(),
+            created_by: Default::default(),
+            state: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "storage")]
 /// An IPNS name of a bucket, pointing at one of its uploads.
 ///
@@ -778,6 +793,25 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
     }
 }
 #[cfg(feature = "storage")]
+impl BucketIpnsRecord {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            key_name: Default::default(),
+            key_id: Default::default(),
+            ipns_link: Default::default(),
+            bucket: Default::default(),
+            target_cid: Default::default(),
+            memory_used: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordList`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BucketIpnsRecordList {
@@ -858,6 +892,15 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "storage")]
+impl BucketIpnsRecordRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(upload_id: String) -> Self {
+        Self { upload_id }
     }
 }
 #[cfg(feature = "storage")]
@@ -1439,6 +1482,36 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
     }
 }
 #[cfg(feature = "compute")]
+impl ComputeDeployment {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            r#type: Default::default(),
+            commit_id: Default::default(),
+            status: Default::default(),
+            build_time: Default::default(),
+            topic: Default::default(),
+            env: Default::default(),
+            logs: Default::default(),
+            topups: Default::default(),
+            last_topup: Default::default(),
+            closing_logs: Default::default(),
+            instance_logs: Default::default(),
+            instance_events: Default::default(),
+            compute_instance: Default::default(),
+            services: Default::default(),
+            deployment_config_base64: Default::default(),
+            protocol_data: Default::default(),
+            url_prewiew: Default::default(),
+            akash_wallet_id: Default::default(),
+            deployment_initiator: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentDetails`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ComputeDeploymentDetails {
@@ -1729,6 +1802,33 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "compute")]
+impl ComputeInstance {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            region: Default::default(),
+            state: Default::default(),
+            r#type: Default::default(),
+            deployments: Default::default(),
+            active_deployment: Default::default(),
+            compute_project: Default::default(),
+            retrievable_akt: Default::default(),
+            withdrawn_akt: Default::default(),
+            scalable_running_cost: Default::default(),
+            scalable_running_cost_updated_at: Default::default(),
+            default_daily_topup: Default::default(),
+            lease_price_per_block: Default::default(),
+            topup_report: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
     }
 }
 #[cfg(feature = "compute")]
@@ -2112,6 +2212,24 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "compute", feature = "organizations"))]
+impl ComputeProject {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            description: Default::default(),
+            proivder: Default::default(),
+            state: Default::default(),
+            organization: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ComputeProjectList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -2451,6 +2569,43 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
     }
 }
 #[cfg(feature = "compute")]
+impl ComputeServiceInput {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        name: String,
+        image: String,
+        tag: String,
+        service_count: i64,
+        build_image: bool,
+        ports: Vec<ServicePort>,
+        env: Vec<ServiceEnv>,
+        command: Vec<String>,
+        args: Vec<String>,
+        akash_machine_image_name: String,
+    ) -> Self {
+        Self {
+            name,
+            image,
+            tag,
+            service_count,
+            build_image,
+            ports,
+            env,
+            command,
+            args,
+            akash_machine_image_name,
+            custom_service_specs: Default::default(),
+            health_check: Default::default(),
+            private_image_config: Default::default(),
+            autoscaling_rules: Default::default(),
+            template_id: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "compute")]
 /// How an instance is billed - spot or on demand (`scalable` at creation).
 ///
 /// Schema `/components/schemas/ComputeType`.
@@ -2675,6 +2830,15 @@ impl<'de> serde::Deserialize<'de> for Count {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "organizations", feature = "storage"))]
+impl Count {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(count: i64) -> Self {
+        Self { count }
+    }
+}
 #[cfg(feature = "organizations")]
 /// A coupon registered to the organization.
 ///
@@ -2891,6 +3055,34 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "compute")]
+impl CreateComputeInstanceRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        organization_id: String,
+        unique_topic_id: String,
+        compute_provider: Provider,
+        compute_project_name: String,
+        compute_project_description: String,
+        region: String,
+        scalable: bool,
+        services: Vec<ComputeServiceInput>,
+    ) -> Self {
+        Self {
+            organization_id,
+            unique_topic_id,
+            compute_provider,
+            compute_project_name,
+            compute_project_description,
+            region,
+            scalable,
+            services,
+        }
+    }
+}
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/CreateDeploymentEnvironmentResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -3028,6 +3220,37 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "deployments")]
+impl CreateDeploymentRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        organization_id: String,
+        git_url: String,
+        repo_name: String,
+        branch: String,
+        protocol: Protocol,
+        provider: Provider,
+        create_default_webhook: bool,
+        configuration: BuildConfigurationInput,
+    ) -> Self {
+        Self {
+            organization_id,
+            git_url,
+            repo_name,
+            branch,
+            protocol,
+            provider,
+            create_default_webhook,
+            configuration,
+            env: Default::default(),
+            git_provider_preferences: Default::default(),
+            unique_topic_id: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CreateDomainRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -3095,6 +3318,21 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "domains")]
+impl CreateDomainRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, r#type: DomainType) -> Self {
+        Self {
+            name,
+            r#type,
+            link: Default::default(),
+            deployment_environments: Default::default(),
+            is_latest: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -3134,6 +3372,15 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl CreateEnvironmentVariablesRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(environment_variables: Vec<EnvironmentVariableInput>) -> Self {
+        Self { environment_variables }
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -3265,6 +3512,32 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "compute")]
+impl CreateInstanceFromTemplateRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        template_id: String,
+        environment_variables: Vec<TemplateVariableInput>,
+        organization_id: String,
+        akash_image_id: String,
+        region: String,
+        scalable: bool,
+    ) -> Self {
+        Self {
+            template_id,
+            environment_variables,
+            organization_id,
+            akash_image_id,
+            region,
+            scalable,
+            unique_topic_id: Default::default(),
+            custom_instance_specs: Default::default(),
+            instance_count: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteRequest`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -3305,6 +3578,15 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl CreateInviteRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(user_email: String) -> Self {
+        Self { user_email }
     }
 }
 #[cfg(feature = "organizations")]
@@ -3402,6 +3684,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "organizations")]
+impl CreateOrganizationRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(username: String, name: String, app_type: AppType) -> Self {
+        Self { username, name, app_type }
     }
 }
 #[cfg(feature = "organizations")]
@@ -3752,6 +4043,43 @@ impl<'de> serde::Deserialize<'de> for Deployment {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl Deployment {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            site_preview: Default::default(),
+            commit_id: Default::default(),
+            commit_message: Default::default(),
+            logs: Default::default(),
+            build_directory: Default::default(),
+            content_hash: Default::default(),
+            topic: Default::default(),
+            status: Default::default(),
+            payment_id: Default::default(),
+            build_time: Default::default(),
+            memory_used: Default::default(),
+            env: Default::default(),
+            project: Default::default(),
+            branch: Default::default(),
+            external_repository_name: Default::default(),
+            protocol: Default::default(),
+            deployment_environment_name: Default::default(),
+            failed_message: Default::default(),
+            is_from_request: Default::default(),
+            encrypted: Default::default(),
+            configuration: Default::default(),
+            picked_up_by_deployer_at: Default::default(),
+            deployment_initiator: Default::default(),
+            screenshot: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "projects")]
 /// Number of a project's deployments, in all and by outcome.
 ///
@@ -3951,6 +4279,32 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(
+    any(
+        feature = "deployment_environments",
+        feature = "deployments",
+        feature = "environment_variables",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
+impl DeploymentEnvironment {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            branches: Default::default(),
+            status: Default::default(),
+            protocol: Default::default(),
+            is_free: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -4040,6 +4394,15 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "deployment_environments")]
+impl DeploymentEnvironmentRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, branches: Vec<String>, protocol: Protocol) -> Self {
+        Self { name, branches, protocol }
     }
 }
 #[cfg(feature = "deployment_environments")]
@@ -4579,6 +4942,39 @@ impl<'de> serde::Deserialize<'de> for Domain {
         feature = "storage"
     )
 )]
+impl Domain {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            link: Default::default(),
+            r#type: Default::default(),
+            verified: Default::default(),
+            is_latest: Default::default(),
+            project_id: Default::default(),
+            bucket_id: Default::default(),
+            deployment_environment_ids: Default::default(),
+            version: Default::default(),
+            credentials: Default::default(),
+            app_type: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
 /// What a domain points at - 1 for a web app (site), 2 for a compute instance.
 ///
 /// Schema `/components/schemas/DomainAppType`.
@@ -4835,6 +5231,19 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(any(feature = "compute", feature = "storage"))]
+impl DomainRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            r#type: Default::default(),
+            link: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
@@ -5192,6 +5601,19 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "environment_variables")]
+impl EnvironmentVariableInput {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String, value: String) -> Self {
+        Self {
+            name,
+            value,
+            environments: Default::default(),
+        }
+    }
+}
 /// The body of a failed call (facts §4). `message` is always present; `error` is usually `true`. The Go CLI also checks these keys on 2xx answers.
 ///
 /// Schema `/components/schemas/Error`.
@@ -5237,6 +5659,17 @@ impl<'de> serde::Deserialize<'de> for Error {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+impl Error {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(message: String) -> Self {
+        Self {
+            error: Default::default(),
+            message,
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -5324,6 +5757,15 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "compute")]
+impl ExecCommandRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(command: String) -> Self {
+        Self { command }
     }
 }
 #[cfg(feature = "compute")]
@@ -5758,6 +6200,20 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "cli")]
+impl GptQueryRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(query: String) -> Self {
+        Self {
+            query,
+            r#type: Default::default(),
+            file: Default::default(),
+            lang: Default::default(),
+        }
     }
 }
 #[cfg(feature = "cli")]
@@ -6402,6 +6858,23 @@ impl<'de> serde::Deserialize<'de> for Invite {
     }
 }
 #[cfg(feature = "organizations")]
+impl Invite {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            user_email: Default::default(),
+            status: Default::default(),
+            link: Default::default(),
+            organization: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "organizations")]
 /// Schema `/components/schemas/InviteList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InviteList {
@@ -6523,6 +6996,24 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "ipns")]
+impl IpnsName {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            published_deployment_id: Default::default(),
+            organization_id: Default::default(),
+            key_id: Default::default(),
+            key_name: Default::default(),
+            ipns_link: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
     }
 }
 #[cfg(feature = "ipns")]
@@ -6724,6 +7215,25 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
     }
 }
 #[cfg(feature = "compute")]
+impl MachineImage {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            cpu: Default::default(),
+            memory: Default::default(),
+            storage: Default::default(),
+            max_price_per_block: Default::default(),
+            default_daily_top_up: Default::default(),
+            topup_threashold: Default::default(),
+            gpu: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineImageList`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MachineImageList {
@@ -6829,6 +7339,20 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl MarketplaceApp {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            metadata: Default::default(),
+            service_data: Default::default(),
+        }
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7333,6 +7857,28 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl MasterOrganization {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        id: String,
+        site: Organization,
+        compute: Organization,
+        storage: Organization,
+    ) -> Self {
+        Self {
+            id,
+            profile: Default::default(),
+            site,
+            compute,
+            storage,
+            prefered_app_type: Default::default(),
+            publicly_accessible: Default::default(),
+        }
+    }
+}
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
 /// An answer that only carries a human-readable message.
 ///
@@ -7416,6 +7962,15 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "storage")]
+impl MigrateProjectsRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(webapp_organization_id: String) -> Self {
+        Self { webapp_organization_id }
     }
 }
 #[cfg(feature = "storage")]
@@ -7625,6 +8180,25 @@ impl<'de> serde::Deserialize<'de> for Organization {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl Organization {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            profile: Default::default(),
+            users: Default::default(),
+            registries: Default::default(),
+            overdue: Default::default(),
+            app_type: Default::default(),
+            invited_members: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -8148,6 +8722,15 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "storage")]
+impl PinCidsRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(cids: Vec<String>) -> Self {
+        Self { cids }
     }
 }
 #[cfg(feature = "storage")]
@@ -8762,6 +9345,34 @@ impl<'de> serde::Deserialize<'de> for Project {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl Project {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            url: Default::default(),
+            hook_id: Default::default(),
+            created_by: Default::default(),
+            organization: Default::default(),
+            r#type: Default::default(),
+            state: Default::default(),
+            provider: Default::default(),
+            configuration: Default::default(),
+            password_protection: Default::default(),
+            environment_variables: Default::default(),
+            deployment_environments: Default::default(),
+            domains: Default::default(),
+            latest_deployment: Default::default(),
+            pr_comment_ids: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ProjectList`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -9224,6 +9835,15 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
     }
 }
 #[cfg(feature = "organizations")]
+impl RemoveMemberRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(user_id: String) -> Self {
+        Self { user_id }
+    }
+}
+#[cfg(feature = "organizations")]
 /// `error: false` and a message when the member was removed.
 ///
 /// Schema `/components/schemas/RemoveMemberResponse`.
@@ -9499,6 +10119,19 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
     }
 }
 #[cfg(feature = "compute")]
+impl ServiceEnv {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(value: String, is_secret: bool) -> Self {
+        Self {
+            value,
+            is_secret,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServicePort`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServicePort {
@@ -9558,6 +10191,21 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "compute")]
+impl ServicePort {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(container_port: i64, exposed_port: i64) -> Self {
+        Self {
+            container_port,
+            exposed_port,
+            global: Default::default(),
+            expose_to: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 #[cfg(feature = "organizations")]
@@ -10134,6 +10782,15 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
     }
 }
 #[cfg(feature = "compute")]
+impl TemplateVariableInput {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(label: String, value: String) -> Self {
+        Self { label, value }
+    }
+}
+#[cfg(feature = "compute")]
 /// Schema `/components/schemas/TokenPrice`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TokenPrice {
@@ -10482,6 +11139,15 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "storage")]
+impl UpdateBucketStateRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(state: ResourceState) -> Self {
+        Self { state }
+    }
+}
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateComputeInstanceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -10530,6 +11196,23 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "compute")]
+impl UpdateComputeInstanceRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(
+        services: Vec<ComputeServiceInput>,
+        organization_id: String,
+        unique_topic_id: String,
+    ) -> Self {
+        Self {
+            services,
+            organization_id,
+            unique_topic_id,
+        }
     }
 }
 #[cfg(feature = "projects")]
@@ -10657,6 +11340,20 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "domains")]
+impl UpdateDomainRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            link: Default::default(),
+            deployment_environments: Default::default(),
+            is_latest: Default::default(),
+        }
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -10898,6 +11595,15 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
         deserializer.deserialize_map(Visitor)
     }
 }
+#[cfg(feature = "projects")]
+impl UpdateProjectStateRequest {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(state: ResourceState) -> Self {
+        Self { state }
+    }
+}
 #[cfg(feature = "storage")]
 /// One upload of files into a bucket.
 ///
@@ -10985,6 +11691,24 @@ impl<'de> serde::Deserialize<'de> for Upload {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "storage")]
+impl Upload {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            protocol_link: Default::default(),
+            upload_directory: Default::default(),
+            status: Default::default(),
+            memory_used: Default::default(),
+            bucket: Default::default(),
+            upload_initiator: Default::default(),
+            protocol: Default::default(),
+        }
     }
 }
 #[cfg(feature = "all")]
@@ -11612,6 +12336,21 @@ impl<'de> serde::Deserialize<'de> for User {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "profile")]
+impl User {
+    /// A value with the required properties given and every other one absent
+    /// (or at the document's default).
+    #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            platform_profile: Default::default(),
+            organizations: Default::default(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
     }
 }
 #[cfg(feature = "compute")]

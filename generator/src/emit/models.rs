@@ -132,6 +132,9 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
         }
     };
     let mut items = vec![definition, deserialize];
+    if !defaultable {
+        items.push(constructor(api, name, s));
+    }
     if defaultable && has_defaults {
         let inits = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
@@ -157,6 +160,56 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
         });
     }
     items
+}
+
+/// `new(required…)`: the required properties as arguments, every other field absent (or
+/// at its document default), so a caller never spells out the optional ones.
+fn constructor(api: &Api, name: &str, s: &Struct) -> TokenStream {
+    let ty = ident(name);
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.shape() == FieldShape::Plain)
+        .collect();
+    let args = required.iter().map(|f| {
+        let arg = ident(&f.rust_name);
+        let inner = type_tokens(&f.ty, &TokenStream::new());
+        let ty = if f.boxed {
+            quote! { Box<#inner> }
+        } else {
+            inner
+        };
+        quote! { #arg: #ty }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        match (f.shape(), &f.default) {
+            (FieldShape::Plain, _) => quote! { #field, },
+            (FieldShape::Defaulted, Some(value)) => {
+                let value = default_literal(api, &f.ty, value);
+                quote! { #field: #value, }
+            }
+            _ => quote! { #field: Default::default(), },
+        }
+    });
+    let rest = additional_name(&s.additional).map(|n| {
+        let n = ident(n);
+        quote! { #n: Default::default(), }
+    });
+    let allow = (required.len() > 7).then(|| {
+        quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required property")] }
+    });
+    quote! {
+        impl #ty {
+            /// A value with the required properties given and every other one absent
+            /// (or at the document's default).
+            #allow
+            #[allow(deprecated, reason = "deprecated fields are set like the others")]
+            pub fn new( #( #args ),* ) -> Self {
+                Self { #( #inits )* #rest }
+            }
+        }
+    }
 }
 
 /// The Rust name of the map field holding extra properties, if any.

@@ -10,7 +10,9 @@
 //! that each response decodes. The file is written by `cargo xtask codegen` next to the
 //! crate it exercises, so a change in the generator shows in both.
 
+pub mod models;
 pub mod pattern;
+pub mod random;
 pub mod sample;
 
 use proc_macro2::TokenStream;

@@ -807,13 +807,17 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A parameter's type as the builder takes it: a timestamp named through aliases is
-    /// the timestamp itself (the emitter writes it as RFC 3339), and a list of timestamps
-    /// is a list of strings (its items are joined with `Display`, which for `chrono` is
-    /// not RFC 3339).
+    /// the timestamp itself (the emitter writes it as RFC 3339), a list of timestamps is a
+    /// list of strings (its items are joined with `Display`, which for `chrono` is not
+    /// RFC 3339), and a UUID is a string.
     fn param_value_type(&self, ty: TypeRef) -> TypeRef {
         let resolved = self.through_aliases(&ty);
         match resolved {
             TypeRef::DateTime => TypeRef::DateTime,
+            // Ids arrive as strings from everywhere (other calls, config, the command
+            // line); a `Uuid` argument would make every caller parse one first, and a
+            // vendor's "uuid" ids are not always UUIDs.
+            TypeRef::Uuid => TypeRef::String,
             TypeRef::Vec(inner) if self.through_aliases(inner) == &TypeRef::DateTime => {
                 TypeRef::Vec(Box::new(TypeRef::String))
             }

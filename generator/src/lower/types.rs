@@ -1085,8 +1085,8 @@ struct FieldFacts<'s> {
 
 impl<'s> FieldFacts<'s> {
     /// Facts of the property's own schema (`inline`), or of the schema it references
-    /// (only readOnly, writeOnly, deprecated and default carry over then: the docs and
-    /// nullability belong to the type).
+    /// (then the docs and constraints stay with the type; a referenced schema that is
+    /// `nullable` makes the field nullable, since the type itself cannot hold `null`).
     fn of(schema: &'s Schema, inline: bool) -> Self {
         let data = &schema.schema_data;
         let mut docs = inline
@@ -1103,7 +1103,7 @@ impl<'s> FieldFacts<'s> {
         }
         Self {
             docs,
-            nullable: inline && data.nullable,
+            nullable: data.nullable,
             read_only: data.read_only,
             write_only: data.write_only,
             deprecated: data.deprecated,
