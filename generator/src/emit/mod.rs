@@ -78,8 +78,9 @@ fn print(tokens: TokenStream, what: &str) -> Result<String> {
 /// Types per part of `models.rs` printed by one job.
 const MODELS_PER_JOB: usize = 200;
 
-/// Below this much work (operations + types) the files are printed on the calling thread:
-/// starting and joining a worker costs more than it can save on a small document.
+/// Below this much estimated work (see [`weight`]: about twenty operations) the files are
+/// printed on the calling thread: starting and joining a worker costs more than it can
+/// save on a small document.
 const SERIAL_BELOW: usize = 64;
 
 /// A job's estimated cost, in "types": an operation prints about half as much again as a
