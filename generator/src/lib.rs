@@ -74,8 +74,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Runs the whole pipeline on one document: load, upgrade, normalize, lower, emit.
 pub fn generate(input: &Input<'_>) -> Result<Generated> {
-    let lowered = lower_input(input, false)?;
-    let files = emit::emit(&lowered.api, input.settings, &emit_options(input))?;
+    let (lowered, opts) = with_emit_options(input, || lower_input(input, false))?;
+    let files = emit::emit(&lowered.api, input.settings, &opts)?;
     Ok(Generated {
         files,
         report: lowered.report,
@@ -85,17 +85,30 @@ pub fn generate(input: &Input<'_>) -> Result<Generated> {
 /// Like [`generate`], and also the exercise file for the crate: a call of every
 /// operation with sample values (see [`exercise`]).
 pub fn generate_with_exercise(input: &Input<'_>) -> Result<(Generated, TestFiles)> {
-    let lowered = lower_input(input, true)?;
-    let opts = emit_options(input);
-    let files = emit::emit(&lowered.api, input.settings, &opts)?;
+    let (lowered, opts) = with_emit_options(input, || lower_input(input, true))?;
     let normalized = lowered.normalized.unwrap_or_default();
-    let exercise = exercise::emit(&lowered.api, &normalized, &input.settings.krate.name, &opts)?;
-    let models = exercise::models::emit(&lowered.api, &input.settings.krate.name, &opts)?;
+    let api = &lowered.api;
+    let crate_name = &input.settings.krate.name;
+    let exercise = || exercise::emit(api, &normalized, crate_name, &opts);
+    // The exercise file is printed among the crate's files, sharing the cores with them
+    // (about a third of an operation module's cost per operation).
+    let extra = emit::ExtraJob {
+        weight: api.operations.len(),
+        run: &exercise,
+    };
+    let (files, exercise) = emit::emit_with(api, input.settings, &opts, Some(extra))?;
+    let models = exercise::models::emit(api, crate_name, &opts)?;
     let generated = Generated {
         files,
         report: lowered.report,
     };
-    Ok((generated, TestFiles { exercise, models }))
+    Ok((
+        generated,
+        TestFiles {
+            exercise: exercise.unwrap_or_default(),
+            models,
+        },
+    ))
 }
 
 /// The test harness files written beside a generated crate.
@@ -164,11 +177,37 @@ fn lower_input(input: &Input<'_>, keep_document: bool) -> Result<Lowered> {
     })
 }
 
-fn emit_options(input: &Input<'_>) -> EmitOptions {
+/// Documents at least this large are hashed on a second thread while `work` runs (Palette,
+/// 2 MB: about 15 ms of the serial front of the pipeline); smaller ones inline, which is
+/// cheaper than starting a thread.
+const HASH_ASIDE_FROM: usize = 256 * 1024;
+
+/// Runs `work` and, meanwhile, makes the emit options (which hash the document).
+fn with_emit_options<T>(
+    input: &Input<'_>,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<(T, EmitOptions)> {
+    if input.document.len() < HASH_ASIDE_FROM {
+        let done = work()?;
+        return Ok((done, emit_options(input, sha256_hex(input.document))));
+    }
+    let (done, sha) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_hex(input.document));
+        let done = work();
+        // Hashing does not panic; should it, hash again here rather than lose the run.
+        let sha = hashing
+            .join()
+            .unwrap_or_else(|_| sha256_hex(input.document));
+        (done, sha)
+    });
+    Ok((done?, emit_options(input, sha)))
+}
+
+fn emit_options(input: &Input<'_>, document_sha256: String) -> EmitOptions {
     EmitOptions {
         command: input.command.to_owned(),
         document_name: display_name(input.document_name),
-        document_sha256: sha256_hex(input.document),
+        document_sha256,
         runtime_path: input.runtime_path.to_owned(),
         standalone: input.standalone,
     }

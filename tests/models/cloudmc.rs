@@ -156,11 +156,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/ErrorEnvelope",
         super::round_trip::<api::models::ErrorEnvelope>,
     ),
-    (
-        "IdRef",
-        "/components/schemas/IdRef",
-        super::round_trip::<api::models::IdRef>,
-    ),
+    ("IdRef", "/components/schemas/IdRef", super::round_trip::<api::models::IdRef>),
     (
         "ImportTemplateRequest",
         "/components/schemas/ImportTemplateRequest",
@@ -256,11 +252,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/NetworkState",
         super::round_trip::<api::models::NetworkState>,
     ),
-    (
-        "Nic",
-        "/components/schemas/Nic",
-        super::round_trip::<api::models::Nic>,
-    ),
+    ("Nic", "/components/schemas/Nic", super::round_trip::<api::models::Nic>),
     (
         "Organization",
         "/components/schemas/Organization",
@@ -346,11 +338,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/RecoveryPoint",
         super::round_trip::<api::models::RecoveryPoint>,
     ),
-    (
-        "Role",
-        "/components/schemas/Role",
-        super::round_trip::<api::models::Role>,
-    ),
+    ("Role", "/components/schemas/Role", super::round_trip::<api::models::Role>),
     (
         "RoleBinding",
         "/components/schemas/RoleBinding",
@@ -446,11 +434,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/SortOrder",
         super::round_trip::<api::models::SortOrder>,
     ),
-    (
-        "SshKey",
-        "/components/schemas/SshKey",
-        super::round_trip::<api::models::SshKey>,
-    ),
+    ("SshKey", "/components/schemas/SshKey", super::round_trip::<api::models::SshKey>),
     (
         "SshKeyList",
         "/components/schemas/SshKeyList",
@@ -461,16 +445,8 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/SshKeyResponse",
         super::round_trip::<api::models::SshKeyResponse>,
     ),
-    (
-        "Tag",
-        "/components/schemas/Tag",
-        super::round_trip::<api::models::Tag>,
-    ),
-    (
-        "Task",
-        "/components/schemas/Task",
-        super::round_trip::<api::models::Task>,
-    ),
+    ("Tag", "/components/schemas/Tag", super::round_trip::<api::models::Tag>),
+    ("Task", "/components/schemas/Task", super::round_trip::<api::models::Task>),
     (
         "TaskAccepted",
         "/components/schemas/TaskAccepted",
@@ -556,11 +532,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/UpdateVpcRequest",
         super::round_trip::<api::models::UpdateVpcRequest>,
     ),
-    (
-        "User",
-        "/components/schemas/User",
-        super::round_trip::<api::models::User>,
-    ),
+    ("User", "/components/schemas/User", super::round_trip::<api::models::User>),
     (
         "UserList",
         "/components/schemas/UserList",
@@ -601,11 +573,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/VerifiedDomainStatus",
         super::round_trip::<api::models::VerifiedDomainStatus>,
     ),
-    (
-        "Volume",
-        "/components/schemas/Volume",
-        super::round_trip::<api::models::Volume>,
-    ),
+    ("Volume", "/components/schemas/Volume", super::round_trip::<api::models::Volume>),
     (
         "VolumeList",
         "/components/schemas/VolumeList",
@@ -636,11 +604,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/VolumeType",
         super::round_trip::<api::models::VolumeType>,
     ),
-    (
-        "Vpc",
-        "/components/schemas/Vpc",
-        super::round_trip::<api::models::Vpc>,
-    ),
+    ("Vpc", "/components/schemas/Vpc", super::round_trip::<api::models::Vpc>),
     (
         "VpcList",
         "/components/schemas/VpcList",
@@ -656,11 +620,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/VpcResponse",
         super::round_trip::<api::models::VpcResponse>,
     ),
-    (
-        "Zone",
-        "/components/schemas/Zone",
-        super::round_trip::<api::models::Zone>,
-    ),
+    ("Zone", "/components/schemas/Zone", super::round_trip::<api::models::Zone>),
     (
         "ZoneList",
         "/components/schemas/ZoneList",

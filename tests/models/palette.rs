@@ -454,7 +454,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1AppDeploymentClusterRefSummaryDeploymentClusterType",
         "/components/schemas/v1AppDeploymentClusterRefSummary/properties/deploymentClusterType",
-        super::round_trip::<api::models::V1AppDeploymentClusterRefSummaryDeploymentClusterType>,
+        super::round_trip::<
+            api::models::V1AppDeploymentClusterRefSummaryDeploymentClusterType,
+        >,
     ),
     (
         "V1AppDeploymentClusterStatus",
@@ -1586,11 +1588,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1BulkDeleteResponse",
         super::round_trip::<api::models::V1BulkDeleteResponse>,
     ),
-    (
-        "V1Cert",
-        "/components/schemas/v1Cert",
-        super::round_trip::<api::models::V1Cert>,
-    ),
+    ("V1Cert", "/components/schemas/v1Cert", super::round_trip::<api::models::V1Cert>),
     (
         "V1Certificate",
         "/components/schemas/v1Certificate",
@@ -3029,12 +3027,16 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1ClusterTemplateVariableClusterAssignmentAssignedBy",
         "/components/schemas/v1ClusterTemplateVariableClusterAssignment/properties/assignedBy",
-        super::round_trip::<api::models::V1ClusterTemplateVariableClusterAssignmentAssignedBy>,
+        super::round_trip::<
+            api::models::V1ClusterTemplateVariableClusterAssignmentAssignedBy,
+        >,
     ),
     (
         "V1ClusterTemplateVariableClusterAssignmentAssignmentState",
         "/components/schemas/v1ClusterTemplateVariableClusterAssignment/properties/assignmentState",
-        super::round_trip::<api::models::V1ClusterTemplateVariableClusterAssignmentAssignmentState>,
+        super::round_trip::<
+            api::models::V1ClusterTemplateVariableClusterAssignmentAssignmentState,
+        >,
     ),
     (
         "V1ClusterTemplateVariableClusterMapping",
@@ -3396,11 +3398,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1ControlPlaneHealthCheckTimeoutEntity",
         super::round_trip::<api::models::V1ControlPlaneHealthCheckTimeoutEntity>,
     ),
-    (
-        "V1Cpu",
-        "/components/schemas/v1CPU",
-        super::round_trip::<api::models::V1Cpu>,
-    ),
+    ("V1Cpu", "/components/schemas/v1CPU", super::round_trip::<api::models::V1Cpu>),
     (
         "V1CustomAccount",
         "/components/schemas/v1CustomAccount",
@@ -3666,11 +3664,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1DeviceSpec/properties/hostType",
         super::round_trip::<api::models::V1DeviceSpecHostType>,
     ),
-    (
-        "V1Disk",
-        "/components/schemas/v1Disk",
-        super::round_trip::<api::models::V1Disk>,
-    ),
+    ("V1Disk", "/components/schemas/v1Disk", super::round_trip::<api::models::V1Disk>),
     (
         "V1EcrRegistry",
         "/components/schemas/v1EcrRegistry",
@@ -3959,7 +3953,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority",
         "/components/schemas/v1EdgeNativeHybridMachinePoolHost/properties/twoNodeCandidatePriority",
-        super::round_trip::<api::models::V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority>,
+        super::round_trip::<
+            api::models::V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority,
+        >,
     ),
     (
         "V1EdgeNativeInstanceType",
@@ -3994,7 +3990,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority",
         "/components/schemas/v1EdgeNativeMachinePoolHostEntity/properties/twoNodeCandidatePriority",
-        super::round_trip::<api::models::V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority>,
+        super::round_trip::<
+            api::models::V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority,
+        >,
     ),
     (
         "V1EdgeNativeMachineSpec",
@@ -5481,11 +5479,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1NestedCloudConfigStatus",
         super::round_trip::<api::models::V1NestedCloudConfigStatus>,
     ),
-    (
-        "V1Nic",
-        "/components/schemas/v1Nic",
-        super::round_trip::<api::models::V1Nic>,
-    ),
+    ("V1Nic", "/components/schemas/v1Nic", super::round_trip::<api::models::V1Nic>),
     (
         "V1NodesAutoRemediationSettings",
         "/components/schemas/v1NodesAutoRemediationSettings",
@@ -5646,11 +5640,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1Organizations",
         super::round_trip::<api::models::V1Organizations>,
     ),
-    (
-        "V1Os",
-        "/components/schemas/v1OS",
-        super::round_trip::<api::models::V1Os>,
-    ),
+    ("V1Os", "/components/schemas/v1OS", super::round_trip::<api::models::V1Os>),
     (
         "V1OsPatchConfig",
         "/components/schemas/v1OsPatchConfig",
@@ -6066,11 +6056,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1Permission",
         super::round_trip::<api::models::V1Permission>,
     ),
-    (
-        "V1Plan",
-        "/components/schemas/v1Plan",
-        super::round_trip::<api::models::V1Plan>,
-    ),
+    ("V1Plan", "/components/schemas/v1Plan", super::round_trip::<api::models::V1Plan>),
     (
         "V1PlanAddFreeCreditUpdate",
         "/components/schemas/v1PlanAddFreeCreditUpdate",
@@ -6206,11 +6192,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1PolicyRef",
         super::round_trip::<api::models::V1PolicyRef>,
     ),
-    (
-        "V1Pool",
-        "/components/schemas/v1Pool",
-        super::round_trip::<api::models::V1Pool>,
-    ),
+    ("V1Pool", "/components/schemas/v1Pool", super::round_trip::<api::models::V1Pool>),
     (
         "V1PriceRange",
         "/components/schemas/v1PriceRange",
@@ -6691,11 +6673,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1RestoreStatusMeta",
         super::round_trip::<api::models::V1RestoreStatusMeta>,
     ),
-    (
-        "V1Role",
-        "/components/schemas/v1Role",
-        super::round_trip::<api::models::V1Role>,
-    ),
+    ("V1Role", "/components/schemas/v1Role", super::round_trip::<api::models::V1Role>),
     (
         "V1RoleClone",
         "/components/schemas/v1RoleClone",
@@ -7289,7 +7267,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1SpectroClusterMetaSummarySpecSummaryArchTypeItem",
         "/components/schemas/v1SpectroClusterMetaSummary/properties/specSummary/properties/archType/items",
-        super::round_trip::<api::models::V1SpectroClusterMetaSummarySpecSummaryArchTypeItem>,
+        super::round_trip::<
+            api::models::V1SpectroClusterMetaSummarySpecSummaryArchTypeItem,
+        >,
     ),
     (
         "V1SpectroClusterMetaSummaryStatus",
@@ -8441,11 +8421,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1Taint/properties/effect",
         super::round_trip::<api::models::V1TaintEffect>,
     ),
-    (
-        "V1Team",
-        "/components/schemas/v1Team",
-        super::round_trip::<api::models::V1Team>,
-    ),
+    ("V1Team", "/components/schemas/v1Team", super::round_trip::<api::models::V1Team>),
     (
         "V1TeamRoleMap",
         "/components/schemas/v1TeamRoleMap",
@@ -8549,7 +8525,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1TenantClusterRbacSettingsAutomaticClusterRoleBinding",
         "/components/schemas/v1TenantClusterRbacSettings/properties/automaticClusterRoleBinding",
-        super::round_trip::<api::models::V1TenantClusterRbacSettingsAutomaticClusterRoleBinding>,
+        super::round_trip::<
+            api::models::V1TenantClusterRbacSettingsAutomaticClusterRoleBinding,
+        >,
     ),
     (
         "V1TenantClusterSettings",
@@ -8761,11 +8739,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1TunnelEndpoint/properties/tls",
         super::round_trip::<api::models::V1TunnelEndpointTls>,
     ),
-    (
-        "V1Uid",
-        "/components/schemas/v1Uid",
-        super::round_trip::<api::models::V1Uid>,
-    ),
+    ("V1Uid", "/components/schemas/v1Uid", super::round_trip::<api::models::V1Uid>),
     (
         "V1UidRoleSummary",
         "/components/schemas/v1UidRoleSummary",
@@ -8796,11 +8770,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/v1Upgrades",
         super::round_trip::<api::models::V1Upgrades>,
     ),
-    (
-        "V1User",
-        "/components/schemas/v1User",
-        super::round_trip::<api::models::V1User>,
-    ),
+    ("V1User", "/components/schemas/v1User", super::round_trip::<api::models::V1User>),
     (
         "V1UserAssetSsh",
         "/components/schemas/v1UserAssetSsh",
@@ -9714,7 +9684,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation",
         "/components/schemas/v1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation",
-        super::round_trip::<api::models::V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation>,
+        super::round_trip::<
+            api::models::V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation,
+        >,
     ),
     (
         "V1VmRealtime",
@@ -9774,7 +9746,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1VmSshPublicKeyAccessCredentialPropagationMethod",
         "/components/schemas/v1VmSshPublicKeyAccessCredentialPropagationMethod",
-        super::round_trip::<api::models::V1VmSshPublicKeyAccessCredentialPropagationMethod>,
+        super::round_trip::<
+            api::models::V1VmSshPublicKeyAccessCredentialPropagationMethod,
+        >,
     ),
     (
         "V1VmSshPublicKeyAccessCredentialSource",
@@ -9839,7 +9813,9 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
     (
         "V1VmUserPasswordAccessCredentialPropagationMethod",
         "/components/schemas/v1VmUserPasswordAccessCredentialPropagationMethod",
-        super::round_trip::<api::models::V1VmUserPasswordAccessCredentialPropagationMethod>,
+        super::round_trip::<
+            api::models::V1VmUserPasswordAccessCredentialPropagationMethod,
+        >,
     ),
     (
         "V1VmUserPasswordAccessCredentialSource",

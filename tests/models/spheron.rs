@@ -46,11 +46,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/AutoscalingTimeWindow",
         super::round_trip::<api::models::AutoscalingTimeWindow>,
     ),
-    (
-        "Bucket",
-        "/components/schemas/Bucket",
-        super::round_trip::<api::models::Bucket>,
-    ),
+    ("Bucket", "/components/schemas/Bucket", super::round_trip::<api::models::Bucket>),
     (
         "BucketIpnsRecord",
         "/components/schemas/BucketIpnsRecord",
@@ -201,16 +197,8 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/ConfigurationResponse",
         super::round_trip::<api::models::ConfigurationResponse>,
     ),
-    (
-        "Count",
-        "/components/schemas/Count",
-        super::round_trip::<api::models::Count>,
-    ),
-    (
-        "Coupon",
-        "/components/schemas/Coupon",
-        super::round_trip::<api::models::Coupon>,
-    ),
+    ("Count", "/components/schemas/Count", super::round_trip::<api::models::Count>),
+    ("Coupon", "/components/schemas/Coupon", super::round_trip::<api::models::Coupon>),
     (
         "CouponList",
         "/components/schemas/CouponList",
@@ -336,11 +324,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/DeploymentStatus",
         super::round_trip::<api::models::DeploymentStatus>,
     ),
-    (
-        "Domain",
-        "/components/schemas/Domain",
-        super::round_trip::<api::models::Domain>,
-    ),
+    ("Domain", "/components/schemas/Domain", super::round_trip::<api::models::Domain>),
     (
         "DomainAppType",
         "/components/schemas/DomainAppType",
@@ -386,11 +370,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/EnvironmentVariableInput",
         super::round_trip::<api::models::EnvironmentVariableInput>,
     ),
-    (
-        "Error",
-        "/components/schemas/Error",
-        super::round_trip::<api::models::Error>,
-    ),
+    ("Error", "/components/schemas/Error", super::round_trip::<api::models::Error>),
     (
         "ExceededEnvironments",
         "/components/schemas/ExceededEnvironments",
@@ -486,11 +466,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/InstanceState",
         super::round_trip::<api::models::InstanceState>,
     ),
-    (
-        "Invite",
-        "/components/schemas/Invite",
-        super::round_trip::<api::models::Invite>,
-    ),
+    ("Invite", "/components/schemas/Invite", super::round_trip::<api::models::Invite>),
     (
         "InviteList",
         "/components/schemas/InviteList",
@@ -791,11 +767,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/TokenScopeUser",
         super::round_trip::<api::models::TokenScopeUser>,
     ),
-    (
-        "Topup",
-        "/components/schemas/Topup",
-        super::round_trip::<api::models::Topup>,
-    ),
+    ("Topup", "/components/schemas/Topup", super::round_trip::<api::models::Topup>),
     (
         "TriggerResponse",
         "/components/schemas/TriggerResponse",
@@ -846,11 +818,7 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/UpdateProjectStateRequest",
         super::round_trip::<api::models::UpdateProjectStateRequest>,
     ),
-    (
-        "Upload",
-        "/components/schemas/Upload",
-        super::round_trip::<api::models::Upload>,
-    ),
+    ("Upload", "/components/schemas/Upload", super::round_trip::<api::models::Upload>),
     (
         "UploadChunkResponse",
         "/components/schemas/UploadChunkResponse",
@@ -896,14 +864,6 @@ pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
         "/components/schemas/UsageSpecialization",
         super::round_trip::<api::models::UsageSpecialization>,
     ),
-    (
-        "User",
-        "/components/schemas/User",
-        super::round_trip::<api::models::User>,
-    ),
-    (
-        "YesFlag",
-        "/components/schemas/YesFlag",
-        super::round_trip::<api::models::YesFlag>,
-    ),
+    ("User", "/components/schemas/User", super::round_trip::<api::models::User>),
+    ("YesFlag", "/components/schemas/YesFlag", super::round_trip::<api::models::YesFlag>),
 ];

@@ -23,7 +23,7 @@ use std::io;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Location, Result, pointer_push};
+use crate::error::{Error, Location, Result, pointer_push, push_token};
 use kinds::{Kind, Shape, Version};
 use resolve::Target;
 
@@ -85,7 +85,7 @@ pub fn bundle(doc: &mut Value, name: &str, source: &dyn ReferenceSource) -> Resu
     bundler.claim_existing_names(doc);
     bundler.claim_slots(doc)?;
     let main = bundler.main.clone();
-    bundler.visit(doc, Kind::Root, &main, String::new())?;
+    bundler.visit(doc, Kind::Root, &main, &mut String::new())?;
     let placed = bundler.drain_queue()?;
     if bundler.references == 0 {
         return Ok(Vec::new());
@@ -205,30 +205,44 @@ impl Bundler<'_> {
     }
 
     /// Walks `value`, an object of `kind` in file `base` at `pointer`.
-    fn visit(&mut self, value: &mut Value, kind: Kind, base: &str, pointer: String) -> Result<()> {
+    /// `pointer` is where `value` is; it is extended and restored in place (one buffer
+    /// per walk; left as it is on an error, which ends the walk).
+    fn visit(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        base: &str,
+        pointer: &mut String,
+    ) -> Result<()> {
         match value {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
                     let reference = reference.to_owned();
-                    if self.reference(map, &reference, kind, base, &pointer)? {
+                    if self.reference(map, &reference, kind, base, pointer)? {
                         return Ok(());
                     }
                 }
                 if kind == Kind::Schema {
-                    self.discriminator(map, base, &pointer)?;
+                    self.discriminator(map, base, pointer)?;
                 }
                 for (key, child) in map.iter_mut() {
                     if key == "$ref" {
                         continue;
                     }
                     if let Some(shape) = kinds::child(kind, key, self.version) {
-                        self.visit_shape(child, shape, base, pointer_push(&pointer, key))?;
+                        let len = pointer.len();
+                        push_token(pointer, key);
+                        self.visit_shape(child, shape, base, pointer)?;
+                        pointer.truncate(len);
                     }
                 }
             }
             Value::Array(items) => {
+                let len = pointer.len();
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.visit(item, kind, base, pointer_push(&pointer, &i.to_string()))?;
+                    push_token(pointer, &i.to_string());
+                    self.visit(item, kind, base, pointer)?;
+                    pointer.truncate(len);
                 }
             }
             _ => {}
@@ -241,13 +255,16 @@ impl Bundler<'_> {
         value: &mut Value,
         shape: Shape,
         base: &str,
-        pointer: String,
+        pointer: &mut String,
     ) -> Result<()> {
         match (shape, value) {
             (Shape::One(kind), value) => self.visit(value, kind, base, pointer),
             (Shape::Map(kind), Value::Object(map)) => {
+                let len = pointer.len();
                 for (key, child) in map.iter_mut() {
-                    self.visit(child, kind, base, pointer_push(&pointer, key))?;
+                    push_token(pointer, key);
+                    self.visit(child, kind, base, pointer)?;
+                    pointer.truncate(len);
                 }
                 Ok(())
             }
@@ -326,7 +343,12 @@ impl Bundler<'_> {
         }
         let mut content = self.fetch(&target, site)?.clone();
         self.copying.push(target.clone());
-        let walked = self.visit(&mut content, kind, &target.file, target.pointer.clone());
+        let walked = self.visit(
+            &mut content,
+            kind,
+            &target.file,
+            &mut target.pointer.clone(),
+        );
         self.copying.pop();
         walked?;
         let mut siblings = std::mem::take(map);
@@ -393,7 +415,7 @@ impl Bundler<'_> {
                 &mut content,
                 job.kind,
                 &job.target.file,
-                job.target.pointer.clone(),
+                &mut job.target.pointer.clone(),
             )?;
             placed.push((job.dest, content));
         }

@@ -78,12 +78,47 @@ fn print(tokens: TokenStream, what: &str) -> Result<String> {
 /// Types per part of `models.rs` printed by one job.
 const MODELS_PER_JOB: usize = 200;
 
+/// Below this much estimated work (see [`weight`]: about twenty operations) the files are
+/// printed on the calling thread: starting and joining a worker costs more than it can
+/// save on a small document.
+const SERIAL_BELOW: usize = 64;
+
+/// A job's estimated cost, in "types": an operation prints about half as much again as a
+/// type (instruction counts on Palette), and the single-file jobs are small.
+fn weight(job: &Job<'_>) -> usize {
+    match job {
+        Job::Models(range) => range.len() * 2,
+        Job::Module(_, ops) => ops.len() * 3,
+        Job::Lib | Job::Client | Job::Pagination => 1,
+    }
+}
+
 /// Emits all files of the crate, keyed by path relative to the crate root.
 pub fn emit(
     api: &Api,
     settings: &Settings,
     opts: &EmitOptions,
 ) -> Result<BTreeMap<String, String>> {
+    emit_with(api, settings, opts, None).map(|(files, _)| files)
+}
+
+/// One more text to produce beside the crate's files (the exercise file), run among
+/// the emitter's jobs so that it shares the cores with them. `weight` is its estimated
+/// cost in the units of the jobs (about two per type, three per operation).
+pub(crate) struct ExtraJob<'a> {
+    /// Estimated cost.
+    pub weight: usize,
+    /// Produces the text.
+    pub run: &'a (dyn Fn() -> Result<String> + Sync),
+}
+
+/// [`emit`], and the text of `extra` when given.
+pub(crate) fn emit_with(
+    api: &Api,
+    settings: &Settings,
+    opts: &EmitOptions,
+    extra: Option<ExtraJob<'_>>,
+) -> Result<(BTreeMap<String, String>, Option<String>)> {
     let mut files = BTreeMap::new();
     let mut modules: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
@@ -95,11 +130,10 @@ pub fn emit(
         cargo_toml(api, settings, opts, &feature_map),
     );
     // Each Rust file is built and printed independently, so the files are spread over the
-    // machine's cores (token streams are not `Send`: each job builds its own). Results go
-    // into a sorted map, so the output does not depend on scheduling.
+    // machine's cores (token streams are not `Send`: each job builds its own). Results are
+    // put back in job order, so the output does not depend on scheduling.
     let module_names: Vec<&str> = modules.keys().copied().collect();
-    // `models.rs` is most of the output (60% for Palette): it is printed in parts, which
-    // are queued first as the biggest jobs.
+    // `models.rs` is most of the output (60% for Palette): it is printed in parts.
     let mut jobs: Vec<(String, Job<'_>)> = (0..api.types.len().max(1))
         .step_by(MODELS_PER_JOB)
         .map(|start| {
@@ -116,11 +150,10 @@ pub fn emit(
         let path = format!("src/{}.rs", crate::ident::unraw(module));
         jobs.push((path, Job::Module(module, ops)));
     }
-    let run = |(path, job): &(String, Job<'_>)| -> (String, Result<String>) {
+    let run = |(path, job): &(String, Job<'_>)| -> Result<String> {
         if let Job::Models(range) = job {
             let tokens = models::emit_chunk(api, &feature_map, range.clone());
-            let text = print(tokens, path);
-            return (path.clone(), text);
+            return print(tokens, path);
         }
         let tokens = match job {
             Job::Models(_) => unreachable!("printed above"),
@@ -129,58 +162,100 @@ pub fn emit(
             Job::Pagination => pagination::emit(api, &feature_map),
             Job::Module(module, ops) => operations::emit_module(api, module, ops),
         };
-        (path.clone(), render(tokens, path, opts))
+        render(tokens, path, opts)
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, (String, Result<String>))> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        done.push((i, run(job)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    let message = "internal error: an emitter thread panicked; please report this";
-                    vec![(
-                        0,
-                        ("src".to_owned(), Err(Error::invalid("emit", "", message))),
-                    )]
-                })
-            })
-            .collect()
+    // Biggest jobs first (the extra job, index `jobs.len()`, among them), so that the last
+    // job to finish is a small one and the cores finish together.
+    let extra_index = jobs.len();
+    let mut order: Vec<(usize, usize)> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, job))| (weight(job), i))
+        .chain(extra.as_ref().map(|e| (e.weight, extra_index)))
+        .collect();
+    order.sort_by_key(|&(w, i)| (std::cmp::Reverse(w), i));
+    let total: usize = order.iter().map(|&(w, _)| w).sum();
+    let results = run_parallel(&order, total, |i| match jobs.get(i) {
+        Some(job) => run(job),
+        None => extra
+            .as_ref()
+            .map_or_else(|| Ok(String::new()), |e| (e.run)()),
     });
     // In job order, so that which error is reported does not depend on scheduling
     // either, and the parts of `models.rs` join in order.
-    results.sort_by_key(|(i, _)| *i);
+    let mut results = results.into_iter();
     let mut models_text = String::new();
-    for (_, (path, text)) in results {
+    for ((path, _), text) in jobs.iter().zip(results.by_ref()) {
         let text = text?;
         if path == "src/models.rs" {
             models_text.push_str(&text);
         } else {
-            files.insert(path, text);
+            files.insert(path.clone(), text);
         }
     }
+    let extra_text = match (extra, results.next()) {
+        (Some(_), Some(text)) => Some(text?),
+        _ => None,
+    };
     files.insert(
         "src/models.rs".to_owned(),
         format!("{}\n{models_text}", header(opts, "//")),
     );
-    jobs.clear();
-    Ok(files)
+    Ok((files, extra_text))
+}
+
+/// Runs `run(i)` for every `(weight, i)` of `order` (in that order, each once) on the
+/// calling thread and, unless the work is small, as many more as the machine has cores;
+/// returns the results indexed by `i`.
+fn run_parallel<F>(order: &[(usize, usize)], total: usize, run: F) -> Vec<Result<String>>
+where
+    F: Fn(usize) -> Result<String> + Sync,
+{
+    let mut results: Vec<Option<Result<String>>> = (0..order.len()).map(|_| None).collect();
+    let threads = if total < SERIAL_BELOW {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(order.len())
+            .max(1)
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(_, i)) = order.get(k) else { break };
+            done.push((i, run(i)));
+        }
+        done
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // As for the workers, a panic here leaves results unset rather than unwinding.
+        if let Ok(mine) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            for (i, text) in mine {
+                results[i] = Some(text);
+            }
+        }
+        for worker in workers {
+            // A panicking job leaves its results unset; they are reported below.
+            if let Ok(done) = worker.join() {
+                for (i, text) in done {
+                    results[i] = Some(text);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                let message = "internal error: an emitter thread panicked; please report this";
+                Err(Error::invalid("emit", "", message))
+            })
+        })
+        .collect()
 }
 
 fn toml_string(s: &str) -> String {

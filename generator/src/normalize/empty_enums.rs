@@ -2,18 +2,21 @@
 //! (Eve's generator writes one for a list field with no allowed values), and keeping it
 //! would make the type uninhabitable. The schema then allows any value of its type.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
-use crate::error::pointer_push;
+use crate::error::push_token;
 
 /// Removes every empty `enum` under `components` and `paths`; one line per removal.
 pub fn drop_empty_enums(doc: &mut Value) -> Vec<String> {
     let mut notes = Vec::new();
-    walk(doc, "", &mut notes);
+    walk(doc, &mut String::new(), &mut notes);
     notes
 }
 
-fn walk(value: &mut Value, pointer: &str, notes: &mut Vec<String>) {
+/// `pointer` is where `value` is, extended and restored in place (one buffer per walk).
+fn walk(value: &mut Value, pointer: &mut String, notes: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             // `enum` as a property *name* (under `properties`) is not a keyword.
@@ -27,13 +30,23 @@ fn walk(value: &mut Value, pointer: &str, notes: &mut Vec<String>) {
                 map.remove("enum");
                 notes.push(format!("{pointer}: `enum: []` allows no value; dropped"));
             }
+            let len = pointer.len();
             for (key, child) in map.iter_mut() {
-                walk(child, &pointer_push(pointer, key), notes);
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    push_token(pointer, key);
+                    walk(child, pointer, notes);
+                    pointer.truncate(len);
+                }
             }
         }
         Value::Array(items) => {
+            let len = pointer.len();
             for (i, child) in items.iter_mut().enumerate() {
-                walk(child, &format!("{pointer}/{i}"), notes);
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    let _ = write!(pointer, "/{i}");
+                    walk(child, pointer, notes);
+                    pointer.truncate(len);
+                }
             }
         }
         _ => {}

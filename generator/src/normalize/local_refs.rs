@@ -19,7 +19,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use crate::bundle::kinds::{self, Kind, Shape, Version};
-use crate::error::pointer_push;
+use crate::error::{pointer_push, push_token};
 
 const SCHEMAS: &str = "/components/schemas";
 
@@ -37,7 +37,7 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
         .unwrap_or_default();
     for _ in 0..MAX_ROUNDS {
         let mut sites = Vec::new();
-        collect(doc, Kind::Root, String::new(), &mut sites);
+        collect(doc, Kind::Root, &mut String::new(), &mut sites);
         let mut changed = false;
         for (site, kind) in sites {
             let Some(reference) = doc
@@ -54,7 +54,11 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
             let target = percent_decode_str(target)
                 .decode_utf8()
                 .map_or_else(|_| target.to_owned(), |t| t.into_owned());
-            let found = doc.pointer(&target).cloned();
+            // Most `$ref`s name a component and need nothing: look before copying.
+            let found = match (kind, doc.pointer(&target)) {
+                (Kind::Schema, Some(_)) if is_component(&target) => continue,
+                (_, found) => found.cloned(),
+            };
             match (kind, found) {
                 (Kind::PathItem, Some(Value::Object(content))) if target != site => {
                     replace_keeping_siblings(doc, &site, content);
@@ -99,7 +103,9 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
 }
 
 /// Every object with a string `$ref` at a schema or path-item position, with its kind.
-fn collect(value: &Value, kind: Kind, pointer: String, out: &mut Vec<(String, Kind)>) {
+/// `pointer` is where `value` is; it is extended and restored in place (one buffer for
+/// the whole walk, a `String` made only per site found).
+fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(String, Kind)>) {
     match value {
         Value::Object(map) => {
             if map.get("$ref").is_some_and(Value::is_string) {
@@ -111,23 +117,34 @@ fn collect(value: &Value, kind: Kind, pointer: String, out: &mut Vec<(String, Ki
                 }
             }
             for (key, child) in map {
-                let at = pointer_push(&pointer, key);
-                match kinds::child(kind, key, Version::OpenApi3) {
-                    Some(Shape::One(k) | Shape::List(k)) => collect(child, k, at, out),
-                    Some(Shape::Map(k)) => {
+                let Some(shape) = kinds::child(kind, key, Version::OpenApi3) else {
+                    continue;
+                };
+                let len = pointer.len();
+                push_token(pointer, key);
+                match shape {
+                    Shape::One(k) | Shape::List(k) => collect(child, k, pointer, out),
+                    Shape::Map(k) => {
                         if let Value::Object(entries) = child {
+                            let at = pointer.len();
                             for (name, entry) in entries {
-                                collect(entry, k, pointer_push(&at, name), out);
+                                push_token(pointer, name);
+                                collect(entry, k, pointer, out);
+                                pointer.truncate(at);
                             }
                         }
                     }
-                    None => {}
                 }
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
+            let len = pointer.len();
             for (i, item) in items.iter().enumerate() {
-                collect(item, kind, pointer_push(&pointer, &i.to_string()), out);
+                use std::fmt::Write as _;
+                let _ = write!(pointer, "/{i}");
+                collect(item, kind, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
