@@ -2,14 +2,17 @@
 //! program rather than criterion (`valgrind --tool=callgrind`, `perf`):
 //!
 //! ```sh
-//! overhead_driver <generated|handwritten> <small_get|paginate> <iterations>
+//! overhead_driver <generated|handwritten|handwritten_bare> <small_get|paginate> <iterations>
 //! ```
 //!
-//! Prints the wall time per iteration. Under callgrind, compare the client thread's
-//! instruction counts of the two clients to see what the generated one adds.
+//! Prints the wall time per iteration. After a warm-up, the iterations run inside the
+//! function `overhead_driver::measured`, so that
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='overhead_driver::measured'`
+//! counts the instructions of the iterations alone (client thread; the server thread
+//! runs elsewhere and is not counted).
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use runtime_overhead::{
     HandWritten, PAGE_ITEMS, bench_routes, generated_client, generated_count_all_users,
@@ -19,7 +22,7 @@ use runtime_overhead::{
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [client, scenario, iterations] = args.as_slice() else {
-        eprintln!("usage: overhead_driver <generated|handwritten> <small_get|paginate> <n>");
+        eprintln!("usage: overhead_driver <generated|handwritten[_bare]> <small_get|paginate> <n>");
         std::process::exit(2);
     };
     let iterations: u32 = iterations.parse().expect("iterations");
@@ -29,11 +32,15 @@ fn main() {
         .build()
         .expect("client runtime");
     let generated = generated_client(addr);
-    let handwritten = HandWritten::new(addr);
+    let handwritten = match client.as_str() {
+        "handwritten_bare" => HandWritten::bare(addr),
+        _ => HandWritten::new(addr),
+    };
+    let client = client.strip_suffix("_bare").unwrap_or(client);
     let run = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
-                match (client.as_str(), scenario.as_str()) {
+                match (client, scenario.as_str()) {
                     ("generated", "small_get") => {
                         black_box(generated.users_uid_get("u1").send().await.expect("get"));
                     }
@@ -62,8 +69,14 @@ fn main() {
     };
     // Warm up: the connection, the pool, lazy statics.
     run(iterations.clamp(1, 10));
+    let per = measured(&run, iterations);
+    println!("{client} {scenario}: {per:?} per iteration");
+}
+
+/// Runs the measured iterations; its name is what callgrind toggles collection on.
+#[inline(never)]
+fn measured(run: &dyn Fn(u32), iterations: u32) -> Duration {
     let started = Instant::now();
     run(iterations);
-    let per = started.elapsed() / iterations.max(1);
-    println!("{client} {scenario}: {per:?} per iteration");
+    started.elapsed() / iterations.max(1)
 }
