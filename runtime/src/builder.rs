@@ -319,7 +319,10 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             operation_timeout: self.operation_timeout,
             retry: policies.retry,
             budget: BudgetState::new(policies.retry.budget_config()),
-            rate_limiter: policies.rate_limits.map(RateLimiter::new),
+            rate_limiter: policies
+                .rate_limits
+                .filter(|table| !table.limits_nothing())
+                .map(RateLimiter::new),
             unwrap_data: policies.unwrap_data,
             task_poll: policies.task_poll,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock::new())),

@@ -363,11 +363,13 @@ impl ClientCore {
         );
         let started = self.inner.clock.monotonic();
         let result = self
-            .execute_parts(parts, stream, &span)
+            .execute_parts(parts, stream, started, &span)
             .instrument(span.clone())
             .await;
-        let elapsed = self.inner.clock.monotonic().saturating_sub(started);
-        span.record("duration_ms", elapsed.as_millis() as u64);
+        if !span.is_disabled() {
+            let elapsed = self.inner.clock.monotonic().saturating_sub(started);
+            span.record("duration_ms", elapsed.as_millis() as u64);
+        }
         result
     }
 
@@ -375,14 +377,15 @@ impl ClientCore {
         &self,
         mut parts: Parts,
         stream: bool,
+        started: Duration,
         span: &tracing::Span,
     ) -> Result<RawResponse, Error<E>> {
         let inner = &*self.inner;
         let clock = &*inner.clock;
-        let started = clock.monotonic();
         let deadline = inner.operation_timeout.map(|t| started + t);
         let url = self.url_for(parts.server, &parts.path, &parts.query)?;
-        let headers = self.headers_for(&parts)?;
+        // Resolved once: every attempt sends the same `If-Match`.
+        let if_match = self.if_match_for(&parts)?;
         let body = parts.body.take();
         let replayable = body.as_ref().is_none_or(Body::replayable);
         let idempotent = parts
@@ -402,7 +405,8 @@ impl ClientCore {
                     .acquire(clock, parts.path_template, &parts.path)
                     .await;
             }
-            let mut attempt_headers = headers.clone();
+            // Built per attempt rather than cloned: one copy of the defaults either way.
+            let mut attempt_headers = self.headers_for(&parts, if_match.as_ref());
             let token_generation = self.apply_token(&parts, &mut attempt_headers).await?;
             let attempt_timeout = match deadline {
                 Some(deadline) => {
@@ -541,18 +545,28 @@ impl ClientCore {
         timeout: Duration,
         stream: bool,
     ) -> Result<RawResponse, reqwest::Error> {
-        let mut builder = self
-            .inner
-            .http
-            .request(method.clone(), url)
-            .headers(headers)
-            .timeout(timeout);
-        match body {
-            Some(Prepared::Body(body)) => builder = builder.body(body),
-            Some(Prepared::Form(form)) => builder = builder.multipart(form),
-            None => {}
-        }
-        let mut response = builder.send().await?;
+        let http = &self.inner.http;
+        let request = match body {
+            // `RequestBuilder::multipart` sets the boundary and length headers.
+            Some(Prepared::Form(form)) => http
+                .request(method.clone(), url)
+                .headers(headers)
+                .timeout(timeout)
+                .multipart(form)
+                .build()?,
+            // Otherwise the request is put together directly: the header map is moved
+            // in, not copied header by header as `RequestBuilder::headers` does.
+            body => {
+                let mut request = reqwest::Request::new(method.clone(), url);
+                *request.headers_mut() = headers;
+                *request.timeout_mut() = Some(timeout);
+                if let Some(Prepared::Body(body)) = body {
+                    *request.body_mut() = Some(body);
+                }
+                request
+            }
+        };
+        let mut response = http.execute(request).await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if stream && status.is_success() {
@@ -593,8 +607,13 @@ impl ClientCore {
             }
             None => self.inner.base_url.clone(),
         };
-        let separator = if path.starts_with('/') { "" } else { "/" };
-        let full = format!("{}{separator}{path}", url.path().trim_end_matches('/'));
+        let base_path = url.path().trim_end_matches('/');
+        let full = if base_path.is_empty() && path.starts_with('/') {
+            Cow::Borrowed(path)
+        } else {
+            let separator = if path.starts_with('/') { "" } else { "/" };
+            Cow::Owned(format!("{base_path}{separator}{path}"))
+        };
         url.set_path(&full);
         if url.path() != full {
             return Err(Error::InvalidRequest {
@@ -603,6 +622,10 @@ impl ClientCore {
                     url.path()
                 ),
             });
+        }
+        if query.is_empty() && self.scope.query.is_empty() {
+            url.set_query(None);
+            return Ok(url);
         }
         let scope_query = self
             .scope
@@ -628,8 +651,12 @@ impl ClientCore {
     }
 
     /// Defaults, then scope, then credentials, then the request's own headers, then
-    /// `If-Match`. (A login token is added per attempt.)
-    fn headers_for<E>(&self, parts: &Parts) -> Result<HeaderMap, Error<E>> {
+    /// `If-Match` (see [`Self::if_match_for`]). (A login token is added per attempt.)
+    fn headers_for(
+        &self,
+        parts: &Parts,
+        if_match: Option<&(HeaderName, HeaderValue)>,
+    ) -> HeaderMap {
         let mut headers = self.inner.default_headers.clone();
         for (name, value) in &self.scope.headers {
             headers.insert(name.clone(), value.clone());
@@ -642,37 +669,47 @@ impl ClientCore {
         for (name, value) in &parts.headers {
             headers.insert(name.clone(), value.clone());
         }
-        if let Some(spec) = &parts.if_match {
-            let header = self
-                .inner
-                .profile
-                .etag
-                .map_or(DEFAULT_IF_MATCH_HEADER, |policy| policy.if_match_header);
-            let invalid = |message: String| Error::InvalidRequest { message };
-            let name = HeaderName::from_bytes(header.as_bytes())
-                .map_err(|_| invalid(format!("`{header}` is not a valid header name")))?;
-            match spec
-                .explicit
-                .clone()
-                .or_else(|| self.scope.etags.get(&parts.path))
-            {
-                Some(etag) => {
-                    let value = HeaderValue::from_str(&etag).map_err(|_| {
-                        invalid(format!(
-                            "the ETag for `{header}` is not a valid header value"
-                        ))
-                    })?;
-                    headers.insert(name, value);
-                }
-                None if spec.policy == IfMatch::Required => {
-                    return Err(Error::MissingEtag {
-                        path: parts.path.clone(),
-                    });
-                }
-                None => {}
-            }
+        if let Some((name, value)) = if_match {
+            headers.insert(name.clone(), value.clone());
         }
-        Ok(headers)
+        headers
+    }
+
+    /// The `If-Match` header the request asked for: its explicit ETag, else the one
+    /// remembered for its path; an error when it is required and neither is known.
+    fn if_match_for<E>(
+        &self,
+        parts: &Parts,
+    ) -> Result<Option<(HeaderName, HeaderValue)>, Error<E>> {
+        let Some(spec) = &parts.if_match else {
+            return Ok(None);
+        };
+        let header = self
+            .inner
+            .profile
+            .etag
+            .map_or(DEFAULT_IF_MATCH_HEADER, |policy| policy.if_match_header);
+        let invalid = |message: String| Error::InvalidRequest { message };
+        let name = HeaderName::from_bytes(header.as_bytes())
+            .map_err(|_| invalid(format!("`{header}` is not a valid header name")))?;
+        match spec
+            .explicit
+            .clone()
+            .or_else(|| self.scope.etags.get(&parts.path))
+        {
+            Some(etag) => {
+                let value = HeaderValue::from_str(&etag).map_err(|_| {
+                    invalid(format!(
+                        "the ETag for `{header}` is not a valid header value"
+                    ))
+                })?;
+                Ok(Some((name, value)))
+            }
+            None if spec.policy == IfMatch::Required => Err(Error::MissingEtag {
+                path: parts.path.clone(),
+            }),
+            None => Ok(None),
+        }
     }
 
     /// After a 2xx: remember the ETag of GET/PUT/PATCH, forget it after DELETE (and

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use http::HeaderMap;
@@ -155,14 +155,15 @@ fn link_query(href: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The request for the page after the one `current` fetched, or `None` to stop.
+/// The request for the page after the one `current` fetched (changed in place), or
+/// `None` to stop.
 fn next_request(
-    current: &Request,
+    current: Request,
     next: NextPage,
     headers: &HeaderMap,
     seen: &mut HashSet<String>,
 ) -> Option<Request> {
-    let mut request = current.clone();
+    let mut request = current;
     match next {
         NextPage::Done => return None,
         NextPage::Link(href) => request.replace_query(link_query(&href)),
@@ -176,12 +177,12 @@ fn next_request(
             limit_param,
         } => {
             let limit = limit_param
-                .and_then(|p| current.query_value(p))
+                .and_then(|p| request.query_value(p))
                 .and_then(|v| v.parse::<u64>().ok());
             if increment == 0 || limit.is_some_and(|limit| increment < limit) {
                 return None;
             }
-            let offset = current
+            let offset = request
                 .query_value(param)
                 .and_then(|v| v.parse::<u64>().ok())
                 .unwrap_or(0);
@@ -231,7 +232,7 @@ impl<P: Page, E: DeserializeOwned + Send + 'static> Pages<P, E> {
                     let (page, _, headers) = response.into_parts();
                     if page.item_count() != Some(0) {
                         let next = page.next_page_with_headers(&headers);
-                        state.next = next_request(&request, next, &headers, &mut state.seen);
+                        state.next = next_request(request, next, &headers, &mut state.seen);
                     }
                     Some((Ok(page), state))
                 }
@@ -258,54 +259,29 @@ impl<P, E> fmt::Debug for Pages<P, E> {
     }
 }
 
-struct ItemsState<P: Page, E> {
-    pages: Pages<P, E>,
+/// A stream of the items of successive pages, holding at most one page in memory and
+/// fetching the next page only when the current one is used up. Ends after
+/// `max_items` items, on an empty page, or after yielding an error.
+///
+/// Items are handed out straight from the current page's vector: a page is the only
+/// thing polled through a future, so an item costs no more than `Vec::into_iter`.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<P: Page, E> {
+    /// `None` once the stream has ended.
+    pages: Option<Pages<P, E>>,
     current: std::vec::IntoIter<P::Item>,
     remaining: Option<u64>,
 }
 
-/// A stream of the items of successive pages, holding at most one page in memory and
-/// fetching the next page only when the current one is used up. Ends after
-/// `max_items` items, on an empty page, or after yielding an error.
-#[must_use = "streams do nothing unless polled"]
-pub struct Items<P: Page, E> {
-    inner: BoxStream<'static, Result<P::Item, Error<E>>>,
-}
+// No field is pinned: `Pages` is boxed inside and the items are moved out by value.
+impl<P: Page, E> Unpin for Items<P, E> {}
 
 impl<P: Page, E: DeserializeOwned + Send + 'static> Items<P, E> {
     pub(crate) fn new(pages: Pages<P, E>, max_items: Option<u64>) -> Self {
-        let state = ItemsState {
-            pages,
+        Self {
+            pages: Some(pages),
             current: Vec::new().into_iter(),
             remaining: max_items,
-        };
-        let inner = stream::unfold(state, |mut state| async move {
-            if state.remaining == Some(0) {
-                return None;
-            }
-            loop {
-                if let Some(item) = state.current.next() {
-                    state.remaining = state.remaining.map(|n| n.saturating_sub(1));
-                    return Some((Ok(item), state));
-                }
-                match state.pages.next().await? {
-                    Ok(page) => {
-                        let items = page.into_items();
-                        if items.is_empty() {
-                            return None;
-                        }
-                        state.current = items.into_iter();
-                    }
-                    Err(error) => {
-                        // Nothing is fetched after an error.
-                        state.remaining = Some(0);
-                        return Some((Err(error), state));
-                    }
-                }
-            }
-        });
-        Self {
-            inner: inner.boxed(),
         }
     }
 }
@@ -313,8 +289,48 @@ impl<P: Page, E: DeserializeOwned + Send + 'static> Items<P, E> {
 impl<P: Page, E> Stream for Items<P, E> {
     type Item = Result<P::Item, Error<E>>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.remaining == Some(0) {
+            this.end();
+            return Poll::Ready(None);
+        }
+        loop {
+            if let Some(item) = this.current.next() {
+                this.remaining = this.remaining.map(|n| n.saturating_sub(1));
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some(pages) = this.pages.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match ready!(Pin::new(pages).poll_next(cx)) {
+                Some(Ok(page)) => {
+                    let items = page.into_items();
+                    if items.is_empty() {
+                        this.end();
+                        return Poll::Ready(None);
+                    }
+                    this.current = items.into_iter();
+                }
+                Some(Err(error)) => {
+                    // Nothing is fetched after an error.
+                    this.end();
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    this.end();
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
+}
+
+impl<P: Page, E> Items<P, E> {
+    /// Ends the stream: no page is requested any more.
+    fn end(&mut self) {
+        self.pages = None;
+        self.remaining = Some(0);
     }
 }
 
@@ -357,7 +373,7 @@ mod tests {
         let mut seen = HashSet::from([first.query_key()]);
         let h = HeaderMap::new();
         let second = next_request(
-            &first,
+            first.clone(),
             NextPage::PageNumber {
                 param: "page",
                 value: 2,
@@ -367,16 +383,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(second.query_key(), "sort=name&page=2");
-        let third =
-            next_request(&second, NextPage::Link("x?page=3".into()), &h, &mut seen).unwrap();
+        let third = next_request(
+            second.clone(),
+            NextPage::Link("x?page=3".into()),
+            &h,
+            &mut seen,
+        )
+        .unwrap();
         assert_eq!(
             (third.query_key().as_str(), third.path()),
             ("page=3", "/v1/x")
         );
-        assert!(next_request(&third, NextPage::Link("x?page=3".into()), &h, &mut seen).is_none());
-        assert!(next_request(&third, NextPage::Done, &h, &mut seen).is_none());
+        assert!(
+            next_request(
+                third.clone(),
+                NextPage::Link("x?page=3".into()),
+                &h,
+                &mut seen
+            )
+            .is_none()
+        );
+        assert!(next_request(third.clone(), NextPage::Done, &h, &mut seen).is_none());
         let token = next_request(
-            &third,
+            third.clone(),
             NextPage::Token {
                 param: "continue",
                 value: "c1".into(),
@@ -389,7 +418,7 @@ mod tests {
             param: "continue",
             value: String::new(),
         };
-        assert!(next_request(&third, empty, &h, &mut seen).is_none());
+        assert!(next_request(third.clone(), empty, &h, &mut seen).is_none());
     }
 
     #[test]
@@ -402,12 +431,12 @@ mod tests {
             increment,
             limit_param: Some("limit"),
         };
-        let second = next_request(&first, offset(2), &h, &mut seen).unwrap();
+        let second = next_request(first.clone(), offset(2), &h, &mut seen).unwrap();
         assert_eq!(second.query_key(), "limit=2&skip=2");
-        let third = next_request(&second, offset(2), &h, &mut seen).unwrap();
+        let third = next_request(second.clone(), offset(2), &h, &mut seen).unwrap();
         assert_eq!(third.query_key(), "limit=2&skip=4");
-        assert!(next_request(&third, offset(1), &h, &mut seen).is_none());
-        assert!(next_request(&third, offset(0), &h, &mut seen).is_none());
+        assert!(next_request(third.clone(), offset(1), &h, &mut seen).is_none());
+        assert!(next_request(third.clone(), offset(0), &h, &mut seen).is_none());
 
         let mut h = HeaderMap::new();
         h.append(
@@ -420,10 +449,18 @@ mod tests {
             next_link(&h).as_deref(),
             Some("https://api.example/x?a=1,2&page=3")
         );
-        let next = next_request(&first, NextPage::LinkHeader, &h, &mut seen).unwrap();
+        let next = next_request(first.clone(), NextPage::LinkHeader, &h, &mut seen).unwrap();
         assert_eq!(next.query_key(), "a=1%2C2&page=3");
         assert!(next_link(&HeaderMap::new()).is_none());
-        assert!(next_request(&first, NextPage::LinkHeader, &HeaderMap::new(), &mut seen).is_none());
+        assert!(
+            next_request(
+                first.clone(),
+                NextPage::LinkHeader,
+                &HeaderMap::new(),
+                &mut seen
+            )
+            .is_none()
+        );
         let mut bad = HeaderMap::new();
         bad.insert(LINK, "<unterminated; rel=next, garbage".parse().unwrap());
         assert!(next_link(&bad).is_none());

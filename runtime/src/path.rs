@@ -1,7 +1,7 @@
 //! Path templates: substituting `{name}` placeholders with values percent-encoded as
 //! exactly one path segment, and finding placeholders left unfilled.
 
-use std::fmt::Display;
+use std::fmt::{self, Display, Write as _};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -12,33 +12,75 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Encodes `value` as one path segment, or says why it cannot be one.
+/// Appends `value` to `out` percent-encoded as one path segment, or says why it cannot
+/// be one. `value` is formatted straight into `out`: no copy of it is made.
 ///
 /// `.` and `..` are refused: URL parsers (the WHATWG rules that `reqwest` follows)
 /// treat them as dot segments even when percent-encoded as `%2E`, so the request path
 /// would silently change shape.
-pub(crate) fn encode_segment(name: &str, value: &str) -> Result<String, String> {
-    match value {
-        "" => Err(format!("path parameter `{name}` is empty")),
-        "." | ".." => Err(format!(
-            "path parameter `{name}` is `{value}`, which cannot be sent as a path segment \
-             (URLs treat it as a relative path step, even percent-encoded)"
-        )),
-        _ => Ok(utf8_percent_encode(value, SEGMENT).to_string()),
+fn write_segment(out: &mut String, name: &str, value: impl Display) -> Result<(), String> {
+    let start = out.len();
+    let mut writer = SegmentWriter {
+        out,
+        len: 0,
+        dots: 0,
+    };
+    // Writing to a `String` cannot fail.
+    let _ = write!(writer, "{value}");
+    let (len, dots) = (writer.len, writer.dots);
+    if len == 0 {
+        return Err(format!("path parameter `{name}` is empty"));
+    }
+    if len <= 2 && dots == len {
+        out.truncate(start);
+        return Err(format!(
+            "path parameter `{name}` is `{}`, which cannot be sent as a path segment \
+             (URLs treat it as a relative path step, even percent-encoded)",
+            ".".repeat(len)
+        ));
+    }
+    Ok(())
+}
+
+/// Percent-encodes what is written into `out`, counting the bytes and the dots.
+struct SegmentWriter<'a> {
+    out: &'a mut String,
+    len: usize,
+    dots: usize,
+}
+
+impl fmt::Write for SegmentWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.len += s.len();
+        self.dots += s.bytes().filter(|&b| b == b'.').count();
+        self.out.extend(utf8_percent_encode(s, SEGMENT));
+        Ok(())
     }
 }
 
 /// Replaces the placeholder `{name}` in `path` by the encoded `value`.
 pub(crate) fn substitute(path: &mut String, name: &str, value: impl Display) -> Result<(), String> {
-    let placeholder = format!("{{{name}}}");
-    let Some(start) = path.find(&placeholder) else {
+    let Some(start) = placeholder_at(path, name) else {
         return Err(format!(
-            "path parameter `{name}` has no `{placeholder}` in the path template"
+            "path parameter `{name}` has no `{{{name}}}` in the path template"
         ));
     };
-    let encoded = encode_segment(name, &value.to_string())?;
-    path.replace_range(start..start + placeholder.len(), &encoded);
+    let end = start + name.len() + 2;
+    let mut filled = String::with_capacity(path.len() + 16);
+    filled.push_str(&path[..start]);
+    write_segment(&mut filled, name, value)?;
+    filled.push_str(&path[end..]);
+    *path = filled;
     Ok(())
+}
+
+/// Where `{name}` starts in `path`.
+fn placeholder_at(path: &str, name: &str) -> Option<usize> {
+    path.match_indices('{').map(|(i, _)| i).find(|&i| {
+        path[i + 1..]
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('}'))
+    })
 }
 
 /// The first placeholder left in `path`, if any. Encoded values never contain `{`.

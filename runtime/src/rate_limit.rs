@@ -37,6 +37,13 @@ pub struct RateLimit {
     pub burst: u32,
 }
 
+impl RateLimit {
+    /// Whether this row limits anything (a positive, finite rate).
+    fn limits(&self) -> bool {
+        self.per_second > 0.0 && self.per_second.is_finite()
+    }
+}
+
 /// How requests matching one prefix are grouped into buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BucketKey {
@@ -74,6 +81,16 @@ impl RateLimitTable {
     pub const fn key(mut self, key: BucketKey) -> Self {
         self.key = key;
         self
+    }
+
+    /// Whether no request can ever be limited (no row and no default with a positive,
+    /// finite rate): then the client keeps no limiter and pays nothing per request.
+    pub(crate) fn limits_nothing(&self) -> bool {
+        !self
+            .limits
+            .iter()
+            .chain(self.default_limit.as_ref())
+            .any(RateLimit::limits)
     }
 
     /// The bucket key and limit for a request, or `None` if it is not limited.
@@ -156,7 +173,7 @@ impl RateLimiter {
         let Some((key, limit)) = self.table.bucket_for(template, path) else {
             return Duration::ZERO;
         };
-        if !(limit.per_second > 0.0 && limit.per_second.is_finite()) {
+        if !limit.limits() {
             return Duration::ZERO;
         }
         let capacity = f64::from(limit.burst.max(1));

@@ -7,6 +7,7 @@
 //! Whatever was measured is written even when something fails; failures are listed in the
 //! document and make the command exit unsuccessfully.
 
+mod callgrind;
 mod compile;
 mod generation;
 mod measure;

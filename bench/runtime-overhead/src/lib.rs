@@ -2,14 +2,18 @@
 //! that answers from precomputed bodies (so the server costs the same, and as little as
 //! possible, for both clients), the Palette fixtures, and the two clients under test:
 //! the generated `palette-api` client and a hand-written `reqwest` + `serde` client doing
-//! the same work (same requests, same headers that matter, decoding into the same
-//! generated model types, so the difference is the generated client and its runtime).
+//! the same work as carefully (same requests, same headers, the same connect and request
+//! timeouts, decoding into the same generated model types, touching every listed item the
+//! same way), so the difference is the generated client and its runtime.
 
 use std::collections::HashMap;
+use std::hint::black_box;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
-use futures_util::TryStreamExt;
+use futures_util::{TryStreamExt, future};
 use palette_api::models::{V1User, V1Users};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -139,6 +143,33 @@ pub fn start_server(routes: Routes) -> SocketAddr {
     addr
 }
 
+/// Whether the server keeps the request heads it reads (see [`record_heads`]).
+static RECORDING: AtomicBool = AtomicBool::new(false);
+static RECORDED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The request heads the server reads while `f` runs (the server records nothing
+/// otherwise, so timed loops do not pay for it).
+pub async fn record_heads<F: Future>(f: F) -> (F::Output, Vec<String>) {
+    RECORDING.store(true, Ordering::SeqCst);
+    let output = f.await;
+    RECORDING.store(false, Ordering::SeqCst);
+    let heads = std::mem::take(&mut *RECORDED.lock().unwrap_or_else(PoisonError::into_inner));
+    (output, heads)
+}
+
+/// The header lines of a request head, names lower-cased, sorted: what two clients must
+/// both send to be compared fairly.
+pub fn header_lines(head: &str) -> Vec<String> {
+    let mut lines: Vec<String> = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| format!("{}: {}", name.to_ascii_lowercase(), value.trim()))
+        .collect();
+    lines.sort();
+    lines
+}
+
 /// HTTP/1.1 keep-alive: GET requests without bodies, answered from `routes`.
 async fn serve_connection(mut stream: tokio::net::TcpStream, routes: Arc<Routes>) {
     let mut buffer = Vec::with_capacity(4096);
@@ -156,6 +187,12 @@ async fn serve_connection(mut stream: tokio::net::TcpStream, routes: Arc<Routes>
         };
         let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
         buffer.drain(..head_end);
+        if RECORDING.load(Ordering::Relaxed) {
+            RECORDED
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(head.clone());
+        }
         let target = head.split(' ').nth(1).unwrap_or("/").to_owned();
         let response = routes.get(&normalize_target(&target)).cloned();
         let (status, body): (&str, Arc<Vec<u8>>) = match response {
@@ -198,8 +235,28 @@ pub struct HandWritten {
 }
 
 impl HandWritten {
-    /// A baseline client against `addr`.
+    /// A baseline client against `addr`, configured as a careful user would for a
+    /// production API, and as the generated client is by default: a connect timeout
+    /// (10 s), a per-request timeout (60 s), a `User-Agent`, no redirects followed (a
+    /// redirect could carry the API key to another host).
     pub fn new(addr: SocketAddr) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            // The generated client's default (crate name and version).
+            .user_agent(palette_api::PROFILE.user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest client");
+        Self {
+            http,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// For the breakdown only: the least a hand-written call can do, with
+    /// `reqwest::Client::new()` (no timeouts, no `User-Agent`).
+    pub fn bare(addr: SocketAddr) -> Self {
         Self {
             http: reqwest::Client::new(),
             base: format!("http://{addr}"),
@@ -237,33 +294,17 @@ impl HandWritten {
         request.send().await?.error_for_status()?.json().await
     }
 
-    /// Like [`Self::list_users`] without a token, decoding with `serde_path_to_error` (as
-    /// the runtime does, to name the JSON path of a mismatch): attributes decode cost.
-    pub async fn list_users_path_to_error(&self, limit: usize) -> Result<V1Users, String> {
-        let body = self
-            .http
-            .get(format!("{}/v1/users", self.base))
-            .header("ApiKey", API_KEY)
-            .header("Accept", "application/json")
-            .query(&[("limit", limit.to_string())])
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| e.to_string())?
-            .bytes()
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut de = serde_json::Deserializer::from_slice(&body);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| e.to_string())
-    }
-
-    /// Every user across `continue` tokens; returns how many.
+    /// Every user across `continue` tokens, each one passed to [`black_box`] (as the
+    /// generated side does); returns how many.
     pub async fn count_all_users(&self, limit: usize) -> Result<usize, reqwest::Error> {
         let mut count = 0;
         let mut token: Option<String> = None;
         loop {
             let page = self.list_users(limit, token.as_deref()).await?;
-            count += page.items.len();
+            for user in page.items {
+                black_box(&user);
+                count += 1;
+            }
             match page.listmeta.and_then(|m| m.r#continue) {
                 Some(next) if !next.is_empty() => token = Some(next),
                 _ => return Ok(count),
@@ -272,8 +313,8 @@ impl HandWritten {
     }
 }
 
-/// Every user across `continue` tokens with the generated client's `items()` stream;
-/// returns how many.
+/// Every user across `continue` tokens with the generated client's `items()` stream,
+/// each one passed to [`black_box`] (as the hand-written side does); returns how many.
 pub async fn generated_count_all_users(
     client: &palette_api::Client,
     limit: usize,
@@ -282,6 +323,9 @@ pub async fn generated_count_all_users(
         .users_list()
         .limit(limit as i64)
         .items()
-        .try_fold(0usize, |n, _user| async move { Ok(n + 1) })
+        .try_fold(0usize, |n, user| {
+            black_box(&user);
+            future::ready(Ok(n + 1))
+        })
         .await
 }

@@ -1,0 +1,78 @@
+//! Instructions per iteration of the runtime-overhead scenarios, counted by callgrind on
+//! `bench/runtime-overhead`'s `overhead_driver`: deterministic, so unlike criterion's
+//! wall times it does not move when other work shares the machine. Only the measured
+//! iterations on the client thread are counted (collection is toggled on the driver's
+//! `measured` function); the loopback server runs on another thread.
+
+use std::path::Path;
+
+use super::measure::Cmd;
+
+/// One counted run: which client, which scenario, how many iterations.
+pub struct Run<'a> {
+    /// `generated`, `handwritten` or `handwritten_bare`.
+    pub client: &'a str,
+    /// `small_get` or `paginate`.
+    pub scenario: &'a str,
+    /// Measured iterations.
+    pub iterations: u32,
+}
+
+/// The callgrind command for `run` of `driver`.
+pub fn command(driver: &Path, run: &Run<'_>) -> Cmd {
+    Cmd::new("valgrind")
+        .args([
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            "--toggle-collect=overhead_driver::measured",
+            "--callgrind-out-file=/dev/null",
+        ])
+        .arg(driver)
+        .args([run.client, run.scenario])
+        .arg(run.iterations.to_string())
+}
+
+/// Whether valgrind runs here.
+pub fn available() -> bool {
+    Cmd::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|done| done.status.success())
+}
+
+/// Instructions per measured iteration of `run`.
+pub fn per_iteration(driver: &Path, run: &Run<'_>) -> Result<f64, String> {
+    let cmd = command(driver, run);
+    let done = cmd.output()?;
+    if !done.status.success() {
+        return Err(format!(
+            "`{}` failed ({}):\n{}",
+            cmd.display(),
+            done.status,
+            done.tail(10)
+        ));
+    }
+    collected(&done.stderr)
+        .map(|n| n as f64 / f64::from(run.iterations.max(1)))
+        .ok_or_else(|| format!("`{}`: no `Collected :` line", cmd.display()))
+}
+
+/// The number on callgrind's `==PID== Collected : N` line.
+fn collected(stderr: &str) -> Option<u64> {
+    stderr.lines().find_map(|line| {
+        let (_, n) = line.split_once("Collected :")?;
+        n.trim().replace(',', "").parse().ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_collected_line() {
+        let stderr = "==1== Callgrind\n==27345== Collected : 8850018\n==27345== \n";
+        assert_eq!(collected(stderr), Some(8_850_018));
+        assert_eq!(collected("nothing"), None);
+    }
+}
