@@ -180,7 +180,9 @@ pub struct Field {
     pub boxed: bool,
     /// `writeOnly: true`: sent in requests, absent from responses.
     pub write_only: bool,
-    /// The document's `default`, when it is a scalar of the field's type.
+    /// The document's `default`, when it is a scalar of the field's type: the field stays
+    /// an `Option` (absent is sent as absent, so a PATCH never overwrites a value the
+    /// caller did not set) and `{field}_or_default()` reads it with the default applied.
     pub default: Option<serde_json::Value>,
 }
 
@@ -195,8 +197,6 @@ pub enum FieldShape {
     Option,
     /// `Nullable<T>`: optional *and* nullable, so absent, `null` and a value differ.
     Nullable,
-    /// `T` with the document's default when absent.
-    Defaulted,
 }
 
 impl Field {
@@ -209,7 +209,6 @@ impl Field {
             (true, false) => FieldShape::Plain,
             (true, true) => FieldShape::Option,
             (false, true) => FieldShape::Nullable,
-            (false, false) if self.default.is_some() => FieldShape::Defaulted,
             (false, false) => FieldShape::Option,
         }
     }

@@ -20,7 +20,11 @@ async fn example() -> Result<(), cloudcasa_api::Error> {
         .sort(Sort::desc("_created"))
         .items();
     while let Some(cluster) = clusters.try_next().await? {
-        println!("{} {:?}", cluster.name, cluster.status.map(|s| s.state));
+        println!(
+            "{} {:?}",
+            cluster.name,
+            cluster.status.and_then(|s| s.state)
+        );
     }
 
     // Read, modify, write: the ETag of the GET is sent back as If-Match automatically;

@@ -5,7 +5,7 @@
 #![allow(deprecated, reason = "deprecated types round-trip like the others")]
 use cloudcasa_api as api;
 /// (Rust type, JSON pointer of its schema in the normalized document, round trip).
-pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
+pub const MODELS: &[super::Model] = &[
     ("AcLs", "/components/schemas/ACLs", super::round_trip::<api::models::AcLs>),
     ("Acl", "/components/schemas/ACL", super::round_trip::<api::models::Acl>),
     ("Alert", "/components/schemas/Alert", super::round_trip::<api::models::Alert>),

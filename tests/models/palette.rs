@@ -5,7 +5,7 @@
 #![allow(deprecated, reason = "deprecated types round-trip like the others")]
 use palette_api as api;
 /// (Rust type, JSON pointer of its schema in the normalized document, round trip).
-pub const MODELS: &[(&str, &str, fn(&[u8]) -> Result<(), String>)] = &[
+pub const MODELS: &[super::Model] = &[
     (
         "AuditsListActionType",
         "/paths/~1v1~1audits/get/parameters/7/schema",

@@ -126,7 +126,7 @@ async fn lists_across_three_pages_with_filter_and_sort() {
     assert_eq!(clusters[0].etag.as_deref(), Some("etag-a1"));
     let states: Vec<_> = clusters
         .iter()
-        .map(|c| c.status.as_ref().map(|s| s.state.clone()))
+        .map(|c| c.status.as_ref().and_then(|s| s.state.clone()))
         .collect();
     assert_eq!(states[0], Some(KubeclusterStatusState::Active));
     assert_eq!(states[3], Some(KubeclusterStatusState::Pending));
@@ -446,10 +446,10 @@ async fn a_job_is_polled_until_it_finishes() {
             async move {
                 let job = request.send().await?.into_inner();
                 Ok(match job.state {
-                    JobState::Completed | JobState::Partial | JobState::Skipped => {
+                    Some(JobState::Completed | JobState::Partial | JobState::Skipped) => {
                         TaskState::Succeeded(job)
                     }
-                    JobState::Failed | JobState::Canceled => TaskState::Failed {
+                    Some(JobState::Failed | JobState::Canceled) => TaskState::Failed {
                         message: job.message.unwrap_or_default(),
                     },
                     _ => TaskState::Pending,
@@ -458,7 +458,7 @@ async fn a_job_is_polled_until_it_finishes() {
         })
         .await
         .expect("job completes");
-    assert_eq!(finished.state, JobState::Completed);
+    assert_eq!(finished.state, Some(JobState::Completed));
     assert_eq!(clock.sleeps().len(), 3, "waited between the four polls");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(4));
 }

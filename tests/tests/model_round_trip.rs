@@ -48,7 +48,10 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
     Ok(())
 }
 
-type Table = &'static [(&'static str, &'static str, fn(&[u8]) -> Result<(), String>)];
+/// A model table entry: (Rust type, JSON pointer of its schema, round trip).
+type Model = (&'static str, &'static str, fn(&[u8]) -> Result<(), String>);
+
+type Table = &'static [Model];
 
 fn seeds() -> u64 {
     std::env::var("ROUND_TRIP_SEEDS")

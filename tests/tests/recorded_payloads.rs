@@ -94,7 +94,8 @@ async fn cloudcasa_page_and_backup_decode_and_keep_unknown_fields() {
     assert_eq!(clusters.len(), 2);
     assert_eq!(clusters[0].name, "testcluster");
     let status = clusters[0].status.as_ref().expect("status");
-    assert_eq!(status.state.as_str(), "ACTIVE");
+    assert_eq!(status.state.as_ref().map(|s| s.as_str()), Some("ACTIVE"));
+    assert_eq!(status.state_or_default().as_str(), "ACTIVE");
     assert_eq!(status.agent_version, Some(341));
     assert_eq!(
         clusters[0].created.as_deref(),

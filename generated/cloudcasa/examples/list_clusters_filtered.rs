@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .max_results(50) // page size; `.items()` still returns every page
         .items();
     while let Some(cluster) = clusters.try_next().await? {
-        let state = cluster.status.map(|status| status.state);
+        let state = cluster.status.and_then(|status| status.state);
         let state = state.map_or_else(|| "-".to_owned(), |state| state.to_string());
         println!("{:24} {state}", cluster.name);
     }

@@ -82,14 +82,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             async move {
                 let job = poll.send().await?.into_inner();
                 Ok(match job.state {
-                    JobState::Completed | JobState::Partial | JobState::Skipped => {
+                    Some(JobState::Completed | JobState::Partial | JobState::Skipped) => {
                         TaskState::Succeeded(job)
                     }
-                    JobState::Failed | JobState::Canceled => TaskState::Failed {
+                    Some(JobState::Failed | JobState::Canceled) => TaskState::Failed {
                         message: job.message.unwrap_or_default(),
                     },
                     // Some CloudCasa clients spell it with two Ls.
-                    JobState::Other(state) if state == "CANCELLED" => TaskState::Failed {
+                    Some(JobState::Other(state)) if state == "CANCELLED" => TaskState::Failed {
                         message: job.message.unwrap_or(state),
                     },
                     _ => TaskState::Pending,

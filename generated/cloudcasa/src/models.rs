@@ -147,8 +147,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
 }
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 impl Acl {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(resource: String) -> Self {
         Self {
@@ -266,8 +265,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
 }
 #[cfg(feature = "alert")]
 impl Alert {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, r#type: AlertType, description: String) -> Self {
         Self {
@@ -437,8 +435,9 @@ pub struct Apikey {
     /// Constraints (checked by the server): at most 5 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
-    /// Default: `"USER"` (when the property is absent).
-    pub org_role: ApikeyOrgRole,
+    /// Default: `"USER"` when absent (the server's; read it with `org_role_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_role: Option<ApikeyOrgRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -520,8 +519,7 @@ impl<'de> serde::Deserialize<'de> for Apikey {
                     tags: f2,
                     description: f3,
                     snippet: f4,
-                    org_role: f5
-                        .unwrap_or_else(|| crate::models::ApikeyOrgRole::from("USER")),
+                    org_role: f5,
                     acls: f6,
                     id: f7,
                     etag: f8,
@@ -537,8 +535,7 @@ impl<'de> serde::Deserialize<'de> for Apikey {
 }
 #[cfg(feature = "apikey")]
 impl Apikey {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -547,7 +544,7 @@ impl Apikey {
             tags: Default::default(),
             description: Default::default(),
             snippet: Default::default(),
-            org_role: crate::models::ApikeyOrgRole::from("USER"),
+            org_role: Default::default(),
             acls: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -556,6 +553,16 @@ impl Apikey {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "apikey")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Apikey {
+    /// `org_role`, or the document's default `"USER"` when absent.
+    pub fn org_role_or_default(&self) -> ApikeyOrgRole {
+        self.org_role
+            .clone()
+            .unwrap_or_else(|| crate::models::ApikeyOrgRole::from("USER"))
     }
 }
 #[cfg(any(feature = "apikey", feature = "internalacl", feature = "internalapikey"))]
@@ -733,8 +740,7 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
 }
 #[cfg(feature = "awsaccount")]
 impl Awsaccount {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -854,13 +860,18 @@ impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
 /// Schema `/components/schemas/Awsaccount/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AwsaccountStatus {
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: AwsaccountStatusState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AwsaccountStatusState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<AwsaccountStatusInventory>,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "pendingStateTimestamp")]
-    pub pending_state_timestamp: i64,
+    /// Default: `0` when absent (the server's; read it with `pending_state_timestamp_or_default()`).
+    #[serde(
+        rename = "pendingStateTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pending_state_timestamp: Option<i64>,
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     pub region: AwsaccountStatusRegion,
@@ -940,12 +951,9 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
                     }
                 }
                 Ok(crate::models::AwsaccountStatus {
-                    state: f0
-                        .unwrap_or_else(|| crate::models::AwsaccountStatusState::from(
-                            "PENDING",
-                        )),
+                    state: f0,
                     inventory: f1,
-                    pending_state_timestamp: f2.unwrap_or(0),
+                    pending_state_timestamp: f2,
                     external_id: f3,
                     region: rt::required(f4, "region")?,
                     cf_launch_url: f5,
@@ -965,14 +973,13 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
 }
 #[cfg(feature = "awsaccount")]
 impl AwsaccountStatus {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(region: AwsaccountStatusRegion) -> Self {
         Self {
-            state: crate::models::AwsaccountStatusState::from("PENDING"),
+            state: Default::default(),
             inventory: Default::default(),
-            pending_state_timestamp: 0,
+            pending_state_timestamp: Default::default(),
             external_id: Default::default(),
             region,
             cf_launch_url: Default::default(),
@@ -988,14 +995,33 @@ impl AwsaccountStatus {
     }
 }
 #[cfg(feature = "awsaccount")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsaccountStatus {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> AwsaccountStatusState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::AwsaccountStatusState::from("PENDING"))
+    }
+    /// `pendingStateTimestamp`, or the document's default `0` when absent.
+    pub fn pending_state_timestamp_or_default(&self) -> i64 {
+        self.pending_state_timestamp.unwrap_or(0)
+    }
+}
+#[cfg(feature = "awsaccount")]
 /// Schema `/components/schemas/Awsaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsaccountStatusInventory {
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "lastCompletedTimestamp")]
-    pub last_completed_timestamp: i64,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: AwsaccountStatusInventoryState,
+    /// Default: `0` when absent (the server's; read it with `last_completed_timestamp_or_default()`).
+    #[serde(
+        rename = "lastCompletedTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_completed_timestamp: Option<i64>,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AwsaccountStatusInventoryState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -1034,11 +1060,8 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
                     }
                 }
                 Ok(crate::models::AwsaccountStatusInventory {
-                    last_completed_timestamp: f0.unwrap_or(0),
-                    state: f1
-                        .unwrap_or_else(|| crate::models::AwsaccountStatusInventoryState::from(
-                            "PENDING",
-                        )),
+                    last_completed_timestamp: f0,
+                    state: f1,
                     event_name: f2,
                     unknown_fields,
                 })
@@ -1048,15 +1071,19 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
     }
 }
 #[cfg(feature = "awsaccount")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsaccountStatusInventory {
-    fn default() -> Self {
-        Self {
-            last_completed_timestamp: 0,
-            state: crate::models::AwsaccountStatusInventoryState::from("PENDING"),
-            event_name: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsaccountStatusInventory {
+    /// `lastCompletedTimestamp`, or the document's default `0` when absent.
+    pub fn last_completed_timestamp_or_default(&self) -> i64 {
+        self.last_completed_timestamp.unwrap_or(0)
+    }
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> AwsaccountStatusInventoryState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::AwsaccountStatusInventoryState::from(
+                "PENDING",
+            ))
     }
 }
 #[cfg(feature = "awsaccount")]
@@ -1449,8 +1476,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
 }
 #[cfg(feature = "awsebsvolume")]
 impl Awsebsvolume {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1593,8 +1619,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
 }
 #[cfg(feature = "awsec2securitygroup")]
 impl Awsec2securitygroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1752,8 +1777,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
 }
 #[cfg(feature = "awsec2subnet")]
 impl Awsec2subnet {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1815,8 +1839,9 @@ pub struct Awsekscluster {
     pub logging: Option<Vec<AwseksclusterLoggingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_config: Option<AwseksclusterVpcConfig>,
-    /// Default: `false` (when the property is absent).
-    pub ignored: bool,
+    /// Default: `false` when absent (the server's; read it with `ignored_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubecluster: Option<KubeclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1941,7 +1966,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                     service_ipv4_cidr: f15,
                     logging: f16,
                     vpc_config: f17,
-                    ignored: f18.unwrap_or(false),
+                    ignored: f18,
                     kubecluster: f19,
                     backupinst_id: f20,
                     id: f21,
@@ -1958,8 +1983,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
 }
 #[cfg(feature = "awsekscluster")]
 impl Awsekscluster {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -1986,7 +2010,7 @@ impl Awsekscluster {
             service_ipv4_cidr: Default::default(),
             logging: Default::default(),
             vpc_config: Default::default(),
-            ignored: false,
+            ignored: Default::default(),
             kubecluster: Default::default(),
             backupinst_id: Default::default(),
             id: Default::default(),
@@ -1996,6 +2020,14 @@ impl Awsekscluster {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsekscluster")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsekscluster {
+    /// `ignored`, or the document's default `false` when absent.
+    pub fn ignored_or_default(&self) -> bool {
+        self.ignored.unwrap_or(false)
     }
 }
 #[cfg(feature = "awsekscluster")]
@@ -2061,10 +2093,11 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
 pub type AwseksclusterId = String;
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/logging/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksclusterLoggingItem {
-    /// Default: `false` (when the property is absent).
-    pub logging_enabled: bool,
+    /// Default: `false` when absent (the server's; read it with `logging_enabled_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_types: Option<Vec<String>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -2101,7 +2134,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
                     }
                 }
                 Ok(crate::models::AwseksclusterLoggingItem {
-                    logging_enabled: f0.unwrap_or(false),
+                    logging_enabled: f0,
                     log_types: f1,
                     unknown_fields,
                 })
@@ -2111,28 +2144,27 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
     }
 }
 #[cfg(feature = "awsekscluster")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwseksclusterLoggingItem {
-    fn default() -> Self {
-        Self {
-            logging_enabled: false,
-            log_types: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwseksclusterLoggingItem {
+    /// `logging_enabled`, or the document's default `false` when absent.
+    pub fn logging_enabled_or_default(&self) -> bool {
+        self.logging_enabled.unwrap_or(false)
     }
 }
 #[cfg(feature = "awsekscluster")]
 /// Schema `/components/schemas/Awsekscluster/properties/vpc_config`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksclusterVpcConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_security_group_id: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub endpoint_private_access: bool,
-    /// Default: `false` (when the property is absent).
-    pub endpoint_public_access: bool,
+    /// Default: `false` when absent (the server's; read it with `endpoint_private_access_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_private_access: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `endpoint_public_access_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_public_access: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_access_cidrs: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2185,8 +2217,8 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
                 Ok(crate::models::AwseksclusterVpcConfig {
                     vpc_id: f0,
                     cluster_security_group_id: f1,
-                    endpoint_private_access: f2.unwrap_or(false),
-                    endpoint_public_access: f3.unwrap_or(false),
+                    endpoint_private_access: f2,
+                    endpoint_public_access: f3,
                     public_access_cidrs: f4,
                     security_group_ids: f5,
                     subnet_ids: f6,
@@ -2198,19 +2230,15 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
     }
 }
 #[cfg(feature = "awsekscluster")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwseksclusterVpcConfig {
-    fn default() -> Self {
-        Self {
-            vpc_id: Default::default(),
-            cluster_security_group_id: Default::default(),
-            endpoint_private_access: false,
-            endpoint_public_access: false,
-            public_access_cidrs: Default::default(),
-            security_group_ids: Default::default(),
-            subnet_ids: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwseksclusterVpcConfig {
+    /// `endpoint_private_access`, or the document's default `false` when absent.
+    pub fn endpoint_private_access_or_default(&self) -> bool {
+        self.endpoint_private_access.unwrap_or(false)
+    }
+    /// `endpoint_public_access`, or the document's default `false` when absent.
+    pub fn endpoint_public_access_or_default(&self) -> bool {
+        self.endpoint_public_access.unwrap_or(false)
     }
 }
 #[cfg(feature = "awseksnodegroup")]
@@ -2458,8 +2486,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
 }
 #[cfg(feature = "awseksnodegroup")]
 impl Awseksnodegroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -2569,7 +2596,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
 }
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_device_mappings: Option<
@@ -2583,10 +2610,12 @@ pub struct AwseksnodegroupLaunchTemplateData {
     pub cpu_threads_per_core: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_credits: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub disable_api_termination: bool,
-    /// Default: `false` (when the property is absent).
-    pub ebs_optimized: bool,
+    /// Default: `false` when absent (the server's; read it with `disable_api_termination_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_termination: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `ebs_optimized_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ebs_optimized: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2652,8 +2681,8 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                     cpu_core_count: f2,
                     cpu_threads_per_core: f3,
                     cpu_credits: f4,
-                    disable_api_termination: f5.unwrap_or(false),
-                    ebs_optimized: f6.unwrap_or(false),
+                    disable_api_termination: f5,
+                    ebs_optimized: f6,
                     image_id: f7,
                     instance_type: f8,
                     kernel_id: f9,
@@ -2666,33 +2695,26 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwseksnodegroupLaunchTemplateData {
-    fn default() -> Self {
-        Self {
-            block_device_mappings: Default::default(),
-            capacity_reservation_preference: Default::default(),
-            cpu_core_count: Default::default(),
-            cpu_threads_per_core: Default::default(),
-            cpu_credits: Default::default(),
-            disable_api_termination: false,
-            ebs_optimized: false,
-            image_id: Default::default(),
-            instance_type: Default::default(),
-            kernel_id: Default::default(),
-            userdata: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwseksnodegroupLaunchTemplateData {
+    /// `disable_api_termination`, or the document's default `false` when absent.
+    pub fn disable_api_termination_or_default(&self) -> bool {
+        self.disable_api_termination.unwrap_or(false)
+    }
+    /// `ebs_optimized`, or the document's default `false` when absent.
+    pub fn ebs_optimized_or_default(&self) -> bool {
+        self.ebs_optimized.unwrap_or(false)
     }
 }
 #[cfg(feature = "awseksnodegroup")]
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data/properties/block_device_mappings/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub ebs_delete_on_termination: bool,
+    /// Default: `false` when absent (the server's; read it with `ebs_delete_on_termination_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ebs_delete_on_termination: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ebs_iops: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2755,7 +2777,7 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                 }
                 Ok(crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                     device_name: f0,
-                    ebs_delete_on_termination: f1.unwrap_or(false),
+                    ebs_delete_on_termination: f1,
                     ebs_iops: f2,
                     ebs_throughput: f3,
                     ebs_volume_size: f4,
@@ -2770,20 +2792,11 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
-    fn default() -> Self {
-        Self {
-            device_name: Default::default(),
-            ebs_delete_on_termination: false,
-            ebs_iops: Default::default(),
-            ebs_throughput: Default::default(),
-            ebs_volume_size: Default::default(),
-            ebs_volume_type: Default::default(),
-            no_device: Default::default(),
-            virtual_name: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
+    /// `ebs_delete_on_termination`, or the document's default `false` when absent.
+    pub fn ebs_delete_on_termination_or_default(&self) -> bool {
+        self.ebs_delete_on_termination.unwrap_or(false)
     }
 }
 #[cfg(feature = "awseksnodegroup")]
@@ -2965,8 +2978,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
 }
 #[cfg(feature = "awsiamrole")]
 impl Awsiamrole {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -3086,8 +3098,7 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
 }
 #[cfg(feature = "awsmarketplace")]
 impl Awsmarketplace {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -3113,8 +3124,9 @@ pub struct Awsrdsbackup {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"SCHEDULED"` (when the property is absent).
-    pub trigger_type: AwsrdsbackupTriggerType,
+    /// Default: `"SCHEDULED"` when absent (the server's; read it with `trigger_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<AwsrdsbackupTriggerType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsaccount: Option<AwsaccountId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3123,8 +3135,9 @@ pub struct Awsrdsbackup {
     pub aws_tag_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    /// Default: `false` (when the property is absent).
-    pub pause: bool,
+    /// Default: `false` when absent (the server's; read it with `pause_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AwsrdsbackupStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3210,15 +3223,12 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3
-                        .unwrap_or_else(|| crate::models::AwsrdsbackupTriggerType::from(
-                            "SCHEDULED",
-                        )),
+                    trigger_type: f3,
                     awsaccount: f4,
                     databases: f5,
                     aws_tag_ids: f6,
                     policy: f7,
-                    pause: f8.unwrap_or(false),
+                    pause: f8,
                     status: f9,
                     id: f10,
                     etag: f11,
@@ -3234,20 +3244,19 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
 }
 #[cfg(feature = "awsrdsbackup")]
 impl Awsrdsbackup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            trigger_type: crate::models::AwsrdsbackupTriggerType::from("SCHEDULED"),
+            trigger_type: Default::default(),
             awsaccount: Default::default(),
             databases: Default::default(),
             aws_tag_ids: Default::default(),
             policy: Default::default(),
-            pause: false,
+            pause: Default::default(),
             status: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -3256,6 +3265,20 @@ impl Awsrdsbackup {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsrdsbackup")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsrdsbackup {
+    /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
+    pub fn trigger_type_or_default(&self) -> AwsrdsbackupTriggerType {
+        self.trigger_type
+            .clone()
+            .unwrap_or_else(|| crate::models::AwsrdsbackupTriggerType::from("SCHEDULED"))
+    }
+    /// `pause`, or the document's default `false` when absent.
+    pub fn pause_or_default(&self) -> bool {
+        self.pause.unwrap_or(false)
     }
 }
 #[cfg(
@@ -3377,8 +3400,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
 }
 #[cfg(feature = "awsrdsbackup")]
 impl AwsrdsbackupStatusJobsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -3463,8 +3485,9 @@ pub struct Awsrdscopie {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"SCHEDULED"` (when the property is absent).
-    pub trigger_type: AwsrdscopieTriggerType,
+    /// Default: `"SCHEDULED"` when absent (the server's; read it with `trigger_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<AwsrdscopieTriggerType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3474,12 +3497,14 @@ pub struct Awsrdscopie {
     pub region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    /// Default: `true` (when the property is absent).
-    pub delete_snapshots: bool,
+    /// Default: `true` when absent (the server's; read it with `delete_snapshots_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_snapshots: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    /// Default: `false` (when the property is absent).
-    pub pause: bool,
+    /// Default: `false` when absent (the server's; read it with `pause_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AwsrdscopieStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -3571,18 +3596,15 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3
-                        .unwrap_or_else(|| crate::models::AwsrdscopieTriggerType::from(
-                            "SCHEDULED",
-                        )),
+                    trigger_type: f3,
                     databases: f4,
                     backupdef: f5,
                     backup_inst: f6,
                     region: rt::required(f7, "region")?,
                     kms_key_id: f8,
-                    delete_snapshots: f9.unwrap_or(true),
+                    delete_snapshots: f9,
                     policy: f10,
-                    pause: f11.unwrap_or(false),
+                    pause: f11,
                     status: f12,
                     id: f13,
                     etag: f14,
@@ -3598,23 +3620,22 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
 }
 #[cfg(feature = "awsrdscopie")]
 impl Awsrdscopie {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, region: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            trigger_type: crate::models::AwsrdscopieTriggerType::from("SCHEDULED"),
+            trigger_type: Default::default(),
             databases: Default::default(),
             backupdef: Default::default(),
             backup_inst: Default::default(),
             region,
             kms_key_id: Default::default(),
-            delete_snapshots: true,
+            delete_snapshots: Default::default(),
             policy: Default::default(),
-            pause: false,
+            pause: Default::default(),
             status: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -3623,6 +3644,24 @@ impl Awsrdscopie {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsrdscopie")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsrdscopie {
+    /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
+    pub fn trigger_type_or_default(&self) -> AwsrdscopieTriggerType {
+        self.trigger_type
+            .clone()
+            .unwrap_or_else(|| crate::models::AwsrdscopieTriggerType::from("SCHEDULED"))
+    }
+    /// `delete_snapshots`, or the document's default `true` when absent.
+    pub fn delete_snapshots_or_default(&self) -> bool {
+        self.delete_snapshots.unwrap_or(true)
+    }
+    /// `pause`, or the document's default `false` when absent.
+    pub fn pause_or_default(&self) -> bool {
+        self.pause.unwrap_or(false)
     }
 }
 #[cfg(any(feature = "awsrdscopie", feature = "job", feature = "runawsrdscopy"))]
@@ -3736,8 +3775,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
 }
 #[cfg(feature = "awsrdscopie")]
 impl AwsrdscopieStatusJobsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -3873,20 +3911,25 @@ pub struct Awsrdsdatabase {
     pub parameter_groups: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub is_multi_az: bool,
-    /// Default: `false` (when the property is absent).
-    pub delete_protection: bool,
-    /// Default: `false` (when the property is absent).
-    pub is_iam_auth_enabled: bool,
+    /// Default: `false` when absent (the server's; read it with `is_multi_az_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_multi_az: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `delete_protection_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_protection: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `is_iam_auth_enabled_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_iam_auth_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automated_backups: Option<Vec<AwsrdsdatabaseAutomatedBackupsItem>>,
-    /// Default: `false` (when the property is absent).
-    pub automated_backups_enabled: bool,
+    /// Default: `false` when absent (the server's; read it with `automated_backups_enabled_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automated_backups_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_created: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub num_recovery_points: i64,
+    /// Default: `0` when absent (the server's; read it with `num_recovery_points_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_recovery_points: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4056,13 +4099,13 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                     option_groups: f26,
                     parameter_groups: f27,
                     security_groups: f28,
-                    is_multi_az: f29.unwrap_or(false),
-                    delete_protection: f30.unwrap_or(false),
-                    is_iam_auth_enabled: f31.unwrap_or(false),
+                    is_multi_az: f29,
+                    delete_protection: f30,
+                    is_iam_auth_enabled: f31,
                     automated_backups: f32,
-                    automated_backups_enabled: f33.unwrap_or(false),
+                    automated_backups_enabled: f33,
                     resource_created: f34,
-                    num_recovery_points: f35.unwrap_or(0),
+                    num_recovery_points: f35,
                     kms_key_id: f36,
                     backupinst_id: f37,
                     id: f38,
@@ -4079,8 +4122,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
 }
 #[cfg(feature = "awsrdsdatabase")]
 impl Awsrdsdatabase {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, awsaccount: AwsaccountId) -> Self {
         Self {
@@ -4113,13 +4155,13 @@ impl Awsrdsdatabase {
             option_groups: Default::default(),
             parameter_groups: Default::default(),
             security_groups: Default::default(),
-            is_multi_az: false,
-            delete_protection: false,
-            is_iam_auth_enabled: false,
+            is_multi_az: Default::default(),
+            delete_protection: Default::default(),
+            is_iam_auth_enabled: Default::default(),
             automated_backups: Default::default(),
-            automated_backups_enabled: false,
+            automated_backups_enabled: Default::default(),
             resource_created: Default::default(),
-            num_recovery_points: 0,
+            num_recovery_points: Default::default(),
             kms_key_id: Default::default(),
             backupinst_id: Default::default(),
             id: Default::default(),
@@ -4129,6 +4171,30 @@ impl Awsrdsdatabase {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsrdsdatabase")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsrdsdatabase {
+    /// `is_multi_az`, or the document's default `false` when absent.
+    pub fn is_multi_az_or_default(&self) -> bool {
+        self.is_multi_az.unwrap_or(false)
+    }
+    /// `delete_protection`, or the document's default `false` when absent.
+    pub fn delete_protection_or_default(&self) -> bool {
+        self.delete_protection.unwrap_or(false)
+    }
+    /// `is_iam_auth_enabled`, or the document's default `false` when absent.
+    pub fn is_iam_auth_enabled_or_default(&self) -> bool {
+        self.is_iam_auth_enabled.unwrap_or(false)
+    }
+    /// `automated_backups_enabled`, or the document's default `false` when absent.
+    pub fn automated_backups_enabled_or_default(&self) -> bool {
+        self.automated_backups_enabled.unwrap_or(false)
+    }
+    /// `num_recovery_points`, or the document's default `0` when absent.
+    pub fn num_recovery_points_or_default(&self) -> i64 {
+        self.num_recovery_points.unwrap_or(0)
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
@@ -4405,8 +4471,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
 }
 #[cfg(feature = "awsrdsoptiongroup")]
 impl Awsrdsoptiongroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -4559,8 +4624,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
 }
 #[cfg(feature = "awsrdsparametergroup")]
 impl Awsrdsparametergroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -4624,10 +4688,12 @@ pub struct Awsrdsrestore {
     pub storage_iops: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_class: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub is_multi_az: bool,
-    /// Default: `false` (when the property is absent).
-    pub is_iam_auth_enabled: bool,
+    /// Default: `false` when absent (the server's; read it with `is_multi_az_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_multi_az: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `is_iam_auth_enabled_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_iam_auth_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4745,8 +4811,8 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                     storage_type: f12,
                     storage_iops: f13,
                     instance_class: f14,
-                    is_multi_az: f15.unwrap_or(false),
-                    is_iam_auth_enabled: f16.unwrap_or(false),
+                    is_multi_az: f15,
+                    is_iam_auth_enabled: f16,
                     region: f17,
                     status: f18,
                     id: f19,
@@ -4763,8 +4829,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
 }
 #[cfg(feature = "awsrdsrestore")]
 impl Awsrdsrestore {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, awsaccount: AwsaccountId, resource_name: String) -> Self {
         Self {
@@ -4783,8 +4848,8 @@ impl Awsrdsrestore {
             storage_type: Default::default(),
             storage_iops: Default::default(),
             instance_class: Default::default(),
-            is_multi_az: false,
-            is_iam_auth_enabled: false,
+            is_multi_az: Default::default(),
+            is_iam_auth_enabled: Default::default(),
             region: Default::default(),
             status: Default::default(),
             id: Default::default(),
@@ -4796,17 +4861,30 @@ impl Awsrdsrestore {
         }
     }
 }
+#[cfg(feature = "awsrdsrestore")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsrdsrestore {
+    /// `is_multi_az`, or the document's default `false` when absent.
+    pub fn is_multi_az_or_default(&self) -> bool {
+        self.is_multi_az.unwrap_or(false)
+    }
+    /// `is_iam_auth_enabled`, or the document's default `false` when absent.
+    pub fn is_iam_auth_enabled_or_default(&self) -> bool {
+        self.is_iam_auth_enabled.unwrap_or(false)
+    }
+}
 #[cfg(any(feature = "awsrdsrestore", feature = "job"))]
 /// Schema `/components/schemas/Awsrdsrestore__id`.
 pub type AwsrdsrestoreId = String;
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/point_in_time`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsrestorePointInTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<AwsrdsdatabaseId>,
-    /// Default: `0` (when the property is absent).
-    pub restore_time: i64,
+    /// Default: `0` when absent (the server's; read it with `restore_time_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_time: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -4842,7 +4920,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
                 }
                 Ok(crate::models::AwsrdsrestorePointInTime {
                     database: f0,
-                    restore_time: f1.unwrap_or(0),
+                    restore_time: f1,
                     unknown_fields,
                 })
             }
@@ -4851,22 +4929,20 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsrdsrestorePointInTime {
-    fn default() -> Self {
-        Self {
-            database: Default::default(),
-            restore_time: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsrdsrestorePointInTime {
+    /// `restore_time`, or the document's default `0` when absent.
+    pub fn restore_time_or_default(&self) -> i64 {
+        self.restore_time.unwrap_or(0)
     }
 }
 #[cfg(feature = "awsrdsrestore")]
 /// Schema `/components/schemas/Awsrdsrestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AwsrdsrestoreStatus {
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: AwsrdsrestoreStatusState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AwsrdsrestoreStatusState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4907,10 +4983,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
                     }
                 }
                 Ok(crate::models::AwsrdsrestoreStatus {
-                    state: f0
-                        .unwrap_or_else(|| crate::models::AwsrdsrestoreStatusState::from(
-                            "PENDING",
-                        )),
+                    state: f0,
                     jobid: f1,
                     message: f2,
                     unknown_fields,
@@ -4921,15 +4994,13 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsrdsrestoreStatus {
-    fn default() -> Self {
-        Self {
-            state: crate::models::AwsrdsrestoreStatusState::from("PENDING"),
-            jobid: Default::default(),
-            message: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsrdsrestoreStatus {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> AwsrdsrestoreStatusState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::AwsrdsrestoreStatusState::from("PENDING"))
     }
 }
 #[cfg(feature = "awsrdsrestore")]
@@ -5022,14 +5093,16 @@ pub struct Awsrdssnapshot {
     pub arn: String,
     pub region: String,
     pub r#type: String,
-    /// Default: `7` (when the property is absent).
-    pub retention: i64,
+    /// Default: `7` when absent (the server's; read it with `retention_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub progress: i64,
+    /// Default: `0` when absent (the server's; read it with `progress_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<i64>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_created: Option<i64>,
@@ -5151,10 +5224,10 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                     arn: rt::required(f7, "arn")?,
                     region: rt::required(f8, "region")?,
                     r#type: rt::required(f9, "type")?,
-                    retention: f10.unwrap_or(7),
+                    retention: f10,
                     size: f11,
                     storage: f12,
-                    progress: f13.unwrap_or(0),
+                    progress: f13,
                     status: rt::required(f14, "status")?,
                     snapshot_created: f15,
                     engine: f16,
@@ -5175,8 +5248,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
 }
 #[cfg(feature = "awsrdssnapshot")]
 impl Awsrdssnapshot {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -5200,10 +5272,10 @@ impl Awsrdssnapshot {
             arn,
             region,
             r#type,
-            retention: 7,
+            retention: Default::default(),
             size: Default::default(),
             storage: Default::default(),
-            progress: 0,
+            progress: Default::default(),
             status,
             snapshot_created: Default::default(),
             engine: Default::default(),
@@ -5217,6 +5289,18 @@ impl Awsrdssnapshot {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsrdssnapshot")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsrdssnapshot {
+    /// `retention`, or the document's default `7` when absent.
+    pub fn retention_or_default(&self) -> i64 {
+        self.retention.unwrap_or(7)
+    }
+    /// `progress`, or the document's default `0` when absent.
+    pub fn progress_or_default(&self) -> i64 {
+        self.progress.unwrap_or(0)
     }
 }
 #[cfg(any(feature = "awsrdssnapshot", feature = "backupinstance"))]
@@ -5340,8 +5424,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 impl Awsrdssubnetgroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         awsaccount: AwsaccountId,
@@ -5420,8 +5503,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
 }
 #[cfg(feature = "awsrdssubnetgroup")]
 impl AwsrdssubnetgroupSecurityGroupsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(group_id: String, group_name: String) -> Self {
         Self {
@@ -5541,8 +5623,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
 }
 #[cfg(feature = "awsscanoverview")]
 impl Awsscanoverview {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -5569,18 +5650,23 @@ impl Awsscanoverview {
 }
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/overview`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewOverview {
-    /// Default: `0` (when the property is absent).
-    pub total_checks: i64,
-    /// Default: `0` (when the property is absent).
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `total_checks_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_checks: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5617,11 +5703,11 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
                     }
                 }
                 Ok(crate::models::AwsscanoverviewOverview {
-                    total_checks: f0.unwrap_or(0),
-                    pass: f1.unwrap_or(0),
-                    fail: f2.unwrap_or(0),
-                    warn: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    total_checks: f0,
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
                 })
             }
         }
@@ -5629,32 +5715,47 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsscanoverviewOverview {
-    fn default() -> Self {
-        Self {
-            total_checks: 0,
-            pass: 0,
-            fail: 0,
-            warn: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsscanoverviewOverview {
+    /// `total_checks`, or the document's default `0` when absent.
+    pub fn total_checks_or_default(&self) -> i64 {
+        self.total_checks.unwrap_or(0)
+    }
+    /// `pass`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `fail`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `warn`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/service/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewServiceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5692,10 +5793,10 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
                 }
                 Ok(crate::models::AwsscanoverviewServiceItem {
                     service: f0,
-                    pass: f1.unwrap_or(0),
-                    fail: f2.unwrap_or(0),
-                    warn: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
                 })
             }
         }
@@ -5703,32 +5804,43 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsscanoverviewServiceItem {
-    fn default() -> Self {
-        Self {
-            service: Default::default(),
-            pass: 0,
-            fail: 0,
-            warn: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsscanoverviewServiceItem {
+    /// `pass`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `fail`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `warn`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "awsscanoverview")]
 /// Schema `/components/schemas/Awsscanoverview/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AwsscanoverviewSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5766,10 +5878,10 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
                 }
                 Ok(crate::models::AwsscanoverviewSeverityItem {
                     severity: f0,
-                    pass: f1.unwrap_or(0),
-                    fail: f2.unwrap_or(0),
-                    warn: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    pass: f1,
+                    fail: f2,
+                    warn: f3,
+                    percent: f4,
                 })
             }
         }
@@ -5777,16 +5889,23 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for AwsscanoverviewSeverityItem {
-    fn default() -> Self {
-        Self {
-            severity: Default::default(),
-            pass: 0,
-            fail: 0,
-            warn: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl AwsscanoverviewSeverityItem {
+    /// `pass`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `fail`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `warn`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "awsscanresult")]
@@ -5817,8 +5936,9 @@ pub struct Awsscanresult {
     pub remediation_link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_info: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub bookmarked: bool,
+    /// Default: `false` when absent (the server's; read it with `bookmarked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -5920,7 +6040,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                     remediation: f10,
                     remediation_link: f11,
                     test_info: f12,
-                    bookmarked: f13.unwrap_or(false),
+                    bookmarked: f13,
                     id: f14,
                     etag: f15,
                     created: f16,
@@ -5935,8 +6055,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
 }
 #[cfg(feature = "awsscanresult")]
 impl Awsscanresult {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         security_scan_instance: SecurityscaninstanceId,
@@ -5956,7 +6075,7 @@ impl Awsscanresult {
             remediation: Default::default(),
             remediation_link: Default::default(),
             test_info: Default::default(),
-            bookmarked: false,
+            bookmarked: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -5964,6 +6083,14 @@ impl Awsscanresult {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "awsscanresult")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Awsscanresult {
+    /// `bookmarked`, or the document's default `false` when absent.
+    pub fn bookmarked_or_default(&self) -> bool {
+        self.bookmarked.unwrap_or(false)
     }
 }
 #[cfg(feature = "awstag")]
@@ -6058,8 +6185,7 @@ impl<'de> serde::Deserialize<'de> for Awstag {
 }
 #[cfg(feature = "awstag")]
 impl Awstag {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -6188,8 +6314,7 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
 }
 #[cfg(feature = "awsuser")]
 impl Awsuser {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -6247,8 +6372,9 @@ pub struct Azureakscluster {
     pub sku: Option<AzureaksclusterSku>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubecluster: Option<KubeclusterId>,
-    /// Default: `false` (when the property is absent).
-    pub ignored: bool,
+    /// Default: `false` when absent (the server's; read it with `ignored_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupinst_id: Option<BackupinstanceId>,
     pub resource_group_id: AzureresourcegroupId,
@@ -6354,7 +6480,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                     identity: f9,
                     sku: f10,
                     kubecluster: f11,
-                    ignored: f12.unwrap_or(false),
+                    ignored: f12,
                     backupinst_id: f13,
                     resource_group_id: rt::required(f14, "resource_group_id")?,
                     id: f15,
@@ -6371,8 +6497,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
 }
 #[cfg(feature = "azureakscluster")]
 impl Azureakscluster {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -6395,7 +6520,7 @@ impl Azureakscluster {
             identity: Default::default(),
             sku: Default::default(),
             kubecluster: Default::default(),
-            ignored: false,
+            ignored: Default::default(),
             backupinst_id: Default::default(),
             resource_group_id,
             id: Default::default(),
@@ -6405,6 +6530,14 @@ impl Azureakscluster {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "azureakscluster")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Azureakscluster {
+    /// `ignored`, or the document's default `false` when absent.
+    pub fn ignored_or_default(&self) -> bool {
+        self.ignored.unwrap_or(false)
     }
 }
 #[cfg(feature = "azureakscluster")]
@@ -6789,8 +6922,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
 }
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterProperties {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         kubernetes_version: String,
@@ -6942,8 +7074,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
 }
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterPropertiesAgentPoolProfilesItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -9022,8 +9153,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
 }
 #[cfg(feature = "azureresourcegroup")]
 impl Azureresourcegroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -9073,8 +9203,9 @@ pub struct Backupinstance {
     pub status: Option<BackupinstanceStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubeagent_info: Option<BackupinstanceKubeagentInfo>,
-    /// Default: `"kubernetes"` (when the property is absent).
-    pub source_type: BackupinstanceSourceType,
+    /// Default: `"kubernetes"` when absent (the server's; read it with `source_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<BackupinstanceSourceType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9087,8 +9218,9 @@ pub struct Backupinstance {
     pub num_volume_snapshots_attempted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_volume_snapshots_completed: Option<i64>,
-    /// Default: `0` (when the property is absent).
-    pub pv_count: i64,
+    /// Default: `0` when absent (the server's; read it with `pv_count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pv_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9097,8 +9229,9 @@ pub struct Backupinstance {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<BackupinstanceRetention>,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: BackupinstanceState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<BackupinstanceState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<KubeclusterId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9112,16 +9245,20 @@ pub struct Backupinstance {
     pub backup_job_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_snapshot_job_id: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub backup_storage_size: i64,
+    /// Default: `0` when absent (the server's; read it with `backup_storage_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_storage_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_def: Option<KubeoffloadId>,
-    /// Default: `0` (when the property is absent).
-    pub protected_storage_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub total_snapshot_data: i64,
-    /// Default: `0` (when the property is absent).
-    pub total_copy_data: i64,
+    /// Default: `0` when absent (the server's; read it with `protected_storage_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protected_storage_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `total_snapshot_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_snapshot_data: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `total_copy_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_copy_data: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9134,8 +9271,9 @@ pub struct Backupinstance {
     pub azure_aks: Option<BackupinstanceAzureAks>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backupinst: Option<BackupinstanceId>,
-    /// Default: `"SNAPSHOT"` (when the property is absent).
-    pub r#type: BackupinstanceType,
+    /// Default: `"SNAPSHOT"` when absent (the server's; read it with `type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BackupinstanceType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudaccount: Option<CloudaccountId>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -9279,25 +9417,19 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                     tags: f2,
                     status: f3,
                     kubeagent_info: f4,
-                    source_type: f5
-                        .unwrap_or_else(|| crate::models::BackupinstanceSourceType::from(
-                            "kubernetes",
-                        )),
+                    source_type: f5,
                     start_time: f6,
                     end_time: f7,
                     num_total_resources: f8,
                     num_backup_resources: f9,
                     num_volume_snapshots_attempted: f10,
                     num_volume_snapshots_completed: f11,
-                    pv_count: f12.unwrap_or(0),
+                    pv_count: f12,
                     num_errors: f13,
                     num_warnings: f14,
                     message: f15,
                     retention: f16,
-                    state: f17
-                        .unwrap_or_else(|| crate::models::BackupinstanceState::from(
-                            "PENDING",
-                        )),
+                    state: f17,
                     cluster: f18,
                     objectstore: f19,
                     backupdef: f20,
@@ -9305,21 +9437,18 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                     backup_location: rt::required(f22, "backup_location")?,
                     backup_job_id: f23,
                     offload_snapshot_job_id: f24,
-                    backup_storage_size: f25.unwrap_or(0),
+                    backup_storage_size: f25,
                     offload_def: f26,
-                    protected_storage_size: f27.unwrap_or(0),
-                    total_snapshot_data: f28.unwrap_or(0),
-                    total_copy_data: f29.unwrap_or(0),
+                    protected_storage_size: f27,
+                    total_snapshot_data: f28,
+                    total_copy_data: f29,
                     cluster_name: f30,
                     backupdef_name: f31,
                     awsrds: f32,
                     awseks: f33,
                     azure_aks: f34,
                     source_backupinst: f35,
-                    r#type: f36
-                        .unwrap_or_else(|| crate::models::BackupinstanceType::from(
-                            "SNAPSHOT",
-                        )),
+                    r#type: f36,
                     cloudaccount: f37,
                     id: f38,
                     etag: f39,
@@ -9335,8 +9464,7 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
 }
 #[cfg(feature = "backupinstance")]
 impl Backupinstance {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, backup_location: BackupinstanceBackupLocation) -> Self {
         Self {
@@ -9345,19 +9473,19 @@ impl Backupinstance {
             tags: Default::default(),
             status: Default::default(),
             kubeagent_info: Default::default(),
-            source_type: crate::models::BackupinstanceSourceType::from("kubernetes"),
+            source_type: Default::default(),
             start_time: Default::default(),
             end_time: Default::default(),
             num_total_resources: Default::default(),
             num_backup_resources: Default::default(),
             num_volume_snapshots_attempted: Default::default(),
             num_volume_snapshots_completed: Default::default(),
-            pv_count: 0,
+            pv_count: Default::default(),
             num_errors: Default::default(),
             num_warnings: Default::default(),
             message: Default::default(),
             retention: Default::default(),
-            state: crate::models::BackupinstanceState::from("PENDING"),
+            state: Default::default(),
             cluster: Default::default(),
             objectstore: Default::default(),
             backupdef: Default::default(),
@@ -9365,18 +9493,18 @@ impl Backupinstance {
             backup_location,
             backup_job_id: Default::default(),
             offload_snapshot_job_id: Default::default(),
-            backup_storage_size: 0,
+            backup_storage_size: Default::default(),
             offload_def: Default::default(),
-            protected_storage_size: 0,
-            total_snapshot_data: 0,
-            total_copy_data: 0,
+            protected_storage_size: Default::default(),
+            total_snapshot_data: Default::default(),
+            total_copy_data: Default::default(),
             cluster_name: Default::default(),
             backupdef_name: Default::default(),
             awsrds: Default::default(),
             awseks: Default::default(),
             azure_aks: Default::default(),
             source_backupinst: Default::default(),
-            r#type: crate::models::BackupinstanceType::from("SNAPSHOT"),
+            r#type: Default::default(),
             cloudaccount: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -9385,6 +9513,50 @@ impl Backupinstance {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "backupinstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Backupinstance {
+    /// `source_type`, or the document's default `"kubernetes"` when absent.
+    pub fn source_type_or_default(&self) -> BackupinstanceSourceType {
+        self.source_type
+            .clone()
+            .unwrap_or_else(|| crate::models::BackupinstanceSourceType::from(
+                "kubernetes",
+            ))
+    }
+    /// `pv_count`, or the document's default `0` when absent.
+    pub fn pv_count_or_default(&self) -> i64 {
+        self.pv_count.unwrap_or(0)
+    }
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> BackupinstanceState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::BackupinstanceState::from("PENDING"))
+    }
+    /// `backup_storage_size`, or the document's default `0` when absent.
+    pub fn backup_storage_size_or_default(&self) -> i64 {
+        self.backup_storage_size.unwrap_or(0)
+    }
+    /// `protected_storage_size`, or the document's default `0` when absent.
+    pub fn protected_storage_size_or_default(&self) -> i64 {
+        self.protected_storage_size.unwrap_or(0)
+    }
+    /// `total_snapshot_data`, or the document's default `0` when absent.
+    pub fn total_snapshot_data_or_default(&self) -> i64 {
+        self.total_snapshot_data.unwrap_or(0)
+    }
+    /// `total_copy_data`, or the document's default `0` when absent.
+    pub fn total_copy_data_or_default(&self) -> i64 {
+        self.total_copy_data.unwrap_or(0)
+    }
+    /// `type`, or the document's default `"SNAPSHOT"` when absent.
+    pub fn type_or_default(&self) -> BackupinstanceType {
+        self.r#type
+            .clone()
+            .unwrap_or_else(|| crate::models::BackupinstanceType::from("SNAPSHOT"))
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -9726,17 +9898,22 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/backup_selection`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceBackupSelection {
-    /// Default: `false` (when the property is absent).
-    pub all_namespaces: bool,
+    /// Default: `false` when absent (the server's; read it with `all_namespaces_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_namespaces: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `true` (when the property is absent).
-    #[serde(rename = "snapshotPersistentVolumes")]
-    pub snapshot_persistent_volumes: bool,
+    /// Default: `true` when absent (the server's; read it with `snapshot_persistent_volumes_or_default()`).
+    #[serde(
+        rename = "snapshotPersistentVolumes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_persistent_volumes: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -9775,10 +9952,10 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
                     }
                 }
                 Ok(crate::models::BackupinstanceBackupSelection {
-                    all_namespaces: f0.unwrap_or(false),
+                    all_namespaces: f0,
                     namespaces: f1,
                     label_selector: f2,
-                    snapshot_persistent_volumes: f3.unwrap_or(true),
+                    snapshot_persistent_volumes: f3,
                     unknown_fields,
                 })
             }
@@ -9787,16 +9964,15 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
     }
 }
 #[cfg(feature = "backupinstance")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for BackupinstanceBackupSelection {
-    fn default() -> Self {
-        Self {
-            all_namespaces: false,
-            namespaces: Default::default(),
-            label_selector: Default::default(),
-            snapshot_persistent_volumes: true,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl BackupinstanceBackupSelection {
+    /// `all_namespaces`, or the document's default `false` when absent.
+    pub fn all_namespaces_or_default(&self) -> bool {
+        self.all_namespaces.unwrap_or(false)
+    }
+    /// `snapshotPersistentVolumes`, or the document's default `true` when absent.
+    pub fn snapshot_persistent_volumes_or_default(&self) -> bool {
+        self.snapshot_persistent_volumes.unwrap_or(true)
     }
 }
 #[cfg(
@@ -9883,9 +10059,13 @@ pub struct BackupinstanceRetention {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -9921,7 +10101,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
                 }
                 Ok(crate::models::BackupinstanceRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -9931,15 +10111,22 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
 }
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "backupinstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl BackupinstanceRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -10076,16 +10263,20 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceState {
 }
 #[cfg(feature = "backupinstance")]
 /// Schema `/components/schemas/Backupinstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BackupinstanceStatus {
-    /// Default: `false` (when the property is absent).
-    pub backup_size_set: bool,
-    /// Default: `false` (when the property is absent).
-    pub s3_dir_deleted: bool,
-    /// Default: `false` (when the property is absent).
-    pub deleted: bool,
-    /// Default: `false` (when the property is absent).
-    pub locked: bool,
+    /// Default: `false` when absent (the server's; read it with `backup_size_set_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_size_set: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `s3_dir_deleted_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_dir_deleted: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `deleted_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `locked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -10124,10 +10315,10 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
                     }
                 }
                 Ok(crate::models::BackupinstanceStatus {
-                    backup_size_set: f0.unwrap_or(false),
-                    s3_dir_deleted: f1.unwrap_or(false),
-                    deleted: f2.unwrap_or(false),
-                    locked: f3.unwrap_or(false),
+                    backup_size_set: f0,
+                    s3_dir_deleted: f1,
+                    deleted: f2,
+                    locked: f3,
                     unknown_fields,
                 })
             }
@@ -10136,16 +10327,23 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
     }
 }
 #[cfg(feature = "backupinstance")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for BackupinstanceStatus {
-    fn default() -> Self {
-        Self {
-            backup_size_set: false,
-            s3_dir_deleted: false,
-            deleted: false,
-            locked: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl BackupinstanceStatus {
+    /// `backup_size_set`, or the document's default `false` when absent.
+    pub fn backup_size_set_or_default(&self) -> bool {
+        self.backup_size_set.unwrap_or(false)
+    }
+    /// `s3_dir_deleted`, or the document's default `false` when absent.
+    pub fn s3_dir_deleted_or_default(&self) -> bool {
+        self.s3_dir_deleted.unwrap_or(false)
+    }
+    /// `deleted`, or the document's default `false` when absent.
+    pub fn deleted_or_default(&self) -> bool {
+        self.deleted.unwrap_or(false)
+    }
+    /// `locked`, or the document's default `false` when absent.
+    pub fn locked_or_default(&self) -> bool {
+        self.locked.unwrap_or(false)
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -10305,8 +10503,7 @@ impl<'de> serde::Deserialize<'de> for Chargify {
 }
 #[cfg(feature = "chargify")]
 impl Chargify {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -10428,8 +10625,7 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
 }
 #[cfg(feature = "chargifywebhook")]
 impl Chargifywebhook {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, webhook_id: String, event: String) -> Self {
         Self {
@@ -10565,8 +10761,7 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
 }
 #[cfg(feature = "cloudaccount")]
 impl Cloudaccount {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, provider_type: CloudaccountProviderType) -> Self {
         Self {
@@ -10713,18 +10908,26 @@ impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudaccountStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CloudaccountStatusState>,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "pendingStateTimestamp")]
-    pub pending_state_timestamp: i64,
+    /// Default: `0` when absent (the server's; read it with `pending_state_timestamp_or_default()`).
+    #[serde(
+        rename = "pendingStateTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pending_state_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<CloudaccountStatusInventory>,
-    /// Default: `false` (when the property is absent).
-    #[serde(rename = "updateAvailable")]
-    pub update_available: bool,
+    /// Default: `false` when absent (the server's; read it with `update_available_or_default()`).
+    #[serde(
+        rename = "updateAvailable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_available: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<CloudaccountStatusAzure>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -10768,9 +10971,9 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
                 }
                 Ok(crate::models::CloudaccountStatus {
                     state: f0,
-                    pending_state_timestamp: f1.unwrap_or(0),
+                    pending_state_timestamp: f1,
                     inventory: f2,
-                    update_available: f3.unwrap_or(false),
+                    update_available: f3,
                     azure: f4,
                     unknown_fields,
                 })
@@ -10780,22 +10983,20 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
     }
 }
 #[cfg(feature = "cloudaccount")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for CloudaccountStatus {
-    fn default() -> Self {
-        Self {
-            state: Default::default(),
-            pending_state_timestamp: 0,
-            inventory: Default::default(),
-            update_available: false,
-            azure: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl CloudaccountStatus {
+    /// `pendingStateTimestamp`, or the document's default `0` when absent.
+    pub fn pending_state_timestamp_or_default(&self) -> i64 {
+        self.pending_state_timestamp.unwrap_or(0)
+    }
+    /// `updateAvailable`, or the document's default `false` when absent.
+    pub fn update_available_or_default(&self) -> bool {
+        self.update_available.unwrap_or(false)
     }
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/azure`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudaccountStatusAzure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_subscription_id: Option<String>,
@@ -10805,8 +11006,9 @@ pub struct CloudaccountStatusAzure {
     pub arm_template_launch_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arm_template_version: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub move_to_active_callback_timestamp: i64,
+    /// Default: `0` when absent (the server's; read it with `move_to_active_callback_timestamp_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_to_active_callback_timestamp: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -10851,7 +11053,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
                     azure_tenant_id: f1,
                     arm_template_launch_url: f2,
                     arm_template_version: f3,
-                    move_to_active_callback_timestamp: f4.unwrap_or(0),
+                    move_to_active_callback_timestamp: f4,
                     unknown_fields,
                 })
             }
@@ -10860,28 +11062,27 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
     }
 }
 #[cfg(feature = "cloudaccount")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for CloudaccountStatusAzure {
-    fn default() -> Self {
-        Self {
-            azure_subscription_id: Default::default(),
-            azure_tenant_id: Default::default(),
-            arm_template_launch_url: Default::default(),
-            arm_template_version: Default::default(),
-            move_to_active_callback_timestamp: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl CloudaccountStatusAzure {
+    /// `move_to_active_callback_timestamp`, or the document's default `0` when absent.
+    pub fn move_to_active_callback_timestamp_or_default(&self) -> i64 {
+        self.move_to_active_callback_timestamp.unwrap_or(0)
     }
 }
 #[cfg(feature = "cloudaccount")]
 /// Schema `/components/schemas/Cloudaccount/properties/status/properties/inventory`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudaccountStatusInventory {
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "lastCompletedTimestamp")]
-    pub last_completed_timestamp: i64,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: CloudaccountStatusInventoryState,
+    /// Default: `0` when absent (the server's; read it with `last_completed_timestamp_or_default()`).
+    #[serde(
+        rename = "lastCompletedTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_completed_timestamp: Option<i64>,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<CloudaccountStatusInventoryState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -10920,11 +11121,8 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
                     }
                 }
                 Ok(crate::models::CloudaccountStatusInventory {
-                    last_completed_timestamp: f0.unwrap_or(0),
-                    state: f1
-                        .unwrap_or_else(|| crate::models::CloudaccountStatusInventoryState::from(
-                            "PENDING",
-                        )),
+                    last_completed_timestamp: f0,
+                    state: f1,
                     event_name: f2,
                     unknown_fields,
                 })
@@ -10934,15 +11132,19 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
     }
 }
 #[cfg(feature = "cloudaccount")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for CloudaccountStatusInventory {
-    fn default() -> Self {
-        Self {
-            last_completed_timestamp: 0,
-            state: crate::models::CloudaccountStatusInventoryState::from("PENDING"),
-            event_name: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl CloudaccountStatusInventory {
+    /// `lastCompletedTimestamp`, or the document's default `0` when absent.
+    pub fn last_completed_timestamp_or_default(&self) -> i64 {
+        self.last_completed_timestamp.unwrap_or(0)
+    }
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> CloudaccountStatusInventoryState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::CloudaccountStatusInventoryState::from(
+                "PENDING",
+            ))
     }
 }
 #[cfg(feature = "cloudaccount")]
@@ -11082,8 +11284,9 @@ pub struct Cloudtask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub job: JobId,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: CloudtaskState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<CloudtaskState>,
     pub provider_type: CloudtaskProviderType,
     pub r#type: CloudtaskType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11173,10 +11376,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                     cc_user_email: f0,
                     tags: f1,
                     job: rt::required(f2, "job")?,
-                    state: f3
-                        .unwrap_or_else(|| crate::models::CloudtaskState::from(
-                            "PENDING",
-                        )),
+                    state: f3,
                     provider_type: rt::required(f4, "provider_type")?,
                     r#type: rt::required(f5, "type")?,
                     region: f6,
@@ -11196,8 +11396,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
 }
 #[cfg(feature = "cloudtask")]
 impl Cloudtask {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         job: JobId,
@@ -11208,7 +11407,7 @@ impl Cloudtask {
             cc_user_email: Default::default(),
             tags: Default::default(),
             job,
-            state: crate::models::CloudtaskState::from("PENDING"),
+            state: Default::default(),
             provider_type,
             r#type,
             region: Default::default(),
@@ -11221,6 +11420,16 @@ impl Cloudtask {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "cloudtask")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Cloudtask {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> CloudtaskState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::CloudtaskState::from("PENDING"))
     }
 }
 #[cfg(feature = "cloudtask")]
@@ -11444,8 +11653,9 @@ pub struct Contactu {
     /// Constraints (checked by the server): at most 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Default: `"unknown"` (when the property is absent).
-    pub context: ContactuContext,
+    /// Default: `"unknown"` when absent (the server's; read it with `context_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ContactuContext>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserId>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -11524,10 +11734,7 @@ impl<'de> serde::Deserialize<'de> for Contactu {
                     cc_user_email: f1,
                     tags: f2,
                     message: f3,
-                    context: f4
-                        .unwrap_or_else(|| crate::models::ContactuContext::from(
-                            "unknown",
-                        )),
+                    context: f4,
                     user: f5,
                     id: f6,
                     etag: f7,
@@ -11543,8 +11750,7 @@ impl<'de> serde::Deserialize<'de> for Contactu {
 }
 #[cfg(feature = "contactu")]
 impl Contactu {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -11552,7 +11758,7 @@ impl Contactu {
             cc_user_email: Default::default(),
             tags: Default::default(),
             message: Default::default(),
-            context: crate::models::ContactuContext::from("unknown"),
+            context: Default::default(),
             user: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -11561,6 +11767,16 @@ impl Contactu {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "contactu")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Contactu {
+    /// `context`, or the document's default `"unknown"` when absent.
+    pub fn context_or_default(&self) -> ContactuContext {
+        self.context
+            .clone()
+            .unwrap_or_else(|| crate::models::ContactuContext::from("unknown"))
     }
 }
 #[cfg(feature = "contactu")]
@@ -11679,8 +11895,7 @@ impl<'de> serde::Deserialize<'de> for Error {
     }
 }
 impl Error {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(error: ErrorError, status: String) -> Self {
         Self {
@@ -12467,8 +12682,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
 }
 #[cfg(feature = "expiredloginsession")]
 impl Expiredloginsession {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, auth_token: String) -> Self {
         Self {
@@ -12582,8 +12796,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
 }
 #[cfg(feature = "internalacl")]
 impl Internalacl {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(org: OrgId) -> Self {
         Self {
@@ -12694,8 +12907,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
 }
 #[cfg(feature = "internalapikey")]
 impl Internalapikey {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         org: OrgId,
@@ -12737,36 +12949,48 @@ pub struct Internalorg {
     pub chargify_subscription_group_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargify_subscription_group_members_ids: Option<Vec<i64>>,
-    /// Default: `2629746` (when the property is absent).
-    pub chargify_billing_duration: i64,
-    /// Default: `0` (when the property is absent).
-    pub chargify_delta_usage: i64,
-    /// Default: `0` (when the property is absent).
-    pub chargify_delta_copy_data: i64,
-    /// Default: `0` (when the property is absent).
-    pub copy_objectstore_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub chargify_delta_copy_objectstore_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub chargify_delta_copy_objectstore_size_update_timestamp: i64,
-    /// Default: `0` (when the property is absent).
-    pub chargify_delta_copy_data_update_timestamp: i64,
-    /// Default: `0` (when the property is absent).
-    pub node_count_update_timestamp: i64,
-    /// Default: `0` (when the property is absent).
-    pub node_count: i64,
-    /// Default: `0` (when the property is absent).
-    pub timed_node_count: i64,
-    /// Default: `10` (when the property is absent).
-    pub max_number_apikeys: i64,
+    /// Default: `2629746` when absent (the server's; read it with `chargify_billing_duration_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_billing_duration: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `chargify_delta_usage_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_delta_usage: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `chargify_delta_copy_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_delta_copy_data: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `copy_objectstore_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_objectstore_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `chargify_delta_copy_objectstore_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_delta_copy_objectstore_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `chargify_delta_copy_objectstore_size_update_timestamp_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_delta_copy_objectstore_size_update_timestamp: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `chargify_delta_copy_data_update_timestamp_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargify_delta_copy_data_update_timestamp: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `node_count_update_timestamp_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_count_update_timestamp: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `node_count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `timed_node_count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timed_node_count: Option<i64>,
+    /// Default: `10` when absent (the server's; read it with `max_number_apikeys_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_number_apikeys: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_scan_quota: Option<i64>,
     pub kopia_repo_root: String,
     pub kopia_repo_password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locks: Option<Vec<InternalorgLocksItem>>,
-    /// Default: `0` (when the property is absent).
-    pub total_repo_size: i64,
+    /// Default: `0` when absent (the server's; read it with `total_repo_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_repo_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_job_limit: Option<InternalorgScanJobLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12897,23 +13121,22 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                     chargify_component_id: f5,
                     chargify_subscription_group_id: f6,
                     chargify_subscription_group_members_ids: f7,
-                    chargify_billing_duration: f8.unwrap_or(2629746),
-                    chargify_delta_usage: f9.unwrap_or(0),
-                    chargify_delta_copy_data: f10.unwrap_or(0),
-                    copy_objectstore_size: f11.unwrap_or(0),
-                    chargify_delta_copy_objectstore_size: f12.unwrap_or(0),
-                    chargify_delta_copy_objectstore_size_update_timestamp: f13
-                        .unwrap_or(0),
-                    chargify_delta_copy_data_update_timestamp: f14.unwrap_or(0),
-                    node_count_update_timestamp: f15.unwrap_or(0),
-                    node_count: f16.unwrap_or(0),
-                    timed_node_count: f17.unwrap_or(0),
-                    max_number_apikeys: f18.unwrap_or(10),
+                    chargify_billing_duration: f8,
+                    chargify_delta_usage: f9,
+                    chargify_delta_copy_data: f10,
+                    copy_objectstore_size: f11,
+                    chargify_delta_copy_objectstore_size: f12,
+                    chargify_delta_copy_objectstore_size_update_timestamp: f13,
+                    chargify_delta_copy_data_update_timestamp: f14,
+                    node_count_update_timestamp: f15,
+                    node_count: f16,
+                    timed_node_count: f17,
+                    max_number_apikeys: f18,
                     total_scan_quota: f19,
                     kopia_repo_root: rt::required(f20, "kopia_repo_root")?,
                     kopia_repo_password: rt::required(f21, "kopia_repo_password")?,
                     locks: f22,
-                    total_repo_size: f23.unwrap_or(0),
+                    total_repo_size: f23,
                     scan_job_limit: f24,
                     backup_repositories: f25,
                     id: f26,
@@ -12930,8 +13153,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
 }
 #[cfg(feature = "internalorg")]
 impl Internalorg {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -12947,22 +13169,22 @@ impl Internalorg {
             chargify_component_id: Default::default(),
             chargify_subscription_group_id: Default::default(),
             chargify_subscription_group_members_ids: Default::default(),
-            chargify_billing_duration: 2629746,
-            chargify_delta_usage: 0,
-            chargify_delta_copy_data: 0,
-            copy_objectstore_size: 0,
-            chargify_delta_copy_objectstore_size: 0,
-            chargify_delta_copy_objectstore_size_update_timestamp: 0,
-            chargify_delta_copy_data_update_timestamp: 0,
-            node_count_update_timestamp: 0,
-            node_count: 0,
-            timed_node_count: 0,
-            max_number_apikeys: 10,
+            chargify_billing_duration: Default::default(),
+            chargify_delta_usage: Default::default(),
+            chargify_delta_copy_data: Default::default(),
+            copy_objectstore_size: Default::default(),
+            chargify_delta_copy_objectstore_size: Default::default(),
+            chargify_delta_copy_objectstore_size_update_timestamp: Default::default(),
+            chargify_delta_copy_data_update_timestamp: Default::default(),
+            node_count_update_timestamp: Default::default(),
+            node_count: Default::default(),
+            timed_node_count: Default::default(),
+            max_number_apikeys: Default::default(),
             total_scan_quota: Default::default(),
             kopia_repo_root,
             kopia_repo_password,
             locks: Default::default(),
-            total_repo_size: 0,
+            total_repo_size: Default::default(),
             scan_job_limit: Default::default(),
             backup_repositories: Default::default(),
             id: Default::default(),
@@ -12972,6 +13194,60 @@ impl Internalorg {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "internalorg")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Internalorg {
+    /// `chargify_billing_duration`, or the document's default `2629746` when absent.
+    pub fn chargify_billing_duration_or_default(&self) -> i64 {
+        self.chargify_billing_duration.unwrap_or(2629746)
+    }
+    /// `chargify_delta_usage`, or the document's default `0` when absent.
+    pub fn chargify_delta_usage_or_default(&self) -> i64 {
+        self.chargify_delta_usage.unwrap_or(0)
+    }
+    /// `chargify_delta_copy_data`, or the document's default `0` when absent.
+    pub fn chargify_delta_copy_data_or_default(&self) -> i64 {
+        self.chargify_delta_copy_data.unwrap_or(0)
+    }
+    /// `copy_objectstore_size`, or the document's default `0` when absent.
+    pub fn copy_objectstore_size_or_default(&self) -> i64 {
+        self.copy_objectstore_size.unwrap_or(0)
+    }
+    /// `chargify_delta_copy_objectstore_size`, or the document's default `0` when absent.
+    pub fn chargify_delta_copy_objectstore_size_or_default(&self) -> i64 {
+        self.chargify_delta_copy_objectstore_size.unwrap_or(0)
+    }
+    /// `chargify_delta_copy_objectstore_size_update_timestamp`, or the document's default `0` when absent.
+    pub fn chargify_delta_copy_objectstore_size_update_timestamp_or_default(
+        &self,
+    ) -> i64 {
+        self.chargify_delta_copy_objectstore_size_update_timestamp.unwrap_or(0)
+    }
+    /// `chargify_delta_copy_data_update_timestamp`, or the document's default `0` when absent.
+    pub fn chargify_delta_copy_data_update_timestamp_or_default(&self) -> i64 {
+        self.chargify_delta_copy_data_update_timestamp.unwrap_or(0)
+    }
+    /// `node_count_update_timestamp`, or the document's default `0` when absent.
+    pub fn node_count_update_timestamp_or_default(&self) -> i64 {
+        self.node_count_update_timestamp.unwrap_or(0)
+    }
+    /// `node_count`, or the document's default `0` when absent.
+    pub fn node_count_or_default(&self) -> i64 {
+        self.node_count.unwrap_or(0)
+    }
+    /// `timed_node_count`, or the document's default `0` when absent.
+    pub fn timed_node_count_or_default(&self) -> i64 {
+        self.timed_node_count.unwrap_or(0)
+    }
+    /// `max_number_apikeys`, or the document's default `10` when absent.
+    pub fn max_number_apikeys_or_default(&self) -> i64 {
+        self.max_number_apikeys.unwrap_or(10)
+    }
+    /// `total_repo_size`, or the document's default `0` when absent.
+    pub fn total_repo_size_or_default(&self) -> i64 {
+        self.total_repo_size.unwrap_or(0)
     }
 }
 #[cfg(feature = "internalorg")]
@@ -13162,12 +13438,13 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
 }
 #[cfg(feature = "internalorg")]
 /// Schema `/components/schemas/Internalorg/properties/scan_job_limit`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InternalorgScanJobLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub current_cloud_count: i64,
+    /// Default: `0` when absent (the server's; read it with `current_cloud_count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_cloud_count: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -13203,7 +13480,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
                 }
                 Ok(crate::models::InternalorgScanJobLimit {
                     current_month: f0,
-                    current_cloud_count: f1.unwrap_or(0),
+                    current_cloud_count: f1,
                     unknown_fields,
                 })
             }
@@ -13212,14 +13489,11 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
     }
 }
 #[cfg(feature = "internalorg")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for InternalorgScanJobLimit {
-    fn default() -> Self {
-        Self {
-            current_month: Default::default(),
-            current_cloud_count: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl InternalorgScanJobLimit {
+    /// `current_cloud_count`, or the document's default `0` when absent.
+    pub fn current_cloud_count_or_default(&self) -> i64 {
+        self.current_cloud_count.unwrap_or(0)
     }
 }
 #[cfg(feature = "internaluser")]
@@ -13325,8 +13599,7 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
 }
 #[cfg(feature = "internaluser")]
 impl Internaluser {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -13396,10 +13669,12 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offloaddef: Option<KubeoffloadId>,
     pub jobrunner: String,
-    /// Default: `"UNKNOWN"` (when the property is absent).
-    pub state: JobState,
-    /// Default: `"OFFLOAD_RUNNING"` (when the property is absent).
-    pub phase: JobPhase,
+    /// Default: `"UNKNOWN"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<JobState>,
+    /// Default: `"OFFLOAD_RUNNING"` when absent (the server's; read it with `phase_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<JobPhase>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13408,10 +13683,12 @@ pub struct Job {
     pub offload_backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub record_offload_snapshot_job: bool,
-    /// Default: `false` (when the property is absent).
-    pub process_logs: bool,
+    /// Default: `false` when absent (the server's; read it with `record_offload_snapshot_job_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_offload_snapshot_job: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `process_logs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_logs: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13611,18 +13888,14 @@ impl<'de> serde::Deserialize<'de> for Job {
                     restoredef: f22,
                     offloaddef: f23,
                     jobrunner: rt::required(f24, "jobrunner")?,
-                    state: f25
-                        .unwrap_or_else(|| crate::models::JobState::from("UNKNOWN")),
-                    phase: f26
-                        .unwrap_or_else(|| crate::models::JobPhase::from(
-                            "OFFLOAD_RUNNING",
-                        )),
+                    state: f25,
+                    phase: f26,
                     backup_inst: f27,
                     security_scan_inst: f28,
                     offload_backup_inst: f29,
                     activity: f30,
-                    record_offload_snapshot_job: f31.unwrap_or(false),
-                    process_logs: f32.unwrap_or(false),
+                    record_offload_snapshot_job: f31,
+                    process_logs: f32,
                     cluster_name: f33,
                     backupdef_name: f34,
                     restoredef_name: f35,
@@ -13649,8 +13922,7 @@ impl<'de> serde::Deserialize<'de> for Job {
 }
 #[cfg(feature = "job")]
 impl Job {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, r#type: JobType, jobrunner: String) -> Self {
         Self {
@@ -13679,14 +13951,14 @@ impl Job {
             restoredef: Default::default(),
             offloaddef: Default::default(),
             jobrunner,
-            state: crate::models::JobState::from("UNKNOWN"),
-            phase: crate::models::JobPhase::from("OFFLOAD_RUNNING"),
+            state: Default::default(),
+            phase: Default::default(),
             backup_inst: Default::default(),
             security_scan_inst: Default::default(),
             offload_backup_inst: Default::default(),
             activity: Default::default(),
-            record_offload_snapshot_job: false,
-            process_logs: false,
+            record_offload_snapshot_job: Default::default(),
+            process_logs: Default::default(),
             cluster_name: Default::default(),
             backupdef_name: Default::default(),
             restoredef_name: Default::default(),
@@ -13706,6 +13978,28 @@ impl Job {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "job")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Job {
+    /// `state`, or the document's default `"UNKNOWN"` when absent.
+    pub fn state_or_default(&self) -> JobState {
+        self.state.clone().unwrap_or_else(|| crate::models::JobState::from("UNKNOWN"))
+    }
+    /// `phase`, or the document's default `"OFFLOAD_RUNNING"` when absent.
+    pub fn phase_or_default(&self) -> JobPhase {
+        self.phase
+            .clone()
+            .unwrap_or_else(|| crate::models::JobPhase::from("OFFLOAD_RUNNING"))
+    }
+    /// `record_offload_snapshot_job`, or the document's default `false` when absent.
+    pub fn record_offload_snapshot_job_or_default(&self) -> bool {
+        self.record_offload_snapshot_job.unwrap_or(false)
+    }
+    /// `process_logs`, or the document's default `false` when absent.
+    pub fn process_logs_or_default(&self) -> bool {
+        self.process_logs.unwrap_or(false)
     }
 }
 #[cfg(feature = "job")]
@@ -13950,20 +14244,25 @@ impl<'de> serde::Deserialize<'de> for JobAzureAks {
 pub type JobId = String;
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobKubeCopyProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<JobKubeCopyProgressStats>,
-    /// Default: `0` (when the property is absent).
-    pub total_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub pending_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub active_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub completed_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed_pvs: i64,
+    /// Default: `0` when absent (the server's; read it with `total_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pending_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `active_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `completed_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_pvs: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14007,11 +14306,11 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
                 }
                 Ok(crate::models::JobKubeCopyProgress {
                     stats: f0,
-                    total_pvs: f1.unwrap_or(0),
-                    pending_pvs: f2.unwrap_or(0),
-                    active_pvs: f3.unwrap_or(0),
-                    completed_pvs: f4.unwrap_or(0),
-                    failed_pvs: f5.unwrap_or(0),
+                    total_pvs: f1,
+                    pending_pvs: f2,
+                    active_pvs: f3,
+                    completed_pvs: f4,
+                    failed_pvs: f5,
                     unknown_fields,
                 })
             }
@@ -14020,36 +14319,51 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
     }
 }
 #[cfg(feature = "job")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for JobKubeCopyProgress {
-    fn default() -> Self {
-        Self {
-            stats: Default::default(),
-            total_pvs: 0,
-            pending_pvs: 0,
-            active_pvs: 0,
-            completed_pvs: 0,
-            failed_pvs: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl JobKubeCopyProgress {
+    /// `total_pvs`, or the document's default `0` when absent.
+    pub fn total_pvs_or_default(&self) -> i64 {
+        self.total_pvs.unwrap_or(0)
+    }
+    /// `pending_pvs`, or the document's default `0` when absent.
+    pub fn pending_pvs_or_default(&self) -> i64 {
+        self.pending_pvs.unwrap_or(0)
+    }
+    /// `active_pvs`, or the document's default `0` when absent.
+    pub fn active_pvs_or_default(&self) -> i64 {
+        self.active_pvs.unwrap_or(0)
+    }
+    /// `completed_pvs`, or the document's default `0` when absent.
+    pub fn completed_pvs_or_default(&self) -> i64 {
+        self.completed_pvs.unwrap_or(0)
+    }
+    /// `failed_pvs`, or the document's default `0` when absent.
+    pub fn failed_pvs_or_default(&self) -> i64 {
+        self.failed_pvs.unwrap_or(0)
     }
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_copy_progress/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobKubeCopyProgressStats {
-    /// Default: `0` (when the property is absent).
-    pub estimated_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub estimated_number_of_files: i64,
-    /// Default: `0` (when the property is absent).
-    pub io_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub io_number_of_files: i64,
-    /// Default: `0` (when the property is absent).
-    pub transferred_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub transferred_number_of_files: i64,
+    /// Default: `0` when absent (the server's; read it with `estimated_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `estimated_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_number_of_files: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `io_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `io_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io_number_of_files: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `transferred_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `transferred_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_number_of_files: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14092,12 +14406,12 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
                     }
                 }
                 Ok(crate::models::JobKubeCopyProgressStats {
-                    estimated_size: f0.unwrap_or(0),
-                    estimated_number_of_files: f1.unwrap_or(0),
-                    io_size: f2.unwrap_or(0),
-                    io_number_of_files: f3.unwrap_or(0),
-                    transferred_size: f4.unwrap_or(0),
-                    transferred_number_of_files: f5.unwrap_or(0),
+                    estimated_size: f0,
+                    estimated_number_of_files: f1,
+                    io_size: f2,
+                    io_number_of_files: f3,
+                    transferred_size: f4,
+                    transferred_number_of_files: f5,
                     unknown_fields,
                 })
             }
@@ -14106,36 +14420,55 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
     }
 }
 #[cfg(feature = "job")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for JobKubeCopyProgressStats {
-    fn default() -> Self {
-        Self {
-            estimated_size: 0,
-            estimated_number_of_files: 0,
-            io_size: 0,
-            io_number_of_files: 0,
-            transferred_size: 0,
-            transferred_number_of_files: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl JobKubeCopyProgressStats {
+    /// `estimated_size`, or the document's default `0` when absent.
+    pub fn estimated_size_or_default(&self) -> i64 {
+        self.estimated_size.unwrap_or(0)
+    }
+    /// `estimated_number_of_files`, or the document's default `0` when absent.
+    pub fn estimated_number_of_files_or_default(&self) -> i64 {
+        self.estimated_number_of_files.unwrap_or(0)
+    }
+    /// `io_size`, or the document's default `0` when absent.
+    pub fn io_size_or_default(&self) -> i64 {
+        self.io_size.unwrap_or(0)
+    }
+    /// `io_number_of_files`, or the document's default `0` when absent.
+    pub fn io_number_of_files_or_default(&self) -> i64 {
+        self.io_number_of_files.unwrap_or(0)
+    }
+    /// `transferred_size`, or the document's default `0` when absent.
+    pub fn transferred_size_or_default(&self) -> i64 {
+        self.transferred_size.unwrap_or(0)
+    }
+    /// `transferred_number_of_files`, or the document's default `0` when absent.
+    pub fn transferred_number_of_files_or_default(&self) -> i64 {
+        self.transferred_number_of_files.unwrap_or(0)
     }
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/kube_snapshot_progress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobKubeSnapshotProgress {
-    /// Default: `0` (when the property is absent).
-    pub total_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub pending_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub active_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub completed_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed_pvs: i64,
-    /// Default: `0` (when the property is absent).
-    pub skipped_pvs: i64,
+    /// Default: `0` when absent (the server's; read it with `total_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pending_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `active_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `completed_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_pvs: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `skipped_pvs_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_pvs: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14178,12 +14511,12 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
                     }
                 }
                 Ok(crate::models::JobKubeSnapshotProgress {
-                    total_pvs: f0.unwrap_or(0),
-                    pending_pvs: f1.unwrap_or(0),
-                    active_pvs: f2.unwrap_or(0),
-                    completed_pvs: f3.unwrap_or(0),
-                    failed_pvs: f4.unwrap_or(0),
-                    skipped_pvs: f5.unwrap_or(0),
+                    total_pvs: f0,
+                    pending_pvs: f1,
+                    active_pvs: f2,
+                    completed_pvs: f3,
+                    failed_pvs: f4,
+                    skipped_pvs: f5,
                     unknown_fields,
                 })
             }
@@ -14192,18 +14525,31 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
     }
 }
 #[cfg(feature = "job")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for JobKubeSnapshotProgress {
-    fn default() -> Self {
-        Self {
-            total_pvs: 0,
-            pending_pvs: 0,
-            active_pvs: 0,
-            completed_pvs: 0,
-            failed_pvs: 0,
-            skipped_pvs: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl JobKubeSnapshotProgress {
+    /// `total_pvs`, or the document's default `0` when absent.
+    pub fn total_pvs_or_default(&self) -> i64 {
+        self.total_pvs.unwrap_or(0)
+    }
+    /// `pending_pvs`, or the document's default `0` when absent.
+    pub fn pending_pvs_or_default(&self) -> i64 {
+        self.pending_pvs.unwrap_or(0)
+    }
+    /// `active_pvs`, or the document's default `0` when absent.
+    pub fn active_pvs_or_default(&self) -> i64 {
+        self.active_pvs.unwrap_or(0)
+    }
+    /// `completed_pvs`, or the document's default `0` when absent.
+    pub fn completed_pvs_or_default(&self) -> i64 {
+        self.completed_pvs.unwrap_or(0)
+    }
+    /// `failed_pvs`, or the document's default `0` when absent.
+    pub fn failed_pvs_or_default(&self) -> i64 {
+        self.failed_pvs.unwrap_or(0)
+    }
+    /// `skipped_pvs`, or the document's default `0` when absent.
+    pub fn skipped_pvs_or_default(&self) -> i64 {
+        self.skipped_pvs.unwrap_or(0)
     }
 }
 #[cfg(feature = "job")]
@@ -14276,16 +14622,20 @@ impl<'de> serde::Deserialize<'de> for JobPhase {
 }
 #[cfg(feature = "job")]
 /// Schema `/components/schemas/Job/properties/retention`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct JobRetention {
     /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays", default, skip_serializing_if = "Option::is_none")]
     pub retain_days: Option<i64>,
     /// Constraints (checked by the server): ≥ 0, ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14321,7 +14671,7 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
                 }
                 Ok(crate::models::JobRetention {
                     retain_days: f0,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -14330,14 +14680,11 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
     }
 }
 #[cfg(feature = "job")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for JobRetention {
-    fn default() -> Self {
-        Self {
-            retain_days: Default::default(),
-            num_always_retain: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl JobRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "job")]
@@ -14558,8 +14905,9 @@ pub struct Kubebackup {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"SCHEDULED"` (when the property is absent).
-    pub trigger_type: KubebackupTriggerType,
+    /// Default: `"SCHEDULED"` when absent (the server's; read it with `trigger_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<KubebackupTriggerType>,
     pub cluster: KubeclusterId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
@@ -14568,8 +14916,9 @@ pub struct Kubebackup {
     pub pre_hooks: Option<Vec<KubebackupPreHooksItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_hooks: Option<Vec<KubebackupPostHooksItem>>,
-    /// Default: `false` (when the property is absent).
-    pub pause: bool,
+    /// Default: `false` when absent (the server's; read it with `pause_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KubebackupStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14665,16 +15014,13 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3
-                        .unwrap_or_else(|| crate::models::KubebackupTriggerType::from(
-                            "SCHEDULED",
-                        )),
+                    trigger_type: f3,
                     cluster: rt::required(f4, "cluster")?,
                     policy: f5,
                     source: rt::required(f6, "source")?,
                     pre_hooks: f7,
                     post_hooks: f8,
-                    pause: f9.unwrap_or(false),
+                    pause: f9,
                     status: f10,
                     copydef: f11,
                     copy_policy: f12,
@@ -14692,21 +15038,20 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
 }
 #[cfg(feature = "kubebackup")]
 impl Kubebackup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, cluster: KubeclusterId, source: KubebackupSource) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            trigger_type: crate::models::KubebackupTriggerType::from("SCHEDULED"),
+            trigger_type: Default::default(),
             cluster,
             policy: Default::default(),
             source,
             pre_hooks: Default::default(),
             post_hooks: Default::default(),
-            pause: false,
+            pause: Default::default(),
             status: Default::default(),
             copydef: Default::default(),
             copy_policy: Default::default(),
@@ -14717,6 +15062,20 @@ impl Kubebackup {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubebackup")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubebackup {
+    /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
+    pub fn trigger_type_or_default(&self) -> KubebackupTriggerType {
+        self.trigger_type
+            .clone()
+            .unwrap_or_else(|| crate::models::KubebackupTriggerType::from("SCHEDULED"))
+    }
+    /// `pause`, or the document's default `false` when absent.
+    pub fn pause_or_default(&self) -> bool {
+        self.pause.unwrap_or(false)
     }
 }
 #[cfg(
@@ -14732,14 +15091,15 @@ impl Kubebackup {
 pub type KubebackupId = String;
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubebackupPostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub template: bool,
+    /// Default: `false` when absent (the server's; read it with `template_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14778,7 +15138,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
                 Ok(crate::models::KubebackupPostHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2.unwrap_or(false),
+                    template: f2,
                     unknown_fields,
                 })
             }
@@ -14787,27 +15147,24 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubebackupPostHooksItem {
-    fn default() -> Self {
-        Self {
-            namespaces: Default::default(),
-            hooks: Default::default(),
-            template: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubebackupPostHooksItem {
+    /// `template`, or the document's default `false` when absent.
+    pub fn template_or_default(&self) -> bool {
+        self.template.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubebackupPreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub template: bool,
+    /// Default: `false` when absent (the server's; read it with `template_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14846,7 +15203,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
                 Ok(crate::models::KubebackupPreHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2.unwrap_or(false),
+                    template: f2,
                     unknown_fields,
                 })
             }
@@ -14855,30 +15212,31 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubebackupPreHooksItem {
-    fn default() -> Self {
-        Self {
-            namespaces: Default::default(),
-            hooks: Default::default(),
-            template: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubebackupPreHooksItem {
+    /// `template`, or the document's default `false` when absent.
+    pub fn template_or_default(&self) -> bool {
+        self.template.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubebackup")]
 /// Schema `/components/schemas/Kubebackup/properties/source`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubebackupSource {
-    /// Default: `false` (when the property is absent).
-    pub all_namespaces: bool,
+    /// Default: `false` when absent (the server's; read it with `all_namespaces_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_namespaces: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `true` (when the property is absent).
-    #[serde(rename = "snapshotPersistentVolumes")]
-    pub snapshot_persistent_volumes: bool,
+    /// Default: `true` when absent (the server's; read it with `snapshot_persistent_volumes_or_default()`).
+    #[serde(
+        rename = "snapshotPersistentVolumes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_persistent_volumes: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -14917,10 +15275,10 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
                     }
                 }
                 Ok(crate::models::KubebackupSource {
-                    all_namespaces: f0.unwrap_or(false),
+                    all_namespaces: f0,
                     namespaces: f1,
                     label_selector: f2,
-                    snapshot_persistent_volumes: f3.unwrap_or(true),
+                    snapshot_persistent_volumes: f3,
                     unknown_fields,
                 })
             }
@@ -14929,16 +15287,15 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
     }
 }
 #[cfg(feature = "kubebackup")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubebackupSource {
-    fn default() -> Self {
-        Self {
-            all_namespaces: false,
-            namespaces: Default::default(),
-            label_selector: Default::default(),
-            snapshot_persistent_volumes: true,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubebackupSource {
+    /// `all_namespaces`, or the document's default `false` when absent.
+    pub fn all_namespaces_or_default(&self) -> bool {
+        self.all_namespaces.unwrap_or(false)
+    }
+    /// `snapshotPersistentVolumes`, or the document's default `true` when absent.
+    pub fn snapshot_persistent_volumes_or_default(&self) -> bool {
+        self.snapshot_persistent_volumes.unwrap_or(true)
     }
 }
 #[cfg(feature = "kubebackup")]
@@ -15055,8 +15412,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
 }
 #[cfg(feature = "kubebackup")]
 impl KubebackupStatusJobsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -15154,10 +15510,12 @@ pub struct Kubebenchresult {
     pub test_desc: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub scored: bool,
-    /// Default: `false` (when the property is absent).
-    pub bookmarked: bool,
+    /// Default: `false` when absent (the server's; read it with `scored_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scored: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `bookmarked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -15255,8 +15613,8 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                     test_number: f8,
                     test_desc: f9,
                     status: f10,
-                    scored: f11.unwrap_or(false),
-                    bookmarked: f12.unwrap_or(false),
+                    scored: f11,
+                    bookmarked: f12,
                     id: f13,
                     etag: f14,
                     created: f15,
@@ -15271,8 +15629,7 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
 }
 #[cfg(feature = "kubebenchresult")]
 impl Kubebenchresult {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -15292,8 +15649,8 @@ impl Kubebenchresult {
             test_number: Default::default(),
             test_desc: Default::default(),
             status: Default::default(),
-            scored: false,
-            bookmarked: false,
+            scored: Default::default(),
+            bookmarked: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -15301,6 +15658,18 @@ impl Kubebenchresult {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubebenchresult")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubebenchresult {
+    /// `scored`, or the document's default `false` when absent.
+    pub fn scored_or_default(&self) -> bool {
+        self.scored.unwrap_or(false)
+    }
+    /// `bookmarked`, or the document's default `false` when absent.
+    pub fn bookmarked_or_default(&self) -> bool {
+        self.bookmarked.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubecluster")]
@@ -15416,8 +15785,7 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
 }
 #[cfg(feature = "kubecluster")]
 impl Kubecluster {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -15521,10 +15889,11 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
 pub type KubeclusterId = String;
 #[cfg(feature = "kubecluster")]
 /// Schema `/components/schemas/Kubecluster/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeclusterStatus {
-    /// Default: `"REGISTERED"` (when the property is absent).
-    pub state: KubeclusterStatusState,
+    /// Default: `"REGISTERED"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<KubeclusterStatusState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
     #[serde(rename = "agentURL", default, skip_serializing_if = "Option::is_none")]
@@ -15541,20 +15910,30 @@ pub struct KubeclusterStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub kube_agent_version: Option<String>,
-    /// Default: `"0.0"` (when the property is absent).
-    #[serde(rename = "kubeAgentManagerVersion")]
-    pub kube_agent_manager_version: String,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "pendingStateTimestamp")]
-    pub pending_state_timestamp: i64,
+    /// Default: `"0.0"` when absent (the server's; read it with `kube_agent_manager_version_or_default()`).
+    #[serde(
+        rename = "kubeAgentManagerVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kube_agent_manager_version: Option<String>,
+    /// Default: `0` when absent (the server's; read it with `pending_state_timestamp_or_default()`).
+    #[serde(
+        rename = "pendingStateTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pending_state_timestamp: Option<i64>,
     #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// Default: `false` (when the property is absent).
-    pub dormant: bool,
+    /// Default: `false` when absent (the server's; read it with `dormant_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dormant: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_platform: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub num_recovery_points: i64,
+    /// Default: `0` when absent (the server's; read it with `num_recovery_points_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_recovery_points: Option<i64>,
     /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
     #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
     pub awsekscluster_arn: cloudgen_runtime::Nullable<String>,
@@ -15563,8 +15942,9 @@ pub struct KubeclusterStatus {
     pub azure_aks_cluster_id: cloudgen_runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudaccount: Option<CloudaccountId>,
-    /// Default: `0` (when the property is absent).
-    pub scan_count: i64,
+    /// Default: `0` when absent (the server's; read it with `scan_count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_count: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -15629,26 +16009,23 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
                     }
                 }
                 Ok(crate::models::KubeclusterStatus {
-                    state: f0
-                        .unwrap_or_else(|| crate::models::KubeclusterStatusState::from(
-                            "REGISTERED",
-                        )),
+                    state: f0,
                     otp: f1,
                     agent_url: f2,
                     message: f3,
                     version: f4,
                     agent_version: f5,
                     kube_agent_version: f6,
-                    kube_agent_manager_version: f7.unwrap_or_else(|| "0.0".to_owned()),
-                    pending_state_timestamp: f8.unwrap_or(0),
+                    kube_agent_manager_version: f7,
+                    pending_state_timestamp: f8,
                     update_time: f9,
-                    dormant: f10.unwrap_or(false),
+                    dormant: f10,
                     deployment_platform: f11,
-                    num_recovery_points: f12.unwrap_or(0),
+                    num_recovery_points: f12,
                     awsekscluster_arn: f13,
                     azure_aks_cluster_id: f14,
                     cloudaccount: f15,
-                    scan_count: f16.unwrap_or(0),
+                    scan_count: f16,
                     unknown_fields,
                 })
             }
@@ -15657,29 +16034,33 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
     }
 }
 #[cfg(feature = "kubecluster")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubeclusterStatus {
-    fn default() -> Self {
-        Self {
-            state: crate::models::KubeclusterStatusState::from("REGISTERED"),
-            otp: Default::default(),
-            agent_url: Default::default(),
-            message: Default::default(),
-            version: Default::default(),
-            agent_version: Default::default(),
-            kube_agent_version: Default::default(),
-            kube_agent_manager_version: "0.0".to_owned(),
-            pending_state_timestamp: 0,
-            update_time: Default::default(),
-            dormant: false,
-            deployment_platform: Default::default(),
-            num_recovery_points: 0,
-            awsekscluster_arn: Default::default(),
-            azure_aks_cluster_id: Default::default(),
-            cloudaccount: Default::default(),
-            scan_count: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubeclusterStatus {
+    /// `state`, or the document's default `"REGISTERED"` when absent.
+    pub fn state_or_default(&self) -> KubeclusterStatusState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::KubeclusterStatusState::from("REGISTERED"))
+    }
+    /// `kubeAgentManagerVersion`, or the document's default `"0.0"` when absent.
+    pub fn kube_agent_manager_version_or_default(&self) -> &str {
+        self.kube_agent_manager_version.as_deref().unwrap_or("0.0")
+    }
+    /// `pendingStateTimestamp`, or the document's default `0` when absent.
+    pub fn pending_state_timestamp_or_default(&self) -> i64 {
+        self.pending_state_timestamp.unwrap_or(0)
+    }
+    /// `dormant`, or the document's default `false` when absent.
+    pub fn dormant_or_default(&self) -> bool {
+        self.dormant.unwrap_or(false)
+    }
+    /// `num_recovery_points`, or the document's default `0` when absent.
+    pub fn num_recovery_points_or_default(&self) -> i64 {
+        self.num_recovery_points.unwrap_or(0)
+    }
+    /// `scan_count`, or the document's default `0` when absent.
+    pub fn scan_count_or_default(&self) -> i64 {
+        self.scan_count.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubecluster")]
@@ -15786,8 +16167,9 @@ pub struct Kubeconfigauditresult {
     pub severity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub bookmarked: bool,
+    /// Default: `false` when absent (the server's; read it with `bookmarked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<KubeconfigauditresultWorkload>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -15890,7 +16272,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                     message: f9,
                     severity: f10,
                     success: f11,
-                    bookmarked: f12.unwrap_or(false),
+                    bookmarked: f12,
                     workload: f13,
                     id: f14,
                     etag: f15,
@@ -15906,8 +16288,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
 }
 #[cfg(feature = "kubeconfigauditresult")]
 impl Kubeconfigauditresult {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -15927,7 +16308,7 @@ impl Kubeconfigauditresult {
             message: Default::default(),
             severity: Default::default(),
             success: Default::default(),
-            bookmarked: false,
+            bookmarked: Default::default(),
             workload: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -15936,6 +16317,14 @@ impl Kubeconfigauditresult {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubeconfigauditresult")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubeconfigauditresult {
+    /// `bookmarked`, or the document's default `false` when absent.
+    pub fn bookmarked_or_default(&self) -> bool {
+        self.bookmarked.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
@@ -16004,8 +16393,9 @@ pub struct Kubehook {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"COMMON"` (when the property is absent).
-    pub hook_type: KubehookHookType,
+    /// Default: `"COMMON"` when absent (the server's; read it with `hook_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_type: Option<KubehookHookType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_hook: Option<KubehookId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16088,10 +16478,7 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    hook_type: f3
-                        .unwrap_or_else(|| crate::models::KubehookHookType::from(
-                            "COMMON",
-                        )),
+                    hook_type: f3,
                     post_hook: f4,
                     description: f5,
                     hook: rt::required(f6, "hook")?,
@@ -16109,15 +16496,14 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
 }
 #[cfg(feature = "kubehook")]
 impl Kubehook {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, hook: Vec<KubehookHookItem>) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            hook_type: crate::models::KubehookHookType::from("COMMON"),
+            hook_type: Default::default(),
             post_hook: Default::default(),
             description: Default::default(),
             hook,
@@ -16128,6 +16514,16 @@ impl Kubehook {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubehook")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubehook {
+    /// `hook_type`, or the document's default `"COMMON"` when absent.
+    pub fn hook_type_or_default(&self) -> KubehookHookType {
+        self.hook_type
+            .clone()
+            .unwrap_or_else(|| crate::models::KubehookHookType::from("COMMON"))
     }
 }
 #[cfg(feature = "kubehook")]
@@ -16182,8 +16578,7 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
 }
 #[cfg(feature = "kubehook")]
 impl KubehookHookItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(labels: serde_json::Map<String, serde_json::Value>) -> Self {
         Self {
@@ -16343,8 +16738,9 @@ pub struct Kubehunterresult {
     pub evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub bookmarked: bool,
+    /// Default: `false` when absent (the server's; read it with `bookmarked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -16440,7 +16836,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                     description: f8,
                     evidence: f9,
                     location: f10,
-                    bookmarked: f11.unwrap_or(false),
+                    bookmarked: f11,
                     id: f12,
                     etag: f13,
                     created: f14,
@@ -16455,8 +16851,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
 }
 #[cfg(feature = "kubehunterresult")]
 impl Kubehunterresult {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -16475,7 +16870,7 @@ impl Kubehunterresult {
             description: Default::default(),
             evidence: Default::default(),
             location: Default::default(),
-            bookmarked: false,
+            bookmarked: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -16483,6 +16878,14 @@ impl Kubehunterresult {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubehunterresult")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubehunterresult {
+    /// `bookmarked`, or the document's default `false` when absent.
+    pub fn bookmarked_or_default(&self) -> bool {
+        self.bookmarked.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubemigration")]
@@ -16838,8 +17241,7 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
 }
 #[cfg(feature = "kubenamespace")]
 impl Kubenamespace {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
@@ -16868,26 +17270,30 @@ pub struct Kubeoffload {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"SCHEDULED"` (when the property is absent).
-    pub trigger_type: KubeoffloadTriggerType,
+    /// Default: `"SCHEDULED"` when absent (the server's; read it with `trigger_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<KubeoffloadTriggerType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_inst: Option<BackupinstanceId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupdef: Option<KubebackupId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    /// Default: `true` (when the property is absent).
-    pub delete_snapshots: bool,
-    /// Default: `false` (when the property is absent).
-    pub run_backup: bool,
+    /// Default: `true` when absent (the server's; read it with `delete_snapshots_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_snapshots: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `run_backup_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_backup: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_provider: Option<KubeoffloadOffloadProvider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<KubeoffloadOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<KubeclusterId>,
-    /// Default: `false` (when the property is absent).
-    pub pause: bool,
+    /// Default: `false` when absent (the server's; read it with `pause_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KubeoffloadStatus>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -16981,19 +17387,16 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3
-                        .unwrap_or_else(|| crate::models::KubeoffloadTriggerType::from(
-                            "SCHEDULED",
-                        )),
+                    trigger_type: f3,
                     backup_inst: f4,
                     backupdef: f5,
                     policy: f6,
-                    delete_snapshots: f7.unwrap_or(true),
-                    run_backup: f8.unwrap_or(false),
+                    delete_snapshots: f7,
+                    run_backup: f8,
                     offload_provider: f9,
                     options: f10,
                     cluster: f11,
-                    pause: f12.unwrap_or(false),
+                    pause: f12,
                     status: f13,
                     id: f14,
                     etag: f15,
@@ -17009,24 +17412,23 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
 }
 #[cfg(feature = "kubeoffload")]
 impl Kubeoffload {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            trigger_type: crate::models::KubeoffloadTriggerType::from("SCHEDULED"),
+            trigger_type: Default::default(),
             backup_inst: Default::default(),
             backupdef: Default::default(),
             policy: Default::default(),
-            delete_snapshots: true,
-            run_backup: false,
+            delete_snapshots: Default::default(),
+            run_backup: Default::default(),
             offload_provider: Default::default(),
             options: Default::default(),
             cluster: Default::default(),
-            pause: false,
+            pause: Default::default(),
             status: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -17035,6 +17437,28 @@ impl Kubeoffload {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubeoffload")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubeoffload {
+    /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
+    pub fn trigger_type_or_default(&self) -> KubeoffloadTriggerType {
+        self.trigger_type
+            .clone()
+            .unwrap_or_else(|| crate::models::KubeoffloadTriggerType::from("SCHEDULED"))
+    }
+    /// `delete_snapshots`, or the document's default `true` when absent.
+    pub fn delete_snapshots_or_default(&self) -> bool {
+        self.delete_snapshots.unwrap_or(true)
+    }
+    /// `run_backup`, or the document's default `false` when absent.
+    pub fn run_backup_or_default(&self) -> bool {
+        self.run_backup.unwrap_or(false)
+    }
+    /// `pause`, or the document's default `false` when absent.
+    pub fn pause_or_default(&self) -> bool {
+        self.pause.unwrap_or(false)
     }
 }
 #[cfg(
@@ -17184,10 +17608,11 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
 }
 #[cfg(feature = "kubeoffload")]
 /// Schema `/components/schemas/Kubeoffload/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubeoffloadStatus {
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: KubeoffloadStatusState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<KubeoffloadStatusState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17233,10 +17658,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
                     }
                 }
                 Ok(crate::models::KubeoffloadStatus {
-                    state: f0
-                        .unwrap_or_else(|| crate::models::KubeoffloadStatusState::from(
-                            "PENDING",
-                        )),
+                    state: f0,
                     jobid: f1,
                     message: f2,
                     last_job_run_time: f3,
@@ -17248,16 +17670,13 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
     }
 }
 #[cfg(feature = "kubeoffload")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubeoffloadStatus {
-    fn default() -> Self {
-        Self {
-            state: crate::models::KubeoffloadStatusState::from("PENDING"),
-            jobid: Default::default(),
-            message: Default::default(),
-            last_job_run_time: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubeoffloadStatus {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> KubeoffloadStatusState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::KubeoffloadStatusState::from("PENDING"))
     }
 }
 #[cfg(feature = "kubeoffload")]
@@ -17406,8 +17825,9 @@ pub struct Kubepvclaim {
     pub namespace_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backupinst_id: Option<BackupinstanceId>,
-    /// Default: `0` (when the property is absent).
-    pub restore_size: i64,
+    /// Default: `0` when absent (the server's; read it with `restore_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17424,8 +17844,9 @@ pub struct Kubepvclaim {
     pub volume_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub snapshot_taken: bool,
+    /// Default: `false` when absent (the server's; read it with `snapshot_taken_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_taken: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pv_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17434,8 +17855,9 @@ pub struct Kubepvclaim {
     pub region_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload_recover_point_id: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub allocated_size: i64,
+    /// Default: `0` when absent (the server's; read it with `allocated_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k8s_uid: Option<String>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -17548,7 +17970,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                     cluster_id: rt::required(f3, "cluster_id")?,
                     namespace_name: rt::required(f4, "namespace_name")?,
                     backupinst_id: f5,
-                    restore_size: f6.unwrap_or(0),
+                    restore_size: f6,
                     driver: f7,
                     volume_snapshot_class_name: f8,
                     storage_class_name: f9,
@@ -17557,12 +17979,12 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                     volume_type: f12,
                     volume_mode: f13,
                     phase: f14,
-                    snapshot_taken: f15.unwrap_or(false),
+                    snapshot_taken: f15,
                     pv_name: f16,
                     zone_name: f17,
                     region_name: f18,
                     offload_recover_point_id: f19,
-                    allocated_size: f20.unwrap_or(0),
+                    allocated_size: f20,
                     k8s_uid: f21,
                     id: f22,
                     etag: f23,
@@ -17578,8 +18000,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
 }
 #[cfg(feature = "kubepvclaim")]
 impl Kubepvclaim {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, cluster_id: KubeclusterId, namespace_name: String) -> Self {
         Self {
@@ -17589,7 +18010,7 @@ impl Kubepvclaim {
             cluster_id,
             namespace_name,
             backupinst_id: Default::default(),
-            restore_size: 0,
+            restore_size: Default::default(),
             driver: Default::default(),
             volume_snapshot_class_name: Default::default(),
             storage_class_name: Default::default(),
@@ -17598,12 +18019,12 @@ impl Kubepvclaim {
             volume_type: Default::default(),
             volume_mode: Default::default(),
             phase: Default::default(),
-            snapshot_taken: false,
+            snapshot_taken: Default::default(),
             pv_name: Default::default(),
             zone_name: Default::default(),
             region_name: Default::default(),
             offload_recover_point_id: Default::default(),
-            allocated_size: 0,
+            allocated_size: Default::default(),
             k8s_uid: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -17612,6 +18033,22 @@ impl Kubepvclaim {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubepvclaim")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubepvclaim {
+    /// `restore_size`, or the document's default `0` when absent.
+    pub fn restore_size_or_default(&self) -> i64 {
+        self.restore_size.unwrap_or(0)
+    }
+    /// `snapshot_taken`, or the document's default `false` when absent.
+    pub fn snapshot_taken_or_default(&self) -> bool {
+        self.snapshot_taken.unwrap_or(false)
+    }
+    /// `allocated_size`, or the document's default `0` when absent.
+    pub fn allocated_size_or_default(&self) -> i64 {
+        self.allocated_size.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubepvcprogre")]
@@ -17625,8 +18062,9 @@ pub struct Kubepvcprogre {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub namespace: String,
     pub job_id: JobId,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: KubepvcprogreState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<KubepvcprogreState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17728,10 +18166,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                     tags: f2,
                     namespace: rt::required(f3, "namespace")?,
                     job_id: rt::required(f4, "job_id")?,
-                    state: f5
-                        .unwrap_or_else(|| crate::models::KubepvcprogreState::from(
-                            "PENDING",
-                        )),
+                    state: f5,
                     start_time: f6,
                     end_time: f7,
                     message: f8,
@@ -17752,8 +18187,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
 }
 #[cfg(feature = "kubepvcprogre")]
 impl Kubepvcprogre {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, namespace: String, job_id: JobId) -> Self {
         Self {
@@ -17762,7 +18196,7 @@ impl Kubepvcprogre {
             tags: Default::default(),
             namespace,
             job_id,
-            state: crate::models::KubepvcprogreState::from("PENDING"),
+            state: Default::default(),
             start_time: Default::default(),
             end_time: Default::default(),
             message: Default::default(),
@@ -17776,6 +18210,16 @@ impl Kubepvcprogre {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubepvcprogre")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubepvcprogre {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> KubepvcprogreState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::KubepvcprogreState::from("PENDING"))
     }
 }
 #[cfg(feature = "kubepvcprogre")]
@@ -17920,20 +18364,26 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
 }
 #[cfg(feature = "kubepvcprogre")]
 /// Schema `/components/schemas/Kubepvcprogre/properties/stats`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KubepvcprogreStats {
-    /// Default: `0` (when the property is absent).
-    pub estimated_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub estimated_number_of_files: i64,
-    /// Default: `0` (when the property is absent).
-    pub io_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub io_number_of_files: i64,
-    /// Default: `0` (when the property is absent).
-    pub transferred_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub transferred_number_of_files: i64,
+    /// Default: `0` when absent (the server's; read it with `estimated_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `estimated_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_number_of_files: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `io_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `io_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io_number_of_files: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `transferred_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `transferred_number_of_files_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_number_of_files: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -17976,12 +18426,12 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
                     }
                 }
                 Ok(crate::models::KubepvcprogreStats {
-                    estimated_size: f0.unwrap_or(0),
-                    estimated_number_of_files: f1.unwrap_or(0),
-                    io_size: f2.unwrap_or(0),
-                    io_number_of_files: f3.unwrap_or(0),
-                    transferred_size: f4.unwrap_or(0),
-                    transferred_number_of_files: f5.unwrap_or(0),
+                    estimated_size: f0,
+                    estimated_number_of_files: f1,
+                    io_size: f2,
+                    io_number_of_files: f3,
+                    transferred_size: f4,
+                    transferred_number_of_files: f5,
                     unknown_fields,
                 })
             }
@@ -17990,18 +18440,31 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubepvcprogreStats {
-    fn default() -> Self {
-        Self {
-            estimated_size: 0,
-            estimated_number_of_files: 0,
-            io_size: 0,
-            io_number_of_files: 0,
-            transferred_size: 0,
-            transferred_number_of_files: 0,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubepvcprogreStats {
+    /// `estimated_size`, or the document's default `0` when absent.
+    pub fn estimated_size_or_default(&self) -> i64 {
+        self.estimated_size.unwrap_or(0)
+    }
+    /// `estimated_number_of_files`, or the document's default `0` when absent.
+    pub fn estimated_number_of_files_or_default(&self) -> i64 {
+        self.estimated_number_of_files.unwrap_or(0)
+    }
+    /// `io_size`, or the document's default `0` when absent.
+    pub fn io_size_or_default(&self) -> i64 {
+        self.io_size.unwrap_or(0)
+    }
+    /// `io_number_of_files`, or the document's default `0` when absent.
+    pub fn io_number_of_files_or_default(&self) -> i64 {
+        self.io_number_of_files.unwrap_or(0)
+    }
+    /// `transferred_size`, or the document's default `0` when absent.
+    pub fn transferred_size_or_default(&self) -> i64 {
+        self.transferred_size.unwrap_or(0)
+    }
+    /// `transferred_number_of_files`, or the document's default `0` when absent.
+    pub fn transferred_number_of_files_or_default(&self) -> i64 {
+        self.transferred_number_of_files.unwrap_or(0)
     }
 }
 #[cfg(feature = "kuberestore")]
@@ -18170,8 +18633,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
 }
 #[cfg(feature = "kuberestore")]
 impl Kuberestore {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -18286,8 +18748,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
 }
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAwseks {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         awsaccount: AwsaccountId,
@@ -18377,8 +18838,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
 }
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAks {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         azure_account: CloudaccountId,
@@ -18447,8 +18907,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
 }
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAksServicePrincipal {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(client_id: String, client_secret: String) -> Self {
         Self {
@@ -18505,8 +18964,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
 }
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAksWindowsProfile {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(admin_password: String) -> Self {
         Self {
@@ -18596,14 +19054,15 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/post_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KuberestorePostHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub template: bool,
+    /// Default: `false` when absent (the server's; read it with `template_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -18642,7 +19101,7 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
                 Ok(crate::models::KuberestorePostHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2.unwrap_or(false),
+                    template: f2,
                     unknown_fields,
                 })
             }
@@ -18651,27 +19110,24 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KuberestorePostHooksItem {
-    fn default() -> Self {
-        Self {
-            namespaces: Default::default(),
-            hooks: Default::default(),
-            template: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KuberestorePostHooksItem {
+    /// `template`, or the document's default `false` when absent.
+    pub fn template_or_default(&self) -> bool {
+        self.template.unwrap_or(false)
     }
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/pre_hooks/items`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KuberestorePreHooksItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hooks: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub template: bool,
+    /// Default: `false` when absent (the server's; read it with `template_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -18710,7 +19166,7 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
                 Ok(crate::models::KuberestorePreHooksItem {
                     namespaces: f0,
                     hooks: f1,
-                    template: f2.unwrap_or(false),
+                    template: f2,
                     unknown_fields,
                 })
             }
@@ -18719,30 +19175,31 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KuberestorePreHooksItem {
-    fn default() -> Self {
-        Self {
-            namespaces: Default::default(),
-            hooks: Default::default(),
-            template: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KuberestorePreHooksItem {
+    /// `template`, or the document's default `false` when absent.
+    pub fn template_or_default(&self) -> bool {
+        self.template.unwrap_or(false)
     }
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/selection`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KuberestoreSelection {
-    /// Default: `false` (when the property is absent).
-    pub all_namespaces: bool,
+    /// Default: `false` when absent (the server's; read it with `all_namespaces_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_namespaces: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `true` (when the property is absent).
-    #[serde(rename = "restorePersistentVolumes")]
-    pub restore_persistent_volumes: bool,
+    /// Default: `true` when absent (the server's; read it with `restore_persistent_volumes_or_default()`).
+    #[serde(
+        rename = "restorePersistentVolumes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_persistent_volumes: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_types: Option<Vec<String>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -18785,10 +19242,10 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
                     }
                 }
                 Ok(crate::models::KuberestoreSelection {
-                    all_namespaces: f0.unwrap_or(false),
+                    all_namespaces: f0,
                     namespaces: f1,
                     label_selector: f2,
-                    restore_persistent_volumes: f3.unwrap_or(true),
+                    restore_persistent_volumes: f3,
                     include_resource_types: f4,
                     unknown_fields,
                 })
@@ -18798,25 +19255,24 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
     }
 }
 #[cfg(feature = "kuberestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KuberestoreSelection {
-    fn default() -> Self {
-        Self {
-            all_namespaces: false,
-            namespaces: Default::default(),
-            label_selector: Default::default(),
-            restore_persistent_volumes: true,
-            include_resource_types: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KuberestoreSelection {
+    /// `all_namespaces`, or the document's default `false` when absent.
+    pub fn all_namespaces_or_default(&self) -> bool {
+        self.all_namespaces.unwrap_or(false)
+    }
+    /// `restorePersistentVolumes`, or the document's default `true` when absent.
+    pub fn restore_persistent_volumes_or_default(&self) -> bool {
+        self.restore_persistent_volumes.unwrap_or(true)
     }
 }
 #[cfg(feature = "kuberestore")]
 /// Schema `/components/schemas/Kuberestore/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct KuberestoreStatus {
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: KuberestoreStatusState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<KuberestoreStatusState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18857,10 +19313,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
                     }
                 }
                 Ok(crate::models::KuberestoreStatus {
-                    state: f0
-                        .unwrap_or_else(|| crate::models::KuberestoreStatusState::from(
-                            "PENDING",
-                        )),
+                    state: f0,
                     jobid: f1,
                     message: f2,
                     unknown_fields,
@@ -18871,15 +19324,13 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
     }
 }
 #[cfg(feature = "kuberestore")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KuberestoreStatus {
-    fn default() -> Self {
-        Self {
-            state: crate::models::KuberestoreStatusState::from("PENDING"),
-            jobid: Default::default(),
-            message: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KuberestoreStatus {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> KuberestoreStatusState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::KuberestoreStatusState::from("PENDING"))
     }
 }
 #[cfg(feature = "kuberestore")]
@@ -19066,8 +19517,7 @@ impl<'de> serde::Deserialize<'de> for Kubescanoverview {
 }
 #[cfg(feature = "kubescanoverview")]
 impl Kubescanoverview {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -19155,17 +19605,18 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanDescriptionItem {
     pub section_desc: String,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "WARN")]
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "PASS")]
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "FAIL")]
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19203,10 +19654,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanDescriptionItem {
                     section_desc: rt::required(f0, "section_desc")?,
-                    warn: f1.unwrap_or(0),
-                    pass: f2.unwrap_or(0),
-                    fail: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
                 })
             }
         }
@@ -19215,17 +19666,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanDescriptionItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(section_desc: String) -> Self {
         Self {
             section_desc,
-            warn: 0,
-            pass: 0,
-            fail: 0,
-            percent: 0.0,
+            warn: Default::default(),
+            pass: Default::default(),
+            fail: Default::default(),
+            percent: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewCisScanDescriptionItem {
+    /// `WARN`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `PASS`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `FAIL`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -19233,17 +19703,18 @@ impl KubescanoverviewCisScanDescriptionItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanStatusItem {
     pub status: String,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "WARN")]
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "PASS")]
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "FAIL")]
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19281,10 +19752,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanStatusItem {
                     status: rt::required(f0, "status")?,
-                    warn: f1.unwrap_or(0),
-                    pass: f2.unwrap_or(0),
-                    fail: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
                 })
             }
         }
@@ -19293,17 +19764,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanStatusItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(status: String) -> Self {
         Self {
             status,
-            warn: 0,
-            pass: 0,
-            fail: 0,
-            percent: 0.0,
+            warn: Default::default(),
+            pass: Default::default(),
+            fail: Default::default(),
+            percent: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewCisScanStatusItem {
+    /// `WARN`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `PASS`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `FAIL`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -19311,17 +19801,18 @@ impl KubescanoverviewCisScanStatusItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KubescanoverviewCisScanTestNumberItem {
     pub test_number: String,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "WARN")]
-    pub warn: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "PASS")]
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "FAIL")]
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `warn_or_default()`).
+    #[serde(rename = "WARN", default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(rename = "PASS", default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(rename = "FAIL", default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19359,10 +19850,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
                 }
                 Ok(crate::models::KubescanoverviewCisScanTestNumberItem {
                     test_number: rt::required(f0, "test_number")?,
-                    warn: f1.unwrap_or(0),
-                    pass: f2.unwrap_or(0),
-                    fail: f3.unwrap_or(0),
-                    percent: f4.unwrap_or(0.0),
+                    warn: f1,
+                    pass: f2,
+                    fail: f3,
+                    percent: f4,
                 })
             }
         }
@@ -19371,17 +19862,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanTestNumberItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(test_number: String) -> Self {
         Self {
             test_number,
-            warn: 0,
-            pass: 0,
-            fail: 0,
-            percent: 0.0,
+            warn: Default::default(),
+            pass: Default::default(),
+            fail: Default::default(),
+            percent: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewCisScanTestNumberItem {
+    /// `WARN`, or the document's default `0` when absent.
+    pub fn warn_or_default(&self) -> i64 {
+        self.warn.unwrap_or(0)
+    }
+    /// `PASS`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `FAIL`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -19447,16 +19957,19 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/category/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCategoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub success: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `success_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19492,9 +20005,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanCategoryItem {
                     category: f0,
-                    success: f1.unwrap_or(0),
-                    failed: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
                 })
             }
         }
@@ -19502,29 +20015,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewConfigurationScanCategoryItem {
-    fn default() -> Self {
-        Self {
-            category: Default::default(),
-            success: 0,
-            failed: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewConfigurationScanCategoryItem {
+    /// `success`, or the document's default `0` when absent.
+    pub fn success_or_default(&self) -> i64 {
+        self.success.unwrap_or(0)
+    }
+    /// `failed`, or the document's default `0` when absent.
+    pub fn failed_or_default(&self) -> i64 {
+        self.failed.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/check_type/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub success: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `success_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19560,9 +20080,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanCheckTypeItem {
                     check_type: f0,
-                    success: f1.unwrap_or(0),
-                    failed: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
                 })
             }
         }
@@ -19570,29 +20090,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewConfigurationScanCheckTypeItem {
-    fn default() -> Self {
-        Self {
-            check_type: Default::default(),
-            success: 0,
-            failed: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewConfigurationScanCheckTypeItem {
+    /// `success`, or the document's default `0` when absent.
+    pub fn success_or_default(&self) -> i64 {
+        self.success.unwrap_or(0)
+    }
+    /// `failed`, or the document's default `0` when absent.
+    pub fn failed_or_default(&self) -> i64 {
+        self.failed.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/container_name/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanContainerNameItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub success: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `success_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19631,9 +20158,9 @@ for KubescanoverviewConfigurationScanContainerNameItem {
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanContainerNameItem {
                     container_name: f0,
-                    success: f1.unwrap_or(0),
-                    failed: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
                 })
             }
         }
@@ -19641,29 +20168,36 @@ for KubescanoverviewConfigurationScanContainerNameItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewConfigurationScanContainerNameItem {
-    fn default() -> Self {
-        Self {
-            container_name: Default::default(),
-            success: 0,
-            failed: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewConfigurationScanContainerNameItem {
+    /// `success`, or the document's default `0` when absent.
+    pub fn success_or_default(&self) -> i64 {
+        self.success.unwrap_or(0)
+    }
+    /// `failed`, or the document's default `0` when absent.
+    pub fn failed_or_default(&self) -> i64 {
+        self.failed.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/severity/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSeverityItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub success: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `success_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19699,9 +20233,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanSeverityItem {
                     severity: f0,
-                    success: f1.unwrap_or(0),
-                    failed: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
                 })
             }
         }
@@ -19709,29 +20243,36 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewConfigurationScanSeverityItem {
-    fn default() -> Self {
-        Self {
-            severity: Default::default(),
-            success: 0,
-            failed: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewConfigurationScanSeverityItem {
+    /// `success`, or the document's default `0` when absent.
+    pub fn success_or_default(&self) -> i64 {
+        self.success.unwrap_or(0)
+    }
+    /// `failed`, or the document's default `0` when absent.
+    pub fn failed_or_default(&self) -> i64 {
+        self.failed.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/configuration_scan/properties/success/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewConfigurationScanSuccessItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_type: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub success: i64,
-    /// Default: `0` (when the property is absent).
-    pub failed: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `success_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `failed_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19767,9 +20308,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
                 }
                 Ok(crate::models::KubescanoverviewConfigurationScanSuccessItem {
                     success_type: f0,
-                    success: f1.unwrap_or(0),
-                    failed: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    success: f1,
+                    failed: f2,
+                    percent: f3,
                 })
             }
         }
@@ -19777,15 +20318,19 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewConfigurationScanSuccessItem {
-    fn default() -> Self {
-        Self {
-            success_type: Default::default(),
-            success: 0,
-            failed: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewConfigurationScanSuccessItem {
+    /// `success`, or the document's default `0` when absent.
+    pub fn success_or_default(&self) -> i64 {
+        self.success.unwrap_or(0)
+    }
+    /// `failed`, or the document's default `0` when absent.
+    pub fn failed_or_default(&self) -> i64 {
+        self.failed.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -19900,8 +20445,9 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanCategoryItem {
     pub category: String,
-    /// Default: `0` (when the property is absent).
-    pub count: i64,
+    /// Default: `0` when absent (the server's; read it with `count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19933,7 +20479,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanCategoryItem {
                     category: rt::required(f0, "category")?,
-                    count: f1.unwrap_or(0),
+                    count: f1,
                 })
             }
         }
@@ -19942,11 +20488,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanCategoryItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(category: String) -> Self {
-        Self { category, count: 0 }
+        Self {
+            category,
+            count: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewNetworkScanCategoryItem {
+    /// `count`, or the document's default `0` when absent.
+    pub fn count_or_default(&self) -> i64 {
+        self.count.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -19954,8 +20510,9 @@ impl KubescanoverviewNetworkScanCategoryItem {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanLocationItem {
     pub location: String,
-    /// Default: `0` (when the property is absent).
-    pub count: i64,
+    /// Default: `0` when absent (the server's; read it with `count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -19987,7 +20544,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanLocationItem {
                     location: rt::required(f0, "location")?,
-                    count: f1.unwrap_or(0),
+                    count: f1,
                 })
             }
         }
@@ -19996,11 +20553,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanLocationItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(location: String) -> Self {
-        Self { location, count: 0 }
+        Self {
+            location,
+            count: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewNetworkScanLocationItem {
+    /// `count`, or the document's default `0` when absent.
+    pub fn count_or_default(&self) -> i64 {
+        self.count.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -20008,8 +20575,9 @@ impl KubescanoverviewNetworkScanLocationItem {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanSeverityItem {
     pub severity: String,
-    /// Default: `0` (when the property is absent).
-    pub count: i64,
+    /// Default: `0` when absent (the server's; read it with `count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -20041,7 +20609,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanSeverityItem {
                     severity: rt::required(f0, "severity")?,
-                    count: f1.unwrap_or(0),
+                    count: f1,
                 })
             }
         }
@@ -20050,11 +20618,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanSeverityItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(severity: String) -> Self {
-        Self { severity, count: 0 }
+        Self {
+            severity,
+            count: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewNetworkScanSeverityItem {
+    /// `count`, or the document's default `0` when absent.
+    pub fn count_or_default(&self) -> i64 {
+        self.count.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -20062,8 +20640,9 @@ impl KubescanoverviewNetworkScanSeverityItem {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     pub vulnerability: String,
-    /// Default: `0` (when the property is absent).
-    pub count: i64,
+    /// Default: `0` when absent (the server's; read it with `count_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -20095,7 +20674,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
                 }
                 Ok(crate::models::KubescanoverviewNetworkScanVulnerabilityItem {
                     vulnerability: rt::required(f0, "vulnerability")?,
-                    count: f1.unwrap_or(0),
+                    count: f1,
                 })
             }
         }
@@ -20104,11 +20683,21 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanVulnerabilityItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(vulnerability: String) -> Self {
-        Self { vulnerability, count: 0 }
+        Self {
+            vulnerability,
+            count: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "kubescanoverview")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewNetworkScanVulnerabilityItem {
+    /// `count`, or the document's default `0` when absent.
+    pub fn count_or_default(&self) -> i64 {
+        self.count.unwrap_or(0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -20167,8 +20756,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverview {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         cis: KubescanoverviewOverviewCis,
@@ -20184,16 +20772,20 @@ impl KubescanoverviewOverview {
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/cis`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewOverviewCis {
-    /// Default: `0` (when the property is absent).
-    pub total_test: i64,
-    /// Default: `0` (when the property is absent).
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `total_test_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_test: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -20228,10 +20820,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
                     }
                 }
                 Ok(crate::models::KubescanoverviewOverviewCis {
-                    total_test: f0.unwrap_or(0),
-                    pass: f1.unwrap_or(0),
-                    fail: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    total_test: f0,
+                    pass: f1,
+                    fail: f2,
+                    percent: f3,
                 })
             }
         }
@@ -20239,29 +20831,41 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewOverviewCis {
-    fn default() -> Self {
-        Self {
-            total_test: 0,
-            pass: 0,
-            fail: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewOverviewCis {
+    /// `total_test`, or the document's default `0` when absent.
+    pub fn total_test_or_default(&self) -> i64 {
+        self.total_test.unwrap_or(0)
+    }
+    /// `pass`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `fail`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
 /// Schema `/components/schemas/Kubescanoverview/properties/overview/properties/configuration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct KubescanoverviewOverviewConfiguration {
-    /// Default: `0` (when the property is absent).
-    pub total_test: i64,
-    /// Default: `0` (when the property is absent).
-    pub pass: i64,
-    /// Default: `0` (when the property is absent).
-    pub fail: i64,
-    /// Default: `0` (when the property is absent).
-    pub percent: f32,
+    /// Default: `0` when absent (the server's; read it with `total_test_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_test: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `pass_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `fail_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `percent_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -20296,10 +20900,10 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
                     }
                 }
                 Ok(crate::models::KubescanoverviewOverviewConfiguration {
-                    total_test: f0.unwrap_or(0),
-                    pass: f1.unwrap_or(0),
-                    fail: f2.unwrap_or(0),
-                    percent: f3.unwrap_or(0.0),
+                    total_test: f0,
+                    pass: f1,
+                    fail: f2,
+                    percent: f3,
                 })
             }
         }
@@ -20307,15 +20911,23 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for KubescanoverviewOverviewConfiguration {
-    fn default() -> Self {
-        Self {
-            total_test: 0,
-            pass: 0,
-            fail: 0,
-            percent: 0.0,
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl KubescanoverviewOverviewConfiguration {
+    /// `total_test`, or the document's default `0` when absent.
+    pub fn total_test_or_default(&self) -> i64 {
+        self.total_test.unwrap_or(0)
+    }
+    /// `pass`, or the document's default `0` when absent.
+    pub fn pass_or_default(&self) -> i64 {
+        self.pass.unwrap_or(0)
+    }
+    /// `fail`, or the document's default `0` when absent.
+    pub fn fail_or_default(&self) -> i64 {
+        self.fail.unwrap_or(0)
+    }
+    /// `percent`, or the document's default `0` when absent.
+    pub fn percent_or_default(&self) -> f32 {
+        self.percent.unwrap_or(0.0)
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -20360,8 +20972,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverviewContainer {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(total_test: i64) -> Self {
         Self { total_test }
@@ -20409,8 +21020,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
 }
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverviewNetwork {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(total_test: i64) -> Self {
         Self { total_test }
@@ -20563,8 +21173,7 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
 }
 #[cfg(feature = "kubescantoolprogre")]
 impl Kubescantoolprogre {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, cluster: KubeclusterId, job_id: JobId) -> Self {
         Self {
@@ -20740,8 +21349,9 @@ pub struct Kubestorageclasse {
     pub reclaim_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<Vec<String>>,
-    /// Default: `false` (when the property is absent).
-    pub allow_volume_expansion: bool,
+    /// Default: `false` when absent (the server's; read it with `allow_volume_expansion_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_volume_expansion: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_binding_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20847,7 +21457,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                     parameters: f6,
                     reclaim_policy: f7,
                     mount_options: f8,
-                    allow_volume_expansion: f9.unwrap_or(false),
+                    allow_volume_expansion: f9,
                     volume_binding_mode: f10,
                     labels: f11,
                     annotations: f12,
@@ -20866,8 +21476,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
 }
 #[cfg(feature = "kubestorageclasse")]
 impl Kubestorageclasse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
@@ -20880,7 +21489,7 @@ impl Kubestorageclasse {
             parameters: Default::default(),
             reclaim_policy: Default::default(),
             mount_options: Default::default(),
-            allow_volume_expansion: false,
+            allow_volume_expansion: Default::default(),
             volume_binding_mode: Default::default(),
             labels: Default::default(),
             annotations: Default::default(),
@@ -20892,6 +21501,14 @@ impl Kubestorageclasse {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubestorageclasse")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubestorageclasse {
+    /// `allow_volume_expansion`, or the document's default `false` when absent.
+    pub fn allow_volume_expansion_or_default(&self) -> bool {
+        self.allow_volume_expansion.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
@@ -20930,8 +21547,9 @@ pub struct Kubevulnerabilityresult {
     /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
     #[serde(default, skip_serializing_if = "cloudgen_runtime::Nullable::is_absent")]
     pub title: cloudgen_runtime::Nullable<String>,
-    /// Default: `false` (when the property is absent).
-    pub bookmarked: bool,
+    /// Default: `false` when absent (the server's; read it with `bookmarked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<KubevulnerabilityresultWorkload>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -21037,7 +21655,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                     score: f10,
                     severity: f11,
                     title: f12,
-                    bookmarked: f13.unwrap_or(false),
+                    bookmarked: f13,
                     workload: f14,
                     id: f15,
                     etag: f16,
@@ -21053,8 +21671,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
 }
 #[cfg(feature = "kubevulnerabilityresult")]
 impl Kubevulnerabilityresult {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -21075,7 +21692,7 @@ impl Kubevulnerabilityresult {
             score: Default::default(),
             severity: Default::default(),
             title: Default::default(),
-            bookmarked: false,
+            bookmarked: Default::default(),
             workload: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -21084,6 +21701,14 @@ impl Kubevulnerabilityresult {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "kubevulnerabilityresult")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Kubevulnerabilityresult {
+    /// `bookmarked`, or the document's default `false` when absent.
+    pub fn bookmarked_or_default(&self) -> bool {
+        self.bookmarked.unwrap_or(false)
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
@@ -24880,8 +25505,9 @@ pub struct Objectstore {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"aws"` (when the property is absent).
-    pub provider_type: ObjectstoreProviderType,
+    /// Default: `"aws"` when absent (the server's; read it with `provider_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_type: Option<ObjectstoreProviderType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3provider: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24894,16 +25520,20 @@ pub struct Objectstore {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub locked: bool,
-    /// Default: `false` (when the property is absent).
-    pub private: bool,
-    /// Default: `"VALIDATING"` (when the property is absent).
-    pub validate_state: ObjectstoreValidateState,
+    /// Default: `false` when absent (the server's; read it with `locked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `private_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// Default: `"VALIDATING"` when absent (the server's; read it with `validate_state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_state: Option<ObjectstoreValidateState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate_message: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub skip_tls_certificate_validation: bool,
+    /// Default: `false` when absent (the server's; read it with `skip_tls_certificate_validation_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_tls_certificate_validation: Option<bool>,
     /// Constraints (checked by the server): at most 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_cluster_list: Option<Vec<String>>,
@@ -25002,24 +25632,18 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    provider_type: f3
-                        .unwrap_or_else(|| crate::models::ObjectstoreProviderType::from(
-                            "aws",
-                        )),
+                    provider_type: f3,
                     s3provider: f4,
                     repo_password: f5,
                     account_id: f6,
                     bucket_name: f7,
                     region: f8,
                     prefix: f9,
-                    locked: f10.unwrap_or(false),
-                    private: f11.unwrap_or(false),
-                    validate_state: f12
-                        .unwrap_or_else(|| crate::models::ObjectstoreValidateState::from(
-                            "VALIDATING",
-                        )),
+                    locked: f10,
+                    private: f11,
+                    validate_state: f12,
                     validate_message: f13,
-                    skip_tls_certificate_validation: f14.unwrap_or(false),
+                    skip_tls_certificate_validation: f14,
                     proxy_cluster_list: f15,
                     id: f16,
                     etag: f17,
@@ -25035,26 +25659,25 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
 }
 #[cfg(feature = "objectstore")]
 impl Objectstore {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            provider_type: crate::models::ObjectstoreProviderType::from("aws"),
+            provider_type: Default::default(),
             s3provider: Default::default(),
             repo_password: Default::default(),
             account_id: Default::default(),
             bucket_name: Default::default(),
             region: Default::default(),
             prefix: Default::default(),
-            locked: false,
-            private: false,
-            validate_state: crate::models::ObjectstoreValidateState::from("VALIDATING"),
+            locked: Default::default(),
+            private: Default::default(),
+            validate_state: Default::default(),
             validate_message: Default::default(),
-            skip_tls_certificate_validation: false,
+            skip_tls_certificate_validation: Default::default(),
             proxy_cluster_list: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -25063,6 +25686,36 @@ impl Objectstore {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "objectstore")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Objectstore {
+    /// `provider_type`, or the document's default `"aws"` when absent.
+    pub fn provider_type_or_default(&self) -> ObjectstoreProviderType {
+        self.provider_type
+            .clone()
+            .unwrap_or_else(|| crate::models::ObjectstoreProviderType::from("aws"))
+    }
+    /// `locked`, or the document's default `false` when absent.
+    pub fn locked_or_default(&self) -> bool {
+        self.locked.unwrap_or(false)
+    }
+    /// `private`, or the document's default `false` when absent.
+    pub fn private_or_default(&self) -> bool {
+        self.private.unwrap_or(false)
+    }
+    /// `validate_state`, or the document's default `"VALIDATING"` when absent.
+    pub fn validate_state_or_default(&self) -> ObjectstoreValidateState {
+        self.validate_state
+            .clone()
+            .unwrap_or_else(|| crate::models::ObjectstoreValidateState::from(
+                "VALIDATING",
+            ))
+    }
+    /// `skip_tls_certificate_validation`, or the document's default `false` when absent.
+    pub fn skip_tls_certificate_validation_or_default(&self) -> bool {
+        self.skip_tls_certificate_validation.unwrap_or(false)
     }
 }
 #[cfg(
@@ -25220,22 +25873,28 @@ pub struct Org {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub display_name: serde_json::Value,
-    /// Default: `"free"` (when the property is absent).
-    pub subscription: String,
+    /// Default: `"free"` when absent (the server's; read it with `subscription_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_admin: Option<UserId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_copy_quota: Option<i64>,
-    /// Default: `0` (when the property is absent).
-    pub total_copy_data: i64,
-    /// Default: `0` (when the property is absent).
-    pub timed_total_copy_data: i64,
-    /// Default: `0` (when the property is absent).
-    pub total_snapshot_data: i64,
-    /// Default: `0` (when the property is absent).
-    pub protected_storage_size: i64,
-    /// Default: `0` (when the property is absent).
-    pub backup_storage_size: i64,
+    /// Default: `0` when absent (the server's; read it with `total_copy_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_copy_data: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `timed_total_copy_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timed_total_copy_data: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `total_snapshot_data_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_snapshot_data: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `protected_storage_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protected_storage_size: Option<i64>,
+    /// Default: `0` when absent (the server's; read it with `backup_storage_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_storage_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_provider: Option<OrgBackupProvider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25336,14 +25995,14 @@ impl<'de> serde::Deserialize<'de> for Org {
                     cc_user_email: f1,
                     tags: f2,
                     display_name: rt::required(f3, "display_name")?,
-                    subscription: f4.unwrap_or_else(|| "free".to_owned()),
+                    subscription: f4,
                     billing_admin: f5,
                     total_copy_quota: f6,
-                    total_copy_data: f7.unwrap_or(0),
-                    timed_total_copy_data: f8.unwrap_or(0),
-                    total_snapshot_data: f9.unwrap_or(0),
-                    protected_storage_size: f10.unwrap_or(0),
-                    backup_storage_size: f11.unwrap_or(0),
+                    total_copy_data: f7,
+                    timed_total_copy_data: f8,
+                    total_snapshot_data: f9,
+                    protected_storage_size: f10,
+                    backup_storage_size: f11,
                     backup_provider: f12,
                     country: f13,
                     aws: f14,
@@ -25361,8 +26020,7 @@ impl<'de> serde::Deserialize<'de> for Org {
 }
 #[cfg(feature = "org")]
 impl Org {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, display_name: serde_json::Value) -> Self {
         Self {
@@ -25370,14 +26028,14 @@ impl Org {
             cc_user_email: Default::default(),
             tags: Default::default(),
             display_name,
-            subscription: "free".to_owned(),
+            subscription: Default::default(),
             billing_admin: Default::default(),
             total_copy_quota: Default::default(),
-            total_copy_data: 0,
-            timed_total_copy_data: 0,
-            total_snapshot_data: 0,
-            protected_storage_size: 0,
-            backup_storage_size: 0,
+            total_copy_data: Default::default(),
+            timed_total_copy_data: Default::default(),
+            total_snapshot_data: Default::default(),
+            protected_storage_size: Default::default(),
+            backup_storage_size: Default::default(),
             backup_provider: Default::default(),
             country: Default::default(),
             aws: Default::default(),
@@ -25388,6 +26046,34 @@ impl Org {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "org")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Org {
+    /// `subscription`, or the document's default `"free"` when absent.
+    pub fn subscription_or_default(&self) -> &str {
+        self.subscription.as_deref().unwrap_or("free")
+    }
+    /// `total_copy_data`, or the document's default `0` when absent.
+    pub fn total_copy_data_or_default(&self) -> i64 {
+        self.total_copy_data.unwrap_or(0)
+    }
+    /// `timed_total_copy_data`, or the document's default `0` when absent.
+    pub fn timed_total_copy_data_or_default(&self) -> i64 {
+        self.timed_total_copy_data.unwrap_or(0)
+    }
+    /// `total_snapshot_data`, or the document's default `0` when absent.
+    pub fn total_snapshot_data_or_default(&self) -> i64 {
+        self.total_snapshot_data.unwrap_or(0)
+    }
+    /// `protected_storage_size`, or the document's default `0` when absent.
+    pub fn protected_storage_size_or_default(&self) -> i64 {
+        self.protected_storage_size.unwrap_or(0)
+    }
+    /// `backup_storage_size`, or the document's default `0` when absent.
+    pub fn backup_storage_size_or_default(&self) -> i64 {
+        self.backup_storage_size.unwrap_or(0)
     }
 }
 #[cfg(feature = "org")]
@@ -25447,8 +26133,7 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
 }
 #[cfg(feature = "org")]
 impl OrgAws {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(customer_identifier: String) -> Self {
         Self {
@@ -25547,10 +26232,12 @@ pub struct Orginvite {
     pub last_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgId>,
-    /// Default: `7` (when the property is absent).
-    pub expires_in_days: i64,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: OrginviteState,
+    /// Default: `7` when absent (the server's; read it with `expires_in_days_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<i64>,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<OrginviteState>,
     /// Read-only: set by the server and never sent in requests.
     #[serde(default, skip_serializing)]
     pub inviter: Option<String>,
@@ -25649,11 +26336,8 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                     first_name: rt::required(f4, "first_name")?,
                     last_name: rt::required(f5, "last_name")?,
                     org: f6,
-                    expires_in_days: f7.unwrap_or(7),
-                    state: f8
-                        .unwrap_or_else(|| crate::models::OrginviteState::from(
-                            "PENDING",
-                        )),
+                    expires_in_days: f7,
+                    state: f8,
                     inviter: f9,
                     usergroups: f10,
                     acls: f11,
@@ -25671,8 +26355,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
 }
 #[cfg(feature = "orginvite")]
 impl Orginvite {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -25688,8 +26371,8 @@ impl Orginvite {
             first_name,
             last_name,
             org: Default::default(),
-            expires_in_days: 7,
-            state: crate::models::OrginviteState::from("PENDING"),
+            expires_in_days: Default::default(),
+            state: Default::default(),
             inviter: Default::default(),
             usergroups: Default::default(),
             acls: Default::default(),
@@ -25700,6 +26383,20 @@ impl Orginvite {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "orginvite")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Orginvite {
+    /// `expires_in_days`, or the document's default `7` when absent.
+    pub fn expires_in_days_or_default(&self) -> i64 {
+        self.expires_in_days.unwrap_or(7)
+    }
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> OrginviteState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::OrginviteState::from("PENDING"))
     }
 }
 #[cfg(feature = "orginvite")]
@@ -25764,8 +26461,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
 }
 #[cfg(feature = "orginvite")]
 impl OrginviteAclsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(resource: String) -> Self {
         Self {
@@ -26006,8 +26702,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 }
 #[cfg(feature = "permission")]
 impl Permission {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, resource: String, operation: String) -> Self {
         Self {
@@ -26037,8 +26732,9 @@ pub struct Policy {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PolicyStatus>,
-    /// Default: `"UTC"` (when the property is absent).
-    pub timezone: String,
+    /// Default: `"UTC"` when absent (the server's; read it with `timezone_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// Constraints (checked by the server): at least 1 items.
     pub schedules: Vec<PolicySchedulesItem>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -26117,7 +26813,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                     cc_user_email: f1,
                     tags: f2,
                     status: f3,
-                    timezone: f4.unwrap_or_else(|| "UTC".to_owned()),
+                    timezone: f4,
                     schedules: rt::required(f5, "schedules")?,
                     id: f6,
                     etag: f7,
@@ -26133,8 +26829,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
 }
 #[cfg(feature = "policy")]
 impl Policy {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, schedules: Vec<PolicySchedulesItem>) -> Self {
         Self {
@@ -26142,7 +26837,7 @@ impl Policy {
             cc_user_email: Default::default(),
             tags: Default::default(),
             status: Default::default(),
-            timezone: "UTC".to_owned(),
+            timezone: Default::default(),
             schedules,
             id: Default::default(),
             etag: Default::default(),
@@ -26151,6 +26846,14 @@ impl Policy {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "policy")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Policy {
+    /// `timezone`, or the document's default `"UTC"` when absent.
+    pub fn timezone_or_default(&self) -> &str {
+        self.timezone.as_deref().unwrap_or("UTC")
     }
 }
 #[cfg(
@@ -26175,11 +26878,16 @@ pub struct PolicySchedulesItem {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
-    /// Default: `false` (when the property is absent).
-    pub locked: bool,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
+    /// Default: `false` when absent (the server's; read it with `locked_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
     pub schedule: PolicySchedulesItemSchedule,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
@@ -26220,8 +26928,8 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
                 }
                 Ok(crate::models::PolicySchedulesItem {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
-                    locked: f2.unwrap_or(false),
+                    num_always_retain: f1,
+                    locked: f2,
                     schedule: rt::required(f3, "schedule")?,
                     unknown_fields,
                 })
@@ -26232,17 +26940,28 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
 }
 #[cfg(feature = "policy")]
 impl PolicySchedulesItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64, schedule: PolicySchedulesItemSchedule) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
-            locked: false,
+            num_always_retain: Default::default(),
+            locked: Default::default(),
             schedule,
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "policy")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl PolicySchedulesItem {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
+    }
+    /// `locked`, or the document's default `false` when absent.
+    pub fn locked_or_default(&self) -> bool {
+        self.locked.unwrap_or(false)
     }
 }
 #[cfg(feature = "policy")]
@@ -26318,10 +27037,11 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
 }
 #[cfg(feature = "policy")]
 /// Schema `/components/schemas/policy/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PolicyStatus {
-    /// Default: `false` (when the property is absent).
-    pub suspended: bool,
+    /// Default: `false` when absent (the server's; read it with `suspended_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -26354,7 +27074,7 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
                     }
                 }
                 Ok(crate::models::PolicyStatus {
-                    suspended: f0.unwrap_or(false),
+                    suspended: f0,
                     unknown_fields,
                 })
             }
@@ -26363,13 +27083,11 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
     }
 }
 #[cfg(feature = "policy")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for PolicyStatus {
-    fn default() -> Self {
-        Self {
-            suspended: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl PolicyStatus {
+    /// `suspended`, or the document's default `false` when absent.
+    pub fn suspended_or_default(&self) -> bool {
+        self.suspended.unwrap_or(false)
     }
 }
 #[cfg(
@@ -27198,8 +27916,9 @@ pub struct Role {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
-    /// Default: `"CUSTOM"` (when the property is absent).
-    pub r#type: RoleType,
+    /// Default: `"CUSTOM"` when absent (the server's; read it with `type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RoleType>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -27277,8 +27996,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                     tags: f2,
                     description: f3,
                     permissions: f4,
-                    r#type: f5
-                        .unwrap_or_else(|| crate::models::RoleType::from("CUSTOM")),
+                    r#type: f5,
                     id: f6,
                     etag: f7,
                     created: f8,
@@ -27293,8 +28011,7 @@ impl<'de> serde::Deserialize<'de> for Role {
 }
 #[cfg(feature = "role")]
 impl Role {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -27303,7 +28020,7 @@ impl Role {
             tags: Default::default(),
             description: Default::default(),
             permissions: Default::default(),
-            r#type: crate::models::RoleType::from("CUSTOM"),
+            r#type: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -27311,6 +28028,14 @@ impl Role {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "role")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Role {
+    /// `type`, or the document's default `"CUSTOM"` when absent.
+    pub fn type_or_default(&self) -> RoleType {
+        self.r#type.clone().unwrap_or_else(|| crate::models::RoleType::from("CUSTOM"))
     }
 }
 #[cfg(feature = "role")]
@@ -27572,8 +28297,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
 }
 #[cfg(feature = "runawsrdsbackup")]
 impl Runawsrdsbackup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -27604,9 +28328,13 @@ pub struct RunawsrdsbackupRetention {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -27642,7 +28370,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
                 }
                 Ok(crate::models::RunawsrdsbackupRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -27652,15 +28380,22 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
 }
 #[cfg(feature = "runawsrdsbackup")]
 impl RunawsrdsbackupRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runawsrdsbackup")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl RunawsrdsbackupRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "runawsrdscopy")]
@@ -27675,12 +28410,16 @@ pub struct Runawsrdscopy {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub copy: AwsrdscopieId,
     pub retention: RunawsrdscopyRetention,
-    /// Default: `false` (when the property is absent).
-    #[serde(rename = "runBackup")]
-    pub run_backup: bool,
-    /// Default: `true` (when the property is absent).
-    #[serde(rename = "deleteSnapshots")]
-    pub delete_snapshots: bool,
+    /// Default: `false` when absent (the server's; read it with `run_backup_or_default()`).
+    #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
+    pub run_backup: Option<bool>,
+    /// Default: `true` when absent (the server's; read it with `delete_snapshots_or_default()`).
+    #[serde(
+        rename = "deleteSnapshots",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_snapshots: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -27760,8 +28499,8 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
                     tags: f2,
                     copy: rt::required(f3, "copy")?,
                     retention: rt::required(f4, "retention")?,
-                    run_backup: f5.unwrap_or(false),
-                    delete_snapshots: f6.unwrap_or(true),
+                    run_backup: f5,
+                    delete_snapshots: f6,
                     id: f7,
                     etag: f8,
                     created: f9,
@@ -27776,8 +28515,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
 }
 #[cfg(feature = "runawsrdscopy")]
 impl Runawsrdscopy {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -27790,8 +28528,8 @@ impl Runawsrdscopy {
             tags: Default::default(),
             copy,
             retention,
-            run_backup: false,
-            delete_snapshots: true,
+            run_backup: Default::default(),
+            delete_snapshots: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -27799,6 +28537,18 @@ impl Runawsrdscopy {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runawsrdscopy")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Runawsrdscopy {
+    /// `runBackup`, or the document's default `false` when absent.
+    pub fn run_backup_or_default(&self) -> bool {
+        self.run_backup.unwrap_or(false)
+    }
+    /// `deleteSnapshots`, or the document's default `true` when absent.
+    pub fn delete_snapshots_or_default(&self) -> bool {
+        self.delete_snapshots.unwrap_or(true)
     }
 }
 #[cfg(feature = "runawsrdscopy")]
@@ -27810,9 +28560,13 @@ pub struct RunawsrdscopyRetention {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -27848,7 +28602,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
                 }
                 Ok(crate::models::RunawsrdscopyRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -27858,15 +28612,22 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
 }
 #[cfg(feature = "runawsrdscopy")]
 impl RunawsrdscopyRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runawsrdscopy")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl RunawsrdscopyRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "runkubebackup")]
@@ -27970,8 +28731,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
 }
 #[cfg(feature = "runkubebackup")]
 impl Runkubebackup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -28002,9 +28762,13 @@ pub struct RunkubebackupRetention {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -28040,7 +28804,7 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
                 }
                 Ok(crate::models::RunkubebackupRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -28050,15 +28814,22 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
 }
 #[cfg(feature = "runkubebackup")]
 impl RunkubebackupRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runkubebackup")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl RunkubebackupRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "runkubeoffload")]
@@ -28073,9 +28844,9 @@ pub struct Runkubeoffload {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub offload: KubeoffloadId,
     pub retention: RunkubeoffloadRetention,
-    /// Default: `false` (when the property is absent).
-    #[serde(rename = "runBackup")]
-    pub run_backup: bool,
+    /// Default: `false` when absent (the server's; read it with `run_backup_or_default()`).
+    #[serde(rename = "runBackup", default, skip_serializing_if = "Option::is_none")]
+    pub run_backup: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -28153,7 +28924,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
                     tags: f2,
                     offload: rt::required(f3, "offload")?,
                     retention: rt::required(f4, "retention")?,
-                    run_backup: f5.unwrap_or(false),
+                    run_backup: f5,
                     id: f6,
                     etag: f7,
                     created: f8,
@@ -28168,8 +28939,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
 }
 #[cfg(feature = "runkubeoffload")]
 impl Runkubeoffload {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -28182,7 +28952,7 @@ impl Runkubeoffload {
             tags: Default::default(),
             offload,
             retention,
-            run_backup: false,
+            run_backup: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -28190,6 +28960,14 @@ impl Runkubeoffload {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runkubeoffload")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Runkubeoffload {
+    /// `runBackup`, or the document's default `false` when absent.
+    pub fn run_backup_or_default(&self) -> bool {
+        self.run_backup.unwrap_or(false)
     }
 }
 #[cfg(feature = "runkubeoffload")]
@@ -28201,9 +28979,13 @@ pub struct RunkubeoffloadRetention {
     pub retain_days: i64,
     /// Constraints (checked by the server): ≤ 30.
     ///
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -28239,7 +29021,7 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
                 }
                 Ok(crate::models::RunkubeoffloadRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -28249,15 +29031,22 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
 }
 #[cfg(feature = "runkubeoffload")]
 impl RunkubeoffloadRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runkubeoffload")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl RunkubeoffloadRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "runsecurityscan")]
@@ -28361,8 +29150,7 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
 }
 #[cfg(feature = "runsecurityscan")]
 impl Runsecurityscan {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -28391,9 +29179,13 @@ pub struct RunsecurityscanRetention {
     /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -28429,7 +29221,7 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
                 }
                 Ok(crate::models::RunsecurityscanRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -28439,15 +29231,22 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
 }
 #[cfg(feature = "runsecurityscan")]
 impl RunsecurityscanRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "runsecurityscan")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl RunsecurityscanRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "securityscan")]
@@ -28460,20 +29259,23 @@ pub struct Securityscan {
     pub cc_user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Default: `"ADHOC"` (when the property is absent).
-    pub trigger_type: SecurityscanTriggerType,
+    /// Default: `"ADHOC"` when absent (the server's; read it with `trigger_type_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<SecurityscanTriggerType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<SecurityscanAws>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<SecurityscanKubernetes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyId>,
-    /// Default: `false` (when the property is absent).
-    pub pause: bool,
+    /// Default: `false` when absent (the server's; read it with `pause_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SecurityscanStatus>,
-    /// Default: `false` (when the property is absent).
-    pub send_email_report: bool,
+    /// Default: `false` when absent (the server's; read it with `send_email_report_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_email_report: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_email_addresses: Option<Vec<String>>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -28561,16 +29363,13 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
                     name: rt::required(f0, "name")?,
                     cc_user_email: f1,
                     tags: f2,
-                    trigger_type: f3
-                        .unwrap_or_else(|| crate::models::SecurityscanTriggerType::from(
-                            "ADHOC",
-                        )),
+                    trigger_type: f3,
                     aws: f4,
                     kubernetes: f5,
                     policy: f6,
-                    pause: f7.unwrap_or(false),
+                    pause: f7,
                     status: f8,
-                    send_email_report: f9.unwrap_or(false),
+                    send_email_report: f9,
                     report_email_addresses: f10,
                     id: f11,
                     etag: f12,
@@ -28586,21 +29385,20 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
 }
 #[cfg(feature = "securityscan")]
 impl Securityscan {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
             tags: Default::default(),
-            trigger_type: crate::models::SecurityscanTriggerType::from("ADHOC"),
+            trigger_type: Default::default(),
             aws: Default::default(),
             kubernetes: Default::default(),
             policy: Default::default(),
-            pause: false,
+            pause: Default::default(),
             status: Default::default(),
-            send_email_report: false,
+            send_email_report: Default::default(),
             report_email_addresses: Default::default(),
             id: Default::default(),
             etag: Default::default(),
@@ -28609,6 +29407,24 @@ impl Securityscan {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "securityscan")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Securityscan {
+    /// `trigger_type`, or the document's default `"ADHOC"` when absent.
+    pub fn trigger_type_or_default(&self) -> SecurityscanTriggerType {
+        self.trigger_type
+            .clone()
+            .unwrap_or_else(|| crate::models::SecurityscanTriggerType::from("ADHOC"))
+    }
+    /// `pause`, or the document's default `false` when absent.
+    pub fn pause_or_default(&self) -> bool {
+        self.pause.unwrap_or(false)
+    }
+    /// `send_email_report`, or the document's default `false` when absent.
+    pub fn send_email_report_or_default(&self) -> bool {
+        self.send_email_report.unwrap_or(false)
     }
 }
 #[cfg(feature = "securityscan")]
@@ -28815,10 +29631,11 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
 }
 #[cfg(feature = "securityscan")]
 /// Schema `/components/schemas/Securityscan/properties/kubernetes/properties/security_scan_source`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscanKubernetesSecurityScanSource {
-    /// Default: `false` (when the property is absent).
-    pub all_namespaces: bool,
+    /// Default: `false` when absent (the server's; read it with `all_namespaces_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_namespaces: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_namespaces: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28863,7 +29680,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
                     }
                 }
                 Ok(crate::models::SecurityscanKubernetesSecurityScanSource {
-                    all_namespaces: f0.unwrap_or(false),
+                    all_namespaces: f0,
                     included_namespaces: f1,
                     excluded_namespaces: f2,
                     label_selector: f3,
@@ -28875,16 +29692,11 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
     }
 }
 #[cfg(feature = "securityscan")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for SecurityscanKubernetesSecurityScanSource {
-    fn default() -> Self {
-        Self {
-            all_namespaces: false,
-            included_namespaces: Default::default(),
-            excluded_namespaces: Default::default(),
-            label_selector: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl SecurityscanKubernetesSecurityScanSource {
+    /// `all_namespaces`, or the document's default `false` when absent.
+    pub fn all_namespaces_or_default(&self) -> bool {
+        self.all_namespaces.unwrap_or(false)
     }
 }
 #[cfg(feature = "securityscan")]
@@ -28995,8 +29807,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
 }
 #[cfg(feature = "securityscan")]
 impl SecurityscanStatusJobsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -29093,8 +29904,9 @@ pub struct Securityscaninstance {
     pub end_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<SecurityscaninstanceRetention>,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: SecurityscaninstanceState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<SecurityscaninstanceState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_store: Option<ObjectstoreId>,
     pub security_scan: SecurityscanId,
@@ -29102,8 +29914,9 @@ pub struct Securityscaninstance {
     pub security_scan_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_scan_job_id: Option<String>,
-    /// Default: `0` (when the property is absent).
-    pub storage_size: i64,
+    /// Default: `0` when absent (the server's; read it with `storage_size_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_size: Option<i64>,
     pub backup_location: SecurityscaninstanceBackupLocation,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<SecurityscaninstanceId>,
@@ -29206,15 +30019,12 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
                     start_time: f6,
                     end_time: f7,
                     retention: f8,
-                    state: f9
-                        .unwrap_or_else(|| crate::models::SecurityscaninstanceState::from(
-                            "PENDING",
-                        )),
+                    state: f9,
                     object_store: f10,
                     security_scan: rt::required(f11, "security_scan")?,
                     security_scan_name: f12,
                     security_scan_job_id: f13,
-                    storage_size: f14.unwrap_or(0),
+                    storage_size: f14,
                     backup_location: rt::required(f15, "backup_location")?,
                     id: f16,
                     etag: f17,
@@ -29230,8 +30040,7 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
 }
 #[cfg(feature = "securityscaninstance")]
 impl Securityscaninstance {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -29248,12 +30057,12 @@ impl Securityscaninstance {
             start_time: Default::default(),
             end_time: Default::default(),
             retention: Default::default(),
-            state: crate::models::SecurityscaninstanceState::from("PENDING"),
+            state: Default::default(),
             object_store: Default::default(),
             security_scan,
             security_scan_name: Default::default(),
             security_scan_job_id: Default::default(),
-            storage_size: 0,
+            storage_size: Default::default(),
             backup_location,
             id: Default::default(),
             etag: Default::default(),
@@ -29262,6 +30071,20 @@ impl Securityscaninstance {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Securityscaninstance {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> SecurityscaninstanceState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::SecurityscaninstanceState::from("PENDING"))
+    }
+    /// `storage_size`, or the document's default `0` when absent.
+    pub fn storage_size_or_default(&self) -> i64 {
+        self.storage_size.unwrap_or(0)
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -29278,8 +30101,9 @@ pub struct SecurityscaninstanceAwsItem {
     pub num_warnings: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: SecurityscaninstanceAwsItemState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<SecurityscaninstanceAwsItemState>,
     pub aws_account: AwsaccountId,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
@@ -29330,10 +30154,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
                     num_errors: f2,
                     num_warnings: f3,
                     error: f4,
-                    state: f5
-                        .unwrap_or_else(|| crate::models::SecurityscaninstanceAwsItemState::from(
-                            "PENDING",
-                        )),
+                    state: f5,
                     aws_account: rt::required(f6, "aws_account")?,
                     unknown_fields,
                 })
@@ -29344,8 +30165,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
 }
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceAwsItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(aws_account: AwsaccountId) -> Self {
         Self {
@@ -29354,10 +30174,22 @@ impl SecurityscaninstanceAwsItem {
             num_errors: Default::default(),
             num_warnings: Default::default(),
             error: Default::default(),
-            state: crate::models::SecurityscaninstanceAwsItemState::from("PENDING"),
+            state: Default::default(),
             aws_account,
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl SecurityscaninstanceAwsItem {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> SecurityscaninstanceAwsItemState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::SecurityscaninstanceAwsItemState::from(
+                "PENDING",
+            ))
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -29539,8 +30371,9 @@ pub struct SecurityscaninstanceKubernetesItem {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_attempt: Option<i64>,
-    /// Default: `"PENDING"` (when the property is absent).
-    pub state: SecurityscaninstanceKubernetesItemState,
+    /// Default: `"PENDING"` when absent (the server's; read it with `state_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<SecurityscaninstanceKubernetesItemState>,
     pub cluster: KubeclusterId,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
@@ -29588,10 +30421,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
                     end_time: f1,
                     error: f2,
                     scan_attempt: f3,
-                    state: f4
-                        .unwrap_or_else(|| crate::models::SecurityscaninstanceKubernetesItemState::from(
-                            "PENDING",
-                        )),
+                    state: f4,
                     cluster: rt::required(f5, "cluster")?,
                     unknown_fields,
                 })
@@ -29602,8 +30432,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
 }
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceKubernetesItem {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(cluster: KubeclusterId) -> Self {
         Self {
@@ -29611,12 +30440,22 @@ impl SecurityscaninstanceKubernetesItem {
             end_time: Default::default(),
             error: Default::default(),
             scan_attempt: Default::default(),
-            state: crate::models::SecurityscaninstanceKubernetesItemState::from(
-                "PENDING",
-            ),
+            state: Default::default(),
             cluster,
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl SecurityscaninstanceKubernetesItem {
+    /// `state`, or the document's default `"PENDING"` when absent.
+    pub fn state_or_default(&self) -> SecurityscaninstanceKubernetesItemState {
+        self.state
+            .clone()
+            .unwrap_or_else(|| crate::models::SecurityscaninstanceKubernetesItemState::from(
+                "PENDING",
+            ))
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -29702,9 +30541,13 @@ pub struct SecurityscaninstanceRetention {
     /// Constraints (checked by the server): ≥ 1.
     #[serde(rename = "retainDays")]
     pub retain_days: i64,
-    /// Default: `0` (when the property is absent).
-    #[serde(rename = "numAlwaysRetain")]
-    pub num_always_retain: i64,
+    /// Default: `0` when absent (the server's; read it with `num_always_retain_or_default()`).
+    #[serde(
+        rename = "numAlwaysRetain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_always_retain: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -29740,7 +30583,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
                 }
                 Ok(crate::models::SecurityscaninstanceRetention {
                     retain_days: rt::required(f0, "retainDays")?,
-                    num_always_retain: f1.unwrap_or(0),
+                    num_always_retain: f1,
                     unknown_fields,
                 })
             }
@@ -29750,15 +30593,22 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
 }
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceRetention {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
-            num_always_retain: 0,
+            num_always_retain: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "securityscaninstance")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl SecurityscaninstanceRetention {
+    /// `numAlwaysRetain`, or the document's default `0` when absent.
+    pub fn num_always_retain_or_default(&self) -> i64 {
+        self.num_always_retain.unwrap_or(0)
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -29835,14 +30685,17 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
 }
 #[cfg(feature = "securityscaninstance")]
 /// Schema `/components/schemas/Securityscaninstance/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SecurityscaninstanceStatus {
-    /// Default: `false` (when the property is absent).
-    pub storage_size_set: bool,
-    /// Default: `false` (when the property is absent).
-    pub s3_dir_deleted: bool,
-    /// Default: `false` (when the property is absent).
-    pub deleted: bool,
+    /// Default: `false` when absent (the server's; read it with `storage_size_set_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_size_set: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `s3_dir_deleted_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_dir_deleted: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `deleted_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -29879,9 +30732,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
                     }
                 }
                 Ok(crate::models::SecurityscaninstanceStatus {
-                    storage_size_set: f0.unwrap_or(false),
-                    s3_dir_deleted: f1.unwrap_or(false),
-                    deleted: f2.unwrap_or(false),
+                    storage_size_set: f0,
+                    s3_dir_deleted: f1,
+                    deleted: f2,
                     unknown_fields,
                 })
             }
@@ -29890,15 +30743,19 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for SecurityscaninstanceStatus {
-    fn default() -> Self {
-        Self {
-            storage_size_set: false,
-            s3_dir_deleted: false,
-            deleted: false,
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl SecurityscaninstanceStatus {
+    /// `storage_size_set`, or the document's default `false` when absent.
+    pub fn storage_size_set_or_default(&self) -> bool {
+        self.storage_size_set.unwrap_or(false)
+    }
+    /// `s3_dir_deleted`, or the document's default `false` when absent.
+    pub fn s3_dir_deleted_or_default(&self) -> bool {
+        self.s3_dir_deleted.unwrap_or(false)
+    }
+    /// `deleted`, or the document's default `false` when absent.
+    pub fn deleted_or_default(&self) -> bool {
+        self.deleted.unwrap_or(false)
     }
 }
 #[cfg(feature = "systemalert")]
@@ -30002,8 +30859,7 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
 }
 #[cfg(feature = "systemalert")]
 impl Systemalert {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, r#type: SystemalertType, description: String) -> Self {
         Self {
@@ -30174,8 +31030,7 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
 }
 #[cfg(feature = "tawkio")]
 impl Tawkio {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -30209,8 +31064,9 @@ pub struct Threedauth {
     pub user: UserId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_subscription_id: Option<i64>,
-    /// Default: `false` (when the property is absent).
-    pub monthly_subscription_pending_cancellation: bool,
+    /// Default: `false` when absent (the server's; read it with `monthly_subscription_pending_cancellation_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_subscription_pending_cancellation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_subscription_pending_cancellation_message: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30219,8 +31075,9 @@ pub struct Threedauth {
     pub previous_monthly_product: Option<ThreedauthPreviousMonthlyProduct>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_subscription_id: Option<i64>,
-    /// Default: `false` (when the property is absent).
-    pub annual_subscription_pending_cancellation: bool,
+    /// Default: `false` when absent (the server's; read it with `annual_subscription_pending_cancellation_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_subscription_pending_cancellation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_annual_product: Option<ThreedauthNewAnnualProduct>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30334,12 +31191,12 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                     success: f6,
                     user: rt::required(f7, "user")?,
                     monthly_subscription_id: f8,
-                    monthly_subscription_pending_cancellation: f9.unwrap_or(false),
+                    monthly_subscription_pending_cancellation: f9,
                     monthly_subscription_pending_cancellation_message: f10,
                     new_monthly_product: f11,
                     previous_monthly_product: f12,
                     annual_subscription_id: f13,
-                    annual_subscription_pending_cancellation: f14.unwrap_or(false),
+                    annual_subscription_pending_cancellation: f14,
                     new_annual_product: f15,
                     previous_annual_product: f16,
                     id: f17,
@@ -30356,8 +31213,7 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
 }
 #[cfg(feature = "threedauth")]
 impl Threedauth {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -30376,12 +31232,12 @@ impl Threedauth {
             success: Default::default(),
             user,
             monthly_subscription_id: Default::default(),
-            monthly_subscription_pending_cancellation: false,
+            monthly_subscription_pending_cancellation: Default::default(),
             monthly_subscription_pending_cancellation_message: Default::default(),
             new_monthly_product: Default::default(),
             previous_monthly_product: Default::default(),
             annual_subscription_id: Default::default(),
-            annual_subscription_pending_cancellation: false,
+            annual_subscription_pending_cancellation: Default::default(),
             new_annual_product: Default::default(),
             previous_annual_product: Default::default(),
             id: Default::default(),
@@ -30391,6 +31247,18 @@ impl Threedauth {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "threedauth")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Threedauth {
+    /// `monthly_subscription_pending_cancellation`, or the document's default `false` when absent.
+    pub fn monthly_subscription_pending_cancellation_or_default(&self) -> bool {
+        self.monthly_subscription_pending_cancellation.unwrap_or(false)
+    }
+    /// `annual_subscription_pending_cancellation`, or the document's default `false` when absent.
+    pub fn annual_subscription_pending_cancellation_or_default(&self) -> bool {
+        self.annual_subscription_pending_cancellation.unwrap_or(false)
     }
 }
 #[cfg(feature = "threedauth")]
@@ -30444,8 +31312,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
 }
 #[cfg(feature = "threedauth")]
 impl ThreedauthNewAnnualProduct {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self {
@@ -30506,8 +31373,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
 }
 #[cfg(feature = "threedauth")]
 impl ThreedauthNewMonthlyProduct {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self {
@@ -30568,8 +31434,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
 }
 #[cfg(feature = "threedauth")]
 impl ThreedauthPreviousAnnualProduct {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self {
@@ -30630,8 +31495,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
 }
 #[cfg(feature = "threedauth")]
 impl ThreedauthPreviousMonthlyProduct {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self {
@@ -30906,8 +31770,7 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
 }
 #[cfg(feature = "updatechargifyusage")]
 impl Updatechargifyusage {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -30946,10 +31809,12 @@ pub struct User {
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// Default: `false` (when the property is absent).
-    pub paid: bool,
-    /// Default: `false` (when the property is absent).
-    pub send_alert_emails: bool,
+    /// Default: `false` when absent (the server's; read it with `paid_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid: Option<bool>,
+    /// Default: `false` when absent (the server's; read it with `send_alert_emails_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_alert_emails: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servicetier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31040,8 +31905,8 @@ impl<'de> serde::Deserialize<'de> for User {
                     email: rt::required(f3, "email")?,
                     first_name: f4,
                     last_name: f5,
-                    paid: f6.unwrap_or(false),
-                    send_alert_emails: f7.unwrap_or(false),
+                    paid: f6,
+                    send_alert_emails: f7,
                     servicetier: f8,
                     mfa: f9,
                     id: f10,
@@ -31058,8 +31923,7 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 #[cfg(feature = "user")]
 impl User {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, email: String) -> Self {
         Self {
@@ -31069,8 +31933,8 @@ impl User {
             email,
             first_name: Default::default(),
             last_name: Default::default(),
-            paid: false,
-            send_alert_emails: false,
+            paid: Default::default(),
+            send_alert_emails: Default::default(),
             servicetier: Default::default(),
             mfa: Default::default(),
             id: Default::default(),
@@ -31080,6 +31944,18 @@ impl User {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "user")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl User {
+    /// `paid`, or the document's default `false` when absent.
+    pub fn paid_or_default(&self) -> bool {
+        self.paid.unwrap_or(false)
+    }
+    /// `send_alert_emails`, or the document's default `false` when absent.
+    pub fn send_alert_emails_or_default(&self) -> bool {
+        self.send_alert_emails.unwrap_or(false)
     }
 }
 #[cfg(feature = "usergroup")]
@@ -31144,8 +32020,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
 }
 #[cfg(feature = "usergroup")]
 impl UserGroupAcl {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(resource: String) -> Self {
         Self {
@@ -31229,10 +32104,11 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
 pub type UserId = String;
 #[cfg(feature = "user")]
 /// Schema `/components/schemas/User/properties/mfa`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UserMfa {
-    /// Default: `false` (when the property is absent).
-    pub enabled: bool,
+    /// Default: `false` when absent (the server's; read it with `enabled_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multifactor: Option<Vec<String>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -31269,7 +32145,7 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
                     }
                 }
                 Ok(crate::models::UserMfa {
-                    enabled: f0.unwrap_or(false),
+                    enabled: f0,
                     multifactor: f1,
                     unknown_fields,
                 })
@@ -31279,14 +32155,11 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
     }
 }
 #[cfg(feature = "user")]
-/// Every property absent, and those with a default in the document at it.
-impl Default for UserMfa {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            multifactor: Default::default(),
-            unknown_fields: Default::default(),
-        }
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl UserMfa {
+    /// `enabled`, or the document's default `false` when absent.
+    pub fn enabled_or_default(&self) -> bool {
+        self.enabled.unwrap_or(false)
     }
 }
 #[cfg(feature = "usergroup")]
@@ -31392,8 +32265,7 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
 }
 #[cfg(feature = "usergroup")]
 impl Usergroup {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -31427,8 +32299,9 @@ pub struct Userorg {
     pub roles: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acls: Option<Vec<Acl>>,
-    /// Default: `false` (when the property is absent).
-    pub is_default: bool,
+    /// Default: `false` when absent (the server's; read it with `is_default_or_default()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The document's version; send it back as `If-Match` to change the document.
@@ -31512,7 +32385,7 @@ impl<'de> serde::Deserialize<'de> for Userorg {
                     org: rt::required(f4, "org")?,
                     roles: f5,
                     acls: f6,
-                    is_default: f7.unwrap_or(false),
+                    is_default: f7,
                     id: f8,
                     etag: f9,
                     created: f10,
@@ -31527,8 +32400,7 @@ impl<'de> serde::Deserialize<'de> for Userorg {
 }
 #[cfg(feature = "userorg")]
 impl Userorg {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, user: UserId, org: OrgId) -> Self {
         Self {
@@ -31539,7 +32411,7 @@ impl Userorg {
             org,
             roles: Default::default(),
             acls: Default::default(),
-            is_default: false,
+            is_default: Default::default(),
             id: Default::default(),
             etag: Default::default(),
             created: Default::default(),
@@ -31547,6 +32419,14 @@ impl Userorg {
             links: Default::default(),
             unknown_fields: Default::default(),
         }
+    }
+}
+#[cfg(feature = "userorg")]
+#[allow(deprecated, reason = "deprecated fields are read like the others")]
+impl Userorg {
+    /// `is_default`, or the document's default `false` when absent.
+    pub fn is_default_or_default(&self) -> bool {
+        self.is_default.unwrap_or(false)
     }
 }
 #[cfg(feature = "userstate")]
@@ -31663,8 +32543,7 @@ impl<'de> serde::Deserialize<'de> for Userstate {
 }
 #[cfg(feature = "userstate")]
 impl Userstate {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,

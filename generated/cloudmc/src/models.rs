@@ -48,8 +48,7 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
 }
 #[cfg(feature = "public_ips")]
 impl AcquirePublicIpRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(vpc_id: cloudgen_runtime::Uuid) -> Self {
         Self { vpc_id }
@@ -244,8 +243,7 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
 }
 #[cfg(feature = "activity")]
 impl ActivityList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Activity>) -> Self {
         Self {
@@ -302,8 +300,7 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
 }
 #[cfg(feature = "environments")]
 impl AddEnvironmentMemberRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(user: IdRef, role: IdRef) -> Self {
         Self { user, role }
@@ -352,8 +349,7 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
 }
 #[cfg(feature = "organizations")]
 impl AddVerifiedDomainRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(domain: String) -> Self {
         Self { domain }
@@ -578,8 +574,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
 }
 #[cfg(feature = "offerings")]
 impl ComputeOfferingList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ComputeOffering>) -> Self {
         Self {
@@ -630,8 +625,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
 }
 #[cfg(feature = "offerings")]
 impl ComputeOfferingResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ComputeOffering) -> Self {
         Self { data }
@@ -704,8 +698,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
 }
 #[cfg(feature = "environments")]
 impl CreateEnvironmentRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, service_connection: IdRef) -> Self {
         Self {
@@ -868,8 +861,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
 }
 #[cfg(feature = "instances")]
 impl CreateInstanceRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -971,8 +963,7 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
 }
 #[cfg(feature = "networks")]
 impl CreateNetworkRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -1068,8 +1059,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 }
 #[cfg(feature = "organizations")]
 impl CreateOrganizationRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, entry_point: String) -> Self {
         Self {
@@ -1139,8 +1129,7 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
 }
 #[cfg(feature = "snapshots")]
 impl CreateSnapshotRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(volume_id: cloudgen_runtime::Uuid) -> Self {
         Self {
@@ -1221,8 +1210,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
 }
 #[cfg(feature = "users")]
 impl CreateUserRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         user_name: String,
@@ -1295,8 +1283,7 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
 }
 #[cfg(feature = "volumes")]
 impl CreateVolumeRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -1368,8 +1355,7 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
 }
 #[cfg(feature = "vpcs")]
 impl CreateVpcRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -1571,8 +1557,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
 }
 #[cfg(feature = "offerings")]
 impl DiskOfferingList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<DiskOffering>) -> Self {
         Self {
@@ -1623,8 +1608,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
 }
 #[cfg(feature = "offerings")]
 impl DiskOfferingResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: DiskOffering) -> Self {
         Self { data }
@@ -1794,8 +1778,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
 }
 #[cfg(feature = "environments")]
 impl EnvironmentList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Environment>) -> Self {
         Self {
@@ -1930,8 +1913,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
 }
 #[cfg(feature = "environments")]
 impl EnvironmentMemberList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<EnvironmentMember>) -> Self {
         Self {
@@ -2089,8 +2071,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
 }
 #[cfg(feature = "environments")]
 impl EnvironmentResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Environment) -> Self {
         Self { data }
@@ -2197,8 +2178,7 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
     }
 }
 impl ErrorEnvelope {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(errors: Vec<ErrorDetail>) -> Self {
         Self { errors }
@@ -2248,8 +2228,7 @@ impl<'de> serde::Deserialize<'de> for IdRef {
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl IdRef {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: cloudgen_runtime::Uuid) -> Self {
         Self { id }
@@ -2402,8 +2381,7 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
 }
 #[cfg(feature = "templates")]
 impl ImportTemplateRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         name: String,
@@ -2696,8 +2674,7 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
 }
 #[cfg(feature = "instances")]
 impl InstanceList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Instance>) -> Self {
         Self {
@@ -3002,8 +2979,7 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
 }
 #[cfg(feature = "instances")]
 impl InstanceResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Instance) -> Self {
         Self { data }
@@ -3313,8 +3289,7 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
 }
 #[cfg(feature = "organizations")]
 impl ManageableConnectionList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ManageableConnection>) -> Self {
         Self {
@@ -3628,8 +3603,7 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
 }
 #[cfg(feature = "networks")]
 impl NetworkList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Network>) -> Self {
         Self {
@@ -3786,8 +3760,7 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
 }
 #[cfg(feature = "networks")]
 impl NetworkResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Network) -> Self {
         Self { data }
@@ -4213,8 +4186,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
 }
 #[cfg(feature = "organizations")]
 impl OrganizationList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Organization>) -> Self {
         Self {
@@ -4332,8 +4304,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
 }
 #[cfg(feature = "organizations")]
 impl OrganizationResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Organization) -> Self {
         Self { data }
@@ -4442,8 +4413,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
 }
 #[cfg(feature = "organizations")]
 impl PasswordConstraintList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<PasswordConstraint>) -> Self {
         Self { data }
@@ -4773,8 +4743,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
 }
 #[cfg(feature = "public_ips")]
 impl PublicIpList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<PublicIp>) -> Self {
         Self {
@@ -5013,8 +4982,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
 }
 #[cfg(feature = "public_ips")]
 impl PublicIpResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: PublicIp) -> Self {
         Self { data }
@@ -5258,8 +5226,7 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
 }
 #[cfg(feature = "users")]
 impl RoleBindingRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(role: IdRef) -> Self {
         Self { role }
@@ -5312,8 +5279,7 @@ impl<'de> serde::Deserialize<'de> for RoleList {
 }
 #[cfg(feature = "roles")]
 impl RoleList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Role>) -> Self {
         Self {
@@ -5664,8 +5630,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
 }
 #[cfg(feature = "organizations")]
 impl SecuritySettingsResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: SecuritySettings) -> Self {
         Self { data }
@@ -5895,8 +5860,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
 }
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionApiInfoResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ServiceConnectionApiInfo) -> Self {
         Self { data }
@@ -5949,8 +5913,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
 }
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ServiceConnection>) -> Self {
         Self {
@@ -6064,8 +6027,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
 }
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ServiceConnection) -> Self {
         Self { data }
@@ -6309,8 +6271,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
 }
 #[cfg(feature = "snapshots")]
 impl SnapshotList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Snapshot>) -> Self {
         Self {
@@ -6361,8 +6322,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
 }
 #[cfg(feature = "snapshots")]
 impl SnapshotResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Snapshot) -> Self {
         Self { data }
@@ -6662,8 +6622,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
 }
 #[cfg(feature = "ssh_keys")]
 impl SshKeyList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<SshKey>) -> Self {
         Self {
@@ -6714,8 +6673,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
 }
 #[cfg(feature = "ssh_keys")]
 impl SshKeyResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: SshKey) -> Self {
         Self { data }
@@ -6945,8 +6903,7 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
     )
 )]
 impl TaskAccepted {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(task_id: cloudgen_runtime::Uuid) -> Self {
         Self {
@@ -7407,8 +7364,7 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
 }
 #[cfg(feature = "templates")]
 impl TemplateList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Template>) -> Self {
         Self {
@@ -7630,8 +7586,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
 }
 #[cfg(feature = "templates")]
 impl TemplateResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Template) -> Self {
         Self { data }
@@ -7681,8 +7636,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
 }
 #[cfg(feature = "environments")]
 impl UpdateEnvironmentMemberRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(role: IdRef) -> Self {
         Self { role }
@@ -7886,8 +7840,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
 }
 #[cfg(feature = "networks")]
 impl UpdateNetworkRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, description: String) -> Self {
         Self { name, description }
@@ -8086,8 +8039,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
 }
 #[cfg(feature = "organizations")]
 impl UpdateSecuritySettingsRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(default_role: RoleRef) -> Self {
         Self {
@@ -8461,8 +8413,7 @@ impl<'de> serde::Deserialize<'de> for UserList {
 }
 #[cfg(feature = "users")]
 impl UserList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<User>) -> Self {
         Self {
@@ -8581,8 +8532,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
 }
 #[cfg(feature = "users")]
 impl UserResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: User) -> Self {
         Self { data }
@@ -8783,8 +8733,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
 }
 #[cfg(feature = "organizations")]
 impl VerifiedDomainList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<VerifiedDomain>) -> Self {
         Self {
@@ -8835,8 +8784,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
 }
 #[cfg(feature = "organizations")]
 impl VerifiedDomainResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: VerifiedDomain) -> Self {
         Self { data }
@@ -9062,8 +9010,7 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
 }
 #[cfg(feature = "volumes")]
 impl VolumeList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Volume>) -> Self {
         Self {
@@ -9233,8 +9180,7 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
 }
 #[cfg(feature = "volumes")]
 impl VolumeResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Volume) -> Self {
         Self { data }
@@ -9508,8 +9454,7 @@ impl<'de> serde::Deserialize<'de> for VpcList {
 }
 #[cfg(feature = "vpcs")]
 impl VpcList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Vpc>) -> Self {
         Self {
@@ -9622,8 +9567,7 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
 }
 #[cfg(feature = "vpcs")]
 impl VpcResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vpc) -> Self {
         Self { data }
@@ -9724,8 +9668,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
 }
 #[cfg(feature = "zones")]
 impl ZoneList {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Zone>) -> Self {
         Self {
@@ -9776,8 +9719,7 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
 }
 #[cfg(feature = "zones")]
 impl ZoneResponse {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Zone) -> Self {
         Self { data }

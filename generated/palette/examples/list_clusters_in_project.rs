@@ -17,6 +17,7 @@ use palette_api::models::{
     V1SearchFilterSortSpec, V1SearchFilterSummarySpec, V1SearchSortFields, V1SortOrder,
     V1SpectroClusterSummary,
 };
+use palette_api::runtime::Nullable;
 use palette_api::{Client, PROFILE};
 
 /// The value of `name`, or `None` when it is unset or empty.

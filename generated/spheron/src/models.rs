@@ -696,8 +696,7 @@ impl<'de> serde::Deserialize<'de> for Bucket {
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl Bucket {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -794,8 +793,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
 }
 #[cfg(feature = "storage")]
 impl BucketIpnsRecord {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -896,8 +894,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
 }
 #[cfg(feature = "storage")]
 impl BucketIpnsRecordRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(upload_id: String) -> Self {
         Self { upload_id }
@@ -1483,8 +1480,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
 }
 #[cfg(feature = "compute")]
 impl ComputeDeployment {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -1806,8 +1802,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
 }
 #[cfg(feature = "compute")]
 impl ComputeInstance {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -2214,8 +2209,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
 impl ComputeProject {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -2570,8 +2564,7 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
 }
 #[cfg(feature = "compute")]
 impl ComputeServiceInput {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -2832,8 +2825,7 @@ impl<'de> serde::Deserialize<'de> for Count {
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl Count {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(count: i64) -> Self {
         Self { count }
@@ -3057,8 +3049,7 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
 }
 #[cfg(feature = "compute")]
 impl CreateComputeInstanceRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -3222,8 +3213,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
 }
 #[cfg(feature = "deployments")]
 impl CreateDeploymentRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
@@ -3320,8 +3310,7 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
 }
 #[cfg(feature = "domains")]
 impl CreateDomainRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, r#type: DomainType) -> Self {
         Self {
@@ -3376,8 +3365,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
 }
 #[cfg(feature = "environment_variables")]
 impl CreateEnvironmentVariablesRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(environment_variables: Vec<EnvironmentVariableInput>) -> Self {
         Self { environment_variables }
@@ -3514,8 +3502,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
 }
 #[cfg(feature = "compute")]
 impl CreateInstanceFromTemplateRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         template_id: String,
@@ -3582,8 +3569,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
 }
 #[cfg(feature = "organizations")]
 impl CreateInviteRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(user_email: String) -> Self {
         Self { user_email }
@@ -3688,8 +3674,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 }
 #[cfg(feature = "organizations")]
 impl CreateOrganizationRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(username: String, name: String, app_type: AppType) -> Self {
         Self { username, name, app_type }
@@ -4045,8 +4030,7 @@ impl<'de> serde::Deserialize<'de> for Deployment {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Deployment {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -4289,8 +4273,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
     )
 )]
 impl DeploymentEnvironment {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -4398,8 +4381,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
 }
 #[cfg(feature = "deployment_environments")]
 impl DeploymentEnvironmentRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, branches: Vec<String>, protocol: Protocol) -> Self {
         Self { name, branches, protocol }
@@ -4943,8 +4925,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
     )
 )]
 impl Domain {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -5235,8 +5216,7 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
 impl DomainRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -5603,8 +5583,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
 }
 #[cfg(feature = "environment_variables")]
 impl EnvironmentVariableInput {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, value: String) -> Self {
         Self {
@@ -5662,8 +5641,7 @@ impl<'de> serde::Deserialize<'de> for Error {
     }
 }
 impl Error {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(message: String) -> Self {
         Self {
@@ -5761,8 +5739,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
 }
 #[cfg(feature = "compute")]
 impl ExecCommandRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(command: String) -> Self {
         Self { command }
@@ -6204,8 +6181,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
 }
 #[cfg(feature = "cli")]
 impl GptQueryRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(query: String) -> Self {
         Self {
@@ -6859,8 +6835,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
 }
 #[cfg(feature = "organizations")]
 impl Invite {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -7000,8 +6975,7 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
 }
 #[cfg(feature = "ipns")]
 impl IpnsName {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -7216,8 +7190,7 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
 }
 #[cfg(feature = "compute")]
 impl MachineImage {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -7343,8 +7316,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
 }
 #[cfg(feature = "marketplace")]
 impl MarketplaceApp {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -7859,8 +7831,7 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl MasterOrganization {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         id: String,
@@ -7966,8 +7937,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
 }
 #[cfg(feature = "storage")]
 impl MigrateProjectsRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(webapp_organization_id: String) -> Self {
         Self { webapp_organization_id }
@@ -8184,8 +8154,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl Organization {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -8726,8 +8695,7 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
 }
 #[cfg(feature = "storage")]
 impl PinCidsRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(cids: Vec<String>) -> Self {
         Self { cids }
@@ -9347,8 +9315,7 @@ impl<'de> serde::Deserialize<'de> for Project {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Project {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -9836,8 +9803,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
 }
 #[cfg(feature = "organizations")]
 impl RemoveMemberRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(user_id: String) -> Self {
         Self { user_id }
@@ -10120,8 +10086,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
 }
 #[cfg(feature = "compute")]
 impl ServiceEnv {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(value: String, is_secret: bool) -> Self {
         Self {
@@ -10195,8 +10160,7 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
 }
 #[cfg(feature = "compute")]
 impl ServicePort {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(container_port: i64, exposed_port: i64) -> Self {
         Self {
@@ -10783,8 +10747,7 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
 }
 #[cfg(feature = "compute")]
 impl TemplateVariableInput {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(label: String, value: String) -> Self {
         Self { label, value }
@@ -11141,8 +11104,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
 }
 #[cfg(feature = "storage")]
 impl UpdateBucketStateRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(state: ResourceState) -> Self {
         Self { state }
@@ -11200,8 +11162,7 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
 }
 #[cfg(feature = "compute")]
 impl UpdateComputeInstanceRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(
         services: Vec<ComputeServiceInput>,
@@ -11344,8 +11305,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
 }
 #[cfg(feature = "domains")]
 impl UpdateDomainRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
         Self {
@@ -11597,8 +11557,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
 }
 #[cfg(feature = "projects")]
 impl UpdateProjectStateRequest {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(state: ResourceState) -> Self {
         Self { state }
@@ -11695,8 +11654,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
 }
 #[cfg(feature = "storage")]
 impl Upload {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {
@@ -12340,8 +12298,7 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 #[cfg(feature = "profile")]
 impl User {
-    /// A value with the required properties given and every other one absent
-    /// (or at the document's default).
+    /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: String) -> Self {
         Self {

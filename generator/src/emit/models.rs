@@ -116,11 +116,10 @@ fn emit_type(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
 /// The struct, its `Deserialize` impl and, when a field has a document default, its
 /// `Default` impl, as separate items: each gets the type's feature gate.
 fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> {
-    let deserialize = emit_struct_deserialize(api, name, s);
+    let deserialize = emit_struct_deserialize(name, s);
     let ty = ident(name);
     let defaultable = s.fields.iter().all(Field::may_be_missing);
-    let has_defaults = s.fields.iter().any(|f| f.shape() == FieldShape::Defaulted);
-    let derive_default = (defaultable && !has_defaults).then(|| quote! { Default, });
+    let derive_default = defaultable.then(|| quote! { Default, });
     let derive_eq = eq.then(|| quote! { Eq, });
     let fields = s.fields.iter().map(emit_field);
     let additional = additional_field(&s.additional);
@@ -133,38 +132,74 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
     };
     let mut items = vec![definition, deserialize];
     if !defaultable {
-        items.push(constructor(api, name, s));
+        items.push(constructor(name, s));
     }
-    if defaultable && has_defaults {
-        let inits = s.fields.iter().map(|f| {
-            let field = ident(&f.rust_name);
-            match (&f.default, f.shape()) {
-                (Some(value), FieldShape::Defaulted) => {
-                    let value = default_literal(api, &f.ty, value);
-                    quote! { #field: #value, }
-                }
-                _ => quote! { #field: Default::default(), },
-            }
-        });
-        let rest = additional_name(&s.additional).map(|n| {
-            let n = ident(n);
-            quote! { #n: Default::default(), }
-        });
-        items.push(quote! {
-            /// Every property absent, and those with a default in the document at it.
-            impl Default for #ty {
-                fn default() -> Self {
-                    Self { #( #inits )* #rest }
-                }
-            }
-        });
+    if let Some(accessors) = default_accessors(api, name, s) {
+        items.push(accessors);
     }
     items
 }
 
-/// `new(required…)`: the required properties as arguments, every other field absent (or
-/// at its document default), so a caller never spells out the optional ones.
-fn constructor(api: &Api, name: &str, s: &Struct) -> TokenStream {
+/// `{field}_or_default()` for each optional field with a document default: the value,
+/// or the default the server applies when the property is absent.
+fn default_accessors(api: &Api, name: &str, s: &Struct) -> Option<TokenStream> {
+    let methods: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| f.shape() == FieldShape::Option && !f.boxed)
+        .filter_map(|f| {
+            let value = f.default.as_ref()?;
+            let field = ident(&f.rust_name);
+            let method = format_ident!("{}_or_default", unraw(&f.rust_name));
+            let literal = default_literal(api, &f.ty, value);
+            let doc = format!(
+                " `{}`, or the document's default `{}` when absent.",
+                f.wire_name.replace('`', "'"),
+                value.to_string().replace('`', "'")
+            );
+            Some(match (&f.ty, value) {
+                (TypeRef::String, serde_json::Value::String(text)) => quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> &str {
+                        self.#field.as_deref().unwrap_or(#text)
+                    }
+                },
+                (TypeRef::Named(_), _) => {
+                    let ty = type_tokens(&f.ty, &TokenStream::new());
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #method(&self) -> #ty {
+                            self.#field.clone().unwrap_or_else(|| #literal)
+                        }
+                    }
+                }
+                _ => {
+                    let ty = type_tokens(&f.ty, &TokenStream::new());
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #method(&self) -> #ty {
+                            self.#field.unwrap_or(#literal)
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    if methods.is_empty() {
+        return None;
+    }
+    let ty = ident(name);
+    Some(quote! {
+        #[allow(deprecated, reason = "deprecated fields are read like the others")]
+        impl #ty {
+            #( #methods )*
+        }
+    })
+}
+
+/// `new(required…)`: the required properties as arguments, every other field absent, so a
+/// caller never spells out the optional ones.
+fn constructor(name: &str, s: &Struct) -> TokenStream {
     let ty = ident(name);
     let required: Vec<&Field> = s
         .fields
@@ -183,12 +218,8 @@ fn constructor(api: &Api, name: &str, s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
-        match (f.shape(), &f.default) {
-            (FieldShape::Plain, _) => quote! { #field, },
-            (FieldShape::Defaulted, Some(value)) => {
-                let value = default_literal(api, &f.ty, value);
-                quote! { #field: #value, }
-            }
+        match f.shape() {
+            FieldShape::Plain => quote! { #field, },
             _ => quote! { #field: Default::default(), },
         }
     });
@@ -201,8 +232,7 @@ fn constructor(api: &Api, name: &str, s: &Struct) -> TokenStream {
     });
     quote! {
         impl #ty {
-            /// A value with the required properties given and every other one absent
-            /// (or at the document's default).
+            /// A value with the required properties given and every other one absent.
             #allow
             #[allow(deprecated, reason = "deprecated fields are set like the others")]
             pub fn new( #( #args ),* ) -> Self {
@@ -290,7 +320,7 @@ fn default_literal(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenS
 /// is serde's "missing field" error. The derive would add a field-identifier enum with
 /// its own visitor and a sequence visitor JSON never uses: about twice the code for the
 /// compiler to check, per type.
-fn emit_struct_deserialize(api: &Api, name: &str, s: &Struct) -> TokenStream {
+fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
     let ty = ident(name);
     let expecting = format!("an object `{name}`");
     let vars: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
@@ -302,8 +332,7 @@ fn emit_struct_deserialize(api: &Api, name: &str, s: &Struct) -> TokenStream {
         let wire = f.wire_name.as_str();
         match f.shape() {
             FieldShape::Plain => quote! { #wire => #var = Some(map.next_value()?), },
-            // A `null` for a defaulted property takes the default too.
-            FieldShape::Option | FieldShape::Nullable | FieldShape::Defaulted => {
+            FieldShape::Option | FieldShape::Nullable => {
                 quote! { #wire => #var = map.next_value()?, }
             }
         }
@@ -311,17 +340,8 @@ fn emit_struct_deserialize(api: &Api, name: &str, s: &Struct) -> TokenStream {
     let inits = s.fields.iter().zip(&vars).map(|(f, var)| {
         let field = ident(&f.rust_name);
         let wire = f.wire_name.as_str();
-        match (f.shape(), &f.default) {
-            (FieldShape::Plain, _) => quote! { #field: rt::required(#var, #wire)?, },
-            (FieldShape::Defaulted, Some(value)) => {
-                let literal = default_literal(api, &f.ty, value);
-                if value.is_string() || matches!(f.ty, TypeRef::Named(_)) {
-                    quote! { #field: #var.unwrap_or_else(|| #literal), }
-                } else {
-                    // A constant: nothing to defer.
-                    quote! { #field: #var.unwrap_or(#literal), }
-                }
-            }
+        match f.shape() {
+            FieldShape::Plain => quote! { #field: rt::required(#var, #wire)?, },
             _ => quote! { #field: #var, },
         }
     });
@@ -402,7 +422,7 @@ fn emit_field(f: &Field) -> TokenStream {
     };
     let shape = f.shape();
     let ty = match shape {
-        FieldShape::Plain | FieldShape::Defaulted => inner,
+        FieldShape::Plain => inner,
         FieldShape::Option => quote! { Option<#inner> },
         FieldShape::Nullable => quote! { cloudgen_runtime::Nullable<#inner> },
     };
@@ -443,10 +463,11 @@ fn emit_field(f: &Field) -> TokenStream {
                 .to_owned(),
         );
     }
-    if let (FieldShape::Defaulted, Some(value)) = (shape, &f.default) {
+    if let (FieldShape::Option, Some(value)) = (shape, &f.default) {
         notes.push(format!(
-            "Default: `{}` (when the property is absent).",
-            value.to_string().replace('`', "'")
+            "Default: `{}` when absent (the server's; read it with `{}_or_default()`).",
+            value.to_string().replace('`', "'"),
+            unraw(&f.rust_name)
         ));
     }
     for note in notes {

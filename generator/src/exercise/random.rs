@@ -200,7 +200,7 @@ impl<'d> RandomSampler<'d> {
                     continue;
                 }
                 let wanted = required.contains(&name.as_str())
-                    || (depth < SHALLOW && depth < MAX_DEPTH && self.one_in(2));
+                    || (depth < SHALLOW && self.one_in(2));
                 if wanted && depth < MAX_DEPTH {
                     let value = self.at(property, depth + 1);
                     fields.insert(name.clone(), value);
