@@ -6,13 +6,18 @@
 //!
 //! `ROUND_TRIP_SEEDS` sets how many values each type gets (default 24).
 
+// The model tables are generated (and formatted by prettyplease): rustfmt keeps off.
 #[path = "../models/cloudcasa.rs"]
+#[rustfmt::skip]
 mod cloudcasa_models;
 #[path = "../models/cloudmc.rs"]
+#[rustfmt::skip]
 mod cloudmc_models;
 #[path = "../models/palette.rs"]
+#[rustfmt::skip]
 mod palette_models;
 #[path = "../models/spheron.rs"]
+#[rustfmt::skip]
 mod spheron_models;
 
 use cloudgen::exercise::random::RandomSampler;

@@ -199,8 +199,8 @@ impl<'d> RandomSampler<'d> {
                 if read_only {
                     continue;
                 }
-                let wanted = required.contains(&name.as_str())
-                    || (depth < SHALLOW && self.one_in(2));
+                let wanted =
+                    required.contains(&name.as_str()) || (depth < SHALLOW && self.one_in(2));
                 if wanted && depth < MAX_DEPTH {
                     let value = self.at(property, depth + 1);
                     fields.insert(name.clone(), value);
