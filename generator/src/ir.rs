@@ -284,6 +284,41 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// Pushes the named types this type holds (through `Vec`, maps and boxes) onto `out`.
+    pub fn named_into<'t>(&'t self, out: &mut Vec<&'t str>) {
+        match self {
+            Self::Named(n) => out.push(n),
+            Self::Vec(inner) | Self::Map(inner) | Self::Boxed(inner) => inner.named_into(out),
+            _ => {}
+        }
+    }
+}
+
+impl TypeDef {
+    /// The named types a value of this type holds directly (fields, extra-property
+    /// values, variants, the aliased type).
+    pub fn children(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| f.ty.named_into(&mut out));
+                if let Additional::Typed(_, ty) = &s.additional {
+                    ty.named_into(&mut out);
+                }
+            }
+            TypeKind::Alias(ty) => ty.named_into(&mut out),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .for_each(|(_, ty)| ty.named_into(&mut out)),
+            TypeKind::Tagged(t) => t.variants.iter().for_each(|v| v.ty.named_into(&mut out)),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+        }
+        out
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ParamLocation {

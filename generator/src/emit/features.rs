@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ident::unraw;
-use crate::ir::{Api, Success, TypeKind, TypeRef};
+use crate::ir::{Api, Success, TypeRef};
 
 /// The feature that enables every tag.
 pub const ALL: &str = "all";
@@ -29,28 +29,16 @@ pub fn feature_of(module: &str) -> String {
 }
 
 fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
-        _ => {}
-    }
+    let mut names = Vec::new();
+    ty.named_into(&mut names);
+    out.extend(names.into_iter().map(str::to_owned));
 }
 
 fn children(api: &Api, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    match api.types.get(name).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => {
-            s.fields.iter().for_each(|f| named_in(&f.ty, &mut out));
-            if let crate::ir::Additional::Typed(_, ty) = &s.additional {
-                named_in(ty, &mut out);
-            }
-        }
-        Some(TypeKind::Alias(ty)) => named_in(ty, &mut out),
-        Some(TypeKind::Union(u)) => u.variants.iter().for_each(|(_, ty)| named_in(ty, &mut out)),
-        Some(TypeKind::Tagged(t)) => t.variants.iter().for_each(|v| named_in(&v.ty, &mut out)),
-        Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) | None => {}
-    }
-    out
+    api.types
+        .get(name)
+        .map(|def| def.children().into_iter().map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Every type reachable from `roots`.

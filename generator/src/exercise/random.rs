@@ -11,6 +11,8 @@
 
 use serde_json::{Map, Number, Value, json};
 
+use super::sample::resolve_in;
+
 /// Beyond this depth optional properties and array items are left out, so recursive
 /// schemas end.
 const SHALLOW: usize = 3;
@@ -57,34 +59,14 @@ impl<'d> RandomSampler<'d> {
         self.below(n) == 0
     }
 
-    fn resolve(&self, mut schema: &'d Value) -> &'d Value {
-        for _ in 0..32 {
-            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-                return schema;
-            };
-            match reference
-                .strip_prefix('#')
-                .and_then(|p| self.doc.pointer(p))
-            {
-                Some(target) => schema = target,
-                None => return &Value::Null,
-            }
-        }
-        schema
-    }
-
     fn at(&mut self, schema: &Value, depth: usize) -> Value {
-        // Detach the lifetime: `schema` may come from the caller, not the document.
-        let schema: &Value = schema;
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(_) => self.resolve_owned(schema),
-            None => schema.clone(),
-        };
+        let doc = self.doc;
+        let schema = resolve_in(doc, schema);
         if schema.get("nullable").and_then(Value::as_bool) == Some(true) && self.one_in(6) {
             return Value::Null;
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            return self.enum_value(&schema, values);
+            return self.enum_value(schema, values);
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
             let mut merged = Map::new();
@@ -101,7 +83,7 @@ impl<'d> RandomSampler<'d> {
             }
             return match other {
                 Some(value) if merged.is_empty() => value,
-                _ => self.object(&schema, merged, depth),
+                _ => self.object(schema, merged, depth),
             };
         }
         for key in ["oneOf", "anyOf"] {
@@ -116,7 +98,7 @@ impl<'d> RandomSampler<'d> {
                     .pointer("/discriminator/propertyName")
                     .and_then(Value::as_str)
                 {
-                    let tag = discriminator_tag(&schema, part);
+                    let tag = discriminator_tag(schema, part);
                     if let (Value::Object(fields), Some(tag)) = (&mut value, tag) {
                         fields.insert(property.to_owned(), Value::String(tag));
                     }
@@ -125,9 +107,9 @@ impl<'d> RandomSampler<'d> {
             }
         }
         match schema.get("type").and_then(Value::as_str) {
-            Some("string") => self.string(&schema),
-            Some("integer") => self.integer(&schema),
-            Some("number") => self.number(&schema),
+            Some("string") => self.string(schema),
+            Some("integer") => self.integer(schema),
+            Some("number") => self.number(schema),
             Some("boolean") => Value::Bool(self.one_in(2)),
             Some("array") => {
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
@@ -137,11 +119,12 @@ impl<'d> RandomSampler<'d> {
                 } else {
                     min + self.below(max.saturating_sub(min).min(3) + 1)
                 };
-                let items = schema.get("items").cloned().unwrap_or(json!({}));
-                Value::Array((0..count).map(|_| self.at(&items, depth + 1)).collect())
+                let any = json!({});
+                let items = schema.get("items").unwrap_or(&any);
+                Value::Array((0..count).map(|_| self.at(items, depth + 1)).collect())
             }
-            Some("object") => self.object(&schema, Map::new(), depth),
-            None if schema.get("properties").is_some() => self.object(&schema, Map::new(), depth),
+            Some("object") => self.object(schema, Map::new(), depth),
+            None if schema.get("properties").is_some() => self.object(schema, Map::new(), depth),
             // No type: any value; a small one.
             _ => match self.below(4) {
                 0 => json!("any"),
@@ -149,19 +132,6 @@ impl<'d> RandomSampler<'d> {
                 2 => json!({"k": [true]}),
                 _ => json!(null),
             },
-        }
-    }
-
-    fn resolve_owned(&self, schema: &Value) -> Value {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let target = reference
-                    .strip_prefix('#')
-                    .and_then(|p| self.doc.pointer(p))
-                    .unwrap_or(&Value::Null);
-                self.resolve(target).clone()
-            }
-            None => schema.clone(),
         }
     }
 
@@ -193,7 +163,7 @@ impl<'d> RandomSampler<'d> {
                 if fields.contains_key(name) {
                     continue;
                 }
-                let resolved = self.resolve_owned(property);
+                let resolved = resolve_in(self.doc, property);
                 let read_only = resolved.get("readOnly").and_then(Value::as_bool) == Some(true)
                     || property.get("readOnly").and_then(Value::as_bool) == Some(true);
                 if read_only {

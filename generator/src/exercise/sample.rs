@@ -22,20 +22,8 @@ impl<'d> Sampler<'d> {
     }
 
     /// Follows `$ref` chains (at most 32 links) to the schema itself.
-    pub fn resolve<'s>(&'s self, mut schema: &'s Value) -> &'s Value {
-        for _ in 0..32 {
-            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-                return schema;
-            };
-            match reference
-                .strip_prefix('#')
-                .and_then(|pointer| self.doc.pointer(pointer))
-            {
-                Some(target) => schema = target,
-                None => return &Value::Null,
-            }
-        }
-        schema
+    pub fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        resolve_in(self.doc, schema)
     }
 
     /// A sample value for `schema`.
@@ -139,6 +127,24 @@ impl<'d> Sampler<'d> {
         }
         Value::Object(fields)
     }
+}
+
+/// Follows `$ref` chains inside `doc` (at most 32 links) to the schema itself; a
+/// reference to nothing is `null`.
+pub(crate) fn resolve_in<'s>(doc: &'s Value, mut schema: &'s Value) -> &'s Value {
+    for _ in 0..32 {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            return schema;
+        };
+        match reference
+            .strip_prefix('#')
+            .and_then(|pointer| doc.pointer(pointer))
+        {
+            Some(target) => schema = target,
+            None => return &Value::Null,
+        }
+    }
+    schema
 }
 
 fn is_null_schema(schema: &Value) -> bool {

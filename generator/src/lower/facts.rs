@@ -8,40 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ident::Namespace;
 use crate::ir::{Additional, Operation, Success, TypeDef, TypeKind, TypeRef};
 
-/// Named types inside `ty`.
-fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
-        _ => {}
-    }
-}
-
-/// The types a value of `def` holds directly.
-fn children(def: &TypeDef) -> Vec<&str> {
-    let mut out = Vec::new();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| named_in(&f.ty, &mut out));
-            if let Additional::Typed(_, ty) = &s.additional {
-                named_in(ty, &mut out);
-            }
-        }
-        TypeKind::Alias(ty) => named_in(ty, &mut out),
-        TypeKind::Union(u) => u.variants.iter().for_each(|(_, ty)| named_in(ty, &mut out)),
-        TypeKind::Tagged(t) => t.variants.iter().for_each(|v| named_in(&v.ty, &mut out)),
-        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
-    }
-    out
-}
-
 fn reachable<'t>(types: &'t BTreeMap<String, TypeDef>, roots: Vec<&'t str>) -> BTreeSet<&'t str> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(name) = stack.pop() {
         if let Some((key, def)) = types.get_key_value(name) {
             if seen.insert(key.as_str()) {
-                stack.extend(children(def));
+                stack.extend(def.children());
             }
         }
     }
@@ -61,16 +34,16 @@ pub fn preserve_round_trips(types: &mut BTreeMap<String, TypeDef>, ops: &[Operat
             }
             for kind in kinds {
                 if let Some(ty) = kind.model() {
-                    named_in(ty, &mut sent);
+                    ty.named_into(&mut sent);
                 }
             }
         }
         match &op.success {
-            Success::Json(ty) | Success::JsonOrEmpty(ty) => named_in(ty, &mut received),
+            Success::Json(ty) | Success::JsonOrEmpty(ty) => ty.named_into(&mut received),
             Success::ByStatus { cases, .. } => cases
                 .iter()
                 .filter_map(|c| c.body.as_ref())
-                .for_each(|ty| named_in(ty, &mut received)),
+                .for_each(|ty| ty.named_into(&mut received)),
             _ => {}
         }
     }
@@ -123,7 +96,7 @@ pub fn eq_types(types: &BTreeMap<String, TypeDef>) -> BTreeSet<String> {
     // Who holds whom, reversed: a type with a float taints every type holding it.
     let mut holders: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (name, def) in types {
-        for child in children(def) {
+        for child in def.children() {
             holders.entry(child).or_default().push(name);
         }
     }
