@@ -186,86 +186,112 @@ impl ClientCore {
 
     /// Sends `req` and decodes a 2xx JSON body as `T` (unwrapping `{"data": T}` when the
     /// request or the client's policy says so).
-    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(
+    ///
+    /// Like every `send_*` method, this returns a future that owns what it needs (a
+    /// clone of this client) instead of borrowing it, so that a generated operation's
+    /// `send` is a plain function returning this future: an `async fn` per operation
+    /// would be a state machine per operation for the compiler to check.
+    pub fn send_json<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<T>, Error<E>> {
-        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
-        let raw = self.execute(req, false).await?;
-        let body = decode_body(unwrap, raw.status, raw.body)?;
-        Ok(Response::new(raw.status, raw.headers, body))
+    ) -> impl Future<Output = Result<Response<T>, Error<E>>> + use<T, E> {
+        let core = self.clone();
+        async move {
+            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
+            let raw = core.execute(req, false).await?;
+            let body = decode_body(unwrap, raw.status, raw.body)?;
+            Ok(Response::new(raw.status, raw.headers, body))
+        }
     }
 
     /// Like [`ClientCore::send_json`], for operations whose document also declares a
     /// success without a body (`204`): an empty body gives `None`.
-    pub async fn send_json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
+    pub fn send_json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<Option<T>>, Error<E>> {
-        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
-        let raw = self.execute(req, false).await?;
-        if raw.status == http::StatusCode::NO_CONTENT
-            || raw.body.iter().all(u8::is_ascii_whitespace)
-        {
-            return Ok(Response::new(raw.status, raw.headers, None));
+    ) -> impl Future<Output = Result<Response<Option<T>>, Error<E>>> + use<T, E> {
+        let core = self.clone();
+        async move {
+            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
+            let raw = core.execute(req, false).await?;
+            if raw.status == http::StatusCode::NO_CONTENT
+                || raw.body.iter().all(u8::is_ascii_whitespace)
+            {
+                return Ok(Response::new(raw.status, raw.headers, None));
+            }
+            let body = decode_body(unwrap, raw.status, raw.body)?;
+            Ok(Response::new(raw.status, raw.headers, Some(body)))
         }
-        let body = decode_body(unwrap, raw.status, raw.body)?;
-        Ok(Response::new(raw.status, raw.headers, Some(body)))
     }
 
     /// Sends `req` and decodes a 2xx answer into `T` by its status (operations whose
     /// document declares a different body per 2xx status; see [`crate::FromStatus`]).
-    pub async fn send_by_status<T: FromStatus, E: DeserializeOwned>(
+    pub fn send_by_status<T: FromStatus, E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<T>, Error<E>> {
-        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
-        let raw = self.execute(req, false).await?;
-        let body = T::from_status(Answer::new(raw.status, raw.body, unwrap))?;
-        Ok(Response::new(raw.status, raw.headers, body))
+    ) -> impl Future<Output = Result<Response<T>, Error<E>>> + use<T, E> {
+        let core = self.clone();
+        async move {
+            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
+            let raw = core.execute(req, false).await?;
+            let body = T::from_status(Answer::new(raw.status, raw.body, unwrap))?;
+            Ok(Response::new(raw.status, raw.headers, body))
+        }
     }
 
     /// Sends `req`; any 2xx is success and the body is ignored.
-    pub async fn send_empty<E: DeserializeOwned>(
+    pub fn send_empty<E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<()>, Error<E>> {
-        let raw = self.execute(req, false).await?;
-        Ok(Response::new(raw.status, raw.headers, ()))
+    ) -> impl Future<Output = Result<Response<()>, Error<E>>> + use<E> {
+        let core = self.clone();
+        async move {
+            let raw = core.execute(req, false).await?;
+            Ok(Response::new(raw.status, raw.headers, ()))
+        }
     }
 
     /// Sends `req` and returns a 2xx body as raw bytes.
-    pub async fn send_bytes<E: DeserializeOwned>(
+    pub fn send_bytes<E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<Bytes>, Error<E>> {
-        let raw = self.execute(req, false).await?;
-        Ok(Response::new(raw.status, raw.headers, raw.body))
+    ) -> impl Future<Output = Result<Response<Bytes>, Error<E>>> + use<E> {
+        let core = self.clone();
+        async move {
+            let raw = core.execute(req, false).await?;
+            Ok(Response::new(raw.status, raw.headers, raw.body))
+        }
     }
 
     /// Sends `req` and returns a 2xx body as UTF-8 text (`text/plain` responses).
-    pub async fn send_text<E: DeserializeOwned>(
+    pub fn send_text<E: DeserializeOwned>(
         &self,
         req: Request,
-    ) -> Result<Response<String>, Error<E>> {
-        let raw = self.execute(req, false).await?;
-        let text = decode_text(raw.status, raw.body)?;
-        Ok(Response::new(raw.status, raw.headers, text))
+    ) -> impl Future<Output = Result<Response<String>, Error<E>>> + use<E> {
+        let core = self.clone();
+        async move {
+            let raw = core.execute(req, false).await?;
+            let text = decode_text(raw.status, raw.body)?;
+            Ok(Response::new(raw.status, raw.headers, text))
+        }
     }
 
     /// Sends `req` and returns a 2xx body as an unbuffered stream of chunks (binary
     /// downloads). The call is retried like any other until the response status
     /// arrives; a failure while the body streams ends the stream with an error.
-    pub async fn send_stream<E: DeserializeOwned + Send + 'static>(
+    pub fn send_stream<E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> Result<Response<ByteStream<E>>, Error<E>> {
-        let raw = self.execute(req, true).await?;
-        let stream = match raw.stream {
-            Some(response) => ByteStream::new(response),
-            None => ByteStream::from_bytes(raw.body),
-        };
-        Ok(Response::new(raw.status, raw.headers, stream))
+    ) -> impl Future<Output = Result<Response<ByteStream<E>>, Error<E>>> + use<E> {
+        let core = self.clone();
+        async move {
+            let raw = core.execute(req, true).await?;
+            let stream = match raw.stream {
+                Some(response) => ByteStream::new(response),
+                None => ByteStream::from_bytes(raw.body),
+            };
+            Ok(Response::new(raw.status, raw.headers, stream))
+        }
     }
 
     /// A stream of pages, starting with `req` and following [`Page::next_page`].

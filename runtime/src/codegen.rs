@@ -9,9 +9,12 @@ pub use crate::body::{ByteStream, Multipart};
 pub use crate::builder::{BuildError, ClientBuilder};
 pub use crate::by_status::{Answer, FromStatus};
 pub use crate::call::CallOptions;
+pub use crate::call_options;
 pub use crate::client::ClientCore;
 pub use crate::concurrency::{strip_fields, update_with};
-pub use crate::de::{FieldKey, discriminated, required, serialize_tagged, variant};
+pub use crate::de::{
+    FieldKey, discriminated, required, serialize_tagged, set, set_required, skip_value, variant,
+};
 pub use crate::error::{ApiError, Error};
 pub use crate::pagination::{Items, NextPage, Page, Pages};
 pub use crate::policy::VendorPolicies;
@@ -21,6 +24,7 @@ pub use crate::request::{IfMatch, Request};
 pub use crate::response::Response;
 pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
+pub use crate::ser::Object;
 pub use crate::task::{PollPolicy, TaskShape, TaskState};
 pub use crate::values::{Base64, Date, DateTime, Nullable, Rfc3339, Uuid};
 

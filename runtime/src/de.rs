@@ -1,5 +1,6 @@
 //! Support for the `Deserialize` impls the generator writes for structs: an object key
-//! read without allocating when the input allows it.
+//! read without allocating when the input allows it, and the helpers that store each
+//! property's value.
 //!
 //! The generated impls read an object's keys as [`FieldKey`] and match them against the
 //! wire names directly, instead of serde's derive (a field-identifier enum with its own
@@ -10,7 +11,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize as _;
-use serde::de::{Deserialize, Deserializer, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 /// An object key, borrowed from the input when possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,29 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
         }
         deserializer.deserialize_identifier(KeyVisitor)
     }
+}
+
+/// Stores a property's decoded value (an `Option` or a `Nullable` field) in its slot.
+///
+/// The generated `visit_map` matches a key to one of these calls and applies a single
+/// `?` to whichever arm ran, instead of a `?` per field. Each `?` is an early return that
+/// drops every field decoded so far, which made the compiler's work quadratic in the
+/// number of fields: on a synthetic crate of 300 sixteen-field structs this form is
+/// checked in about two thirds of the time.
+pub fn set<T, E>(slot: &mut T, value: Result<T, E>) -> Result<(), E> {
+    *slot = value?;
+    Ok(())
+}
+
+/// [`set`] for a required property, kept as `Some` until the object ends.
+pub fn set_required<T, E>(slot: &mut Option<T>, value: Result<T, E>) -> Result<(), E> {
+    *slot = Some(value?);
+    Ok(())
+}
+
+/// Reads and discards the value of a property the type does not declare.
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
 }
 
 /// The value of a required field, or serde's "missing field" error.

@@ -57,6 +57,7 @@ mod request;
 mod response;
 pub mod retry;
 mod scope;
+mod ser;
 pub mod task;
 mod time;
 mod values;

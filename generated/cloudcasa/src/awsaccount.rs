@@ -30,36 +30,18 @@ pub struct CreateAwsaccounts {
     options: rt::CallOptions,
 }
 impl CreateAwsaccounts {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/awsaccounts")
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -67,7 +49,6 @@ impl CreateAwsaccounts {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -106,27 +87,7 @@ impl DeleteAwsaccount {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -137,9 +98,11 @@ impl DeleteAwsaccount {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -166,36 +129,18 @@ pub struct GetAwsaccount {
     options: rt::CallOptions,
 }
 impl GetAwsaccount {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsaccounts/{awsaccountId}")
             .path_param("awsaccountId", self.awsaccount_id);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::Awsaccount>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::Awsaccount>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -203,7 +148,6 @@ impl GetAwsaccount {
                 crate::models::Awsaccount,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -279,27 +223,7 @@ impl ListAwsaccounts {
         self.embedded = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsaccounts")
             .query_opt("where", self.r#where.as_ref())
@@ -311,9 +235,14 @@ impl ListAwsaccounts {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListAwsaccountsResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::ListAwsaccountsResponse>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -321,7 +250,6 @@ impl ListAwsaccounts {
                 crate::models::ListAwsaccountsResponse,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -422,27 +350,7 @@ impl ReplaceAwsaccount {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awsaccounts/{awsaccountId}")
             .path_param("awsaccountId", self.awsaccount_id)
@@ -451,9 +359,11 @@ impl ReplaceAwsaccount {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -461,7 +371,6 @@ impl ReplaceAwsaccount {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -504,27 +413,7 @@ impl UpdateAwsaccount {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PATCH,
@@ -536,9 +425,11 @@ impl UpdateAwsaccount {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -546,6 +437,5 @@ impl UpdateAwsaccount {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }

@@ -30,36 +30,18 @@ pub struct CreateChargifywebhooks {
     options: rt::CallOptions,
 }
 impl CreateChargifywebhooks {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks")
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -67,7 +49,6 @@ impl CreateChargifywebhooks {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -106,27 +87,7 @@ impl DeleteChargifywebhook {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -137,9 +98,11 @@ impl DeleteChargifywebhook {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -169,27 +132,7 @@ pub struct GetChargifywebhook {
     options: rt::CallOptions,
 }
 impl GetChargifywebhook {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -199,9 +142,11 @@ impl GetChargifywebhook {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::Chargifywebhook>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::Chargifywebhook>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -209,7 +154,6 @@ impl GetChargifywebhook {
                 crate::models::Chargifywebhook,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -285,27 +229,7 @@ impl ListChargifywebhooks {
         self.embedded = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/chargifywebhooks")
             .query_opt("where", self.r#where.as_ref())
@@ -317,11 +241,13 @@ impl ListChargifywebhooks {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<crate::models::ListChargifywebhooksResponse>,
-        crate::Error,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::ListChargifywebhooksResponse>,
+            crate::Error,
+        >,
     > {
         let client = self.client.clone();
         client
@@ -330,7 +256,6 @@ impl ListChargifywebhooks {
                 crate::models::ListChargifywebhooksResponse,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.

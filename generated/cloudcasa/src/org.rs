@@ -27,39 +27,22 @@ pub struct GetOrg {
     options: rt::CallOptions,
 }
 impl GetOrg {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}")
             .path_param("orgId", self.org_id);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::Org>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::Org>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::Org, crate::models::Error>(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -135,27 +118,7 @@ impl ListOrgs {
         self.embedded = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/orgs")
             .query_opt("where", self.r#where.as_ref())
@@ -167,9 +130,11 @@ impl ListOrgs {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -177,7 +142,6 @@ impl ListOrgs {
                 crate::models::ListOrgsResponse,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -277,27 +241,7 @@ impl ReplaceOrg {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/orgs/{orgId}")
             .path_param("orgId", self.org_id)
@@ -306,9 +250,11 @@ impl ReplaceOrg {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -316,7 +262,6 @@ impl ReplaceOrg {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -359,27 +304,7 @@ impl UpdateOrg {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/orgs/{orgId}")
             .path_param("orgId", self.org_id)
@@ -388,9 +313,11 @@ impl UpdateOrg {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -398,6 +325,5 @@ impl UpdateOrg {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }

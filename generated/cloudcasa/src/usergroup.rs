@@ -27,36 +27,18 @@ pub struct CreateUsergroups {
     options: rt::CallOptions,
 }
 impl CreateUsergroups {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/usergroups")
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -64,7 +46,6 @@ impl CreateUsergroups {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -100,27 +81,7 @@ impl DeleteUsergroup {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -131,9 +92,11 @@ impl DeleteUsergroup {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -160,36 +123,18 @@ pub struct GetUsergroup {
     options: rt::CallOptions,
 }
 impl GetUsergroup {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/usergroups/{usergroupId}")
             .path_param("usergroupId", self.usergroup_id);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::Usergroup>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::Usergroup>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -197,7 +142,6 @@ impl GetUsergroup {
                 crate::models::Usergroup,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -273,27 +217,7 @@ impl ListUsergroups {
         self.embedded = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/usergroups")
             .query_opt("where", self.r#where.as_ref())
@@ -305,9 +229,14 @@ impl ListUsergroups {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::ListUsergroupsResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::ListUsergroupsResponse>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -315,7 +244,6 @@ impl ListUsergroups {
                 crate::models::ListUsergroupsResponse,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -415,27 +343,7 @@ impl ReplaceUsergroup {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/usergroups/{usergroupId}")
             .path_param("usergroupId", self.usergroup_id)
@@ -444,9 +352,11 @@ impl ReplaceUsergroup {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -454,7 +364,6 @@ impl ReplaceUsergroup {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -497,27 +406,7 @@ impl UpdateUserGroupAcl {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -529,12 +418,15 @@ impl UpdateUserGroupAcl {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::AcLs>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::AcLs>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::AcLs, crate::models::Error>(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -577,27 +469,7 @@ impl UpdateUsergroup {
         self.if_match = Some(etag.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/usergroups/{usergroupId}")
             .path_param("usergroupId", self.usergroup_id)
@@ -606,9 +478,11 @@ impl UpdateUsergroup {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -616,6 +490,5 @@ impl UpdateUsergroup {
                 crate::models::EveWriteResult,
                 crate::models::Error,
             >(self.into_request())
-            .await
     }
 }

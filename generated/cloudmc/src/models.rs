@@ -7,10 +7,18 @@
 /// The VPC to acquire a public IP address for.
 ///
 /// Schema `/components/schemas/AcquirePublicIpRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcquirePublicIpRequest {
-    #[serde(rename = "vpcId")]
     pub vpc_id: cloudgen_runtime::Uuid,
+}
+#[cfg(feature = "public_ips")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AcquirePublicIpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("vpcId", &self.vpc_id)
+            .end()
+    }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -32,11 +40,9 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "vpcId" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "vpcId" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::AcquirePublicIpRequest {
                     vpc_id: rt::required(f0, "vpcId")?,
@@ -58,58 +64,54 @@ impl AcquirePublicIpRequest {
 /// An audited activity.
 ///
 /// Schema `/components/schemas/Activity`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Activity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "correlationId", default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// E.g. `users.created`.
-    #[serde(rename = "eventCode", default, skip_serializing_if = "Option::is_none")]
     pub event_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(rename = "userFirstname", default, skip_serializing_if = "Option::is_none")]
     pub user_firstname: Option<String>,
-    #[serde(rename = "userLastname", default, skip_serializing_if = "Option::is_none")]
     pub user_lastname: Option<String>,
-    #[serde(rename = "userEmail", default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
-    #[serde(
-        rename = "userOrganizationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_organization_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "userOrganizationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_organization_name: Option<String>,
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "organizationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub organization_name: Option<String>,
-    #[serde(rename = "requesterIp", default, skip_serializing_if = "Option::is_none")]
     pub requester_ip: Option<String>,
     /// JSON text with the event's details.
-    #[serde(rename = "eventContext", default, skip_serializing_if = "Option::is_none")]
     pub event_context: Option<String>,
+}
+#[cfg(feature = "activity")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("correlationId", &self.correlation_id)
+            .optional("eventCode", &self.event_code)
+            .optional("category", &self.category)
+            .optional("status", &self.status)
+            .optional("created", &self.created)
+            .optional("updated", &self.updated)
+            .optional("userId", &self.user_id)
+            .optional("username", &self.username)
+            .optional("userFirstname", &self.user_firstname)
+            .optional("userLastname", &self.user_lastname)
+            .optional("userEmail", &self.user_email)
+            .optional("userOrganizationId", &self.user_organization_id)
+            .optional("userOrganizationName", &self.user_organization_name)
+            .optional("organizationId", &self.organization_id)
+            .optional("organizationName", &self.organization_name)
+            .optional("requesterIp", &self.requester_ip)
+            .optional("eventContext", &self.event_context)
+            .end()
+    }
 }
 #[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -148,28 +150,26 @@ impl<'de> serde::Deserialize<'de> for Activity {
                 let mut f17 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "correlationId" => f1 = map.next_value()?,
-                        "eventCode" => f2 = map.next_value()?,
-                        "category" => f3 = map.next_value()?,
-                        "status" => f4 = map.next_value()?,
-                        "created" => f5 = map.next_value()?,
-                        "updated" => f6 = map.next_value()?,
-                        "userId" => f7 = map.next_value()?,
-                        "username" => f8 = map.next_value()?,
-                        "userFirstname" => f9 = map.next_value()?,
-                        "userLastname" => f10 = map.next_value()?,
-                        "userEmail" => f11 = map.next_value()?,
-                        "userOrganizationId" => f12 = map.next_value()?,
-                        "userOrganizationName" => f13 = map.next_value()?,
-                        "organizationId" => f14 = map.next_value()?,
-                        "organizationName" => f15 = map.next_value()?,
-                        "requesterIp" => f16 = map.next_value()?,
-                        "eventContext" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "correlationId" => rt::set(&mut f1, map.next_value()),
+                        "eventCode" => rt::set(&mut f2, map.next_value()),
+                        "category" => rt::set(&mut f3, map.next_value()),
+                        "status" => rt::set(&mut f4, map.next_value()),
+                        "created" => rt::set(&mut f5, map.next_value()),
+                        "updated" => rt::set(&mut f6, map.next_value()),
+                        "userId" => rt::set(&mut f7, map.next_value()),
+                        "username" => rt::set(&mut f8, map.next_value()),
+                        "userFirstname" => rt::set(&mut f9, map.next_value()),
+                        "userLastname" => rt::set(&mut f10, map.next_value()),
+                        "userEmail" => rt::set(&mut f11, map.next_value()),
+                        "userOrganizationId" => rt::set(&mut f12, map.next_value()),
+                        "userOrganizationName" => rt::set(&mut f13, map.next_value()),
+                        "organizationId" => rt::set(&mut f14, map.next_value()),
+                        "organizationName" => rt::set(&mut f15, map.next_value()),
+                        "requesterIp" => rt::set(&mut f16, map.next_value()),
+                        "eventContext" => rt::set(&mut f17, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Activity {
                     id: f0,
@@ -198,11 +198,20 @@ impl<'de> serde::Deserialize<'de> for Activity {
 }
 #[cfg(feature = "activity")]
 /// Schema `/components/schemas/ActivityList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityList {
     pub data: Vec<Activity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "activity")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ActivityList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -225,12 +234,10 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ActivityList {
                     data: rt::required(f0, "data")?,
@@ -256,10 +263,20 @@ impl ActivityList {
 /// A user to add, with its role.
 ///
 /// Schema `/components/schemas/AddEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddEnvironmentMemberRequest {
     pub user: IdRef,
     pub role: IdRef,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AddEnvironmentMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("user", &self.user)
+            .field("role", &self.role)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -282,12 +299,10 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "user" => f0 = Some(map.next_value()?),
-                        "role" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "user" => rt::set_required(&mut f0, map.next_value()),
+                        "role" => rt::set_required(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::AddEnvironmentMemberRequest {
                     user: rt::required(f0, "user")?,
@@ -308,10 +323,19 @@ impl AddEnvironmentMemberRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/AddVerifiedDomainRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddVerifiedDomainRequest {
     /// The domain to verify.
     pub domain: String,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AddVerifiedDomainRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("domain", &self.domain)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -333,11 +357,9 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "domain" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "domain" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::AddVerifiedDomainRequest {
                     domain: rt::required(f0, "domain")?,
@@ -425,46 +447,38 @@ impl<'de> serde::Deserialize<'de> for BillingMode {
 /// An instance size. A `custom` offering has no `cpuCount`/`memoryInMB`; the instance chooses them among the available values.
 ///
 /// Schema `/components/schemas/ComputeOffering`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeOffering {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
-    #[serde(rename = "memoryInMB", default, skip_serializing_if = "Option::is_none")]
     pub memory_in_mb: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
-    #[serde(
-        rename = "availableCpuCountValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_cpu_count_values: Option<Vec<i32>>,
-    #[serde(
-        rename = "availableMemoryInMBValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_memory_in_mb_values: Option<Vec<i32>>,
-    #[serde(
-        rename = "maxMemoryInMBToCpuRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_memory_in_mb_to_cpu_ratio: Option<i32>,
     /// Bare metal offerings available to acquire.
-    #[serde(
-        rename = "availabilityCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub availability_count: Option<i32>,
     /// `BareMetal` for bare metal offerings; absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeOffering {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("cpuCount", &self.cpu_count)
+            .optional("memoryInMB", &self.memory_in_mb)
+            .optional("custom", &self.custom)
+            .optional("availableCpuCountValues", &self.available_cpu_count_values)
+            .optional("availableMemoryInMBValues", &self.available_memory_in_mb_values)
+            .optional("maxMemoryInMBToCpuRatio", &self.max_memory_in_mb_to_cpu_ratio)
+            .optional("availabilityCount", &self.availability_count)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -495,20 +509,18 @@ impl<'de> serde::Deserialize<'de> for ComputeOffering {
                 let mut f9 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "cpuCount" => f2 = map.next_value()?,
-                        "memoryInMB" => f3 = map.next_value()?,
-                        "custom" => f4 = map.next_value()?,
-                        "availableCpuCountValues" => f5 = map.next_value()?,
-                        "availableMemoryInMBValues" => f6 = map.next_value()?,
-                        "maxMemoryInMBToCpuRatio" => f7 = map.next_value()?,
-                        "availabilityCount" => f8 = map.next_value()?,
-                        "type" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "cpuCount" => rt::set(&mut f2, map.next_value()),
+                        "memoryInMB" => rt::set(&mut f3, map.next_value()),
+                        "custom" => rt::set(&mut f4, map.next_value()),
+                        "availableCpuCountValues" => rt::set(&mut f5, map.next_value()),
+                        "availableMemoryInMBValues" => rt::set(&mut f6, map.next_value()),
+                        "maxMemoryInMBToCpuRatio" => rt::set(&mut f7, map.next_value()),
+                        "availabilityCount" => rt::set(&mut f8, map.next_value()),
+                        "type" => rt::set(&mut f9, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeOffering {
                     id: f0,
@@ -529,11 +541,20 @@ impl<'de> serde::Deserialize<'de> for ComputeOffering {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputeOfferingList {
     pub data: Vec<ComputeOffering>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeOfferingList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -556,12 +577,10 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeOfferingList {
                     data: rt::required(f0, "data")?,
@@ -585,9 +604,18 @@ impl ComputeOfferingList {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/ComputeOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputeOfferingResponse {
     pub data: ComputeOffering,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeOfferingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -609,11 +637,9 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeOfferingResponse {
                     data: rt::required(f0, "data")?,
@@ -635,20 +661,29 @@ impl ComputeOfferingResponse {
 /// A new environment.
 ///
 /// Schema `/components/schemas/CreateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateEnvironmentRequest {
     /// Lowercase letters, digits, `-` and `_`; unique.
     ///
     /// Constraints (checked by the server): matches `^[a-z0-9_-]+$`.
     pub name: String,
-    #[serde(rename = "serviceConnection")]
     pub service_connection: IdRef,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<IdRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateEnvironmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("serviceConnection", &self.service_connection)
+            .optional("description", &self.description)
+            .optional("organization", &self.organization)
+            .optional("membership", &self.membership)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -674,15 +709,15 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "serviceConnection" => f1 = Some(map.next_value()?),
-                        "description" => f2 = map.next_value()?,
-                        "organization" => f3 = map.next_value()?,
-                        "membership" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "serviceConnection" => {
+                            rt::set_required(&mut f1, map.next_value())
                         }
-                    }
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "organization" => rt::set(&mut f3, map.next_value()),
+                        "membership" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateEnvironmentRequest {
                     name: rt::required(f0, "name")?,
@@ -714,68 +749,57 @@ impl CreateEnvironmentRequest {
 /// A new instance.
 ///
 /// Schema `/components/schemas/CreateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateInstanceRequest {
     pub name: String,
-    #[serde(rename = "computeOfferingId")]
     pub compute_offering_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "networkId")]
     pub network_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "templateId")]
     pub template_id: cloudgen_runtime::Uuid,
     /// Required with a custom compute offering.
-    #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
     /// Required with a custom compute offering.
-    #[serde(rename = "memoryInMB", default, skip_serializing_if = "Option::is_none")]
     pub memory_in_mb: Option<i32>,
     /// IOPS of the new data volume (disk offering with custom IOPS).
-    #[serde(
-        rename = "additionalDiskIops",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_disk_iops: Option<i32>,
     /// Size of the new data volume (disk offering with custom size).
-    #[serde(
-        rename = "additionalDiskSizeInGb",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_disk_size_in_gb: Option<i32>,
     /// Disk offering of a new data volume to attach.
-    #[serde(rename = "diskOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub disk_offering_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "affinityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub affinity_group_id: Option<cloudgen_runtime::Uuid>,
     /// Private IPv4 address, inside the network's CIDR.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Ports to open (a public IP is reused or acquired).
-    #[serde(rename = "portsToForward", default, skip_serializing_if = "Option::is_none")]
     pub ports_to_forward: Option<Vec<String>>,
-    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
-    #[serde(
-        rename = "rootVolumeSizeInGb",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_volume_size_in_gb: Option<i32>,
-    #[serde(rename = "sshKeyName", default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
-    #[serde(rename = "userData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    #[serde(
-        rename = "volumeIdToAttach",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub volume_id_to_attach: Option<cloudgen_runtime::Uuid>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("computeOfferingId", &self.compute_offering_id)
+            .field("networkId", &self.network_id)
+            .field("templateId", &self.template_id)
+            .optional("cpuCount", &self.cpu_count)
+            .optional("memoryInMB", &self.memory_in_mb)
+            .optional("additionalDiskIops", &self.additional_disk_iops)
+            .optional("additionalDiskSizeInGb", &self.additional_disk_size_in_gb)
+            .optional("diskOfferingId", &self.disk_offering_id)
+            .optional("affinityGroupId", &self.affinity_group_id)
+            .optional("ipAddress", &self.ip_address)
+            .optional("portsToForward", &self.ports_to_forward)
+            .optional("publicKey", &self.public_key)
+            .optional("rootVolumeSizeInGb", &self.root_volume_size_in_gb)
+            .optional("sshKeyName", &self.ssh_key_name)
+            .optional("userData", &self.user_data)
+            .optional("volumeIdToAttach", &self.volume_id_to_attach)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -813,27 +837,27 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
                 let mut f16 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "computeOfferingId" => f1 = Some(map.next_value()?),
-                        "networkId" => f2 = Some(map.next_value()?),
-                        "templateId" => f3 = Some(map.next_value()?),
-                        "cpuCount" => f4 = map.next_value()?,
-                        "memoryInMB" => f5 = map.next_value()?,
-                        "additionalDiskIops" => f6 = map.next_value()?,
-                        "additionalDiskSizeInGb" => f7 = map.next_value()?,
-                        "diskOfferingId" => f8 = map.next_value()?,
-                        "affinityGroupId" => f9 = map.next_value()?,
-                        "ipAddress" => f10 = map.next_value()?,
-                        "portsToForward" => f11 = map.next_value()?,
-                        "publicKey" => f12 = map.next_value()?,
-                        "rootVolumeSizeInGb" => f13 = map.next_value()?,
-                        "sshKeyName" => f14 = map.next_value()?,
-                        "userData" => f15 = map.next_value()?,
-                        "volumeIdToAttach" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "computeOfferingId" => {
+                            rt::set_required(&mut f1, map.next_value())
                         }
-                    }
+                        "networkId" => rt::set_required(&mut f2, map.next_value()),
+                        "templateId" => rt::set_required(&mut f3, map.next_value()),
+                        "cpuCount" => rt::set(&mut f4, map.next_value()),
+                        "memoryInMB" => rt::set(&mut f5, map.next_value()),
+                        "additionalDiskIops" => rt::set(&mut f6, map.next_value()),
+                        "additionalDiskSizeInGb" => rt::set(&mut f7, map.next_value()),
+                        "diskOfferingId" => rt::set(&mut f8, map.next_value()),
+                        "affinityGroupId" => rt::set(&mut f9, map.next_value()),
+                        "ipAddress" => rt::set(&mut f10, map.next_value()),
+                        "portsToForward" => rt::set(&mut f11, map.next_value()),
+                        "publicKey" => rt::set(&mut f12, map.next_value()),
+                        "rootVolumeSizeInGb" => rt::set(&mut f13, map.next_value()),
+                        "sshKeyName" => rt::set(&mut f14, map.next_value()),
+                        "userData" => rt::set(&mut f15, map.next_value()),
+                        "volumeIdToAttach" => rt::set(&mut f16, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateInstanceRequest {
                     name: rt::required(f0, "name")?,
@@ -894,20 +918,30 @@ impl CreateInstanceRequest {
 /// A new network. A VPC subnet (offering with `vpcOnly`) also needs `vpcId` and `networkAclId`; an isolated network may set `gateway` and `netmask` (both or neither).
 ///
 /// Schema `/components/schemas/CreateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateNetworkRequest {
     pub name: String,
     pub description: String,
-    #[serde(rename = "networkOfferingId")]
     pub network_offering_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateNetworkRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("networkOfferingId", &self.network_offering_id)
+            .optional("vpcId", &self.vpc_id)
+            .optional("networkAclId", &self.network_acl_id)
+            .optional("gateway", &self.gateway)
+            .optional("netmask", &self.netmask)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -935,17 +969,17 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "description" => f1 = Some(map.next_value()?),
-                        "networkOfferingId" => f2 = Some(map.next_value()?),
-                        "vpcId" => f3 = map.next_value()?,
-                        "networkAclId" => f4 = map.next_value()?,
-                        "gateway" => f5 = map.next_value()?,
-                        "netmask" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "description" => rt::set_required(&mut f1, map.next_value()),
+                        "networkOfferingId" => {
+                            rt::set_required(&mut f2, map.next_value())
                         }
-                    }
+                        "vpcId" => rt::set(&mut f3, map.next_value()),
+                        "networkAclId" => rt::set(&mut f4, map.next_value()),
+                        "gateway" => rt::set(&mut f5, map.next_value()),
+                        "netmask" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateNetworkRequest {
                     name: rt::required(f0, "name")?,
@@ -985,28 +1019,33 @@ impl CreateNetworkRequest {
 /// A new sub-organization.
 ///
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrganizationRequest {
     /// 2 to 50 characters, starting with a letter or digit.
     ///
     /// Constraints (checked by the server): at least 2 characters, at most 50 characters, matches `^[A-Za-z0-9]`.
     pub name: String,
     /// Subdomain of the organization.
-    #[serde(rename = "entryPoint")]
     pub entry_point: String,
     /// Service connections to assign.
-    #[serde(
-        rename = "serviceConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_connections: Option<Vec<IdRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<IdRef>,
-    #[serde(rename = "billingMode", default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateOrganizationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("entryPoint", &self.entry_point)
+            .optional("serviceConnections", &self.service_connections)
+            .optional("parent", &self.parent)
+            .optional("billingMode", &self.billing_mode)
+            .optional("tags", &self.tags)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1033,16 +1072,14 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "entryPoint" => f1 = Some(map.next_value()?),
-                        "serviceConnections" => f2 = map.next_value()?,
-                        "parent" => f3 = map.next_value()?,
-                        "billingMode" => f4 = map.next_value()?,
-                        "tags" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "entryPoint" => rt::set_required(&mut f1, map.next_value()),
+                        "serviceConnections" => rt::set(&mut f2, map.next_value()),
+                        "parent" => rt::set(&mut f3, map.next_value()),
+                        "billingMode" => rt::set(&mut f4, map.next_value()),
+                        "tags" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateOrganizationRequest {
                     name: rt::required(f0, "name")?,
@@ -1076,16 +1113,24 @@ impl CreateOrganizationRequest {
 /// A snapshot to take of a Ready volume.
 ///
 /// Schema `/components/schemas/CreateSnapshotRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateSnapshotRequest {
-    #[serde(rename = "volumeId")]
     pub volume_id: cloudgen_runtime::Uuid,
     /// Unique name (default `<instance>_<volume>_<timestamp>`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Keep the snapshot on the volume's primary storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
+}
+#[cfg(feature = "snapshots")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateSnapshotRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("volumeId", &self.volume_id)
+            .optional("name", &self.name)
+            .optional("rapid", &self.rapid)
+            .end()
+    }
 }
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1109,13 +1154,11 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "volumeId" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "rapid" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "volumeId" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "rapid" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateSnapshotRequest {
                     volume_id: rt::required(f0, "volumeId")?,
@@ -1143,21 +1186,30 @@ impl CreateSnapshotRequest {
 /// A new user.
 ///
 /// Schema `/components/schemas/CreateUserRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateUserRequest {
     /// Unique in the organization.
-    #[serde(rename = "userName")]
     pub user_name: String,
-    #[serde(rename = "firstName")]
     pub first_name: String,
-    #[serde(rename = "lastName")]
     pub last_name: String,
     /// Unique in the organization.
     pub email: String,
-    #[serde(rename = "primaryRoleBinding")]
     pub primary_role_binding: RoleBindingRequest,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<IdRef>,
+}
+#[cfg(feature = "users")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("userName", &self.user_name)
+            .field("firstName", &self.first_name)
+            .field("lastName", &self.last_name)
+            .field("email", &self.email)
+            .field("primaryRoleBinding", &self.primary_role_binding)
+            .optional("organization", &self.organization)
+            .end()
+    }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1184,16 +1236,16 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "userName" => f0 = Some(map.next_value()?),
-                        "firstName" => f1 = Some(map.next_value()?),
-                        "lastName" => f2 = Some(map.next_value()?),
-                        "email" => f3 = Some(map.next_value()?),
-                        "primaryRoleBinding" => f4 = Some(map.next_value()?),
-                        "organization" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "userName" => rt::set_required(&mut f0, map.next_value()),
+                        "firstName" => rt::set_required(&mut f1, map.next_value()),
+                        "lastName" => rt::set_required(&mut f2, map.next_value()),
+                        "email" => rt::set_required(&mut f3, map.next_value()),
+                        "primaryRoleBinding" => {
+                            rt::set_required(&mut f4, map.next_value())
                         }
-                    }
+                        "organization" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateUserRequest {
                     user_name: rt::required(f0, "userName")?,
@@ -1233,13 +1285,22 @@ impl CreateUserRequest {
 /// A new data volume, attached to an instance.
 ///
 /// Schema `/components/schemas/CreateVolumeRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateVolumeRequest {
     pub name: String,
-    #[serde(rename = "diskOfferingId")]
     pub disk_offering_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "instanceId")]
     pub instance_id: cloudgen_runtime::Uuid,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateVolumeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("diskOfferingId", &self.disk_offering_id)
+            .field("instanceId", &self.instance_id)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1263,13 +1324,11 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "diskOfferingId" => f1 = Some(map.next_value()?),
-                        "instanceId" => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "diskOfferingId" => rt::set_required(&mut f1, map.next_value()),
+                        "instanceId" => rt::set_required(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateVolumeRequest {
                     name: rt::required(f0, "name")?,
@@ -1301,14 +1360,24 @@ impl CreateVolumeRequest {
 /// A new VPC.
 ///
 /// Schema `/components/schemas/CreateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateVpcRequest {
     pub name: String,
     pub description: String,
-    #[serde(rename = "vpcOfferingId")]
     pub vpc_offering_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
+}
+#[cfg(feature = "vpcs")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("vpcOfferingId", &self.vpc_offering_id)
+            .optional("networkDomain", &self.network_domain)
+            .end()
+    }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1333,14 +1402,12 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "description" => f1 = Some(map.next_value()?),
-                        "vpcOfferingId" => f2 = Some(map.next_value()?),
-                        "networkDomain" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "description" => rt::set_required(&mut f1, map.next_value()),
+                        "vpcOfferingId" => rt::set_required(&mut f2, map.next_value()),
+                        "networkDomain" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateVpcRequest {
                     name: rt::required(f0, "name")?,
@@ -1374,35 +1441,27 @@ impl CreateVpcRequest {
 /// What to clean up with a destroyed instance.
 ///
 /// Schema `/components/schemas/DestroyInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DestroyInstanceRequest {
     /// Purge now; otherwise the instance stays Destroyed and can be recovered.
-    #[serde(
-        rename = "purgeImmediately",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub purge_immediately: Option<bool>,
     /// Delete the snapshots of the instance's volumes.
-    #[serde(
-        rename = "deleteSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_snapshots: Option<bool>,
-    #[serde(
-        rename = "publicIpIdsToRelease",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub public_ip_ids_to_release: Option<Vec<cloudgen_runtime::Uuid>>,
     /// Attached data volumes to delete.
-    #[serde(
-        rename = "volumeIdsToDelete",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub volume_ids_to_delete: Option<Vec<cloudgen_runtime::Uuid>>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DestroyInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("purgeImmediately", &self.purge_immediately)
+            .optional("deleteSnapshots", &self.delete_snapshots)
+            .optional("publicIpIdsToRelease", &self.public_ip_ids_to_release)
+            .optional("volumeIdsToDelete", &self.volume_ids_to_delete)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1427,14 +1486,12 @@ impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "purgeImmediately" => f0 = map.next_value()?,
-                        "deleteSnapshots" => f1 = map.next_value()?,
-                        "publicIpIdsToRelease" => f2 = map.next_value()?,
-                        "volumeIdsToDelete" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "purgeImmediately" => rt::set(&mut f0, map.next_value()),
+                        "deleteSnapshots" => rt::set(&mut f1, map.next_value()),
+                        "publicIpIdsToRelease" => rt::set(&mut f2, map.next_value()),
+                        "volumeIdsToDelete" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DestroyInstanceRequest {
                     purge_immediately: f0,
@@ -1451,18 +1508,26 @@ impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
 /// A data volume size and performance (fork cloudstack/\_disk\_offerings.md).
 ///
 /// Schema `/components/schemas/DiskOffering`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DiskOffering {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "gbSize", default, skip_serializing_if = "Option::is_none")]
     pub gb_size: Option<i32>,
-    #[serde(rename = "customSize", default, skip_serializing_if = "Option::is_none")]
     pub custom_size: Option<bool>,
-    #[serde(rename = "customIops", default, skip_serializing_if = "Option::is_none")]
     pub custom_iops: Option<bool>,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DiskOffering {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("gbSize", &self.gb_size)
+            .optional("customSize", &self.custom_size)
+            .optional("customIops", &self.custom_iops)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1488,15 +1553,13 @@ impl<'de> serde::Deserialize<'de> for DiskOffering {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "gbSize" => f2 = map.next_value()?,
-                        "customSize" => f3 = map.next_value()?,
-                        "customIops" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "gbSize" => rt::set(&mut f2, map.next_value()),
+                        "customSize" => rt::set(&mut f3, map.next_value()),
+                        "customIops" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DiskOffering {
                     id: f0,
@@ -1512,11 +1575,20 @@ impl<'de> serde::Deserialize<'de> for DiskOffering {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiskOfferingList {
     pub data: Vec<DiskOffering>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DiskOfferingList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1539,12 +1611,10 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DiskOfferingList {
                     data: rt::required(f0, "data")?,
@@ -1568,9 +1638,18 @@ impl DiskOfferingList {
 }
 #[cfg(feature = "offerings")]
 /// Schema `/components/schemas/DiskOfferingResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiskOfferingResponse {
     pub data: DiskOffering,
+}
+#[cfg(feature = "offerings")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DiskOfferingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1592,11 +1671,9 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DiskOfferingResponse {
                     data: rt::required(f0, "data")?,
@@ -1618,45 +1695,45 @@ impl DiskOfferingResponse {
 /// An environment of a service connection.
 ///
 /// Schema `/components/schemas/Environment`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Environment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Plugin-specific data, e.g. `{mode: project}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(
-        rename = "allowExternalMembers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allow_external_members: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
-    #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
-    #[serde(
-        rename = "serviceConnection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_connection: Option<ServiceConnectionRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<Role>>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Environment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("metadata", &self.metadata)
+            .optional("membership", &self.membership)
+            .optional("creationDate", &self.creation_date)
+            .optional("deleted", &self.deleted)
+            .optional("allowExternalMembers", &self.allow_external_members)
+            .optional("organization", &self.organization)
+            .optional("defaultRole", &self.default_role)
+            .optional("state", &self.state)
+            .optional("serviceConnection", &self.service_connection)
+            .optional("users", &self.users)
+            .optional("roles", &self.roles)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1691,24 +1768,22 @@ impl<'de> serde::Deserialize<'de> for Environment {
                 let mut f13 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "description" => f2 = map.next_value()?,
-                        "metadata" => f3 = map.next_value()?,
-                        "membership" => f4 = map.next_value()?,
-                        "creationDate" => f5 = map.next_value()?,
-                        "deleted" => f6 = map.next_value()?,
-                        "allowExternalMembers" => f7 = map.next_value()?,
-                        "organization" => f8 = map.next_value()?,
-                        "defaultRole" => f9 = map.next_value()?,
-                        "state" => f10 = map.next_value()?,
-                        "serviceConnection" => f11 = map.next_value()?,
-                        "users" => f12 = map.next_value()?,
-                        "roles" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "metadata" => rt::set(&mut f3, map.next_value()),
+                        "membership" => rt::set(&mut f4, map.next_value()),
+                        "creationDate" => rt::set(&mut f5, map.next_value()),
+                        "deleted" => rt::set(&mut f6, map.next_value()),
+                        "allowExternalMembers" => rt::set(&mut f7, map.next_value()),
+                        "organization" => rt::set(&mut f8, map.next_value()),
+                        "defaultRole" => rt::set(&mut f9, map.next_value()),
+                        "state" => rt::set(&mut f10, map.next_value()),
+                        "serviceConnection" => rt::set(&mut f11, map.next_value()),
+                        "users" => rt::set(&mut f12, map.next_value()),
+                        "roles" => rt::set(&mut f13, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Environment {
                     id: f0,
@@ -1733,11 +1808,20 @@ impl<'de> serde::Deserialize<'de> for Environment {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentList {
     pub data: Vec<Environment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1760,12 +1844,10 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentList {
                     data: rt::required(f0, "data")?,
@@ -1791,25 +1873,33 @@ impl EnvironmentList {
 /// A member of an environment (a role binding scoped to it).
 ///
 /// Schema `/components/schemas/EnvironmentMember`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EnvironmentMember {
     /// Id of the role binding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<NamedRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<EnvironmentMemberMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<NamedRef>,
-    #[serde(rename = "scopeQualifier", default, skip_serializing_if = "Option::is_none")]
     pub scope_qualifier: Option<ScopeQualifier>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("creationDate", &self.creation_date)
+            .optional("state", &self.state)
+            .optional("role", &self.role)
+            .optional("user", &self.user)
+            .optional("metadata", &self.metadata)
+            .optional("environment", &self.environment)
+            .optional("scopeQualifier", &self.scope_qualifier)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1838,18 +1928,16 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMember {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "creationDate" => f1 = map.next_value()?,
-                        "state" => f2 = map.next_value()?,
-                        "role" => f3 = map.next_value()?,
-                        "user" => f4 = map.next_value()?,
-                        "metadata" => f5 = map.next_value()?,
-                        "environment" => f6 = map.next_value()?,
-                        "scopeQualifier" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "creationDate" => rt::set(&mut f1, map.next_value()),
+                        "state" => rt::set(&mut f2, map.next_value()),
+                        "role" => rt::set(&mut f3, map.next_value()),
+                        "user" => rt::set(&mut f4, map.next_value()),
+                        "metadata" => rt::set(&mut f5, map.next_value()),
+                        "environment" => rt::set(&mut f6, map.next_value()),
+                        "scopeQualifier" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentMember {
                     id: f0,
@@ -1868,11 +1956,20 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMember {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentMemberList {
     pub data: Vec<EnvironmentMember>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentMemberList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1895,12 +1992,10 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentMemberList {
                     data: rt::required(f0, "data")?,
@@ -1924,10 +2019,18 @@ impl EnvironmentMemberList {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentMemberMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EnvironmentMemberMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<MemberMembership>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentMemberMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("membership", &self.membership)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1949,11 +2052,9 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "membership" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "membership" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentMemberMetadata {
                     membership: f0,
@@ -2031,9 +2132,18 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMembership {
 }
 #[cfg(feature = "environments")]
 /// Schema `/components/schemas/EnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentResponse {
     pub data: Environment,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2055,11 +2165,9 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentResponse {
                     data: rt::required(f0, "data")?,
@@ -2080,20 +2188,27 @@ impl EnvironmentResponse {
 /// One error.
 ///
 /// Schema `/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorDetail {
     /// CloudMC error code (as documented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// CloudMC error code (as go-cloudca reads it).
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Human-readable explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Details, e.g. `{id, type, currentState, expectedStates}` for an entity in the wrong state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("code", &self.code)
+            .optional("errorCode", &self.error_code)
+            .optional("message", &self.message)
+            .optional("context", &self.context)
+            .end()
+    }
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
@@ -2117,14 +2232,12 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "code" => f0 = map.next_value()?,
-                        "errorCode" => f1 = map.next_value()?,
-                        "message" => f2 = map.next_value()?,
-                        "context" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "code" => rt::set(&mut f0, map.next_value()),
+                        "errorCode" => rt::set(&mut f1, map.next_value()),
+                        "message" => rt::set(&mut f2, map.next_value()),
+                        "context" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ErrorDetail {
                     code: f0,
@@ -2140,9 +2253,17 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
 /// The body of every error answer.
 ///
 /// Schema `/components/schemas/ErrorEnvelope`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorEnvelope {
     pub errors: Vec<ErrorDetail>,
+}
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ErrorEnvelope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("errors", &self.errors)
+            .end()
+    }
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
@@ -2163,11 +2284,9 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "errors" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "errors" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ErrorEnvelope {
                     errors: rt::required(f0, "errors")?,
@@ -2188,9 +2307,16 @@ impl ErrorEnvelope {
 /// A reference to another object by id.
 ///
 /// Schema `/components/schemas/IdRef`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdRef {
     pub id: cloudgen_runtime::Uuid,
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for IdRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer).field("id", &self.id).end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2212,11 +2338,9 @@ impl<'de> serde::Deserialize<'de> for IdRef {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::IdRef {
                     id: rt::required(f0, "id")?,
@@ -2238,61 +2362,54 @@ impl IdRef {
 /// A template to import from a URL.
 ///
 /// Schema `/components/schemas/ImportTemplateRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportTemplateRequest {
     pub name: String,
     pub description: String,
     /// HTTP or HTTPS URL of the image.
     pub url: String,
     /// Zone to import into (optional when there is only one).
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
     pub hypervisor: String,
     pub format: String,
-    #[serde(rename = "osTypeId")]
     pub os_type_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "osTypeName")]
     pub os_type_name: String,
-    #[serde(
-        rename = "defaultUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(
-        rename = "availablePublicly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_publicly: Option<bool>,
-    #[serde(
-        rename = "dynamicallyScalable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dynamically_scalable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extractable: Option<bool>,
-    #[serde(rename = "nicAdapter", default, skip_serializing_if = "Option::is_none")]
     pub nic_adapter: Option<String>,
-    #[serde(
-        rename = "rootDiskController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_disk_controller: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
-    #[serde(
-        rename = "passwordEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub password_enabled: Option<bool>,
-    #[serde(rename = "sshEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_enabled: Option<bool>,
+}
+#[cfg(feature = "templates")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ImportTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("url", &self.url)
+            .optional("zoneId", &self.zone_id)
+            .field("hypervisor", &self.hypervisor)
+            .field("format", &self.format)
+            .field("osTypeId", &self.os_type_id)
+            .field("osTypeName", &self.os_type_name)
+            .optional("defaultUsername", &self.default_username)
+            .optional("size", &self.size)
+            .optional("availablePublicly", &self.available_publicly)
+            .optional("dynamicallyScalable", &self.dynamically_scalable)
+            .optional("extractable", &self.extractable)
+            .optional("nicAdapter", &self.nic_adapter)
+            .optional("rootDiskController", &self.root_disk_controller)
+            .optional("keyboard", &self.keyboard)
+            .optional("passwordEnabled", &self.password_enabled)
+            .optional("sshEnabled", &self.ssh_enabled)
+            .end()
+    }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2331,28 +2448,26 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
                 let mut f17 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "description" => f1 = Some(map.next_value()?),
-                        "url" => f2 = Some(map.next_value()?),
-                        "zoneId" => f3 = map.next_value()?,
-                        "hypervisor" => f4 = Some(map.next_value()?),
-                        "format" => f5 = Some(map.next_value()?),
-                        "osTypeId" => f6 = Some(map.next_value()?),
-                        "osTypeName" => f7 = Some(map.next_value()?),
-                        "defaultUsername" => f8 = map.next_value()?,
-                        "size" => f9 = map.next_value()?,
-                        "availablePublicly" => f10 = map.next_value()?,
-                        "dynamicallyScalable" => f11 = map.next_value()?,
-                        "extractable" => f12 = map.next_value()?,
-                        "nicAdapter" => f13 = map.next_value()?,
-                        "rootDiskController" => f14 = map.next_value()?,
-                        "keyboard" => f15 = map.next_value()?,
-                        "passwordEnabled" => f16 = map.next_value()?,
-                        "sshEnabled" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "description" => rt::set_required(&mut f1, map.next_value()),
+                        "url" => rt::set_required(&mut f2, map.next_value()),
+                        "zoneId" => rt::set(&mut f3, map.next_value()),
+                        "hypervisor" => rt::set_required(&mut f4, map.next_value()),
+                        "format" => rt::set_required(&mut f5, map.next_value()),
+                        "osTypeId" => rt::set_required(&mut f6, map.next_value()),
+                        "osTypeName" => rt::set_required(&mut f7, map.next_value()),
+                        "defaultUsername" => rt::set(&mut f8, map.next_value()),
+                        "size" => rt::set(&mut f9, map.next_value()),
+                        "availablePublicly" => rt::set(&mut f10, map.next_value()),
+                        "dynamicallyScalable" => rt::set(&mut f11, map.next_value()),
+                        "extractable" => rt::set(&mut f12, map.next_value()),
+                        "nicAdapter" => rt::set(&mut f13, map.next_value()),
+                        "rootDiskController" => rt::set(&mut f14, map.next_value()),
+                        "keyboard" => rt::set(&mut f15, map.next_value()),
+                        "passwordEnabled" => rt::set(&mut f16, map.next_value()),
+                        "sshEnabled" => rt::set(&mut f17, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ImportTemplateRequest {
                     name: rt::required(f0, "name")?,
@@ -2418,96 +2533,84 @@ impl ImportTemplateRequest {
 /// A compute instance.
 ///
 /// Schema `/components/schemas/Instance`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Instance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstanceState>,
-    #[serde(
-        rename = "computeOfferingId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_offering_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "computeOfferingName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_offering_name: Option<String>,
-    #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
-    #[serde(rename = "memoryInMB", default, skip_serializing_if = "Option::is_none")]
     pub memory_in_mb: Option<i32>,
-    #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// The image id, as go-cloudca names it.
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<cloudgen_runtime::Uuid>,
     /// The image name, as go-cloudca names it.
-    #[serde(rename = "templateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Private IPv4 address.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(rename = "macAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// User to connect as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(
-        rename = "isPasswordEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_password_enabled: Option<bool>,
     /// go-cloudca field.
-    #[serde(
-        rename = "isSshKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_ssh_key_enabled: Option<bool>,
     /// go-cloudca field.
-    #[serde(rename = "sshKeyName", default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
     /// The new password, in the result of `resetPassword` (go-cloudca).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(
-        rename = "affinityGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub affinity_group_ids: Option<Vec<cloudgen_runtime::Uuid>>,
     /// User data (get only).
-    #[serde(rename = "userData", default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Public IP addresses of the instance (get only).
-    #[serde(rename = "publicIps", default, skip_serializing_if = "Option::is_none")]
     pub public_ips: Option<Vec<InstancePublicIp>>,
     /// Network interfaces (get only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<Nic>>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("hostname", &self.hostname)
+            .optional("state", &self.state)
+            .optional("computeOfferingId", &self.compute_offering_id)
+            .optional("computeOfferingName", &self.compute_offering_name)
+            .optional("cpuCount", &self.cpu_count)
+            .optional("memoryInMB", &self.memory_in_mb)
+            .optional("imageId", &self.image_id)
+            .optional("imageName", &self.image_name)
+            .optional("templateId", &self.template_id)
+            .optional("templateName", &self.template_name)
+            .optional("ipAddress", &self.ip_address)
+            .optional("macAddress", &self.mac_address)
+            .optional("networkId", &self.network_id)
+            .optional("networkName", &self.network_name)
+            .optional("vpcId", &self.vpc_id)
+            .optional("vpcName", &self.vpc_name)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .optional("username", &self.username)
+            .optional("isPasswordEnabled", &self.is_password_enabled)
+            .optional("isSshKeyEnabled", &self.is_ssh_key_enabled)
+            .optional("sshKeyName", &self.ssh_key_name)
+            .optional("password", &self.password)
+            .optional("affinityGroupIds", &self.affinity_group_ids)
+            .optional("userData", &self.user_data)
+            .optional("publicIps", &self.public_ips)
+            .optional("nics", &self.nics)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2557,39 +2660,37 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 let mut f28 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "hostname" => f2 = map.next_value()?,
-                        "state" => f3 = map.next_value()?,
-                        "computeOfferingId" => f4 = map.next_value()?,
-                        "computeOfferingName" => f5 = map.next_value()?,
-                        "cpuCount" => f6 = map.next_value()?,
-                        "memoryInMB" => f7 = map.next_value()?,
-                        "imageId" => f8 = map.next_value()?,
-                        "imageName" => f9 = map.next_value()?,
-                        "templateId" => f10 = map.next_value()?,
-                        "templateName" => f11 = map.next_value()?,
-                        "ipAddress" => f12 = map.next_value()?,
-                        "macAddress" => f13 = map.next_value()?,
-                        "networkId" => f14 = map.next_value()?,
-                        "networkName" => f15 = map.next_value()?,
-                        "vpcId" => f16 = map.next_value()?,
-                        "vpcName" => f17 = map.next_value()?,
-                        "zoneId" => f18 = map.next_value()?,
-                        "zoneName" => f19 = map.next_value()?,
-                        "username" => f20 = map.next_value()?,
-                        "isPasswordEnabled" => f21 = map.next_value()?,
-                        "isSshKeyEnabled" => f22 = map.next_value()?,
-                        "sshKeyName" => f23 = map.next_value()?,
-                        "password" => f24 = map.next_value()?,
-                        "affinityGroupIds" => f25 = map.next_value()?,
-                        "userData" => f26 = map.next_value()?,
-                        "publicIps" => f27 = map.next_value()?,
-                        "nics" => f28 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "hostname" => rt::set(&mut f2, map.next_value()),
+                        "state" => rt::set(&mut f3, map.next_value()),
+                        "computeOfferingId" => rt::set(&mut f4, map.next_value()),
+                        "computeOfferingName" => rt::set(&mut f5, map.next_value()),
+                        "cpuCount" => rt::set(&mut f6, map.next_value()),
+                        "memoryInMB" => rt::set(&mut f7, map.next_value()),
+                        "imageId" => rt::set(&mut f8, map.next_value()),
+                        "imageName" => rt::set(&mut f9, map.next_value()),
+                        "templateId" => rt::set(&mut f10, map.next_value()),
+                        "templateName" => rt::set(&mut f11, map.next_value()),
+                        "ipAddress" => rt::set(&mut f12, map.next_value()),
+                        "macAddress" => rt::set(&mut f13, map.next_value()),
+                        "networkId" => rt::set(&mut f14, map.next_value()),
+                        "networkName" => rt::set(&mut f15, map.next_value()),
+                        "vpcId" => rt::set(&mut f16, map.next_value()),
+                        "vpcName" => rt::set(&mut f17, map.next_value()),
+                        "zoneId" => rt::set(&mut f18, map.next_value()),
+                        "zoneName" => rt::set(&mut f19, map.next_value()),
+                        "username" => rt::set(&mut f20, map.next_value()),
+                        "isPasswordEnabled" => rt::set(&mut f21, map.next_value()),
+                        "isSshKeyEnabled" => rt::set(&mut f22, map.next_value()),
+                        "sshKeyName" => rt::set(&mut f23, map.next_value()),
+                        "password" => rt::set(&mut f24, map.next_value()),
+                        "affinityGroupIds" => rt::set(&mut f25, map.next_value()),
+                        "userData" => rt::set(&mut f26, map.next_value()),
+                        "publicIps" => rt::set(&mut f27, map.next_value()),
+                        "nics" => rt::set(&mut f28, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Instance {
                     id: f0,
@@ -2629,11 +2730,20 @@ impl<'de> serde::Deserialize<'de> for Instance {
 }
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceList {
     pub data: Vec<Instance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InstanceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2656,12 +2766,10 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InstanceList {
                     data: rt::required(f0, "data")?,
@@ -2793,35 +2901,39 @@ impl<'de> serde::Deserialize<'de> for InstanceOperation {
 /// The fields of every instance operation (all optional; send those of the chosen operation).
 ///
 /// Schema `/components/schemas/InstanceOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InstanceOperationRequest {
     /// `stop`: stop even if the guest does not shut down.
-    #[serde(rename = "forceStop", default, skip_serializing_if = "Option::is_none")]
     pub force_stop: Option<bool>,
     /// `changeComputeOffering` (required there): the new offering.
-    #[serde(
-        rename = "computeOfferingId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_offering_id: Option<cloudgen_runtime::Uuid>,
     /// `changeComputeOffering` with a custom offering.
-    #[serde(rename = "cpuCount", default, skip_serializing_if = "Option::is_none")]
     pub cpu_count: Option<i32>,
     /// `changeComputeOffering` with a custom offering.
-    #[serde(rename = "memoryInMB", default, skip_serializing_if = "Option::is_none")]
     pub memory_in_mb: Option<i32>,
     /// `changeNetwork` (required there): the new network.
-    #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<cloudgen_runtime::Uuid>,
     /// `associateSSHKey` (required there): the key that replaces the current one.
-    #[serde(rename = "sshKeyName", default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_name: Option<String>,
     /// `attachIso` (required there): the ISO to attach.
-    #[serde(rename = "isoId", default, skip_serializing_if = "Option::is_none")]
     pub iso_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "recoveryPoint", default, skip_serializing_if = "Option::is_none")]
     pub recovery_point: Option<RecoveryPoint>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InstanceOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("forceStop", &self.force_stop)
+            .optional("computeOfferingId", &self.compute_offering_id)
+            .optional("cpuCount", &self.cpu_count)
+            .optional("memoryInMB", &self.memory_in_mb)
+            .optional("networkId", &self.network_id)
+            .optional("sshKeyName", &self.ssh_key_name)
+            .optional("isoId", &self.iso_id)
+            .optional("recoveryPoint", &self.recovery_point)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2850,18 +2962,16 @@ impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "forceStop" => f0 = map.next_value()?,
-                        "computeOfferingId" => f1 = map.next_value()?,
-                        "cpuCount" => f2 = map.next_value()?,
-                        "memoryInMB" => f3 = map.next_value()?,
-                        "networkId" => f4 = map.next_value()?,
-                        "sshKeyName" => f5 = map.next_value()?,
-                        "isoId" => f6 = map.next_value()?,
-                        "recoveryPoint" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "forceStop" => rt::set(&mut f0, map.next_value()),
+                        "computeOfferingId" => rt::set(&mut f1, map.next_value()),
+                        "cpuCount" => rt::set(&mut f2, map.next_value()),
+                        "memoryInMB" => rt::set(&mut f3, map.next_value()),
+                        "networkId" => rt::set(&mut f4, map.next_value()),
+                        "sshKeyName" => rt::set(&mut f5, map.next_value()),
+                        "isoId" => rt::set(&mut f6, map.next_value()),
+                        "recoveryPoint" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InstanceOperationRequest {
                     force_stop: f0,
@@ -2882,17 +2992,25 @@ impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
 /// A public IP address as an instance lists it.
 ///
 /// Schema `/components/schemas/InstancePublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InstancePublicIp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<PublicIpPurpose>>,
     /// Forwarded ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InstancePublicIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("ipAddress", &self.ip_address)
+            .optional("purposes", &self.purposes)
+            .optional("ports", &self.ports)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2917,14 +3035,12 @@ impl<'de> serde::Deserialize<'de> for InstancePublicIp {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "ipAddress" => f1 = map.next_value()?,
-                        "purposes" => f2 = map.next_value()?,
-                        "ports" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "ipAddress" => rt::set(&mut f1, map.next_value()),
+                        "purposes" => rt::set(&mut f2, map.next_value()),
+                        "ports" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InstancePublicIp {
                     id: f0,
@@ -2939,9 +3055,18 @@ impl<'de> serde::Deserialize<'de> for InstancePublicIp {
 }
 #[cfg(feature = "instances")]
 /// Schema `/components/schemas/InstanceResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceResponse {
     pub data: Instance,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2963,11 +3088,9 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InstanceResponse {
                     data: rt::required(f0, "data")?,
@@ -3086,19 +3209,46 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// Metadata of a service entity list. `recordCount` is documented; the paging fields come from the commented-out paging section (facts §4) and are unverified.
 ///
 /// Schema `/components/schemas/ListMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListMetadata {
     /// Number of items.
-    #[serde(rename = "recordCount", default, skip_serializing_if = "Option::is_none")]
     pub record_count: Option<i64>,
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    #[serde(rename = "pageCurrent", default, skip_serializing_if = "Option::is_none")]
     pub page_current: Option<i32>,
-    #[serde(rename = "sortField", default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
+}
+#[cfg(
+    any(
+        feature = "activity",
+        feature = "environments",
+        feature = "instances",
+        feature = "networks",
+        feature = "offerings",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "roles",
+        feature = "service_connections",
+        feature = "snapshots",
+        feature = "ssh_keys",
+        feature = "templates",
+        feature = "users",
+        feature = "volumes",
+        feature = "vpcs",
+        feature = "zones"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ListMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("recordCount", &self.record_count)
+            .optional("pageSize", &self.page_size)
+            .optional("pageCurrent", &self.page_current)
+            .optional("sortField", &self.sort_field)
+            .optional("sortOrder", &self.sort_order)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -3143,15 +3293,13 @@ impl<'de> serde::Deserialize<'de> for ListMetadata {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "recordCount" => f0 = map.next_value()?,
-                        "pageSize" => f1 = map.next_value()?,
-                        "pageCurrent" => f2 = map.next_value()?,
-                        "sortField" => f3 = map.next_value()?,
-                        "sortOrder" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "recordCount" => rt::set(&mut f0, map.next_value()),
+                        "pageSize" => rt::set(&mut f1, map.next_value()),
+                        "pageCurrent" => rt::set(&mut f2, map.next_value()),
+                        "sortField" => rt::set(&mut f3, map.next_value()),
+                        "sortOrder" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ListMetadata {
                     record_count: f0,
@@ -3169,26 +3317,30 @@ impl<'de> serde::Deserialize<'de> for ListMetadata {
 /// A service connection the caller can manage on an organization.
 ///
 /// Schema `/components/schemas/ManageableConnection`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ManageableConnection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "serviceCode", default, skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<NamedRef>>,
-    #[serde(
-        rename = "iconOverrideUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon_override_url: Option<String>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ManageableConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("serviceCode", &self.service_code)
+            .optional("status", &self.status)
+            .optional("quotas", &self.quotas)
+            .optional("iconOverrideUrl", &self.icon_override_url)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3216,17 +3368,15 @@ impl<'de> serde::Deserialize<'de> for ManageableConnection {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "type" => f2 = map.next_value()?,
-                        "serviceCode" => f3 = map.next_value()?,
-                        "status" => f4 = map.next_value()?,
-                        "quotas" => f5 = map.next_value()?,
-                        "iconOverrideUrl" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "type" => rt::set(&mut f2, map.next_value()),
+                        "serviceCode" => rt::set(&mut f3, map.next_value()),
+                        "status" => rt::set(&mut f4, map.next_value()),
+                        "quotas" => rt::set(&mut f5, map.next_value()),
+                        "iconOverrideUrl" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ManageableConnection {
                     id: f0,
@@ -3244,11 +3394,20 @@ impl<'de> serde::Deserialize<'de> for ManageableConnection {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ManageableConnectionList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManageableConnectionList {
     pub data: Vec<ManageableConnection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ManageableConnectionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3271,12 +3430,10 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ManageableConnectionList {
                     data: rt::required(f0, "data")?,
@@ -3375,12 +3532,27 @@ impl<'de> serde::Deserialize<'de> for MemberMembership {
 /// A reference to another object, with its name.
 ///
 /// Schema `/components/schemas/NamedRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NamedRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "service_connections"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for NamedRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -3410,12 +3582,10 @@ impl<'de> serde::Deserialize<'de> for NamedRef {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::NamedRef {
                     id: f0,
@@ -3430,52 +3600,48 @@ impl<'de> serde::Deserialize<'de> for NamedRef {
 /// A network (VPC subnet or isolated network).
 ///
 /// Schema `/components/schemas/Network`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Network {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
-    #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "networkAclName", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_name: Option<String>,
-    #[serde(
-        rename = "networkOfferingId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_offering_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "networkOfferingName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_offering_name: Option<String>,
-    #[serde(
-        rename = "networkOfferingDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_offering_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NetworkState>,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("vpcId", &self.vpc_id)
+            .optional("vpcName", &self.vpc_name)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .optional("cidr", &self.cidr)
+            .optional("gateway", &self.gateway)
+            .optional("netmask", &self.netmask)
+            .optional("networkAclId", &self.network_acl_id)
+            .optional("networkAclName", &self.network_acl_name)
+            .optional("networkOfferingId", &self.network_offering_id)
+            .optional("networkOfferingName", &self.network_offering_name)
+            .optional("networkOfferingDescription", &self.network_offering_description)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3512,26 +3678,26 @@ impl<'de> serde::Deserialize<'de> for Network {
                 let mut f15 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "description" => f2 = map.next_value()?,
-                        "vpcId" => f3 = map.next_value()?,
-                        "vpcName" => f4 = map.next_value()?,
-                        "zoneId" => f5 = map.next_value()?,
-                        "zoneName" => f6 = map.next_value()?,
-                        "cidr" => f7 = map.next_value()?,
-                        "gateway" => f8 = map.next_value()?,
-                        "netmask" => f9 = map.next_value()?,
-                        "networkAclId" => f10 = map.next_value()?,
-                        "networkAclName" => f11 = map.next_value()?,
-                        "networkOfferingId" => f12 = map.next_value()?,
-                        "networkOfferingName" => f13 = map.next_value()?,
-                        "networkOfferingDescription" => f14 = map.next_value()?,
-                        "state" => f15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "vpcId" => rt::set(&mut f3, map.next_value()),
+                        "vpcName" => rt::set(&mut f4, map.next_value()),
+                        "zoneId" => rt::set(&mut f5, map.next_value()),
+                        "zoneName" => rt::set(&mut f6, map.next_value()),
+                        "cidr" => rt::set(&mut f7, map.next_value()),
+                        "gateway" => rt::set(&mut f8, map.next_value()),
+                        "netmask" => rt::set(&mut f9, map.next_value()),
+                        "networkAclId" => rt::set(&mut f10, map.next_value()),
+                        "networkAclName" => rt::set(&mut f11, map.next_value()),
+                        "networkOfferingId" => rt::set(&mut f12, map.next_value()),
+                        "networkOfferingName" => rt::set(&mut f13, map.next_value()),
+                        "networkOfferingDescription" => {
+                            rt::set(&mut f14, map.next_value())
                         }
-                    }
+                        "state" => rt::set(&mut f15, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Network {
                     id: f0,
@@ -3558,11 +3724,20 @@ impl<'de> serde::Deserialize<'de> for Network {
 }
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkList {
     pub data: Vec<Network>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for NetworkList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3585,12 +3760,10 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::NetworkList {
                     data: rt::required(f0, "data")?,
@@ -3678,11 +3851,19 @@ impl<'de> serde::Deserialize<'de> for NetworkOperation {
 /// The fields of every network operation (all optional).
 ///
 /// Schema `/components/schemas/NetworkOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NetworkOperationRequest {
     /// `replace` (required there): the new network ACL.
-    #[serde(rename = "networkAclId", default, skip_serializing_if = "Option::is_none")]
     pub network_acl_id: Option<cloudgen_runtime::Uuid>,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for NetworkOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("networkAclId", &self.network_acl_id)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3704,11 +3885,9 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "networkAclId" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "networkAclId" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::NetworkOperationRequest {
                     network_acl_id: f0,
@@ -3720,9 +3899,18 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
 }
 #[cfg(feature = "networks")]
 /// Schema `/components/schemas/NetworkResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkResponse {
     pub data: Network,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for NetworkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3744,11 +3932,9 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::NetworkResponse {
                     data: rt::required(f0, "data")?,
@@ -3836,14 +4022,22 @@ impl<'de> serde::Deserialize<'de> for NetworkState {
 /// A network interface of an instance.
 ///
 /// Schema `/components/schemas/Nic`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Nic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<cloudgen_runtime::Uuid>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Nic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("isDefault", &self.is_default)
+            .optional("networkId", &self.network_id)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3867,13 +4061,11 @@ impl<'de> serde::Deserialize<'de> for Nic {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "isDefault" => f1 = map.next_value()?,
-                        "networkId" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "isDefault" => rt::set(&mut f1, map.next_value()),
+                        "networkId" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Nic {
                     id: f0,
@@ -3889,95 +4081,79 @@ impl<'de> serde::Deserialize<'de> for Nic {
 /// An organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Organization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Subdomain (organization code).
-    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<String>,
     /// Comma-separated ids from the root organization down to this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<String>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(
-        rename = "billableStartDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billable_start_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "isBillable", default, skip_serializing_if = "Option::is_none")]
     pub is_billable: Option<bool>,
-    #[serde(rename = "billingMode", default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
-    #[serde(rename = "isReseller", default, skip_serializing_if = "Option::is_none")]
     pub is_reseller: Option<bool>,
-    #[serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")]
     pub is_trial: Option<bool>,
-    #[serde(
-        rename = "isDbAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_db_authentication: Option<bool>,
-    #[serde(
-        rename = "isLdapAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_ldap_authentication: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<NamedRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reseller: Option<NamedRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<OrganizationEnvironmentLink>>,
-    #[serde(
-        rename = "serviceConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_connections: Option<Vec<ServiceConnectionRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserRef>>,
     /// Enabled features (item shape undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<serde_json::Value>>,
     /// Values of the organization's custom fields.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Resource commitments (item shape undocumented).
-    #[serde(
-        rename = "resourceCommitments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_commitments: Option<Vec<serde_json::Value>>,
-    #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<VerifiedDomain>,
     /// Quotas of the organization (get only; shape undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<serde_json::Value>,
     /// LDAP settings (get only; shape undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap: Option<serde_json::Value>,
     /// Free-form notes (get only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Definitions of the custom fields (get only; shape undocumented).
-    #[serde(
-        rename = "customFieldDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_field_definitions: Option<serde_json::Value>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("entryPoint", &self.entry_point)
+            .optional("lineage", &self.lineage)
+            .optional("creationDate", &self.creation_date)
+            .optional("billableStartDate", &self.billable_start_date)
+            .optional("isBillable", &self.is_billable)
+            .optional("billingMode", &self.billing_mode)
+            .optional("isReseller", &self.is_reseller)
+            .optional("isTrial", &self.is_trial)
+            .optional("isDbAuthentication", &self.is_db_authentication)
+            .optional("isLdapAuthentication", &self.is_ldap_authentication)
+            .optional("deleted", &self.deleted)
+            .optional("parent", &self.parent)
+            .optional("reseller", &self.reseller)
+            .optional("tags", &self.tags)
+            .optional("environments", &self.environments)
+            .optional("serviceConnections", &self.service_connections)
+            .optional("users", &self.users)
+            .optional("features", &self.features)
+            .optional("customFields", &self.custom_fields)
+            .optional("resourceCommitments", &self.resource_commitments)
+            .optional("customDomain", &self.custom_domain)
+            .optional("quotas", &self.quotas)
+            .optional("ldap", &self.ldap)
+            .optional("notes", &self.notes)
+            .optional("customFieldDefinitions", &self.custom_field_definitions)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4025,37 +4201,35 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut f26 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "entryPoint" => f2 = map.next_value()?,
-                        "lineage" => f3 = map.next_value()?,
-                        "creationDate" => f4 = map.next_value()?,
-                        "billableStartDate" => f5 = map.next_value()?,
-                        "isBillable" => f6 = map.next_value()?,
-                        "billingMode" => f7 = map.next_value()?,
-                        "isReseller" => f8 = map.next_value()?,
-                        "isTrial" => f9 = map.next_value()?,
-                        "isDbAuthentication" => f10 = map.next_value()?,
-                        "isLdapAuthentication" => f11 = map.next_value()?,
-                        "deleted" => f12 = map.next_value()?,
-                        "parent" => f13 = map.next_value()?,
-                        "reseller" => f14 = map.next_value()?,
-                        "tags" => f15 = map.next_value()?,
-                        "environments" => f16 = map.next_value()?,
-                        "serviceConnections" => f17 = map.next_value()?,
-                        "users" => f18 = map.next_value()?,
-                        "features" => f19 = map.next_value()?,
-                        "customFields" => f20 = map.next_value()?,
-                        "resourceCommitments" => f21 = map.next_value()?,
-                        "customDomain" => f22 = map.next_value()?,
-                        "quotas" => f23 = map.next_value()?,
-                        "ldap" => f24 = map.next_value()?,
-                        "notes" => f25 = map.next_value()?,
-                        "customFieldDefinitions" => f26 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "entryPoint" => rt::set(&mut f2, map.next_value()),
+                        "lineage" => rt::set(&mut f3, map.next_value()),
+                        "creationDate" => rt::set(&mut f4, map.next_value()),
+                        "billableStartDate" => rt::set(&mut f5, map.next_value()),
+                        "isBillable" => rt::set(&mut f6, map.next_value()),
+                        "billingMode" => rt::set(&mut f7, map.next_value()),
+                        "isReseller" => rt::set(&mut f8, map.next_value()),
+                        "isTrial" => rt::set(&mut f9, map.next_value()),
+                        "isDbAuthentication" => rt::set(&mut f10, map.next_value()),
+                        "isLdapAuthentication" => rt::set(&mut f11, map.next_value()),
+                        "deleted" => rt::set(&mut f12, map.next_value()),
+                        "parent" => rt::set(&mut f13, map.next_value()),
+                        "reseller" => rt::set(&mut f14, map.next_value()),
+                        "tags" => rt::set(&mut f15, map.next_value()),
+                        "environments" => rt::set(&mut f16, map.next_value()),
+                        "serviceConnections" => rt::set(&mut f17, map.next_value()),
+                        "users" => rt::set(&mut f18, map.next_value()),
+                        "features" => rt::set(&mut f19, map.next_value()),
+                        "customFields" => rt::set(&mut f20, map.next_value()),
+                        "resourceCommitments" => rt::set(&mut f21, map.next_value()),
+                        "customDomain" => rt::set(&mut f22, map.next_value()),
+                        "quotas" => rt::set(&mut f23, map.next_value()),
+                        "ldap" => rt::set(&mut f24, map.next_value()),
+                        "notes" => rt::set(&mut f25, map.next_value()),
+                        "customFieldDefinitions" => rt::set(&mut f26, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Organization {
                     id: f0,
@@ -4095,12 +4269,20 @@ impl<'de> serde::Deserialize<'de> for Organization {
 /// An environment of an organization, as the organization lists it.
 ///
 /// Schema `/components/schemas/OrganizationEnvironmentLink`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrganizationEnvironmentLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationEnvironmentLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("deleted", &self.deleted)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4123,12 +4305,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "deleted" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "deleted" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationEnvironmentLink {
                     id: f0,
@@ -4141,11 +4321,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationList {
     pub data: Vec<Organization>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4168,12 +4357,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationList {
                     data: rt::required(f0, "data")?,
@@ -4206,14 +4393,29 @@ impl OrganizationList {
 /// An organization as other objects embed it.
 ///
 /// Schema `/components/schemas/OrganizationRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrganizationRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "organizations",
+        feature = "service_connections",
+        feature = "users"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("entryPoint", &self.entry_point)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -4244,13 +4446,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "entryPoint" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "entryPoint" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationRef {
                     id: f0,
@@ -4264,9 +4464,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationResponse {
     pub data: Organization,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4288,11 +4497,9 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationResponse {
                     data: rt::required(f0, "data")?,
@@ -4314,18 +4521,26 @@ impl OrganizationResponse {
 /// One rule of a password policy, e.g. `min_password_length` 8.
 ///
 /// Schema `/components/schemas/PasswordConstraint`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PasswordConstraint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Minimum value of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
-    #[serde(rename = "isMandatory", default, skip_serializing_if = "Option::is_none")]
     pub is_mandatory: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PasswordConstraint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .optional("isMandatory", &self.is_mandatory)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4350,13 +4565,16 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "value" => f1 = map.next_value()?,
-                        "isMandatory" => f2 = map.next_value()?,
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "value" => rt::set(&mut f1, map.next_value()),
+                        "isMandatory" => rt::set(&mut f2, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::PasswordConstraint {
                     name: f0,
@@ -4373,9 +4591,18 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
 /// The constraints of an organization's effective password policy.
 ///
 /// Schema `/components/schemas/PasswordConstraintList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordConstraintList {
     pub data: Vec<PasswordConstraint>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PasswordConstraintList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4397,11 +4624,9 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PasswordConstraintList {
                     data: rt::required(f0, "data")?,
@@ -4423,13 +4648,21 @@ impl PasswordConstraintList {
 /// A password policy.
 ///
 /// Schema `/components/schemas/PasswordPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PasswordPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<PasswordConstraint>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PasswordPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("constraints", &self.constraints)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4452,11 +4685,14 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "constraints" => f0 = map.next_value()?,
+                        "constraints" => rt::set(&mut f0, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::PasswordPolicy {
                     constraints: f0,
@@ -4471,12 +4707,20 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
 /// A permission of a role, e.g. `env:*:read`.
 ///
 /// Schema `/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Permission {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(any(feature = "environments", feature = "roles"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4499,12 +4743,10 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Permission {
                     id: f0,
@@ -4605,32 +4847,40 @@ impl<'de> serde::Deserialize<'de> for ProvisioningState {
 /// A public IP address.
 ///
 /// Schema `/components/schemas/PublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PublicIp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Instances associated with the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<NamedRef>>,
-    #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
     pub network_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purposes: Option<Vec<PublicIpPurpose>>,
     /// E.g. `Allocated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+}
+#[cfg(feature = "public_ips")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PublicIp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("ipAddress", &self.ip_address)
+            .optional("instances", &self.instances)
+            .optional("networkId", &self.network_id)
+            .optional("networkName", &self.network_name)
+            .optional("purposes", &self.purposes)
+            .optional("state", &self.state)
+            .optional("vpcId", &self.vpc_id)
+            .optional("vpcName", &self.vpc_name)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .end()
+    }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4662,21 +4912,19 @@ impl<'de> serde::Deserialize<'de> for PublicIp {
                 let mut f10 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "ipAddress" => f1 = map.next_value()?,
-                        "instances" => f2 = map.next_value()?,
-                        "networkId" => f3 = map.next_value()?,
-                        "networkName" => f4 = map.next_value()?,
-                        "purposes" => f5 = map.next_value()?,
-                        "state" => f6 = map.next_value()?,
-                        "vpcId" => f7 = map.next_value()?,
-                        "vpcName" => f8 = map.next_value()?,
-                        "zoneId" => f9 = map.next_value()?,
-                        "zoneName" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "ipAddress" => rt::set(&mut f1, map.next_value()),
+                        "instances" => rt::set(&mut f2, map.next_value()),
+                        "networkId" => rt::set(&mut f3, map.next_value()),
+                        "networkName" => rt::set(&mut f4, map.next_value()),
+                        "purposes" => rt::set(&mut f5, map.next_value()),
+                        "state" => rt::set(&mut f6, map.next_value()),
+                        "vpcId" => rt::set(&mut f7, map.next_value()),
+                        "vpcName" => rt::set(&mut f8, map.next_value()),
+                        "zoneId" => rt::set(&mut f9, map.next_value()),
+                        "zoneName" => rt::set(&mut f10, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PublicIp {
                     id: f0,
@@ -4698,11 +4946,20 @@ impl<'de> serde::Deserialize<'de> for PublicIp {
 }
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicIpList {
     pub data: Vec<PublicIp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "public_ips")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PublicIpList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4725,12 +4982,10 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PublicIpList {
                     data: rt::required(f0, "data")?,
@@ -4822,11 +5077,19 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperation {
 /// The fields of every public IP operation (all optional).
 ///
 /// Schema `/components/schemas/PublicIpOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PublicIpOperationRequest {
     /// `enableStaticNat` (required there): id of the instance's private (or secondary) IP to expose.
-    #[serde(rename = "privateIpId", default, skip_serializing_if = "Option::is_none")]
     pub private_ip_id: Option<String>,
+}
+#[cfg(feature = "public_ips")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PublicIpOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("privateIpId", &self.private_ip_id)
+            .end()
+    }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4848,11 +5111,9 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "privateIpId" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "privateIpId" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PublicIpOperationRequest {
                     private_ip_id: f0,
@@ -4942,9 +5203,18 @@ impl<'de> serde::Deserialize<'de> for PublicIpPurpose {
 }
 #[cfg(feature = "public_ips")]
 /// Schema `/components/schemas/PublicIpResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicIpResponse {
     pub data: PublicIp,
+}
+#[cfg(feature = "public_ips")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PublicIpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4966,11 +5236,9 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PublicIpResponse {
                     data: rt::required(f0, "data")?,
@@ -4992,12 +5260,20 @@ impl PublicIpResponse {
 /// `createRecoveryPoint`: the recovery point to create (go-cloudca).
 ///
 /// Schema `/components/schemas/RecoveryPoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RecoveryPoint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RecoveryPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5020,12 +5296,10 @@ impl<'de> serde::Deserialize<'de> for RecoveryPoint {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "description" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "description" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RecoveryPoint {
                     name: f0,
@@ -5040,32 +5314,40 @@ impl<'de> serde::Deserialize<'de> for RecoveryPoint {
 /// A role.
 ///
 /// Schema `/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Role {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(rename = "isSystem", default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    #[serde(rename = "isFixed", default, skip_serializing_if = "Option::is_none")]
     pub is_fixed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(rename = "defaultScope", default, skip_serializing_if = "Option::is_none")]
     pub default_scope: Option<ScopeQualifier>,
-    #[serde(rename = "pluginName", default, skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<String>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
+}
+#[cfg(any(feature = "environments", feature = "roles"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("alias", &self.alias)
+            .optional("version", &self.version)
+            .optional("isSystem", &self.is_system)
+            .optional("isDefault", &self.is_default)
+            .optional("isFixed", &self.is_fixed)
+            .optional("deleted", &self.deleted)
+            .optional("defaultScope", &self.default_scope)
+            .optional("pluginName", &self.plugin_name)
+            .optional("creationDate", &self.creation_date)
+            .optional("permissions", &self.permissions)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5098,22 +5380,20 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "alias" => f2 = map.next_value()?,
-                        "version" => f3 = map.next_value()?,
-                        "isSystem" => f4 = map.next_value()?,
-                        "isDefault" => f5 = map.next_value()?,
-                        "isFixed" => f6 = map.next_value()?,
-                        "deleted" => f7 = map.next_value()?,
-                        "defaultScope" => f8 = map.next_value()?,
-                        "pluginName" => f9 = map.next_value()?,
-                        "creationDate" => f10 = map.next_value()?,
-                        "permissions" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "alias" => rt::set(&mut f2, map.next_value()),
+                        "version" => rt::set(&mut f3, map.next_value()),
+                        "isSystem" => rt::set(&mut f4, map.next_value()),
+                        "isDefault" => rt::set(&mut f5, map.next_value()),
+                        "isFixed" => rt::set(&mut f6, map.next_value()),
+                        "deleted" => rt::set(&mut f7, map.next_value()),
+                        "defaultScope" => rt::set(&mut f8, map.next_value()),
+                        "pluginName" => rt::set(&mut f9, map.next_value()),
+                        "creationDate" => rt::set(&mut f10, map.next_value()),
+                        "permissions" => rt::set(&mut f11, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Role {
                     id: f0,
@@ -5138,12 +5418,20 @@ impl<'de> serde::Deserialize<'de> for Role {
 /// A user's binding to a role.
 ///
 /// Schema `/components/schemas/RoleBinding`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleBinding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<RoleRef>,
+}
+#[cfg(any(feature = "environments", feature = "users"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RoleBinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("role", &self.role)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5166,12 +5454,10 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "role" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "role" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RoleBinding {
                     id: f0,
@@ -5186,9 +5472,18 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
 /// The role to bind a user to.
 ///
 /// Schema `/components/schemas/RoleBindingRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleBindingRequest {
     pub role: IdRef,
+}
+#[cfg(feature = "users")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RoleBindingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("role", &self.role)
+            .end()
+    }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5210,11 +5505,9 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "role" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "role" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RoleBindingRequest {
                     role: rt::required(f0, "role")?,
@@ -5234,11 +5527,20 @@ impl RoleBindingRequest {
 }
 #[cfg(feature = "roles")]
 /// Schema `/components/schemas/RoleList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleList {
     pub data: Vec<Role>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "roles")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RoleList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "roles")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5261,12 +5563,10 @@ impl<'de> serde::Deserialize<'de> for RoleList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RoleList {
                     data: rt::required(f0, "data")?,
@@ -5292,27 +5592,35 @@ impl RoleList {
 /// A role as other objects embed it.
 ///
 /// Schema `/components/schemas/RoleRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "isSystem", default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    #[serde(rename = "isFixed", default, skip_serializing_if = "Option::is_none")]
     pub is_fixed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(rename = "defaultScope", default, skip_serializing_if = "Option::is_none")]
     pub default_scope: Option<ScopeQualifier>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RoleRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("isSystem", &self.is_system)
+            .optional("isDefault", &self.is_default)
+            .optional("isFixed", &self.is_fixed)
+            .optional("deleted", &self.deleted)
+            .optional("defaultScope", &self.default_scope)
+            .optional("creationDate", &self.creation_date)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5342,18 +5650,21 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "isSystem" => f2 = map.next_value()?,
-                        "isDefault" => f3 = map.next_value()?,
-                        "isFixed" => f4 = map.next_value()?,
-                        "deleted" => f5 = map.next_value()?,
-                        "defaultScope" => f6 = map.next_value()?,
-                        "creationDate" => f7 = map.next_value()?,
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "isSystem" => rt::set(&mut f2, map.next_value()),
+                        "isDefault" => rt::set(&mut f3, map.next_value()),
+                        "isFixed" => rt::set(&mut f4, map.next_value()),
+                        "deleted" => rt::set(&mut f5, map.next_value()),
+                        "defaultScope" => rt::set(&mut f6, map.next_value()),
+                        "creationDate" => rt::set(&mut f7, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::RoleRef {
                     id: f0,
@@ -5510,34 +5821,30 @@ impl<'de> serde::Deserialize<'de> for ScopeQualifier {
 /// SSO and password settings of an organization.
 ///
 /// Schema `/components/schemas/SecuritySettings`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SecuritySettings {
-    #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
     /// Create users automatically on a matching OIDC login.
-    #[serde(
-        rename = "autoCreationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_creation_enabled: Option<bool>,
-    #[serde(
-        rename = "verifiedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub verified_domains: Option<Vec<VerifiedDomain>>,
     /// Domain whose users may not log in natively (shape undocumented).
-    #[serde(
-        rename = "blockedNativeLoginDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blocked_native_login_domain: Option<serde_json::Value>,
-    #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SecuritySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("defaultRole", &self.default_role)
+            .optional("organization", &self.organization)
+            .optional("autoCreationEnabled", &self.auto_creation_enabled)
+            .optional("verifiedDomains", &self.verified_domains)
+            .optional("blockedNativeLoginDomain", &self.blocked_native_login_domain)
+            .optional("passwordPolicy", &self.password_policy)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5564,16 +5871,14 @@ impl<'de> serde::Deserialize<'de> for SecuritySettings {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "defaultRole" => f0 = map.next_value()?,
-                        "organization" => f1 = map.next_value()?,
-                        "autoCreationEnabled" => f2 = map.next_value()?,
-                        "verifiedDomains" => f3 = map.next_value()?,
-                        "blockedNativeLoginDomain" => f4 = map.next_value()?,
-                        "passwordPolicy" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "defaultRole" => rt::set(&mut f0, map.next_value()),
+                        "organization" => rt::set(&mut f1, map.next_value()),
+                        "autoCreationEnabled" => rt::set(&mut f2, map.next_value()),
+                        "verifiedDomains" => rt::set(&mut f3, map.next_value()),
+                        "blockedNativeLoginDomain" => rt::set(&mut f4, map.next_value()),
+                        "passwordPolicy" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SecuritySettings {
                     default_role: f0,
@@ -5590,9 +5895,18 @@ impl<'de> serde::Deserialize<'de> for SecuritySettings {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/SecuritySettingsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecuritySettingsResponse {
     pub data: SecuritySettings,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SecuritySettingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5614,11 +5928,9 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SecuritySettingsResponse {
                     data: rt::required(f0, "data")?,
@@ -5640,51 +5952,51 @@ impl SecuritySettingsResponse {
 /// A service connection.
 ///
 /// Schema `/components/schemas/ServiceConnection`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceConnection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
     /// Code used in the service API paths.
-    #[serde(rename = "serviceCode", default, skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Plugin type, e.g. `CloudCA`, `gcp`, `azure`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
-    #[serde(rename = "metricsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub metrics_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brownfield: Option<bool>,
-    #[serde(rename = "supportsQuotas", default, skip_serializing_if = "Option::is_none")]
     pub supports_quotas: Option<bool>,
-    #[serde(
-        rename = "supportsPolicies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub supports_policies: Option<bool>,
-    #[serde(rename = "supportsUsage", default, skip_serializing_if = "Option::is_none")]
     pub supports_usage: Option<bool>,
-    #[serde(rename = "supportsInfra", default, skip_serializing_if = "Option::is_none")]
     pub supports_infra: Option<bool>,
-    #[serde(rename = "hasWidgets", default, skip_serializing_if = "Option::is_none")]
     pub has_widgets: Option<bool>,
     /// Last usage record collected (shape undocumented).
-    #[serde(
-        rename = "lastUsageRecord",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_usage_record: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<NamedRef>>,
+}
+#[cfg(feature = "service_connections")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("serviceCode", &self.service_code)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("creationDate", &self.creation_date)
+            .optional("status", &self.status)
+            .optional("organization", &self.organization)
+            .optional("metricsEnabled", &self.metrics_enabled)
+            .optional("brownfield", &self.brownfield)
+            .optional("supportsQuotas", &self.supports_quotas)
+            .optional("supportsPolicies", &self.supports_policies)
+            .optional("supportsUsage", &self.supports_usage)
+            .optional("supportsInfra", &self.supports_infra)
+            .optional("hasWidgets", &self.has_widgets)
+            .optional("lastUsageRecord", &self.last_usage_record)
+            .optional("quotas", &self.quotas)
+            .end()
+    }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5721,26 +6033,24 @@ impl<'de> serde::Deserialize<'de> for ServiceConnection {
                 let mut f15 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "serviceCode" => f1 = map.next_value()?,
-                        "name" => f2 = map.next_value()?,
-                        "type" => f3 = map.next_value()?,
-                        "creationDate" => f4 = map.next_value()?,
-                        "status" => f5 = map.next_value()?,
-                        "organization" => f6 = map.next_value()?,
-                        "metricsEnabled" => f7 = map.next_value()?,
-                        "brownfield" => f8 = map.next_value()?,
-                        "supportsQuotas" => f9 = map.next_value()?,
-                        "supportsPolicies" => f10 = map.next_value()?,
-                        "supportsUsage" => f11 = map.next_value()?,
-                        "supportsInfra" => f12 = map.next_value()?,
-                        "hasWidgets" => f13 = map.next_value()?,
-                        "lastUsageRecord" => f14 = map.next_value()?,
-                        "quotas" => f15 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "serviceCode" => rt::set(&mut f1, map.next_value()),
+                        "name" => rt::set(&mut f2, map.next_value()),
+                        "type" => rt::set(&mut f3, map.next_value()),
+                        "creationDate" => rt::set(&mut f4, map.next_value()),
+                        "status" => rt::set(&mut f5, map.next_value()),
+                        "organization" => rt::set(&mut f6, map.next_value()),
+                        "metricsEnabled" => rt::set(&mut f7, map.next_value()),
+                        "brownfield" => rt::set(&mut f8, map.next_value()),
+                        "supportsQuotas" => rt::set(&mut f9, map.next_value()),
+                        "supportsPolicies" => rt::set(&mut f10, map.next_value()),
+                        "supportsUsage" => rt::set(&mut f11, map.next_value()),
+                        "supportsInfra" => rt::set(&mut f12, map.next_value()),
+                        "hasWidgets" => rt::set(&mut f13, map.next_value()),
+                        "lastUsageRecord" => rt::set(&mut f14, map.next_value()),
+                        "quotas" => rt::set(&mut f15, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnection {
                     id: f0,
@@ -5769,17 +6079,21 @@ impl<'de> serde::Deserialize<'de> for ServiceConnection {
 /// The caller's native credentials on a service.
 ///
 /// Schema `/components/schemas/ServiceConnectionApiInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceConnectionApiInfo {
-    #[serde(
-        rename = "canRegenerateCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_regenerate_credentials: Option<bool>,
     /// Credential fields (item shape undocumented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<serde_json::Value>>,
+}
+#[cfg(feature = "service_connections")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionApiInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("canRegenerateCredentials", &self.can_regenerate_credentials)
+            .optional("fields", &self.fields)
+            .end()
+    }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5802,12 +6116,10 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "canRegenerateCredentials" => f0 = map.next_value()?,
-                        "fields" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "canRegenerateCredentials" => rt::set(&mut f0, map.next_value()),
+                        "fields" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionApiInfo {
                     can_regenerate_credentials: f0,
@@ -5820,9 +6132,18 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionApiInfoResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceConnectionApiInfoResponse {
     pub data: ServiceConnectionApiInfo,
+}
+#[cfg(feature = "service_connections")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionApiInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5844,11 +6165,9 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionApiInfoResponse {
                     data: rt::required(f0, "data")?,
@@ -5868,11 +6187,20 @@ impl ServiceConnectionApiInfoResponse {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceConnectionList {
     pub data: Vec<ServiceConnection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "service_connections")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5895,12 +6223,10 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionList {
                     data: rt::required(f0, "data")?,
@@ -5926,18 +6252,26 @@ impl ServiceConnectionList {
 /// A service connection as other objects embed it.
 ///
 /// Schema `/components/schemas/ServiceConnectionRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceConnectionRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "serviceCode", default, skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisioningState>,
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("serviceCode", &self.service_code)
+            .optional("type", &self.r#type)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5963,15 +6297,13 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "serviceCode" => f2 = map.next_value()?,
-                        "type" => f3 = map.next_value()?,
-                        "state" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "serviceCode" => rt::set(&mut f2, map.next_value()),
+                        "type" => rt::set(&mut f3, map.next_value()),
+                        "state" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionRef {
                     id: f0,
@@ -5987,9 +6319,18 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
 }
 #[cfg(feature = "service_connections")]
 /// Schema `/components/schemas/ServiceConnectionResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceConnectionResponse {
     pub data: ServiceConnection,
+}
+#[cfg(feature = "service_connections")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6011,11 +6352,9 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionResponse {
                     data: rt::required(f0, "data")?,
@@ -6037,14 +6376,22 @@ impl ServiceConnectionResponse {
 /// Whether CloudMC can reach the service.
 ///
 /// Schema `/components/schemas/ServiceConnectionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceConnectionStatus {
-    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(any(feature = "organizations", feature = "service_connections"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceConnectionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("lastUpdated", &self.last_updated)
+            .optional("reachable", &self.reachable)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6068,13 +6415,11 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "lastUpdated" => f0 = map.next_value()?,
-                        "reachable" => f1 = map.next_value()?,
-                        "message" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "lastUpdated" => rt::set(&mut f0, map.next_value()),
+                        "reachable" => rt::set(&mut f1, map.next_value()),
+                        "message" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ServiceConnectionStatus {
                     last_updated: f0,
@@ -6090,25 +6435,33 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
 /// A snapshot of a volume.
 ///
 /// Schema `/components/schemas/Snapshot`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snapshot {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// E.g. `BackedUp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `MANUAL` for a snapshot taken by hand.
-    #[serde(rename = "intervalType", default, skip_serializing_if = "Option::is_none")]
     pub interval_type: Option<String>,
-    #[serde(rename = "volumeId", default, skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<cloudgen_runtime::Uuid>,
     /// Name of the volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<String>,
-    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
+}
+#[cfg(feature = "snapshots")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("state", &self.state)
+            .optional("intervalType", &self.interval_type)
+            .optional("volumeId", &self.volume_id)
+            .optional("volume", &self.volume)
+            .optional("volumeType", &self.volume_type)
+            .end()
+    }
 }
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6136,17 +6489,15 @@ impl<'de> serde::Deserialize<'de> for Snapshot {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "state" => f2 = map.next_value()?,
-                        "intervalType" => f3 = map.next_value()?,
-                        "volumeId" => f4 = map.next_value()?,
-                        "volume" => f5 = map.next_value()?,
-                        "volumeType" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "state" => rt::set(&mut f2, map.next_value()),
+                        "intervalType" => rt::set(&mut f3, map.next_value()),
+                        "volumeId" => rt::set(&mut f4, map.next_value()),
+                        "volume" => rt::set(&mut f5, map.next_value()),
+                        "volumeType" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Snapshot {
                     id: f0,
@@ -6226,11 +6577,20 @@ impl<'de> serde::Deserialize<'de> for SnapshotCreateOperation {
 }
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotList {
     pub data: Vec<Snapshot>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "snapshots")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SnapshotList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6253,12 +6613,10 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SnapshotList {
                     data: rt::required(f0, "data")?,
@@ -6282,9 +6640,18 @@ impl SnapshotList {
 }
 #[cfg(feature = "snapshots")]
 /// Schema `/components/schemas/SnapshotResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotResponse {
     pub data: Snapshot,
+}
+#[cfg(feature = "snapshots")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SnapshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6306,11 +6673,9 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SnapshotResponse {
                     data: rt::required(f0, "data")?,
@@ -6531,12 +6896,20 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
 /// An SSH key, identified by its name.
 ///
 /// Schema `/components/schemas/SshKey`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SshKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+}
+#[cfg(feature = "ssh_keys")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SshKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("fingerprint", &self.fingerprint)
+            .end()
+    }
 }
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6559,12 +6932,10 @@ impl<'de> serde::Deserialize<'de> for SshKey {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "fingerprint" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "fingerprint" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SshKey {
                     name: f0,
@@ -6577,11 +6948,20 @@ impl<'de> serde::Deserialize<'de> for SshKey {
 }
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshKeyList {
     pub data: Vec<SshKey>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "ssh_keys")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SshKeyList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6604,12 +6984,10 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SshKeyList {
                     data: rt::required(f0, "data")?,
@@ -6633,9 +7011,18 @@ impl SshKeyList {
 }
 #[cfg(feature = "ssh_keys")]
 /// Schema `/components/schemas/SshKeyResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshKeyResponse {
     pub data: SshKey,
+}
+#[cfg(feature = "ssh_keys")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SshKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6657,11 +7044,9 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SshKeyResponse {
                     data: rt::required(f0, "data")?,
@@ -6683,17 +7068,25 @@ impl SshKeyResponse {
 /// An organization tag (in requests, give `id` or `name`).
 ///
 /// Schema `/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tag {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("system", &self.system)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6718,13 +7111,16 @@ impl<'de> serde::Deserialize<'de> for Tag {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "system" => f2 = map.next_value()?,
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "system" => rt::set(&mut f2, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::Tag {
                     id: f0,
@@ -6741,20 +7137,28 @@ impl<'de> serde::Deserialize<'de> for Tag {
 /// A task as `GET /tasks/{id}` answers it. The docs show `{taskId, taskStatus, result}`; both official clients read `{data: {id, status, created, result}}`. Both shapes decode: read the top-level fields, else `data`.
 ///
 /// Schema `/components/schemas/Task`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Task {
     /// Id of the task (documented shape).
-    #[serde(rename = "taskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<TaskStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
     /// Result of the operation once `SUCCESS` (documented shape).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<TaskData>,
+}
+#[cfg(feature = "tasks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Task {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("taskId", &self.task_id)
+            .optional("taskStatus", &self.task_status)
+            .optional("status", &self.status)
+            .optional("result", &self.result)
+            .optional("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6780,15 +7184,13 @@ impl<'de> serde::Deserialize<'de> for Task {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "taskId" => f0 = map.next_value()?,
-                        "taskStatus" => f1 = map.next_value()?,
-                        "status" => f2 = map.next_value()?,
-                        "result" => f3 = map.next_value()?,
-                        "data" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "taskId" => rt::set(&mut f0, map.next_value()),
+                        "taskStatus" => rt::set(&mut f1, map.next_value()),
+                        "status" => rt::set(&mut f2, map.next_value()),
+                        "result" => rt::set(&mut f3, map.next_value()),
+                        "data" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Task {
                     task_id: f0,
@@ -6819,18 +7221,39 @@ impl<'de> serde::Deserialize<'de> for Task {
 /// The answer of an asynchronous write: the task to poll with `GET /tasks/{id}`, and for some writes the object as written so far in `data`. A task may already be `SUCCESS` in this first answer.
 ///
 /// Schema `/components/schemas/TaskAccepted`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskAccepted {
     /// Id of the task.
-    #[serde(rename = "taskId")]
     pub task_id: cloudgen_runtime::Uuid,
-    #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<TaskStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
     /// The object as written so far (an Organization, User or Environment for those creations and updates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(
+    any(
+        feature = "environments",
+        feature = "instances",
+        feature = "networks",
+        feature = "organizations",
+        feature = "public_ips",
+        feature = "snapshots",
+        feature = "templates",
+        feature = "users",
+        feature = "volumes",
+        feature = "vpcs"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TaskAccepted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("taskId", &self.task_id)
+            .optional("taskStatus", &self.task_status)
+            .optional("status", &self.status)
+            .optional("data", &self.data)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -6868,14 +7291,12 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "taskId" => f0 = Some(map.next_value()?),
-                        "taskStatus" => f1 = map.next_value()?,
-                        "status" => f2 = map.next_value()?,
-                        "data" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "taskId" => rt::set_required(&mut f0, map.next_value()),
+                        "taskStatus" => rt::set(&mut f1, map.next_value()),
+                        "status" => rt::set(&mut f2, map.next_value()),
+                        "data" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TaskAccepted {
                     task_id: rt::required(f0, "taskId")?,
@@ -6918,18 +7339,26 @@ impl TaskAccepted {
 /// A task in the shape the Go and JS clients read (`data` of the poll answer).
 ///
 /// Schema `/components/schemas/TaskData`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TaskData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
     /// When the task was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Result of the operation once `SUCCESS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
+}
+#[cfg(feature = "tasks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TaskData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("created", &self.created)
+            .optional("result", &self.result)
+            .end()
+    }
 }
 #[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6954,14 +7383,12 @@ impl<'de> serde::Deserialize<'de> for TaskData {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "status" => f1 = map.next_value()?,
-                        "created" => f2 = map.next_value()?,
-                        "result" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "status" => rt::set(&mut f1, map.next_value()),
+                        "created" => rt::set(&mut f2, map.next_value()),
+                        "result" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TaskData {
                     id: f0,
@@ -7146,79 +7573,67 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
 /// An image instances can be created from.
 ///
 /// Schema `/components/schemas/Template`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Template {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(
-        rename = "defaultUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_username: Option<String>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(
-        rename = "availablePublicly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_publicly: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
-    #[serde(
-        rename = "dynamicallyScalable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dynamically_scalable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extractable: Option<bool>,
     /// SSH keys can be used (the examples' name).
-    #[serde(rename = "sshKeyEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_key_enabled: Option<bool>,
     /// SSH keys can be used (the attribute table's name).
-    #[serde(rename = "sshEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Empty when available in several zones.
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    #[serde(rename = "osTypeId", default, skip_serializing_if = "Option::is_none")]
     pub os_type_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "osTypeName", default, skip_serializing_if = "Option::is_none")]
     pub os_type_name: Option<String>,
-    #[serde(
-        rename = "availableInZones",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_in_zones: Option<Vec<cloudgen_runtime::Uuid>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// VMware only.
-    #[serde(rename = "nicAdapter", default, skip_serializing_if = "Option::is_none")]
     pub nic_adapter: Option<String>,
     /// VMware only.
-    #[serde(
-        rename = "rootDiskController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_disk_controller: Option<String>,
     /// VMware only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
+}
+#[cfg(feature = "templates")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("defaultUsername", &self.default_username)
+            .optional("size", &self.size)
+            .optional("availablePublicly", &self.available_publicly)
+            .optional("ready", &self.ready)
+            .optional("dynamicallyScalable", &self.dynamically_scalable)
+            .optional("extractable", &self.extractable)
+            .optional("sshKeyEnabled", &self.ssh_key_enabled)
+            .optional("sshEnabled", &self.ssh_enabled)
+            .optional("created", &self.created)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .optional("osTypeId", &self.os_type_id)
+            .optional("osTypeName", &self.os_type_name)
+            .optional("availableInZones", &self.available_in_zones)
+            .optional("hypervisor", &self.hypervisor)
+            .optional("format", &self.format)
+            .optional("nicAdapter", &self.nic_adapter)
+            .optional("rootDiskController", &self.root_disk_controller)
+            .optional("keyboard", &self.keyboard)
+            .end()
+    }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7261,32 +7676,30 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut f21 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "description" => f2 = map.next_value()?,
-                        "defaultUsername" => f3 = map.next_value()?,
-                        "size" => f4 = map.next_value()?,
-                        "availablePublicly" => f5 = map.next_value()?,
-                        "ready" => f6 = map.next_value()?,
-                        "dynamicallyScalable" => f7 = map.next_value()?,
-                        "extractable" => f8 = map.next_value()?,
-                        "sshKeyEnabled" => f9 = map.next_value()?,
-                        "sshEnabled" => f10 = map.next_value()?,
-                        "created" => f11 = map.next_value()?,
-                        "zoneId" => f12 = map.next_value()?,
-                        "zoneName" => f13 = map.next_value()?,
-                        "osTypeId" => f14 = map.next_value()?,
-                        "osTypeName" => f15 = map.next_value()?,
-                        "availableInZones" => f16 = map.next_value()?,
-                        "hypervisor" => f17 = map.next_value()?,
-                        "format" => f18 = map.next_value()?,
-                        "nicAdapter" => f19 = map.next_value()?,
-                        "rootDiskController" => f20 = map.next_value()?,
-                        "keyboard" => f21 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "defaultUsername" => rt::set(&mut f3, map.next_value()),
+                        "size" => rt::set(&mut f4, map.next_value()),
+                        "availablePublicly" => rt::set(&mut f5, map.next_value()),
+                        "ready" => rt::set(&mut f6, map.next_value()),
+                        "dynamicallyScalable" => rt::set(&mut f7, map.next_value()),
+                        "extractable" => rt::set(&mut f8, map.next_value()),
+                        "sshKeyEnabled" => rt::set(&mut f9, map.next_value()),
+                        "sshEnabled" => rt::set(&mut f10, map.next_value()),
+                        "created" => rt::set(&mut f11, map.next_value()),
+                        "zoneId" => rt::set(&mut f12, map.next_value()),
+                        "zoneName" => rt::set(&mut f13, map.next_value()),
+                        "osTypeId" => rt::set(&mut f14, map.next_value()),
+                        "osTypeName" => rt::set(&mut f15, map.next_value()),
+                        "availableInZones" => rt::set(&mut f16, map.next_value()),
+                        "hypervisor" => rt::set(&mut f17, map.next_value()),
+                        "format" => rt::set(&mut f18, map.next_value()),
+                        "nicAdapter" => rt::set(&mut f19, map.next_value()),
+                        "rootDiskController" => rt::set(&mut f20, map.next_value()),
+                        "keyboard" => rt::set(&mut f21, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Template {
                     id: f0,
@@ -7319,11 +7732,20 @@ impl<'de> serde::Deserialize<'de> for Template {
 }
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateList {
     pub data: Vec<Template>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "templates")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TemplateList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7346,12 +7768,10 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TemplateList {
                     data: rt::required(f0, "data")?,
@@ -7439,46 +7859,38 @@ impl<'de> serde::Deserialize<'de> for TemplateOperation {
 /// `update`: the template's new values (the docs mark `name` and `description` as required for it).
 ///
 /// Schema `/components/schemas/TemplateOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TemplateOperationRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(rename = "osTypeId", default, skip_serializing_if = "Option::is_none")]
     pub os_type_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "passwordEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub password_enabled: Option<bool>,
-    #[serde(rename = "sshEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssh_enabled: Option<bool>,
-    #[serde(
-        rename = "defaultUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_username: Option<String>,
-    #[serde(
-        rename = "dynamicallyScalable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dynamically_scalable: Option<bool>,
-    #[serde(rename = "nicAdapter", default, skip_serializing_if = "Option::is_none")]
     pub nic_adapter: Option<String>,
-    #[serde(
-        rename = "rootDiskController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub root_disk_controller: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<String>,
+}
+#[cfg(feature = "templates")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TemplateOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("format", &self.format)
+            .optional("osTypeId", &self.os_type_id)
+            .optional("passwordEnabled", &self.password_enabled)
+            .optional("sshEnabled", &self.ssh_enabled)
+            .optional("defaultUsername", &self.default_username)
+            .optional("dynamicallyScalable", &self.dynamically_scalable)
+            .optional("nicAdapter", &self.nic_adapter)
+            .optional("rootDiskController", &self.root_disk_controller)
+            .optional("keyboard", &self.keyboard)
+            .end()
+    }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7510,21 +7922,19 @@ impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
                 let mut f10 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "description" => f1 = map.next_value()?,
-                        "format" => f2 = map.next_value()?,
-                        "osTypeId" => f3 = map.next_value()?,
-                        "passwordEnabled" => f4 = map.next_value()?,
-                        "sshEnabled" => f5 = map.next_value()?,
-                        "defaultUsername" => f6 = map.next_value()?,
-                        "dynamicallyScalable" => f7 = map.next_value()?,
-                        "nicAdapter" => f8 = map.next_value()?,
-                        "rootDiskController" => f9 = map.next_value()?,
-                        "keyboard" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "description" => rt::set(&mut f1, map.next_value()),
+                        "format" => rt::set(&mut f2, map.next_value()),
+                        "osTypeId" => rt::set(&mut f3, map.next_value()),
+                        "passwordEnabled" => rt::set(&mut f4, map.next_value()),
+                        "sshEnabled" => rt::set(&mut f5, map.next_value()),
+                        "defaultUsername" => rt::set(&mut f6, map.next_value()),
+                        "dynamicallyScalable" => rt::set(&mut f7, map.next_value()),
+                        "nicAdapter" => rt::set(&mut f8, map.next_value()),
+                        "rootDiskController" => rt::set(&mut f9, map.next_value()),
+                        "keyboard" => rt::set(&mut f10, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TemplateOperationRequest {
                     name: f0,
@@ -7546,9 +7956,18 @@ impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
 }
 #[cfg(feature = "templates")]
 /// Schema `/components/schemas/TemplateResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateResponse {
     pub data: Template,
+}
+#[cfg(feature = "templates")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7570,11 +7989,9 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TemplateResponse {
                     data: rt::required(f0, "data")?,
@@ -7596,9 +8013,18 @@ impl TemplateResponse {
 /// A member's new role.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMemberRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateEnvironmentMemberRequest {
     pub role: IdRef,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateEnvironmentMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("role", &self.role)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7620,11 +8046,9 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "role" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "role" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateEnvironmentMemberRequest {
                     role: rt::required(f0, "role")?,
@@ -7646,12 +8070,20 @@ impl UpdateEnvironmentMemberRequest {
 /// Default membership of an environment.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentMembershipRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateEnvironmentMembershipRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
-    #[serde(rename = "defaultRole", default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<IdRef>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateEnvironmentMembershipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("membership", &self.membership)
+            .optional("defaultRole", &self.default_role)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7674,12 +8106,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "membership" => f0 = map.next_value()?,
-                        "defaultRole" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "membership" => rt::set(&mut f0, map.next_value()),
+                        "defaultRole" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateEnvironmentMembershipRequest {
                     membership: f0,
@@ -7694,14 +8124,22 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
 /// Changes to an environment; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateEnvironmentRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<EnvironmentMembership>,
+}
+#[cfg(feature = "environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateEnvironmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("membership", &self.membership)
+            .end()
+    }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7725,13 +8163,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "description" => f1 = map.next_value()?,
-                        "membership" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "description" => rt::set(&mut f1, map.next_value()),
+                        "membership" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateEnvironmentRequest {
                     name: f0,
@@ -7747,13 +8183,21 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
 /// A new name or hostname for an instance.
 ///
 /// Schema `/components/schemas/UpdateInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateInstanceRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Changing it reboots the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+#[cfg(feature = "instances")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("hostname", &self.hostname)
+            .end()
+    }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7776,12 +8220,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "hostname" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "hostname" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateInstanceRequest {
                     name: f0,
@@ -7796,10 +8238,20 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
 /// A network's new name and description.
 ///
 /// Schema `/components/schemas/UpdateNetworkRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateNetworkRequest {
     pub name: String,
     pub description: String,
+}
+#[cfg(feature = "networks")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateNetworkRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .end()
+    }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7822,12 +8274,10 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "description" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "description" => rt::set_required(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateNetworkRequest {
                     name: rt::required(f0, "name")?,
@@ -7850,49 +8300,41 @@ impl UpdateNetworkRequest {
 /// Changes to an organization; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateOrganizationRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<String>,
     /// Service connections to add (existing ones cannot be removed).
-    #[serde(
-        rename = "serviceConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_connections: Option<Vec<IdRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "resourceCommitments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_commitments: Option<Vec<serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<IdRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(
-        rename = "isDbAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_db_authentication: Option<bool>,
-    #[serde(
-        rename = "isLdapAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_ldap_authentication: Option<bool>,
-    #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<IdRef>,
-    #[serde(rename = "billingMode", default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
-    #[serde(rename = "isBillable", default, skip_serializing_if = "Option::is_none")]
     pub is_billable: Option<bool>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateOrganizationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("entryPoint", &self.entry_point)
+            .optional("serviceConnections", &self.service_connections)
+            .optional("tags", &self.tags)
+            .optional("resourceCommitments", &self.resource_commitments)
+            .optional("users", &self.users)
+            .optional("notes", &self.notes)
+            .optional("isDbAuthentication", &self.is_db_authentication)
+            .optional("isLdapAuthentication", &self.is_ldap_authentication)
+            .optional("customDomain", &self.custom_domain)
+            .optional("billingMode", &self.billing_mode)
+            .optional("isBillable", &self.is_billable)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7925,22 +8367,20 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "entryPoint" => f1 = map.next_value()?,
-                        "serviceConnections" => f2 = map.next_value()?,
-                        "tags" => f3 = map.next_value()?,
-                        "resourceCommitments" => f4 = map.next_value()?,
-                        "users" => f5 = map.next_value()?,
-                        "notes" => f6 = map.next_value()?,
-                        "isDbAuthentication" => f7 = map.next_value()?,
-                        "isLdapAuthentication" => f8 = map.next_value()?,
-                        "customDomain" => f9 = map.next_value()?,
-                        "billingMode" => f10 = map.next_value()?,
-                        "isBillable" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "entryPoint" => rt::set(&mut f1, map.next_value()),
+                        "serviceConnections" => rt::set(&mut f2, map.next_value()),
+                        "tags" => rt::set(&mut f3, map.next_value()),
+                        "resourceCommitments" => rt::set(&mut f4, map.next_value()),
+                        "users" => rt::set(&mut f5, map.next_value()),
+                        "notes" => rt::set(&mut f6, map.next_value()),
+                        "isDbAuthentication" => rt::set(&mut f7, map.next_value()),
+                        "isLdapAuthentication" => rt::set(&mut f8, map.next_value()),
+                        "customDomain" => rt::set(&mut f9, map.next_value()),
+                        "billingMode" => rt::set(&mut f10, map.next_value()),
+                        "isBillable" => rt::set(&mut f11, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateOrganizationRequest {
                     name: f0,
@@ -7965,31 +8405,27 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
 /// New SSO and password settings.
 ///
 /// Schema `/components/schemas/UpdateSecuritySettingsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateSecuritySettingsRequest {
-    #[serde(rename = "defaultRole")]
     pub default_role: RoleRef,
-    #[serde(
-        rename = "autoCreationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_creation_enabled: Option<bool>,
-    #[serde(
-        rename = "verifiedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub verified_domains: Option<Vec<IdRef>>,
     /// Domain whose users may not log in natively (shape undocumented).
-    #[serde(
-        rename = "blockedNativeLoginDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub blocked_native_login_domain: Option<serde_json::Value>,
-    #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicy>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateSecuritySettingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("defaultRole", &self.default_role)
+            .optional("autoCreationEnabled", &self.auto_creation_enabled)
+            .optional("verifiedDomains", &self.verified_domains)
+            .optional("blockedNativeLoginDomain", &self.blocked_native_login_domain)
+            .optional("passwordPolicy", &self.password_policy)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8015,15 +8451,13 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "defaultRole" => f0 = Some(map.next_value()?),
-                        "autoCreationEnabled" => f1 = map.next_value()?,
-                        "verifiedDomains" => f2 = map.next_value()?,
-                        "blockedNativeLoginDomain" => f3 = map.next_value()?,
-                        "passwordPolicy" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "defaultRole" => rt::set_required(&mut f0, map.next_value()),
+                        "autoCreationEnabled" => rt::set(&mut f1, map.next_value()),
+                        "verifiedDomains" => rt::set(&mut f2, map.next_value()),
+                        "blockedNativeLoginDomain" => rt::set(&mut f3, map.next_value()),
+                        "passwordPolicy" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateSecuritySettingsRequest {
                     default_role: rt::required(f0, "defaultRole")?,
@@ -8055,22 +8489,26 @@ impl UpdateSecuritySettingsRequest {
 /// Changes to a user; absent fields are left as they are.
 ///
 /// Schema `/components/schemas/UpdateUserRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateUserRequest {
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(
-        rename = "primaryRoleBinding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub primary_role_binding: Option<RoleBindingRequest>,
+}
+#[cfg(feature = "users")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("userName", &self.user_name)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("email", &self.email)
+            .optional("primaryRoleBinding", &self.primary_role_binding)
+            .end()
+    }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8096,15 +8534,13 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "userName" => f0 = map.next_value()?,
-                        "firstName" => f1 = map.next_value()?,
-                        "lastName" => f2 = map.next_value()?,
-                        "email" => f3 = map.next_value()?,
-                        "primaryRoleBinding" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "userName" => rt::set(&mut f0, map.next_value()),
+                        "firstName" => rt::set(&mut f1, map.next_value()),
+                        "lastName" => rt::set(&mut f2, map.next_value()),
+                        "email" => rt::set(&mut f3, map.next_value()),
+                        "primaryRoleBinding" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateUserRequest {
                     user_name: f0,
@@ -8122,12 +8558,20 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
 /// A VPC's new name or description.
 ///
 /// Schema `/components/schemas/UpdateVpcRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateVpcRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "vpcs")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateVpcRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8150,12 +8594,10 @@ impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "description" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "description" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateVpcRequest {
                     name: f0,
@@ -8170,98 +8612,66 @@ impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
 /// A user.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct User {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UserStatus>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "lastLogin", default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<cloudgen_runtime::DateTime>,
-    #[serde(
-        rename = "lastFailedLogin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_failed_login: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "loginCount", default, skip_serializing_if = "Option::is_none")]
     pub login_count: Option<i64>,
-    #[serde(
-        rename = "failedLoginCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_login_count: Option<i64>,
-    #[serde(
-        rename = "backupCodesRemaining",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_codes_remaining: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(
-        rename = "isBusinessContact",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_business_contact: Option<bool>,
-    #[serde(
-        rename = "isTechnicalContact",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_technical_contact: Option<bool>,
     /// Two-factor authentication is on.
-    #[serde(rename = "tfaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub tfa_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(
-        rename = "receivesEmailNotifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub receives_email_notifications: Option<bool>,
-    #[serde(
-        rename = "canResendUserCreationEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_resend_user_creation_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
-    #[serde(
-        rename = "serviceConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_connections: Option<Vec<ServiceConnectionRef>>,
-    #[serde(
-        rename = "primaryRoleBinding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub primary_role_binding: Option<RoleBinding>,
     /// The user's identities at SSO providers (get only; shape undocumented).
-    #[serde(
-        rename = "identityProviderUsers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub identity_provider_users: Option<Vec<serde_json::Value>>,
+}
+#[cfg(any(feature = "environments", feature = "users"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("userName", &self.user_name)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("email", &self.email)
+            .optional("status", &self.status)
+            .optional("creationDate", &self.creation_date)
+            .optional("lastLogin", &self.last_login)
+            .optional("lastFailedLogin", &self.last_failed_login)
+            .optional("loginCount", &self.login_count)
+            .optional("failedLoginCount", &self.failed_login_count)
+            .optional("backupCodesRemaining", &self.backup_codes_remaining)
+            .optional("locale", &self.locale)
+            .optional("timezone", &self.timezone)
+            .optional("isBusinessContact", &self.is_business_contact)
+            .optional("isTechnicalContact", &self.is_technical_contact)
+            .optional("tfaEnabled", &self.tfa_enabled)
+            .optional("deleted", &self.deleted)
+            .optional("receivesEmailNotifications", &self.receives_email_notifications)
+            .optional("canResendUserCreationEmail", &self.can_resend_user_creation_email)
+            .optional("organization", &self.organization)
+            .optional("serviceConnections", &self.service_connections)
+            .optional("primaryRoleBinding", &self.primary_role_binding)
+            .optional("identityProviderUsers", &self.identity_provider_users)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8306,34 +8716,36 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut f23 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "userName" => f1 = map.next_value()?,
-                        "firstName" => f2 = map.next_value()?,
-                        "lastName" => f3 = map.next_value()?,
-                        "email" => f4 = map.next_value()?,
-                        "status" => f5 = map.next_value()?,
-                        "creationDate" => f6 = map.next_value()?,
-                        "lastLogin" => f7 = map.next_value()?,
-                        "lastFailedLogin" => f8 = map.next_value()?,
-                        "loginCount" => f9 = map.next_value()?,
-                        "failedLoginCount" => f10 = map.next_value()?,
-                        "backupCodesRemaining" => f11 = map.next_value()?,
-                        "locale" => f12 = map.next_value()?,
-                        "timezone" => f13 = map.next_value()?,
-                        "isBusinessContact" => f14 = map.next_value()?,
-                        "isTechnicalContact" => f15 = map.next_value()?,
-                        "tfaEnabled" => f16 = map.next_value()?,
-                        "deleted" => f17 = map.next_value()?,
-                        "receivesEmailNotifications" => f18 = map.next_value()?,
-                        "canResendUserCreationEmail" => f19 = map.next_value()?,
-                        "organization" => f20 = map.next_value()?,
-                        "serviceConnections" => f21 = map.next_value()?,
-                        "primaryRoleBinding" => f22 = map.next_value()?,
-                        "identityProviderUsers" => f23 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "userName" => rt::set(&mut f1, map.next_value()),
+                        "firstName" => rt::set(&mut f2, map.next_value()),
+                        "lastName" => rt::set(&mut f3, map.next_value()),
+                        "email" => rt::set(&mut f4, map.next_value()),
+                        "status" => rt::set(&mut f5, map.next_value()),
+                        "creationDate" => rt::set(&mut f6, map.next_value()),
+                        "lastLogin" => rt::set(&mut f7, map.next_value()),
+                        "lastFailedLogin" => rt::set(&mut f8, map.next_value()),
+                        "loginCount" => rt::set(&mut f9, map.next_value()),
+                        "failedLoginCount" => rt::set(&mut f10, map.next_value()),
+                        "backupCodesRemaining" => rt::set(&mut f11, map.next_value()),
+                        "locale" => rt::set(&mut f12, map.next_value()),
+                        "timezone" => rt::set(&mut f13, map.next_value()),
+                        "isBusinessContact" => rt::set(&mut f14, map.next_value()),
+                        "isTechnicalContact" => rt::set(&mut f15, map.next_value()),
+                        "tfaEnabled" => rt::set(&mut f16, map.next_value()),
+                        "deleted" => rt::set(&mut f17, map.next_value()),
+                        "receivesEmailNotifications" => {
+                            rt::set(&mut f18, map.next_value())
                         }
-                    }
+                        "canResendUserCreationEmail" => {
+                            rt::set(&mut f19, map.next_value())
+                        }
+                        "organization" => rt::set(&mut f20, map.next_value()),
+                        "serviceConnections" => rt::set(&mut f21, map.next_value()),
+                        "primaryRoleBinding" => rt::set(&mut f22, map.next_value()),
+                        "identityProviderUsers" => rt::set(&mut f23, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::User {
                     id: f0,
@@ -8368,11 +8780,20 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserList {
     pub data: Vec<User>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "users")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UserList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8395,12 +8816,10 @@ impl<'de> serde::Deserialize<'de> for UserList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UserList {
                     data: rt::required(f0, "data")?,
@@ -8426,20 +8845,28 @@ impl UserList {
 /// A user as other objects embed it.
 ///
 /// Schema `/components/schemas/UserRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+#[cfg(any(feature = "environments", feature = "organizations"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UserRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("userName", &self.user_name)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("email", &self.email)
+            .optional("deleted", &self.deleted)
+            .end()
+    }
 }
 #[cfg(any(feature = "environments", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8466,16 +8893,14 @@ impl<'de> serde::Deserialize<'de> for UserRef {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "userName" => f1 = map.next_value()?,
-                        "firstName" => f2 = map.next_value()?,
-                        "lastName" => f3 = map.next_value()?,
-                        "email" => f4 = map.next_value()?,
-                        "deleted" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "userName" => rt::set(&mut f1, map.next_value()),
+                        "firstName" => rt::set(&mut f2, map.next_value()),
+                        "lastName" => rt::set(&mut f3, map.next_value()),
+                        "email" => rt::set(&mut f4, map.next_value()),
+                        "deleted" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UserRef {
                     id: f0,
@@ -8492,9 +8917,18 @@ impl<'de> serde::Deserialize<'de> for UserRef {
 }
 #[cfg(feature = "users")]
 /// Schema `/components/schemas/UserResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserResponse {
     pub data: User,
+}
+#[cfg(feature = "users")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8516,11 +8950,9 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UserResponse {
                     data: rt::required(f0, "data")?,
@@ -8608,31 +9040,31 @@ impl<'de> serde::Deserialize<'de> for UserStatus {
 /// A domain an organization proves it owns (for SSO user creation).
 ///
 /// Schema `/components/schemas/VerifiedDomain`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VerifiedDomain {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Value of the DNS TXT record that proves ownership.
-    #[serde(
-        rename = "verificationCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub verification_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VerifiedDomainStatus>,
-    #[serde(
-        rename = "lastCheckedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_checked_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationRef>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VerifiedDomain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("domain", &self.domain)
+            .optional("verificationCode", &self.verification_code)
+            .optional("status", &self.status)
+            .optional("lastCheckedDate", &self.last_checked_date)
+            .optional("createdDate", &self.created_date)
+            .optional("organization", &self.organization)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8660,17 +9092,15 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "domain" => f1 = map.next_value()?,
-                        "verificationCode" => f2 = map.next_value()?,
-                        "status" => f3 = map.next_value()?,
-                        "lastCheckedDate" => f4 = map.next_value()?,
-                        "createdDate" => f5 = map.next_value()?,
-                        "organization" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "domain" => rt::set(&mut f1, map.next_value()),
+                        "verificationCode" => rt::set(&mut f2, map.next_value()),
+                        "status" => rt::set(&mut f3, map.next_value()),
+                        "lastCheckedDate" => rt::set(&mut f4, map.next_value()),
+                        "createdDate" => rt::set(&mut f5, map.next_value()),
+                        "organization" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VerifiedDomain {
                     id: f0,
@@ -8688,11 +9118,20 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedDomainList {
     pub data: Vec<VerifiedDomain>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VerifiedDomainList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8715,12 +9154,10 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VerifiedDomainList {
                     data: rt::required(f0, "data")?,
@@ -8744,9 +9181,18 @@ impl VerifiedDomainList {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/VerifiedDomainResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedDomainResponse {
     pub data: VerifiedDomain,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VerifiedDomainResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8768,11 +9214,9 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VerifiedDomainResponse {
                     data: rt::required(f0, "data")?,
@@ -8864,37 +9308,41 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainStatus {
 /// A volume (root or data disk).
 ///
 /// Schema `/components/schemas/Volume`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Volume {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VolumeType>,
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    #[serde(rename = "diskOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub disk_offering_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "diskOfferingName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disk_offering_name: Option<String>,
     /// E.g. `Ready`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(rename = "sizeInGb", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gb: Option<i32>,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Volume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("creationDate", &self.creation_date)
+            .optional("instanceId", &self.instance_id)
+            .optional("instanceName", &self.instance_name)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .optional("diskOfferingId", &self.disk_offering_id)
+            .optional("diskOfferingName", &self.disk_offering_name)
+            .optional("state", &self.state)
+            .optional("sizeInGb", &self.size_in_gb)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8927,22 +9375,20 @@ impl<'de> serde::Deserialize<'de> for Volume {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "type" => f2 = map.next_value()?,
-                        "creationDate" => f3 = map.next_value()?,
-                        "instanceId" => f4 = map.next_value()?,
-                        "instanceName" => f5 = map.next_value()?,
-                        "zoneId" => f6 = map.next_value()?,
-                        "zoneName" => f7 = map.next_value()?,
-                        "diskOfferingId" => f8 = map.next_value()?,
-                        "diskOfferingName" => f9 = map.next_value()?,
-                        "state" => f10 = map.next_value()?,
-                        "sizeInGb" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "type" => rt::set(&mut f2, map.next_value()),
+                        "creationDate" => rt::set(&mut f3, map.next_value()),
+                        "instanceId" => rt::set(&mut f4, map.next_value()),
+                        "instanceName" => rt::set(&mut f5, map.next_value()),
+                        "zoneId" => rt::set(&mut f6, map.next_value()),
+                        "zoneName" => rt::set(&mut f7, map.next_value()),
+                        "diskOfferingId" => rt::set(&mut f8, map.next_value()),
+                        "diskOfferingName" => rt::set(&mut f9, map.next_value()),
+                        "state" => rt::set(&mut f10, map.next_value()),
+                        "sizeInGb" => rt::set(&mut f11, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Volume {
                     id: f0,
@@ -8965,11 +9411,20 @@ impl<'de> serde::Deserialize<'de> for Volume {
 }
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeList {
     pub data: Vec<Volume>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VolumeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8992,12 +9447,10 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VolumeList {
                     data: rt::required(f0, "data")?,
@@ -9093,13 +9546,21 @@ impl<'de> serde::Deserialize<'de> for VolumeOperation {
 /// The fields of every volume operation (all optional).
 ///
 /// Schema `/components/schemas/VolumeOperationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VolumeOperationRequest {
     /// `attachToInstance` (required there): the instance.
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<VolumeSnapshotSpec>,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VolumeOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("instanceId", &self.instance_id)
+            .optional("snapshot", &self.snapshot)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9122,12 +9583,10 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "instanceId" => f0 = map.next_value()?,
-                        "snapshot" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "instanceId" => rt::set(&mut f0, map.next_value()),
+                        "snapshot" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VolumeOperationRequest {
                     instance_id: f0,
@@ -9140,9 +9599,18 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
 }
 #[cfg(feature = "volumes")]
 /// Schema `/components/schemas/VolumeResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeResponse {
     pub data: Volume,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VolumeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9164,11 +9632,9 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VolumeResponse {
                     data: rt::required(f0, "data")?,
@@ -9190,14 +9656,22 @@ impl VolumeResponse {
 /// `createSnapshotFromVolume`: the snapshot to take.
 ///
 /// Schema `/components/schemas/VolumeSnapshotSpec`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VolumeSnapshotSpec {
     /// Unique name (default `<instance>_<volume>_<timestamp>`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Keep the snapshot on the volume's primary storage (faster, costlier).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid: Option<bool>,
+}
+#[cfg(feature = "volumes")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VolumeSnapshotSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("rapid", &self.rapid)
+            .end()
+    }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9220,12 +9694,10 @@ impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "rapid" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "rapid" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VolumeSnapshotSpec {
                     name: f0,
@@ -9306,39 +9778,43 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
 /// A VPC.
 ///
 /// Schema `/components/schemas/Vpc`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Vpc {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
     /// E.g. `Enabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// DNS suffix of the VPC's networks.
-    #[serde(rename = "networkDomain", default, skip_serializing_if = "Option::is_none")]
     pub network_domain: Option<String>,
-    #[serde(rename = "vpcOfferingId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_offering_id: Option<cloudgen_runtime::Uuid>,
-    #[serde(
-        rename = "requiresUpgrade",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requires_upgrade: Option<bool>,
-    #[serde(rename = "sourceNatIp", default, skip_serializing_if = "Option::is_none")]
     pub source_nat_ip: Option<String>,
     /// Remote access VPN state (`ENABLED`/`DISABLED`; the example shows `Disabled`).
-    #[serde(rename = "vpnStatus", default, skip_serializing_if = "Option::is_none")]
     pub vpn_status: Option<String>,
+}
+#[cfg(feature = "vpcs")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Vpc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("cidr", &self.cidr)
+            .optional("zoneId", &self.zone_id)
+            .optional("zoneName", &self.zone_name)
+            .optional("state", &self.state)
+            .optional("networkDomain", &self.network_domain)
+            .optional("vpcOfferingId", &self.vpc_offering_id)
+            .optional("requiresUpgrade", &self.requires_upgrade)
+            .optional("sourceNatIp", &self.source_nat_ip)
+            .optional("vpnStatus", &self.vpn_status)
+            .end()
+    }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9371,22 +9847,20 @@ impl<'de> serde::Deserialize<'de> for Vpc {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "description" => f2 = map.next_value()?,
-                        "cidr" => f3 = map.next_value()?,
-                        "zoneId" => f4 = map.next_value()?,
-                        "zoneName" => f5 = map.next_value()?,
-                        "state" => f6 = map.next_value()?,
-                        "networkDomain" => f7 = map.next_value()?,
-                        "vpcOfferingId" => f8 = map.next_value()?,
-                        "requiresUpgrade" => f9 = map.next_value()?,
-                        "sourceNatIp" => f10 = map.next_value()?,
-                        "vpnStatus" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "cidr" => rt::set(&mut f3, map.next_value()),
+                        "zoneId" => rt::set(&mut f4, map.next_value()),
+                        "zoneName" => rt::set(&mut f5, map.next_value()),
+                        "state" => rt::set(&mut f6, map.next_value()),
+                        "networkDomain" => rt::set(&mut f7, map.next_value()),
+                        "vpcOfferingId" => rt::set(&mut f8, map.next_value()),
+                        "requiresUpgrade" => rt::set(&mut f9, map.next_value()),
+                        "sourceNatIp" => rt::set(&mut f10, map.next_value()),
+                        "vpnStatus" => rt::set(&mut f11, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Vpc {
                     id: f0,
@@ -9409,11 +9883,20 @@ impl<'de> serde::Deserialize<'de> for Vpc {
 }
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VpcList {
     pub data: Vec<Vpc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "vpcs")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VpcList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9436,12 +9919,10 @@ impl<'de> serde::Deserialize<'de> for VpcList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VpcList {
                     data: rt::required(f0, "data")?,
@@ -9527,9 +10008,18 @@ impl<'de> serde::Deserialize<'de> for VpcOperation {
 }
 #[cfg(feature = "vpcs")]
 /// Schema `/components/schemas/VpcResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VpcResponse {
     pub data: Vpc,
+}
+#[cfg(feature = "vpcs")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for VpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9551,11 +10041,9 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::VpcResponse {
                     data: rt::required(f0, "data")?,
@@ -9577,12 +10065,20 @@ impl VpcResponse {
 /// A zone.
 ///
 /// Schema `/components/schemas/Zone`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Zone {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<cloudgen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "zones")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9605,12 +10101,10 @@ impl<'de> serde::Deserialize<'de> for Zone {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Zone {
                     id: f0,
@@ -9623,11 +10117,20 @@ impl<'de> serde::Deserialize<'de> for Zone {
 }
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneList`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneList {
     pub data: Vec<Zone>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListMetadata>,
+}
+#[cfg(feature = "zones")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ZoneList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9650,12 +10153,10 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "metadata" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        "metadata" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ZoneList {
                     data: rt::required(f0, "data")?,
@@ -9679,9 +10180,18 @@ impl ZoneList {
 }
 #[cfg(feature = "zones")]
 /// Schema `/components/schemas/ZoneResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneResponse {
     pub data: Zone,
+}
+#[cfg(feature = "zones")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ZoneResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("data", &self.data)
+            .end()
+    }
 }
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9703,11 +10213,9 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "data" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ZoneResponse {
                     data: rt::required(f0, "data")?,

@@ -55,27 +55,7 @@ impl CreateSnapshot {
         self.org_id = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -89,9 +69,11 @@ impl CreateSnapshot {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::TaskAccepted>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -99,7 +81,6 @@ impl CreateSnapshot {
                 crate::models::TaskAccepted,
                 crate::models::ErrorEnvelope,
             >(self.into_request())
-            .await
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -161,27 +142,7 @@ impl GetSnapshot {
         self.org_id = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -293,27 +254,7 @@ impl ListSnapshots {
         self.sort_order = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -330,9 +271,11 @@ impl ListSnapshots {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::SnapshotList>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::SnapshotList>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -340,6 +283,5 @@ impl ListSnapshots {
                 crate::models::SnapshotList,
                 crate::models::ErrorEnvelope,
             >(self.into_request())
-            .await
     }
 }

@@ -34,27 +34,7 @@ impl AppDeploymentsClusterGroupCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -67,7 +47,11 @@ impl AppDeploymentsClusterGroupCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -75,7 +59,6 @@ impl AppDeploymentsClusterGroupCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -113,27 +96,7 @@ pub struct AppDeploymentsProfileTiersManifestsUidGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersManifestsUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -145,9 +108,11 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1Manifest>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -155,7 +120,6 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
                 crate::models::V1Manifest,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -200,27 +164,7 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -236,9 +180,11 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -272,27 +218,7 @@ pub struct AppDeploymentsProfileTiersUidGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -303,9 +229,11 @@ impl AppDeploymentsProfileTiersUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AppTier>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -313,7 +241,6 @@ impl AppDeploymentsProfileTiersUidGet {
                 crate::models::V1AppTier,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -347,27 +274,7 @@ pub struct AppDeploymentsProfileTiersUidManifestsGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsProfileTiersUidManifestsGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -378,9 +285,11 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -388,7 +297,6 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
                 crate::models::V1AppTierManifests,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -429,27 +337,7 @@ impl AppDeploymentsProfileTiersUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -464,9 +352,11 @@ impl AppDeploymentsProfileTiersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -496,36 +386,18 @@ pub struct AppDeploymentsUidDelete {
     options: rt::CallOptions,
 }
 impl AppDeploymentsUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/appDeployments/{uid}")
             .path_param("uid", self.uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -555,36 +427,18 @@ pub struct AppDeploymentsUidGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appDeployments/{uid}")
             .path_param("uid", self.uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AppDeployment>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AppDeployment>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -592,7 +446,6 @@ impl AppDeploymentsUidGet {
                 crate::models::V1AppDeployment,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -631,27 +484,7 @@ impl AppDeploymentsUidProfileApply {
         self.notify = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PATCH,
@@ -662,9 +495,11 @@ impl AppDeploymentsUidProfileApply {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -694,27 +529,7 @@ pub struct AppDeploymentsUidProfileGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -724,9 +539,14 @@ impl AppDeploymentsUidProfileGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AppDeploymentProfileSpec>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1AppDeploymentProfileSpec>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -734,7 +554,6 @@ impl AppDeploymentsUidProfileGet {
                 crate::models::V1AppDeploymentProfileSpec,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -771,27 +590,7 @@ impl AppDeploymentsUidProfileUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -805,9 +604,11 @@ impl AppDeploymentsUidProfileUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -837,27 +638,7 @@ pub struct AppDeploymentsUidProfileVersionsGet {
     options: rt::CallOptions,
 }
 impl AppDeploymentsUidProfileVersionsGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -867,11 +648,13 @@ impl AppDeploymentsUidProfileVersionsGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<crate::models::V1AppDeploymentProfileVersions>,
-        crate::Error,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1AppDeploymentProfileVersions>,
+            crate::Error,
+        >,
     > {
         let client = self.client.clone();
         client
@@ -880,7 +663,6 @@ impl AppDeploymentsUidProfileVersionsGet {
                 crate::models::V1AppDeploymentProfileVersions,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -914,27 +696,7 @@ impl AppDeploymentsVirtualClusterCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appDeployments");
         let request = match self.body {
@@ -944,7 +706,11 @@ impl AppDeploymentsVirtualClusterCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -952,6 +718,5 @@ impl AppDeploymentsVirtualClusterCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }

@@ -34,27 +34,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -65,9 +45,11 @@ impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -101,27 +83,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolGet {
     options: rt::CallOptions,
 }
 impl AwsCloudConfigsEdgeNativeMachinePoolGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -132,11 +94,13 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<crate::models::V1HybridEdgeNativeMachinePoolConfig>,
-        crate::Error,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1HybridEdgeNativeMachinePoolConfig>,
+            crate::Error,
+        >,
     > {
         let client = self.client.clone();
         client
@@ -145,7 +109,6 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
                 crate::models::V1HybridEdgeNativeMachinePoolConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -189,27 +152,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -224,9 +167,11 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -263,27 +208,7 @@ impl AwsCloudConfigsUidHybridConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -297,9 +222,11 @@ impl AwsCloudConfigsUidHybridConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -329,27 +256,7 @@ pub struct CloudConfigsAksGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAksGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -359,9 +266,11 @@ impl CloudConfigsAksGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -369,7 +278,6 @@ impl CloudConfigsAksGet {
                 crate::models::V1AzureCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -406,27 +314,7 @@ impl CloudConfigsAksMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -440,7 +328,11 @@ impl CloudConfigsAksMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -448,7 +340,6 @@ impl CloudConfigsAksMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -482,27 +373,7 @@ pub struct CloudConfigsAksMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAksMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -513,9 +384,11 @@ impl CloudConfigsAksMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -556,27 +429,7 @@ impl CloudConfigsAksMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -591,9 +444,11 @@ impl CloudConfigsAksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -634,27 +489,7 @@ impl CloudConfigsAksPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -669,7 +504,11 @@ impl CloudConfigsAksPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -677,7 +516,6 @@ impl CloudConfigsAksPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -768,27 +606,7 @@ impl CloudConfigsAksPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -805,9 +623,11 @@ impl CloudConfigsAksPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -815,7 +635,6 @@ impl CloudConfigsAksPoolMachinesList {
                 crate::models::V1AzureMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -878,27 +697,7 @@ pub struct CloudConfigsAksPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -910,9 +709,11 @@ impl CloudConfigsAksPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -950,27 +751,7 @@ pub struct CloudConfigsAksPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAksPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -982,9 +763,11 @@ impl CloudConfigsAksPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -992,7 +775,6 @@ impl CloudConfigsAksPoolMachinesUidGet {
                 crate::models::V1AzureMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -1037,27 +819,7 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -1073,9 +835,11 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1115,27 +879,7 @@ impl CloudConfigsAksUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -1149,9 +893,11 @@ impl CloudConfigsAksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1181,27 +927,7 @@ pub struct CloudConfigsAwsGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAwsGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -1211,9 +937,11 @@ impl CloudConfigsAwsGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AwsCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AwsCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -1221,7 +949,6 @@ impl CloudConfigsAwsGet {
                 crate::models::V1AwsCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -1258,27 +985,7 @@ impl CloudConfigsAwsMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -1292,7 +999,11 @@ impl CloudConfigsAwsMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -1300,7 +1011,6 @@ impl CloudConfigsAwsMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -1334,27 +1044,7 @@ pub struct CloudConfigsAwsMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAwsMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -1365,9 +1055,11 @@ impl CloudConfigsAwsMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1408,27 +1100,7 @@ impl CloudConfigsAwsMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -1443,9 +1115,11 @@ impl CloudConfigsAwsMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1486,27 +1160,7 @@ impl CloudConfigsAwsPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -1521,7 +1175,11 @@ impl CloudConfigsAwsPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -1529,7 +1187,6 @@ impl CloudConfigsAwsPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -1620,27 +1277,7 @@ impl CloudConfigsAwsPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -1657,9 +1294,11 @@ impl CloudConfigsAwsPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AwsMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -1667,7 +1306,6 @@ impl CloudConfigsAwsPoolMachinesList {
                 crate::models::V1AwsMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1730,27 +1368,7 @@ pub struct CloudConfigsAwsPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -1762,9 +1380,11 @@ impl CloudConfigsAwsPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1802,27 +1422,7 @@ pub struct CloudConfigsAwsPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAwsPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -1834,9 +1434,11 @@ impl CloudConfigsAwsPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AwsMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -1844,7 +1446,6 @@ impl CloudConfigsAwsPoolMachinesUidGet {
                 crate::models::V1AwsMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -1889,27 +1490,7 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -1925,9 +1506,11 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1964,27 +1547,7 @@ impl CloudConfigsAwsUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -1998,9 +1561,11 @@ impl CloudConfigsAwsUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2030,27 +1595,7 @@ pub struct CloudConfigsAzureGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAzureGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -2060,9 +1605,11 @@ impl CloudConfigsAzureGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2070,7 +1617,6 @@ impl CloudConfigsAzureGet {
                 crate::models::V1AzureCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -2107,27 +1653,7 @@ impl CloudConfigsAzureMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -2141,7 +1667,11 @@ impl CloudConfigsAzureMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2149,7 +1679,6 @@ impl CloudConfigsAzureMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -2183,27 +1712,7 @@ pub struct CloudConfigsAzureMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAzureMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -2214,9 +1723,11 @@ impl CloudConfigsAzureMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2257,27 +1768,7 @@ impl CloudConfigsAzureMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -2292,9 +1783,11 @@ impl CloudConfigsAzureMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2335,27 +1828,7 @@ impl CloudConfigsAzurePoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -2370,7 +1843,11 @@ impl CloudConfigsAzurePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2378,7 +1855,6 @@ impl CloudConfigsAzurePoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -2471,27 +1947,7 @@ impl CloudConfigsAzurePoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -2508,9 +1964,11 @@ impl CloudConfigsAzurePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2518,7 +1976,6 @@ impl CloudConfigsAzurePoolMachinesList {
                 crate::models::V1AzureMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -2581,27 +2038,7 @@ pub struct CloudConfigsAzurePoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -2613,9 +2050,11 @@ impl CloudConfigsAzurePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2655,27 +2094,7 @@ pub struct CloudConfigsAzurePoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsAzurePoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -2687,9 +2106,11 @@ impl CloudConfigsAzurePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AzureMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2697,7 +2118,6 @@ impl CloudConfigsAzurePoolMachinesUidGet {
                 crate::models::V1AzureMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -2742,27 +2162,7 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -2778,9 +2178,11 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2820,27 +2222,7 @@ impl CloudConfigsAzureUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -2854,9 +2236,11 @@ impl CloudConfigsAzureUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2886,27 +2270,7 @@ pub struct CloudConfigsCloudStackGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -2916,9 +2280,14 @@ impl CloudConfigsCloudStackGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CloudStackCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1CloudStackCloudConfig>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -2926,7 +2295,6 @@ impl CloudConfigsCloudStackGet {
                 crate::models::V1CloudStackCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -2966,27 +2334,7 @@ impl CloudConfigsCloudStackMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -3000,7 +2348,11 @@ impl CloudConfigsCloudStackMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3008,7 +2360,6 @@ impl CloudConfigsCloudStackMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3042,27 +2393,7 @@ pub struct CloudConfigsCloudStackMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -3073,9 +2404,11 @@ impl CloudConfigsCloudStackMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3119,27 +2452,7 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -3154,9 +2467,11 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3197,27 +2512,7 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -3232,7 +2527,11 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3240,7 +2539,6 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3274,27 +2572,7 @@ pub struct CloudConfigsCloudStackPoolMachinesList {
     options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesList {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -3305,9 +2583,11 @@ impl CloudConfigsCloudStackPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CloudStackMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1CloudStackMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3315,7 +2595,6 @@ impl CloudConfigsCloudStackPoolMachinesList {
                 crate::models::V1CloudStackMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3353,27 +2632,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -3385,9 +2644,11 @@ impl CloudConfigsCloudStackPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3425,27 +2686,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsCloudStackPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -3457,9 +2698,11 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CloudStackMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1CloudStackMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3467,7 +2710,6 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
                 crate::models::V1CloudStackMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3512,27 +2754,7 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -3548,9 +2770,11 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3590,27 +2814,7 @@ impl CloudConfigsCloudStackUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -3624,9 +2828,11 @@ impl CloudConfigsCloudStackUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3660,27 +2866,7 @@ pub struct CloudConfigsCustomGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsCustomGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -3691,9 +2877,11 @@ impl CloudConfigsCustomGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CustomCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1CustomCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3701,7 +2889,6 @@ impl CloudConfigsCustomGet {
                 crate::models::V1CustomCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3745,27 +2932,7 @@ impl CloudConfigsCustomMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -3780,7 +2947,11 @@ impl CloudConfigsCustomMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -3788,7 +2959,6 @@ impl CloudConfigsCustomMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -3826,27 +2996,7 @@ pub struct CloudConfigsCustomMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsCustomMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -3858,9 +3008,11 @@ impl CloudConfigsCustomMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3908,27 +3060,7 @@ impl CloudConfigsCustomMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -3944,9 +3076,11 @@ impl CloudConfigsCustomMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3991,27 +3125,7 @@ impl CloudConfigsCustomPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -4027,7 +3141,11 @@ impl CloudConfigsCustomPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4035,7 +3153,6 @@ impl CloudConfigsCustomPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -4130,27 +3247,7 @@ impl CloudConfigsCustomPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -4168,9 +3265,11 @@ impl CloudConfigsCustomPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CustomMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1CustomMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4178,7 +3277,6 @@ impl CloudConfigsCustomPoolMachinesList {
                 crate::models::V1CustomMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -4245,27 +3343,7 @@ pub struct CloudConfigsCustomPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -4278,9 +3356,11 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4322,27 +3402,7 @@ pub struct CloudConfigsCustomPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsCustomPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -4355,9 +3415,11 @@ impl CloudConfigsCustomPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1CustomMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1CustomMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4365,7 +3427,6 @@ impl CloudConfigsCustomPoolMachinesUidGet {
                 crate::models::V1CustomMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -4414,27 +3475,7 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -4451,9 +3492,11 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4497,27 +3540,7 @@ impl CloudConfigsCustomUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -4532,9 +3555,11 @@ impl CloudConfigsCustomUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4564,27 +3589,7 @@ pub struct CloudConfigsEdgeNativeGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -4594,9 +3599,14 @@ impl CloudConfigsEdgeNativeGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1EdgeNativeCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1EdgeNativeCloudConfig>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4604,7 +3614,6 @@ impl CloudConfigsEdgeNativeGet {
                 crate::models::V1EdgeNativeCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -4644,27 +3653,7 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -4678,7 +3667,11 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4686,7 +3679,6 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -4720,27 +3712,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativeMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -4751,9 +3723,11 @@ impl CloudConfigsEdgeNativeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4797,27 +3771,7 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -4832,9 +3786,11 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4875,27 +3831,7 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -4910,7 +3846,11 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4918,7 +3858,6 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -4952,27 +3891,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesList {
     options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesList {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -4983,9 +3902,11 @@ impl CloudConfigsEdgeNativePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1EdgeNativeMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1EdgeNativeMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -4993,7 +3914,6 @@ impl CloudConfigsEdgeNativePoolMachinesList {
                 crate::models::V1EdgeNativeMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -5031,27 +3951,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -5063,9 +3963,11 @@ impl CloudConfigsEdgeNativePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5103,27 +4005,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsEdgeNativePoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -5135,9 +4017,11 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1EdgeNativeMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1EdgeNativeMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5145,7 +4029,6 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
                 crate::models::V1EdgeNativeMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -5190,27 +4073,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -5226,9 +4089,11 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5268,27 +4133,7 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -5302,9 +4147,11 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5334,27 +4181,7 @@ pub struct CloudConfigsEksGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsEksGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -5364,9 +4191,11 @@ impl CloudConfigsEksGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1EksCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1EksCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5374,7 +4203,6 @@ impl CloudConfigsEksGet {
                 crate::models::V1EksCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -5411,27 +4239,7 @@ impl CloudConfigsEksMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -5445,7 +4253,11 @@ impl CloudConfigsEksMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5453,7 +4265,6 @@ impl CloudConfigsEksMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -5487,27 +4298,7 @@ pub struct CloudConfigsEksMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsEksMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -5518,9 +4309,11 @@ impl CloudConfigsEksMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5561,27 +4354,7 @@ impl CloudConfigsEksMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -5596,9 +4369,11 @@ impl CloudConfigsEksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5639,27 +4414,7 @@ impl CloudConfigsEksPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -5674,7 +4429,11 @@ impl CloudConfigsEksPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5682,7 +4441,6 @@ impl CloudConfigsEksPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -5773,27 +4531,7 @@ impl CloudConfigsEksPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -5810,9 +4548,11 @@ impl CloudConfigsEksPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AwsMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5820,7 +4560,6 @@ impl CloudConfigsEksPoolMachinesList {
                 crate::models::V1AwsMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -5883,27 +4622,7 @@ pub struct CloudConfigsEksPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -5915,9 +4634,11 @@ impl CloudConfigsEksPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5955,27 +4676,7 @@ pub struct CloudConfigsEksPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsEksPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -5987,9 +4688,11 @@ impl CloudConfigsEksPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1AwsMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -5997,7 +4700,6 @@ impl CloudConfigsEksPoolMachinesUidGet {
                 crate::models::V1AwsMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -6042,27 +4744,7 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -6078,9 +4760,11 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6117,27 +4801,7 @@ impl CloudConfigsEksUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -6151,9 +4815,11 @@ impl CloudConfigsEksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6190,27 +4856,7 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -6224,9 +4870,11 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6256,27 +4904,7 @@ pub struct CloudConfigsGcpGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGcpGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6286,9 +4914,11 @@ impl CloudConfigsGcpGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -6296,7 +4926,6 @@ impl CloudConfigsGcpGet {
                 crate::models::V1GcpCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -6333,27 +4962,7 @@ impl CloudConfigsGcpMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -6367,7 +4976,11 @@ impl CloudConfigsGcpMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -6375,7 +4988,6 @@ impl CloudConfigsGcpMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -6409,27 +5021,7 @@ pub struct CloudConfigsGcpMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGcpMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -6440,9 +5032,11 @@ impl CloudConfigsGcpMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6483,27 +5077,7 @@ impl CloudConfigsGcpMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -6518,9 +5092,11 @@ impl CloudConfigsGcpMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6561,27 +5137,7 @@ impl CloudConfigsGcpPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -6596,7 +5152,11 @@ impl CloudConfigsGcpPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -6604,7 +5164,6 @@ impl CloudConfigsGcpPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -6695,27 +5254,7 @@ impl CloudConfigsGcpPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6732,9 +5271,11 @@ impl CloudConfigsGcpPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -6742,7 +5283,6 @@ impl CloudConfigsGcpPoolMachinesList {
                 crate::models::V1GcpMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -6805,27 +5345,7 @@ pub struct CloudConfigsGcpPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -6837,9 +5357,11 @@ impl CloudConfigsGcpPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6877,27 +5399,7 @@ pub struct CloudConfigsGcpPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGcpPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6909,9 +5411,11 @@ impl CloudConfigsGcpPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -6919,7 +5423,6 @@ impl CloudConfigsGcpPoolMachinesUidGet {
                 crate::models::V1GcpMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -6964,27 +5467,7 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -7000,9 +5483,11 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7039,27 +5524,7 @@ impl CloudConfigsGcpUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -7073,9 +5538,11 @@ impl CloudConfigsGcpUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7105,27 +5572,7 @@ pub struct CloudConfigsGenericGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGenericGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -7135,9 +5582,11 @@ impl CloudConfigsGenericGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GenericCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GenericCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -7145,7 +5594,6 @@ impl CloudConfigsGenericGet {
                 crate::models::V1GenericCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -7185,27 +5633,7 @@ impl CloudConfigsGenericMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -7219,7 +5647,11 @@ impl CloudConfigsGenericMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -7227,7 +5659,6 @@ impl CloudConfigsGenericMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -7261,27 +5692,7 @@ pub struct CloudConfigsGenericMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGenericMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -7292,9 +5703,11 @@ impl CloudConfigsGenericMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7338,27 +5751,7 @@ impl CloudConfigsGenericMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -7373,9 +5766,11 @@ impl CloudConfigsGenericMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7416,27 +5811,7 @@ impl CloudConfigsGenericPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -7451,7 +5826,11 @@ impl CloudConfigsGenericPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -7459,7 +5838,6 @@ impl CloudConfigsGenericPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -7550,27 +5928,7 @@ impl CloudConfigsGenericPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -7587,9 +5945,11 @@ impl CloudConfigsGenericPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GenericMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GenericMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -7597,7 +5957,6 @@ impl CloudConfigsGenericPoolMachinesList {
                 crate::models::V1GenericMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -7660,27 +6019,7 @@ pub struct CloudConfigsGenericPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -7692,9 +6031,11 @@ impl CloudConfigsGenericPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7732,27 +6073,7 @@ pub struct CloudConfigsGenericPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGenericPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -7764,9 +6085,11 @@ impl CloudConfigsGenericPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GenericMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GenericMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -7774,7 +6097,6 @@ impl CloudConfigsGenericPoolMachinesUidGet {
                 crate::models::V1GenericMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -7819,27 +6141,7 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -7855,9 +6157,11 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7897,27 +6201,7 @@ impl CloudConfigsGenericUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -7931,9 +6215,11 @@ impl CloudConfigsGenericUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7963,27 +6249,7 @@ pub struct CloudConfigsGkeGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGkeGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -7993,9 +6259,11 @@ impl CloudConfigsGkeGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8003,7 +6271,6 @@ impl CloudConfigsGkeGet {
                 crate::models::V1GcpCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8040,27 +6307,7 @@ impl CloudConfigsGkeMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -8074,7 +6321,11 @@ impl CloudConfigsGkeMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8082,7 +6333,6 @@ impl CloudConfigsGkeMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8116,27 +6366,7 @@ pub struct CloudConfigsGkeMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGkeMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -8147,9 +6377,11 @@ impl CloudConfigsGkeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8190,27 +6422,7 @@ impl CloudConfigsGkeMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -8225,9 +6437,11 @@ impl CloudConfigsGkeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8268,27 +6482,7 @@ impl CloudConfigsGkePoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -8303,7 +6497,11 @@ impl CloudConfigsGkePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8311,7 +6509,6 @@ impl CloudConfigsGkePoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8402,27 +6599,7 @@ impl CloudConfigsGkePoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -8439,9 +6616,11 @@ impl CloudConfigsGkePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8449,7 +6628,6 @@ impl CloudConfigsGkePoolMachinesList {
                 crate::models::V1GcpMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -8512,27 +6690,7 @@ pub struct CloudConfigsGkePoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -8544,9 +6702,11 @@ impl CloudConfigsGkePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8584,27 +6744,7 @@ pub struct CloudConfigsGkePoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsGkePoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -8616,9 +6756,11 @@ impl CloudConfigsGkePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1GcpMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8626,7 +6768,6 @@ impl CloudConfigsGkePoolMachinesUidGet {
                 crate::models::V1GcpMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8671,27 +6812,7 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -8707,9 +6828,11 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8746,27 +6869,7 @@ impl CloudConfigsGkeUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -8780,9 +6883,11 @@ impl CloudConfigsGkeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8812,27 +6917,7 @@ pub struct CloudConfigsMaasGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsMaasGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -8842,9 +6927,11 @@ impl CloudConfigsMaasGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1MaasCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1MaasCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8852,7 +6939,6 @@ impl CloudConfigsMaasGet {
                 crate::models::V1MaasCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8889,27 +6975,7 @@ impl CloudConfigsMaasMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -8923,7 +6989,11 @@ impl CloudConfigsMaasMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -8931,7 +7001,6 @@ impl CloudConfigsMaasMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -8965,27 +7034,7 @@ pub struct CloudConfigsMaasMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsMaasMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -8996,9 +7045,11 @@ impl CloudConfigsMaasMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9039,27 +7090,7 @@ impl CloudConfigsMaasMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -9074,9 +7105,11 @@ impl CloudConfigsMaasMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9117,27 +7150,7 @@ impl CloudConfigsMaasPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -9152,7 +7165,11 @@ impl CloudConfigsMaasPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -9160,7 +7177,6 @@ impl CloudConfigsMaasPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -9251,27 +7267,7 @@ impl CloudConfigsMaasPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -9288,9 +7284,11 @@ impl CloudConfigsMaasPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1MaasMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1MaasMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -9298,7 +7296,6 @@ impl CloudConfigsMaasPoolMachinesList {
                 crate::models::V1MaasMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -9361,27 +7358,7 @@ pub struct CloudConfigsMaasPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -9393,9 +7370,11 @@ impl CloudConfigsMaasPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9433,27 +7412,7 @@ pub struct CloudConfigsMaasPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsMaasPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -9465,9 +7424,11 @@ impl CloudConfigsMaasPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1MaasMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1MaasMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -9475,7 +7436,6 @@ impl CloudConfigsMaasPoolMachinesUidGet {
                 crate::models::V1MaasMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -9520,27 +7480,7 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -9556,9 +7496,11 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9595,27 +7537,7 @@ impl CloudConfigsMaasUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -9629,9 +7551,11 @@ impl CloudConfigsMaasUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9680,27 +7604,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -9717,9 +7621,11 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9768,27 +7674,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -9805,9 +7691,11 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9837,27 +7725,7 @@ pub struct CloudConfigsMachinePoolsMachineUidsGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsMachinePoolsMachineUidsGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -9867,9 +7735,14 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1MachinePoolsMachineUids>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<crate::models::V1MachinePoolsMachineUids>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -9877,7 +7750,6 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
                 crate::models::V1MachinePoolsMachineUids,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -9911,27 +7783,7 @@ pub struct CloudConfigsUidMachinesHealthPatch {
     options: rt::CallOptions,
 }
 impl CloudConfigsUidMachinesHealthPatch {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PATCH,
@@ -9942,9 +7794,11 @@ impl CloudConfigsUidMachinesHealthPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9974,27 +7828,7 @@ pub struct CloudConfigsVirtualGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsVirtualGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -10004,9 +7838,11 @@ impl CloudConfigsVirtualGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VirtualCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VirtualCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10014,7 +7850,6 @@ impl CloudConfigsVirtualGet {
                 crate::models::V1VirtualCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -10054,27 +7889,7 @@ impl CloudConfigsVirtualMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -10088,7 +7903,11 @@ impl CloudConfigsVirtualMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10096,7 +7915,6 @@ impl CloudConfigsVirtualMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -10130,27 +7948,7 @@ pub struct CloudConfigsVirtualMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsVirtualMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -10161,9 +7959,11 @@ impl CloudConfigsVirtualMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10207,27 +8007,7 @@ impl CloudConfigsVirtualMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -10242,9 +8022,11 @@ impl CloudConfigsVirtualMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10285,27 +8067,7 @@ impl CloudConfigsVirtualPoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -10320,7 +8082,11 @@ impl CloudConfigsVirtualPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10328,7 +8094,6 @@ impl CloudConfigsVirtualPoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -10419,27 +8184,7 @@ impl CloudConfigsVirtualPoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -10456,9 +8201,11 @@ impl CloudConfigsVirtualPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VirtualMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VirtualMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10466,7 +8213,6 @@ impl CloudConfigsVirtualPoolMachinesList {
                 crate::models::V1VirtualMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -10529,27 +8275,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -10561,9 +8287,11 @@ impl CloudConfigsVirtualPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10601,27 +8329,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsVirtualPoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -10633,9 +8341,11 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VirtualMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VirtualMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10643,7 +8353,6 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
                 crate::models::V1VirtualMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -10688,27 +8397,7 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -10724,9 +8413,11 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10766,27 +8457,7 @@ impl CloudConfigsVirtualUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -10800,9 +8471,11 @@ impl CloudConfigsVirtualUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10839,27 +8512,7 @@ impl CloudConfigsVirtualUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -10873,9 +8526,11 @@ impl CloudConfigsVirtualUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10905,27 +8560,7 @@ pub struct CloudConfigsVsphereGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsVsphereGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -10935,9 +8570,11 @@ impl CloudConfigsVsphereGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VsphereCloudConfig>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VsphereCloudConfig>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -10945,7 +8582,6 @@ impl CloudConfigsVsphereGet {
                 crate::models::V1VsphereCloudConfig,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -10985,27 +8621,7 @@ impl CloudConfigsVsphereMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -11019,7 +8635,11 @@ impl CloudConfigsVsphereMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -11027,7 +8647,6 @@ impl CloudConfigsVsphereMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -11061,27 +8680,7 @@ pub struct CloudConfigsVsphereMachinePoolDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsVsphereMachinePoolDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -11092,9 +8691,11 @@ impl CloudConfigsVsphereMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -11138,27 +8739,7 @@ impl CloudConfigsVsphereMachinePoolUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -11173,9 +8754,11 @@ impl CloudConfigsVsphereMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -11216,27 +8799,7 @@ impl CloudConfigsVspherePoolMachinesAdd {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -11251,7 +8814,11 @@ impl CloudConfigsVspherePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -11259,7 +8826,6 @@ impl CloudConfigsVspherePoolMachinesAdd {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -11350,27 +8916,7 @@ impl CloudConfigsVspherePoolMachinesList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -11387,9 +8933,11 @@ impl CloudConfigsVspherePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VsphereMachines>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VsphereMachines>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -11397,7 +8945,6 @@ impl CloudConfigsVspherePoolMachinesList {
                 crate::models::V1VsphereMachines,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -11460,27 +9007,7 @@ pub struct CloudConfigsVspherePoolMachinesUidDelete {
     options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesUidDelete {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -11492,9 +9019,11 @@ impl CloudConfigsVspherePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -11532,27 +9061,7 @@ pub struct CloudConfigsVspherePoolMachinesUidGet {
     options: rt::CallOptions,
 }
 impl CloudConfigsVspherePoolMachinesUidGet {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -11564,9 +9073,11 @@ impl CloudConfigsVspherePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1VsphereMachine>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1VsphereMachine>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -11574,7 +9085,6 @@ impl CloudConfigsVspherePoolMachinesUidGet {
                 crate::models::V1VsphereMachine,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -11619,27 +9129,7 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -11655,9 +9145,11 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -11697,27 +9189,7 @@ impl CloudConfigsVsphereUidClusterConfig {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -11731,9 +9203,11 @@ impl CloudConfigsVsphereUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<()>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
-        client.core().send_empty::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -11773,27 +9247,7 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -11807,7 +9261,11 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<rt::Response<crate::models::V1Uid>, crate::Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -11815,6 +9273,5 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
                 crate::models::V1Uid,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }

@@ -61,27 +61,7 @@ impl PacksNameRegistryUidList {
         self.states = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -95,9 +75,11 @@ impl PacksNameRegistryUidList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -105,7 +87,6 @@ impl PacksNameRegistryUidList {
                 crate::models::V1PackTagEntity,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -132,27 +113,7 @@ pub struct PacksPackUidLogo {
     options: rt::CallOptions,
 }
 impl PacksPackUidLogo {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{packUid}/logo")
             .path_param("packUid", self.pack_uid)
@@ -160,11 +121,16 @@ impl PacksPackUidLogo {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::ByteStream<crate::models::V1Error>>,
+            crate::Error,
+        >,
+    > {
         let client = self.client.clone();
-        client.core().send_stream::<crate::models::V1Error>(self.into_request()).await
+        client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -221,27 +187,7 @@ impl PacksSearch {
         self.body = Some(value);
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/packs/search")
             .query_opt("limit", self.limit.as_ref())
@@ -254,9 +200,11 @@ impl PacksSearch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1PackMetadataList>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1PackMetadataList>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -264,7 +212,6 @@ impl PacksSearch {
                 crate::models::V1PackMetadataList,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -368,27 +315,7 @@ impl PacksSummaryList {
         self.r#continue = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs")
             .query_opt("fields", self.fields.as_ref())
@@ -400,9 +327,11 @@ impl PacksSummaryList {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1PackSummaries>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1PackSummaries>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -410,7 +339,6 @@ impl PacksSummaryList {
                 crate::models::V1PackSummaries,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -462,36 +390,18 @@ pub struct PacksUid {
     options: rt::CallOptions,
 }
 impl PacksUid {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}")
             .path_param("uid", self.uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -499,7 +409,6 @@ impl PacksUid {
                 crate::models::V1PackTagEntity,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }
 impl crate::Client {
@@ -526,36 +435,18 @@ pub struct PacksUidReadme {
     options: rt::CallOptions,
 }
 impl PacksUidReadme {
-    /// Overrides the client's timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Adds a header to this call, replacing one of the same name.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.add_header(name.into(), value.into());
-        self
-    }
-    /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-    /// whatever its method.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.set_idempotency_key(key.into());
-        self
-    }
-    /// Never retries this call.
-    pub fn no_retry(mut self) -> Self {
-        self.options.set_no_retry();
-        self
-    }
+    rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}/readme")
             .path_param("uid", self.uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Response<crate::models::V1PackReadme>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<crate::models::V1PackReadme>, crate::Error>,
+    > {
         let client = self.client.clone();
         client
             .core()
@@ -563,6 +454,5 @@ impl PacksUidReadme {
                 crate::models::V1PackReadme,
                 crate::models::V1Error,
             >(self.into_request())
-            .await
     }
 }

@@ -7,54 +7,42 @@
 /// The plan a service runs on and its agreed prices.
 ///
 /// Schema `/components/schemas/AgreedMachineImage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreedMachineImage {
-    #[serde(rename = "machineId", default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<String>,
-    #[serde(rename = "machineType", default, skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
     /// Epoch milliseconds.
-    #[serde(rename = "agreementDate", default, skip_serializing_if = "Option::is_none")]
     pub agreement_date: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
-    #[serde(
-        rename = "persistentStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub persistent_storage: Option<PersistentStorage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<GpuSpecs>,
-    #[serde(
-        rename = "maxPricePerBlock",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_price_per_block: Option<f64>,
-    #[serde(
-        rename = "leasePricePerBlock",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub lease_price_per_block: Option<f64>,
-    #[serde(
-        rename = "defaultDailyTopUp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_daily_top_up: Option<f64>,
     /// Balance under which the lease is topped up (the vendor's spelling).
-    #[serde(
-        rename = "topupThreashold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub topup_threashold: Option<f64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AgreedMachineImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("machineId", &self.machine_id)
+            .optional("machineType", &self.machine_type)
+            .optional("agreementDate", &self.agreement_date)
+            .optional("cpu", &self.cpu)
+            .optional("memory", &self.memory)
+            .optional("storage", &self.storage)
+            .optional("persistentStorage", &self.persistent_storage)
+            .optional("gpu", &self.gpu)
+            .optional("maxPricePerBlock", &self.max_price_per_block)
+            .optional("leasePricePerBlock", &self.lease_price_per_block)
+            .optional("defaultDailyTopUp", &self.default_daily_top_up)
+            .optional("topupThreashold", &self.topup_threashold)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -87,22 +75,20 @@ impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "machineId" => f0 = map.next_value()?,
-                        "machineType" => f1 = map.next_value()?,
-                        "agreementDate" => f2 = map.next_value()?,
-                        "cpu" => f3 = map.next_value()?,
-                        "memory" => f4 = map.next_value()?,
-                        "storage" => f5 = map.next_value()?,
-                        "persistentStorage" => f6 = map.next_value()?,
-                        "gpu" => f7 = map.next_value()?,
-                        "maxPricePerBlock" => f8 = map.next_value()?,
-                        "leasePricePerBlock" => f9 = map.next_value()?,
-                        "defaultDailyTopUp" => f10 = map.next_value()?,
-                        "topupThreashold" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "machineId" => rt::set(&mut f0, map.next_value()),
+                        "machineType" => rt::set(&mut f1, map.next_value()),
+                        "agreementDate" => rt::set(&mut f2, map.next_value()),
+                        "cpu" => rt::set(&mut f3, map.next_value()),
+                        "memory" => rt::set(&mut f4, map.next_value()),
+                        "storage" => rt::set(&mut f5, map.next_value()),
+                        "persistentStorage" => rt::set(&mut f6, map.next_value()),
+                        "gpu" => rt::set(&mut f7, map.next_value()),
+                        "maxPricePerBlock" => rt::set(&mut f8, map.next_value()),
+                        "leasePricePerBlock" => rt::set(&mut f9, map.next_value()),
+                        "defaultDailyTopUp" => rt::set(&mut f10, map.next_value()),
+                        "topupThreashold" => rt::set(&mut f11, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::AgreedMachineImage {
                     machine_id: f0,
@@ -333,55 +319,43 @@ impl<'de> serde::Deserialize<'de> for AutoscalingPlan {
 /// When and how far a scalable service scales.
 ///
 /// Schema `/components/schemas/AutoscalingRules`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoscalingRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<AutoscalingPlan>,
-    #[serde(rename = "numberOfChecks", default, skip_serializing_if = "Option::is_none")]
     pub number_of_checks: Option<i64>,
-    #[serde(rename = "timeWindow", default, skip_serializing_if = "Option::is_none")]
     pub time_window: Option<AutoscalingTimeWindow>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown: Option<AutoscalingCooldown>,
-    #[serde(
-        rename = "minimumInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub minimum_instances: Option<i64>,
-    #[serde(
-        rename = "maximumInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub maximum_instances: Option<i64>,
-    #[serde(rename = "scaleUp", default, skip_serializing_if = "Option::is_none")]
     pub scale_up: Option<AutoscalingThresholds>,
-    #[serde(rename = "scaleDown", default, skip_serializing_if = "Option::is_none")]
     pub scale_down: Option<AutoscalingThresholds>,
-    #[serde(
-        rename = "lastScaleAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_scale_action: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "lastScaleCheck", default, skip_serializing_if = "Option::is_none")]
     pub last_scale_check: Option<cloudgen_runtime::DateTime>,
-    #[serde(
-        rename = "averageCpuUtilization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub average_cpu_utilization: Option<f64>,
-    #[serde(
-        rename = "averageMemoryUtilization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub average_memory_utilization: Option<f64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AutoscalingRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("plan", &self.plan)
+            .optional("numberOfChecks", &self.number_of_checks)
+            .optional("timeWindow", &self.time_window)
+            .optional("cooldown", &self.cooldown)
+            .optional("minimumInstances", &self.minimum_instances)
+            .optional("maximumInstances", &self.maximum_instances)
+            .optional("scaleUp", &self.scale_up)
+            .optional("scaleDown", &self.scale_down)
+            .optional("lastScaleAction", &self.last_scale_action)
+            .optional("lastScaleCheck", &self.last_scale_check)
+            .optional("averageCpuUtilization", &self.average_cpu_utilization)
+            .optional("averageMemoryUtilization", &self.average_memory_utilization)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -415,22 +389,25 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "plan" => f0 = map.next_value()?,
-                        "numberOfChecks" => f1 = map.next_value()?,
-                        "timeWindow" => f2 = map.next_value()?,
-                        "cooldown" => f3 = map.next_value()?,
-                        "minimumInstances" => f4 = map.next_value()?,
-                        "maximumInstances" => f5 = map.next_value()?,
-                        "scaleUp" => f6 = map.next_value()?,
-                        "scaleDown" => f7 = map.next_value()?,
-                        "lastScaleAction" => f8 = map.next_value()?,
-                        "lastScaleCheck" => f9 = map.next_value()?,
-                        "averageCpuUtilization" => f10 = map.next_value()?,
-                        "averageMemoryUtilization" => f11 = map.next_value()?,
+                        "plan" => rt::set(&mut f0, map.next_value()),
+                        "numberOfChecks" => rt::set(&mut f1, map.next_value()),
+                        "timeWindow" => rt::set(&mut f2, map.next_value()),
+                        "cooldown" => rt::set(&mut f3, map.next_value()),
+                        "minimumInstances" => rt::set(&mut f4, map.next_value()),
+                        "maximumInstances" => rt::set(&mut f5, map.next_value()),
+                        "scaleUp" => rt::set(&mut f6, map.next_value()),
+                        "scaleDown" => rt::set(&mut f7, map.next_value()),
+                        "lastScaleAction" => rt::set(&mut f8, map.next_value()),
+                        "lastScaleCheck" => rt::set(&mut f9, map.next_value()),
+                        "averageCpuUtilization" => rt::set(&mut f10, map.next_value()),
+                        "averageMemoryUtilization" => rt::set(&mut f11, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::AutoscalingRules {
                     plan: f0,
@@ -454,22 +431,26 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/AutoscalingThreshold`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoscalingThreshold {
     /// Instances added or removed per action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
-    #[serde(
-        rename = "utilizationPercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utilization_percentage: Option<f64>,
-    #[serde(rename = "checksInAlarm", default, skip_serializing_if = "Option::is_none")]
     pub checks_in_alarm: Option<i64>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AutoscalingThreshold {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("step", &self.step)
+            .optional("utilizationPercentage", &self.utilization_percentage)
+            .optional("checksInAlarm", &self.checks_in_alarm)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -494,13 +475,16 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "step" => f0 = map.next_value()?,
-                        "utilizationPercentage" => f1 = map.next_value()?,
-                        "checksInAlarm" => f2 = map.next_value()?,
+                        "step" => rt::set(&mut f0, map.next_value()),
+                        "utilizationPercentage" => rt::set(&mut f1, map.next_value()),
+                        "checksInAlarm" => rt::set(&mut f2, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::AutoscalingThreshold {
                     step: f0,
@@ -515,19 +499,23 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/AutoscalingThresholds`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoscalingThresholds {
-    #[serde(rename = "cpuThreshold", default, skip_serializing_if = "Option::is_none")]
     pub cpu_threshold: Option<AutoscalingThreshold>,
-    #[serde(
-        rename = "memoryThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub memory_threshold: Option<AutoscalingThreshold>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for AutoscalingThresholds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("cpuThreshold", &self.cpu_threshold)
+            .optional("memoryThreshold", &self.memory_threshold)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -551,12 +539,15 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "cpuThreshold" => f0 = map.next_value()?,
-                        "memoryThreshold" => f1 = map.next_value()?,
+                        "cpuThreshold" => rt::set(&mut f0, map.next_value()),
+                        "memoryThreshold" => rt::set(&mut f1, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::AutoscalingThresholds {
                     cpu_threshold: f0,
@@ -634,19 +625,27 @@ impl<'de> serde::Deserialize<'de> for AutoscalingTimeWindow {
 /// A named storage bucket holding uploads.
 ///
 /// Schema `/components/schemas/Bucket`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Storage organization id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
+}
+#[cfg(any(feature = "organizations", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Bucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("organization", &self.organization)
+            .optional("createdBy", &self.created_by)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -672,15 +671,13 @@ impl<'de> serde::Deserialize<'de> for Bucket {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "organization" => f2 = map.next_value()?,
-                        "createdBy" => f3 = map.next_value()?,
-                        "state" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "organization" => rt::set(&mut f2, map.next_value()),
+                        "createdBy" => rt::set(&mut f3, map.next_value()),
+                        "state" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Bucket {
                     id: rt::required(f0, "_id")?,
@@ -712,26 +709,34 @@ impl Bucket {
 /// An IPNS name of a bucket, pointing at one of its uploads.
 ///
 /// Schema `/components/schemas/BucketIpnsRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BucketIpnsRecord {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    #[serde(rename = "ipnsLink", default, skip_serializing_if = "Option::is_none")]
     pub ipns_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    #[serde(rename = "targetCid", default, skip_serializing_if = "Option::is_none")]
     pub target_cid: Option<String>,
-    #[serde(rename = "memoryUsed", default, skip_serializing_if = "Option::is_none")]
     pub memory_used: Option<f64>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BucketIpnsRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("keyName", &self.key_name)
+            .optional("keyId", &self.key_id)
+            .optional("ipnsLink", &self.ipns_link)
+            .optional("bucket", &self.bucket)
+            .optional("targetCid", &self.target_cid)
+            .optional("memoryUsed", &self.memory_used)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -761,19 +766,17 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "keyName" => f1 = map.next_value()?,
-                        "keyId" => f2 = map.next_value()?,
-                        "ipnsLink" => f3 = map.next_value()?,
-                        "bucket" => f4 = map.next_value()?,
-                        "targetCid" => f5 = map.next_value()?,
-                        "memoryUsed" => f6 = map.next_value()?,
-                        "createdAt" => f7 = map.next_value()?,
-                        "updatedAt" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "keyName" => rt::set(&mut f1, map.next_value()),
+                        "keyId" => rt::set(&mut f2, map.next_value()),
+                        "ipnsLink" => rt::set(&mut f3, map.next_value()),
+                        "bucket" => rt::set(&mut f4, map.next_value()),
+                        "targetCid" => rt::set(&mut f5, map.next_value()),
+                        "memoryUsed" => rt::set(&mut f6, map.next_value()),
+                        "createdAt" => rt::set(&mut f7, map.next_value()),
+                        "updatedAt" => rt::set(&mut f8, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BucketIpnsRecord {
                     id: rt::required(f0, "_id")?,
@@ -811,10 +814,18 @@ impl BucketIpnsRecord {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketIpnsRecordList {
-    #[serde(rename = "ipnsRecords", default, skip_serializing_if = "Option::is_none")]
     pub ipns_records: Option<Vec<BucketIpnsRecord>>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BucketIpnsRecordList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("ipnsRecords", &self.ipns_records)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -836,11 +847,9 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "ipnsRecords" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ipnsRecords" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BucketIpnsRecordList {
                     ipns_records: f0,
@@ -852,11 +861,19 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketIpnsRecordRequest {
     /// The upload the record points at.
-    #[serde(rename = "uploadId")]
     pub upload_id: String,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BucketIpnsRecordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("uploadId", &self.upload_id)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -878,11 +895,9 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "uploadId" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "uploadId" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BucketIpnsRecordRequest {
                     upload_id: rt::required(f0, "uploadId")?,
@@ -902,10 +917,18 @@ impl BucketIpnsRecordRequest {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/BucketIpnsRecordResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketIpnsRecordResponse {
-    #[serde(rename = "ipnsRecord", default, skip_serializing_if = "Option::is_none")]
     pub ipns_record: Option<BucketIpnsRecord>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BucketIpnsRecordResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("ipnsRecord", &self.ipns_record)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -927,11 +950,9 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "ipnsRecord" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ipnsRecord" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BucketIpnsRecordResponse {
                     ipns_record: f0,
@@ -943,10 +964,18 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/BucketList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BucketList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BucketList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("buckets", &self.buckets)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -968,11 +997,9 @@ impl<'de> serde::Deserialize<'de> for BucketList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "buckets" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "buckets" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BucketList {
                     buckets: f0,
@@ -986,20 +1013,28 @@ impl<'de> serde::Deserialize<'de> for BucketList {
 /// Build settings of a new deployment.
 ///
 /// Schema `/components/schemas/BuildConfigurationInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BuildConfigurationInput {
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
-    #[serde(rename = "publishDir", default, skip_serializing_if = "Option::is_none")]
     pub publish_dir: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for BuildConfigurationInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("buildCommand", &self.build_command)
+            .optional("installCommand", &self.install_command)
+            .optional("workspace", &self.workspace)
+            .optional("publishDir", &self.publish_dir)
+            .optional("framework", &self.framework)
+            .optional("nodeVersion", &self.node_version)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1026,16 +1061,14 @@ impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "buildCommand" => f0 = map.next_value()?,
-                        "installCommand" => f1 = map.next_value()?,
-                        "workspace" => f2 = map.next_value()?,
-                        "publishDir" => f3 = map.next_value()?,
-                        "framework" => f4 = map.next_value()?,
-                        "nodeVersion" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "buildCommand" => rt::set(&mut f0, map.next_value()),
+                        "installCommand" => rt::set(&mut f1, map.next_value()),
+                        "workspace" => rt::set(&mut f2, map.next_value()),
+                        "publishDir" => rt::set(&mut f3, map.next_value()),
+                        "framework" => rt::set(&mut f4, map.next_value()),
+                        "nodeVersion" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::BuildConfigurationInput {
                     build_command: f0,
@@ -1052,15 +1085,23 @@ impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CancelDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CancelDeploymentResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
     /// Whether a running build is being stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub killing: Option<bool>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CancelDeploymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .optional("canceled", &self.canceled)
+            .optional("killing", &self.killing)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1084,13 +1125,11 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        "canceled" => f1 = map.next_value()?,
-                        "killing" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        "canceled" => rt::set(&mut f1, map.next_value()),
+                        "killing" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CancelDeploymentResponse {
                     message: f0,
@@ -1106,14 +1145,22 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
 /// DNS targets for custom domains.
 ///
 /// Schema `/components/schemas/CdnRecords`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CdnRecords {
     /// Address for A records.
-    #[serde(rename = "recordIpv4V2", default, skip_serializing_if = "Option::is_none")]
     pub record_ipv4_v2: Option<String>,
     /// Target for CNAME records.
-    #[serde(rename = "recordCnameV2", default, skip_serializing_if = "Option::is_none")]
     pub record_cname_v2: Option<String>,
+}
+#[cfg(feature = "domains")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CdnRecords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("recordIpv4V2", &self.record_ipv4_v2)
+            .optional("recordCnameV2", &self.record_cname_v2)
+            .end()
+    }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1136,12 +1183,10 @@ impl<'de> serde::Deserialize<'de> for CdnRecords {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "recordIpv4V2" => f0 = map.next_value()?,
-                        "recordCnameV2" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "recordIpv4V2" => rt::set(&mut f0, map.next_value()),
+                        "recordCnameV2" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CdnRecords {
                     record_ipv4_v2: f0,
@@ -1154,10 +1199,18 @@ impl<'de> serde::Deserialize<'de> for CdnRecords {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CdnRecordsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CdnRecordsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<CdnRecords>,
+}
+#[cfg(feature = "domains")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CdnRecordsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("records", &self.records)
+            .end()
+    }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1179,11 +1232,9 @@ impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "records" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "records" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CdnRecordsResponse {
                     records: f0,
@@ -1197,36 +1248,28 @@ impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
 /// A token and the user's organizations, after the git-host login of the CLI.
 ///
 /// Schema `/components/schemas/CliTokenVerification`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CliTokenVerification {
-    #[serde(rename = "jwtToken", default, skip_serializing_if = "Option::is_none")]
     pub jwt_token: Option<String>,
-    #[serde(
-        rename = "masterOrganizationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_organization_id: Option<String>,
-    #[serde(
-        rename = "computeOrganizationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_organization_id: Option<String>,
-    #[serde(
-        rename = "siteOrganizationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub site_organization_id: Option<String>,
-    #[serde(
-        rename = "storageOrganizationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+#[cfg(feature = "cli")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CliTokenVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("jwtToken", &self.jwt_token)
+            .optional("masterOrganizationId", &self.master_organization_id)
+            .optional("computeOrganizationId", &self.compute_organization_id)
+            .optional("siteOrganizationId", &self.site_organization_id)
+            .optional("storageOrganizationId", &self.storage_organization_id)
+            .optional("email", &self.email)
+            .end()
+    }
 }
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1253,16 +1296,14 @@ impl<'de> serde::Deserialize<'de> for CliTokenVerification {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "jwtToken" => f0 = map.next_value()?,
-                        "masterOrganizationId" => f1 = map.next_value()?,
-                        "computeOrganizationId" => f2 = map.next_value()?,
-                        "siteOrganizationId" => f3 = map.next_value()?,
-                        "storageOrganizationId" => f4 = map.next_value()?,
-                        "email" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "jwtToken" => rt::set(&mut f0, map.next_value()),
+                        "masterOrganizationId" => rt::set(&mut f1, map.next_value()),
+                        "computeOrganizationId" => rt::set(&mut f2, map.next_value()),
+                        "siteOrganizationId" => rt::set(&mut f3, map.next_value()),
+                        "storageOrganizationId" => rt::set(&mut f4, map.next_value()),
+                        "email" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CliTokenVerification {
                     jwt_token: f0,
@@ -1279,12 +1320,20 @@ impl<'de> serde::Deserialize<'de> for CliTokenVerification {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/CloseInstanceResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CloseInstanceResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CloseInstanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .optional("success", &self.success)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1307,12 +1356,10 @@ impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        "success" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        "success" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CloseInstanceResponse {
                     message: f0,
@@ -1327,65 +1374,61 @@ impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
 /// One version of a compute instance (what was deployed, its logs and top-ups).
 ///
 /// Schema `/components/schemas/ComputeDeployment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComputeDeployment {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "buildTime", default, skip_serializing_if = "Option::is_none")]
     pub build_time: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Environment of the deployment (shape not documented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<ComputeLogEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topups: Option<Vec<Topup>>,
-    #[serde(rename = "lastTopup", default, skip_serializing_if = "Option::is_none")]
     pub last_topup: Option<Topup>,
-    #[serde(rename = "closingLogs", default, skip_serializing_if = "Option::is_none")]
     pub closing_logs: Option<Vec<DeploymentLogLine>>,
-    #[serde(rename = "instanceLogs", default, skip_serializing_if = "Option::is_none")]
     pub instance_logs: Option<Vec<String>>,
-    #[serde(rename = "instanceEvents", default, skip_serializing_if = "Option::is_none")]
     pub instance_events: Option<Vec<String>>,
     /// Id of the instance.
-    #[serde(
-        rename = "computeInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_instance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<ComputeServiceConfiguration>>,
     /// The Akash deployment manifest, base64-encoded.
-    #[serde(
-        rename = "deploymentConfigBase64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_config_base64: Option<String>,
     /// Akash identifiers of the lease (dseq, oseq, gseq).
-    #[serde(rename = "protocolData", default, skip_serializing_if = "Option::is_none")]
     pub protocol_data: Option<serde_json::Value>,
     /// URL of the running service (the vendor's spelling).
-    #[serde(rename = "urlPrewiew", default, skip_serializing_if = "Option::is_none")]
     pub url_prewiew: Option<String>,
-    #[serde(rename = "akashWalletId", default, skip_serializing_if = "Option::is_none")]
     pub akash_wallet_id: Option<String>,
-    #[serde(
-        rename = "deploymentInitiator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_initiator: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeDeployment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("type", &self.r#type)
+            .optional("commitId", &self.commit_id)
+            .optional("status", &self.status)
+            .optional("buildTime", &self.build_time)
+            .optional("topic", &self.topic)
+            .optional("env", &self.env)
+            .optional("logs", &self.logs)
+            .optional("topups", &self.topups)
+            .optional("lastTopup", &self.last_topup)
+            .optional("closingLogs", &self.closing_logs)
+            .optional("instanceLogs", &self.instance_logs)
+            .optional("instanceEvents", &self.instance_events)
+            .optional("computeInstance", &self.compute_instance)
+            .optional("services", &self.services)
+            .optional("deploymentConfigBase64", &self.deployment_config_base64)
+            .optional("protocolData", &self.protocol_data)
+            .optional("urlPrewiew", &self.url_prewiew)
+            .optional("akashWalletId", &self.akash_wallet_id)
+            .optional("deploymentInitiator", &self.deployment_initiator)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1426,30 +1469,28 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
                 let mut f19 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "type" => f1 = map.next_value()?,
-                        "commitId" => f2 = map.next_value()?,
-                        "status" => f3 = map.next_value()?,
-                        "buildTime" => f4 = map.next_value()?,
-                        "topic" => f5 = map.next_value()?,
-                        "env" => f6 = map.next_value()?,
-                        "logs" => f7 = map.next_value()?,
-                        "topups" => f8 = map.next_value()?,
-                        "lastTopup" => f9 = map.next_value()?,
-                        "closingLogs" => f10 = map.next_value()?,
-                        "instanceLogs" => f11 = map.next_value()?,
-                        "instanceEvents" => f12 = map.next_value()?,
-                        "computeInstance" => f13 = map.next_value()?,
-                        "services" => f14 = map.next_value()?,
-                        "deploymentConfigBase64" => f15 = map.next_value()?,
-                        "protocolData" => f16 = map.next_value()?,
-                        "urlPrewiew" => f17 = map.next_value()?,
-                        "akashWalletId" => f18 = map.next_value()?,
-                        "deploymentInitiator" => f19 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "type" => rt::set(&mut f1, map.next_value()),
+                        "commitId" => rt::set(&mut f2, map.next_value()),
+                        "status" => rt::set(&mut f3, map.next_value()),
+                        "buildTime" => rt::set(&mut f4, map.next_value()),
+                        "topic" => rt::set(&mut f5, map.next_value()),
+                        "env" => rt::set(&mut f6, map.next_value()),
+                        "logs" => rt::set(&mut f7, map.next_value()),
+                        "topups" => rt::set(&mut f8, map.next_value()),
+                        "lastTopup" => rt::set(&mut f9, map.next_value()),
+                        "closingLogs" => rt::set(&mut f10, map.next_value()),
+                        "instanceLogs" => rt::set(&mut f11, map.next_value()),
+                        "instanceEvents" => rt::set(&mut f12, map.next_value()),
+                        "computeInstance" => rt::set(&mut f13, map.next_value()),
+                        "services" => rt::set(&mut f14, map.next_value()),
+                        "deploymentConfigBase64" => rt::set(&mut f15, map.next_value()),
+                        "protocolData" => rt::set(&mut f16, map.next_value()),
+                        "urlPrewiew" => rt::set(&mut f17, map.next_value()),
+                        "akashWalletId" => rt::set(&mut f18, map.next_value()),
+                        "deploymentInitiator" => rt::set(&mut f19, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeDeployment {
                     id: rt::required(f0, "_id")?,
@@ -1509,12 +1550,20 @@ impl ComputeDeployment {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeDeploymentDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ComputeDeployment>,
-    #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<Vec<String>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeDeploymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("deployment", &self.deployment)
+            .optional("liveLogs", &self.live_logs)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1537,12 +1586,10 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "deployment" => f0 = map.next_value()?,
-                        "liveLogs" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "deployment" => rt::set(&mut f0, map.next_value()),
+                        "liveLogs" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeDeploymentDetails {
                     deployment: f0,
@@ -1557,15 +1604,23 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
 /// A window of one log of a compute deployment.
 ///
 /// Schema `/components/schemas/ComputeDeploymentLogs`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeDeploymentLogs {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
     /// Total number of lines in the log.
-    #[serde(rename = "logsLength", default, skip_serializing_if = "Option::is_none")]
     pub logs_length: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeDeploymentLogs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("_id", &self.id)
+            .optional("logs", &self.logs)
+            .optional("logsLength", &self.logs_length)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1589,13 +1644,11 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = map.next_value()?,
-                        "logs" => f1 = map.next_value()?,
-                        "logsLength" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set(&mut f0, map.next_value()),
+                        "logs" => rt::set(&mut f1, map.next_value()),
+                        "logsLength" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeDeploymentLogs {
                     id: f0,
@@ -1609,12 +1662,20 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeDeploymentLogsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeDeploymentLogsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ComputeDeploymentLogs>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeDeploymentLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("deployment", &self.deployment)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1637,12 +1698,10 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "deployment" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "deployment" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeDeploymentLogsResponse {
                     success: f0,
@@ -1657,66 +1716,57 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
 /// A running (or stopped) container deployment on Akash.
 ///
 /// Schema `/components/schemas/ComputeInstance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComputeInstance {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstanceState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ComputeType>,
     /// Ids of the instance's deployments (versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<String>>,
     /// Id of the deployment now running.
-    #[serde(
-        rename = "activeDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub active_deployment: Option<String>,
-    #[serde(rename = "computeProject", default, skip_serializing_if = "Option::is_none")]
     pub compute_project: Option<ComputeProjectRef>,
-    #[serde(rename = "retrievableAkt", default, skip_serializing_if = "Option::is_none")]
     pub retrievable_akt: Option<f64>,
-    #[serde(rename = "withdrawnAkt", default, skip_serializing_if = "Option::is_none")]
     pub withdrawn_akt: Option<f64>,
-    #[serde(
-        rename = "scalableRunningCost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scalable_running_cost: Option<f64>,
-    #[serde(
-        rename = "scalableRunningCostUpdatedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scalable_running_cost_updated_at: Option<cloudgen_runtime::DateTime>,
     /// Daily top-up of the instance's lease (list views).
-    #[serde(
-        rename = "defaultDailyTopup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_daily_topup: Option<f64>,
     /// Lease price per block (list views).
-    #[serde(
-        rename = "leasePricePerBlock",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub lease_price_per_block: Option<f64>,
-    #[serde(rename = "topupReport", default, skip_serializing_if = "Option::is_none")]
     pub topup_report: Option<FundsUsage>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("region", &self.region)
+            .optional("state", &self.state)
+            .optional("type", &self.r#type)
+            .optional("deployments", &self.deployments)
+            .optional("activeDeployment", &self.active_deployment)
+            .optional("computeProject", &self.compute_project)
+            .optional("retrievableAkt", &self.retrievable_akt)
+            .optional("withdrawnAkt", &self.withdrawn_akt)
+            .optional("scalableRunningCost", &self.scalable_running_cost)
+            .optional(
+                "scalableRunningCostUpdatedAt",
+                &self.scalable_running_cost_updated_at,
+            )
+            .optional("defaultDailyTopup", &self.default_daily_topup)
+            .optional("leasePricePerBlock", &self.lease_price_per_block)
+            .optional("topupReport", &self.topup_report)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1754,27 +1804,27 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
                 let mut f16 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "region" => f2 = map.next_value()?,
-                        "state" => f3 = map.next_value()?,
-                        "type" => f4 = map.next_value()?,
-                        "deployments" => f5 = map.next_value()?,
-                        "activeDeployment" => f6 = map.next_value()?,
-                        "computeProject" => f7 = map.next_value()?,
-                        "retrievableAkt" => f8 = map.next_value()?,
-                        "withdrawnAkt" => f9 = map.next_value()?,
-                        "scalableRunningCost" => f10 = map.next_value()?,
-                        "scalableRunningCostUpdatedAt" => f11 = map.next_value()?,
-                        "defaultDailyTopup" => f12 = map.next_value()?,
-                        "leasePricePerBlock" => f13 = map.next_value()?,
-                        "topupReport" => f14 = map.next_value()?,
-                        "createdAt" => f15 = map.next_value()?,
-                        "updatedAt" => f16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "region" => rt::set(&mut f2, map.next_value()),
+                        "state" => rt::set(&mut f3, map.next_value()),
+                        "type" => rt::set(&mut f4, map.next_value()),
+                        "deployments" => rt::set(&mut f5, map.next_value()),
+                        "activeDeployment" => rt::set(&mut f6, map.next_value()),
+                        "computeProject" => rt::set(&mut f7, map.next_value()),
+                        "retrievableAkt" => rt::set(&mut f8, map.next_value()),
+                        "withdrawnAkt" => rt::set(&mut f9, map.next_value()),
+                        "scalableRunningCost" => rt::set(&mut f10, map.next_value()),
+                        "scalableRunningCostUpdatedAt" => {
+                            rt::set(&mut f11, map.next_value())
                         }
-                    }
+                        "defaultDailyTopup" => rt::set(&mut f12, map.next_value()),
+                        "leasePricePerBlock" => rt::set(&mut f13, map.next_value()),
+                        "topupReport" => rt::set(&mut f14, map.next_value()),
+                        "createdAt" => rt::set(&mut f15, map.next_value()),
+                        "updatedAt" => rt::set(&mut f16, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeInstance {
                     id: rt::required(f0, "_id")?,
@@ -1828,14 +1878,22 @@ impl ComputeInstance {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeInstanceDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeInstanceDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ComputeInstance>,
-    #[serde(rename = "topupReport", default, skip_serializing_if = "Option::is_none")]
     pub topup_report: Option<FundsUsage>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeInstanceDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("instance", &self.instance)
+            .optional("topupReport", &self.topup_report)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1859,13 +1917,11 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "instance" => f1 = map.next_value()?,
-                        "topupReport" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "instance" => rt::set(&mut f1, map.next_value()),
+                        "topupReport" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeInstanceDetails {
                     success: f0,
@@ -1879,10 +1935,18 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeInstanceList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeInstanceList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ComputeInstance>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeInstanceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("instances", &self.instances)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1904,11 +1968,9 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "instances" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "instances" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeInstanceList {
                     instances: f0,
@@ -1922,28 +1984,24 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
 /// The instance's deployment was queued; follow `topic` or poll the instance.
 ///
 /// Schema `/components/schemas/ComputeInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeInstanceStarted {
-    #[serde(
-        rename = "computeProjectId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_project_id: Option<String>,
-    #[serde(
-        rename = "computeInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_instance_id: Option<String>,
-    #[serde(
-        rename = "computeDeploymentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_deployment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeInstanceStarted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("computeProjectId", &self.compute_project_id)
+            .optional("computeInstanceId", &self.compute_instance_id)
+            .optional("computeDeploymentId", &self.compute_deployment_id)
+            .optional("topic", &self.topic)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -1968,14 +2026,12 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "computeProjectId" => f0 = map.next_value()?,
-                        "computeInstanceId" => f1 = map.next_value()?,
-                        "computeDeploymentId" => f2 = map.next_value()?,
-                        "topic" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "computeProjectId" => rt::set(&mut f0, map.next_value()),
+                        "computeInstanceId" => rt::set(&mut f1, map.next_value()),
+                        "computeDeploymentId" => rt::set(&mut f2, map.next_value()),
+                        "topic" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeInstanceStarted {
                     compute_project_id: f0,
@@ -1990,12 +2046,20 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeLogEntry`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeLogEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<Vec<String>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeLogEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("time", &self.time)
+            .optional("log", &self.log)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2018,12 +2082,10 @@ impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "time" => f0 = map.next_value()?,
-                        "log" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "time" => rt::set(&mut f0, map.next_value()),
+                        "log" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeLogEntry {
                     time: f0,
@@ -2038,14 +2100,22 @@ impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
 /// Latest CPU and memory use of a service.
 ///
 /// Schema `/components/schemas/ComputeMetrics`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeMetrics {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeMetrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("cpu", &self.cpu)
+            .optional("memory", &self.memory)
+            .optional("timestamp", &self.timestamp)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2069,13 +2139,11 @@ impl<'de> serde::Deserialize<'de> for ComputeMetrics {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "cpu" => f0 = map.next_value()?,
-                        "memory" => f1 = map.next_value()?,
-                        "timestamp" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "cpu" => rt::set(&mut f0, map.next_value()),
+                        "memory" => rt::set(&mut f1, map.next_value()),
+                        "timestamp" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeMetrics {
                     cpu: f0,
@@ -2089,10 +2157,18 @@ impl<'de> serde::Deserialize<'de> for ComputeMetrics {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ComputeMetricsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeMetricsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<ComputeMetrics>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeMetricsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("metrics", &self.metrics)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2114,11 +2190,9 @@ impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "metrics" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "metrics" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeMetricsResponse {
                     metrics: f0,
@@ -2132,25 +2206,33 @@ impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
 /// A compute project grouping instances (created with its first instance).
 ///
 /// Schema `/components/schemas/ComputeProject`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputeProject {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proivder: Option<Provider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// Compute organization id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(any(feature = "compute", feature = "organizations"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeProject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("proivder", &self.proivder)
+            .optional("state", &self.state)
+            .optional("organization", &self.organization)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2179,18 +2261,16 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "description" => f2 = map.next_value()?,
-                        "proivder" => f3 = map.next_value()?,
-                        "state" => f4 = map.next_value()?,
-                        "organization" => f5 = map.next_value()?,
-                        "createdAt" => f6 = map.next_value()?,
-                        "updatedAt" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "description" => rt::set(&mut f2, map.next_value()),
+                        "proivder" => rt::set(&mut f3, map.next_value()),
+                        "state" => rt::set(&mut f4, map.next_value()),
+                        "organization" => rt::set(&mut f5, map.next_value()),
+                        "createdAt" => rt::set(&mut f6, map.next_value()),
+                        "updatedAt" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeProject {
                     id: rt::required(f0, "_id")?,
@@ -2226,14 +2306,18 @@ impl ComputeProject {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ComputeProjectList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComputeProjectList {
-    #[serde(
-        rename = "computeProjects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_projects: Option<Vec<ComputeProject>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeProjectList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("computeProjects", &self.compute_projects)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2255,11 +2339,9 @@ impl<'de> serde::Deserialize<'de> for ComputeProjectList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "computeProjects" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "computeProjects" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeProjectList {
                     compute_projects: f0,
@@ -2284,68 +2366,60 @@ pub enum ComputeProjectRef {
 /// A service as it was deployed, with the plan agreed for it.
 ///
 /// Schema `/components/schemas/ComputeServiceConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeServiceConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    #[serde(rename = "folderName", default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
     /// Compute protocol, e.g. `akash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(rename = "serviceCount", default, skip_serializing_if = "Option::is_none")]
     pub service_count: Option<i64>,
-    #[serde(rename = "buildImage", default, skip_serializing_if = "Option::is_none")]
     pub build_image: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<ServicePort>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<ServiceEnv>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(
-        rename = "customServiceSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_service_specs: Option<CustomServiceSpecs>,
-    #[serde(
-        rename = "agreedMachineImage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub agreed_machine_image: Option<AgreedMachineImage>,
-    #[serde(rename = "urlPrewiew", default, skip_serializing_if = "Option::is_none")]
     pub url_prewiew: Option<String>,
-    #[serde(
-        rename = "privateImageConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_image_config: Option<PrivateImageConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scalable: Option<bool>,
-    #[serde(
-        rename = "autoscalingRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub autoscaling_rules: Option<AutoscalingRules>,
-    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheck>,
     /// Id of the marketplace template, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeServiceConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("branch", &self.branch)
+            .optional("folderName", &self.folder_name)
+            .optional("protocol", &self.protocol)
+            .optional("image", &self.image)
+            .optional("tag", &self.tag)
+            .optional("serviceCount", &self.service_count)
+            .optional("buildImage", &self.build_image)
+            .optional("ports", &self.ports)
+            .optional("env", &self.env)
+            .optional("command", &self.command)
+            .optional("args", &self.args)
+            .optional("region", &self.region)
+            .optional("customServiceSpecs", &self.custom_service_specs)
+            .optional("agreedMachineImage", &self.agreed_machine_image)
+            .optional("urlPrewiew", &self.url_prewiew)
+            .optional("privateImageConfig", &self.private_image_config)
+            .optional("scalable", &self.scalable)
+            .optional("autoscalingRules", &self.autoscaling_rules)
+            .optional("healthCheck", &self.health_check)
+            .optional("template", &self.template)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2387,31 +2461,29 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
                 let mut f20 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "branch" => f1 = map.next_value()?,
-                        "folderName" => f2 = map.next_value()?,
-                        "protocol" => f3 = map.next_value()?,
-                        "image" => f4 = map.next_value()?,
-                        "tag" => f5 = map.next_value()?,
-                        "serviceCount" => f6 = map.next_value()?,
-                        "buildImage" => f7 = map.next_value()?,
-                        "ports" => f8 = map.next_value()?,
-                        "env" => f9 = map.next_value()?,
-                        "command" => f10 = map.next_value()?,
-                        "args" => f11 = map.next_value()?,
-                        "region" => f12 = map.next_value()?,
-                        "customServiceSpecs" => f13 = map.next_value()?,
-                        "agreedMachineImage" => f14 = map.next_value()?,
-                        "urlPrewiew" => f15 = map.next_value()?,
-                        "privateImageConfig" => f16 = map.next_value()?,
-                        "scalable" => f17 = map.next_value()?,
-                        "autoscalingRules" => f18 = map.next_value()?,
-                        "healthCheck" => f19 = map.next_value()?,
-                        "template" => f20 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "branch" => rt::set(&mut f1, map.next_value()),
+                        "folderName" => rt::set(&mut f2, map.next_value()),
+                        "protocol" => rt::set(&mut f3, map.next_value()),
+                        "image" => rt::set(&mut f4, map.next_value()),
+                        "tag" => rt::set(&mut f5, map.next_value()),
+                        "serviceCount" => rt::set(&mut f6, map.next_value()),
+                        "buildImage" => rt::set(&mut f7, map.next_value()),
+                        "ports" => rt::set(&mut f8, map.next_value()),
+                        "env" => rt::set(&mut f9, map.next_value()),
+                        "command" => rt::set(&mut f10, map.next_value()),
+                        "args" => rt::set(&mut f11, map.next_value()),
+                        "region" => rt::set(&mut f12, map.next_value()),
+                        "customServiceSpecs" => rt::set(&mut f13, map.next_value()),
+                        "agreedMachineImage" => rt::set(&mut f14, map.next_value()),
+                        "urlPrewiew" => rt::set(&mut f15, map.next_value()),
+                        "privateImageConfig" => rt::set(&mut f16, map.next_value()),
+                        "scalable" => rt::set(&mut f17, map.next_value()),
+                        "autoscalingRules" => rt::set(&mut f18, map.next_value()),
+                        "healthCheck" => rt::set(&mut f19, map.next_value()),
+                        "template" => rt::set(&mut f20, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeServiceConfiguration {
                     name: f0,
@@ -2445,46 +2517,49 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
 /// One container service of an instance.
 ///
 /// Schema `/components/schemas/ComputeServiceInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComputeServiceInput {
     pub name: String,
     pub image: String,
     pub tag: String,
     /// Number of replicas.
-    #[serde(rename = "serviceCount")]
     pub service_count: i64,
     /// Build the image from a repository (always false for Docker Hub images).
-    #[serde(rename = "buildImage")]
     pub build_image: bool,
     pub ports: Vec<ServicePort>,
     pub env: Vec<ServiceEnv>,
     pub command: Vec<String>,
     pub args: Vec<String>,
     /// Name of the plan (machine image), e.g. `Ventus Nano 1`.
-    #[serde(rename = "akashMachineImageName")]
     pub akash_machine_image_name: String,
-    #[serde(
-        rename = "customServiceSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_service_specs: Option<CustomServiceSpecs>,
-    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheckInput>,
-    #[serde(
-        rename = "privateImageConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_image_config: Option<PrivateImageConfig>,
-    #[serde(
-        rename = "autoscalingRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub autoscaling_rules: Option<AutoscalingRules>,
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ComputeServiceInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("image", &self.image)
+            .field("tag", &self.tag)
+            .field("serviceCount", &self.service_count)
+            .field("buildImage", &self.build_image)
+            .field("ports", &self.ports)
+            .field("env", &self.env)
+            .field("command", &self.command)
+            .field("args", &self.args)
+            .field("akashMachineImageName", &self.akash_machine_image_name)
+            .optional("customServiceSpecs", &self.custom_service_specs)
+            .optional("healthCheck", &self.health_check)
+            .optional("privateImageConfig", &self.private_image_config)
+            .optional("autoscalingRules", &self.autoscaling_rules)
+            .optional("templateId", &self.template_id)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2520,25 +2595,25 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
                 let mut f14 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "image" => f1 = Some(map.next_value()?),
-                        "tag" => f2 = Some(map.next_value()?),
-                        "serviceCount" => f3 = Some(map.next_value()?),
-                        "buildImage" => f4 = Some(map.next_value()?),
-                        "ports" => f5 = Some(map.next_value()?),
-                        "env" => f6 = Some(map.next_value()?),
-                        "command" => f7 = Some(map.next_value()?),
-                        "args" => f8 = Some(map.next_value()?),
-                        "akashMachineImageName" => f9 = Some(map.next_value()?),
-                        "customServiceSpecs" => f10 = map.next_value()?,
-                        "healthCheck" => f11 = map.next_value()?,
-                        "privateImageConfig" => f12 = map.next_value()?,
-                        "autoscalingRules" => f13 = map.next_value()?,
-                        "templateId" => f14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "image" => rt::set_required(&mut f1, map.next_value()),
+                        "tag" => rt::set_required(&mut f2, map.next_value()),
+                        "serviceCount" => rt::set_required(&mut f3, map.next_value()),
+                        "buildImage" => rt::set_required(&mut f4, map.next_value()),
+                        "ports" => rt::set_required(&mut f5, map.next_value()),
+                        "env" => rt::set_required(&mut f6, map.next_value()),
+                        "command" => rt::set_required(&mut f7, map.next_value()),
+                        "args" => rt::set_required(&mut f8, map.next_value()),
+                        "akashMachineImageName" => {
+                            rt::set_required(&mut f9, map.next_value())
                         }
-                    }
+                        "customServiceSpecs" => rt::set(&mut f10, map.next_value()),
+                        "healthCheck" => rt::set(&mut f11, map.next_value()),
+                        "privateImageConfig" => rt::set(&mut f12, map.next_value()),
+                        "autoscalingRules" => rt::set(&mut f13, map.next_value()),
+                        "templateId" => rt::set(&mut f14, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ComputeServiceInput {
                     name: rt::required(f0, "name")?,
@@ -2668,24 +2743,32 @@ impl<'de> serde::Deserialize<'de> for ComputeType {
 /// How a project is built.
 ///
 /// Schema `/components/schemas/Configuration`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Configuration {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
     /// Directory of the project inside the repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
     /// Directory holding the build output.
-    #[serde(rename = "publishDir", default, skip_serializing_if = "Option::is_none")]
     pub publish_dir: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Configuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("_id", &self.id)
+            .optional("buildCommand", &self.build_command)
+            .optional("installCommand", &self.install_command)
+            .optional("workspace", &self.workspace)
+            .optional("publishDir", &self.publish_dir)
+            .optional("framework", &self.framework)
+            .optional("nodeVersion", &self.node_version)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2713,17 +2796,15 @@ impl<'de> serde::Deserialize<'de> for Configuration {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = map.next_value()?,
-                        "buildCommand" => f1 = map.next_value()?,
-                        "installCommand" => f2 = map.next_value()?,
-                        "workspace" => f3 = map.next_value()?,
-                        "publishDir" => f4 = map.next_value()?,
-                        "framework" => f5 = map.next_value()?,
-                        "nodeVersion" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set(&mut f0, map.next_value()),
+                        "buildCommand" => rt::set(&mut f1, map.next_value()),
+                        "installCommand" => rt::set(&mut f2, map.next_value()),
+                        "workspace" => rt::set(&mut f3, map.next_value()),
+                        "publishDir" => rt::set(&mut f4, map.next_value()),
+                        "framework" => rt::set(&mut f5, map.next_value()),
+                        "nodeVersion" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Configuration {
                     id: f0,
@@ -2741,10 +2822,18 @@ impl<'de> serde::Deserialize<'de> for Configuration {
 }
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/ConfigurationResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConfigurationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
+}
+#[cfg(feature = "projects")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ConfigurationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("configuration", &self.configuration)
+            .end()
+    }
 }
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2766,11 +2855,9 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "configuration" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "configuration" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ConfigurationResponse {
                     configuration: f0,
@@ -2784,10 +2871,19 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
 /// The number of items a list would return with the same filters.
 ///
 /// Schema `/components/schemas/Count`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Count {
     /// Constraints (checked by the server): ≥ 0.
     pub count: i64,
+}
+#[cfg(any(feature = "organizations", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("count", &self.count)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2809,11 +2905,9 @@ impl<'de> serde::Deserialize<'de> for Count {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "count" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "count" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Count {
                     count: rt::required(f0, "count")?,
@@ -2835,33 +2929,37 @@ impl Count {
 /// A coupon registered to the organization.
 ///
 /// Schema `/components/schemas/Coupon`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Coupon {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "couponName", default, skip_serializing_if = "Option::is_none")]
     pub coupon_name: Option<String>,
-    #[serde(rename = "activationCode", default, skip_serializing_if = "Option::is_none")]
     pub activation_code: Option<String>,
-    #[serde(rename = "activatedAt", default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
     pub registered_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "totalDays", default, skip_serializing_if = "Option::is_none")]
     pub total_days: Option<i64>,
     /// Days left (the vendor's spelling).
-    #[serde(rename = "daysRemaning", default, skip_serializing_if = "Option::is_none")]
     pub days_remaning: Option<i64>,
-    #[serde(
-        rename = "daysUntilActivation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub days_until_activation: Option<i64>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("couponName", &self.coupon_name)
+            .optional("activationCode", &self.activation_code)
+            .optional("activatedAt", &self.activated_at)
+            .optional("expiresAt", &self.expires_at)
+            .optional("state", &self.state)
+            .optional("registeredAt", &self.registered_at)
+            .optional("totalDays", &self.total_days)
+            .optional("daysRemaning", &self.days_remaning)
+            .optional("daysUntilActivation", &self.days_until_activation)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2892,20 +2990,18 @@ impl<'de> serde::Deserialize<'de> for Coupon {
                 let mut f9 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "couponName" => f1 = map.next_value()?,
-                        "activationCode" => f2 = map.next_value()?,
-                        "activatedAt" => f3 = map.next_value()?,
-                        "expiresAt" => f4 = map.next_value()?,
-                        "state" => f5 = map.next_value()?,
-                        "registeredAt" => f6 = map.next_value()?,
-                        "totalDays" => f7 = map.next_value()?,
-                        "daysRemaning" => f8 = map.next_value()?,
-                        "daysUntilActivation" => f9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "couponName" => rt::set(&mut f1, map.next_value()),
+                        "activationCode" => rt::set(&mut f2, map.next_value()),
+                        "activatedAt" => rt::set(&mut f3, map.next_value()),
+                        "expiresAt" => rt::set(&mut f4, map.next_value()),
+                        "state" => rt::set(&mut f5, map.next_value()),
+                        "registeredAt" => rt::set(&mut f6, map.next_value()),
+                        "totalDays" => rt::set(&mut f7, map.next_value()),
+                        "daysRemaning" => rt::set(&mut f8, map.next_value()),
+                        "daysUntilActivation" => rt::set(&mut f9, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Coupon {
                     id: f0,
@@ -2926,10 +3022,18 @@ impl<'de> serde::Deserialize<'de> for Coupon {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CouponList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CouponList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CouponList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("coupons", &self.coupons)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -2951,11 +3055,9 @@ impl<'de> serde::Deserialize<'de> for CouponList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "coupons" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "coupons" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CouponList {
                     coupons: f0,
@@ -2969,25 +3071,36 @@ impl<'de> serde::Deserialize<'de> for CouponList {
 /// A new instance, created in a new compute project.
 ///
 /// Schema `/components/schemas/CreateComputeInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateComputeInstanceRequest {
     /// Compute organization id.
-    #[serde(rename = "organizationId")]
     pub organization_id: String,
     /// A UUID chosen by the client; progress is published to this topic.
-    #[serde(rename = "uniqueTopicId")]
     pub unique_topic_id: String,
-    #[serde(rename = "computeProvider")]
     pub compute_provider: Provider,
-    #[serde(rename = "computeProjectName")]
     pub compute_project_name: String,
-    #[serde(rename = "computeProjectDescription")]
     pub compute_project_description: String,
     /// Region name, or `any`.
     pub region: String,
     /// true for on-demand, false for spot.
     pub scalable: bool,
     pub services: Vec<ComputeServiceInput>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateComputeInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("organizationId", &self.organization_id)
+            .field("uniqueTopicId", &self.unique_topic_id)
+            .field("computeProvider", &self.compute_provider)
+            .field("computeProjectName", &self.compute_project_name)
+            .field("computeProjectDescription", &self.compute_project_description)
+            .field("region", &self.region)
+            .field("scalable", &self.scalable)
+            .field("services", &self.services)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3016,18 +3129,20 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "organizationId" => f0 = Some(map.next_value()?),
-                        "uniqueTopicId" => f1 = Some(map.next_value()?),
-                        "computeProvider" => f2 = Some(map.next_value()?),
-                        "computeProjectName" => f3 = Some(map.next_value()?),
-                        "computeProjectDescription" => f4 = Some(map.next_value()?),
-                        "region" => f5 = Some(map.next_value()?),
-                        "scalable" => f6 = Some(map.next_value()?),
-                        "services" => f7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "organizationId" => rt::set_required(&mut f0, map.next_value()),
+                        "uniqueTopicId" => rt::set_required(&mut f1, map.next_value()),
+                        "computeProvider" => rt::set_required(&mut f2, map.next_value()),
+                        "computeProjectName" => {
+                            rt::set_required(&mut f3, map.next_value())
                         }
-                    }
+                        "computeProjectDescription" => {
+                            rt::set_required(&mut f4, map.next_value())
+                        }
+                        "region" => rt::set_required(&mut f5, map.next_value()),
+                        "scalable" => rt::set_required(&mut f6, map.next_value()),
+                        "services" => rt::set_required(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateComputeInstanceRequest {
                     organization_id: rt::required(f0, "organizationId")?,
@@ -3076,10 +3191,18 @@ impl CreateComputeInstanceRequest {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/CreateDeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateDeploymentEnvironmentResponse {
-    #[serde(rename = "newEnvironment", default, skip_serializing_if = "Option::is_none")]
     pub new_environment: Option<DeploymentEnvironment>,
+}
+#[cfg(feature = "deployment_environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateDeploymentEnvironmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("newEnvironment", &self.new_environment)
+            .end()
+    }
 }
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3101,11 +3224,9 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "newEnvironment" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "newEnvironment" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateDeploymentEnvironmentResponse {
                     new_environment: f0,
@@ -3117,35 +3238,43 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/CreateDeploymentRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateDeploymentRequest {
     /// Site organization to deploy in.
-    #[serde(rename = "organizationId")]
     pub organization_id: String,
     /// Clone URL of the repository.
-    #[serde(rename = "gitUrl")]
     pub git_url: String,
-    #[serde(rename = "repoName")]
     pub repo_name: String,
     pub branch: String,
     pub protocol: Protocol,
     pub provider: Provider,
     /// Also install the git host webhook that deploys on push.
-    #[serde(rename = "createDefaultWebhook")]
     pub create_default_webhook: bool,
     pub configuration: BuildConfigurationInput,
     /// Build environment variables, names to values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "gitProviderPreferences",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub git_provider_preferences: Option<GitProviderPreferences>,
     /// A UUID chosen by the client; progress is published to this topic (facts §6).
-    #[serde(rename = "uniqueTopicId", default, skip_serializing_if = "Option::is_none")]
     pub unique_topic_id: Option<String>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateDeploymentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("organizationId", &self.organization_id)
+            .field("gitUrl", &self.git_url)
+            .field("repoName", &self.repo_name)
+            .field("branch", &self.branch)
+            .field("protocol", &self.protocol)
+            .field("provider", &self.provider)
+            .field("createDefaultWebhook", &self.create_default_webhook)
+            .field("configuration", &self.configuration)
+            .optional("env", &self.env)
+            .optional("gitProviderPreferences", &self.git_provider_preferences)
+            .optional("uniqueTopicId", &self.unique_topic_id)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3177,21 +3306,21 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
                 let mut f10 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "organizationId" => f0 = Some(map.next_value()?),
-                        "gitUrl" => f1 = Some(map.next_value()?),
-                        "repoName" => f2 = Some(map.next_value()?),
-                        "branch" => f3 = Some(map.next_value()?),
-                        "protocol" => f4 = Some(map.next_value()?),
-                        "provider" => f5 = Some(map.next_value()?),
-                        "createDefaultWebhook" => f6 = Some(map.next_value()?),
-                        "configuration" => f7 = Some(map.next_value()?),
-                        "env" => f8 = map.next_value()?,
-                        "gitProviderPreferences" => f9 = map.next_value()?,
-                        "uniqueTopicId" => f10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "organizationId" => rt::set_required(&mut f0, map.next_value()),
+                        "gitUrl" => rt::set_required(&mut f1, map.next_value()),
+                        "repoName" => rt::set_required(&mut f2, map.next_value()),
+                        "branch" => rt::set_required(&mut f3, map.next_value()),
+                        "protocol" => rt::set_required(&mut f4, map.next_value()),
+                        "provider" => rt::set_required(&mut f5, map.next_value()),
+                        "createDefaultWebhook" => {
+                            rt::set_required(&mut f6, map.next_value())
                         }
-                    }
+                        "configuration" => rt::set_required(&mut f7, map.next_value()),
+                        "env" => rt::set(&mut f8, map.next_value()),
+                        "gitProviderPreferences" => rt::set(&mut f9, map.next_value()),
+                        "uniqueTopicId" => rt::set(&mut f10, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateDeploymentRequest {
                     organization_id: rt::required(f0, "organizationId")?,
@@ -3243,24 +3372,30 @@ impl CreateDeploymentRequest {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/CreateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateDomainRequest {
     /// The domain name.
     pub name: String,
     pub r#type: DomainType,
     /// Deployment id or CID the domain points at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Ids of the deployment environments whose deployments the domain follows.
-    #[serde(
-        rename = "deploymentEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environments: Option<Vec<String>>,
     /// Follow the latest deployment (sent by the Go CLI only).
-    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
+}
+#[cfg(feature = "domains")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateDomainRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .optional("link", &self.link)
+            .optional("deploymentEnvironments", &self.deployment_environments)
+            .optional("isLatest", &self.is_latest)
+            .end()
+    }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3286,15 +3421,13 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "type" => f1 = Some(map.next_value()?),
-                        "link" => f2 = map.next_value()?,
-                        "deploymentEnvironments" => f3 = map.next_value()?,
-                        "isLatest" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "type" => rt::set_required(&mut f1, map.next_value()),
+                        "link" => rt::set(&mut f2, map.next_value()),
+                        "deploymentEnvironments" => rt::set(&mut f3, map.next_value()),
+                        "isLatest" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateDomainRequest {
                     name: rt::required(f0, "name")?,
@@ -3324,10 +3457,18 @@ impl CreateDomainRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateEnvironmentVariablesRequest {
-    #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<EnvironmentVariableInput>,
+}
+#[cfg(feature = "environment_variables")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateEnvironmentVariablesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("environmentVariables", &self.environment_variables)
+            .end()
+    }
 }
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3349,11 +3490,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "environmentVariables" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "environmentVariables" => {
+                            rt::set_required(&mut f0, map.next_value())
                         }
-                    }
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateEnvironmentVariablesRequest {
                     environment_variables: rt::required(f0, "environmentVariables")?,
@@ -3373,14 +3514,18 @@ impl CreateEnvironmentVariablesRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/CreateEnvironmentVariablesResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateEnvironmentVariablesResponse {
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
+}
+#[cfg(feature = "environment_variables")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateEnvironmentVariablesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("environmentVariables", &self.environment_variables)
+            .end()
+    }
 }
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3402,11 +3547,9 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "environmentVariables" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "environmentVariables" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateEnvironmentVariablesResponse {
                     environment_variables: f0,
@@ -3418,29 +3561,35 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/CreateInstanceFromTemplateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateInstanceFromTemplateRequest {
-    #[serde(rename = "templateId")]
     pub template_id: String,
-    #[serde(rename = "environmentVariables")]
     pub environment_variables: Vec<TemplateVariableInput>,
-    #[serde(rename = "organizationId")]
     pub organization_id: String,
     /// Id of the plan (machine image).
-    #[serde(rename = "akashImageId")]
     pub akash_image_id: String,
     pub region: String,
     pub scalable: bool,
-    #[serde(rename = "uniqueTopicId", default, skip_serializing_if = "Option::is_none")]
     pub unique_topic_id: Option<String>,
-    #[serde(
-        rename = "customInstanceSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_instance_specs: Option<CustomServiceSpecs>,
-    #[serde(rename = "instanceCount", default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateInstanceFromTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("templateId", &self.template_id)
+            .field("environmentVariables", &self.environment_variables)
+            .field("organizationId", &self.organization_id)
+            .field("akashImageId", &self.akash_image_id)
+            .field("region", &self.region)
+            .field("scalable", &self.scalable)
+            .optional("uniqueTopicId", &self.unique_topic_id)
+            .optional("customInstanceSpecs", &self.custom_instance_specs)
+            .optional("instanceCount", &self.instance_count)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3470,19 +3619,19 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "templateId" => f0 = Some(map.next_value()?),
-                        "environmentVariables" => f1 = Some(map.next_value()?),
-                        "organizationId" => f2 = Some(map.next_value()?),
-                        "akashImageId" => f3 = Some(map.next_value()?),
-                        "region" => f4 = Some(map.next_value()?),
-                        "scalable" => f5 = Some(map.next_value()?),
-                        "uniqueTopicId" => f6 = map.next_value()?,
-                        "customInstanceSpecs" => f7 = map.next_value()?,
-                        "instanceCount" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "templateId" => rt::set_required(&mut f0, map.next_value()),
+                        "environmentVariables" => {
+                            rt::set_required(&mut f1, map.next_value())
                         }
-                    }
+                        "organizationId" => rt::set_required(&mut f2, map.next_value()),
+                        "akashImageId" => rt::set_required(&mut f3, map.next_value()),
+                        "region" => rt::set_required(&mut f4, map.next_value()),
+                        "scalable" => rt::set_required(&mut f5, map.next_value()),
+                        "uniqueTopicId" => rt::set(&mut f6, map.next_value()),
+                        "customInstanceSpecs" => rt::set(&mut f7, map.next_value()),
+                        "instanceCount" => rt::set(&mut f8, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateInstanceFromTemplateRequest {
                     template_id: rt::required(f0, "templateId")?,
@@ -3527,11 +3676,19 @@ impl CreateInstanceFromTemplateRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateInviteRequest {
     /// Email address to invite.
-    #[serde(rename = "userEmail")]
     pub user_email: String,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateInviteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("userEmail", &self.user_email)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3553,11 +3710,9 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "userEmail" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "userEmail" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateInviteRequest {
                     user_email: rt::required(f0, "userEmail")?,
@@ -3577,12 +3732,20 @@ impl CreateInviteRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateInviteResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateInviteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Invite>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateInviteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .optional("invite", &self.invite)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3605,12 +3768,10 @@ impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        "invite" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        "invite" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateInviteResponse {
                     message: f0,
@@ -3623,14 +3784,24 @@ impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrganizationRequest {
     /// Unique handle of the organization.
     pub username: String,
     /// Display name.
     pub name: String,
-    #[serde(rename = "appType")]
     pub app_type: AppType,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateOrganizationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("username", &self.username)
+            .field("name", &self.name)
+            .field("appType", &self.app_type)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3654,13 +3825,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "username" => f0 = Some(map.next_value()?),
-                        "name" => f1 = Some(map.next_value()?),
-                        "appType" => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "username" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set_required(&mut f1, map.next_value()),
+                        "appType" => rt::set_required(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateOrganizationRequest {
                     username: rt::required(f0, "username")?,
@@ -3682,10 +3851,18 @@ impl CreateOrganizationRequest {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/CreateOrganizationResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateOrganizationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CreateOrganizationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("organization", &self.organization)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3707,11 +3884,9 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "organization" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "organization" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::CreateOrganizationResponse {
                     organization: f0,
@@ -3725,25 +3900,29 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
 /// Resources of a service when no plan is used.
 ///
 /// Schema `/components/schemas/CustomServiceSpecs`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomServiceSpecs {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// Memory with unit, e.g. `1Gi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// Ephemeral storage with unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
-    #[serde(
-        rename = "persistentStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub persistent_storage: Option<PersistentStorage>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for CustomServiceSpecs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("cpu", &self.cpu)
+            .optional("memory", &self.memory)
+            .optional("storage", &self.storage)
+            .optional("persistentStorage", &self.persistent_storage)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3769,14 +3948,17 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "cpu" => f0 = map.next_value()?,
-                        "memory" => f1 = map.next_value()?,
-                        "storage" => f2 = map.next_value()?,
-                        "persistentStorage" => f3 = map.next_value()?,
+                        "cpu" => rt::set(&mut f0, map.next_value()),
+                        "memory" => rt::set(&mut f1, map.next_value()),
+                        "storage" => rt::set(&mut f2, map.next_value()),
+                        "persistentStorage" => rt::set(&mut f3, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::CustomServiceSpecs {
                     cpu: f0,
@@ -3792,10 +3974,18 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/DeleteDomainResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteDomainResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<SuccessResponse>,
+}
+#[cfg(feature = "domains")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeleteDomainResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("domain", &self.domain)
+            .end()
+    }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3817,11 +4007,9 @@ impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "domain" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "domain" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeleteDomainResponse {
                     domain: f0,
@@ -3835,86 +4023,78 @@ impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
 /// One build and publication of a project.
 ///
 /// Schema `/components/schemas/Deployment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {
-    #[serde(rename = "_id")]
     pub id: String,
     /// URL where the deployed site can be seen.
-    #[serde(rename = "sitePreview", default, skip_serializing_if = "Option::is_none")]
     pub site_preview: Option<String>,
-    #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    #[serde(rename = "commitMessage", default, skip_serializing_if = "Option::is_none")]
     pub commit_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<DeploymentLogLine>>,
-    #[serde(rename = "buildDirectory", default, skip_serializing_if = "Option::is_none")]
     pub build_directory: Option<Vec<String>>,
     /// Content identifier of the published build (e.g. an IPFS CID).
-    #[serde(rename = "contentHash", default, skip_serializing_if = "Option::is_none")]
     pub content_hash: Option<String>,
     /// Topic the deployment's progress is published to (see `subscribe`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentStatus>,
-    #[serde(rename = "paymentId", default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Build duration in seconds.
-    #[serde(rename = "buildTime", default, skip_serializing_if = "Option::is_none")]
     pub build_time: Option<f64>,
     /// Size of the build output in bytes.
-    #[serde(rename = "memoryUsed", default, skip_serializing_if = "Option::is_none")]
     pub memory_used: Option<f64>,
     /// Build environment (names to values).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<Box<ProjectRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    #[serde(
-        rename = "externalRepositoryName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_repository_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
-    #[serde(
-        rename = "deploymentEnvironmentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environment_name: Option<String>,
-    #[serde(rename = "failedMessage", default, skip_serializing_if = "Option::is_none")]
     pub failed_message: Option<String>,
-    #[serde(rename = "isFromRequest", default, skip_serializing_if = "Option::is_none")]
     pub is_from_request: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
     /// When a builder took the deployment (epoch milliseconds).
-    #[serde(
-        rename = "pickedUpByDeployerAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub picked_up_by_deployer_at: Option<i64>,
     /// Id of the user who started it.
-    #[serde(
-        rename = "deploymentInitiator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_initiator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<Screenshot>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Deployment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("sitePreview", &self.site_preview)
+            .optional("commitId", &self.commit_id)
+            .optional("commitMessage", &self.commit_message)
+            .optional("logs", &self.logs)
+            .optional("buildDirectory", &self.build_directory)
+            .optional("contentHash", &self.content_hash)
+            .optional("topic", &self.topic)
+            .optional("status", &self.status)
+            .optional("paymentId", &self.payment_id)
+            .optional("buildTime", &self.build_time)
+            .optional("memoryUsed", &self.memory_used)
+            .optional("env", &self.env)
+            .optional("project", &self.project)
+            .optional("branch", &self.branch)
+            .optional("externalRepositoryName", &self.external_repository_name)
+            .optional("protocol", &self.protocol)
+            .optional("deploymentEnvironmentName", &self.deployment_environment_name)
+            .optional("failedMessage", &self.failed_message)
+            .optional("isFromRequest", &self.is_from_request)
+            .optional("encrypted", &self.encrypted)
+            .optional("configuration", &self.configuration)
+            .optional("pickedUpByDeployerAt", &self.picked_up_by_deployer_at)
+            .optional("deploymentInitiator", &self.deployment_initiator)
+            .optional("screenshot", &self.screenshot)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -3962,37 +4142,37 @@ impl<'de> serde::Deserialize<'de> for Deployment {
                 let mut f26 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "sitePreview" => f1 = map.next_value()?,
-                        "commitId" => f2 = map.next_value()?,
-                        "commitMessage" => f3 = map.next_value()?,
-                        "logs" => f4 = map.next_value()?,
-                        "buildDirectory" => f5 = map.next_value()?,
-                        "contentHash" => f6 = map.next_value()?,
-                        "topic" => f7 = map.next_value()?,
-                        "status" => f8 = map.next_value()?,
-                        "paymentId" => f9 = map.next_value()?,
-                        "buildTime" => f10 = map.next_value()?,
-                        "memoryUsed" => f11 = map.next_value()?,
-                        "env" => f12 = map.next_value()?,
-                        "project" => f13 = map.next_value()?,
-                        "branch" => f14 = map.next_value()?,
-                        "externalRepositoryName" => f15 = map.next_value()?,
-                        "protocol" => f16 = map.next_value()?,
-                        "deploymentEnvironmentName" => f17 = map.next_value()?,
-                        "failedMessage" => f18 = map.next_value()?,
-                        "isFromRequest" => f19 = map.next_value()?,
-                        "encrypted" => f20 = map.next_value()?,
-                        "configuration" => f21 = map.next_value()?,
-                        "pickedUpByDeployerAt" => f22 = map.next_value()?,
-                        "deploymentInitiator" => f23 = map.next_value()?,
-                        "screenshot" => f24 = map.next_value()?,
-                        "createdAt" => f25 = map.next_value()?,
-                        "updatedAt" => f26 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "sitePreview" => rt::set(&mut f1, map.next_value()),
+                        "commitId" => rt::set(&mut f2, map.next_value()),
+                        "commitMessage" => rt::set(&mut f3, map.next_value()),
+                        "logs" => rt::set(&mut f4, map.next_value()),
+                        "buildDirectory" => rt::set(&mut f5, map.next_value()),
+                        "contentHash" => rt::set(&mut f6, map.next_value()),
+                        "topic" => rt::set(&mut f7, map.next_value()),
+                        "status" => rt::set(&mut f8, map.next_value()),
+                        "paymentId" => rt::set(&mut f9, map.next_value()),
+                        "buildTime" => rt::set(&mut f10, map.next_value()),
+                        "memoryUsed" => rt::set(&mut f11, map.next_value()),
+                        "env" => rt::set(&mut f12, map.next_value()),
+                        "project" => rt::set(&mut f13, map.next_value()),
+                        "branch" => rt::set(&mut f14, map.next_value()),
+                        "externalRepositoryName" => rt::set(&mut f15, map.next_value()),
+                        "protocol" => rt::set(&mut f16, map.next_value()),
+                        "deploymentEnvironmentName" => {
+                            rt::set(&mut f17, map.next_value())
                         }
-                    }
+                        "failedMessage" => rt::set(&mut f18, map.next_value()),
+                        "isFromRequest" => rt::set(&mut f19, map.next_value()),
+                        "encrypted" => rt::set(&mut f20, map.next_value()),
+                        "configuration" => rt::set(&mut f21, map.next_value()),
+                        "pickedUpByDeployerAt" => rt::set(&mut f22, map.next_value()),
+                        "deploymentInitiator" => rt::set(&mut f23, map.next_value()),
+                        "screenshot" => rt::set(&mut f24, map.next_value()),
+                        "createdAt" => rt::set(&mut f25, map.next_value()),
+                        "updatedAt" => rt::set(&mut f26, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Deployment {
                     id: rt::required(f0, "_id")?,
@@ -4068,16 +4248,24 @@ impl Deployment {
 /// Number of a project's deployments, in all and by outcome.
 ///
 /// Schema `/components/schemas/DeploymentCounts`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentCounts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successful: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<i64>,
+}
+#[cfg(feature = "projects")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("total", &self.total)
+            .optional("successful", &self.successful)
+            .optional("failed", &self.failed)
+            .optional("pending", &self.pending)
+            .end()
+    }
 }
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4102,14 +4290,12 @@ impl<'de> serde::Deserialize<'de> for DeploymentCounts {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "total" => f0 = map.next_value()?,
-                        "successful" => f1 = map.next_value()?,
-                        "failed" => f2 = map.next_value()?,
-                        "pending" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "total" => rt::set(&mut f0, map.next_value()),
+                        "successful" => rt::set(&mut f1, map.next_value()),
+                        "failed" => rt::set(&mut f2, map.next_value()),
+                        "pending" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentCounts {
                     total: f0,
@@ -4124,13 +4310,21 @@ impl<'de> serde::Deserialize<'de> for DeploymentCounts {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/DeploymentDetails`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
     /// Build output streamed so far (shape not documented).
-    #[serde(rename = "liveLogs", default, skip_serializing_if = "Option::is_none")]
     pub live_logs: Option<serde_json::Value>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("deployment", &self.deployment)
+            .optional("liveLogs", &self.live_logs)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4153,12 +4347,10 @@ impl<'de> serde::Deserialize<'de> for DeploymentDetails {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "deployment" => f0 = map.next_value()?,
-                        "liveLogs" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "deployment" => rt::set(&mut f0, map.next_value()),
+                        "liveLogs" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentDetails {
                     deployment: f0,
@@ -4181,24 +4373,40 @@ impl<'de> serde::Deserialize<'de> for DeploymentDetails {
 /// A set of branches whose pushes deploy to one protocol (e.g. production, preview).
 ///
 /// Schema `/components/schemas/DeploymentEnvironment`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeploymentEnvironment {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branches: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentEnvironmentStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
-    #[serde(rename = "isFree", default, skip_serializing_if = "Option::is_none")]
     pub is_free: Option<bool>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(
+    any(
+        feature = "deployment_environments",
+        feature = "deployments",
+        feature = "environment_variables",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentEnvironment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("branches", &self.branches)
+            .optional("status", &self.status)
+            .optional("protocol", &self.protocol)
+            .optional("isFree", &self.is_free)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -4235,18 +4443,16 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "branches" => f2 = map.next_value()?,
-                        "status" => f3 = map.next_value()?,
-                        "protocol" => f4 = map.next_value()?,
-                        "isFree" => f5 = map.next_value()?,
-                        "createdAt" => f6 = map.next_value()?,
-                        "updatedAt" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "branches" => rt::set(&mut f2, map.next_value()),
+                        "status" => rt::set(&mut f3, map.next_value()),
+                        "protocol" => rt::set(&mut f4, map.next_value()),
+                        "isFree" => rt::set(&mut f5, map.next_value()),
+                        "createdAt" => rt::set(&mut f6, map.next_value()),
+                        "updatedAt" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentEnvironment {
                     id: rt::required(f0, "_id")?,
@@ -4290,10 +4496,18 @@ impl DeploymentEnvironment {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentEnvironmentList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<DeploymentEnvironment>>,
+}
+#[cfg(feature = "deployment_environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentEnvironmentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("result", &self.result)
+            .end()
+    }
 }
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4315,11 +4529,9 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "result" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "result" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentEnvironmentList {
                     result: f0,
@@ -4333,11 +4545,22 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
 /// A deployment environment to create, or its new values (update takes the same fields).
 ///
 /// Schema `/components/schemas/DeploymentEnvironmentRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeploymentEnvironmentRequest {
     pub name: String,
     pub branches: Vec<String>,
     pub protocol: Protocol,
+}
+#[cfg(feature = "deployment_environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentEnvironmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("branches", &self.branches)
+            .field("protocol", &self.protocol)
+            .end()
+    }
 }
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4361,13 +4584,11 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "branches" => f1 = Some(map.next_value()?),
-                        "protocol" => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "branches" => rt::set_required(&mut f1, map.next_value()),
+                        "protocol" => rt::set_required(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentEnvironmentRequest {
                     name: rt::required(f0, "name")?,
@@ -4389,14 +4610,18 @@ impl DeploymentEnvironmentRequest {
 }
 #[cfg(feature = "deployment_environments")]
 /// Schema `/components/schemas/DeploymentEnvironmentResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentEnvironmentResponse {
-    #[serde(
-        rename = "deploymentEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environment: Option<DeploymentEnvironment>,
+}
+#[cfg(feature = "deployment_environments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentEnvironmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("deploymentEnvironment", &self.deployment_environment)
+            .end()
+    }
 }
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4418,11 +4643,9 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "deploymentEnvironment" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "deploymentEnvironment" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentEnvironmentResponse {
                     deployment_environment: f0,
@@ -4567,12 +4790,27 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentStatus {
     )
 )]
 /// Schema `/components/schemas/DeploymentLogLine`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentLogLine {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentLogLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("time", &self.time)
+            .optional("log", &self.log)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -4602,12 +4840,10 @@ impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "time" => f0 = map.next_value()?,
-                        "log" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "time" => rt::set(&mut f0, map.next_value()),
+                        "log" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentLogLine {
                     time: f0,
@@ -4622,20 +4858,28 @@ impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
 /// A deployment was queued; follow `topic` or poll the deployment.
 ///
 /// Schema `/components/schemas/DeploymentStarted`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeploymentStarted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DeploymentStarted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("message", &self.message)
+            .optional("topic", &self.topic)
+            .optional("deploymentId", &self.deployment_id)
+            .optional("projectId", &self.project_id)
+            .optional("deployment", &self.deployment)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -4662,16 +4906,14 @@ impl<'de> serde::Deserialize<'de> for DeploymentStarted {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "message" => f1 = map.next_value()?,
-                        "topic" => f2 = map.next_value()?,
-                        "deploymentId" => f3 = map.next_value()?,
-                        "projectId" => f4 = map.next_value()?,
-                        "deployment" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set(&mut f1, map.next_value()),
+                        "topic" => rt::set(&mut f2, map.next_value()),
+                        "deploymentId" => rt::set(&mut f3, map.next_value()),
+                        "projectId" => rt::set(&mut f4, map.next_value()),
+                        "deployment" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DeploymentStarted {
                     success: f0,
@@ -4793,44 +5035,57 @@ impl<'de> serde::Deserialize<'de> for DeploymentStatus {
 /// A custom domain pointing at a deployment, an upload or an instance.
 ///
 /// Schema `/components/schemas/Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Domain {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the domain points at (a deployment id, a CID or an instance URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DomainType>,
     /// Whether its DNS records were verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// Whether the domain follows the latest deployment (Go CLI).
-    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Bucket id (bucket domains).
-    #[serde(rename = "bucketId", default, skip_serializing_if = "Option::is_none")]
     pub bucket_id: Option<String>,
-    #[serde(
-        rename = "deploymentEnvironmentIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environment_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<DomainCredentials>>,
-    #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<DomainAppType>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Domain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("link", &self.link)
+            .optional("type", &self.r#type)
+            .optional("verified", &self.verified)
+            .optional("isLatest", &self.is_latest)
+            .optional("projectId", &self.project_id)
+            .optional("bucketId", &self.bucket_id)
+            .optional("deploymentEnvironmentIds", &self.deployment_environment_ids)
+            .optional("version", &self.version)
+            .optional("credentials", &self.credentials)
+            .optional("appType", &self.app_type)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -4874,24 +5129,22 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut f13 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "link" => f2 = map.next_value()?,
-                        "type" => f3 = map.next_value()?,
-                        "verified" => f4 = map.next_value()?,
-                        "isLatest" => f5 = map.next_value()?,
-                        "projectId" => f6 = map.next_value()?,
-                        "bucketId" => f7 = map.next_value()?,
-                        "deploymentEnvironmentIds" => f8 = map.next_value()?,
-                        "version" => f9 = map.next_value()?,
-                        "credentials" => f10 = map.next_value()?,
-                        "appType" => f11 = map.next_value()?,
-                        "createdAt" => f12 = map.next_value()?,
-                        "updatedAt" => f13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "link" => rt::set(&mut f2, map.next_value()),
+                        "type" => rt::set(&mut f3, map.next_value()),
+                        "verified" => rt::set(&mut f4, map.next_value()),
+                        "isLatest" => rt::set(&mut f5, map.next_value()),
+                        "projectId" => rt::set(&mut f6, map.next_value()),
+                        "bucketId" => rt::set(&mut f7, map.next_value()),
+                        "deploymentEnvironmentIds" => rt::set(&mut f8, map.next_value()),
+                        "version" => rt::set(&mut f9, map.next_value()),
+                        "credentials" => rt::set(&mut f10, map.next_value()),
+                        "appType" => rt::set(&mut f11, map.next_value()),
+                        "createdAt" => rt::set(&mut f12, map.next_value()),
+                        "updatedAt" => rt::set(&mut f13, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Domain {
                     id: rt::required(f0, "_id")?,
@@ -5067,12 +5320,29 @@ impl<'de> serde::Deserialize<'de> for DomainAppType {
 /// Basic-auth credentials protecting a domain.
 ///
 /// Schema `/components/schemas/DomainCredentials`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DomainCredentials {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "compute",
+        feature = "deployments",
+        feature = "domains",
+        feature = "organizations",
+        feature = "projects",
+        feature = "storage"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DomainCredentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("username", &self.username)
+            .optional("password", &self.password)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -5104,12 +5374,10 @@ impl<'de> serde::Deserialize<'de> for DomainCredentials {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "username" => f0 = map.next_value()?,
-                        "password" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "username" => rt::set(&mut f0, map.next_value()),
+                        "password" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DomainCredentials {
                     username: f0,
@@ -5122,10 +5390,18 @@ impl<'de> serde::Deserialize<'de> for DomainCredentials {
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DomainList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domain>>,
+}
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DomainList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("domains", &self.domains)
+            .end()
+    }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5147,11 +5423,9 @@ impl<'de> serde::Deserialize<'de> for DomainList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "domains" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "domains" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DomainList {
                     domains: f0,
@@ -5165,14 +5439,23 @@ impl<'de> serde::Deserialize<'de> for DomainList {
 /// A domain of a bucket or compute instance.
 ///
 /// Schema `/components/schemas/DomainRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DomainType>,
     /// What the domain points at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+}
+#[cfg(any(feature = "compute", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DomainRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("link", &self.link)
+            .end()
+    }
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5196,13 +5479,11 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "type" => f1 = map.next_value()?,
-                        "link" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "type" => rt::set(&mut f1, map.next_value()),
+                        "link" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DomainRequest {
                     name: rt::required(f0, "name")?,
@@ -5228,10 +5509,18 @@ impl DomainRequest {
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DomainResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
+}
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DomainResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("domain", &self.domain)
+            .end()
+    }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5253,11 +5542,9 @@ impl<'de> serde::Deserialize<'de> for DomainResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "domain" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "domain" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DomainResponse {
                     domain: f0,
@@ -5410,13 +5697,21 @@ impl<'de> serde::Deserialize<'de> for DomainType {
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
 /// Schema `/components/schemas/DomainVerification`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DomainVerification {
     /// Whether the DNS records were found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
+}
+#[cfg(any(feature = "domains", feature = "storage"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for DomainVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("domain", &self.domain)
+            .end()
+    }
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5439,12 +5734,10 @@ impl<'de> serde::Deserialize<'de> for DomainVerification {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "domain" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "domain" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::DomainVerification {
                     success: f0,
@@ -5466,20 +5759,31 @@ impl<'de> serde::Deserialize<'de> for DomainVerification {
 /// A build environment variable and the deployment environments it applies to.
 ///
 /// Schema `/components/schemas/EnvironmentVariable`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EnvironmentVariable {
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(
-        rename = "deploymentEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "environment_variables",
+        feature = "organizations",
+        feature = "projects"
+    )
+)]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentVariable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .optional("deploymentEnvironments", &self.deployment_environments)
+            .end()
+    }
 }
 #[cfg(
     any(
@@ -5511,14 +5815,12 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "value" => f2 = map.next_value()?,
-                        "deploymentEnvironments" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "value" => rt::set(&mut f2, map.next_value()),
+                        "deploymentEnvironments" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentVariable {
                     id: f0,
@@ -5533,13 +5835,23 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/EnvironmentVariableInput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentVariableInput {
     pub name: String,
     pub value: String,
     /// Names of the deployment environments the variable applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
+}
+#[cfg(feature = "environment_variables")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for EnvironmentVariableInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .optional("environments", &self.environments)
+            .end()
+    }
 }
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5563,13 +5875,11 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "value" => f1 = Some(map.next_value()?),
-                        "environments" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "value" => rt::set_required(&mut f1, map.next_value()),
+                        "environments" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::EnvironmentVariableInput {
                     name: rt::required(f0, "name")?,
@@ -5596,13 +5906,21 @@ impl EnvironmentVariableInput {
 /// The body of a failed call (facts §4). `message` is always present; `error` is usually `true`. The Go CLI also checks these keys on 2xx answers.
 ///
 /// Schema `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// `true` when the call failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
     /// What went wrong.
     pub message: String,
+}
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("error", &self.error)
+            .field("message", &self.message)
+            .end()
+    }
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Error {
@@ -5624,12 +5942,10 @@ impl<'de> serde::Deserialize<'de> for Error {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "error" => f0 = map.next_value()?,
-                        "message" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "error" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set_required(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Error {
                     error: f0,
@@ -5652,12 +5968,20 @@ impl Error {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ExceededEnvironments`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExceededEnvironments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ExceededEnvironments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("amount", &self.amount)
+            .optional("project", &self.project)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5680,12 +6004,10 @@ impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "amount" => f0 = map.next_value()?,
-                        "project" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "amount" => rt::set(&mut f0, map.next_value()),
+                        "project" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ExceededEnvironments {
                     amount: f0,
@@ -5698,10 +6020,19 @@ impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecCommandRequest {
     /// Shell command to run in the container.
     pub command: String,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ExecCommandRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("command", &self.command)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5723,11 +6054,9 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "command" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "command" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ExecCommandRequest {
                     command: rt::required(f0, "command")?,
@@ -5747,11 +6076,19 @@ impl ExecCommandRequest {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExecCommandResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExecCommandResponse {
     /// Output lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ExecCommandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("logs", &self.logs)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5773,11 +6110,9 @@ impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "logs" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "logs" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ExecCommandResponse {
                     logs: f0,
@@ -5789,14 +6124,18 @@ impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ExtendedInstanceList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtendedInstanceList {
-    #[serde(
-        rename = "extendedInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extended_instances: Option<Vec<ComputeInstance>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ExtendedInstanceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("extendedInstances", &self.extended_instances)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5818,11 +6157,9 @@ impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "extendedInstances" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "extendedInstances" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ExtendedInstanceList {
                     extended_instances: f0,
@@ -5968,14 +6305,18 @@ impl<'de> serde::Deserialize<'de> for Framework {
 }
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/FrameworkSuggestion`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FrameworkSuggestion {
-    #[serde(
-        rename = "suggestedFramework",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub suggested_framework: Option<Framework>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for FrameworkSuggestion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("suggestedFramework", &self.suggested_framework)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -5997,11 +6338,9 @@ impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "suggestedFramework" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "suggestedFramework" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::FrameworkSuggestion {
                     suggested_framework: f0,
@@ -6015,12 +6354,20 @@ impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
 /// Spend on compute, in the billing token.
 ///
 /// Schema `/components/schemas/FundsUsage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FundsUsage {
-    #[serde(rename = "dailyUsage", default, skip_serializing_if = "Option::is_none")]
     pub daily_usage: Option<f64>,
-    #[serde(rename = "usedTillNow", default, skip_serializing_if = "Option::is_none")]
     pub used_till_now: Option<f64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for FundsUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("dailyUsage", &self.daily_usage)
+            .optional("usedTillNow", &self.used_till_now)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6043,12 +6390,10 @@ impl<'de> serde::Deserialize<'de> for FundsUsage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "dailyUsage" => f0 = map.next_value()?,
-                        "usedTillNow" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "dailyUsage" => rt::set(&mut f0, map.next_value()),
+                        "usedTillNow" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::FundsUsage {
                     daily_usage: f0,
@@ -6063,20 +6408,24 @@ impl<'de> serde::Deserialize<'de> for FundsUsage {
 /// What Spheron reports back to the git host.
 ///
 /// Schema `/components/schemas/GitProviderPreferences`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GitProviderPreferences {
-    #[serde(rename = "prComments", default, skip_serializing_if = "Option::is_none")]
     pub pr_comments: Option<bool>,
-    #[serde(rename = "commitComments", default, skip_serializing_if = "Option::is_none")]
     pub commit_comments: Option<bool>,
-    #[serde(rename = "buildStatus", default, skip_serializing_if = "Option::is_none")]
     pub build_status: Option<bool>,
-    #[serde(
-        rename = "githubDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub github_deployment: Option<bool>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for GitProviderPreferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("prComments", &self.pr_comments)
+            .optional("commitComments", &self.commit_comments)
+            .optional("buildStatus", &self.build_status)
+            .optional("githubDeployment", &self.github_deployment)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6101,14 +6450,12 @@ impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "prComments" => f0 = map.next_value()?,
-                        "commitComments" => f1 = map.next_value()?,
-                        "buildStatus" => f2 = map.next_value()?,
-                        "githubDeployment" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "prComments" => rt::set(&mut f0, map.next_value()),
+                        "commitComments" => rt::set(&mut f1, map.next_value()),
+                        "buildStatus" => rt::set(&mut f2, map.next_value()),
+                        "githubDeployment" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::GitProviderPreferences {
                     pr_comments: f0,
@@ -6123,18 +6470,27 @@ impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
 }
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GptQueryRequest {
     pub query: String,
     /// What to do (e.g. generate or explain code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Contents of a file the query is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Programming language of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+}
+#[cfg(feature = "cli")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for GptQueryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("query", &self.query)
+            .optional("type", &self.r#type)
+            .optional("file", &self.file)
+            .optional("lang", &self.lang)
+            .end()
+    }
 }
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6159,14 +6515,12 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "query" => f0 = Some(map.next_value()?),
-                        "type" => f1 = map.next_value()?,
-                        "file" => f2 = map.next_value()?,
-                        "lang" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "query" => rt::set_required(&mut f0, map.next_value()),
+                        "type" => rt::set(&mut f1, map.next_value()),
+                        "file" => rt::set(&mut f2, map.next_value()),
+                        "lang" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::GptQueryRequest {
                     query: rt::required(f0, "query")?,
@@ -6194,10 +6548,18 @@ impl GptQueryRequest {
 }
 #[cfg(feature = "cli")]
 /// Schema `/components/schemas/GptQueryResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GptQueryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
+}
+#[cfg(feature = "cli")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for GptQueryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("response", &self.response)
+            .end()
+    }
 }
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6219,11 +6581,9 @@ impl<'de> serde::Deserialize<'de> for GptQueryResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "response" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "response" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::GptQueryResponse {
                     response: f0,
@@ -6240,10 +6600,18 @@ impl<'de> serde::Deserialize<'de> for GptQueryResponse {
 pub type GptWhitelistStatus = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GpuModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for GpuModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("model", &self.model)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6265,11 +6633,9 @@ impl<'de> serde::Deserialize<'de> for GpuModel {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "model" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "model" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::GpuModel {
                     model: f0,
@@ -6281,13 +6647,21 @@ impl<'de> serde::Deserialize<'de> for GpuModel {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/GpuSpecs`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GpuSpecs {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
     /// GPU models by vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<std::collections::BTreeMap<String, Vec<GpuModel>>>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for GpuSpecs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("units", &self.units)
+            .optional("models", &self.models)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6310,12 +6684,10 @@ impl<'de> serde::Deserialize<'de> for GpuSpecs {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "units" => f0 = map.next_value()?,
-                        "models" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "units" => rt::set(&mut f0, map.next_value()),
+                        "models" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::GpuSpecs {
                     units: f0,
@@ -6330,16 +6702,24 @@ impl<'de> serde::Deserialize<'de> for GpuSpecs {
 /// The health check of a service and its last result.
 ///
 /// Schema `/components/schemas/HealthCheck`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HealthCheck {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<ServicePort>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HealthStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for HealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("path", &self.path)
+            .optional("port", &self.port)
+            .optional("status", &self.status)
+            .optional("timestamp", &self.timestamp)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6364,14 +6744,12 @@ impl<'de> serde::Deserialize<'de> for HealthCheck {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "path" => f0 = map.next_value()?,
-                        "port" => f1 = map.next_value()?,
-                        "status" => f2 = map.next_value()?,
-                        "timestamp" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "path" => rt::set(&mut f0, map.next_value()),
+                        "port" => rt::set(&mut f1, map.next_value()),
+                        "status" => rt::set(&mut f2, map.next_value()),
+                        "timestamp" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::HealthCheck {
                     path: f0,
@@ -6386,13 +6764,21 @@ impl<'de> serde::Deserialize<'de> for HealthCheck {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HealthCheckInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Container port to probe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for HealthCheckInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("path", &self.path)
+            .optional("port", &self.port)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6415,12 +6801,10 @@ impl<'de> serde::Deserialize<'de> for HealthCheckInput {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "path" => f0 = map.next_value()?,
-                        "port" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "path" => rt::set(&mut f0, map.next_value()),
+                        "port" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::HealthCheckInput {
                     path: f0,
@@ -6433,12 +6817,20 @@ impl<'de> serde::Deserialize<'de> for HealthCheckInput {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/HealthCheckUpdated`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HealthCheckUpdated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<bool>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for HealthCheckUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .optional("updated", &self.updated)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6461,12 +6853,10 @@ impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        "updated" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        "updated" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::HealthCheckUpdated {
                     message: f0,
@@ -6555,18 +6945,26 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
 /// Number of a compute project's instances, in all and by state.
 ///
 /// Schema `/components/schemas/InstanceCounts`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InstanceCounts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting: Option<i64>,
-    #[serde(rename = "failedToStart", default, skip_serializing_if = "Option::is_none")]
     pub failed_to_start: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InstanceCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("active", &self.active)
+            .optional("starting", &self.starting)
+            .optional("failedToStart", &self.failed_to_start)
+            .optional("closed", &self.closed)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6592,15 +6990,13 @@ impl<'de> serde::Deserialize<'de> for InstanceCounts {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "active" => f0 = map.next_value()?,
-                        "starting" => f1 = map.next_value()?,
-                        "failedToStart" => f2 = map.next_value()?,
-                        "closed" => f3 = map.next_value()?,
-                        "total" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "active" => rt::set(&mut f0, map.next_value()),
+                        "starting" => rt::set(&mut f1, map.next_value()),
+                        "failedToStart" => rt::set(&mut f2, map.next_value()),
+                        "closed" => rt::set(&mut f3, map.next_value()),
+                        "total" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InstanceCounts {
                     active: f0,
@@ -6762,24 +7158,32 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
 /// An invitation of an email address into the organization.
 ///
 /// Schema `/components/schemas/Invite`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invite {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(rename = "userEmail", default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Link the invitee follows to join.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Organization id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Invite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("userEmail", &self.user_email)
+            .optional("status", &self.status)
+            .optional("link", &self.link)
+            .optional("organization", &self.organization)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6807,17 +7211,15 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "userEmail" => f1 = map.next_value()?,
-                        "status" => f2 = map.next_value()?,
-                        "link" => f3 = map.next_value()?,
-                        "organization" => f4 = map.next_value()?,
-                        "createdAt" => f5 = map.next_value()?,
-                        "updatedAt" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "userEmail" => rt::set(&mut f1, map.next_value()),
+                        "status" => rt::set(&mut f2, map.next_value()),
+                        "link" => rt::set(&mut f3, map.next_value()),
+                        "organization" => rt::set(&mut f4, map.next_value()),
+                        "createdAt" => rt::set(&mut f5, map.next_value()),
+                        "updatedAt" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Invite {
                     id: rt::required(f0, "_id")?,
@@ -6851,10 +7253,18 @@ impl Invite {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/InviteList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InviteList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invites: Option<Vec<Invite>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for InviteList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("invites", &self.invites)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6876,11 +7286,9 @@ impl<'de> serde::Deserialize<'de> for InviteList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "invites" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "invites" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::InviteList {
                     invites: f0,
@@ -6894,29 +7302,33 @@ impl<'de> serde::Deserialize<'de> for InviteList {
 /// An IPNS name published for a site deployment.
 ///
 /// Schema `/components/schemas/IpnsName`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IpnsName {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(
-        rename = "publishedDeploymentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub published_deployment_id: Option<String>,
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The IPNS hash.
-    #[serde(rename = "keyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    #[serde(rename = "ipnsLink", default, skip_serializing_if = "Option::is_none")]
     pub ipns_link: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "ipns")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for IpnsName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("publishedDeploymentId", &self.published_deployment_id)
+            .optional("organizationId", &self.organization_id)
+            .optional("keyId", &self.key_id)
+            .optional("keyName", &self.key_name)
+            .optional("ipnsLink", &self.ipns_link)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -6945,18 +7357,16 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "publishedDeploymentId" => f1 = map.next_value()?,
-                        "organizationId" => f2 = map.next_value()?,
-                        "keyId" => f3 = map.next_value()?,
-                        "keyName" => f4 = map.next_value()?,
-                        "ipnsLink" => f5 = map.next_value()?,
-                        "createdAt" => f6 = map.next_value()?,
-                        "updatedAt" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "publishedDeploymentId" => rt::set(&mut f1, map.next_value()),
+                        "organizationId" => rt::set(&mut f2, map.next_value()),
+                        "keyId" => rt::set(&mut f3, map.next_value()),
+                        "keyName" => rt::set(&mut f4, map.next_value()),
+                        "ipnsLink" => rt::set(&mut f5, map.next_value()),
+                        "createdAt" => rt::set(&mut f6, map.next_value()),
+                        "updatedAt" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::IpnsName {
                     id: rt::required(f0, "_id")?,
@@ -6992,10 +7402,18 @@ impl IpnsName {
 }
 #[cfg(feature = "ipns")]
 /// Schema `/components/schemas/IpnsNameResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IpnsNameResponse {
-    #[serde(rename = "ipnsName", default, skip_serializing_if = "Option::is_none")]
     pub ipns_name: Option<IpnsName>,
+}
+#[cfg(feature = "ipns")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for IpnsNameResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("ipnsName", &self.ipns_name)
+            .end()
+    }
 }
 #[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7017,11 +7435,9 @@ impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "ipnsName" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "ipnsName" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::IpnsNameResponse {
                     ipns_name: f0,
@@ -7033,18 +7449,26 @@ impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineGpu`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MachineGpu {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(rename = "totalUnits", default, skip_serializing_if = "Option::is_none")]
     pub total_units: Option<i64>,
-    #[serde(rename = "availableUnits", default, skip_serializing_if = "Option::is_none")]
     pub available_units: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MachineGpu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("units", &self.units)
+            .optional("vendor", &self.vendor)
+            .optional("model", &self.model)
+            .optional("totalUnits", &self.total_units)
+            .optional("availableUnits", &self.available_units)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7070,15 +7494,13 @@ impl<'de> serde::Deserialize<'de> for MachineGpu {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "units" => f0 = map.next_value()?,
-                        "vendor" => f1 = map.next_value()?,
-                        "model" => f2 = map.next_value()?,
-                        "totalUnits" => f3 = map.next_value()?,
-                        "availableUnits" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "units" => rt::set(&mut f0, map.next_value()),
+                        "vendor" => rt::set(&mut f1, map.next_value()),
+                        "model" => rt::set(&mut f2, map.next_value()),
+                        "totalUnits" => rt::set(&mut f3, map.next_value()),
+                        "availableUnits" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MachineGpu {
                     units: f0,
@@ -7096,39 +7518,35 @@ impl<'de> serde::Deserialize<'de> for MachineGpu {
 /// A compute plan (Akash machine image) with its resources and prices.
 ///
 /// Schema `/components/schemas/MachineImage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MachineImage {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
     /// Highest price per block, in AKT.
-    #[serde(
-        rename = "maxPricePerBlock",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_price_per_block: Option<f64>,
-    #[serde(
-        rename = "defaultDailyTopUp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_daily_top_up: Option<f64>,
-    #[serde(
-        rename = "topupThreashold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub topup_threashold: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<MachineGpu>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MachineImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("cpu", &self.cpu)
+            .optional("memory", &self.memory)
+            .optional("storage", &self.storage)
+            .optional("maxPricePerBlock", &self.max_price_per_block)
+            .optional("defaultDailyTopUp", &self.default_daily_top_up)
+            .optional("topupThreashold", &self.topup_threashold)
+            .optional("gpu", &self.gpu)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7158,19 +7576,17 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "cpu" => f2 = map.next_value()?,
-                        "memory" => f3 = map.next_value()?,
-                        "storage" => f4 = map.next_value()?,
-                        "maxPricePerBlock" => f5 = map.next_value()?,
-                        "defaultDailyTopUp" => f6 = map.next_value()?,
-                        "topupThreashold" => f7 = map.next_value()?,
-                        "gpu" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "cpu" => rt::set(&mut f2, map.next_value()),
+                        "memory" => rt::set(&mut f3, map.next_value()),
+                        "storage" => rt::set(&mut f4, map.next_value()),
+                        "maxPricePerBlock" => rt::set(&mut f5, map.next_value()),
+                        "defaultDailyTopUp" => rt::set(&mut f6, map.next_value()),
+                        "topupThreashold" => rt::set(&mut f7, map.next_value()),
+                        "gpu" => rt::set(&mut f8, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MachineImage {
                     id: rt::required(f0, "_id")?,
@@ -7208,16 +7624,20 @@ impl MachineImage {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/MachineImageList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MachineImageList {
-    #[serde(
-        rename = "akashMachineImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub akash_machine_images: Option<Vec<MachineImage>>,
-    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MachineImageList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("akashMachineImages", &self.akash_machine_images)
+            .optional("totalCount", &self.total_count)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7240,12 +7660,10 @@ impl<'de> serde::Deserialize<'de> for MachineImageList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "akashMachineImages" => f0 = map.next_value()?,
-                        "totalCount" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "akashMachineImages" => rt::set(&mut f0, map.next_value()),
+                        "totalCount" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MachineImageList {
                     akash_machine_images: f0,
@@ -7260,16 +7678,24 @@ impl<'de> serde::Deserialize<'de> for MachineImageList {
 /// A ready-made service template (database, node, tool, AI model).
 ///
 /// Schema `/components/schemas/MarketplaceApp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MarketplaceApp {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MarketplaceAppMetadata>,
-    #[serde(rename = "serviceData", default, skip_serializing_if = "Option::is_none")]
     pub service_data: Option<MarketplaceAppServiceData>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("metadata", &self.metadata)
+            .optional("serviceData", &self.service_data)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7294,14 +7720,12 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "metadata" => f2 = map.next_value()?,
-                        "serviceData" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "metadata" => rt::set(&mut f2, map.next_value()),
+                        "serviceData" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceApp {
                     id: rt::required(f0, "_id")?,
@@ -7329,10 +7753,18 @@ impl MarketplaceApp {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarketplaceAppList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<MarketplaceApp>>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceAppList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("templates", &self.templates)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7354,11 +7786,9 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "templates" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "templates" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceAppList {
                     templates: f0,
@@ -7370,23 +7800,31 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarketplaceAppMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(rename = "docsLink", default, skip_serializing_if = "Option::is_none")]
     pub docs_link: Option<String>,
-    #[serde(rename = "websiteLink", default, skip_serializing_if = "Option::is_none")]
     pub website_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<MarketplaceCategory>,
     /// How many instances use the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceAppMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("description", &self.description)
+            .optional("icon", &self.icon)
+            .optional("image", &self.image)
+            .optional("docsLink", &self.docs_link)
+            .optional("websiteLink", &self.website_link)
+            .optional("category", &self.category)
+            .optional("usage", &self.usage)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7414,17 +7852,15 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "description" => f0 = map.next_value()?,
-                        "icon" => f1 = map.next_value()?,
-                        "image" => f2 = map.next_value()?,
-                        "docsLink" => f3 = map.next_value()?,
-                        "websiteLink" => f4 = map.next_value()?,
-                        "category" => f5 = map.next_value()?,
-                        "usage" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "description" => rt::set(&mut f0, map.next_value()),
+                        "icon" => rt::set(&mut f1, map.next_value()),
+                        "image" => rt::set(&mut f2, map.next_value()),
+                        "docsLink" => rt::set(&mut f3, map.next_value()),
+                        "websiteLink" => rt::set(&mut f4, map.next_value()),
+                        "category" => rt::set(&mut f5, map.next_value()),
+                        "usage" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceAppMetadata {
                     description: f0,
@@ -7444,12 +7880,20 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
 /// A port the template exposes, with its default public port.
 ///
 /// Schema `/components/schemas/MarketplaceAppPort`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MarketplaceAppPort {
-    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i64>,
-    #[serde(rename = "exposedPort", default, skip_serializing_if = "Option::is_none")]
     pub exposed_port: Option<i64>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceAppPort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("containerPort", &self.container_port)
+            .optional("exposedPort", &self.exposed_port)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7472,12 +7916,10 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "containerPort" => f0 = map.next_value()?,
-                        "exposedPort" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "containerPort" => rt::set(&mut f0, map.next_value()),
+                        "exposedPort" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceAppPort {
                     container_port: f0,
@@ -7490,30 +7932,34 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppServiceData`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MarketplaceAppServiceData {
-    #[serde(
-        rename = "defaultAkashMachineImageId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_akash_machine_image_id: Option<String>,
-    #[serde(rename = "dockerImage", default, skip_serializing_if = "Option::is_none")]
     pub docker_image: Option<String>,
-    #[serde(rename = "dockerImageTag", default, skip_serializing_if = "Option::is_none")]
     pub docker_image_tag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    #[serde(rename = "instanceCount", default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<MarketplaceAppVariable>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<MarketplaceAppPort>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceAppServiceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("defaultAkashMachineImageId", &self.default_akash_machine_image_id)
+            .optional("dockerImage", &self.docker_image)
+            .optional("dockerImageTag", &self.docker_image_tag)
+            .optional("provider", &self.provider)
+            .optional("instanceCount", &self.instance_count)
+            .optional("variables", &self.variables)
+            .optional("ports", &self.ports)
+            .optional("commands", &self.commands)
+            .optional("args", &self.args)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7543,19 +7989,19 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "defaultAkashMachineImageId" => f0 = map.next_value()?,
-                        "dockerImage" => f1 = map.next_value()?,
-                        "dockerImageTag" => f2 = map.next_value()?,
-                        "provider" => f3 = map.next_value()?,
-                        "instanceCount" => f4 = map.next_value()?,
-                        "variables" => f5 = map.next_value()?,
-                        "ports" => f6 = map.next_value()?,
-                        "commands" => f7 = map.next_value()?,
-                        "args" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "defaultAkashMachineImageId" => {
+                            rt::set(&mut f0, map.next_value())
                         }
-                    }
+                        "dockerImage" => rt::set(&mut f1, map.next_value()),
+                        "dockerImageTag" => rt::set(&mut f2, map.next_value()),
+                        "provider" => rt::set(&mut f3, map.next_value()),
+                        "instanceCount" => rt::set(&mut f4, map.next_value()),
+                        "variables" => rt::set(&mut f5, map.next_value()),
+                        "ports" => rt::set(&mut f6, map.next_value()),
+                        "commands" => rt::set(&mut f7, map.next_value()),
+                        "args" => rt::set(&mut f8, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceAppServiceData {
                     default_akash_machine_image_id: f0,
@@ -7575,19 +8021,27 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceAppVariable`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MarketplaceAppVariable {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "defaultValue", default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Whether a value must be given (typed as a string by the SDK).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceAppVariable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("defaultValue", &self.default_value)
+            .optional("label", &self.label)
+            .optional("required", &self.required)
+            .optional("hidden", &self.hidden)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7613,15 +8067,13 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "defaultValue" => f1 = map.next_value()?,
-                        "label" => f2 = map.next_value()?,
-                        "required" => f3 = map.next_value()?,
-                        "hidden" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "defaultValue" => rt::set(&mut f1, map.next_value()),
+                        "label" => rt::set(&mut f2, map.next_value()),
+                        "required" => rt::set(&mut f3, map.next_value()),
+                        "hidden" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceAppVariable {
                     name: f0,
@@ -7711,10 +8163,18 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategory {
 }
 #[cfg(feature = "marketplace")]
 /// Schema `/components/schemas/MarketplaceCategoryList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MarketplaceCategoryList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
+}
+#[cfg(feature = "marketplace")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MarketplaceCategoryList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("categories", &self.categories)
+            .end()
+    }
 }
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7736,11 +8196,9 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "categories" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "categories" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MarketplaceCategoryList {
                     categories: f0,
@@ -7754,28 +8212,31 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
 /// The organization a user signs up with; it holds a site, a compute and a storage organization.
 ///
 /// Schema `/components/schemas/MasterOrganization`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MasterOrganization {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<OrganizationProfile>,
     pub site: Organization,
     pub compute: Organization,
     pub storage: Organization,
-    #[serde(
-        rename = "preferedAppType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub prefered_app_type: Option<AppType>,
     /// Typed as an app type by the SDK; its meaning is not documented, so any JSON value is accepted.
-    #[serde(
-        rename = "publiclyAccessible",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub publicly_accessible: Option<serde_json::Value>,
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MasterOrganization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("profile", &self.profile)
+            .field("site", &self.site)
+            .field("compute", &self.compute)
+            .field("storage", &self.storage)
+            .optional("preferedAppType", &self.prefered_app_type)
+            .optional("publiclyAccessible", &self.publicly_accessible)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7803,17 +8264,15 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "profile" => f1 = map.next_value()?,
-                        "site" => f2 = Some(map.next_value()?),
-                        "compute" => f3 = Some(map.next_value()?),
-                        "storage" => f4 = Some(map.next_value()?),
-                        "preferedAppType" => f5 = map.next_value()?,
-                        "publiclyAccessible" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "profile" => rt::set(&mut f1, map.next_value()),
+                        "site" => rt::set_required(&mut f2, map.next_value()),
+                        "compute" => rt::set_required(&mut f3, map.next_value()),
+                        "storage" => rt::set_required(&mut f4, map.next_value()),
+                        "preferedAppType" => rt::set(&mut f5, map.next_value()),
+                        "publiclyAccessible" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MasterOrganization {
                     id: rt::required(f0, "_id")?,
@@ -7854,10 +8313,18 @@ impl MasterOrganization {
 /// An answer that only carries a human-readable message.
 ///
 /// Schema `/components/schemas/MessageResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MessageResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(any(feature = "deployment_environments", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MessageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7879,11 +8346,9 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MessageResponse {
                     message: f0,
@@ -7895,11 +8360,19 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrateProjectsRequest {
     /// The site organization whose projects move into buckets.
-    #[serde(rename = "webappOrganizationId")]
     pub webapp_organization_id: String,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MigrateProjectsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("webappOrganizationId", &self.webapp_organization_id)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7921,11 +8394,11 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "webappOrganizationId" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "webappOrganizationId" => {
+                            rt::set_required(&mut f0, map.next_value())
                         }
-                    }
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MigrateProjectsRequest {
                     webapp_organization_id: rt::required(f0, "webappOrganizationId")?,
@@ -7945,20 +8418,20 @@ impl MigrateProjectsRequest {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/MigrateProjectsResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MigrateProjectsResponse {
-    #[serde(
-        rename = "numberOfBuckets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_of_buckets: Option<i64>,
-    #[serde(
-        rename = "numberOfUploads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_of_uploads: Option<i64>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for MigrateProjectsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("numberOfBuckets", &self.number_of_buckets)
+            .optional("numberOfUploads", &self.number_of_uploads)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -7981,12 +8454,10 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "numberOfBuckets" => f0 = map.next_value()?,
-                        "numberOfUploads" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "numberOfBuckets" => rt::set(&mut f0, map.next_value()),
+                        "numberOfUploads" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::MigrateProjectsResponse {
                     number_of_buckets: f0,
@@ -8071,28 +8542,36 @@ impl<'de> serde::Deserialize<'de> for NodeVersion {
 /// An organization of one kind (`appType`): a site, compute or storage organization.
 ///
 /// Schema `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<OrganizationProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<OrganizationUser>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registries: Option<Vec<String>>,
     /// Whether billing is overdue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
-    #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
     /// Pending invitations (shape not documented).
-    #[serde(rename = "invitedMembers", default, skip_serializing_if = "Option::is_none")]
     pub invited_members: Option<Vec<serde_json::Value>>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("profile", &self.profile)
+            .optional("users", &self.users)
+            .optional("registries", &self.registries)
+            .optional("overdue", &self.overdue)
+            .optional("appType", &self.app_type)
+            .optional("invitedMembers", &self.invited_members)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8122,19 +8601,17 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "profile" => f1 = map.next_value()?,
-                        "users" => f2 = map.next_value()?,
-                        "registries" => f3 = map.next_value()?,
-                        "overdue" => f4 = map.next_value()?,
-                        "appType" => f5 = map.next_value()?,
-                        "invitedMembers" => f6 = map.next_value()?,
-                        "createdAt" => f7 = map.next_value()?,
-                        "updatedAt" => f8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "profile" => rt::set(&mut f1, map.next_value()),
+                        "users" => rt::set(&mut f2, map.next_value()),
+                        "registries" => rt::set(&mut f3, map.next_value()),
+                        "overdue" => rt::set(&mut f4, map.next_value()),
+                        "appType" => rt::set(&mut f5, map.next_value()),
+                        "invitedMembers" => rt::set(&mut f6, map.next_value()),
+                        "createdAt" => rt::set(&mut f7, map.next_value()),
+                        "updatedAt" => rt::set(&mut f8, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Organization {
                     id: rt::required(f0, "_id")?,
@@ -8185,18 +8662,22 @@ pub enum OrganizationDetails {
 /// Whether the organization's billing is overdue, and by how much it exceeds its plan.
 ///
 /// Schema `/components/schemas/OrganizationOverdue`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrganizationOverdue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
-    #[serde(rename = "overdueReasons", default, skip_serializing_if = "Option::is_none")]
     pub overdue_reasons: Option<Vec<String>>,
-    #[serde(
-        rename = "overdueResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub overdue_response: Option<OverdueDetails>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationOverdue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("overdue", &self.overdue)
+            .optional("overdueReasons", &self.overdue_reasons)
+            .optional("overdueResponse", &self.overdue_response)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8220,13 +8701,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "overdue" => f0 = map.next_value()?,
-                        "overdueReasons" => f1 = map.next_value()?,
-                        "overdueResponse" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "overdue" => rt::set(&mut f0, map.next_value()),
+                        "overdueReasons" => rt::set(&mut f1, map.next_value()),
+                        "overdueResponse" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationOverdue {
                     overdue: f0,
@@ -8240,15 +8719,23 @@ impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 /// Schema `/components/schemas/OrganizationProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrganizationProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL of the organization's picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OrganizationProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("image", &self.image)
+            .optional("username", &self.username)
+            .end()
+    }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8272,13 +8759,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationProfile {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "image" => f1 = map.next_value()?,
-                        "username" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "image" => rt::set(&mut f1, map.next_value()),
+                        "username" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OrganizationProfile {
                     name: f0,
@@ -8302,60 +8787,43 @@ pub enum OrganizationUser {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OverdueDetails`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OverdueDetails {
-    #[serde(rename = "usedDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_domains: Option<i64>,
-    #[serde(rename = "usedHnsDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_hns_domains: Option<i64>,
-    #[serde(rename = "usedEnsDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_ens_domains: Option<i64>,
-    #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<i64>,
-    #[serde(
-        rename = "allowedHnsDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allowed_hns_domains: Option<i64>,
-    #[serde(
-        rename = "allowedEnsDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allowed_ens_domains: Option<i64>,
-    #[serde(rename = "allowedMembers", default, skip_serializing_if = "Option::is_none")]
     pub allowed_members: Option<i64>,
-    #[serde(
-        rename = "exceededDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exceeded_domains: Option<i64>,
-    #[serde(
-        rename = "exceededHnsDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exceeded_hns_domains: Option<i64>,
-    #[serde(
-        rename = "exceededEnsDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exceeded_ens_domains: Option<i64>,
-    #[serde(
-        rename = "exceededMembers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exceeded_members: Option<i64>,
-    #[serde(
-        rename = "exceededEnvironmentsForProjects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exceeded_environments_for_projects: Option<ExceededEnvironments>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for OverdueDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("usedDomains", &self.used_domains)
+            .optional("usedHnsDomains", &self.used_hns_domains)
+            .optional("usedEnsDomains", &self.used_ens_domains)
+            .optional("allowedDomains", &self.allowed_domains)
+            .optional("allowedHnsDomains", &self.allowed_hns_domains)
+            .optional("allowedEnsDomains", &self.allowed_ens_domains)
+            .optional("allowedMembers", &self.allowed_members)
+            .optional("exceededDomains", &self.exceeded_domains)
+            .optional("exceededHnsDomains", &self.exceeded_hns_domains)
+            .optional("exceededEnsDomains", &self.exceeded_ens_domains)
+            .optional("exceededMembers", &self.exceeded_members)
+            .optional(
+                "exceededEnvironmentsForProjects",
+                &self.exceeded_environments_for_projects,
+            )
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8388,22 +8856,22 @@ impl<'de> serde::Deserialize<'de> for OverdueDetails {
                 let mut f11 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "usedDomains" => f0 = map.next_value()?,
-                        "usedHnsDomains" => f1 = map.next_value()?,
-                        "usedEnsDomains" => f2 = map.next_value()?,
-                        "allowedDomains" => f3 = map.next_value()?,
-                        "allowedHnsDomains" => f4 = map.next_value()?,
-                        "allowedEnsDomains" => f5 = map.next_value()?,
-                        "allowedMembers" => f6 = map.next_value()?,
-                        "exceededDomains" => f7 = map.next_value()?,
-                        "exceededHnsDomains" => f8 = map.next_value()?,
-                        "exceededEnsDomains" => f9 = map.next_value()?,
-                        "exceededMembers" => f10 = map.next_value()?,
-                        "exceededEnvironmentsForProjects" => f11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "usedDomains" => rt::set(&mut f0, map.next_value()),
+                        "usedHnsDomains" => rt::set(&mut f1, map.next_value()),
+                        "usedEnsDomains" => rt::set(&mut f2, map.next_value()),
+                        "allowedDomains" => rt::set(&mut f3, map.next_value()),
+                        "allowedHnsDomains" => rt::set(&mut f4, map.next_value()),
+                        "allowedEnsDomains" => rt::set(&mut f5, map.next_value()),
+                        "allowedMembers" => rt::set(&mut f6, map.next_value()),
+                        "exceededDomains" => rt::set(&mut f7, map.next_value()),
+                        "exceededHnsDomains" => rt::set(&mut f8, map.next_value()),
+                        "exceededEnsDomains" => rt::set(&mut f9, map.next_value()),
+                        "exceededMembers" => rt::set(&mut f10, map.next_value()),
+                        "exceededEnvironmentsForProjects" => {
+                            rt::set(&mut f11, map.next_value())
                         }
-                    }
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::OverdueDetails {
                     used_domains: f0,
@@ -8426,12 +8894,20 @@ impl<'de> serde::Deserialize<'de> for OverdueDetails {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Schema `/components/schemas/PasswordProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PasswordProtection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<String>>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PasswordProtection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("enabled", &self.enabled)
+            .optional("credentials", &self.credentials)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8454,12 +8930,10 @@ impl<'de> serde::Deserialize<'de> for PasswordProtection {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "enabled" => f0 = map.next_value()?,
-                        "credentials" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "enabled" => rt::set(&mut f0, map.next_value()),
+                        "credentials" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PasswordProtection {
                     enabled: f0,
@@ -8472,18 +8946,26 @@ impl<'de> serde::Deserialize<'de> for PasswordProtection {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/PersistentStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PersistentStorage {
     /// Size with unit, e.g. `10Gi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<PersistentStorageClass>,
-    #[serde(rename = "mountPoint", default, skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<String>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PersistentStorage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("size", &self.size)
+            .optional("class", &self.class)
+            .optional("mountPoint", &self.mount_point)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8508,13 +8990,16 @@ impl<'de> serde::Deserialize<'de> for PersistentStorage {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "size" => f0 = map.next_value()?,
-                        "class" => f1 = map.next_value()?,
-                        "mountPoint" => f2 = map.next_value()?,
+                        "size" => rt::set(&mut f0, map.next_value()),
+                        "class" => rt::set(&mut f1, map.next_value()),
+                        "mountPoint" => rt::set(&mut f2, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::PersistentStorage {
                     size: f0,
@@ -8599,16 +9084,24 @@ impl<'de> serde::Deserialize<'de> for PersistentStorageClass {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinCidResponse {
-    #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
-    #[serde(rename = "bucketId", default, skip_serializing_if = "Option::is_none")]
     pub bucket_id: Option<String>,
-    #[serde(rename = "protocolLink", default, skip_serializing_if = "Option::is_none")]
     pub protocol_link: Option<String>,
-    #[serde(rename = "dynamicLinks", default, skip_serializing_if = "Option::is_none")]
     pub dynamic_links: Option<Vec<String>>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinCidResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("uploadId", &self.upload_id)
+            .optional("bucketId", &self.bucket_id)
+            .optional("protocolLink", &self.protocol_link)
+            .optional("dynamicLinks", &self.dynamic_links)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8633,14 +9126,12 @@ impl<'de> serde::Deserialize<'de> for PinCidResponse {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "uploadId" => f0 = map.next_value()?,
-                        "bucketId" => f1 = map.next_value()?,
-                        "protocolLink" => f2 = map.next_value()?,
-                        "dynamicLinks" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "uploadId" => rt::set(&mut f0, map.next_value()),
+                        "bucketId" => rt::set(&mut f1, map.next_value()),
+                        "protocolLink" => rt::set(&mut f2, map.next_value()),
+                        "dynamicLinks" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinCidResponse {
                     upload_id: f0,
@@ -8655,9 +9146,18 @@ impl<'de> serde::Deserialize<'de> for PinCidResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinCidsRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinCidsRequest {
     pub cids: Vec<String>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinCidsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("cids", &self.cids)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8679,11 +9179,9 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "cids" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "cids" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinCidsRequest {
                     cids: rt::required(f0, "cids")?,
@@ -8703,28 +9201,32 @@ impl PinCidsRequest {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinPeer`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinPeer {
-    #[serde(rename = "peerName", default, skip_serializing_if = "Option::is_none")]
     pub peer_name: Option<String>,
-    #[serde(rename = "ipfsPeerId", default, skip_serializing_if = "Option::is_none")]
     pub ipfs_peer_id: Option<String>,
-    #[serde(
-        rename = "ipfsPeerAddresses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ipfs_peer_addresses: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "timeStamp", default, skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<cloudgen_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(rename = "attemptCount", default, skip_serializing_if = "Option::is_none")]
     pub attempt_count: Option<i64>,
-    #[serde(rename = "priorityPin", default, skip_serializing_if = "Option::is_none")]
     pub priority_pin: Option<bool>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinPeer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("peerName", &self.peer_name)
+            .optional("ipfsPeerId", &self.ipfs_peer_id)
+            .optional("ipfsPeerAddresses", &self.ipfs_peer_addresses)
+            .optional("status", &self.status)
+            .optional("timeStamp", &self.time_stamp)
+            .optional("error", &self.error)
+            .optional("attemptCount", &self.attempt_count)
+            .optional("priorityPin", &self.priority_pin)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8753,18 +9255,16 @@ impl<'de> serde::Deserialize<'de> for PinPeer {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "peerName" => f0 = map.next_value()?,
-                        "ipfsPeerId" => f1 = map.next_value()?,
-                        "ipfsPeerAddresses" => f2 = map.next_value()?,
-                        "status" => f3 = map.next_value()?,
-                        "timeStamp" => f4 = map.next_value()?,
-                        "error" => f5 = map.next_value()?,
-                        "attemptCount" => f6 = map.next_value()?,
-                        "priorityPin" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "peerName" => rt::set(&mut f0, map.next_value()),
+                        "ipfsPeerId" => rt::set(&mut f1, map.next_value()),
+                        "ipfsPeerAddresses" => rt::set(&mut f2, map.next_value()),
+                        "status" => rt::set(&mut f3, map.next_value()),
+                        "timeStamp" => rt::set(&mut f4, map.next_value()),
+                        "error" => rt::set(&mut f5, map.next_value()),
+                        "attemptCount" => rt::set(&mut f6, map.next_value()),
+                        "priorityPin" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinPeer {
                     peer_name: f0,
@@ -8785,24 +9285,32 @@ impl<'de> serde::Deserialize<'de> for PinPeer {
 /// Where a CID is pinned in Spheron's IPFS cluster.
 ///
 /// Schema `/components/schemas/PinStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origins: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<cloudgen_runtime::DateTime>,
     /// Pin metadata, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
     /// Pin state per cluster peer, keyed by peer id.
-    #[serde(rename = "peerMap", default, skip_serializing_if = "Option::is_none")]
     pub peer_map: Option<std::collections::BTreeMap<String, PinPeer>>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("cid", &self.cid)
+            .optional("name", &self.name)
+            .optional("allocations", &self.allocations)
+            .optional("origins", &self.origins)
+            .optional("created", &self.created)
+            .optional("metadata", &self.metadata)
+            .optional("peerMap", &self.peer_map)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8830,17 +9338,15 @@ impl<'de> serde::Deserialize<'de> for PinStatus {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "cid" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "allocations" => f2 = map.next_value()?,
-                        "origins" => f3 = map.next_value()?,
-                        "created" => f4 = map.next_value()?,
-                        "metadata" => f5 = map.next_value()?,
-                        "peerMap" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "cid" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "allocations" => rt::set(&mut f2, map.next_value()),
+                        "origins" => rt::set(&mut f3, map.next_value()),
+                        "created" => rt::set(&mut f4, map.next_value()),
+                        "metadata" => rt::set(&mut f5, map.next_value()),
+                        "peerMap" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinStatus {
                     cid: f0,
@@ -8858,10 +9364,18 @@ impl<'de> serde::Deserialize<'de> for PinStatus {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinStatusResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinStatusResponse {
-    #[serde(rename = "pinStatus", default, skip_serializing_if = "Option::is_none")]
     pub pin_status: Option<PinStatus>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("pinStatus", &self.pin_status)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8883,11 +9397,9 @@ impl<'de> serde::Deserialize<'de> for PinStatusResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "pinStatus" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "pinStatus" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinStatusResponse {
                     pin_status: f0,
@@ -8899,12 +9411,20 @@ impl<'de> serde::Deserialize<'de> for PinStatusResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/PinnedCid`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinnedCid {
-    #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PinnedCid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("uploadId", &self.upload_id)
+            .optional("cid", &self.cid)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8927,12 +9447,10 @@ impl<'de> serde::Deserialize<'de> for PinnedCid {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "uploadId" => f0 = map.next_value()?,
-                        "cid" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "uploadId" => rt::set(&mut f0, map.next_value()),
+                        "cid" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PinnedCid {
                     upload_id: f0,
@@ -8945,19 +9463,27 @@ impl<'de> serde::Deserialize<'de> for PinnedCid {
 }
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/PlatformProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlatformProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// URL of the user's picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
+}
+#[cfg(feature = "profile")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PlatformProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("username", &self.username)
+            .optional("avatar", &self.avatar)
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .optional("is_active", &self.is_active)
+            .end()
+    }
 }
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -8983,15 +9509,13 @@ impl<'de> serde::Deserialize<'de> for PlatformProfile {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "username" => f0 = map.next_value()?,
-                        "avatar" => f1 = map.next_value()?,
-                        "name" => f2 = map.next_value()?,
-                        "email" => f3 = map.next_value()?,
-                        "is_active" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "username" => rt::set(&mut f0, map.next_value()),
+                        "avatar" => rt::set(&mut f1, map.next_value()),
+                        "name" => rt::set(&mut f2, map.next_value()),
+                        "email" => rt::set(&mut f3, map.next_value()),
+                        "is_active" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PlatformProfile {
                     username: f0,
@@ -9009,12 +9533,20 @@ impl<'de> serde::Deserialize<'de> for PlatformProfile {
 /// A comment Spheron left on a pull request.
 ///
 /// Schema `/components/schemas/PrComment`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PrComment {
-    #[serde(rename = "prId", default, skip_serializing_if = "Option::is_none")]
     pub pr_id: Option<String>,
-    #[serde(rename = "commentId", default, skip_serializing_if = "Option::is_none")]
     pub comment_id: Option<String>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PrComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("prId", &self.pr_id)
+            .optional("commentId", &self.comment_id)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9037,12 +9569,10 @@ impl<'de> serde::Deserialize<'de> for PrComment {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "prId" => f0 = map.next_value()?,
-                        "commentId" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "prId" => rt::set(&mut f0, map.next_value()),
+                        "commentId" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::PrComment {
                     pr_id: f0,
@@ -9057,25 +9587,25 @@ impl<'de> serde::Deserialize<'de> for PrComment {
 /// Credentials for pulling an image from a private registry.
 ///
 /// Schema `/components/schemas/PrivateImageConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PrivateImageConfig {
-    #[serde(
-        rename = "dockerRegistryURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub docker_registry_url: Option<String>,
-    #[serde(rename = "dockerUserName", default, skip_serializing_if = "Option::is_none")]
     pub docker_user_name: Option<String>,
-    #[serde(
-        rename = "dockerPasswordOrToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub docker_password_or_token: Option<String>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for PrivateImageConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("dockerRegistryURL", &self.docker_registry_url)
+            .optional("dockerUserName", &self.docker_user_name)
+            .optional("dockerPasswordOrToken", &self.docker_password_or_token)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9100,13 +9630,16 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "dockerRegistryURL" => f0 = map.next_value()?,
-                        "dockerUserName" => f1 = map.next_value()?,
-                        "dockerPasswordOrToken" => f2 = map.next_value()?,
+                        "dockerRegistryURL" => rt::set(&mut f0, map.next_value()),
+                        "dockerUserName" => rt::set(&mut f1, map.next_value()),
+                        "dockerPasswordOrToken" => rt::set(&mut f2, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::PrivateImageConfig {
                     docker_registry_url: f0,
@@ -9121,10 +9654,18 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
 }
 #[cfg(feature = "profile")]
 /// Schema `/components/schemas/ProfileResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProfileResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
+}
+#[cfg(feature = "profile")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ProfileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("user", &self.user)
+            .end()
+    }
 }
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9146,11 +9687,9 @@ impl<'de> serde::Deserialize<'de> for ProfileResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "user" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "user" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ProfileResponse {
                     user: f0,
@@ -9169,64 +9708,56 @@ pub type ProfileV2 = serde_json::Map<String, serde_json::Value>;
 /// A static-site project and everything configured for it.
 ///
 /// Schema `/components/schemas/Project`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Project {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL of the source repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Id of the git host's webhook.
-    #[serde(rename = "hookId", default, skip_serializing_if = "Option::is_none")]
     pub hook_id: Option<String>,
     /// Id of the user who created the project.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Organization id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ProjectType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Provider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Configuration>,
-    #[serde(
-        rename = "passwordProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub password_protection: Option<PasswordProtection>,
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
-    #[serde(
-        rename = "deploymentEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domain>>,
-    #[serde(
-        rename = "latestDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_deployment: Option<Box<Deployment>>,
-    #[serde(rename = "prCommentIds", default, skip_serializing_if = "Option::is_none")]
     pub pr_comment_ids: Option<Vec<PrComment>>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Project {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("url", &self.url)
+            .optional("hookId", &self.hook_id)
+            .optional("createdBy", &self.created_by)
+            .optional("organization", &self.organization)
+            .optional("type", &self.r#type)
+            .optional("state", &self.state)
+            .optional("provider", &self.provider)
+            .optional("configuration", &self.configuration)
+            .optional("passwordProtection", &self.password_protection)
+            .optional("environmentVariables", &self.environment_variables)
+            .optional("deploymentEnvironments", &self.deployment_environments)
+            .optional("domains", &self.domains)
+            .optional("latestDeployment", &self.latest_deployment)
+            .optional("prCommentIds", &self.pr_comment_ids)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9265,28 +9796,26 @@ impl<'de> serde::Deserialize<'de> for Project {
                 let mut f17 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "url" => f2 = map.next_value()?,
-                        "hookId" => f3 = map.next_value()?,
-                        "createdBy" => f4 = map.next_value()?,
-                        "organization" => f5 = map.next_value()?,
-                        "type" => f6 = map.next_value()?,
-                        "state" => f7 = map.next_value()?,
-                        "provider" => f8 = map.next_value()?,
-                        "configuration" => f9 = map.next_value()?,
-                        "passwordProtection" => f10 = map.next_value()?,
-                        "environmentVariables" => f11 = map.next_value()?,
-                        "deploymentEnvironments" => f12 = map.next_value()?,
-                        "domains" => f13 = map.next_value()?,
-                        "latestDeployment" => f14 = map.next_value()?,
-                        "prCommentIds" => f15 = map.next_value()?,
-                        "createdAt" => f16 = map.next_value()?,
-                        "updatedAt" => f17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "url" => rt::set(&mut f2, map.next_value()),
+                        "hookId" => rt::set(&mut f3, map.next_value()),
+                        "createdBy" => rt::set(&mut f4, map.next_value()),
+                        "organization" => rt::set(&mut f5, map.next_value()),
+                        "type" => rt::set(&mut f6, map.next_value()),
+                        "state" => rt::set(&mut f7, map.next_value()),
+                        "provider" => rt::set(&mut f8, map.next_value()),
+                        "configuration" => rt::set(&mut f9, map.next_value()),
+                        "passwordProtection" => rt::set(&mut f10, map.next_value()),
+                        "environmentVariables" => rt::set(&mut f11, map.next_value()),
+                        "deploymentEnvironments" => rt::set(&mut f12, map.next_value()),
+                        "domains" => rt::set(&mut f13, map.next_value()),
+                        "latestDeployment" => rt::set(&mut f14, map.next_value()),
+                        "prCommentIds" => rt::set(&mut f15, map.next_value()),
+                        "createdAt" => rt::set(&mut f16, map.next_value()),
+                        "updatedAt" => rt::set(&mut f17, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Project {
                     id: rt::required(f0, "_id")?,
@@ -9342,10 +9871,18 @@ impl Project {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/ProjectList`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<Project>>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ProjectList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("projects", &self.projects)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9367,11 +9904,9 @@ impl<'de> serde::Deserialize<'de> for ProjectList {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "projects" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "projects" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::ProjectList {
                     projects: f0,
@@ -9715,12 +10250,20 @@ impl<'de> serde::Deserialize<'de> for Provider {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/RegionList`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RegionList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
-    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RegionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("regions", &self.regions)
+            .optional("totalCount", &self.total_count)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9743,12 +10286,10 @@ impl<'de> serde::Deserialize<'de> for RegionList {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "regions" => f0 = map.next_value()?,
-                        "totalCount" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "regions" => rt::set(&mut f0, map.next_value()),
+                        "totalCount" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RegionList {
                     regions: f0,
@@ -9761,11 +10302,19 @@ impl<'de> serde::Deserialize<'de> for RegionList {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/RemoveMemberRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoveMemberRequest {
     /// Id of the user to remove.
-    #[serde(rename = "userId")]
     pub user_id: String,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RemoveMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("userId", &self.user_id)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9787,11 +10336,9 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "userId" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "userId" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RemoveMemberRequest {
                     user_id: rt::required(f0, "userId")?,
@@ -9813,12 +10360,20 @@ impl RemoveMemberRequest {
 /// `error: false` and a message when the member was removed.
 ///
 /// Schema `/components/schemas/RemoveMemberResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RemoveMemberResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for RemoveMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("error", &self.error)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -9841,12 +10396,10 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "error" => f0 = map.next_value()?,
-                        "message" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "error" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::RemoveMemberResponse {
                     error: f0,
@@ -9983,15 +10536,23 @@ impl<'de> serde::Deserialize<'de> for ResourceState {
 /// A screenshot of the deployed site (Go CLI).
 ///
 /// Schema `/components/schemas/Screenshot`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Screenshot {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Storage fee of the screenshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Screenshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("fee", &self.fee)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10015,13 +10576,11 @@ impl<'de> serde::Deserialize<'de> for Screenshot {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "fee" => f1 = map.next_value()?,
-                        "url" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "fee" => rt::set(&mut f1, map.next_value()),
+                        "url" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Screenshot {
                     id: f0,
@@ -10035,15 +10594,24 @@ impl<'de> serde::Deserialize<'de> for Screenshot {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServiceEnv`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceEnv {
     /// `KEY=VALUE`.
     pub value: String,
-    #[serde(rename = "isSecret")]
     pub is_secret: bool,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServiceEnv {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("value", &self.value)
+            .field("isSecret", &self.is_secret)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10067,12 +10635,15 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "value" => f0 = Some(map.next_value()?),
-                        "isSecret" => f1 = Some(map.next_value()?),
+                        "value" => rt::set_required(&mut f0, map.next_value()),
+                        "isSecret" => rt::set_required(&mut f1, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::ServiceEnv {
                     value: rt::required(f0, "value")?,
@@ -10098,20 +10669,28 @@ impl ServiceEnv {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/ServicePort`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServicePort {
-    #[serde(rename = "containerPort")]
     pub container_port: i64,
-    #[serde(rename = "exposedPort")]
     pub exposed_port: i64,
     /// Expose the port to the internet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global: Option<bool>,
-    #[serde(rename = "exposeTo", default, skip_serializing_if = "Option::is_none")]
     pub expose_to: Option<String>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for ServicePort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("containerPort", &self.container_port)
+            .field("exposedPort", &self.exposed_port)
+            .optional("global", &self.global)
+            .optional("exposeTo", &self.expose_to)
+            .entries(&self.unknown_fields)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10137,14 +10716,17 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "containerPort" => f0 = Some(map.next_value()?),
-                        "exposedPort" => f1 = Some(map.next_value()?),
-                        "global" => f2 = map.next_value()?,
-                        "exposeTo" => f3 = map.next_value()?,
+                        "containerPort" => rt::set_required(&mut f0, map.next_value()),
+                        "exposedPort" => rt::set_required(&mut f1, map.next_value()),
+                        "global" => rt::set(&mut f2, map.next_value()),
+                        "exposeTo" => rt::set(&mut f3, map.next_value()),
                         other => {
-                            unknown_fields.insert(other.to_owned(), map.next_value()?);
+                            map.next_value()
+                                .map(|value| {
+                                    unknown_fields.insert(other.to_owned(), value);
+                                })
                         }
-                    }
+                    }?;
                 }
                 Ok(crate::models::ServicePort {
                     container_port: rt::required(f0, "containerPort")?,
@@ -10176,216 +10758,96 @@ impl ServicePort {
 /// What the organization used in the current period, and its plan's limits (bytes, seconds).
 ///
 /// Schema `/components/schemas/SubscriptionUsage`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionUsage {
-    #[serde(rename = "usedBandwidth", default, skip_serializing_if = "Option::is_none")]
     pub used_bandwidth: Option<f64>,
-    #[serde(rename = "bandwidthLimit", default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit: Option<f64>,
-    #[serde(
-        rename = "usedBuildExecution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_build_execution: Option<f64>,
-    #[serde(
-        rename = "buildExecutionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub build_execution_limit: Option<f64>,
-    #[serde(
-        rename = "usedConcurrentBuild",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_concurrent_build: Option<f64>,
-    #[serde(
-        rename = "concurrentBuildLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concurrent_build_limit: Option<f64>,
-    #[serde(
-        rename = "usedStorageArweave",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_storage_arweave: Option<f64>,
-    #[serde(
-        rename = "storageArweaveLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_arweave_limit: Option<f64>,
-    #[serde(
-        rename = "usedStorageIPFS",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_storage_ipfs: Option<f64>,
-    #[serde(
-        rename = "storageIPFSLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_ipfs_limit: Option<f64>,
-    #[serde(
-        rename = "usedStorageFilecoin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_storage_filecoin: Option<f64>,
-    #[serde(
-        rename = "storageFilecoinLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_filecoin_limit: Option<f64>,
-    #[serde(
-        rename = "usedStorageSkynet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_storage_skynet: Option<f64>,
-    #[serde(
-        rename = "storageSkynetLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_skynet_limit: Option<f64>,
-    #[serde(
-        rename = "usedDeploymentsPerDay",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_deployments_per_day: Option<f64>,
-    #[serde(
-        rename = "deploymentsPerDayLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployments_per_day_limit: Option<f64>,
-    #[serde(
-        rename = "lastDeploymentDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_deployment_date: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "usedDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_domains: Option<f64>,
-    #[serde(rename = "domainsLimit", default, skip_serializing_if = "Option::is_none")]
     pub domains_limit: Option<f64>,
-    #[serde(rename = "usedHnsDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_hns_domains: Option<f64>,
-    #[serde(
-        rename = "hnsDomainsLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hns_domains_limit: Option<f64>,
-    #[serde(rename = "usedEnsDomains", default, skip_serializing_if = "Option::is_none")]
     pub used_ens_domains: Option<f64>,
-    #[serde(
-        rename = "ensDomainsLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ens_domains_limit: Option<f64>,
-    #[serde(
-        rename = "usedEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_environments: Option<f64>,
-    #[serde(
-        rename = "environmentsLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub environments_limit: Option<f64>,
-    #[serde(rename = "usedClusterAkt", default, skip_serializing_if = "Option::is_none")]
     pub used_cluster_akt: Option<f64>,
-    #[serde(
-        rename = "clusterAktLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_akt_limit: Option<f64>,
-    #[serde(
-        rename = "usedClusterBuildExecution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_cluster_build_execution: Option<f64>,
-    #[serde(
-        rename = "clusterBuildExecutionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_build_execution_limit: Option<f64>,
-    #[serde(
-        rename = "usedNumberOfRequests",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_number_of_requests: Option<f64>,
-    #[serde(
-        rename = "usedPasswordProtections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_password_protections: Option<f64>,
-    #[serde(
-        rename = "passwordProtectionLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub password_protection_limit: Option<f64>,
-    #[serde(rename = "membersLimit", default, skip_serializing_if = "Option::is_none")]
     pub members_limit: Option<f64>,
-    #[serde(
-        rename = "usedParallelUploads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_parallel_uploads: Option<f64>,
-    #[serde(
-        rename = "parallelUploadsLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parallel_uploads_limit: Option<f64>,
-    #[serde(
-        rename = "usedImageOptimizations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_image_optimizations: Option<f64>,
-    #[serde(
-        rename = "imageOptimizationsLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub image_optimizations_limit: Option<f64>,
-    #[serde(
-        rename = "usedIpfsBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_ipfs_bandwidth: Option<f64>,
-    #[serde(
-        rename = "ipfsBandwidthLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ipfs_bandwidth_limit: Option<f64>,
-    #[serde(
-        rename = "usedIpfsNumberOfRequests",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub used_ipfs_number_of_requests: Option<f64>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SubscriptionUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("usedBandwidth", &self.used_bandwidth)
+            .optional("bandwidthLimit", &self.bandwidth_limit)
+            .optional("usedBuildExecution", &self.used_build_execution)
+            .optional("buildExecutionLimit", &self.build_execution_limit)
+            .optional("usedConcurrentBuild", &self.used_concurrent_build)
+            .optional("concurrentBuildLimit", &self.concurrent_build_limit)
+            .optional("usedStorageArweave", &self.used_storage_arweave)
+            .optional("storageArweaveLimit", &self.storage_arweave_limit)
+            .optional("usedStorageIPFS", &self.used_storage_ipfs)
+            .optional("storageIPFSLimit", &self.storage_ipfs_limit)
+            .optional("usedStorageFilecoin", &self.used_storage_filecoin)
+            .optional("storageFilecoinLimit", &self.storage_filecoin_limit)
+            .optional("usedStorageSkynet", &self.used_storage_skynet)
+            .optional("storageSkynetLimit", &self.storage_skynet_limit)
+            .optional("usedDeploymentsPerDay", &self.used_deployments_per_day)
+            .optional("deploymentsPerDayLimit", &self.deployments_per_day_limit)
+            .optional("lastDeploymentDate", &self.last_deployment_date)
+            .optional("usedDomains", &self.used_domains)
+            .optional("domainsLimit", &self.domains_limit)
+            .optional("usedHnsDomains", &self.used_hns_domains)
+            .optional("hnsDomainsLimit", &self.hns_domains_limit)
+            .optional("usedEnsDomains", &self.used_ens_domains)
+            .optional("ensDomainsLimit", &self.ens_domains_limit)
+            .optional("usedEnvironments", &self.used_environments)
+            .optional("environmentsLimit", &self.environments_limit)
+            .optional("usedClusterAkt", &self.used_cluster_akt)
+            .optional("clusterAktLimit", &self.cluster_akt_limit)
+            .optional("usedClusterBuildExecution", &self.used_cluster_build_execution)
+            .optional("clusterBuildExecutionLimit", &self.cluster_build_execution_limit)
+            .optional("usedNumberOfRequests", &self.used_number_of_requests)
+            .optional("usedPasswordProtections", &self.used_password_protections)
+            .optional("passwordProtectionLimit", &self.password_protection_limit)
+            .optional("membersLimit", &self.members_limit)
+            .optional("usedParallelUploads", &self.used_parallel_uploads)
+            .optional("parallelUploadsLimit", &self.parallel_uploads_limit)
+            .optional("usedImageOptimizations", &self.used_image_optimizations)
+            .optional("imageOptimizationsLimit", &self.image_optimizations_limit)
+            .optional("usedIpfsBandwidth", &self.used_ipfs_bandwidth)
+            .optional("ipfsBandwidthLimit", &self.ipfs_bandwidth_limit)
+            .optional("usedIpfsNumberOfRequests", &self.used_ipfs_number_of_requests)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10446,50 +10908,52 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
                 let mut f39 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "usedBandwidth" => f0 = map.next_value()?,
-                        "bandwidthLimit" => f1 = map.next_value()?,
-                        "usedBuildExecution" => f2 = map.next_value()?,
-                        "buildExecutionLimit" => f3 = map.next_value()?,
-                        "usedConcurrentBuild" => f4 = map.next_value()?,
-                        "concurrentBuildLimit" => f5 = map.next_value()?,
-                        "usedStorageArweave" => f6 = map.next_value()?,
-                        "storageArweaveLimit" => f7 = map.next_value()?,
-                        "usedStorageIPFS" => f8 = map.next_value()?,
-                        "storageIPFSLimit" => f9 = map.next_value()?,
-                        "usedStorageFilecoin" => f10 = map.next_value()?,
-                        "storageFilecoinLimit" => f11 = map.next_value()?,
-                        "usedStorageSkynet" => f12 = map.next_value()?,
-                        "storageSkynetLimit" => f13 = map.next_value()?,
-                        "usedDeploymentsPerDay" => f14 = map.next_value()?,
-                        "deploymentsPerDayLimit" => f15 = map.next_value()?,
-                        "lastDeploymentDate" => f16 = map.next_value()?,
-                        "usedDomains" => f17 = map.next_value()?,
-                        "domainsLimit" => f18 = map.next_value()?,
-                        "usedHnsDomains" => f19 = map.next_value()?,
-                        "hnsDomainsLimit" => f20 = map.next_value()?,
-                        "usedEnsDomains" => f21 = map.next_value()?,
-                        "ensDomainsLimit" => f22 = map.next_value()?,
-                        "usedEnvironments" => f23 = map.next_value()?,
-                        "environmentsLimit" => f24 = map.next_value()?,
-                        "usedClusterAkt" => f25 = map.next_value()?,
-                        "clusterAktLimit" => f26 = map.next_value()?,
-                        "usedClusterBuildExecution" => f27 = map.next_value()?,
-                        "clusterBuildExecutionLimit" => f28 = map.next_value()?,
-                        "usedNumberOfRequests" => f29 = map.next_value()?,
-                        "usedPasswordProtections" => f30 = map.next_value()?,
-                        "passwordProtectionLimit" => f31 = map.next_value()?,
-                        "membersLimit" => f32 = map.next_value()?,
-                        "usedParallelUploads" => f33 = map.next_value()?,
-                        "parallelUploadsLimit" => f34 = map.next_value()?,
-                        "usedImageOptimizations" => f35 = map.next_value()?,
-                        "imageOptimizationsLimit" => f36 = map.next_value()?,
-                        "usedIpfsBandwidth" => f37 = map.next_value()?,
-                        "ipfsBandwidthLimit" => f38 = map.next_value()?,
-                        "usedIpfsNumberOfRequests" => f39 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "usedBandwidth" => rt::set(&mut f0, map.next_value()),
+                        "bandwidthLimit" => rt::set(&mut f1, map.next_value()),
+                        "usedBuildExecution" => rt::set(&mut f2, map.next_value()),
+                        "buildExecutionLimit" => rt::set(&mut f3, map.next_value()),
+                        "usedConcurrentBuild" => rt::set(&mut f4, map.next_value()),
+                        "concurrentBuildLimit" => rt::set(&mut f5, map.next_value()),
+                        "usedStorageArweave" => rt::set(&mut f6, map.next_value()),
+                        "storageArweaveLimit" => rt::set(&mut f7, map.next_value()),
+                        "usedStorageIPFS" => rt::set(&mut f8, map.next_value()),
+                        "storageIPFSLimit" => rt::set(&mut f9, map.next_value()),
+                        "usedStorageFilecoin" => rt::set(&mut f10, map.next_value()),
+                        "storageFilecoinLimit" => rt::set(&mut f11, map.next_value()),
+                        "usedStorageSkynet" => rt::set(&mut f12, map.next_value()),
+                        "storageSkynetLimit" => rt::set(&mut f13, map.next_value()),
+                        "usedDeploymentsPerDay" => rt::set(&mut f14, map.next_value()),
+                        "deploymentsPerDayLimit" => rt::set(&mut f15, map.next_value()),
+                        "lastDeploymentDate" => rt::set(&mut f16, map.next_value()),
+                        "usedDomains" => rt::set(&mut f17, map.next_value()),
+                        "domainsLimit" => rt::set(&mut f18, map.next_value()),
+                        "usedHnsDomains" => rt::set(&mut f19, map.next_value()),
+                        "hnsDomainsLimit" => rt::set(&mut f20, map.next_value()),
+                        "usedEnsDomains" => rt::set(&mut f21, map.next_value()),
+                        "ensDomainsLimit" => rt::set(&mut f22, map.next_value()),
+                        "usedEnvironments" => rt::set(&mut f23, map.next_value()),
+                        "environmentsLimit" => rt::set(&mut f24, map.next_value()),
+                        "usedClusterAkt" => rt::set(&mut f25, map.next_value()),
+                        "clusterAktLimit" => rt::set(&mut f26, map.next_value()),
+                        "usedClusterBuildExecution" => {
+                            rt::set(&mut f27, map.next_value())
                         }
-                    }
+                        "clusterBuildExecutionLimit" => {
+                            rt::set(&mut f28, map.next_value())
+                        }
+                        "usedNumberOfRequests" => rt::set(&mut f29, map.next_value()),
+                        "usedPasswordProtections" => rt::set(&mut f30, map.next_value()),
+                        "passwordProtectionLimit" => rt::set(&mut f31, map.next_value()),
+                        "membersLimit" => rt::set(&mut f32, map.next_value()),
+                        "usedParallelUploads" => rt::set(&mut f33, map.next_value()),
+                        "parallelUploadsLimit" => rt::set(&mut f34, map.next_value()),
+                        "usedImageOptimizations" => rt::set(&mut f35, map.next_value()),
+                        "imageOptimizationsLimit" => rt::set(&mut f36, map.next_value()),
+                        "usedIpfsBandwidth" => rt::set(&mut f37, map.next_value()),
+                        "ipfsBandwidthLimit" => rt::set(&mut f38, map.next_value()),
+                        "usedIpfsNumberOfRequests" => rt::set(&mut f39, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SubscriptionUsage {
                     used_bandwidth: f0,
@@ -10540,10 +11004,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/SubscriptionUsageResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionUsageResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<SubscriptionUsage>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SubscriptionUsageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("usage", &self.usage)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10565,11 +11037,9 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "usage" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "usage" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SubscriptionUsageResponse {
                     usage: f0,
@@ -10583,10 +11053,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
 /// An answer that only says whether the call did what it was asked.
 ///
 /// Schema `/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SuccessResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+#[cfg(any(feature = "domains", feature = "environment_variables"))]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for SuccessResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .end()
+    }
 }
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10608,11 +11086,9 @@ impl<'de> serde::Deserialize<'de> for SuccessResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::SuccessResponse {
                     success: f0,
@@ -10624,33 +11100,29 @@ impl<'de> serde::Deserialize<'de> for SuccessResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateInstanceStarted`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TemplateInstanceStarted {
-    #[serde(
-        rename = "computeProjectId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_project_id: Option<String>,
-    #[serde(
-        rename = "computeInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_instance_id: Option<String>,
-    #[serde(
-        rename = "computeDeploymentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compute_deployment_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// The template used (shape not documented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<serde_json::Value>,
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TemplateInstanceStarted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("computeProjectId", &self.compute_project_id)
+            .optional("computeInstanceId", &self.compute_instance_id)
+            .optional("computeDeploymentId", &self.compute_deployment_id)
+            .optional("topic", &self.topic)
+            .optional("template", &self.template)
+            .optional("templateId", &self.template_id)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10677,16 +11149,14 @@ impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "computeProjectId" => f0 = map.next_value()?,
-                        "computeInstanceId" => f1 = map.next_value()?,
-                        "computeDeploymentId" => f2 = map.next_value()?,
-                        "topic" => f3 = map.next_value()?,
-                        "template" => f4 = map.next_value()?,
-                        "templateId" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "computeProjectId" => rt::set(&mut f0, map.next_value()),
+                        "computeInstanceId" => rt::set(&mut f1, map.next_value()),
+                        "computeDeploymentId" => rt::set(&mut f2, map.next_value()),
+                        "topic" => rt::set(&mut f3, map.next_value()),
+                        "template" => rt::set(&mut f4, map.next_value()),
+                        "templateId" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TemplateInstanceStarted {
                     compute_project_id: f0,
@@ -10703,10 +11173,20 @@ impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TemplateVariableInput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateVariableInput {
     pub label: String,
     pub value: String,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TemplateVariableInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("label", &self.label)
+            .field("value", &self.value)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10729,12 +11209,10 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "label" => f0 = Some(map.next_value()?),
-                        "value" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "label" => rt::set_required(&mut f0, map.next_value()),
+                        "value" => rt::set_required(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TemplateVariableInput {
                     label: rt::required(f0, "label")?,
@@ -10755,13 +11233,21 @@ impl TemplateVariableInput {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/TokenPrice`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenPrice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Price in USD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TokenPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("message", &self.message)
+            .optional("price", &self.price)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10784,12 +11270,10 @@ impl<'de> serde::Deserialize<'de> for TokenPrice {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "message" => f0 = map.next_value()?,
-                        "price" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "message" => rt::set(&mut f0, map.next_value()),
+                        "price" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TokenPrice {
                     message: f0,
@@ -10804,12 +11288,20 @@ impl<'de> serde::Deserialize<'de> for TokenPrice {
 /// The user a token belongs to and the organizations it may act on. The SDK uses the first organization; the Terraform provider refuses tokens covering more than one.
 ///
 /// Schema `/components/schemas/TokenScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TokenScope {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<TokenScopeUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<TokenScopeOrganization>>,
+}
+#[cfg(feature = "tokens")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TokenScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("user", &self.user)
+            .optional("organizations", &self.organizations)
+            .end()
+    }
 }
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10832,12 +11324,10 @@ impl<'de> serde::Deserialize<'de> for TokenScope {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "user" => f0 = map.next_value()?,
-                        "organizations" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "user" => rt::set(&mut f0, map.next_value()),
+                        "organizations" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TokenScope {
                     user: f0,
@@ -10850,16 +11340,24 @@ impl<'de> serde::Deserialize<'de> for TokenScope {
 }
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeOrganization`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TokenScopeOrganization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(rename = "appType", default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
+}
+#[cfg(feature = "tokens")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TokenScopeOrganization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("username", &self.username)
+            .optional("appType", &self.app_type)
+            .end()
+    }
 }
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10884,14 +11382,12 @@ impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "name" => f1 = map.next_value()?,
-                        "username" => f2 = map.next_value()?,
-                        "appType" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "name" => rt::set(&mut f1, map.next_value()),
+                        "username" => rt::set(&mut f2, map.next_value()),
+                        "appType" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TokenScopeOrganization {
                     id: f0,
@@ -10906,16 +11402,24 @@ impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
 }
 #[cfg(feature = "tokens")]
 /// Schema `/components/schemas/TokenScopeUser`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TokenScopeUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+#[cfg(feature = "tokens")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TokenScopeUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("id", &self.id)
+            .optional("username", &self.username)
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .end()
+    }
 }
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10940,14 +11444,12 @@ impl<'de> serde::Deserialize<'de> for TokenScopeUser {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "username" => f1 = map.next_value()?,
-                        "name" => f2 = map.next_value()?,
-                        "email" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "id" => rt::set(&mut f0, map.next_value()),
+                        "username" => rt::set(&mut f1, map.next_value()),
+                        "name" => rt::set(&mut f2, map.next_value()),
+                        "email" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TokenScopeUser {
                     id: f0,
@@ -10964,15 +11466,23 @@ impl<'de> serde::Deserialize<'de> for TokenScopeUser {
 /// Funds added to an instance's lease.
 ///
 /// Schema `/components/schemas/Topup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topup {
     /// Epoch milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txhash: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Topup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("time", &self.time)
+            .optional("amount", &self.amount)
+            .optional("txhash", &self.txhash)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -10996,13 +11506,11 @@ impl<'de> serde::Deserialize<'de> for Topup {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "time" => f0 = map.next_value()?,
-                        "amount" => f1 = map.next_value()?,
-                        "txhash" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "time" => rt::set(&mut f0, map.next_value()),
+                        "amount" => rt::set(&mut f1, map.next_value()),
+                        "txhash" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Topup {
                     time: f0,
@@ -11018,12 +11526,20 @@ impl<'de> serde::Deserialize<'de> for Topup {
 /// The check was started; its result is published to the topic.
 ///
 /// Schema `/components/schemas/TriggerResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TriggerResponse {
-    #[serde(rename = "topicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for TriggerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("topicId", &self.topic_id)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11046,12 +11562,10 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "topicId" => f0 = map.next_value()?,
-                        "message" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "topicId" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::TriggerResponse {
                     topic_id: f0,
@@ -11064,9 +11578,18 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UpdateBucketStateRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateBucketStateRequest {
     pub state: ResourceState,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateBucketStateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("state", &self.state)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11088,11 +11611,9 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "state" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "state" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateBucketStateRequest {
                     state: rt::required(f0, "state")?,
@@ -11112,13 +11633,22 @@ impl UpdateBucketStateRequest {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateComputeInstanceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateComputeInstanceRequest {
     pub services: Vec<ComputeServiceInput>,
-    #[serde(rename = "organizationId")]
     pub organization_id: String,
-    #[serde(rename = "uniqueTopicId")]
     pub unique_topic_id: String,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateComputeInstanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("services", &self.services)
+            .field("organizationId", &self.organization_id)
+            .field("uniqueTopicId", &self.unique_topic_id)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11142,13 +11672,11 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "services" => f0 = Some(map.next_value()?),
-                        "organizationId" => f1 = Some(map.next_value()?),
-                        "uniqueTopicId" => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "services" => rt::set_required(&mut f0, map.next_value()),
+                        "organizationId" => rt::set_required(&mut f1, map.next_value()),
+                        "uniqueTopicId" => rt::set_required(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateComputeInstanceRequest {
                     services: rt::required(f0, "services")?,
@@ -11180,20 +11708,28 @@ impl UpdateComputeInstanceRequest {
 /// New build settings (the SDK sends every field).
 ///
 /// Schema `/components/schemas/UpdateConfigurationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateConfigurationRequest {
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
-    #[serde(rename = "publishDir", default, skip_serializing_if = "Option::is_none")]
     pub publish_dir: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
-    #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<NodeVersion>,
+}
+#[cfg(feature = "projects")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateConfigurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("buildCommand", &self.build_command)
+            .optional("installCommand", &self.install_command)
+            .optional("workspace", &self.workspace)
+            .optional("publishDir", &self.publish_dir)
+            .optional("framework", &self.framework)
+            .optional("nodeVersion", &self.node_version)
+            .end()
+    }
 }
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11220,16 +11756,14 @@ impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
                 let mut f5 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "buildCommand" => f0 = map.next_value()?,
-                        "installCommand" => f1 = map.next_value()?,
-                        "workspace" => f2 = map.next_value()?,
-                        "publishDir" => f3 = map.next_value()?,
-                        "framework" => f4 = map.next_value()?,
-                        "nodeVersion" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "buildCommand" => rt::set(&mut f0, map.next_value()),
+                        "installCommand" => rt::set(&mut f1, map.next_value()),
+                        "workspace" => rt::set(&mut f2, map.next_value()),
+                        "publishDir" => rt::set(&mut f3, map.next_value()),
+                        "framework" => rt::set(&mut f4, map.next_value()),
+                        "nodeVersion" => rt::set(&mut f5, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateConfigurationRequest {
                     build_command: f0,
@@ -11246,19 +11780,24 @@ impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
 }
 #[cfg(feature = "domains")]
 /// Schema `/components/schemas/UpdateDomainRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateDomainRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(
-        rename = "deploymentEnvironments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_environments: Option<Vec<String>>,
-    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
+}
+#[cfg(feature = "domains")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateDomainRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("name", &self.name)
+            .optional("link", &self.link)
+            .optional("deploymentEnvironments", &self.deployment_environments)
+            .optional("isLatest", &self.is_latest)
+            .end()
+    }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11283,14 +11822,12 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = Some(map.next_value()?),
-                        "link" => f1 = map.next_value()?,
-                        "deploymentEnvironments" => f2 = map.next_value()?,
-                        "isLatest" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set_required(&mut f0, map.next_value()),
+                        "link" => rt::set(&mut f1, map.next_value()),
+                        "deploymentEnvironments" => rt::set(&mut f2, map.next_value()),
+                        "isLatest" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateDomainRequest {
                     name: rt::required(f0, "name")?,
@@ -11318,15 +11855,23 @@ impl UpdateDomainRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateEnvironmentVariableRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Names of the deployment environments the variable applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<String>>,
+}
+#[cfg(feature = "environment_variables")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateEnvironmentVariableRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .optional("environments", &self.environments)
+            .end()
+    }
 }
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11350,13 +11895,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "value" => f1 = map.next_value()?,
-                        "environments" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "value" => rt::set(&mut f1, map.next_value()),
+                        "environments" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateEnvironmentVariableRequest {
                     name: f0,
@@ -11370,10 +11913,18 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
 }
 #[cfg(feature = "environment_variables")]
 /// Schema `/components/schemas/UpdateEnvironmentVariableResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateEnvironmentVariableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<EnvironmentVariable>,
+}
+#[cfg(feature = "environment_variables")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateEnvironmentVariableResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("updated", &self.updated)
+            .end()
+    }
 }
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11395,11 +11946,9 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "updated" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "updated" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateEnvironmentVariableResponse {
                     updated: f0,
@@ -11411,18 +11960,22 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
 }
 #[cfg(feature = "compute")]
 /// Schema `/components/schemas/UpdateHealthCheckRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateHealthCheckRequest {
     /// Path to probe.
-    #[serde(rename = "healthCheckUrl", default, skip_serializing_if = "Option::is_none")]
     pub health_check_url: Option<String>,
     /// Container port to probe.
-    #[serde(
-        rename = "healthCheckPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub health_check_port: Option<i64>,
+}
+#[cfg(feature = "compute")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateHealthCheckRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("healthCheckUrl", &self.health_check_url)
+            .optional("healthCheckPort", &self.health_check_port)
+            .end()
+    }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11445,12 +11998,10 @@ impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "healthCheckUrl" => f0 = map.next_value()?,
-                        "healthCheckPort" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "healthCheckUrl" => rt::set(&mut f0, map.next_value()),
+                        "healthCheckPort" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateHealthCheckRequest {
                     health_check_url: f0,
@@ -11465,15 +12016,23 @@ impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
 /// New profile values; the SDK sends all three.
 ///
 /// Schema `/components/schemas/UpdateOrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateOrganizationRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// URL of the organization's picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+}
+#[cfg(feature = "organizations")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateOrganizationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("name", &self.name)
+            .optional("username", &self.username)
+            .optional("image", &self.image)
+            .end()
+    }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11497,13 +12056,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
                 let mut f2 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "username" => f1 = map.next_value()?,
-                        "image" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "name" => rt::set(&mut f0, map.next_value()),
+                        "username" => rt::set(&mut f1, map.next_value()),
+                        "image" => rt::set(&mut f2, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateOrganizationRequest {
                     name: f0,
@@ -11517,9 +12074,18 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
 }
 #[cfg(feature = "projects")]
 /// Schema `/components/schemas/UpdateProjectStateRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateProjectStateRequest {
     pub state: ResourceState,
+}
+#[cfg(feature = "projects")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UpdateProjectStateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("state", &self.state)
+            .end()
+    }
 }
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11541,11 +12107,9 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "state" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "state" => rt::set_required(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UpdateProjectStateRequest {
                     state: rt::required(f0, "state")?,
@@ -11567,35 +12131,35 @@ impl UpdateProjectStateRequest {
 /// One upload of files into a bucket.
 ///
 /// Schema `/components/schemas/Upload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Upload {
-    #[serde(rename = "_id")]
     pub id: String,
     /// Where the uploaded content can be fetched.
-    #[serde(rename = "protocolLink", default, skip_serializing_if = "Option::is_none")]
     pub protocol_link: Option<String>,
-    #[serde(
-        rename = "uploadDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub upload_directory: Option<Vec<UploadedFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UploadStatus>,
     /// Bytes stored.
-    #[serde(rename = "memoryUsed", default, skip_serializing_if = "Option::is_none")]
     pub memory_used: Option<f64>,
     /// Bucket id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    #[serde(
-        rename = "uploadInitiator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub upload_initiator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for Upload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("protocolLink", &self.protocol_link)
+            .optional("uploadDirectory", &self.upload_directory)
+            .optional("status", &self.status)
+            .optional("memoryUsed", &self.memory_used)
+            .optional("bucket", &self.bucket)
+            .optional("uploadInitiator", &self.upload_initiator)
+            .optional("protocol", &self.protocol)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11624,18 +12188,16 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "protocolLink" => f1 = map.next_value()?,
-                        "uploadDirectory" => f2 = map.next_value()?,
-                        "status" => f3 = map.next_value()?,
-                        "memoryUsed" => f4 = map.next_value()?,
-                        "bucket" => f5 = map.next_value()?,
-                        "uploadInitiator" => f6 = map.next_value()?,
-                        "protocol" => f7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "protocolLink" => rt::set(&mut f1, map.next_value()),
+                        "uploadDirectory" => rt::set(&mut f2, map.next_value()),
+                        "status" => rt::set(&mut f3, map.next_value()),
+                        "memoryUsed" => rt::set(&mut f4, map.next_value()),
+                        "bucket" => rt::set(&mut f5, map.next_value()),
+                        "uploadInitiator" => rt::set(&mut f6, map.next_value()),
+                        "protocol" => rt::set(&mut f7, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::Upload {
                     id: rt::required(f0, "_id")?,
@@ -11676,11 +12238,19 @@ impl Upload {
 pub type UploadChunkRequest = std::collections::BTreeMap<String, String>;
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadChunkResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadChunkResponse {
     /// Bytes received in this chunk.
-    #[serde(rename = "uploadSize", default, skip_serializing_if = "Option::is_none")]
     pub upload_size: Option<f64>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadChunkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("uploadSize", &self.upload_size)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11702,11 +12272,9 @@ impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "uploadSize" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "uploadSize" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadChunkResponse {
                     upload_size: f0,
@@ -11723,18 +12291,26 @@ impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
 pub type UploadDeploymentRequest = std::collections::BTreeMap<String, String>;
 #[cfg(feature = "deployments")]
 /// Schema `/components/schemas/UploadDeploymentResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UploadDeploymentResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    #[serde(rename = "sitePreview", default, skip_serializing_if = "Option::is_none")]
     pub site_preview: Option<String>,
+}
+#[cfg(feature = "deployments")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadDeploymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("message", &self.message)
+            .optional("deploymentId", &self.deployment_id)
+            .optional("projectId", &self.project_id)
+            .optional("sitePreview", &self.site_preview)
+            .end()
+    }
 }
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11760,15 +12336,13 @@ impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "message" => f1 = map.next_value()?,
-                        "deploymentId" => f2 = map.next_value()?,
-                        "projectId" => f3 = map.next_value()?,
-                        "sitePreview" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set(&mut f1, map.next_value()),
+                        "deploymentId" => rt::set(&mut f2, map.next_value()),
+                        "projectId" => rt::set(&mut f3, map.next_value()),
+                        "sitePreview" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadDeploymentResponse {
                     success: f0,
@@ -11850,23 +12424,31 @@ impl<'de> serde::Deserialize<'de> for UploadFinishAction {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadFinished`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UploadFinished {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
-    #[serde(rename = "bucketId", default, skip_serializing_if = "Option::is_none")]
     pub bucket_id: Option<String>,
-    #[serde(rename = "protocolLink", default, skip_serializing_if = "Option::is_none")]
     pub protocol_link: Option<String>,
     /// Bucket domains now serving the upload.
-    #[serde(rename = "dynamicLinks", default, skip_serializing_if = "Option::is_none")]
     pub dynamic_links: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadFinished {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("success", &self.success)
+            .optional("message", &self.message)
+            .optional("uploadId", &self.upload_id)
+            .optional("bucketId", &self.bucket_id)
+            .optional("protocolLink", &self.protocol_link)
+            .optional("dynamicLinks", &self.dynamic_links)
+            .optional("cid", &self.cid)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11894,17 +12476,15 @@ impl<'de> serde::Deserialize<'de> for UploadFinished {
                 let mut f6 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = map.next_value()?,
-                        "message" => f1 = map.next_value()?,
-                        "uploadId" => f2 = map.next_value()?,
-                        "bucketId" => f3 = map.next_value()?,
-                        "protocolLink" => f4 = map.next_value()?,
-                        "dynamicLinks" => f5 = map.next_value()?,
-                        "cid" => f6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "success" => rt::set(&mut f0, map.next_value()),
+                        "message" => rt::set(&mut f1, map.next_value()),
+                        "uploadId" => rt::set(&mut f2, map.next_value()),
+                        "bucketId" => rt::set(&mut f3, map.next_value()),
+                        "protocolLink" => rt::set(&mut f4, map.next_value()),
+                        "dynamicLinks" => rt::set(&mut f5, map.next_value()),
+                        "cid" => rt::set(&mut f6, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadFinished {
                     success: f0,
@@ -11924,23 +12504,27 @@ impl<'de> serde::Deserialize<'de> for UploadFinished {
 /// A chunked upload was opened; send the chunks, then finish it.
 ///
 /// Schema `/components/schemas/UploadInitiated`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UploadInitiated {
-    #[serde(rename = "uploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// How many chunks may be sent at once.
-    #[serde(
-        rename = "parallelUploadCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parallel_upload_count: Option<i64>,
     /// Largest chunk size in bytes.
-    #[serde(rename = "payloadSize", default, skip_serializing_if = "Option::is_none")]
     pub payload_size: Option<i64>,
     /// A token valid for this upload only (when asked for).
-    #[serde(rename = "singleUseToken", default, skip_serializing_if = "Option::is_none")]
     pub single_use_token: Option<String>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadInitiated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("uploadId", &self.upload_id)
+            .optional("parallelUploadCount", &self.parallel_upload_count)
+            .optional("payloadSize", &self.payload_size)
+            .optional("singleUseToken", &self.single_use_token)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -11965,14 +12549,12 @@ impl<'de> serde::Deserialize<'de> for UploadInitiated {
                 let mut f3 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "uploadId" => f0 = map.next_value()?,
-                        "parallelUploadCount" => f1 = map.next_value()?,
-                        "payloadSize" => f2 = map.next_value()?,
-                        "singleUseToken" => f3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "uploadId" => rt::set(&mut f0, map.next_value()),
+                        "parallelUploadCount" => rt::set(&mut f1, map.next_value()),
+                        "payloadSize" => rt::set(&mut f2, map.next_value()),
+                        "singleUseToken" => rt::set(&mut f3, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadInitiated {
                     upload_id: f0,
@@ -11987,10 +12569,18 @@ impl<'de> serde::Deserialize<'de> for UploadInitiated {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadResponse`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<Upload>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("upload", &self.upload)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12012,11 +12602,9 @@ impl<'de> serde::Deserialize<'de> for UploadResponse {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "upload" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "upload" => rt::set(&mut f0, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadResponse {
                     upload: f0,
@@ -12114,13 +12702,21 @@ impl<'de> serde::Deserialize<'de> for UploadStatus {
 }
 #[cfg(feature = "storage")]
 /// Schema `/components/schemas/UploadedFile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadedFile {
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Bytes.
-    #[serde(rename = "fileSize", default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<f64>,
+}
+#[cfg(feature = "storage")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for UploadedFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .optional("fileName", &self.file_name)
+            .optional("fileSize", &self.file_size)
+            .end()
+    }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12143,12 +12739,10 @@ impl<'de> serde::Deserialize<'de> for UploadedFile {
                 let mut f1 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "fileName" => f0 = map.next_value()?,
-                        "fileSize" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "fileName" => rt::set(&mut f0, map.next_value()),
+                        "fileSize" => rt::set(&mut f1, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::UploadedFile {
                     file_name: f0,
@@ -12233,22 +12827,26 @@ impl<'de> serde::Deserialize<'de> for UsageSpecialization {
 /// A Spheron user and the master organizations they belong to.
 ///
 /// Schema `/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(
-        rename = "platformProfile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub platform_profile: Option<PlatformProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<MasterOrganization>>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<cloudgen_runtime::DateTime>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<cloudgen_runtime::DateTime>,
+}
+#[cfg(feature = "profile")]
+#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cloudgen_runtime::codegen::Object::begin(serializer)
+            .field("_id", &self.id)
+            .optional("platformProfile", &self.platform_profile)
+            .optional("organizations", &self.organizations)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
@@ -12274,15 +12872,13 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut f4 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "_id" => f0 = Some(map.next_value()?),
-                        "platformProfile" => f1 = map.next_value()?,
-                        "organizations" => f2 = map.next_value()?,
-                        "createdAt" => f3 = map.next_value()?,
-                        "updatedAt" => f4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        "_id" => rt::set_required(&mut f0, map.next_value()),
+                        "platformProfile" => rt::set(&mut f1, map.next_value()),
+                        "organizations" => rt::set(&mut f2, map.next_value()),
+                        "createdAt" => rt::set(&mut f3, map.next_value()),
+                        "updatedAt" => rt::set(&mut f4, map.next_value()),
+                        _ => rt::skip_value(&mut map),
+                    }?;
                 }
                 Ok(crate::models::User {
                     id: rt::required(f0, "_id")?,

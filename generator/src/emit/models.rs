@@ -113,8 +113,8 @@ fn emit_type(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
     items
 }
 
-/// The struct, its `Deserialize` impl and, when a field has a document default, its
-/// `Default` impl, as separate items: each gets the type's feature gate.
+/// The struct, its `Serialize` and `Deserialize` impls, its constructor and its default
+/// accessors, as separate items: each gets the type's feature gate.
 fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> {
     let deserialize = emit_struct_deserialize(name, s);
     let ty = ident(name);
@@ -124,13 +124,13 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
     let fields = s.fields.iter().map(emit_field);
     let additional = additional_field(&s.additional);
     let definition = quote! {
-        #[derive(Debug, Clone, PartialEq, #derive_eq #derive_default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_eq #derive_default)]
         pub struct #ty {
             #( #fields )*
             #additional
         }
     };
-    let mut items = vec![definition, deserialize];
+    let mut items = vec![definition, emit_struct_serialize(name, s), deserialize];
     if !defaultable {
         items.push(constructor(name, s));
     }
@@ -273,7 +273,6 @@ fn additional_field(additional: &Additional) -> Option<TokenStream> {
     };
     Some(quote! {
         #[doc = #doc]
-        #[serde(flatten)]
         pub #name: #map,
     })
 }
@@ -315,11 +314,12 @@ fn default_literal(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenS
 
 /// `Deserialize` for a struct, written out rather than derived: the object's keys are
 /// matched as strings (`rt::FieldKey`), unknown keys are skipped (or kept, for a struct
-/// with a map of extra properties), `Option` and `Nullable` fields may be missing, a
-/// field with a document default takes it when missing, and a missing required field
-/// is serde's "missing field" error. The derive would add a field-identifier enum with
-/// its own visitor and a sequence visitor JSON never uses: about twice the code for the
-/// compiler to check, per type.
+/// with a map of extra properties), `Option` and `Nullable` fields may be missing, and a
+/// missing required field is serde's "missing field" error. The derive would add a
+/// field-identifier enum with its own visitor and a sequence visitor JSON never uses:
+/// about twice the code for the compiler to check, per type. Each arm stores its value
+/// with `rt::set` and the loop applies one `?` to the match, not one per field (see
+/// `rt::set` for why).
 fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
     let ty = ident(name);
     let expecting = format!("an object `{name}`");
@@ -331,9 +331,9 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
     let arms = s.fields.iter().zip(&vars).map(|(f, var)| {
         let wire = f.wire_name.as_str();
         match f.shape() {
-            FieldShape::Plain => quote! { #wire => #var = Some(map.next_value()?), },
+            FieldShape::Plain => quote! { #wire => rt::set_required(&mut #var, map.next_value()), },
             FieldShape::Option | FieldShape::Nullable => {
-                quote! { #wire => #var = map.next_value()?, }
+                quote! { #wire => rt::set(&mut #var, map.next_value()), }
             }
         }
     });
@@ -353,19 +353,15 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
                 _ => quote! { let mut #rest = std::collections::BTreeMap::new(); },
             },
             quote! {
-                other => {
-                    #rest.insert(other.to_owned(), map.next_value()?);
-                }
+                other => map.next_value().map(|value| {
+                    #rest.insert(other.to_owned(), value);
+                }),
             },
             quote! { #rest, },
         ),
         None => (
             TokenStream::new(),
-            quote! {
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            },
+            quote! { _ => rt::skip_value(&mut map), },
             TokenStream::new(),
         ),
     };
@@ -384,7 +380,7 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
                 match key.as_str() {
                     #( #arms )*
                     #unknown_arm
-                }
+                }?;
             }
             Ok(crate::models::#ty { #( #inits )* #rest_init })
         }
@@ -412,6 +408,41 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
     }
 }
 
+/// `Serialize` for a struct, written out rather than derived: one chained
+/// `rt::Object` call per property in declaration order, so an absent `Option` or
+/// `Nullable` property is left out, a required nullable one is written as `null`, a
+/// read-only one is never sent, and a map of extra properties is written beside the
+/// declared ones. The derive's per-field length term, branch and `?` are several times
+/// the code for the compiler to check, for the same JSON.
+fn emit_struct_serialize(name: &str, s: &Struct) -> TokenStream {
+    let ty = ident(name);
+    let calls = s.fields.iter().filter(|f| !f.read_only).map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = f.wire_name.as_str();
+        let method = match f.shape() {
+            FieldShape::Option if !f.required || f.write_only => quote! { optional },
+            FieldShape::Nullable => quote! { nullable },
+            FieldShape::Plain | FieldShape::Option => quote! { field },
+        };
+        quote! { .#method(#wire, &self.#field) }
+    });
+    let rest = additional_name(&s.additional).map(|rest| {
+        let rest = ident(rest);
+        quote! { .entries(&self.#rest) }
+    });
+    quote! {
+        #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                cloudgen_runtime::codegen::Object::begin(serializer)
+                    #( #calls )*
+                    #rest
+                    .end()
+            }
+        }
+    }
+}
+
 fn emit_field(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let inner = type_tokens(&f.ty, &TokenStream::new());
@@ -426,28 +457,6 @@ fn emit_field(f: &Field) -> TokenStream {
         FieldShape::Option => quote! { Option<#inner> },
         FieldShape::Nullable => quote! { cloudgen_runtime::Nullable<#inner> },
     };
-    let mut serde_args = Vec::new();
-    if unraw(&f.rust_name) != f.wire_name {
-        let wire = &f.wire_name;
-        serde_args.push(quote! { rename = #wire });
-    }
-    match shape {
-        _ if f.read_only => {
-            serde_args.push(quote! { default });
-            serde_args.push(quote! { skip_serializing });
-        }
-        FieldShape::Option if !f.required || f.write_only => {
-            serde_args.push(quote! { default });
-            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
-        }
-        FieldShape::Nullable => {
-            serde_args.push(quote! { default });
-            serde_args
-                .push(quote! { skip_serializing_if = "cloudgen_runtime::Nullable::is_absent" });
-        }
-        _ => {}
-    }
-    let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde( #(#serde_args),* )] });
     let mut doc_lines = f.docs.as_deref().map(docs::clean).unwrap_or_default();
     let mut notes = Vec::new();
     if f.read_only {
@@ -481,7 +490,6 @@ fn emit_field(f: &Field) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #serde_attr
         pub #name: #ty,
     }
 }

@@ -356,6 +356,25 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    // A plain function returning the runtime's future, unless the answer is unwrapped
+    // after it arrives: an `async fn` per operation is a state machine per operation for
+    // the compiler to check (see `ClientCore::send_json`).
+    let send = match &unwrap {
+        None => quote! {
+            /// Sends the request.
+            pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<#output>, crate::Error>> {
+                let client = self.client.clone();
+                client.core().#call(self.into_request())
+            }
+        },
+        Some(unwrap) => quote! {
+            /// Sends the request.
+            pub async fn send(self) -> Result<rt::Response<#output>, crate::Error> {
+                let client = self.client.clone();
+                client.core().#call(self.into_request()).await #unwrap
+            }
+        },
+    };
     let builder_doc = format!(
         " Request builder for [`Client::{}`](crate::Client::{}): `{} {}`.",
         crate::ident::unraw(&op.rust_name),
@@ -400,30 +419,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         impl #builder {
             #( #setters )*
 
-            /// Overrides the client's timeout for this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.set_timeout(timeout);
-                self
-            }
-
-            /// Adds a header to this call, replacing one of the same name.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.add_header(name.into(), value.into());
-                self
-            }
-
-            /// Sends `Idempotency-Key: <key>`, which also lets the client retry this call
-            /// whatever its method.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.set_idempotency_key(key.into());
-                self
-            }
-
-            /// Never retries this call.
-            pub fn no_retry(mut self) -> Self {
-                self.options.set_no_retry();
-                self
-            }
+            // `.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`.
+            rt::call_options!();
 
             fn into_request(self) -> rt::Request {
                 let request = rt::Request::new(rt::Method::#method, #path)
@@ -432,11 +429,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 self.options.apply(request)
             }
 
-            /// Sends the request.
-            pub async fn send(self) -> Result<rt::Response<#output>, crate::Error> {
-                let client = self.client.clone();
-                client.core().#call(self.into_request()).await #unwrap
-            }
+            #send
 
             #wait
 
