@@ -3,6 +3,9 @@
 //! wall times it does not move when other work shares the machine. Only the measured
 //! iterations on the client thread are counted (collection is toggled on the driver's
 //! `measured` function); the loopback server runs on another thread.
+//!
+//! Also counts where our generator spends its instructions on Palette, for the report's
+//! explanation when the generation target is missed.
 
 use std::path::Path;
 
@@ -55,6 +58,31 @@ pub fn per_iteration(driver: &Path, run: &Run<'_>) -> Result<f64, String> {
     collected(&done.stderr)
         .map(|n| n as f64 / f64::from(run.iterations.max(1)))
         .ok_or_else(|| format!("`{}`: no `Collected :` line", cmd.display()))
+}
+
+/// Instructions executed by `cmd` (all its threads), or only inside `function` and what
+/// it calls when given (callgrind's `--toggle-collect`).
+pub fn instructions(cmd: &Cmd, function: Option<&str>) -> Result<u64, String> {
+    let mut wrapped =
+        Cmd::new("valgrind").args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]);
+    wrapped.cwd = cmd.cwd.clone();
+    if let Some(function) = function {
+        wrapped = wrapped.args([
+            "--collect-atstart=no".to_owned(),
+            format!("--toggle-collect={function}"),
+        ]);
+    }
+    let wrapped = wrapped.arg(cmd.program.clone()).args(cmd.args.clone());
+    let done = wrapped.output()?;
+    if !done.status.success() {
+        return Err(format!(
+            "`{}` failed ({}):\n{}",
+            wrapped.display(),
+            done.status,
+            done.tail(10)
+        ));
+    }
+    collected(&done.stderr).ok_or_else(|| format!("`{}`: no `Collected :` line", wrapped.display()))
 }
 
 /// The number on callgrind's `==PID== Collected : N` line.

@@ -492,7 +492,84 @@ pub fn run(ctx: &mut Ctx) -> String {
         "\nThe one-feature target is judged on CPU seconds (wall time on a shared machine \
          varies with load).\n",
     );
+    let palette_missed = find("palette-api, all features").is_some_and(|s| s.cpu >= 30.0);
+    if let (true, Some((case, _))) = (
+        palette_missed,
+        results
+            .iter()
+            .find(|(c, _)| c.label == "palette-api, all features"),
+    ) {
+        md.push_str(&why_build_missed(ctx, case));
+    }
     md
+}
+
+/// rustc's passes that matter for a large generated crate, as `-Ztime-passes` names them.
+const PASSES: &[(&str, &str)] = &[
+    ("expand_crate", "macro expansion"),
+    ("type_check_crate", "type-check"),
+    ("MIR_borrow_checking", "borrow-check"),
+    ("generate_crate_metadata", "metadata"),
+    ("codegen_crate", "codegen to LLVM IR"),
+    ("LLVM_passes", "LLVM"),
+    ("total", "total"),
+];
+
+/// Where rustc spends the Palette build: one more build of `case` with `-Ztime-passes`
+/// (`RUSTC_BOOTSTRAP=1` lets the stable compiler take the flag; this build is not timed).
+fn why_build_missed(ctx: &mut Ctx, case: &Case) -> String {
+    if let Err(e) = touch(&case.lib_rs) {
+        ctx.problem(format!("-Ztime-passes build: {e}"));
+        return String::new();
+    }
+    let cmd = ctx
+        .cargo(&case.workspace)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_TARGET_DIR", &case.target_dir)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["rustc", "-p", &case.package])
+        .args(case.args.iter().map(String::as_str))
+        .args(["--", "-Ztime-passes"]);
+    let done = match cmd.output() {
+        Ok(done) if done.status.success() => done,
+        Ok(done) => {
+            ctx.problem(format!("`{}` failed: {}", ctx.show(&cmd), done.tail(10)));
+            return String::new();
+        }
+        Err(e) => {
+            ctx.problem(format!("`{}`: {e}", ctx.show(&cmd)));
+            return String::new();
+        }
+    };
+    let seconds = |pass: &str| {
+        done.stderr.lines().find_map(|line| {
+            let rest = line.strip_prefix("time:")?;
+            let (time, _) = rest.split_once(';')?;
+            (line.split_whitespace().last()? == pass)
+                .then(|| time.trim().parse::<f64>().ok())
+                .flatten()
+        })
+    };
+    let parts: Vec<String> = PASSES
+        .iter()
+        .filter_map(|(pass, label)| seconds(pass).map(|s| format!("{label} {s:.1} s")))
+        .collect();
+    if parts.is_empty() {
+        ctx.problem("-Ztime-passes printed no pass times");
+        return String::new();
+    }
+    format!(
+        "\n**Why the Palette build misses 30 s.** One more build with `-Ztime-passes` \
+         (`RUSTC_BOOTSTRAP=1 cargo rustc -p palette-api -- -Ztime-passes`, untimed, \
+         wall seconds of the rustc process; passes overlap, so they do not add up): {}. \
+         Most of it is type-checking and borrow-checking the code of about 2,000 model \
+         types (written-out `Serialize`/`Deserialize`, derived `Debug`/`Clone`/`PartialEq`) \
+         and 1,181 request builders, then generating code for the serde paths the \
+         operations instantiate; docs/DESIGN-NOTES.md (\"What the compiler spends a \
+         generated crate's build on\") has the per-item profile and what was cut.\n",
+        parts.join(", ")
+    )
 }
 
 fn cells(result: &Result<Summary, String>) -> (String, String, String) {
