@@ -9,18 +9,17 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use runtime_overhead::{
-    BIG_LIMIT, HandWritten, PAGE_ITEMS, bench_routes, generated_client, generated_count_all_users,
-    header_lines, record_heads, start_server,
+    BIG_LIMIT, HandWritten, PAGE_ITEMS, Setup, generated_count_all_users, header_lines,
+    record_heads, setup,
 };
 
 fn overhead(c: &mut Criterion) {
-    let addr = start_server(bench_routes());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    let generated = generated_client(addr);
-    let handwritten = HandWritten::new(addr);
+    let Setup {
+        addr,
+        runtime,
+        generated,
+        handwritten,
+    } = setup();
     let bare = HandWritten::bare(addr);
 
     // Both clients must do the same work before anything is timed.

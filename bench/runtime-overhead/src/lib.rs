@@ -216,6 +216,34 @@ async fn serve_connection(mut stream: tokio::net::TcpStream, routes: Arc<Routes>
     }
 }
 
+/// What every measurement starts from: the loopback server with [`bench_routes`], a
+/// current-thread runtime for the clients, and the two clients against the server.
+pub struct Setup {
+    /// The server's address.
+    pub addr: SocketAddr,
+    /// The clients' runtime.
+    pub runtime: tokio::runtime::Runtime,
+    /// The generated client ([`generated_client`]).
+    pub generated: palette_api::Client,
+    /// The careful hand-written client ([`HandWritten::new`]).
+    pub handwritten: HandWritten,
+}
+
+/// Starts the server and builds the runtime and both clients.
+pub fn setup() -> Setup {
+    let addr = start_server(bench_routes());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    Setup {
+        addr,
+        runtime,
+        generated: generated_client(addr),
+        handwritten: HandWritten::new(addr),
+    }
+}
+
 /// The generated client against `addr`, with the vendor's client-side rate limits off
 /// (they would otherwise dominate a loop of requests) and everything else as shipped.
 pub fn generated_client(addr: SocketAddr) -> palette_api::Client {

@@ -21,8 +21,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use runtime_overhead::{
-    BIG_LIMIT, HandWritten, PAGE_ITEMS, bench_routes, generated_client,
-    generated_count_all_users, start_server,
+    BIG_LIMIT, HandWritten, PAGE_ITEMS, Setup, generated_count_all_users, setup,
 };
 
 fn main() {
@@ -36,15 +35,15 @@ fn main() {
         paired(scenario, iterations);
         return;
     }
-    let addr = start_server(bench_routes());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    let generated = generated_client(addr);
+    let Setup {
+        addr,
+        runtime,
+        generated,
+        handwritten,
+    } = setup();
     let handwritten = match client.as_str() {
         "handwritten_bare" => HandWritten::bare(addr),
-        _ => HandWritten::new(addr),
+        _ => handwritten,
     };
     let client = client.strip_suffix("_bare").unwrap_or(client);
     let run = |n: u32| {
@@ -93,13 +92,12 @@ fn measured(run: &dyn Fn(u32), iterations: u32) -> Duration {
 
 /// The interleaved measurement of `scenario` over `rounds` rounds (see the module docs).
 fn paired(scenario: &str, rounds: u32) {
-    let addr = start_server(bench_routes());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    let generated = generated_client(addr);
-    let handwritten = HandWritten::new(addr);
+    let Setup {
+        runtime,
+        generated,
+        handwritten,
+        ..
+    } = setup();
     // `n` iterations of `scenario` with the generated (true) or hand-written client:
     // nanoseconds per iteration.
     let batch = |use_generated: bool, n: u32| {
