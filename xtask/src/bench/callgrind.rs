@@ -21,18 +21,35 @@ pub struct Run<'a> {
     pub iterations: u32,
 }
 
+/// The function whose instructions the runtime scenarios count.
+const MEASURED: &str = "overhead_driver::measured";
+
 /// The callgrind command for `run` of `driver`.
 pub fn command(driver: &Path, run: &Run<'_>) -> Cmd {
-    Cmd::new("valgrind")
-        .args([
-            "--tool=callgrind",
-            "--collect-atstart=no",
-            "--toggle-collect=overhead_driver::measured",
-            "--callgrind-out-file=/dev/null",
-        ])
-        .arg(driver)
+    wrap(&driver_cmd(driver, run), Some(MEASURED))
+}
+
+fn driver_cmd(driver: &Path, run: &Run<'_>) -> Cmd {
+    Cmd::new(driver)
         .args([run.client, run.scenario])
         .arg(run.iterations.to_string())
+}
+
+/// `cmd` under callgrind, counting only inside `function` when given
+/// (`--toggle-collect`), writing no profile.
+fn wrap(cmd: &Cmd, function: Option<&str>) -> Cmd {
+    let mut wrapped = Cmd::new("valgrind").arg("--tool=callgrind");
+    if let Some(function) = function {
+        wrapped = wrapped.args([
+            "--collect-atstart=no".to_owned(),
+            format!("--toggle-collect={function}"),
+        ]);
+    }
+    wrapped.cwd = cmd.cwd.clone();
+    wrapped
+        .arg("--callgrind-out-file=/dev/null")
+        .arg(cmd.program.clone())
+        .args(cmd.args.clone())
 }
 
 /// Whether valgrind runs here.
@@ -45,34 +62,14 @@ pub fn available() -> bool {
 
 /// Instructions per measured iteration of `run`.
 pub fn per_iteration(driver: &Path, run: &Run<'_>) -> Result<f64, String> {
-    let cmd = command(driver, run);
-    let done = cmd.output()?;
-    if !done.status.success() {
-        return Err(format!(
-            "`{}` failed ({}):\n{}",
-            cmd.display(),
-            done.status,
-            done.tail(10)
-        ));
-    }
-    collected(&done.stderr)
+    instructions(&driver_cmd(driver, run), Some(MEASURED))
         .map(|n| n as f64 / f64::from(run.iterations.max(1)))
-        .ok_or_else(|| format!("`{}`: no `Collected :` line", cmd.display()))
 }
 
 /// Instructions executed by `cmd` (all its threads), or only inside `function` and what
-/// it calls when given (callgrind's `--toggle-collect`).
+/// it calls when given.
 pub fn instructions(cmd: &Cmd, function: Option<&str>) -> Result<u64, String> {
-    let mut wrapped =
-        Cmd::new("valgrind").args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]);
-    wrapped.cwd = cmd.cwd.clone();
-    if let Some(function) = function {
-        wrapped = wrapped.args([
-            "--collect-atstart=no".to_owned(),
-            format!("--toggle-collect={function}"),
-        ]);
-    }
-    let wrapped = wrapped.arg(cmd.program.clone()).args(cmd.args.clone());
+    let wrapped = wrap(cmd, function);
     let done = wrapped.output()?;
     if !done.status.success() {
         return Err(format!(
