@@ -275,3 +275,33 @@ async fn logs_in_then_pages_the_project_cluster_search_within_the_rate_limit() {
         "{waits:?}"
     );
 }
+
+/// `send()` returns the runtime's future, which owns a clone of the client: it can be
+/// spawned on another thread (`Send + 'static`) and still runs after the client that
+/// made it is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_request_is_a_spawnable_future_that_outlives_its_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/u1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("u1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request = {
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key(API_KEY)
+            .build()
+            .expect("client");
+        client.users_uid_get("u1").send()
+    };
+    let fetched = tokio::spawn(request)
+        .await
+        .expect("the task ran")
+        .expect("200");
+    assert_eq!(
+        fetched.metadata.as_ref().and_then(|m| m.uid.as_deref()),
+        Some("u1")
+    );
+}
