@@ -36,12 +36,17 @@ impl<S: Serializer> Object<S> {
 
     /// Writes `key: value`.
     pub fn field<V: Serialize + ?Sized>(mut self, key: &str, value: &V) -> Self {
+        self.entry(key, value);
+        self
+    }
+
+    /// Writes one entry unless an earlier one failed; keeps the first error.
+    fn entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, key: &K, value: &V) {
         if let Ok(map) = &mut self.state {
             if let Err(error) = map.serialize_entry(key, value) {
                 self.state = Err(error);
             }
         }
-        self
     }
 
     /// Writes `key: value` when `value` is `Some`; an absent property otherwise.
@@ -69,10 +74,10 @@ impl<S: Serializer> Object<S> {
         I: IntoIterator<Item = (&'a K, &'a V)>,
     {
         for (key, value) in entries {
-            let Ok(map) = &mut self.state else { break };
-            if let Err(error) = map.serialize_entry(key, value) {
-                self.state = Err(error);
+            if self.state.is_err() {
+                break;
             }
+            self.entry(key, value);
         }
         self
     }

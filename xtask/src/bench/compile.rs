@@ -52,11 +52,17 @@ struct Case {
 
 impl Case {
     fn cmd(&self, ctx: &Ctx) -> Cmd {
+        self.cargo(ctx, "build")
+    }
+
+    /// `cargo SUBCOMMAND -p PACKAGE ARGS` in the case's workspace and target directory,
+    /// without incremental compilation.
+    fn cargo(&self, ctx: &Ctx, subcommand: &str) -> Cmd {
         ctx.cargo(&self.workspace)
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TARGET_DIR", &self.target_dir)
             .env("CARGO_TERM_COLOR", "never")
-            .args(["build", "-p", &self.package])
+            .args([subcommand, "-p", &self.package])
             .args(self.args.iter().map(String::as_str))
     }
 }
@@ -522,14 +528,9 @@ fn why_build_missed(ctx: &mut Ctx, case: &Case) -> String {
         ctx.problem(format!("-Ztime-passes build: {e}"));
         return String::new();
     }
-    let cmd = ctx
-        .cargo(&case.workspace)
-        .env("CARGO_INCREMENTAL", "0")
-        .env("CARGO_TARGET_DIR", &case.target_dir)
-        .env("CARGO_TERM_COLOR", "never")
+    let cmd = case
+        .cargo(ctx, "rustc")
         .env("RUSTC_BOOTSTRAP", "1")
-        .args(["rustc", "-p", &case.package])
-        .args(case.args.iter().map(String::as_str))
         .args(["--", "-Ztime-passes"]);
     let done = match cmd.output() {
         Ok(done) if done.status.success() => done,
